@@ -1,0 +1,74 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= $(or $(LOTSE_PORT),5000)
+DEMO_DB ?= instance/demo.sqlite3
+TRANSLATION_DIRS := core/translations $(wildcard plugins/*/translations)
+
+.PHONY: demo test test-sqlite test-postgres install install-test translations extract-messages lint bench clean serve
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations tests/e2e/node_modules/axe-core/axe.min.js
+
+# Compiled catalogs are build output (.mo files are not committed).
+translations: $(VENV)/.installed
+	@for dir in $(TRANSLATION_DIRS); do \
+	  for po in $$dir/*/LC_MESSAGES/*.po; do \
+	    [ -f "$$po" ] || continue; \
+	    $(BIN)/pybabel compile --use-fuzzy -q -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	  done; \
+	done
+
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+demo: install
+	mkdir -p instance
+	LOTSE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lotse demo --reset
+	@echo "Demo: http://127.0.0.1:$(PORT)/  (Konten: siehe README, Passwort lotse-demo)"
+	LOTSE_DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/lotse serve --port $(PORT)
+
+serve: install
+	$(BIN)/lotse serve --port $(PORT)
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install-test
+	$(MAKE) test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite:
+	LOTSE_TEST_DATABASE_URL= $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres:
+	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
+
+extract-messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
+	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -l de --no-fuzzy-matching
+	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching
+	@for p in plugins/*/; do n=$$(basename $$p); [ -d "$$p/translations" ] || continue; \
+	  $(BIN)/pybabel extract -q -F babel.cfg -o $$p/translations/plugin_$$n.pot $$p; \
+	  for l in de en; do $(BIN)/pybabel update -q -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching; done; \
+	done
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check core plugins tests
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/demo.sqlite3* tests/e2e/node_modules test-output

@@ -1,0 +1,1 @@
+"""Local administration of one tenant: plugins, users and roles, org units, branding."""

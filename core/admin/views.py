@@ -1,0 +1,284 @@
+"""Local administration pages. Each view checks its own permission."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.admin import services
+from core.auth.permissions import ROLES, has_permission, require_permission
+from core.auth.services import ValidationError
+from core.db import db
+from core.plugins import services as plugins
+from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
+
+bp = Blueprint("admin", __name__, url_prefix="/<tenant>/admin", template_folder="templates")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+def index():
+    if not any(has_permission(p) for p in ("admin.plugins", "admin.users", "admin.org_units", "admin.settings")):
+        abort(403)
+    return redirect(url_for("admin.plugin_list"))
+
+
+# --- plugins ---------------------------------------------------------------------------------
+
+
+@bp.route("/plugins")
+def plugin_list():
+    require_permission("admin.plugins")
+    pm = plugins.manager()
+    enabled = plugins.enabled_plugins(g.tenant)
+    catalogue = [
+        {
+            "meta": meta,
+            "enabled": name in enabled,
+            "requires": sorted(pm.requires_deep(name)),
+            "dependants": sorted(pm.dependants(name) & enabled),
+            "available": meta.is_available(g.tenant),
+        }
+        for name, meta in sorted(pm.metas.items(), key=lambda kv: str(kv[1].title))
+    ]
+    return render_template("admin/plugins.html", catalogue=catalogue, section="plugins")
+
+
+@bp.route("/plugins/<name>", methods=["POST"])
+def plugin_switch(name):
+    require_permission("admin.plugins")
+    if name not in plugins.manager().metas:
+        abort(404)
+    action = request.form.get("action")
+    try:
+        if action == "enable":
+            switched = plugins.enable_plugin(g.tenant, name, _actor())
+            titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
+            flash(_("Switched on: %(titles)s", titles=titles) if switched else _("Nothing to change."), "success")
+        elif action == "disable":
+            switched = plugins.disable_plugin(g.tenant, name, _actor())
+            titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
+            flash(
+                _("Switched off: %(titles)s. The data is kept.", titles=titles) if switched else _("Nothing to change."),
+                "success",
+            )
+        else:
+            abort(400)
+    except ValidationError as exc:
+        db.session.rollback()
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(url_for("admin.plugin_list"))
+    db.session.commit()
+    return redirect(url_for("admin.plugin_list"))
+
+
+@bp.route("/plugins/<name>/settings", methods=["GET", "POST"])
+def plugin_settings(name):
+    require_permission("admin.plugins")
+    meta = plugins.manager().metas.get(name)
+    if meta is None or meta.settings_schema is None:
+        abort(404)
+    schema = meta.settings_schema()
+    errors = {}
+    values = plugins.plugin_settings(g.tenant, name)
+    if request.method == "POST":
+        data = {}
+        for field_name, field in schema.fields.items():
+            if field.__class__.__name__ == "Boolean":
+                data[field_name] = field_name in request.form
+            else:
+                data[field_name] = request.form.get(field_name, "")
+        try:
+            plugins.update_plugin_settings(g.tenant, name, data, _actor())
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+            values = data
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.plugin_list"))
+    return render_template(
+        "admin/plugin_settings.html", meta=meta, schema=schema, values=values, errors=errors, section="plugins"
+    ), (400 if errors else 200)
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+@bp.route("/users")
+def user_list():
+    require_permission("admin.users")
+    return render_template(
+        "admin/users.html", members=services.members(g.tenant), roles=ROLES, section="users",
+        setup_link=request.args.get("link"),
+    )
+
+
+def _setup_url(token):
+    return url_for("auth.set_password", token=token, _external=True)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    require_permission("admin.users")
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            membership, token = services.invite_member(
+                g.tenant, _actor(),
+                email=form.get("email", ""), display_name=form.get("display_name", ""),
+                roles=form.getlist("roles"), org_unit_id=form.get("org_unit_id"),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            if token:
+                return render_template("admin/setup_link.html", link=_setup_url(token), member=membership, section="users")
+            flash(_("The existing account was added to this tenant."), "success")
+            return redirect(url_for("admin.user_list"))
+    return render_template(
+        "admin/user_form.html", member=None, form=form, errors=errors, roles=ROLES,
+        units=services.org_units(), section="users",
+    ), (400 if errors else 200)
+
+
+@bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
+def user_edit(membership_id):
+    require_permission("admin.users")
+    member = services.get_member(g.tenant, membership_id)
+    if member is None:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        try:
+            if action == "reset":
+                token = services.reset_link(g.tenant, _actor(), member)
+                db.session.commit()
+                return render_template("admin/setup_link.html", link=_setup_url(token), member=member, section="users")
+            if action == "end_sessions":
+                services.end_sessions(g.tenant, _actor(), member)
+                db.session.commit()
+                flash(_("All sessions of this user in this tenant were ended."), "success")
+                return redirect(url_for("admin.user_edit", membership_id=member.id))
+            services.update_member(
+                g.tenant, _actor(), member, roles=request.form.getlist("roles"),
+                org_unit_id=request.form.get("org_unit_id"), active="active" in request.form,
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("admin.user_list"))
+    return render_template(
+        "admin/user_form.html", member=member, form=request.form if errors else {}, errors=errors,
+        roles=ROLES, units=services.org_units(), section="users",
+    ), (400 if errors else 200)
+
+
+# --- org units -------------------------------------------------------------------------------
+
+
+@bp.route("/org-units")
+def org_unit_list():
+    require_permission("admin.org_units")
+    return render_template("admin/org_units.html", tree=services.org_unit_tree(), section="org_units")
+
+
+def _unit_or_404(unit_id) -> OrgUnit:
+    unit = db.session.get(OrgUnit, unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.route("/org-units/new", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/org-units/<int:unit_id>", methods=["GET", "POST"])
+def org_unit_edit(unit_id):
+    require_permission("admin.org_units")
+    unit = _unit_or_404(unit_id) if unit_id else None
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            unit = services.save_org_unit(g.tenant, _actor(), unit, {**form, "active": "active" in form})
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+            unit = _unit_or_404(unit_id) if unit_id else None
+        else:
+            db.session.commit()
+            flash(_("Org unit saved."), "success")
+            return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
+    return render_template(
+        "admin/org_unit_form.html", unit=unit, form=form, errors=errors, kinds=ORG_UNIT_KINDS,
+        units=[u for u in services.org_units() if unit is None or u.id != unit.id], section="org_units",
+    ), (400 if errors else 200)
+
+
+@bp.route("/org-units/<int:unit_id>/locations", methods=["POST"], defaults={"location_id": None})
+@bp.route("/org-units/<int:unit_id>/locations/<int:location_id>", methods=["POST"])
+def location_save(unit_id, location_id):
+    require_permission("admin.org_units")
+    unit = _unit_or_404(unit_id)
+    location = None
+    if location_id is not None:
+        location = db.session.get(Location, location_id)
+        if location is None or location.org_unit_id != unit.id:
+            abort(404)
+    if request.form.get("action") == "delete" and location is not None:
+        db.session.delete(location)
+        from core.audit import services as audit
+
+        audit.record("admin.location_deleted", actor=_actor(), object_type="Location", object_id=location_id)
+        db.session.commit()
+        flash(_("Location removed."), "success")
+        return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
+    try:
+        services.save_location(g.tenant, _actor(), unit, location, request.form)
+    except ValidationError as exc:
+        db.session.rollback()
+        unit = _unit_or_404(unit_id)
+        return render_template(
+            "admin/org_unit_form.html", unit=unit, form={}, errors={}, kinds=ORG_UNIT_KINDS,
+            units=[u for u in services.org_units() if u.id != unit.id], section="org_units",
+            location_errors=exc.errors, location_form=request.form, location_id=location_id,
+        ), 400
+    db.session.commit()
+    flash(_("Location saved."), "success")
+    return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    require_permission("admin.settings")
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = {**request.form, "locales": request.form.getlist("locales")}
+        try:
+            services.save_settings(g.tenant, _actor(), form)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, errors=errors, section="settings"), (400 if errors else 200)
+
+

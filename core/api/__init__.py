@@ -1,0 +1,104 @@
+"""JSON API under ``/<tenant>/api/v1/`` (flask-smorest), authenticated by personal tokens or the
+browser session (then writes need the ``X-CSRFToken`` header). Views call the same services as
+the HTML pages. The OpenAPI description is served per tenant at ``/<tenant>/api/v1/openapi.json``
+with the tenant's base URL as server, so paths read as they are called."""
+
+from __future__ import annotations
+
+import copy
+
+from flask import abort, current_app, g, jsonify, request, url_for
+from flask_login import current_user
+from flask_smorest import Api
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError as WTFValidationError
+
+from core.auth.services import ValidationError
+from core.extensions import csrf
+
+API_PREFIX = "/<tenant>/api/v1"
+
+
+def init_api(app) -> Api:
+    app.config.setdefault("API_TITLE", "Lotse API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", None)  # served per tenant below
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {"description": "Lotse JSON API. Authenticate with `Authorization: Bearer <token>`."},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]},
+                }
+            },
+            "security": [{"bearerAuth": []}, {"cookieAuth": []}],
+        },
+    )
+    api = Api(app)
+    from core.api import platform as platform_api
+
+    for blp in platform_api.blueprints():
+        _protect(blp)
+        api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
+    app.extensions["lotse.api"] = api
+
+    @app.route(f"{API_PREFIX}/openapi.json")
+    def openapi_json():
+        return jsonify(tenant_spec(api, g.tenant))
+
+    openapi_json.lotse_public = True
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc):
+        if request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/"):
+            return jsonify({"message": "invalid input", "errors": exc.errors, "status": 422}), 422
+        raise exc
+
+    return api
+
+
+def register_api_blueprint(blp) -> None:
+    """For plugins: add an API blueprint below ``/<tenant>/api/v1``."""
+    _protect(blp)
+    current_app.extensions["lotse.api"].register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
+
+
+def _protect(blp) -> None:
+    csrf.exempt(blp)
+
+    @blp.before_request
+    def _api_guard():
+        if not current_user.is_authenticated:
+            abort(401)
+        from core.auth.permissions import has_permission
+
+        if not has_permission("api.use"):
+            abort(403)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("api_token") is None:
+            try:
+                validate_csrf(request.headers.get("X-CSRFToken", ""))
+            except WTFValidationError as exc:
+                raise CSRFError(str(exc)) from exc
+
+
+def tenant_spec(api: Api, tenant) -> dict:
+    spec = copy.deepcopy(api.spec.to_dict())
+    prefix = API_PREFIX.replace("<tenant>", "{tenant}")
+    paths = {}
+    for path, item in spec.get("paths", {}).items():
+        new_path = path[len(prefix):] if path.startswith(prefix) else path
+        for operation in item.values():
+            if isinstance(operation, dict) and "parameters" in operation:
+                operation["parameters"] = [p for p in operation["parameters"] if p.get("name") != "tenant"]
+        if "parameters" in item:
+            item["parameters"] = [p for p in item["parameters"] if p.get("name") != "tenant"]
+            if not item["parameters"]:
+                del item["parameters"]
+        paths[new_path or "/"] = item
+    spec["paths"] = paths
+    base = url_for("home.dashboard", tenant=tenant.slug).rstrip("/") + "/api/v1"
+    spec["servers"] = [{"url": base, "description": tenant.name}]
+    return spec

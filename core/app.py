@@ -1,0 +1,137 @@
+"""The only app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, g, jsonify, redirect, request, url_for
+from flask_login import current_user
+from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core import config as lotse_config
+from core.auth.permissions import CORE_PERMISSIONS, PermissionRegistry
+from core.auth.throttle import init_throttle
+from core.extensions import babel, csrf, db, login_manager
+from core.i18n import select_locale
+from core.labels import init_labels
+from core.plugins.manager import LotsePluginManager
+from core.security import set_security_headers
+from core.tenancy.resolve import init_resolution
+from core.theming import TenantPartialLoader, init_theming
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager | None = None) -> Flask:
+    app = Flask(
+        "lotse",
+        root_path=str(lotse_config.PROJECT_ROOT / "core"),
+        template_folder=str(lotse_config.PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(lotse_config.instance_path()),
+    )
+    app.config.update(lotse_config.from_environment())
+    if config:
+        app.config.update(config)
+    if app.config["LOTSE_TRUSTED_PROXIES"]:
+        n = app.config["LOTSE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(lotse_config.PROJECT_ROOT / "core" / "translations"),
+    )
+    login_manager.init_app(app)
+    init_throttle(app)
+
+    pm = plugin_manager or LotsePluginManager()
+    if plugin_manager is None and app.config["LOTSE_PLUGINS_AUTOLOAD"]:
+        pm.load_entry_points()
+    pm.validate()
+    app.extensions["lotse.pm"] = pm
+
+    registry = PermissionRegistry()
+    for permission in CORE_PERMISSIONS:
+        registry.register(permission)
+    for permissions in pm.hook.lotse_permissions():
+        for permission in permissions:
+            registry.register(permission)
+    app.extensions["lotse.permissions"] = registry
+
+    app.jinja_loader = ChoiceLoader(
+        [FileSystemLoader(str(lotse_config.PROJECT_ROOT / "templates")), TenantPartialLoader(app)]
+    )
+    init_resolution(app)
+    init_theming(app)
+    init_labels(app)
+    _register_blueprints(app, pm)
+    _register_access_control(app)
+    _register_errors(app)
+    app.after_request(set_security_headers)
+    return app
+
+
+def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
+    from core.admin.views import bp as admin_bp
+    from core.api import init_api
+    from core.audit.views import bp as audit_bp
+    from core.auth.views import bp as auth_bp
+    from core.home.views import bp as home_bp
+    from core.platform.views import bp as platform_bp
+
+    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp):
+        app.register_blueprint(bp)
+    init_api(app)
+    core_rules = {rule.rule.split("/")[2] for rule in app.url_map.iter_rules() if rule.rule.startswith("/<tenant>/")}
+    for blueprints in pm.hook.lotse_blueprints():
+        for bp in blueprints:
+            slug = (bp.url_prefix or "").split("/")[2:3]
+            if slug and slug[0] in core_rules:
+                raise ValueError(f"plugin blueprint {bp.name} collides with core URL /{slug[0]}/")
+            app.register_blueprint(bp)
+
+
+def _register_access_control(app: Flask) -> None:
+    """Every tenant route: the user must be a member of that tenant (else 404, never a hint);
+    a session opened for another tenant must be switched explicitly; views are private unless
+    marked :func:`core.web.public`."""
+    from core.auth.services import membership_of
+    from core.web import is_public, wants_json
+
+    @app.before_request
+    def _tenant_access():
+        tenant = g.get("tenant")
+        g.membership = None
+        if tenant is None:
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if current_user.is_authenticated:
+            membership = membership_of(current_user, tenant)
+            if membership is None:
+                abort(404)
+            g.membership = membership
+            auth_session = current_user.auth_session
+            if auth_session is not None and auth_session.tenant_id != tenant.id:
+                if request.endpoint not in ("auth.switch_tenant", "auth.logout"):
+                    return redirect(url_for("auth.switch_tenant", next=request.full_path))
+            elif auth_session is not None and not auth_session.fully_authenticated:
+                if request.endpoint not in ("auth.second_factor", "auth.logout"):
+                    return redirect(url_for("auth.second_factor"))
+            return None
+        if view is not None and is_public(view):
+            return None
+        if request.endpoint is None:
+            return None
+        if wants_json():
+            return jsonify({"message": "authentication required"}), 401
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+def _register_errors(app: Flask) -> None:
+    from core.errors import register_error_handlers
+
+    register_error_handlers(app)

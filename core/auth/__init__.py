@@ -1,0 +1,1 @@
+"""Accounts: users, memberships, roles and permissions, login, second factor and API tokens."""

@@ -1,0 +1,94 @@
+"""Roles and the permission registry that plugins extend through ``lotse_permissions``.
+
+A role is a bundle name stored on a membership; a permission is a named capability checked in
+views and services. Plugins add permissions (and say which roles get them by default); they
+never add roles, so the set of roles stays understandable for a data-protection officer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import abort, current_app, g
+from flask_babel import lazy_gettext as _l
+
+ROLES: dict[str, object] = {
+    "tenant_admin": _l("Local administration"),
+    "coordinator": _l("Coordination (Fachaufsicht)"),
+    "case_manager": _l("Case management"),
+    "dpo": _l("Data protection officer"),
+    "steering_member": _l("Steering group member"),
+}
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    title: object
+    description: object = ""
+    #: Roles that hold this permission.
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+CORE_PERMISSIONS = (
+    Permission("admin.plugins", _l("Switch plugins on and off"), roles=frozenset({"tenant_admin"})),
+    Permission("admin.users", _l("Manage users and roles"), roles=frozenset({"tenant_admin"})),
+    Permission("admin.org_units", _l("Manage org units and locations"), roles=frozenset({"tenant_admin"})),
+    Permission("admin.settings", _l("Change tenant settings and branding"), roles=frozenset({"tenant_admin"})),
+    Permission("audit.read", _l("Read the audit trail"), roles=frozenset({"dpo"})),
+    Permission("api.use", _l("Use the JSON API with personal tokens"), roles=frozenset(ROLES)),
+)
+
+
+class PermissionRegistry:
+    """All permissions known to the installation, validated once at start-up."""
+
+    def __init__(self):
+        self._permissions: dict[str, Permission] = {}
+
+    def register(self, permission: Permission) -> None:
+        if not _NAME.match(permission.name):
+            raise ValueError(f"permission name {permission.name!r} must be lowercase and dotted")
+        if permission.name in self._permissions:
+            raise ValueError(f"permission {permission.name!r} registered twice")
+        unknown = set(permission.roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"permission {permission.name!r} names unknown roles {sorted(unknown)}")
+        self._permissions[permission.name] = permission
+
+    def __iter__(self):
+        return iter(sorted(self._permissions.values(), key=lambda p: p.name))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._permissions
+
+    def granted(self, roles) -> frozenset[str]:
+        roles = set(roles)
+        return frozenset(p.name for p in self._permissions.values() if p.roles & roles)
+
+
+def registry() -> PermissionRegistry:
+    return current_app.extensions["lotse.permissions"]
+
+
+def current_permissions() -> frozenset[str]:
+    """Permissions of the signed-in user in the current tenant (empty outside a tenant)."""
+    membership = g.get("membership")
+    if membership is None or not membership.active:
+        return frozenset()
+    return registry().granted(membership.roles)
+
+
+def has_permission(name: str) -> bool:
+    if name not in registry():
+        raise KeyError(f"unknown permission {name!r}")
+    return name in current_permissions()
+
+
+def require_permission(name: str) -> None:
+    """Abort with 403 unless the current member holds ``name``."""
+    if not has_permission(name):
+        abort(403)

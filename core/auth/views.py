@@ -1,0 +1,360 @@
+"""Sign-in, second factor, tenant switch, password set-up and the personal account page."""
+
+from __future__ import annotations
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from core.audit import services as audit
+from core.auth import services
+from core.auth.models import ApiToken, AuthSession, User
+from core.auth.sessions import live_sessions, load_session, open_session, revoke, revoke_all
+from core.auth.throttle import throttle
+from core.db import db, utcnow
+from core.extensions import login_manager
+from core.tenancy.context import tenant_scope
+from core.tenancy.resolve import tenant_by_slug
+from core.web import public, safe_next
+
+bp = Blueprint("auth", __name__, url_prefix="/<tenant>", template_folder="templates")
+
+
+@login_manager.user_loader
+def _load_user(public_id: str):
+    row = load_session(public_id)
+    if row is None:
+        return None
+    user = row.user
+    user.auth_session = row
+    return user
+
+
+@login_manager.request_loader
+def _load_token_user(req):
+    """``Authorization: Bearer lotse_…`` on API routes of the token's own tenant."""
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or g.get("tenant") is None:
+        return None
+    token = services.find_api_token(header[7:].strip())
+    if token is None or token.tenant_id != g.tenant.id or not token.user.active:
+        return None
+    if not req.path.startswith(f"/{g.tenant.slug}/api/"):
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    user = token.user
+    # Token requests carry no cookie session; a transient session object keeps checks uniform.
+    user.auth_session = AuthSession(tenant_id=token.tenant_id, fully_authenticated=True)
+    user.auth_session.public_id = ""
+    g.api_token = token
+    return user
+
+
+def _client_ip() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _context_words() -> tuple[str, ...]:
+    tenant = g.get("tenant")
+    return (tenant.slug, *tenant.name.split()) if tenant is not None else ()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.dashboard"))
+    error = None
+    status = 200
+    email = ""
+    if request.method == "POST":
+        email = services.normalise_email(request.form.get("email", ""))
+        password = request.form.get("password", "")
+        limiter = throttle()
+        if limiter.is_throttled(email, _client_ip()):
+            audit.record("auth.login.throttled")
+            db.session.commit()
+            error = _("Too many failed sign-in attempts. Please wait a minute and try again.")
+            status = 429
+        else:
+            result = services.check_credentials(email, password, tenant=g.tenant)
+            if not result.ok:
+                limiter.failed(email, _client_ip())
+                audit.record("auth.login.failed")
+                db.session.commit()
+                error = _("E-mail address or password is not correct.")
+            else:
+                limiter.succeeded(email)
+                user = result.user
+                session.clear()  # no value from before the sign-in survives (fixation)
+                row = open_session(user, g.tenant, fully_authenticated=not user.totp_enabled)
+                audit.record("auth.login.password_ok", actor=user, second_factor=user.totp_enabled)
+                db.session.commit()
+                login_user(user)
+                session["next"] = safe_next(request.args.get("next"), "")
+                if not row.fully_authenticated:
+                    return redirect(url_for("auth.second_factor"))
+                return redirect(safe_next(session.pop("next", None), url_for("home.dashboard")))
+    return render_template("auth/login.html", error=error, email=email), status
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+def second_factor():
+    row = current_user.auth_session
+    if row.fully_authenticated:
+        return redirect(url_for("home.dashboard"))
+    error = None
+    if request.method == "POST":
+        code = request.form.get("code", "")
+        user = current_user._get_current_object()
+        if throttle().is_throttled(f"totp:{user.id}", _client_ip()):
+            error = _("Too many failed attempts. Please wait a minute and try again.")
+        elif services.verify_totp(user, code) or services.use_recovery_code(user, code):
+            row.fully_authenticated = True
+            audit.record("auth.login.succeeded", actor=user)
+            db.session.commit()
+            return redirect(safe_next(session.pop("next", None), url_for("home.dashboard")))
+        else:
+            throttle().failed(f"totp:{user.id}", _client_ip())
+            audit.record("auth.second_factor.failed", actor=user)
+            db.session.commit()
+            error = _("The code is not correct or was used already.")
+    return render_template("auth/second_factor.html", error=error)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    if current_user.is_authenticated and current_user.auth_session.id:
+        revoke(current_user.auth_session)
+        audit.record("auth.logout", actor=current_user._get_current_object())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/switch", methods=["GET", "POST"])
+def switch_tenant():
+    """Confirm moving the session into this tenant (for users with several memberships)."""
+    row = current_user.auth_session
+    if request.method == "POST":
+        if row.tenant_id != g.tenant.id:
+            row.tenant_id = g.tenant.id
+            audit.record("auth.tenant_switched", actor=current_user._get_current_object())
+            db.session.commit()
+        return redirect(safe_next(request.args.get("next"), url_for("home.dashboard")))
+    if row.tenant_id == g.tenant.id:
+        return redirect(url_for("home.dashboard"))
+    return render_template("auth/switch.html", next=request.args.get("next", ""))
+
+
+@bp.route("/go/<slug>", methods=["POST"])
+def go_to_tenant(slug):
+    """The tenant switcher: move the session to another tenant the user belongs to."""
+    target = tenant_by_slug(slug)
+    user = current_user._get_current_object()
+    if target is None:
+        abort(404)
+    row = user.auth_session
+    current = g.tenant
+    # Leave the current scope before looking into the target tenant.
+    from core.tenancy.resolve import leave_tenant
+
+    leave_tenant()
+    with tenant_scope(target):
+        if services.membership_of(user, target) is None:
+            abort(404)
+        row.tenant_id = target.id
+        audit.record("auth.tenant_switched", actor=user, from_tenant=current.id)
+        db.session.commit()
+    return redirect(url_for("home.dashboard", tenant=target.slug))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token):
+    """One-time link for new users and for resets an admin triggered."""
+    row = services.find_setup_token(token)
+    if row is None:
+        return render_template("auth/set_password.html", invalid=True, errors={}), 404
+    user = db.session.get(User, row.user_id)
+    if services.membership_of(user, g.tenant) is None:
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        new = request.form.get("new_password", "")
+        if new != request.form.get("confirm_password", ""):
+            errors["confirm_password"] = [_("The two new passwords do not match.")]
+        else:
+            try:
+                services.set_password(user, new, context=_context_words())
+            except services.ValidationError as exc:
+                errors = exc.errors
+        if not errors:
+            row.used_at = utcnow()
+            revoke_all(user.id)
+            audit.record("auth.password_set", actor=user)
+            db.session.commit()
+            flash(_("Your password has been saved. You can sign in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", invalid=False, errors=errors, user=user)
+
+
+# --- personal account page -------------------------------------------------------------------
+
+
+@bp.route("/account", methods=["GET"])
+def account():
+    user = current_user._get_current_object()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template(
+        "auth/account.html",
+        user=user,
+        tokens=tokens,
+        sessions=live_sessions(user.id),
+        errors={},
+        new_token=session.pop("new_token", None),
+        recovery_codes=session.pop("recovery_codes", None),
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+def change_password():
+    user = current_user._get_current_object()
+    try:
+        services.change_password(
+            user,
+            request.form.get("current_password", ""),
+            request.form.get("new_password", ""),
+            request.form.get("confirm_password", ""),
+            context=_context_words(),
+        )
+    except services.ValidationError as exc:
+        db.session.rollback()
+        return _account_with_errors(exc.errors)
+    ended = revoke_all(user.id, keep=user.auth_session)
+    audit.record("auth.password_changed", actor=user, other_sessions_ended=ended)
+    db.session.commit()
+    flash(_("Your password has been changed. Your other sessions were ended."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def _account_with_errors(errors):
+    user = current_user._get_current_object()
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    return render_template(
+        "auth/account.html", user=user, tokens=tokens, sessions=live_sessions(user.id),
+        errors=errors, new_token=None, recovery_codes=None,
+    ), 400
+
+
+@bp.route("/account/language", methods=["POST"])
+def change_language():
+    user = current_user._get_current_object()
+    locale = request.form.get("locale", "")
+    if locale not in ("", *g.tenant.locales):
+        return _account_with_errors({"locale": [_("This language is not offered here.")]})
+    user.locale = locale
+    db.session.commit()
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+def setup_second_factor():
+    user = current_user._get_current_object()
+    secret = session.get("totp_setup") or services.new_totp_secret()
+    session["totp_setup"] = secret
+    error = None
+    if request.method == "POST":
+        if not services.verify_password_for(user, request.form.get("password", "")):
+            error = _("The current password is not correct.")
+        elif not services.verify_totp(user, request.form.get("code", ""), secret=secret):
+            error = _("The code is not correct. Please check the time on your phone and try again.")
+        else:
+            codes = services.enable_totp(user, secret)
+            session.pop("totp_setup", None)
+            revoke_all(user.id, keep=user.auth_session)
+            audit.record("auth.second_factor.enabled", actor=user)
+            db.session.commit()
+            session["recovery_codes"] = codes
+            flash(_("Two-factor sign-in is now on."), "success")
+            return redirect(url_for("auth.account"))
+    uri = services.totp_uri(user, secret, issuer=f"Lotse {g.tenant.name}")
+    qr = Markup(segno.make(uri, micro=False).svg_inline(scale=4, title=_("QR code for your authenticator app")))  # noqa: S704
+    return render_template("auth/second_factor_setup.html", qr=qr, secret=secret, error=error), (400 if error else 200)
+
+
+@bp.route("/account/second-factor/disable", methods=["POST"])
+def disable_second_factor():
+    user = current_user._get_current_object()
+    if not services.verify_password_for(user, request.form.get("disable_password", "")):
+        return _account_with_errors({"disable_password": [_("The current password is not correct.")]})
+    services.disable_totp(user)
+    audit.record("auth.second_factor.disabled", actor=user)
+    db.session.commit()
+    flash(_("Two-factor sign-in is now off."), "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens", methods=["POST"])
+def create_token():
+    from core.auth.permissions import require_permission
+
+    require_permission("api.use")
+    user = current_user._get_current_object()
+    try:
+        days = int(request.form.get("days") or 90)
+    except ValueError:
+        days = -1
+    try:
+        _token, clear = services.create_api_token(user, g.tenant, request.form.get("name", ""), days)
+    except services.ValidationError as exc:
+        db.session.rollback()
+        return _account_with_errors(exc.errors)
+    db.session.commit()
+    session["new_token"] = clear
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id):
+    user = current_user._get_current_object()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None:
+        abort(404)
+    token.revoked_at = utcnow()
+    audit.record("api_token.revoked", actor=user, obj=token)
+    db.session.commit()
+    flash(_("The token has been revoked."), "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+def end_other_sessions():
+    user = current_user._get_current_object()
+    ended = revoke_all(user.id, keep=user.auth_session)
+    audit.record("auth.sessions_ended", actor=user, count=ended)
+    db.session.commit()
+    flash(_("Your other sessions were ended."), "info")
+    return redirect(url_for("auth.account"))
+
+

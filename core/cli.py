@@ -1,0 +1,406 @@
+"""The ``lotse`` command (Flask's CLI group with Lotse's own subcommands).
+
+Bad input ends with a clear message and exit code 2, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from marshmallow import ValidationError as SchemaError
+from sqlalchemy import select
+
+from core.auth.services import ValidationError
+from core.db import db
+
+
+def _create_app():
+    from core.app import create_app
+
+    return create_app()
+
+
+def _fail(errors) -> None:
+    if isinstance(errors, dict):
+        for field, messages in errors.items():
+            for message in messages if isinstance(messages, list) else [messages]:
+                click.echo(f"Fehler ({field}): {message}", err=True)
+    else:
+        click.echo(f"Fehler: {errors}", err=True)
+    db.session.rollback()
+    sys.exit(2)
+
+
+class LotseGroup(FlaskGroup):
+    """Adds the plugin commands (``lotse_cli`` hook) once the app exists."""
+
+    def list_commands(self, ctx):
+        self._load_lotse_commands(ctx)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        self._load_lotse_commands(ctx)
+        return super().get_command(ctx, name)
+
+    def _load_lotse_commands(self, ctx):
+        if getattr(self, "_lotse_loaded", False):
+            return
+        self._lotse_loaded = True
+        try:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+        except Exception:  # noqa: BLE001 - a broken config must still let `lotse --help` run
+            return
+        app.extensions["lotse.pm"].hook.lotse_cli(cli=self)
+
+
+@click.group(cls=LotseGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """Lotse – case management for the Kommunales Integrationsmanagement."""
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+@main.group("db")
+def db_group():
+    """Database schema (Alembic): core plus every installed plugin's branch."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision):
+    """Migrate to REVISION (default: all heads)."""
+    from core import migrate
+
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(revision)
+    click.echo("Datenbank ist aktuell.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision):
+    """Migrate down to REVISION."""
+    from core import migrate
+
+    migrate.downgrade(revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current():
+    """Show the applied revisions."""
+    from core import migrate
+
+    migrate.current()
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate", is_flag=True)
+@click.option("--head", default="heads")
+@click.option("--branch-label")
+@click.option("--version-path")
+@click.option("--depends-on")
+@with_appcontext
+def db_revision(message, autogenerate, head, branch_label, version_path, depends_on):
+    """Create a migration (for developers)."""
+    from core import migrate
+
+    migrate.revision(message, autogenerate, head, branch_label, version_path, depends_on)
+
+
+# --- serve ---------------------------------------------------------------------------------
+
+
+@main.command("serve")
+@click.option("--host", default=lambda: os.environ.get("LOTSE_HOST", "127.0.0.1"), show_default="127.0.0.1")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("LOTSE_PORT", "5000")), show_default="LOTSE_PORT or 5000")
+@click.option("--workers", type=int, default=lambda: int(os.environ.get("LOTSE_WORKERS", "2")), show_default="LOTSE_WORKERS or 2")
+@click.option("--threads", type=int, default=lambda: int(os.environ.get("LOTSE_THREADS", "4")), show_default="LOTSE_THREADS or 4")
+def serve(host, port, workers, threads):
+    """Run the production WSGI server (gunicorn)."""
+    from gunicorn.app.base import BaseApplication
+
+    if not 1 <= port <= 65535:
+        _fail({"port": ["muss zwischen 1 und 65535 liegen"]})
+    if workers < 1 or threads < 1:
+        _fail({"workers": ["Worker und Threads müssen mindestens 1 sein"]})
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("forwarded_allow_ips", os.environ.get("LOTSE_FORWARDED_ALLOW_IPS", "127.0.0.1"))
+
+        def load(self):
+            return _create_app()
+
+    click.echo(f"Lotse läuft auf http://{host}:{port}/ ({workers} Worker × {threads} Threads)")
+    _Server().run()
+
+
+# --- tenants -------------------------------------------------------------------------------
+
+
+@main.group("tenant")
+def tenant_group():
+    """Tenants (Kreise, kreisfreie Städte, Träger)."""
+
+
+@tenant_group.command("list")
+@with_appcontext
+def tenant_list():
+    from core.tenancy.models import Tenant
+
+    for tenant in db.session.scalars(select(Tenant).order_by(Tenant.slug)):
+        state = "aktiv" if tenant.active else "deaktiviert"
+        click.echo(f"{tenant.slug:20} {tenant.kind:18} {state:12} {tenant.name}")
+
+
+def resolve_tenant_file(source: str) -> Path:
+    path = Path(source)
+    if path.is_dir():
+        path = path / "tenant.toml"
+    if not path.exists():
+        path = Path(current_app.config["LOTSE_TENANTS_DIR"]) / source / "tenant.toml"
+    if not path.exists():
+        _fail(f"keine tenant.toml für {source!r} gefunden")
+    return path
+
+
+def load_tenant(source: str, *, with_plugins: bool = True):
+    """Apply a tenant.toml (path, folder or slug in tenants/); returns (tenant, created)."""
+    from core.plugins.services import enable_plugin
+    from core.tenancy.context import tenant_scope
+    from core.tenancy.loader import apply_org_units, apply_tenant_spec, read_tenant_file
+
+    path = resolve_tenant_file(source)
+    try:
+        spec = read_tenant_file(path)
+    except SchemaError as exc:
+        _fail(exc.messages)
+    unknown = [p for p in spec["plugins"] if p not in current_app.extensions["lotse.pm"].metas]
+    if unknown:
+        _fail({"plugins": [f"unbekanntes Plugin: {', '.join(unknown)}"]})
+    tenant, created = apply_tenant_spec(spec)
+    with tenant_scope(tenant):
+        apply_org_units(tenant, spec)
+        if with_plugins:
+            for name in spec["plugins"]:
+                enable_plugin(tenant, name, None, operator=True)
+    return tenant, created
+
+
+@tenant_group.command("load")
+@click.argument("source")
+@with_appcontext
+def tenant_load(source):
+    """Create or update a tenant from tenants/SOURCE/tenant.toml (or a path)."""
+    try:
+        tenant, created = load_tenant(source)
+    except ValidationError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"{'Angelegt' if created else 'Aktualisiert'}: {tenant.slug} ({tenant.name})")
+
+
+@tenant_group.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice(["kreis", "kreisfreie_stadt", "traeger"]))
+@click.option("--admin-email", required=True)
+@click.option("--admin-name", default="")
+@with_appcontext
+def tenant_create(slug, name, kind, admin_email, admin_name):
+    """Create an empty tenant with its first local administrator (prints a set-up link)."""
+    from core.platform.services import create_tenant
+
+    try:
+        tenant, token = create_tenant(None, slug=slug, name=name, kind=kind, admin_email=admin_email, admin_name=admin_name)
+    except ValidationError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"Angelegt: {tenant.slug}")
+    if token:
+        click.echo(f"Einrichtungslink (72 h gültig): /{tenant.slug}/password/{token}")
+
+
+@tenant_group.command("disable")
+@click.argument("slug")
+@with_appcontext
+def tenant_disable(slug):
+    """Disable a tenant (keeps its data, ends its sessions)."""
+    from core.platform.services import set_active
+
+    set_active(None, _tenant_or_fail(slug), False)
+    db.session.commit()
+    click.echo(f"Deaktiviert: {slug}")
+
+
+@tenant_group.command("enable")
+@click.argument("slug")
+@with_appcontext
+def tenant_enable(slug):
+    from core.platform.services import set_active
+
+    set_active(None, _tenant_or_fail(slug), True)
+    db.session.commit()
+    click.echo(f"Aktiviert: {slug}")
+
+
+def _tenant_or_fail(slug):
+    from core.tenancy.models import Tenant
+
+    tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        _fail({"tenant": [f"unbekannter Mandant {slug!r}"]})
+    return tenant
+
+
+# --- plugins -------------------------------------------------------------------------------
+
+
+@main.group("plugin")
+def plugin_group():
+    """Installed plugins and their per-tenant switches."""
+
+
+@plugin_group.command("list")
+@click.option("--tenant", "slug")
+@with_appcontext
+def plugin_list(slug):
+    from core.plugins.services import enabled_plugins
+    from core.tenancy.context import tenant_scope
+
+    pm = current_app.extensions["lotse.pm"]
+    enabled = set()
+    if slug:
+        tenant = _tenant_or_fail(slug)
+        with tenant_scope(tenant):
+            enabled = enabled_plugins(tenant)
+    for name, meta in sorted(pm.metas.items()):
+        mark = ("an " if name in enabled else "aus") if slug else "   "
+        requires = f" (braucht: {', '.join(sorted(meta.requires))})" if meta.requires else ""
+        click.echo(f"{mark} {name:24} {meta.version:8} {meta.title}{requires}")
+
+
+def _switch(slug, name, on):
+    from core.plugins.services import disable_plugin, enable_plugin
+    from core.tenancy.context import tenant_scope
+
+    tenant = _tenant_or_fail(slug)
+    with tenant_scope(tenant):
+        try:
+            changed = enable_plugin(tenant, name, None, operator=True) if on else disable_plugin(tenant, name, None)
+        except ValidationError as exc:
+            _fail(exc.errors)
+        db.session.commit()
+    click.echo(("Eingeschaltet: " if on else "Ausgeschaltet: ") + (", ".join(changed) or "keine Änderung"))
+
+
+@plugin_group.command("enable")
+@click.argument("slug")
+@click.argument("name")
+@with_appcontext
+def plugin_enable(slug, name):
+    """Switch plugin NAME on for tenant SLUG (dependencies follow)."""
+    _switch(slug, name, True)
+
+
+@plugin_group.command("disable")
+@click.argument("slug")
+@click.argument("name")
+@with_appcontext
+def plugin_disable(slug, name):
+    """Switch plugin NAME off for tenant SLUG (data is kept)."""
+    _switch(slug, name, False)
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+@main.group("user")
+def user_group():
+    """Accounts and memberships."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--operator", is_flag=True, help="Platform operator (operator console only).")
+@click.option("--tenant", "slug", help="Add a membership in this tenant.")
+@click.option("--roles", default="", help="Comma-separated roles, e.g. case_manager,coordinator.")
+@click.option("--password", "ask_password", is_flag=True, help="Set the password now (prompted) instead of a set-up link.")
+@with_appcontext
+def user_create(email, display_name, operator, slug, roles, ask_password):
+    """Create an account; prints a one-time set-up link unless --password is given."""
+    from core.auth import services as auth
+    from core.tenancy.context import tenant_scope
+
+    if operator and slug:
+        _fail({"tenant": ["Betriebskonten haben keine Mandanten-Mitgliedschaft"]})
+    if not operator and not slug:
+        _fail({"tenant": ["--tenant ist nötig (oder --operator)"]})
+    password = click.prompt("Passwort", hide_input=True, confirmation_prompt=True) if ask_password else None
+    try:
+        user = auth.create_user(email, display_name, password=password, is_platform_operator=operator)
+        token = None if password else auth.issue_setup_token(user)
+        if slug:
+            tenant = _tenant_or_fail(slug)
+            with tenant_scope(tenant):
+                auth.add_membership(user, tenant, [r.strip() for r in roles.split(",") if r.strip()] or ["case_manager"])
+    except ValidationError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"Angelegt: {user.email}")
+    if token:
+        where = f"/{slug}/password/{token}" if slug else f"(Betrieb) Passwort per `lotse user create --password` setzen; Token {token}"
+        click.echo(f"Einrichtungslink (72 h gültig): {where}")
+
+
+@user_group.command("list")
+@click.option("--tenant", "slug", required=True)
+@with_appcontext
+def user_list(slug):
+    from core.admin.services import members
+    from core.tenancy.context import tenant_scope
+
+    tenant = _tenant_or_fail(slug)
+    with tenant_scope(tenant):
+        for m in members(tenant):
+            click.echo(f"{m.user.email:40} {','.join(m.roles):40} {'aktiv' if m.active else 'inaktiv'}")
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+@main.command("demo")
+@click.option("--reset", is_flag=True, help="Delete the SQLite demo database first.")
+@with_appcontext
+def demo(reset):
+    """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
+    from core import migrate
+    from core.demo import seed_demo
+
+    url = db.engine.url
+    if reset:
+        if url.get_backend_name() != "sqlite" or not url.database:
+            _fail("--reset löscht nur eine SQLite-Datei; für PostgreSQL bitte eine leere Datenbank anlegen")
+        db.engine.dispose()
+        Path(url.database).unlink(missing_ok=True)
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
+    migrate.upgrade("heads")
+    summary = seed_demo()
+    db.session.commit()
+    for line in summary:
+        click.echo(line)

@@ -1,0 +1,89 @@
+"""Configuration from environment variables.
+
+Everything an operator sets lives in ``LOTSE_*`` variables so the same code runs as the embedded
+SQLite demo and as a PostgreSQL production set-up behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: The repository root: templates/, tenants/ and migrations/ live here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("LOTSE_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{instance_path() / 'lotse.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the familiar ``postgresql://`` form and use the psycopg 3 driver for it."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _secret_key() -> str:
+    key = os.environ.get("LOTSE_SECRET_KEY")
+    if key:
+        return key
+    # A development key is kept in instance/ so that sessions survive a restart of `make demo`.
+    path = instance_path() / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def from_environment() -> dict:
+    """Build the Flask config mapping from ``LOTSE_*`` variables."""
+    secure = _bool("LOTSE_SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": _secret_key(),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("LOTSE_DATABASE_URL") or default_database_url()
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "LOTSE_RATELIMIT_STORAGE": os.environ.get("LOTSE_RATELIMIT_STORAGE", "memory://"),
+        # Failed logins per account and per client address within one minute before throttling.
+        "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": _int("LOTSE_LOGIN_FAILURES_PER_ACCOUNT", 5),
+        "LOTSE_LOGIN_FAILURES_PER_IP": _int("LOTSE_LOGIN_FAILURES_PER_IP", 30),
+        "LOTSE_SESSION_IDLE_MINUTES": _int("LOTSE_SESSION_IDLE_MINUTES", 30),
+        "LOTSE_SESSION_MAX_HOURS": _int("LOTSE_SESSION_MAX_HOURS", 12),
+        "LOTSE_LIST_TENANTS": _bool("LOTSE_LIST_TENANTS", True),
+        "LOTSE_PLUGINS_AUTOLOAD": _bool("LOTSE_PLUGINS_AUTOLOAD", True),
+        "LOTSE_TENANTS_DIR": os.environ.get("LOTSE_TENANTS_DIR", str(PROJECT_ROOT / "tenants")),
+        "LOTSE_TRUSTED_PROXIES": _int("LOTSE_TRUSTED_PROXIES", 0),
+        "SESSION_COOKIE_NAME": "__Host-lotse" if secure else "lotse_session",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the (time-boxed) session
+        "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "MAX_CONTENT_LENGTH": _int("LOTSE_MAX_UPLOAD_MB", 20) * 1024 * 1024,
+    }

@@ -1,0 +1,64 @@
+"""German (translated) error pages and JSON errors; never a stack trace or another tenant's data."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from core.web import wants_json
+
+log = logging.getLogger(__name__)
+
+
+def _messages():
+    return {
+        400: (_("Bad request"), _("The request could not be processed. Please check your input.")),
+        401: (_("Sign-in required"), _("Please sign in to continue.")),
+        403: (_("Access denied"), _("You do not have permission to open this page.")),
+        404: (_("Page not found"), _("This page does not exist or you cannot access it.")),
+        405: (_("Not allowed"), _("This action is not possible here.")),
+        413: (_("File too large"), _("The upload exceeds the allowed size.")),
+        429: (_("Too many requests"), _("Please wait a moment and try again.")),
+        500: (_("Internal error"), _("Something went wrong on our side. Nothing was saved. Please try again later.")),
+    }
+
+
+def _render(code: int, description: str | None = None):
+    title, text = _messages().get(code, (str(code), description or ""))
+    if wants_json():
+        return jsonify({"message": text, "status": code}), code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def register_error_handlers(app):
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        if wants_json():
+            return jsonify({"message": "CSRF token missing or invalid", "status": 400}), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("Form expired"),
+            text=_("The form was open too long or was sent twice. Please reload the page and try again."),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc):
+        return _render(exc.code or 500, exc.description)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        from flask import current_app
+
+        from core.db import db
+
+        db.session.rollback()
+        if current_app.config.get("LOTSE_RAISE_ERRORS"):
+            raise exc
+        log.exception("unhandled error")
+        return _render(500)

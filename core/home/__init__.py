@@ -1,0 +1,1 @@
+"""The start of the installation (tenant list) and each tenant's start page."""

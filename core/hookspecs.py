@@ -1,0 +1,86 @@
+"""Every hook of Lotse. Documented in ``docs/plugin_hooks.md``; a meta-test keeps both in step.
+
+*Startup* hooks are called once on the global plugin manager while the app is built.
+*Runtime* hooks are called through the tenant relay (``g.hooks``), so a tenant only ever reaches
+the plugins it has enabled. Callers always pass keyword arguments; implementations may accept any
+subset of them.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("lotse")
+
+
+@hookspec
+def lotse_blueprints():
+    """Return Flask blueprints to register (build them with ``core.plugins.plugin_blueprint``).
+
+    Kind: startup; returns an iterable of blueprints.
+    """
+
+
+@hookspec
+def lotse_cli(cli):
+    """Add click commands or groups to the ``lotse`` command.
+
+    Kind: startup; returns nothing.
+    """
+
+
+@hookspec
+def lotse_migration_dirs():
+    """Return Alembic version directories (one branch labelled ``plugin_<name>`` per plugin).
+
+    Kind: startup; returns an iterable of paths.
+    """
+
+
+@hookspec
+def lotse_permissions():
+    """Return :class:`core.auth.permissions.Permission` objects the plugin checks.
+
+    Kind: startup; returns an iterable of permissions.
+    """
+
+
+@hookspec
+def lotse_menu_items(tenant, user):
+    """Return :class:`core.web.MenuItem` entries for the main navigation of ``tenant``.
+
+    Kind: runtime; returns an iterable of menu items.
+    """
+
+
+@hookspec
+def lotse_template_slot(slot, tenant, user):
+    """Return HTML (``markupsafe.Markup``) to place in a named slot of a core template, or None.
+
+    Slots: ``dashboard`` (start page panels), ``head`` (extra stylesheet links).
+    Kind: runtime; returns Markup or None.
+    """
+
+
+@hookspec
+def lotse_demo_data(tenant):
+    """Create the plugin's demo rows for ``tenant`` (called by ``lotse demo`` inside the tenant scope).
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_plugin_enabled(tenant, plugin_name):
+    """Notification that ``plugin_name`` was switched on for ``tenant`` (also for dependencies).
+
+    Kind: runtime (reaches the plugins enabled after the change); returns nothing.
+    """
+
+
+@hookspec
+def lotse_plugin_disabled(tenant, plugin_name):
+    """Notification that ``plugin_name`` was switched off for ``tenant``; its data is kept.
+
+    Kind: runtime (reaches the plugins still enabled plus the one switched off); returns nothing.
+    """

@@ -1,0 +1,1 @@
+"""The operator console under ``/platform/``: tenants only, never case data."""

@@ -1,0 +1,170 @@
+"""Operator console. Only platform operators with an operator session get in; nothing here
+reads tenant-owned tables except aggregate counts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from core.audit import services as audit
+from core.audit.models import PlatformAuditEvent
+from core.auth import services as auth
+from core.auth.models import User
+from core.auth.sessions import open_session, revoke
+from core.auth.services import ValidationError
+from core.auth.throttle import throttle
+from core.db import db
+from core.platform import services
+from core.tenancy.models import TENANT_KINDS, Tenant
+from core.web import safe_next
+
+bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
+_OPEN = {"platform.login"}
+
+
+@bp.before_request
+def _operators_only():
+    if request.endpoint in _OPEN:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("platform.login", next=request.full_path))
+    row = current_user.auth_session
+    if not current_user.is_platform_operator or row.tenant_id is not None:
+        abort(404)
+    if not row.fully_authenticated:
+        abort(403)
+    return None
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and current_user.is_platform_operator and current_user.auth_session.tenant_id is None:
+        return redirect(url_for("platform.tenants"))
+    error, status, email = None, 200, ""
+    if request.method == "POST":
+        email = auth.normalise_email(request.form.get("email", ""))
+        ip = request.remote_addr or "unknown"
+        if throttle().is_throttled(email, ip):
+            error, status = _("Too many failed sign-in attempts. Please wait a minute and try again."), 429
+        else:
+            result = auth.check_credentials(email, request.form.get("password", ""), operator=True)
+            if not result.ok:
+                throttle().failed(email, ip)
+                audit.record_platform("auth.login.failed")
+                db.session.commit()
+                error = _("E-mail address or password is not correct.")
+            elif result.user.totp_enabled and not auth.verify_totp(result.user, request.form.get("code", "")):
+                throttle().failed(email, ip)
+                db.session.commit()
+                error = _("Please enter the current code of your authenticator app.")
+            else:
+                throttle().succeeded(email)
+                session.clear()
+                open_session(result.user, None, fully_authenticated=True)
+                audit.record_platform("auth.login.succeeded", actor=result.user)
+                db.session.commit()
+                login_user(result.user)
+                return redirect(safe_next(request.args.get("next"), url_for("platform.tenants")))
+    return render_template("platform/login.html", error=error, email=email), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    revoke(current_user.auth_session)
+    audit.record_platform("auth.logout", actor=_actor())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("platform.login"))
+
+
+@bp.route("/")
+def tenants():
+    return render_template("platform/tenants.html", overview=services.tenant_overview())
+
+
+@bp.route("/tenants/new", methods=["GET", "POST"])
+def tenant_new():
+    errors, form = {}, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            tenant, token = services.create_tenant(
+                _actor(), slug=form.get("slug"), name=form.get("name"), kind=form.get("kind"),
+                admin_email=form.get("admin_email", ""), admin_name=form.get("admin_name", ""),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(_("Tenant %(name)s created.", name=tenant.name), "success")
+            if token:
+                return render_template("platform/admin_link.html", tenant=tenant, link=_link(tenant, token))
+            return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
+    return render_template("platform/tenant_form.html", form=form, errors=errors, kinds=TENANT_KINDS), (400 if errors else 200)
+
+
+def _link(tenant, token):
+    return url_for("auth.set_password", tenant=tenant.slug, token=token, _external=True)
+
+
+def _tenant_or_404(tenant_id) -> Tenant:
+    tenant = db.session.get(Tenant, tenant_id)
+    if tenant is None:
+        abort(404)
+    return tenant
+
+
+@bp.route("/tenants/<int:tenant_id>", methods=["GET", "POST"])
+def tenant_detail(tenant_id):
+    tenant = _tenant_or_404(tenant_id)
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "disable":
+                services.set_active(_actor(), tenant, False)
+                flash(_("Tenant disabled. Its data is kept; nobody can sign in."), "success")
+            elif action == "enable":
+                services.set_active(_actor(), tenant, True)
+                flash(_("Tenant enabled."), "success")
+            elif action == "add_host":
+                services.add_host(_actor(), tenant, request.form.get("host", ""))
+                flash(_("Host name added."), "success")
+            elif action == "remove_host":
+                services.remove_host(_actor(), tenant, request.form.get("host_id", type=int) or 0)
+                flash(_("Host name removed."), "success")
+            elif action == "admin_link":
+                token = services.first_admin_link(_actor(), tenant, request.form.get("admin_email", ""))
+                db.session.commit()
+                return render_template("platform/admin_link.html", tenant=tenant, link=_link(tenant, token))
+            else:
+                abort(400)
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+            tenant = _tenant_or_404(tenant_id)
+        else:
+            db.session.commit()
+            return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
+    return render_template("platform/tenant_detail.html", tenant=tenant, errors=errors), (400 if errors else 200)
+
+
+@bp.route("/audit")
+def audit_log():
+    rows = db.session.execute(
+        select(PlatformAuditEvent, User.display_name)
+        .outerjoin(User, User.id == PlatformAuditEvent.actor_id)
+        .order_by(PlatformAuditEvent.at.desc())
+        .limit(200)
+    ).all()
+    return render_template("platform/audit.html", rows=rows)
+
+

@@ -1,0 +1,34 @@
+"""Blueprints for plugins: mounted below ``/<tenant>/<plugin-slug>/`` and answering 404 for every
+tenant that has not switched the plugin on (a disabled feature does not exist for that tenant)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g
+
+from core.i18n import plugin_gettext_callables
+from core.plugins.meta import PluginMeta
+
+
+def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs) -> Blueprint:
+    bp = Blueprint(
+        meta.blueprint_name,
+        import_name,
+        url_prefix=f"/<tenant>/{meta.slug}",
+        template_folder=kwargs.pop("template_folder", "templates"),
+        static_folder=kwargs.pop("static_folder", "static"),
+        static_url_path=kwargs.pop("static_url_path", "/static"),
+        **kwargs,
+    )
+
+    @bp.before_request
+    def _require_enabled():
+        if g.get("tenant") is None or meta.name not in g.get("enabled_plugins", ()):
+            abort(404)
+
+    @bp.context_processor
+    def _plugin_translations():
+        # Plugin templates translate through the plugin's own domain, falling back to core.
+        return plugin_gettext_callables(meta.translation_domain)
+
+    bp.lotse_plugin = meta.name
+    return bp

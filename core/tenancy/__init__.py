@@ -1,0 +1,1 @@
+"""Tenants, org units, resolution of ``/<slug>/…`` and the fail-closed isolation guard."""

@@ -1,0 +1,67 @@
+"""Which tenant a request is for: the ``/<slug>/`` path prefix, optionally pinned by a host alias.
+
+Registered on the app as a URL value preprocessor, so it runs before every ``before_request``
+hook and before any view. An unknown or disabled slug is a plain 404.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, g, request
+from sqlalchemy import select
+
+from core.db import db
+from core.tenancy.context import bind_tenant, unbind_tenant
+from core.tenancy.models import Tenant, TenantHost
+
+
+def tenant_by_slug(slug: str) -> Tenant | None:
+    return db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.active.is_(True)))
+
+
+def tenant_for_host(host: str) -> Tenant | None:
+    host = host.split(":")[0].lower()
+    alias = db.session.scalar(select(TenantHost).where(TenantHost.host == host))
+    return alias.tenant if alias is not None and alias.tenant.active else None
+
+
+def pull_tenant(endpoint, values):
+    if not values or "tenant" not in values:
+        return
+    slug = values.pop("tenant")
+    tenant = tenant_by_slug(slug)
+    if tenant is None:
+        abort(404)
+    pinned = tenant_for_host(request.host)
+    if pinned is not None and pinned.id != tenant.id:
+        # A host alias belongs to one tenant; other tenants are not reachable through it.
+        abort(404)
+    enter_tenant(tenant)
+
+
+def enter_tenant(tenant: Tenant) -> None:
+    from core.plugins.relay import relay_for
+    from core.plugins.services import enabled_plugins
+
+    g.tenant = tenant
+    g.tenant_token = bind_tenant(tenant)
+    g.enabled_plugins = enabled_plugins(tenant)
+    g.hooks = relay_for(tenant, enabled=g.enabled_plugins)
+
+
+def leave_tenant(exc=None):
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        unbind_tenant(token)
+
+
+def add_tenant_default(endpoint, values):
+    if "tenant" in values or g.get("tenant") is None:
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "tenant"):
+        values["tenant"] = g.tenant.slug
+
+
+def init_resolution(app) -> None:
+    app.url_value_preprocessor(pull_tenant)
+    app.url_defaults(add_tenant_default)
+    app.teardown_request(leave_tenant)

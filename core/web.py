@@ -1,0 +1,44 @@
+"""Small helpers shared by the HTML views of core and plugins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One entry of the main navigation, contributed by core or through ``lotse_menu_items``."""
+
+    label: object
+    endpoint: str
+    #: Lower numbers come first; core uses 10, 20, …
+    order: int = 100
+    #: Permission the user needs to see the entry (``None``: every member).
+    permission: str | None = None
+
+
+def public(view):
+    """Mark a tenant view as reachable without signing in (login, password set-up …)."""
+    view.lotse_public = True
+    return view
+
+
+def is_public(view) -> bool:
+    return bool(getattr(view, "lotse_public", False))
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site relative redirect targets are followed (no open redirects)."""
+    if not target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+def wants_json() -> bool:
+    return request.path.split("/")[2:3] == ["api"] or request.accept_mimetypes.best == "application/json"

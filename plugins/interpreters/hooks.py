@@ -1,0 +1,88 @@
+"""Hook implementations of the interpreter pool."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from core import hookimpl
+from core.auth.permissions import Permission, current_permissions
+from core.web import MenuItem
+from plugins.interpreters import _
+
+
+@hookimpl
+def lotse_blueprints():
+    from plugins.interpreters.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def lotse_migration_dirs():
+    return [str(Path(__file__).parent / "migrations" / "versions")]
+
+
+@hookimpl
+def lotse_permissions():
+    return [
+        Permission(
+            "interpreters.view",
+            _("See the interpreter pool"),
+            roles=frozenset({"tenant_admin", "coordinator", "case_manager", "dpo"}),
+        ),
+        Permission(
+            "interpreters.manage",
+            _("Maintain the interpreter pool"),
+            roles=frozenset({"tenant_admin", "coordinator"}),
+        ),
+    ]
+
+
+@hookimpl
+def lotse_menu_items(tenant, user):
+    return [MenuItem(_("Interpreters"), "plugin_interpreters.index", order=50, permission="interpreters.view")]
+
+
+@hookimpl
+def lotse_template_slot(slot, tenant, user):
+    if slot != "dashboard" or "interpreters.view" not in current_permissions():
+        return None
+    from core.i18n import plugin_gettext_callables
+    from plugins.interpreters import PLUGIN, services
+
+    return Markup(
+        render_template(
+            "interpreters/_dashboard_panel.html",
+            **plugin_gettext_callables(PLUGIN.translation_domain),
+            count=len(services.search()),
+            languages=services.all_languages()[:12],
+            url=url_for("plugin_interpreters.index"),
+        )
+    )
+
+
+@hookimpl
+def lotse_demo_data(tenant):
+    """A small, obviously synthetic pool (names from a fictitious-name list)."""
+    from plugins.interpreters import services
+
+    if services.search(include_inactive=True):
+        return
+    entries = [
+        ("Amal Demo-Haddad", "Sprachmittlerpool (Demo)", ["Arabisch (Syrisch)", "Arabisch (Irakisch)"], date(2025, 3, 1)),
+        ("Dilan Demo-Yıldız", "", ["Kurdisch (Kurmandschi)", "Türkisch"], date(2025, 1, 15)),
+        ("Olena Demo-Kovalenko", "Freiberuflich", ["Ukrainisch", "Russisch"], date(2024, 11, 5)),
+        ("Yonas Demo-Tesfay", "", ["Tigrinya", "Amharisch"], None),
+        ("Farid Demo-Rahimi", "Sprachmittlerpool (Demo)", ["Dari", "Farsi", "Paschtu"], date(2025, 6, 2)),
+    ]
+    for name, org, languages, pledge in entries:
+        services.save(
+            None,
+            None,
+            {"name": name, "organisation": org, "languages": languages,
+             "pledge_signed_on": pledge.isoformat() if pledge else None, "by_phone": pledge is not None},
+        )

@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 	@for dir in $(TRANSLATION_DIRS); do \
 	  for po in $$dir/*/LC_MESSAGES/*.po; do \
 	    [ -f "$$po" ] || continue; \
-	    $(BIN)/pybabel compile --use-fuzzy -q -i "$$po" -o "$${po%.po}.mo" || exit 1; \
+	    $(BIN)/pybabel -q compile -i "$$po" -o "$${po%.po}.mo" || exit 1; \
 	  done; \
 	done
 
@@ -56,12 +56,19 @@ test-postgres:
 	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
 
 extract-messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
-	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -l de --no-fuzzy-matching
-	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
+	@for l in de en; do \
+	  if [ -f core/translations/$$l/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching; \
+	  else $(BIN)/pybabel -q init -i core/translations/messages.pot -d core/translations -l $$l; fi; \
+	done
 	@for p in plugins/*/; do n=$$(basename $$p); [ -d "$$p/translations" ] || continue; \
-	  $(BIN)/pybabel extract -q -F babel.cfg -o $$p/translations/plugin_$$n.pot $$p; \
-	  for l in de en; do $(BIN)/pybabel update -q -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching; done; \
+	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
+	  for l in de en; do \
+	    if [ -f $$p/translations/$$l/LC_MESSAGES/plugin_$$n.po ]; then \
+	      $(BIN)/pybabel -q update -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching; \
+	    else $(BIN)/pybabel -q init -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l; fi; \
+	  done; \
 	done
 
 lint: $(VENV)/.installed-test

@@ -39,6 +39,9 @@ def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
+    init_resolution(app)
+    # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
+    _register_access_control(app)
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -65,11 +68,9 @@ def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(lotse_config.PROJECT_ROOT / "templates")), TenantPartialLoader(app)]
     )
-    init_resolution(app)
     init_theming(app)
     init_labels(app)
     _register_blueprints(app, pm)
-    _register_access_control(app)
     _register_errors(app)
     app.after_request(set_security_headers)
     return app

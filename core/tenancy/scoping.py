@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from core.tenancy.context import TenantScopeError, current_tenant_id, is_unscoped
 
@@ -60,8 +61,35 @@ def scoped_models() -> list[type]:
     )
 
 
+def _scoped_tables() -> frozenset:
+    from core.db import db
+
+    mappers = db.Model.registry.mappers
+    cached = _SCOPED_TABLES.get(len(mappers))
+    if cached is None:
+        cached = frozenset(m.local_table for m in mappers if issubclass(m.class_, TenantScoped))
+        _SCOPED_TABLES.clear()
+        _SCOPED_TABLES[len(mappers)] = cached
+    return cached
+
+
+_SCOPED_TABLES: dict[int, frozenset] = {}
+
+
 def _touches_scoped(state) -> bool:
-    return any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers)
+    """True if any tenant-owned table appears anywhere in the statement.
+
+    ``all_mappers`` alone misses entities that only occur in ``select_from()`` (e.g. counts),
+    so the statement's tables are walked as well.
+    """
+    if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
+        return True
+    tables = find_tables(
+        state.statement, check_columns=True, include_aliases=True, include_joins=True,
+        include_selects=True, include_crud=True,
+    )
+    scoped = _scoped_tables()
+    return any(t in scoped for t in tables)
 
 
 @event.listens_for(Session, "do_orm_execute")

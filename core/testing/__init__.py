@@ -1,0 +1,1 @@
+"""Shared pytest fixtures for core and plugin test suites (registered as pytest11 entry point)."""

@@ -1,0 +1,231 @@
+"""Fixtures every test suite of Lotse (core and plugins) uses.
+
+The database is real: a SQLite file, or PostgreSQL when ``LOTSE_TEST_DATABASE_URL`` is set. The
+schema is built once per run with the real Alembic migrations; after each test every table is
+emptied, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+TEST_PASSWORD = "Kaffee-Fahrrad-Laterne-42"
+_counter = itertools.count(1)
+
+
+def database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("LOTSE_TEST_DATABASE_URL", "").strip()
+    if url:
+        from core.config import normalise_database_url
+
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def test_config(url: str, tmp_dir: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SERVER_NAME": "lotse.test",
+        "LOTSE_RAISE_ERRORS": True,
+        "LOTSE_RATELIMIT_STORAGE": "memory://",
+        "LOTSE_TENANTS_DIR": str(Path(__file__).resolve().parents[2] / "tenants"),
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _db_url(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("db")
+    url = database_url(tmp_dir)
+    if url.startswith("postgresql"):
+        _reset_postgres(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(_db_url, tmp_path_factory):
+    """The app under test, with its schema built by the real migrations."""
+    from core import migrate
+    from core.app import create_app
+
+    os.environ.setdefault("LOTSE_INSTANCE_PATH", tempfile.mkdtemp(prefix="lotse-instance-"))
+    app = create_app(test_config(_db_url, tmp_path_factory.getbasetemp()))
+    with app.app_context():
+        migrate.upgrade("heads")
+    return app
+
+
+def _wipe(app) -> None:
+    from core.db import db
+
+    with app.app_context():
+        db.session.remove()
+        engine = db.engine
+        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Empty tables and throttles after each test that used the app."""
+    yield
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        _wipe(app)
+        app.extensions["lotse.throttle"].reset()
+        app.extensions.get("lotse.relays", {}).clear()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app_ctx):
+    from core.db import db as _db
+
+    yield _db
+    _db.session.rollback()
+
+
+@pytest.fixture
+def make_tenant(app):
+    """``make_tenant("kreis-a", plugins=["interpreters"])`` → committed Tenant (detached-safe)."""
+    from core.db import db
+    from core.plugins.services import enable_plugin
+    from core.tenancy.context import tenant_scope
+    from core.tenancy.models import OrgUnit, Tenant
+
+    def make(slug=None, *, name=None, kind="kreis", plugins=(), locales=("de", "en"), theme=None, org_units=("team-a",)):
+        slug = slug or f"tenant-{next(_counter)}"
+        with app.app_context():
+            tenant = Tenant(slug=slug, name=name or f"Kreis {slug.title()}", kind=kind, locales=list(locales),
+                            default_locale=locales[0], theme=theme or {}, settings={})
+            db.session.add(tenant)
+            db.session.flush()
+            with tenant_scope(tenant):
+                for key in org_units:
+                    db.session.add(OrgUnit(tenant_id=tenant.id, key=key, name=f"Team {key}", kind="team"))
+                for plugin in plugins:
+                    enable_plugin(tenant, plugin, None, operator=True)
+            db.session.commit()
+            db.session.refresh(tenant)
+            db.session.expunge(tenant)
+            return tenant
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user(tenant, roles=["case_manager"])`` → (email, password) of a committed account."""
+    from core.auth import services as auth
+    from core.auth.passwords import hash_password
+    from core.auth.models import User
+    from core.db import db
+    from core.tenancy.context import tenant_scope
+
+    def make(tenant=None, *, roles=("case_manager",), email=None, name=None, operator=False, password=TEST_PASSWORD, org_unit_id=None):
+        email = email or f"user{next(_counter)}@example.org"
+        with app.app_context():
+            user = auth.find_user(email)
+            if user is None:
+                user = User(email=email, display_name=name or email.split("@")[0].title(),
+                            password_hash=hash_password(password), is_platform_operator=operator)
+                db.session.add(user)
+                db.session.flush()
+            if tenant is not None:
+                with tenant_scope(tenant):
+                    auth.add_membership(user, tenant, list(roles), org_unit_id)
+            db.session.commit()
+        return email, password
+
+    return make
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that behaves like a browser: it reads CSRF tokens from the pages it gets."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def get(self, url, **kwargs):
+        response = self.client.get(url, **kwargs)
+        if response.mimetype == "text/html":
+            match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
+            if match:
+                self.token = match.group(1)
+        return response
+
+    def post(self, url, data=None, *, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            if self.token is None:
+                self.get(url)
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kwargs)
+
+    def login(self, tenant_slug, email, password=TEST_PASSWORD):
+        self.get(f"/{tenant_slug}/login")
+        response = self.post(f"/{tenant_slug}/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        self.get(f"/{tenant_slug}/")
+        return response
+
+    def operator_login(self, email, password=TEST_PASSWORD):
+        self.get("/platform/login")
+        response = self.post("/platform/login", {"email": email, "password": password})
+        assert response.status_code == 302
+        self.get("/platform/")
+        return response
+
+    def text(self, url):
+        response = self.get(url)
+        return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def browser(app):
+    """A fresh signed-out browser."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def new_browser(app):
+    def make():
+        return Browser(app.test_client())
+
+    return make

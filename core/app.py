@@ -113,6 +113,8 @@ def _register_access_control(app: Flask) -> None:
         if current_user.is_authenticated:
             membership = membership_of(current_user, tenant)
             if membership is None:
+                # Render the 404 as if the tenant did not exist: not even its name shows.
+                g.tenant = None
                 abort(404)
             g.membership = membership
             auth_session = current_user.auth_session

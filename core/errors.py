@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 def _messages():
     return {
+        422: (_("Invalid input"), _("Some fields are not valid. Please check your input.")),
         400: (_("Bad request"), _("The request could not be processed. Please check your input.")),
         401: (_("Sign-in required"), _("Please sign in to continue.")),
         403: (_("Access denied"), _("You do not have permission to open this page.")),
@@ -26,10 +27,14 @@ def _messages():
     }
 
 
-def _render(code: int, description: str | None = None):
+def _render(code: int, description: str | None = None, data: dict | None = None):
     title, text = _messages().get(code, (str(code), description or ""))
     if wants_json():
-        return jsonify({"message": text, "status": code}), code
+        payload = {"message": text, "status": code}
+        if data and data.get("messages"):
+            # flask-smorest validation errors: {"json": {"field": ["message", …]}}
+            payload["errors"] = data["messages"]
+        return jsonify(payload), code
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
@@ -49,7 +54,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def _http(exc):
-        return _render(exc.code or 500, exc.description)
+        return _render(exc.code or 500, exc.description, getattr(exc, "data", None))
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -68,6 +68,9 @@ def register_api_blueprint(blp) -> None:
 
 def _protect(blp) -> None:
     csrf.exempt(blp)
+    if getattr(blp, "_lotse_protected", False):
+        return  # module-level blueprints are shared by every app built in this process
+    blp._lotse_protected = True
 
     @blp.before_request
     def _api_guard():

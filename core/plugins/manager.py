@@ -32,9 +32,11 @@ class LotsePluginManager(pluggy.PluginManager):
         if meta.name in self.metas:
             return meta
         hooks_name = f"{package.__name__}.hooks"
+        # A package keeps its hooks in ``hooks.py``; a plain module may hold them itself.
+        is_package = getattr(package, "__path__", None) is not None
         hooks = (
             importlib.import_module(hooks_name)
-            if importlib.util.find_spec(hooks_name) is not None
+            if is_package and importlib.util.find_spec(hooks_name) is not None
             else package
         )
         self.register(hooks, name=meta.name)
@@ -55,7 +57,8 @@ class LotsePluginManager(pluggy.PluginManager):
                 raise ValueError(f"entry point {ep.name!r} declares plugin {meta.name!r}")
 
     def plugin_dir(self, name: str) -> Path:
-        return Path(self.packages[name].__file__).parent
+        package = self.packages[name]
+        return Path(getattr(package, "__file__", None) or ".").parent
 
     def requires_deep(self, name: str) -> set[str]:
         """All plugins ``name`` needs, transitively (cycles are reported at start-up)."""

@@ -37,7 +37,7 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-def test_config(url: str, tmp_dir: Path, **overrides) -> dict:
+def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -67,7 +67,7 @@ def app(_db_url, tmp_path_factory):
     from core.app import create_app
 
     os.environ.setdefault("LOTSE_INSTANCE_PATH", tempfile.mkdtemp(prefix="lotse-instance-"))
-    app = create_app(test_config(_db_url, tmp_path_factory.getbasetemp()))
+    app = create_app(make_test_config(_db_url, tmp_path_factory.getbasetemp()))
     with app.app_context():
         migrate.upgrade("heads")
     return app

@@ -31,7 +31,7 @@ def index():
 
 def _form_data(form) -> dict:
     languages = [line.strip() for line in form.get("languages", "").replace(",", "\n").splitlines() if line.strip()]
-    return {
+    data = {
         "name": form.get("name", "").strip(),
         "organisation": form.get("organisation", "").strip(),
         "languages": languages,
@@ -43,6 +43,9 @@ def _form_data(form) -> dict:
         "notes": form.get("notes", "").strip(),
         "active": "active" in form,
     }
+    if not data["email"]:
+        del data["email"]  # optional: an empty field means "no address"
+    return data
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"interpreter_id": None})

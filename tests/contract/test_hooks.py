@@ -1,0 +1,225 @@
+"""Meta-tests: every hook is documented with its exact signature and has a test; plus one test
+per hook (``test_hook_<name>``), exercising it through the real app."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+from sqlalchemy import select
+
+from core import hookimpl, hookspecs
+from core.app import create_app
+from core.db import db
+from core.plugins import PluginMeta, plugin_blueprint
+from core.plugins.manager import LotsePluginManager
+from core.testing.pytest_plugin import Browser, make_test_config
+from core.tenancy.context import tenant_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOKS = sorted(name for name, fn in vars(hookspecs).items() if name.startswith("lotse_") and callable(fn))
+
+
+def test_every_hook_is_documented_with_its_signature():
+    doc = (ROOT / "docs" / "plugin_hooks.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## (lotse_\w+\(.*\))$", doc, flags=re.M))
+    for name in HOOKS:
+        signature = f"{name}{inspect.signature(getattr(hookspecs, name))}"
+        assert signature in headings, f"docs/plugin_hooks.md lacks '## {signature}'"
+    documented = {h.split("(")[0] for h in headings}
+    assert documented == set(HOOKS), "documented hooks that do not exist"
+
+
+def test_every_hook_has_a_test():
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
+    for name in HOOKS:
+        assert f"def test_hook_{name}" in sources, f"no test_hook_{name}"
+
+
+def test_every_hook_states_its_kind():
+    for name in HOOKS:
+        doc = getattr(hookspecs, name).__doc__ or ""
+        assert re.search(r"Kind: (startup|runtime)", doc), name
+
+
+def test_check_pending_passes_for_installed_plugins(app):
+    app.extensions["lotse.pm"].check_pending()
+
+
+# --- one test per hook --------------------------------------------------------------------------
+
+events: list = []
+
+
+def _spy_plugin():
+    module = types.ModuleType("spy_plugin")
+    meta = PluginMeta(name="spy", title="Spy")
+    module.PLUGIN = meta
+    bp = plugin_blueprint(meta, __name__)
+
+    @bp.route("/")
+    def index():
+        return "spy page"
+
+    from core.auth.permissions import Permission
+    from core.web import MenuItem
+
+    @hookimpl
+    def lotse_blueprints():
+        return [bp]
+
+    @hookimpl
+    def lotse_cli(cli):
+        import click
+
+        @cli.command("spy-hello")
+        def hello():
+            click.echo("hello from spy")
+
+    @hookimpl
+    def lotse_migration_dirs():
+        return []
+
+    @hookimpl
+    def lotse_permissions():
+        return [Permission("spy.look", "Look", roles=frozenset({"case_manager"}))]
+
+    @hookimpl
+    def lotse_menu_items(tenant, user):
+        return [MenuItem("Spy menu", "plugin_spy.index", order=70, permission="spy.look")]
+
+    @hookimpl
+    def lotse_template_slot(slot, tenant, user):
+        return Markup("<section class='panel'>spy panel</section>") if slot == "dashboard" else None
+
+    @hookimpl
+    def lotse_demo_data(tenant):
+        events.append(("demo", tenant.slug))
+
+    @hookimpl
+    def lotse_plugin_enabled(tenant, plugin_name):
+        events.append(("enabled", tenant.slug, plugin_name))
+
+    @hookimpl
+    def lotse_plugin_disabled(tenant, plugin_name):
+        events.append(("disabled", tenant.slug, plugin_name))
+
+    for fn in (lotse_blueprints, lotse_cli, lotse_migration_dirs, lotse_permissions, lotse_menu_items,
+               lotse_template_slot, lotse_demo_data, lotse_plugin_enabled, lotse_plugin_disabled):
+        setattr(module, fn.__name__, fn)
+    return module
+
+
+@pytest.fixture
+def spy_app(_db_url, tmp_path, app):
+    pm = LotsePluginManager()
+    pm.load_entry_points()
+    pm.register_plugin(_spy_plugin())
+    events.clear()
+    return create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
+
+
+@pytest.fixture
+def spy_tenant(spy_app, make_tenant):
+    from core.plugins.services import enable_plugin
+    from core.tenancy.models import Tenant
+
+    tenant = make_tenant("spy-t")
+    with spy_app.app_context(), tenant_scope(tenant):
+        enable_plugin(db.session.get(Tenant, tenant.id), "spy")
+        db.session.commit()
+    return tenant
+
+
+def test_hook_lotse_blueprints(spy_app, spy_tenant, make_user):
+    email, _ = make_user(spy_tenant)
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert browser.get("/spy-t/spy/").get_data(as_text=True) == "spy page"
+
+
+def test_hook_lotse_cli(spy_app):
+    import click
+    from click.testing import CliRunner
+
+    group = click.Group()
+    spy_app.extensions["lotse.pm"].hook.lotse_cli(cli=group)
+    result = CliRunner().invoke(group, ["spy-hello"])
+    assert result.exit_code == 0 and "hello from spy" in result.output
+
+
+def test_hook_lotse_migration_dirs(app):
+    dirs = [d for group in app.extensions["lotse.pm"].hook.lotse_migration_dirs() for d in group]
+    assert any(d.endswith("plugins/interpreters/migrations/versions") for d in dirs)
+    from core.migrate import alembic_config
+
+    with app.app_context():
+        assert any("interpreters" in loc for loc in alembic_config().get_main_option("version_locations").split(__import__("os").pathsep))
+
+
+def test_hook_lotse_permissions(spy_app, spy_tenant, make_user):
+    assert "spy.look" in spy_app.extensions["lotse.permissions"]
+    email, _ = make_user(spy_tenant, roles=["case_manager"])
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert "spy.look" in browser.client.get("/spy-t/api/v1/me").json["permissions"]
+
+
+def test_hook_lotse_menu_items(spy_app, spy_tenant, make_user, make_tenant):
+    email, _ = make_user(spy_tenant, roles=["case_manager"])
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert "Spy menu" in browser.get("/spy-t/").get_data(as_text=True)
+    dpo, _ = make_user(spy_tenant, roles=["dpo"])
+    other = Browser(spy_app.test_client())
+    other.login("spy-t", dpo)
+    assert "Spy menu" not in other.get("/spy-t/").get_data(as_text=True)  # lacks spy.look
+
+
+def test_hook_lotse_template_slot(spy_app, spy_tenant, make_user, make_tenant):
+    email, _ = make_user(spy_tenant)
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert "spy panel" in browser.get("/spy-t/").get_data(as_text=True)
+    plain = make_tenant("no-spy")
+    email2, _ = make_user(plain)
+    other = Browser(spy_app.test_client())
+    other.login("no-spy", email2)
+    assert "spy panel" not in other.get("/no-spy/").get_data(as_text=True)
+
+
+def test_hook_lotse_demo_data(app):
+    """`lotse demo` calls the hook for each tenant; the interpreter plugin fills its pool."""
+    from core.demo import seed_demo
+    from plugins.interpreters.models import Interpreter
+
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        from core.tenancy.models import Tenant
+
+        kleve = db.session.scalar(select(Tenant).where(Tenant.slug == "kleve"))
+        with tenant_scope(kleve):
+            assert len(db.session.scalars(select(Interpreter)).all()) == 5
+        seed_demo()  # idempotent
+        db.session.commit()
+        with tenant_scope(kleve):
+            assert len(db.session.scalars(select(Interpreter)).all()) == 5
+
+
+def test_hook_lotse_plugin_enabled(spy_app, spy_tenant):
+    assert ("enabled", "spy-t", "spy") in events
+
+
+def test_hook_lotse_plugin_disabled(spy_app, spy_tenant):
+    from core.plugins.services import disable_plugin
+    from core.tenancy.models import Tenant
+
+    with spy_app.app_context(), tenant_scope(spy_tenant):
+        disable_plugin(db.session.get(Tenant, spy_tenant.id), "spy")
+        db.session.commit()
+    assert ("disabled", "spy-t", "spy") in events

@@ -1,0 +1,145 @@
+"""The `lotse` command: clear errors, nothing written on bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from core.db import db
+from core.tenancy.models import OrgUnit, Tenant
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(app):
+    from flask.cli import ScriptInfo
+
+    from core.cli import main
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
+
+    return invoke
+
+
+def _tenants(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Tenant))
+
+
+@pytest.mark.parametrize("slug", ["viersen", "hoexter", "oberhausen", "kleve", "jmd-oberhausen"])
+def test_example_tenants_load(app, run, slug):
+    result = run("tenant", "load", slug)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+        from core.tenancy.context import tenant_scope
+
+        with tenant_scope(tenant):
+            units = db.session.scalars(select(OrgUnit)).all()
+    assert len(units) >= 1
+    # Loading again changes nothing (idempotent by key).
+    assert run("tenant", "load", slug).exit_code == 0
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == len(units)
+
+
+def test_example_tenants_hold_their_real_structure(app, run):
+    from core.tenancy.context import tenant_scope
+
+    for slug in ("hoexter", "kleve", "oberhausen"):
+        run("tenant", "load", slug)
+    with app.app_context():
+        def units(slug):
+            tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
+            with tenant_scope(tenant):
+                return db.session.scalars(select(OrgUnit)).all()
+
+        hoexter = units("hoexter")
+        assert sum(u.kind == "region" for u in hoexter) == 4
+        assert sum(u.kind == "municipality" for u in hoexter) == 10
+        kleve = units("kleve")
+        assert sum(u.kind == "welcome_center" for u in kleve) == 1
+        assert sum(u.key.startswith("rt-") for u in kleve) == 4
+        oberhausen = units("oberhausen")
+        assert {u.key for u in oberhausen if u.kind == "social_area"} == {f"sr-{n}" for n in range(71, 77)}
+
+
+def test_bad_tenant_file_writes_nothing(app, run, tmp_path):
+    folder = tmp_path / "kaputt"
+    folder.mkdir()
+    (folder / "tenant.toml").write_text(
+        'slug = "kaputt"\nname = "X"\nkind = "dorf"\n[theme]\nprimary = "rot"\n', encoding="utf-8"
+    )
+    result = run("tenant", "load", str(folder))
+    assert result.exit_code == 2
+    assert "kind" in result.output and "primary" in result.output
+    assert _tenants(app) == 0
+
+
+def test_unknown_plugin_in_tenant_file_writes_nothing(app, run, tmp_path):
+    folder = tmp_path / "plugfehler"
+    folder.mkdir()
+    (folder / "tenant.toml").write_text('slug = "plugfehler"\nname = "X"\nkind = "kreis"\nplugins = ["gibtsnicht"]\n', encoding="utf-8")
+    result = run("tenant", "load", str(folder))
+    assert result.exit_code == 2 and "gibtsnicht" in result.output
+    assert _tenants(app) == 0
+
+
+def test_user_create_validates(app, run):
+    run("tenant", "load", "kleve")
+    result = run("user", "create", "--email", "kaputt", "--name", "X", "--tenant", "kleve")
+    assert result.exit_code == 2 and "E-Mail" in result.output
+    result = run("user", "create", "--email", "a@b.de", "--name", "X", "--tenant", "kleve", "--roles", "kaiser")
+    assert result.exit_code == 2
+    from core.auth.models import User
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    ok = run("user", "create", "--email", "a@b.de", "--name", "Anna", "--tenant", "kleve", "--roles", "case_manager")
+    assert ok.exit_code == 0 and "/kleve/password/" in ok.output
+
+
+def test_plugin_commands(app, run):
+    run("tenant", "load", "viersen")
+    assert run("plugin", "disable", "viersen", "interpreters").exit_code == 0
+    listing = run("plugin", "list", "--tenant", "viersen")
+    assert "aus interpreters" in listing.output
+    assert run("plugin", "enable", "viersen", "nope").exit_code == 2
+    assert run("plugin", "enable", "nirgends", "interpreters").exit_code == 2
+    assert run("plugin", "enable", "viersen", "interpreters").exit_code == 0
+    assert "an  interpreters" in run("plugin", "list", "--tenant", "viersen").output
+
+
+def test_tenant_create_and_disable(app, run):
+    result = run("tenant", "create", "--slug", "wesel", "--name", "Kreis Wesel", "--kind", "kreis", "--admin-email", "a@wesel.de", "--admin-name", "A")
+    assert result.exit_code == 0 and "/wesel/password/" in result.output
+    assert run("tenant", "create", "--slug", "wesel", "--name", "X", "--kind", "kreis", "--admin-email", "b@wesel.de", "--admin-name", "B").exit_code == 2
+    assert run("tenant", "disable", "wesel").exit_code == 0
+    assert "deaktiviert" in run("tenant", "list").output
+
+
+def test_demo_creates_all_accounts(app, run):
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    from core.auth.models import User
+
+    with app.app_context():
+        emails = set(db.session.scalars(select(User.email)))
+    for slug in ("viersen", "hoexter", "oberhausen", "kleve", "jmd-oberhausen"):
+        for local in ("admin", "koordination", "cm", "dsb"):
+            assert f"{local}@{slug}.demo" in emails
+    assert "betrieb@lotse.demo" in emails
+
+
+def test_demo_accounts_sign_in(app, run, browser, new_browser):
+    run("demo")
+    browser.login("oberhausen", "cm@oberhausen.demo", "lotse-demo")
+    assert browser.get("/kleve/").status_code == 404
+    op = new_browser()
+    op.operator_login("betrieb@lotse.demo", "lotse-demo")
+    assert op.get("/kleve/").status_code == 404

@@ -28,6 +28,10 @@ def init_labels(app):
 
     from core.auth.permissions import ROLES, has_permission
 
+    from core.auth.sessions import describe_user_agent
+
+    app.add_template_filter(describe_user_agent, "browser")
+
     @app.context_processor
     def _labels():
         return {

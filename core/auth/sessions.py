@@ -78,6 +78,19 @@ def revoke_all(user_id: int, *, tenant_id: int | None = None, keep: AuthSession 
     return db.session.execute(stmt).rowcount
 
 
+_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """``Firefox · Windows`` instead of the raw header, for the session list."""
+    ua = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in ua), "")
+    system = next((name for key, name in _SYSTEMS if key in ua), "")
+    return " · ".join(part for part in (browser, system) if part)
+
+
 def live_sessions(user_id: int) -> list[AuthSession]:
     return list(
         db.session.scalars(

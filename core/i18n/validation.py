@@ -24,6 +24,10 @@ _PATTERNS = [
     (re.compile(r"^Shorter than minimum length (\d+)\.$"), lambda m: _("Please enter at least %(n)s characters.", n=m[1])),
     (re.compile(r"^Longer than maximum length (\d+)\.$"), lambda m: _("Please enter at most %(n)s characters.", n=m[1])),
     (
+        re.compile(r"^Length must be between 1 and (\d+)\.$"),
+        lambda m: _("Please fill in this field (at most %(max)s characters).", max=m[1]),
+    ),
+    (
         re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
         lambda m: _("Please enter between %(min)s and %(max)s characters.", min=m[1], max=m[2]),
     ),

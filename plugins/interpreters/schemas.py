@@ -27,10 +27,14 @@ class InterpreterSettingsSchema(Schema):
 
 class InterpreterSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = fields.String(required=True, validate=validate.Length(1, 200, error=_("Please enter a name (at most 200 characters).")))
     organisation = fields.String(load_default="", validate=validate.Length(max=200))
     #: Languages with dialects, one per entry: "Arabisch (Syrisch)", "Tigrinya".
-    languages = fields.List(fields.String(validate=validate.Length(1, 80)), required=True, validate=validate.Length(1, 30))
+    languages = fields.List(
+        fields.String(validate=validate.Length(1, 80)),
+        required=True,
+        validate=validate.Length(1, 30, error=_("Please enter between 1 and 30 languages, one per line.")),
+    )
     phone = fields.String(load_default="", validate=validate.Length(max=60))
     email = fields.Email(load_default="", validate=validate.Length(max=200))
     pledge_signed_on = fields.Date(load_default=None, allow_none=True)

@@ -52,6 +52,7 @@ test: install-test
 test-sqlite:
 	LOTSE_TEST_DATABASE_URL= $(BIN)/python -m pytest -q -p no:cacheprovider
 
+# The browser tests drive the same code paths; on PostgreSQL the rest of the suite runs again.
 test-postgres:
 	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
 

@@ -311,3 +311,25 @@ def test_api_token_lifecycle(app, browser, tenant, make_tenant, make_user):
     token_id = re.search(r"/account/tokens/(\d+)/revoke", html).group(1)
     browser.post(f"/kreis-a/account/tokens/{token_id}/revoke")
     assert client.get("/kreis-a/api/v1/me", headers=auth).status_code == 401
+
+
+def test_throttle_shared_through_redis():
+    """Several app servers share the limit when LOTSE_RATELIMIT_STORAGE points at Redis."""
+    import os
+
+    from core.auth.throttle import LoginThrottle
+
+    url = os.environ.get("LOTSE_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("LOTSE_TEST_REDIS_URL not set (.ci/run sets it)")
+    server_a = LoginThrottle(url, per_account=5, per_ip=30)
+    server_b = LoginThrottle(url, per_account=5, per_ip=30)
+    server_a.reset()
+    for _ in range(3):
+        server_a.failed("shared@example.org", "10.0.0.1")
+    for _ in range(2):
+        server_b.failed("shared@example.org", "10.0.0.2")
+    assert server_a.is_throttled("shared@example.org", "10.0.0.3")
+    assert server_b.is_throttled("shared@example.org", "10.0.0.3")
+    assert not server_b.is_throttled("other@example.org", "10.0.0.3")
+    server_a.reset()

@@ -18,7 +18,7 @@ from core.db import db
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import OrgUnit
 
-DEMO_PASSWORD = "lotse-demo"
+DEMO_PASSWORD = "lotse-demo"  # noqa: S105 - documented demo-only password
 DEMO_TENANTS = ("viersen", "hoexter", "oberhausen", "kleve", "jmd-oberhausen")
 DEMO_ROLES = {
     "admin": ("Lokale Administration", ["tenant_admin"]),

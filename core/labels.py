@@ -27,7 +27,6 @@ def init_labels(app):
     from flask_babel import get_locale
 
     from core.auth.permissions import ROLES, has_permission
-
     from core.auth.sessions import describe_user_agent
 
     app.add_template_filter(describe_user_agent, "browser")

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from core.audit import services as audit
 from core.auth import services as auth
 from core.auth.models import Membership, User
-from core.auth.sessions import revoke_all
 from core.auth.services import ValidationError
+from core.auth.sessions import revoke_all
 from core.db import db
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
 

@@ -19,7 +19,7 @@ from core.auth.permissions import ROLES
 from core.db import db, utcnow
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TOKEN_PREFIX = "lotse_"
+TOKEN_PREFIX = "lotse_"  # noqa: S105 - a public prefix, not a secret
 SETUP_TOKEN_HOURS = 72
 
 

@@ -6,7 +6,6 @@ import segno
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,

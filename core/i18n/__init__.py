@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import current_app, g, has_app_context, has_request_context
 from flask_babel import Domain
-from flask_login import current_user
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SUPPORTED_LOCALES = ("de", "en")

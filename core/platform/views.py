@@ -12,8 +12,8 @@ from core.audit import services as audit
 from core.audit.models import PlatformAuditEvent
 from core.auth import services as auth
 from core.auth.models import User
-from core.auth.sessions import open_session, revoke
 from core.auth.services import ValidationError
+from core.auth.sessions import open_session, revoke
 from core.auth.throttle import throttle
 from core.db import db
 from core.platform import services

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-TEST_PASSWORD = "Kaffee-Fahrrad-Laterne-42"
+TEST_PASSWORD = "Kaffee-Fahrrad-Laterne-42"  # noqa: S105 - test fixture
 _counter = itertools.count(1)
 
 
@@ -146,8 +146,8 @@ def make_tenant(app):
 def make_user(app):
     """``make_user(tenant, roles=["case_manager"])`` → (email, password) of a committed account."""
     from core.auth import services as auth
-    from core.auth.passwords import hash_password
     from core.auth.models import User
+    from core.auth.passwords import hash_password
     from core.db import db
     from core.tenancy.context import tenant_scope
 

@@ -1,7 +1,7 @@
 """platform foundation
 
 Revision ID: 0001_platform
-Revises: 
+Revises:
 Create Date: 2026-11-22 17:46:52.886102
 """
 

@@ -17,8 +17,8 @@ from core.app import create_app
 from core.db import db
 from core.plugins import PluginMeta, plugin_blueprint
 from core.plugins.manager import LotsePluginManager
-from core.testing.pytest_plugin import Browser, make_test_config
 from core.tenancy.context import tenant_scope
+from core.testing.pytest_plugin import Browser, make_test_config
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = sorted(name for name, fn in vars(hookspecs).items() if name.startswith("lotse_") and callable(fn))

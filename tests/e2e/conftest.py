@@ -4,7 +4,6 @@ real app served on 127.0.0.1; axe-core (from npm) checks every visited page."""
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 

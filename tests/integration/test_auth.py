@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from core.auth.models import AuthSession, User
 from core.db import db
-from core.testing.pytest_plugin import TEST_PASSWORD
 
 WRONG = "E-Mail-Adresse oder Passwort ist nicht richtig."
 

@@ -12,8 +12,8 @@ from core.app import create_app
 from core.db import db
 from core.plugins import PluginMeta, plugin_blueprint
 from core.plugins.manager import LotsePluginManager
-from core.testing.pytest_plugin import make_test_config
 from core.tenancy.context import tenant_scope
+from core.testing.pytest_plugin import make_test_config
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ from tests.tenancy.rows import make_row
 
 def _all_scoped_models():
     # Importing the app registers core and plugin models.
-    from core.app import create_app  # noqa: F401
-    import core.audit.models, core.auth.models, core.tenancy.models  # noqa: F401,E401
+    import core.audit.models  # noqa: F401,E401
     import plugins.interpreters.models  # noqa: F401
+    from core.app import create_app  # noqa: F401
 
     return scoped_models()
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from core.tenancy.context import tenant_scope
 from core.db import db
+from core.tenancy.context import tenant_scope
 
 
 def tenant_rules(app):

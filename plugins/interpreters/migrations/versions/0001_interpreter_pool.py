@@ -1,14 +1,14 @@
 """interpreter pool
 
 Revision ID: interpreters_0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 17:46:59.480043
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 revision = 'interpreters_0001'
 down_revision = None

@@ -60,14 +60,14 @@ extract-messages: $(VENV)/.installed-test
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
 	@for l in de en; do \
 	  if [ -f core/translations/$$l/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching; \
+	    $(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	  else $(BIN)/pybabel -q init -i core/translations/messages.pot -d core/translations -l $$l; fi; \
 	done
 	@for p in plugins/*/; do n=$$(basename $$p); [ -d "$$p/translations" ] || continue; \
 	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
 	  for l in de en; do \
 	    if [ -f $$p/translations/$$l/LC_MESSAGES/plugin_$$n.po ]; then \
-	      $(BIN)/pybabel -q update -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching; \
+	      $(BIN)/pybabel -q update -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	    else $(BIN)/pybabel -q init -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l; fi; \
 	  done; \
 	done

@@ -20,7 +20,7 @@ from core.web import MenuItem
 bp = Blueprint("home", __name__, template_folder="templates")
 
 CORE_MENU = (
-    MenuItem(_l("Start"), "home.dashboard", order=10),
+    MenuItem(_l("Start page"), "home.dashboard", order=10),
     MenuItem(_l("Audit trail"), "audit.index", order=80, permission="audit.read"),
     MenuItem(_l("Administration"), "admin.index", order=90, permission="admin.plugins"),
 )

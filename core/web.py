@@ -42,3 +42,29 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def wants_json() -> bool:
     return request.path.split("/")[2:3] == ["api"] or request.accept_mimetypes.best == "application/json"
+
+
+def run_write(action, *, success: str | None = None):
+    """Run one write (a service call) as one transaction.
+
+    Returns ``(errors, result)``: on success the transaction is committed, ``success`` is flashed
+    and ``errors`` is empty; on a :class:`~core.auth.services.ValidationError` everything is rolled
+    back and ``errors`` maps field names to messages. Nothing is ever half-written.
+    """
+    from flask import flash
+
+    from core.auth.services import ValidationError
+    from core.db import db
+
+    try:
+        result = action()
+    except ValidationError as exc:
+        db.session.rollback()
+        return exc.errors, None
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return {}, result

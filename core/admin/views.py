@@ -12,6 +12,7 @@ from core.auth.services import ValidationError
 from core.db import db
 from core.plugins import services as plugins
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
+from core.web import run_write
 
 bp = Blueprint("admin", __name__, url_prefix="/<tenant>/admin", template_folder="templates")
 
@@ -94,16 +95,12 @@ def plugin_settings(name):
                 data[field_name] = field_name in request.form
             else:
                 data[field_name] = request.form.get(field_name, "")
-        try:
-            plugins.update_plugin_settings(g.tenant, name, data, _actor())
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-            values = data
-        else:
-            db.session.commit()
-            flash(_("Settings saved."), "success")
+        errors, _saved = run_write(
+            lambda: plugins.update_plugin_settings(g.tenant, name, data, _actor()), success=_("Settings saved.")
+        )
+        if not errors:
             return redirect(url_for("admin.plugin_list"))
+        values = data
     return render_template(
         "admin/plugin_settings.html", meta=meta, schema=schema, values=values, errors=errors, section="plugins"
     ), (400 if errors else 200)
@@ -131,17 +128,15 @@ def user_new():
     errors, form = {}, {}
     if request.method == "POST":
         form = request.form
-        try:
-            membership, token = services.invite_member(
+        errors, result = run_write(
+            lambda: services.invite_member(
                 g.tenant, _actor(),
                 email=form.get("email", ""), display_name=form.get("display_name", ""),
                 roles=form.getlist("roles"), org_unit_id=form.get("org_unit_id"),
             )
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
+        )
+        if not errors:
+            membership, token = result
             if token:
                 return render_template("admin/setup_link.html", link=_setup_url(token), member=membership, section="users")
             flash(_("The existing account was added to this tenant."), "success")
@@ -161,26 +156,23 @@ def user_edit(membership_id):
     errors = {}
     if request.method == "POST":
         action = request.form.get("action", "save")
-        try:
-            if action == "reset":
-                token = services.reset_link(g.tenant, _actor(), member)
-                db.session.commit()
-                return render_template("admin/setup_link.html", link=_setup_url(token), member=member, section="users")
-            if action == "end_sessions":
-                services.end_sessions(g.tenant, _actor(), member)
-                db.session.commit()
-                flash(_("All sessions of this user in this tenant were ended."), "success")
-                return redirect(url_for("admin.user_edit", membership_id=member.id))
-            services.update_member(
+        if action == "reset":
+            _none, token = run_write(lambda: services.reset_link(g.tenant, _actor(), member))
+            return render_template("admin/setup_link.html", link=_setup_url(token), member=member, section="users")
+        if action == "end_sessions":
+            run_write(
+                lambda: services.end_sessions(g.tenant, _actor(), member),
+                success=_("All sessions of this user in this tenant were ended."),
+            )
+            return redirect(url_for("admin.user_edit", membership_id=member.id))
+        errors, _done = run_write(
+            lambda: services.update_member(
                 g.tenant, _actor(), member, roles=request.form.getlist("roles"),
                 org_unit_id=request.form.get("org_unit_id"), active="active" in request.form,
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
+            ),
+            success=_("Changes saved."),
+        )
+        if not errors:
             return redirect(url_for("admin.user_list"))
     return render_template(
         "admin/user_form.html", member=member, form=request.form if errors else {}, errors=errors,
@@ -212,16 +204,13 @@ def org_unit_edit(unit_id):
     errors, form = {}, {}
     if request.method == "POST":
         form = request.form
-        try:
-            unit = services.save_org_unit(g.tenant, _actor(), unit, {**form, "active": "active" in form})
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-            unit = _unit_or_404(unit_id) if unit_id else None
-        else:
-            db.session.commit()
-            flash(_("Org unit saved."), "success")
-            return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
+        errors, saved = run_write(
+            lambda: services.save_org_unit(g.tenant, _actor(), unit, {**form, "active": "active" in form}),
+            success=_("Org unit saved."),
+        )
+        if not errors:
+            return redirect(url_for("admin.org_unit_edit", unit_id=saved.id))
+        unit = _unit_or_404(unit_id) if unit_id else None
     return render_template(
         "admin/org_unit_form.html", unit=unit, form=form, errors=errors, kinds=ORG_UNIT_KINDS,
         units=[u for u in services.org_units() if unit is None or u.id != unit.id], section="org_units",
@@ -246,19 +235,17 @@ def location_save(unit_id, location_id):
         db.session.commit()
         flash(_("Location removed."), "success")
         return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
-    try:
-        services.save_location(g.tenant, _actor(), unit, location, request.form)
-    except ValidationError as exc:
-        db.session.rollback()
-        unit = _unit_or_404(unit_id)
-        return render_template(
-            "admin/org_unit_form.html", unit=unit, form={}, errors={}, kinds=ORG_UNIT_KINDS,
-            units=[u for u in services.org_units() if u.id != unit.id], section="org_units",
-            location_errors=exc.errors, location_form=request.form, location_id=location_id,
-        ), 400
-    db.session.commit()
-    flash(_("Location saved."), "success")
-    return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
+    errors, _saved = run_write(
+        lambda: services.save_location(g.tenant, _actor(), unit, location, request.form), success=_("Location saved.")
+    )
+    if not errors:
+        return redirect(url_for("admin.org_unit_edit", unit_id=unit_id))
+    unit = _unit_or_404(unit_id)
+    return render_template(
+        "admin/org_unit_form.html", unit=unit, form={}, errors={}, kinds=ORG_UNIT_KINDS,
+        units=[u for u in services.org_units() if u.id != unit.id], section="org_units",
+        location_errors=errors, location_form=request.form, location_id=location_id,
+    ), 400
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -270,14 +257,8 @@ def settings():
     errors, form = {}, {}
     if request.method == "POST":
         form = {**request.form, "locales": request.form.getlist("locales")}
-        try:
-            services.save_settings(g.tenant, _actor(), form)
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
-            flash(_("Settings saved."), "success")
+        errors, _saved = run_write(lambda: services.save_settings(g.tenant, _actor(), form), success=_("Settings saved."))
+        if not errors:
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, errors=errors, section="settings"), (400 if errors else 200)
 

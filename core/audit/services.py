@@ -22,33 +22,27 @@ def _check_content_free(details: dict) -> dict:
     return dict(details)
 
 
-def record(action: str, *, actor=None, obj=None, object_type: str = "", object_id="", **details):
-    """Add an audit row for the bound tenant (raises without one: audit is never silently lost)."""
+def _event(model, action, actor, obj, object_type, object_id, details, **extra):
     if obj is not None:
         object_type = object_type or type(obj).__name__
         object_id = object_id or getattr(obj, "id", "")
-    event = AuditEvent(
-        tenant_id=current_tenant_id(),
+    event = model(
         actor_id=getattr(actor, "id", actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),
         details=_check_content_free(details),
+        **extra,
     )
     db.session.add(event)
     return event
+
+
+def record(action: str, *, actor=None, obj=None, object_type: str = "", object_id="", **details):
+    """Add an audit row for the bound tenant (raises without one: audit is never silently lost)."""
+    return _event(AuditEvent, action, actor, obj, object_type, object_id, details, tenant_id=current_tenant_id())
 
 
 def record_platform(action: str, *, actor=None, obj=None, object_type="", object_id="", **details):
-    if obj is not None:
-        object_type = object_type or type(obj).__name__
-        object_id = object_id or getattr(obj, "id", "")
-    event = PlatformAuditEvent(
-        actor_id=getattr(actor, "id", actor),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        details=_check_content_free(details),
-    )
-    db.session.add(event)
-    return event
+    """Add a row to the operator log (actions on the installation, outside any tenant)."""
+    return _event(PlatformAuditEvent, action, actor, obj, object_type, object_id, details)

@@ -18,7 +18,7 @@ from core.auth.throttle import throttle
 from core.db import db
 from core.platform import services
 from core.tenancy.models import TENANT_KINDS, Tenant
-from core.web import safe_next
+from core.web import run_write, safe_next
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 _OPEN = {"platform.login"}
@@ -94,16 +94,14 @@ def tenant_new():
     errors, form = {}, {}
     if request.method == "POST":
         form = request.form
-        try:
-            tenant, token = services.create_tenant(
+        errors, result = run_write(
+            lambda: services.create_tenant(
                 _actor(), slug=form.get("slug"), name=form.get("name"), kind=form.get("kind"),
                 admin_email=form.get("admin_email", ""), admin_name=form.get("admin_name", ""),
             )
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
+        )
+        if not errors:
+            tenant, token = result
             flash(_("Tenant %(name)s created.", name=tenant.name), "success")
             if token:
                 return render_template("platform/admin_link.html", tenant=tenant, link=_link(tenant, token))

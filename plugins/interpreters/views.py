@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core.auth.permissions import has_permission, require_permission
-from core.auth.services import ValidationError
-from core.db import db
 from core.plugins import plugin_blueprint
 from core.plugins.services import plugin_settings
+from core.web import run_write
 from plugins.interpreters import PLUGIN, _, services
 
 bp = plugin_blueprint(PLUGIN, __name__)
@@ -58,14 +57,10 @@ def edit(interpreter_id):
     errors, form = {}, {}
     if request.method == "POST":
         form = request.form
-        try:
-            interpreter = services.save(current_user._get_current_object(), interpreter, _form_data(form))
-        except ValidationError as exc:
-            db.session.rollback()
-            errors = exc.errors
-            interpreter = services.get(interpreter_id) if interpreter_id else None
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        errors, _saved = run_write(
+            lambda: services.save(current_user._get_current_object(), interpreter, _form_data(form)), success=_("Saved.")
+        )
+        if not errors:
             return redirect(url_for("plugin_interpreters.index"))
+        interpreter = services.get(interpreter_id) if interpreter_id else None
     return render_template("interpreters/form.html", interpreter=interpreter, form=form, errors=errors), (400 if errors else 200)

@@ -102,6 +102,33 @@ def db_current():
     migrate.current()
 
 
+@db_group.command("grant")
+@click.argument("role")
+@with_appcontext
+def db_grant(role):
+    """PostgreSQL: let the app's runtime ROLE use the tables (run as the schema owner).
+
+    The app should connect as a role that owns nothing and cannot bypass row-level security.
+    """
+    import re
+
+    if db.engine.dialect.name != "postgresql":
+        _fail("nur für PostgreSQL")
+    if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", role):
+        _fail({"role": ["ungültiger Rollenname"]})
+    statements = [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+    click.echo(f"Rechte für {role} gesetzt.")
+
+
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
 @click.option("--autogenerate", is_flag=True)

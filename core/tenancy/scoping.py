@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, UniqueConstrai
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
+from core.tenancy import rls
 from core.tenancy.context import TenantScopeError, current_tenant_id, is_unscoped
 
 #: Every statement the guard inspected / filtered; read by the test-suite meta checks.
@@ -92,8 +93,20 @@ def _touches_scoped(state) -> bool:
     return any(t in scoped for t in tables)
 
 
+def _sync_database(session, *, all_tenants: bool = False) -> None:
+    """Tell PostgreSQL (row-level security) which tenant this transaction works for."""
+    if session.get_bind().dialect.name == "postgresql":
+        rls.sync(session.connection(), current_tenant_id(), all_tenants or is_unscoped())
+
+
+@event.listens_for(Session, "after_begin")
+def _new_transaction(session, transaction, connection):
+    rls.sync(connection, current_tenant_id(), is_unscoped())
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _add_tenant_criteria(state):
+    _sync_database(state.session, all_tenants=bool(state.execution_options.get("all_tenants")))
     if state.is_column_load or state.is_relationship_load:
         # The criteria of the originating statement propagate to these loads.
         return
@@ -119,6 +132,7 @@ def _add_tenant_criteria(state):
 
 @event.listens_for(Session, "before_flush")
 def _stamp_and_check_tenant(session, flush_context, instances):
+    _sync_database(session)
     unscoped_ok = is_unscoped()
     tenant_id = current_tenant_id()
     for obj in session.new:

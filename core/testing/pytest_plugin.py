@@ -29,12 +29,36 @@ def database_url(tmp_dir: Path) -> str:
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
+APP_ROLE = "lotse_app_test"
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        # The app runs as a role that is neither owner, superuser nor BYPASSRLS, exactly as in
+        # production, so row-level security is exercised by the whole suite.
+        conn.execute(text(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
+            f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+        ))
     engine.dispose()
+
+
+def _grant_app_role(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}"))
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"))
+        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}"))
+    engine.dispose()
+
+
+def app_role_url(owner_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(owner_url).set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
 
 
 def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
@@ -52,7 +76,8 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
 
 
 @pytest.fixture(scope="session")
-def _db_url(tmp_path_factory):
+def _owner_db_url(tmp_path_factory):
+    """The schema owner's URL: migrations and the per-test wipe use it."""
     tmp_dir = tmp_path_factory.mktemp("db")
     url = database_url(tmp_dir)
     if url.startswith("postgresql"):
@@ -61,16 +86,33 @@ def _db_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(_db_url, tmp_path_factory):
+def _db_url(_owner_db_url):
+    """The URL the app under test connects with (on PostgreSQL a non-owner role)."""
+    if _owner_db_url.startswith("postgresql"):
+        return app_role_url(_owner_db_url)
+    return _owner_db_url
+
+
+@pytest.fixture(scope="session")
+def app(_db_url, _owner_db_url, tmp_path_factory):
     """The app under test, with its schema built by the real migrations."""
     from core import migrate
     from core.app import create_app
 
     os.environ.setdefault("LOTSE_INSTANCE_PATH", tempfile.mkdtemp(prefix="lotse-instance-"))
-    app = create_app(make_test_config(_db_url, tmp_path_factory.getbasetemp()))
-    with app.app_context():
+    owner_app = create_app(make_test_config(_owner_db_url, tmp_path_factory.getbasetemp()))
+    with owner_app.app_context():
         migrate.upgrade("heads")
+        from core.db import db
+
+        db.engine.dispose()
+    if _owner_db_url.startswith("postgresql"):
+        _grant_app_role(_owner_db_url)
+    app = create_app(make_test_config(_db_url, tmp_path_factory.getbasetemp(), LOTSE_TEST_OWNER_URL=_owner_db_url))
     return app
+
+
+_owner_engines: dict = {}
 
 
 def _wipe(app) -> None:
@@ -78,13 +120,16 @@ def _wipe(app) -> None:
 
     with app.app_context():
         db.session.remove()
-        engine = db.engine
         tables = [t for t in reversed(db.metadata.sorted_tables)]
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            owner_url = app.config["LOTSE_TEST_OWNER_URL"]
+            owner = _owner_engines.setdefault(owner_url, create_engine(owner_url))
+            with owner.begin() as conn:
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
+        else:
+            with engine.begin() as conn:
                 for table in tables:
                     conn.execute(table.delete())
 

@@ -51,11 +51,10 @@ def two_tenants(make_tenant):
 def test_rows_of_another_tenant_are_invisible(app_ctx, two_tenants, model):
     a, b = two_tenants
     with tenant_scope(a):
-        own = make_row(model, a.id)
+        own_id = make_row(model, a.id).id
     with tenant_scope(b):
-        foreign = make_row(model, b.id)
+        foreign_id = make_row(model, b.id).id
     db.session.commit()
-    own_id, foreign_id = own.id, foreign.id
     db.session.expunge_all()
 
     with tenant_scope(a):
@@ -122,10 +121,10 @@ def test_database_rejects_cross_tenant_links(app_ctx, two_tenants, model, fk):
     local = next(c.name for c in fk.columns if c != "tenant_id" and c.name != "tenant_id")
     parent_model = model_for_table(fk.referred_table)
     with tenant_scope(b):
-        foreign_parent = make_row(parent_model, b.id)
+        foreign_parent_id = make_row(parent_model, b.id).id
     db.session.commit()
     with pytest.raises(IntegrityError), tenant_scope(a):
-        make_row(model, a.id, **{local: foreign_parent.id})
+        make_row(model, a.id, **{local: foreign_parent_id})
     db.session.rollback()
 
 

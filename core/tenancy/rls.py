@@ -1,0 +1,53 @@
+"""PostgreSQL row-level security: the second wall behind the ORM guard.
+
+Every tenant-owned table gets ``ENABLE`` + ``FORCE ROW LEVEL SECURITY`` and one policy that only
+admits rows of the tenant named in the transaction-local setting ``lotse.tenant_id`` (or every row
+while ``lotse.all_tenants`` is ``on``, which the app sets only inside an explicit ``unscoped()``
+block or for a statement with ``all_tenants=True``). Without the settings a session sees no
+tenant-owned rows at all: raw SQL that forgets the tenant fails closed.
+
+The settings are transaction-local (``set_config(..., true)``), so a pooled connection never
+carries a tenant into the next transaction. The app must connect as a role that is neither
+superuser nor ``BYPASSRLS`` (see docs/deploy.md); migrations run as the owner.
+"""
+
+from __future__ import annotations
+
+POLICY = "lotse_tenant_isolation"
+CONDITION = (
+    "current_setting('lotse.all_tenants', true) = 'on' "
+    "OR tenant_id = NULLIF(current_setting('lotse.tenant_id', true), '')::integer"
+)
+
+
+def enable_rls(op, table: str) -> None:
+    """For migrations (core and plugins): protect ``table`` on PostgreSQL; no-op elsewhere."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
+    op.execute(f'CREATE POLICY {POLICY} ON "{table}" USING ({CONDITION}) WITH CHECK ({CONDITION})')
+
+
+def disable_rls(op, table: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"')
+    op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
+    op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
+
+
+def sync(connection, tenant_id: int | None, all_tenants: bool) -> None:
+    """Make the transaction's settings match the code's tenant context (one round trip, cached
+    per transaction and savepoint)."""
+    if connection.dialect.name != "postgresql":
+        return
+    marker = (id(connection.get_transaction()), id(connection.get_nested_transaction()))
+    wanted = (marker, tenant_id, all_tenants)
+    if connection.info.get("lotse_rls") == wanted:
+        return
+    connection.exec_driver_sql(
+        "SELECT set_config('lotse.tenant_id', %(tenant)s, true), set_config('lotse.all_tenants', %(all)s, true)",
+        {"tenant": "" if tenant_id is None else str(tenant_id), "all": "on" if all_tenants else "off"},
+    )
+    connection.info["lotse_rls"] = wanted

@@ -1,0 +1,114 @@
+"""PostgreSQL row-level security as the second wall (security battery T04), checked with raw SQL
+as the app's own non-owner role. Skipped on SQLite, which has no RLS."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from core.db import db
+from core.tenancy.context import tenant_scope
+from core.tenancy.models import OrgUnit
+from core.tenancy.scoping import scoped_models
+
+# Platform tables that carry a tenant_id but are read before a tenant is known (session lookup,
+# host alias resolution). They hold no case data; the ORM treats them as platform tables.
+PLATFORM_TABLES_WITH_TENANT_ID = {"auth_session", "tenant_host"}
+
+
+@pytest.fixture
+def pg(app, _db_url):
+    if not _db_url.startswith("postgresql"):
+        pytest.skip("row-level security exists only on PostgreSQL")
+    engine = create_engine(_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def rows(app, make_tenant):
+    a, b = make_tenant("rls-a"), make_tenant("rls-b")
+    return a, b
+
+
+def _count(conn, tenant_id=None, all_tenants=False):
+    if tenant_id is not None or all_tenants:
+        conn.execute(
+            text("SELECT set_config('lotse.tenant_id', :t, true), set_config('lotse.all_tenants', :a, true)"),
+            {"t": str(tenant_id or ""), "a": "on" if all_tenants else "off"},
+        )
+    return conn.execute(text("SELECT count(*) FROM org_unit")).scalar()
+
+
+def test_app_role_cannot_bypass(pg):
+    with pg.connect() as conn:
+        role = conn.execute(text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+        assert role == (False, False)
+        owned = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")).scalar()
+        assert owned == 0
+
+
+def test_raw_sql_sees_only_the_bound_tenant(pg, rows):
+    a, b = rows
+    with pg.begin() as conn:
+        assert _count(conn) == 0  # no tenant set: nothing (fail closed)
+    with pg.begin() as conn:
+        assert _count(conn, a.id) == 1
+    with pg.begin() as conn:
+        assert _count(conn, all_tenants=True) == 2
+    with pg.begin() as conn:
+        # The setting was transaction-local: the pooled connection carries no tenant any more.
+        assert _count(conn) == 0
+
+
+def test_insert_into_other_tenant_is_refused(pg, rows):
+    a, b = rows
+    with pg.connect() as conn:
+        trans = conn.begin()
+        _count(conn, a.id)
+        with pytest.raises(DBAPIError, match="row-level security"):
+            conn.execute(
+                text("INSERT INTO org_unit (tenant_id, key, name, kind, description, active, created_at) "
+                     "VALUES (:t, 'x', 'x', 'team', '', true, now())"),
+                {"t": b.id},
+            )
+        trans.rollback()
+
+
+def test_update_of_other_tenant_touches_nothing(pg, rows):
+    a, b = rows
+    with pg.begin() as conn:
+        _count(conn, a.id)
+        changed = conn.execute(text("UPDATE org_unit SET name = 'hijacked' WHERE tenant_id = :b"), {"b": b.id}).rowcount
+        assert changed == 0
+
+
+def test_every_tenant_table_is_forced_with_a_policy(pg, app):
+    with app.app_context():
+        scoped = {m.__tablename__ for m in scoped_models()}
+    with pg.connect() as conn:
+        tables = set(conn.execute(text(
+            "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'tenant_id'"
+        )).scalars())
+        assert scoped <= tables
+        for table in tables - PLATFORM_TABLES_WITH_TENANT_ID:
+            forced, policies = conn.execute(text(
+                "SELECT c.relforcerowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
+                "FROM pg_class c WHERE c.relname = :t"
+            ), {"t": table}).one()
+            assert forced and policies >= 1, table
+
+
+def test_orm_and_database_agree(app, rows, pg):
+    """The app's own session sets the tenant for PostgreSQL in every transaction."""
+    a, _ = rows
+    with app.app_context():
+        with tenant_scope(a):
+            units = db.session.scalars(db.select(OrgUnit)).all()
+            assert [u.tenant_id for u in units] == [a.id]
+            setting = db.session.execute(text("SELECT current_setting('lotse.tenant_id', true)")).scalar()
+            assert setting == str(a.id)
+        db.session.commit()

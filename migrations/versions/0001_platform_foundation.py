@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-22 17:46:52.886102
 """
 
-from alembic import op
 import sqlalchemy as sa
-import core.db
+from alembic import op
 
+import core.db
 
 revision = '0001_platform'
 down_revision = None

@@ -73,7 +73,7 @@ extract-messages: $(VENV)/.installed-test
 	done
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check core plugins tests migrations
+	$(BIN)/ruff check core plugins tests migrations bench
 
 bench: install-test
 	$(BIN)/python -m bench

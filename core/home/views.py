@@ -68,7 +68,10 @@ def other_tenants() -> list[Tenant]:
 def _navigation():
     if g.get("tenant") is None or not current_user.is_authenticated or g.get("membership") is None:
         return {"menu": [], "slot": slot, "other_tenants": []}
-    return {"menu": menu_items(), "slot": slot, "other_tenants": other_tenants()}
+    # Computed once per request: partials rendered for slots run the context processors again.
+    if "navigation" not in g:
+        g.navigation = {"menu": menu_items(), "slot": slot, "other_tenants": other_tenants()}
+    return g.navigation
 
 
 @bp.route("/")

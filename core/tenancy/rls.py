@@ -37,13 +37,17 @@ def disable_rls(op, table: str) -> None:
     op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
 
 
-def sync(connection, tenant_id: int | None, all_tenants: bool) -> None:
-    """Make the transaction's settings match the code's tenant context (one round trip, cached
-    per transaction and savepoint)."""
+def forget(connection) -> None:
+    """A new transaction starts with no settings; the next tenant-owned statement sets them."""
+    connection.info.pop("lotse_rls", None)
+
+
+def sync(connection, tenant_id: int | None, all_tenants: bool, epoch: int = 0) -> None:
+    """Make the transaction's settings match the code's tenant context. One round trip when the
+    context changes; ``epoch`` changes when a savepoint rolled back (which undoes settings)."""
     if connection.dialect.name != "postgresql":
         return
-    marker = (id(connection.get_transaction()), id(connection.get_nested_transaction()))
-    wanted = (marker, tenant_id, all_tenants)
+    wanted = (epoch, tenant_id, all_tenants)
     if connection.info.get("lotse_rls") == wanted:
         return
     connection.exec_driver_sql(

@@ -96,16 +96,25 @@ def _touches_scoped(state) -> bool:
 def _sync_database(session, *, all_tenants: bool = False) -> None:
     """Tell PostgreSQL (row-level security) which tenant this transaction works for."""
     if session.get_bind().dialect.name == "postgresql":
-        rls.sync(session.connection(), current_tenant_id(), all_tenants or is_unscoped())
+        rls.sync(session.connection(), current_tenant_id(), all_tenants or is_unscoped(),
+                 session.info.get("lotse_rls_epoch", 0))
 
 
 @event.listens_for(Session, "after_begin")
 def _new_transaction(session, transaction, connection):
-    rls.sync(connection, current_tenant_id(), is_unscoped())
+    rls.forget(connection)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session, previous_transaction):
+    # A rolled-back savepoint also undoes set_config(); force the next statement to set it again.
+    session.info["lotse_rls_epoch"] = session.info.get("lotse_rls_epoch", 0) + 1
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _add_tenant_criteria(state):
+    if not _touches_scoped(state):
+        return
     _sync_database(state.session, all_tenants=bool(state.execution_options.get("all_tenants")))
     if state.is_column_load or state.is_relationship_load:
         # The criteria of the originating statement propagate to these loads.
@@ -113,8 +122,6 @@ def _add_tenant_criteria(state):
     if not (state.is_select or state.is_update or state.is_delete):
         return
     if state.execution_options.get("all_tenants") or is_unscoped():
-        return
-    if not _touches_scoped(state):
         return
     tenant_id = current_tenant_id()
     if tenant_id is None:
@@ -132,7 +139,8 @@ def _add_tenant_criteria(state):
 
 @event.listens_for(Session, "before_flush")
 def _stamp_and_check_tenant(session, flush_context, instances):
-    _sync_database(session)
+    if any(isinstance(obj, TenantScoped) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _sync_database(session)
     unscoped_ok = is_unscoped()
     tenant_id = current_tenant_id()
     for obj in session.new:

@@ -274,3 +274,21 @@ def new_browser(app):
         return Browser(app.test_client())
 
     return make
+
+
+@pytest.fixture
+def live_server(app, _db_url, tmp_path):
+    """The app served by a threaded server on a free loopback port, sharing the test database."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from core.app import create_app
+
+    server_app = create_app(make_test_config(_db_url, tmp_path, SERVER_NAME=None, LOTSE_RAISE_ERRORS=False))
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

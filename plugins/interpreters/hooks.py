@@ -59,11 +59,16 @@ def lotse_template_slot(slot, tenant, user):
         render_template(
             "interpreters/_dashboard_panel.html",
             **plugin_gettext_callables(PLUGIN.translation_domain),
-            count=len(services.search()),
-            languages=services.all_languages()[:12],
+            **_panel_figures(services.search()),
             url=url_for("plugin_interpreters.index"),
         )
     )
+
+
+def _panel_figures(rows) -> dict:
+    from plugins.interpreters import services
+
+    return {"count": len(rows), "languages": services.all_languages(rows)[:12]}
 
 
 @hookimpl

@@ -35,8 +35,8 @@ def get(interpreter_id: int) -> Interpreter | None:
     return db.session.scalar(select(Interpreter).where(Interpreter.id == interpreter_id))
 
 
-def all_languages() -> list[str]:
-    languages = {lang for r in search() for lang in r.languages}
+def all_languages(rows=None) -> list[str]:
+    languages = {lang for r in (search() if rows is None else rows) for lang in r.languages}
     return sorted(languages, key=_fold)
 
 

@@ -4,11 +4,9 @@ real app served on 127.0.0.1; axe-core (from npm) checks every visited page."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("LOTSE_CHROMIUM", "/usr/bin/chromium")
@@ -31,21 +29,6 @@ def chromium_path():
     if not AXE.exists():
         pytest.fail("axe-core missing: run `make install-test` (npm ci in tests/e2e)")
     return CHROMIUM
-
-
-@pytest.fixture
-def live_server(app, _db_url, tmp_path):
-    """The app on a free loopback port, sharing the test database."""
-    from core.app import create_app
-    from core.testing.pytest_plugin import make_test_config
-
-    server_app = create_app(make_test_config(_db_url, tmp_path, SERVER_NAME=None, LOTSE_RAISE_ERRORS=False))
-    server = make_server("127.0.0.1", 0, server_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

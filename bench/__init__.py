@@ -1,0 +1,1 @@
+"""Benchmarks (never timed inside the test suite). Run with `make bench`."""

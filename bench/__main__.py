@@ -1,0 +1,93 @@
+"""Request latency of the platform foundation through the real app (test client, real database).
+
+    make bench                                  # SQLite file in a temp folder
+    LOTSE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/lotse_bench make bench
+
+Measures sign-in (Argon2), the start page, a plugin page, the API with a token and a foreign
+tenant's 404, and prints p50/p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROUNDS = int(os.environ.get("LOTSE_BENCH_ROUNDS", "300"))
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed(label, fn, rounds=ROUNDS):
+    fn()  # warm-up
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        response = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code in (200, 404), (label, response.status_code)
+    print(f"{label:38} n={rounds:4}  p50 {statistics.median(samples):7.2f} ms  p95 {percentile(samples, 0.95):7.2f} ms")
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="lotse-bench-"))
+    os.environ["LOTSE_INSTANCE_PATH"] = str(tmp)
+    url = os.environ.get("LOTSE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    from core import migrate
+    from core.app import create_app
+    from core.config import normalise_database_url
+    from core.db import db
+    from core.demo import seed_demo
+
+    url = normalise_database_url(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": 10**6})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        migrate.upgrade("heads")
+        seed_demo()
+        db.session.commit()
+    print(f"database: {url.split(':')[0]}, rounds: {ROUNDS}")
+    client = app.test_client()
+    page = client.get("/oberhausen/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def sign_in():
+        c = app.test_client()
+        html = c.get("/oberhausen/login").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        return c.post("/oberhausen/login", data={"csrf_token": csrf, "email": "cm@oberhausen.demo", "password": "lotse-demo"})
+
+    timed("sign-in (GET form + POST, Argon2)", lambda: _ok(sign_in()), rounds=min(ROUNDS, 50))
+    client.post("/oberhausen/login", data={"csrf_token": token, "email": "cm@oberhausen.demo", "password": "lotse-demo"})
+    timed("start page /oberhausen/", lambda: client.get("/oberhausen/"))
+    timed("plugin page /oberhausen/interpreters/", lambda: client.get("/oberhausen/interpreters/"))
+    timed("foreign tenant /kleve/ (404)", lambda: client.get("/kleve/"))
+    account = client.get("/oberhausen/account").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', account).group(1)
+    client.post("/oberhausen/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"})
+    clear = re.search(r"(lotse_[A-Za-z0-9_-]{20,})", client.get("/oberhausen/account").get_data(as_text=True)).group(1)
+    api = app.test_client()
+    timed("API GET /me with token", lambda: api.get("/oberhausen/api/v1/me", headers={"Authorization": f"Bearer {clear}"}))
+    return 0
+
+
+class _Ok:
+    status_code = 200
+
+
+def _ok(response):
+    assert response.status_code == 302, response.status_code
+    return _Ok()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -147,3 +147,11 @@ def test_tenant_logo_is_served_only_for_its_file(app, browser):
     assert response.status_code == 200 and b"<svg" in response.data
     assert browser.get("/kleve/brand/tenant.toml").status_code == 404
     assert browser.get("/kleve/brand/..%2Ftenant.toml").status_code == 404
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-4] if "plugins" in p.parts else "core")
+def test_english_catalog_is_kept_in_step(path):
+    """English msgids are the source; the English catalog lists exactly the same messages."""
+    english = Path(str(path).replace("/de/LC_MESSAGES/", "/en/LC_MESSAGES/"))
+    ids = lambda p: {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(p.open("rb")) if m.id}  # noqa: E731
+    assert ids(english) == ids(path)

@@ -30,7 +30,9 @@ def test_plugin_route_is_404_without_and_200_with(tenants, make_user, browser, n
     other = new_browser()
     other.login("ohne", other_email)
     assert other.get("/ohne/interpreters/").status_code == 404
-    assert other.get("/ohne/interpreters/static/anything.css").status_code == 404
+    css = "interpreters/static/interpreters/interpreters.css"
+    assert browser.get(f"/mit/{css}").status_code == 200
+    assert other.get(f"/ohne/{css}").status_code == 404
     assert "Dolmetsch" not in other.get("/ohne/").get_data(as_text=True)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import core.models  # noqa: F401  (complete mapper registry before anything queries)
 from core import config as lotse_config
 from core.auth.permissions import CORE_PERMISSIONS, PermissionRegistry
 from core.auth.throttle import init_throttle

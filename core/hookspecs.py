@@ -84,3 +84,37 @@ def lotse_plugin_disabled(tenant, plugin_name):
 
     Kind: runtime (reaches the plugins still enabled plus the one switched off); returns nothing.
     """
+
+
+@hookspec
+def lotse_case_types(tenant):
+    """Return extra :class:`core.cases.regelkreis.CaseType` objects for ``tenant`` (e.g. Kleve's
+    "prozesshafte Begleitung").
+
+    Kind: runtime; returns an iterable of case types.
+    """
+
+
+@hookspec
+def lotse_adjust_regelkreis(tenant, regelkreis):
+    """Adjust ``tenant``'s :class:`core.cases.regelkreis.Regelkreis` in place: rename, add or
+    remove phases, change the artefacts a phase requires.
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_case_created(case):
+    """Notification that ``case`` was opened (inside the same transaction).
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_case_phase_changed(case, old, new):
+    """Notification that ``case`` moved from phase ``old`` to ``new`` (inside the same transaction).
+
+    Kind: runtime; returns nothing.
+    """

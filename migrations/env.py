@@ -5,9 +5,7 @@ from __future__ import annotations
 from alembic import context
 from flask import current_app
 
-import core.audit.models  # noqa: F401  (register every core table)
-import core.auth.models  # noqa: F401
-import core.tenancy.models  # noqa: F401
+import core.models  # noqa: F401  (register every core table)
 from core.db import db
 from core.tenancy.context import unscoped
 

@@ -40,6 +40,9 @@ CORE_PERMISSIONS = (
     Permission("admin.settings", _l("Change tenant settings and branding"), roles=frozenset({"tenant_admin"})),
     Permission("audit.read", _l("Read the audit trail"), roles=frozenset({"dpo"})),
     Permission("api.use", _l("Use the JSON API with personal tokens"), roles=frozenset(ROLES)),
+    Permission("cases.work", _l("Work on own, shared and deputised cases"), roles=frozenset({"case_manager", "coordinator"})),
+    Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"})),
+    Permission("caseload.view", _l("See the caseload of all case managers"), roles=frozenset({"coordinator"})),
 )
 
 

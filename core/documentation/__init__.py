@@ -1,0 +1,1 @@
+"""Documentation of a case: journal (Verlaufsdokumentation) and attachments."""

@@ -1,0 +1,1 @@
+"""Persons (clients) and households. Identifiers English, UI German (Klient*in, Haushalt)."""

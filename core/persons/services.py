@@ -1,0 +1,197 @@
+"""Persons: duplicate search before create, create and update with conflict detection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from core.audit import services as audit
+from core.auth.services import EMAIL_RE, ValidationError
+from core.db import db
+from core.persons.models import (
+    GENDERS,
+    HOUSEHOLD_ROLES,
+    RESIDENCE_STATUSES,
+    Household,
+    HouseholdMember,
+    Person,
+)
+from core.persons.phonetics import fold, name_key
+
+PERSON_FIELDS = (
+    "first_name", "last_name", "other_names", "birth_date", "gender", "nationality", "languages",
+    "interpreter_needed", "interpreter_language", "residence_status", "residence_issued_on",
+    "residence_valid_until", "street", "postcode", "city", "phone", "email",
+)
+
+
+class ConflictError(Exception):
+    """Someone else saved the record since it was opened. ``changes`` maps each field that both
+    touched to ``(their_value, your_value)``."""
+
+    def __init__(self, changes: dict[str, tuple]):
+        super().__init__(changes)
+        self.changes = changes
+
+
+@dataclass
+class Candidate:
+    person: Person
+    score: int
+    reasons: list[str]
+
+
+def _parse_date(value, field, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(field, []).append(_("Please enter a valid date."))
+        return None
+
+
+def clean_person(data: dict) -> dict:
+    """Validate form/API input for a person; raises ValidationError with German messages."""
+    errors: dict[str, list[str]] = {}
+    out: dict = {}
+    for field, limit in (("first_name", 100), ("last_name", 100), ("other_names", 300), ("nationality", 100),
+                         ("interpreter_language", 100), ("street", 200), ("city", 100), ("phone", 60), ("email", 200)):
+        value = str(data.get(field) or "").strip()
+        if len(value) > limit:
+            errors.setdefault(field, []).append(_("Please enter at most %(n)d characters.", n=limit))
+        out[field] = value
+    if not out["first_name"]:
+        errors.setdefault("first_name", []).append(_("Please enter the first name."))
+    if not out["last_name"]:
+        errors.setdefault("last_name", []).append(_("Please enter the last name."))
+    if out["email"] and not EMAIL_RE.match(out["email"]):
+        errors.setdefault("email", []).append(_("Please enter a valid e-mail address."))
+    postcode = str(data.get("postcode") or "").strip()
+    if postcode and not (postcode.isdigit() and len(postcode) == 5):
+        errors.setdefault("postcode", []).append(_("A German postcode has five digits."))
+    out["postcode"] = postcode
+    gender = data.get("gender") or "unspecified"
+    if gender not in GENDERS:
+        errors.setdefault("gender", []).append(_("Please choose a value from the list."))
+    out["gender"] = gender
+    status = data.get("residence_status") or "unknown"
+    if status not in RESIDENCE_STATUSES:
+        errors.setdefault("residence_status", []).append(_("Please choose a value from the list."))
+    out["residence_status"] = status
+    for field in ("birth_date", "residence_issued_on", "residence_valid_until"):
+        out[field] = _parse_date(data.get(field), field, errors)
+    if out["birth_date"] and out["birth_date"] > date.today():
+        errors.setdefault("birth_date", []).append(_("The birth date lies in the future."))
+    if out["residence_issued_on"] and out["residence_valid_until"] and out["residence_valid_until"] < out["residence_issued_on"]:
+        errors.setdefault("residence_valid_until", []).append(_("The permit cannot end before it was issued."))
+    languages = data.get("languages") or []
+    if isinstance(languages, str):
+        languages = [part.strip() for part in languages.replace("\n", ",").split(",")]
+    out["languages"] = [str(lang).strip()[:60] for lang in languages if str(lang).strip()][:20]
+    out["interpreter_needed"] = bool(data.get("interpreter_needed"))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _stamp_search_keys(person: Person) -> None:
+    person.name_key = name_key(person.first_name, person.last_name, person.other_names)[:400]
+    person.sort_name = fold(f"{person.last_name} {person.first_name}")[:220]
+
+
+def find_duplicates(first_name: str, last_name: str, birth_date: date | None = None, limit: int = 10) -> list[Candidate]:
+    """Likely duplicates in the bound tenant: same phonetic name parts, similar spelling or the
+    same birth date with a matching name part. Ranked, best first."""
+    wanted = set(name_key(first_name, last_name).split())
+    folded_last = fold(last_name)
+    conditions = [Person.name_key.contains(code) for code in wanted if len(code) >= 2]
+    if birth_date is not None:
+        conditions.append(Person.birth_date == birth_date)
+    if folded_last:
+        conditions.append(Person.sort_name.startswith(folded_last[:4]))
+    if not conditions:
+        return []
+    rows = db.session.scalars(select(Person).where(or_(*conditions)).limit(500)).all()
+    out = []
+    for person in rows:
+        codes = set(person.name_key.split())
+        shared = wanted & codes
+        score, reasons = 0, []
+        if wanted and shared:
+            score += 40 * len(shared) // max(len(wanted), 1)
+            reasons.append(_("similar name"))
+        if fold(person.last_name) == folded_last and folded_last:
+            score += 20
+        if fold(person.first_name) == fold(first_name) and first_name:
+            score += 10
+        if birth_date is not None and person.birth_date == birth_date:
+            score += 40
+            reasons.append(_("same birth date"))
+        elif birth_date is not None and person.birth_date is not None:
+            score -= 20  # different birth dates make a duplicate unlikely
+        if score >= 30:
+            out.append(Candidate(person, score, reasons))
+    out.sort(key=lambda c: (-c.score, c.person.sort_name))
+    return out[:limit]
+
+
+def create_person(actor, data: dict) -> Person:
+    values = clean_person(data)
+    person = Person(created_by_id=getattr(actor, "id", None), **values)
+    _stamp_search_keys(person)
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.created", actor=actor, obj=person)
+    return person
+
+
+def update_person(actor, person: Person, data: dict, *, expected_version: int | None) -> Person:
+    """Apply changes; if someone saved in between, raise ConflictError listing both values of
+    every field that both changed (nothing is written)."""
+    values = clean_person(data)
+    if expected_version is not None and expected_version != person.version:
+        theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
+        changes = {f: (theirs[f], values[f]) for f in PERSON_FIELDS if values[f] != theirs[f]}
+        raise ConflictError(changes)
+    changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
+    for field in changed:
+        setattr(person, field, values[field])
+    _stamp_search_keys(person)
+    db.session.flush()
+    if changed:
+        audit.record("person.changed", actor=actor, obj=person, fields=changed)
+    return person
+
+
+def get_person(person_id: int) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.id == person_id))
+
+
+# --- households ------------------------------------------------------------------------------
+
+
+def household_of(person: Person) -> Household | None:
+    member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.person_id == person.id))
+    return member.household if member else None
+
+
+def add_to_household(actor, person: Person, *, role: str, household: Household | None = None,
+                     name: str | None = None) -> Household:
+    if role not in HOUSEHOLD_ROLES:
+        raise ValidationError({"role": [_("Please choose a value from the list.")]})
+    if household_of(person) is not None:
+        raise ValidationError({"household": [_("This person already belongs to a household.")]})
+    if household is None:
+        household = Household(name=(name or f"Haushalt {person.last_name}").strip()[:200])
+        db.session.add(household)
+        db.session.flush()
+    db.session.add(HouseholdMember(household_id=household.id, person_id=person.id, role=role))
+    db.session.flush()
+    audit.record("household.member_added", actor=actor, obj=household, person=person.id, role=role)
+    return household

@@ -33,6 +33,8 @@ class CaseType:
     session_limit: int | None = None
     #: Can be converted into a full case management case.
     convertible: bool = False
+    #: The case is about one named topic (Kurzberatung, prozesshafte Begleitung).
+    needs_topic: bool = False
 
 
 def default_phases() -> list[Phase]:
@@ -63,16 +65,20 @@ class Regelkreis:
         return cls(
             [
                 CaseType("case_management", _l("Case management"), default_phases()),
-                CaseType("short_counselling", _l("Short counselling"), short_phases(), session_limit=5, convertible=True),
+                CaseType("short_counselling", _l("Short counselling"), short_phases(), session_limit=5, convertible=True, needs_topic=True),
                 CaseType("referral_counselling", _l("Referral counselling"), short_phases(), convertible=True),
             ]
         )
 
     def case_type(self, key: str) -> CaseType:
-        return self.case_types[key]
+        """The type; a type whose plugin was switched off stays readable with two phases."""
+        found = self.case_types.get(key)
+        if found is None:
+            found = CaseType(key, key, short_phases(), convertible=True)
+        return found
 
     def phases(self, case_type: str) -> list[Phase]:
-        return self.case_types[case_type].phases
+        return self.case_type(case_type).phases
 
     def phase(self, case_type: str, key: str) -> Phase | None:
         return next((p for p in self.phases(case_type) if p.key == key), None)

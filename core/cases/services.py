@@ -166,8 +166,9 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     case_type = _choice(data, "case_type", list(regelkreis.case_types), errors)
     access_path = _choice(data, "access_path", ACCESS_PATHS, errors, required=False)
     source = _choice(data, "source", list(settings.sources), errors, required=False)
-    topic = _text(data, "topic", 300, errors, required=case_type == "short_counselling",
-                  message=_("A short counselling is about one topic: please name it."))
+    needs_topic = case_type in regelkreis.case_types and regelkreis.case_type(case_type).needs_topic
+    topic = _text(data, "topic", 300, errors, required=needs_topic,
+                  message=_("This kind of case is about one topic: please name it."))
     manager_id = _member_user(data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id")
     deputy_id = _member_user(data.get("deputy_id"), errors, "deputy_id")
     org_unit_id = data.get("org_unit_id") or None

@@ -21,6 +21,10 @@ bp = Blueprint("home", __name__, template_folder="templates")
 
 CORE_MENU = (
     MenuItem(_l("Start page"), "home.dashboard", order=10),
+    MenuItem(_l("Cases"), "cases.index", order=20, permission="cases.work"),
+    MenuItem(_l("My follow-ups"), "cases.follow_ups", order=30, permission="cases.work"),
+    MenuItem(_l("Caseload"), "cases.caseload", order=40, permission="caseload.view"),
+    MenuItem(_l("Deputies"), "cases.deputies", order=45, permission="cases.work"),
     MenuItem(_l("Audit trail"), "audit.index", order=80, permission="audit.read"),
     MenuItem(_l("Administration"), "admin.index", order=90, permission="admin.plugins"),
 )
@@ -87,7 +91,14 @@ def index():
 
 @bp.route("/<tenant>/")
 def dashboard():
-    return render_template("home/dashboard.html", membership=g.membership)
+    follow_ups = []
+    if "cases.work" in current_permissions():
+        from datetime import date
+
+        from core.cases.services import my_follow_ups
+
+        follow_ups = [row for row in my_follow_ups(current_user) if row[0].due_on <= date.today()]
+    return render_template("home/dashboard.html", membership=g.membership, follow_ups=follow_ups)
 
 
 @bp.route("/health")

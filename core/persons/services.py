@@ -195,3 +195,23 @@ def add_to_household(actor, person: Person, *, role: str, household: Household |
     db.session.flush()
     audit.record("household.member_added", actor=actor, obj=household, person=person.id, role=role)
     return household
+
+
+def can_see_person(person: Person, user) -> bool:
+    """Case workers see persons they created or whose case they may open; coordination sees all."""
+    from core.cases import access
+    from core.cases.models import Case
+
+    if access.can_supervise():
+        return True
+    if not access.can_work():
+        return False
+    if person.created_by_id == user.id:
+        return True
+    return db.session.scalar(
+        select(Case.id).where(Case.person_id == person.id, access.visible_condition(user.id, supervise=False))
+    ) is not None
+
+
+def household_members(household: Household) -> list[HouseholdMember]:
+    return list(db.session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household.id)))

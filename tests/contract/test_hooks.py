@@ -108,8 +108,22 @@ def _spy_plugin():
     def lotse_plugin_disabled(tenant, plugin_name):
         events.append(("disabled", tenant.slug, plugin_name))
 
+    @hookimpl
+    def lotse_adjust_regelkreis(tenant, regelkreis):
+        phase = regelkreis.phase("case_management", "intake")
+        phase.label = "Spy-Erstgespräch"
+
+    @hookimpl
+    def lotse_case_created(case):
+        events.append(("created", case.number))
+
+    @hookimpl
+    def lotse_case_phase_changed(case, old, new):
+        events.append(("phase", old, new))
+
     for fn in (lotse_blueprints, lotse_cli, lotse_migration_dirs, lotse_permissions, lotse_menu_items,
-               lotse_template_slot, lotse_demo_data, lotse_plugin_enabled, lotse_plugin_disabled):
+               lotse_template_slot, lotse_demo_data, lotse_plugin_enabled, lotse_plugin_disabled,
+               lotse_adjust_regelkreis, lotse_case_created, lotse_case_phase_changed):
         setattr(module, fn.__name__, fn)
     return module
 
@@ -223,3 +237,70 @@ def test_hook_lotse_plugin_disabled(spy_app, spy_tenant):
         disable_plugin(db.session.get(Tenant, spy_tenant.id), "spy")
         db.session.commit()
     assert ("disabled", "spy-t", "spy") in events
+
+
+def _open_spy_case(spy_app, spy_tenant, make_user):
+    from core.auth.models import User
+    from core.cases import services
+    from core.persons.services import create_person
+    from core.tenancy.models import Tenant
+
+    email, _ = make_user(spy_tenant, roles=["case_manager"])
+    with spy_app.test_request_context(), tenant_scope(spy_tenant):
+        tenant = db.session.get(Tenant, spy_tenant.id)
+        user = db.session.scalar(select(User).where(User.email == email))
+        person = create_person(user, {"first_name": "Spy", "last_name": "Person"})
+        case = services.open_case(user, tenant, person, {"case_type": "case_management"})
+        db.session.commit()
+        return case.id, email
+
+
+def test_hook_lotse_case_types(app, make_tenant, make_user):
+    """The process_support plugin adds Kleve's case type only where it is switched on."""
+    from core.cases.settings import regelkreis_for
+    from core.tenancy.models import Tenant
+
+    with_plugin = make_tenant("pb-on", plugins=["process_support"])
+    without = make_tenant("pb-off")
+    with app.test_request_context():
+        with tenant_scope(with_plugin):
+            assert "process_support" in regelkreis_for(db.session.get(Tenant, with_plugin.id)).case_types
+        with tenant_scope(without):
+            assert "process_support" not in regelkreis_for(db.session.get(Tenant, without.id)).case_types
+    email, _ = make_user(with_plugin, roles=["case_manager"])
+    browser = Browser(app.test_client())
+    browser.login("pb-on", email)
+    browser.get("/pb-on/persons/new")
+    response = browser.post("/pb-on/persons/new", {"first_name": "Frau", "last_name": "P."})
+    person_id = int(response.headers["Location"].split("person_id=")[1])
+    browser.get(f"/pb-on/cases/new?person_id={person_id}")
+    missing = browser.post("/pb-on/cases/new", {"person_id": person_id, "case_type": "process_support"})
+    assert missing.status_code == 400  # one topic complex must be named
+    ok = browser.post("/pb-on/cases/new", {"person_id": person_id, "case_type": "process_support", "topic": "Schulanmeldung der Tochter"})
+    assert ok.status_code == 302
+
+
+def test_hook_lotse_adjust_regelkreis(spy_app, spy_tenant, make_user):
+    case_id, email = _open_spy_case(spy_app, spy_tenant, make_user)
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert "Spy-Erstgespräch" in browser.get(f"/spy-t/cases/{case_id}").get_data(as_text=True)
+
+
+def test_hook_lotse_case_created(spy_app, spy_tenant, make_user):
+    _open_spy_case(spy_app, spy_tenant, make_user)
+    assert any(e[0] == "created" for e in events)
+
+
+def test_hook_lotse_case_phase_changed(spy_app, spy_tenant, make_user):
+    from core.auth.models import User
+    from core.cases import services
+    from core.cases.models import Case
+    from core.tenancy.models import Tenant
+
+    case_id, email = _open_spy_case(spy_app, spy_tenant, make_user)
+    with spy_app.test_request_context(), tenant_scope(spy_tenant):
+        user = db.session.scalar(select(User).where(User.email == email))
+        services.move_to_phase(user, db.session.get(Tenant, spy_tenant.id), db.session.get(Case, case_id), "access_check")
+        db.session.commit()
+    assert ("phase", "intake", "access_check") in events

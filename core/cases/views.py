@@ -1,0 +1,450 @@
+"""Case pages: list, open, the case file with its sections, help plan print view, follow-ups,
+caseload and deputies. Views only validate the request and call the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.permissions import require_permission
+from core.cases import access, services
+from core.cases.models import (
+    ACCESS_PATHS,
+    CLOSURE_REASONS,
+    CONTACT_CHANNELS,
+    EVALUATION_DIMENSIONS,
+    GOAL_STATUSES,
+    ITEM_RESPONSIBLES,
+    ITEM_STATUSES,
+    AccessDecision,
+    Contact,
+    Deputy,
+    FollowUp,
+    Goal,
+    HelpPlan,
+    HelpPlanItem,
+    PhaseTransition,
+)
+from core.cases.settings import case_settings, regelkreis_for
+from core.db import db
+from core.documentation import services as documents
+from core.documentation.models import Attachment, JournalEntry
+from core.persons import services as persons
+from core.persons.services import ConflictError
+from core.web import run_write
+
+bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _case_or_404(case_id: int, part: str | None = "case_file"):
+    case = services.get_case(case_id, _actor())
+    if case is None:
+        abort(404)
+    if part and request.method == "GET":
+        services.record_read(_actor(), case, part)
+        db.session.commit()
+    return case
+
+
+def _version(form):
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _flash_errors(errors):
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+
+
+def _case_context(case, section, **extra):
+    regelkreis = regelkreis_for(g.tenant)
+    return dict(
+        case=case, section=section, person=case.person, regelkreis=regelkreis,
+        phases=regelkreis.phases(case.case_type), case_type=regelkreis.case_type(case.case_type),
+        settings=case_settings(g.tenant), via=g.get("case_access", {}).get(case.id, "owner"), **extra,
+    )
+
+
+# --- list and opening ----------------------------------------------------------------------
+
+
+@bp.route("/cases/")
+def index():
+    if not (access.can_work() or access.can_supervise()):
+        abort(403)
+    status = request.args.get("status", "open")
+    mine = request.args.get("mine") == "1" or not access.can_supervise()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = services.case_list(
+        _actor(), status=status, mine_only=mine, search=request.args.get("q", ""), phase=request.args.get("phase", ""), page=page,
+    )
+    regelkreis = regelkreis_for(g.tenant)
+    return render_template(
+        "cases/index.html", rows=rows, total=total, page=page, pages=max((total - 1) // 50 + 1, 1),
+        status=status, mine=mine, q=request.args.get("q", ""), phase=request.args.get("phase", ""),
+        regelkreis=regelkreis, all_phases=_all_phases(regelkreis),
+    )
+
+
+def _all_phases(regelkreis):
+    seen = {}
+    for case_type in regelkreis.case_types.values():
+        for phase in case_type.phases:
+            seen.setdefault(phase.key, phase.label)
+    return list(seen.items())
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+def new():
+    require_permission("cases.work")
+    person = persons.get_person(request.values.get("person_id", type=int) or 0)
+    if person is None or not persons.can_see_person(person, _actor()):
+        return redirect(url_for("persons.search"))
+    errors = {}
+    if request.method == "POST":
+        errors, case = run_write(lambda: services.open_case(_actor(), g.tenant, person, request.form), success=_("Case opened."))
+        if not errors:
+            return redirect(url_for("cases.show", case_id=case.id))
+    from core.admin.services import org_units
+
+    return render_template(
+        "cases/new.html", person=person, form=request.form, errors=errors, regelkreis=regelkreis_for(g.tenant),
+        settings=case_settings(g.tenant), access_paths=ACCESS_PATHS, workers=services.case_workers(), units=org_units(),
+    ), (400 if errors else 200)
+
+
+# --- the case file -------------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>")
+def show(case_id):
+    case = _case_or_404(case_id, "overview")
+    transitions = db.session.scalars(select(PhaseTransition).where(PhaseTransition.case_id == case.id).order_by(PhaseTransition.at.desc(), PhaseTransition.id.desc())).all()
+    decision = db.session.scalar(select(AccessDecision).where(AccessDecision.case_id == case.id).order_by(AccessDecision.id.desc()))
+    household = persons.household_of(case.person)
+    return render_template(
+        "cases/show.html", **_case_context(
+            case, "overview", transitions=transitions, decision=decision, moves=services.allowed_moves(g.tenant, case),
+            effort=services.effort_minutes(case), household=household,
+            members=persons.household_members(household) if household else [], workers=services.case_workers(),
+            follow_ups=[f for f in services.case_follow_ups(case) if f.done_at is None][:5],
+            goals=services.goals(case),
+        )
+    )
+
+
+@bp.route("/cases/<int:case_id>/phase", methods=["POST"])
+def phase(case_id):
+    case = _case_or_404(case_id)
+    try:
+        errors, _case = run_write(
+            lambda: services.move_to_phase(_actor(), g.tenant, case, request.form.get("phase", ""), request.form.get("reason", ""), expected_version=_version(request.form)),
+            success=_("Phase changed."),
+        )
+    except ConflictError:
+        db.session.rollback()
+        flash(_("Someone else changed the case in the meantime. Please check the current phase and try again."), "error")
+        return redirect(url_for("cases.show", case_id=case_id))
+    _flash_errors(errors)
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/access-decision", methods=["POST"])
+def access_decision(case_id):
+    case = _case_or_404(case_id)
+    errors, _d = run_write(lambda: services.record_access_decision(_actor(), case, request.form), success=_("Access decision recorded."))
+    _flash_errors(errors)
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/convert", methods=["POST"])
+def convert(case_id):
+    case = _case_or_404(case_id)
+    errors, _c = run_write(lambda: services.convert_to_case_management(_actor(), g.tenant, case, request.form.get("reason", "")), success=_("The case is now a case management case."))
+    _flash_errors(errors)
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/share", methods=["POST"])
+def share(case_id):
+    case = _case_or_404(case_id)
+    errors, _s = run_write(lambda: services.share_case(_actor(), case, request.form.get("user_id")), success=_("Case shared."))
+    _flash_errors(errors)
+    return redirect(url_for("cases.show", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/contacts", methods=["GET", "POST"])
+def contacts(case_id):
+    case = _case_or_404(case_id, "contacts")
+    errors = {}
+    if request.method == "POST":
+        errors, _c = run_write(lambda: services.add_contact(_actor(), g.tenant, case, request.form), success=_("Contact saved."))
+        if not errors:
+            return redirect(url_for("cases.contacts", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    rows = db.session.scalars(select(Contact).where(Contact.case_id == case.id).order_by(Contact.contact_on.desc(), Contact.id.desc())).all()
+    limit = regelkreis_for(g.tenant).case_type(case.case_type).session_limit
+    return render_template("cases/contacts.html", **_case_context(case, "contacts", rows=rows, errors=errors, form=request.form,
+                                                                  channels=CONTACT_CHANNELS, limit=limit)), (400 if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/journal", methods=["GET", "POST"])
+def journal(case_id):
+    case = _case_or_404(case_id, "journal")
+    errors = {}
+    if request.method == "POST":
+        errors, _e = run_write(lambda: services.add_journal_entry(_actor(), case, request.form), success=_("Entry saved."))
+        if not errors:
+            return redirect(url_for("cases.journal", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    rows = db.session.scalars(select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.at.desc())).all()
+    return render_template("cases/journal.html", **_case_context(case, "journal", rows=rows, errors=errors, form=request.form,
+                                                                 effort=services.effort_minutes(case))), (400 if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/goals", methods=["GET", "POST"])
+def goals(case_id):
+    case = _case_or_404(case_id, "goals")
+    errors, conflicts, edit_goal = {}, None, None
+    goal_id = request.values.get("goal_id", type=int)
+    if goal_id:
+        edit_goal = db.session.scalar(select(Goal).where(Goal.id == goal_id, Goal.case_id == case.id))
+        if edit_goal is None:
+            abort(404)
+    if request.method == "POST":
+        try:
+            errors, _g = run_write(
+                lambda: services.save_goal(_actor(), g.tenant, case, edit_goal, request.form, expected_version=_version(request.form)),
+                success=_("Goal saved."),
+            )
+        except ConflictError as exc:
+            db.session.rollback()
+            conflicts = exc.changes
+        if not errors and conflicts is None:
+            return redirect(url_for("cases.goals", case_id=case_id))
+        case = _case_or_404(case_id, None)
+        if goal_id:
+            edit_goal = db.session.scalar(select(Goal).where(Goal.id == goal_id))
+    return render_template("cases/goals.html", **_case_context(
+        case, "goals", goals=services.goals(case), errors=errors, conflicts=conflicts, form=request.form,
+        edit_goal=edit_goal, statuses=GOAL_STATUSES,
+    )), (409 if conflicts else 400 if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/plan", methods=["GET"])
+def plan(case_id):
+    case = _case_or_404(case_id, "help_plan")
+    all_plans = services.plans(case)
+    shown = all_plans[0] if all_plans else None
+    version = request.args.get("version", type=int)
+    if version:
+        shown = next((p for p in all_plans if p.number == version), None)
+        if shown is None:
+            abort(404)
+    return render_template("cases/plan.html", **_case_context(
+        case, "plan", plans=all_plans, plan=shown, goals=services.goals(case), errors={}, form={},
+        responsibles=ITEM_RESPONSIBLES, item_statuses=ITEM_STATUSES,
+    ))
+
+
+@bp.route("/cases/<int:case_id>/plan/draft", methods=["POST"])
+def plan_draft(case_id):
+    case = _case_or_404(case_id)
+    errors, _p = run_write(lambda: services.editable_plan(_actor(), case), success=_("New version of the help plan started."))
+    _flash_errors(errors)
+    return redirect(url_for("cases.plan", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/plan/<int:plan_id>/items", methods=["POST"])
+def plan_item(case_id, plan_id):
+    case = _case_or_404(case_id)
+    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    if plan_ is None:
+        abort(404)
+    item = None
+    if request.form.get("item_id"):
+        item = db.session.scalar(select(HelpPlanItem).where(HelpPlanItem.id == request.form.get("item_id", type=int), HelpPlanItem.plan_id == plan_.id))
+        if item is None:
+            abort(404)
+    errors, _i = run_write(lambda: services.save_plan_item(_actor(), case, plan_, item, request.form), success=_("Measure saved."))
+    if errors:
+        case = _case_or_404(case_id, None)
+        plan_ = db.session.get(HelpPlan, plan_id)
+        return render_template("cases/plan.html", **_case_context(
+            case, "plan", plans=services.plans(case), plan=plan_, goals=services.goals(case), errors=errors, form=request.form,
+            responsibles=ITEM_RESPONSIBLES, item_statuses=ITEM_STATUSES,
+        )), 400
+    return redirect(url_for("cases.plan", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/plan/<int:plan_id>/agree", methods=["POST"])
+def plan_agree(case_id, plan_id):
+    case = _case_or_404(case_id)
+    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    if plan_ is None:
+        abort(404)
+    try:
+        errors, _p = run_write(lambda: services.agree_plan(_actor(), case, plan_, request.form, expected_version=_version(request.form)),
+                               success=_("The help plan is agreed. It can no longer be changed; changes make a new version."))
+    except ConflictError:
+        db.session.rollback()
+        errors = {"plan": [_("Someone else changed the help plan in the meantime. Please check it and agree again.")]}
+    _flash_errors(errors)
+    return redirect(url_for("cases.plan", case_id=case_id))
+
+
+@bp.route("/cases/<int:case_id>/plan/<int:plan_id>/print")
+def plan_print(case_id, plan_id):
+    case = _case_or_404(case_id, None)
+    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    if plan_ is None:
+        abort(404)
+    services.record_read(_actor(), case, "help_plan_print")
+    from core.audit import services as audit
+
+    audit.record("case.printed", actor=_actor(), obj=case, plan=plan_.id)
+    db.session.commit()
+    return render_template("cases/plan_print.html", **_case_context(case, "plan", plan=plan_, goals=services.goals(case), today=date.today()))
+
+
+@bp.route("/cases/<int:case_id>/documents", methods=["GET", "POST"])
+def documents_(case_id):
+    case = _case_or_404(case_id, "documents")
+    errors = {}
+    if request.method == "POST":
+        errors, _a = run_write(lambda: documents.save_attachment(_actor(), case, request.files.get("file"), request.form.get("description", "")),
+                               success=_("Document saved."))
+        if not errors:
+            return redirect(url_for("cases.documents_", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    return render_template("cases/documents.html", **_case_context(case, "documents", rows=documents.attachments(case), errors=errors)), (400 if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/documents/<int:attachment_id>")
+def document_download(case_id, attachment_id):
+    case = _case_or_404(case_id, None)
+    attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id))
+    if attachment is None:
+        abort(404)
+    path = documents.attachment_path(attachment)
+    if not path.is_file():
+        abort(404)
+    from core.audit import services as audit
+
+    audit.record("case.attachment_downloaded", actor=_actor(), obj=case, attachment=attachment.id)
+    db.session.commit()
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/cases/<int:case_id>/follow-ups", methods=["GET", "POST"])
+def case_follow_ups(case_id):
+    case = _case_or_404(case_id, "follow_ups")
+    errors = {}
+    if request.method == "POST":
+        errors, _f = run_write(lambda: services.add_follow_up(_actor(), case, request.form), success=_("Follow-up saved."))
+        if not errors:
+            return redirect(url_for("cases.case_follow_ups", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    return render_template("cases/follow_ups.html", **_case_context(
+        case, "follow_ups", rows=services.case_follow_ups(case), errors=errors, form=request.form,
+        workers=services.case_workers(), today=date.today(),
+    )), (400 if errors else 200)
+
+
+@bp.route("/cases/<int:case_id>/closure", methods=["GET", "POST"])
+def closure(case_id):
+    case = _case_or_404(case_id, "closure")
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action", "close")
+        if action == "reopen":
+            errors, _c = run_write(lambda: services.reopen_case(_actor(), g.tenant, case, request.form), success=_("The case is open again."))
+        else:
+            try:
+                errors, _c = run_write(lambda: services.close_case(_actor(), g.tenant, case, request.form, expected_version=_version(request.form)),
+                                       success=_("The case is closed."))
+            except ConflictError:
+                db.session.rollback()
+                errors = {"case": [_("Someone else changed the case in the meantime. Please check it and close again.")]}
+        if not errors:
+            return redirect(url_for("cases.show", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    settings = case_settings(g.tenant)
+    return render_template("cases/closure.html", **_case_context(
+        case, "closure", errors=errors, form=request.form, reasons=CLOSURE_REASONS, dimensions=EVALUATION_DIMENSIONS,
+        goals=services.goals(case), suggested_talk=_months_later(date.today(), settings.follow_up_talk_months),
+    )), (400 if errors else 200)
+
+
+def _months_later(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+# --- work overviews ------------------------------------------------------------------------
+
+
+@bp.route("/follow-ups")
+def follow_ups():
+    require_permission("cases.work")
+    rows = services.my_follow_ups(_actor())
+    today = date.today()
+    return render_template("cases/my_follow_ups.html", rows=rows, today=today,
+                           overdue=[r for r in rows if r[0].due_on < today], due_today=[r for r in rows if r[0].due_on == today],
+                           upcoming=[r for r in rows if r[0].due_on > today])
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
+def follow_up_done(follow_up_id):
+    require_permission("cases.work")
+    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.id == follow_up_id))
+    if follow_up is None:
+        abort(404)
+    if follow_up.assignee_id != current_user.id and (follow_up.case_id is None or services.get_case(follow_up.case_id, _actor()) is None):
+        abort(404)
+    run_write(lambda: services.complete_follow_up(_actor(), follow_up), success=_("Marked as done."))
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith(f"/{g.tenant.slug}/") else url_for("cases.follow_ups"))
+
+
+@bp.route("/caseload")
+def caseload():
+    require_permission("caseload.view")
+    return render_template("cases/caseload.html", rows=services.caseload(g.tenant), settings=case_settings(g.tenant))
+
+
+@bp.route("/deputies", methods=["GET", "POST"])
+def deputies():
+    require_permission("cases.work")
+    errors = {}
+    if request.method == "POST":
+        action = request.form.get("action", "create")
+        if action == "approve":
+            deputy = db.session.scalar(select(Deputy).where(Deputy.id == request.form.get("deputy_id", type=int)))
+            if deputy is None:
+                abort(404)
+            errors, _d = run_write(lambda: services.approve_deputy(_actor(), deputy), success=_("Approved."))
+        else:
+            errors, _d = run_write(lambda: services.create_deputy(_actor(), request.form), success=_("Deputy arrangement saved."))
+        if not errors:
+            return redirect(url_for("cases.deputies"))
+    stmt = select(Deputy).order_by(Deputy.starts_on.desc())
+    if not access.can_supervise():
+        stmt = stmt.where((Deputy.absent_id == current_user.id) | (Deputy.deputy_id == current_user.id))
+    return render_template("cases/deputies.html", rows=db.session.scalars(stmt).all(), errors=errors, form=request.form,
+                           workers=services.case_workers(), can_approve=access.can_supervise(), today=date.today()), (400 if errors else 200)
+

@@ -1,0 +1,160 @@
+"""Person pages: search before create, create, view and edit (with conflict detection), household."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.permissions import require_permission
+from core.cases.models import Case
+from core.db import db
+from core.persons import services
+from core.persons.models import GENDERS, HOUSEHOLD_ROLES, RESIDENCE_STATUSES, Household
+from core.persons.services import ConflictError
+from core.web import run_write
+
+bp = Blueprint("persons", __name__, url_prefix="/<tenant>/persons", template_folder="templates")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _visible_person(person_id: int):
+    person = services.get_person(person_id)
+    if person is None or not services.can_see_person(person, _actor()):
+        abort(404)
+    return person
+
+
+@bp.before_request
+def _case_workers_only():
+    require_permission("cases.work")
+
+
+@bp.route("/search")
+def search():
+    """Search before create: likely duplicates by name variants and birth date."""
+    first = request.args.get("first_name", "").strip()
+    last = request.args.get("last_name", "").strip()
+    birth = request.args.get("birth_date", "").strip()
+    household_id = request.args.get("household_id", type=int)
+    candidates, searched, errors = [], False, {}
+    if first or last:
+        searched = True
+        from datetime import date
+
+        try:
+            birth_date = date.fromisoformat(birth) if birth else None
+        except ValueError:
+            birth_date = None
+            errors["birth_date"] = [_("Please enter a valid date.")]
+        candidates = services.find_duplicates(first, last, birth_date)
+    open_cases = {}
+    if candidates:
+        ids = [c.person.id for c in candidates]
+        for case in db.session.scalars(select(Case).where(Case.person_id.in_(ids), Case.status == "open")):
+            open_cases[case.person_id] = case
+    return render_template(
+        "persons/search.html", first=first, last=last, birth=birth, candidates=candidates, searched=searched,
+        open_cases=open_cases, errors=errors, household_id=household_id,
+        can_see={c.person.id: services.can_see_person(c.person, _actor()) for c in candidates},
+    )
+
+
+def _form_person(form) -> dict:
+    data = {field: form.get(field, "") for field in services.PERSON_FIELDS}
+    data["interpreter_needed"] = "interpreter_needed" in form
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    errors = {}
+    form = request.form if request.method == "POST" else request.args
+    household_id = form.get("household_id", type=int)
+    if request.method == "POST":
+        def create():
+            person = services.create_person(_actor(), _form_person(request.form))
+            if household_id:
+                household = db.session.get(Household, household_id)
+                if household is None:
+                    abort(404)
+                services.add_to_household(_actor(), person, role=request.form.get("household_role", "other"), household=household)
+            return person
+
+        errors, person = run_write(create, success=_("Person saved. Now open the case."))
+        if not errors:
+            return redirect(url_for("cases.new", person_id=person.id))
+    return render_template(
+        "persons/form.html", person=None, form=form, errors=errors, conflicts=None, household_id=household_id,
+        genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES,
+    ), (400 if errors else 200)
+
+
+@bp.route("/<int:person_id>", methods=["GET", "POST"])
+def edit(person_id):
+    person = _visible_person(person_id)
+    errors, conflicts, form = {}, None, {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            expected = int(form.get("version", ""))
+        except ValueError:
+            expected = None
+        try:
+            errors, _saved = run_write(
+                lambda: services.update_person(_actor(), person, _form_person(form), expected_version=expected),
+                success=_("Changes saved."),
+            )
+        except ConflictError as exc:
+            db.session.rollback()
+            conflicts = exc.changes
+            person = _visible_person(person_id)
+        else:
+            if not errors:
+                return redirect(url_for("persons.edit", person_id=person.id))
+            person = _visible_person(person_id)
+    household = services.household_of(person)
+    cases = db.session.scalars(select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())).all()
+    return render_template(
+        "persons/form.html", person=person, form=form, errors=errors, conflicts=conflicts,
+        genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES, household=household,
+        members=services.household_members(household) if household else [], cases=cases, household_id=None,
+    ), (409 if conflicts else 400 if errors else 200)
+
+
+@bp.route("/<int:person_id>/household", methods=["POST"])
+def household(person_id):
+    person = _visible_person(person_id)
+    errors, _h = run_write(
+        lambda: services.add_to_household(_actor(), person, role=request.form.get("role", ""), name=request.form.get("name")),
+        success=_("Household created."),
+    )
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("persons.edit", person_id=person.id))
+
+
+@bp.route("/households/<int:household_id>/members", methods=["POST"])
+def household_add(household_id):
+    """Add an existing person (found in the search) to a household the user can see."""
+    household_ = db.session.get(Household, household_id)
+    if household_ is None:
+        abort(404)
+    members = services.household_members(household_)
+    anchor = next((m.person for m in members if services.can_see_person(m.person, _actor())), None)
+    if anchor is None:
+        abort(404)
+    other = _visible_person(request.form.get("person_id", type=int) or 0)
+    errors, _h = run_write(
+        lambda: services.add_to_household(_actor(), other, role=request.form.get("role", "other"), household=household_),
+        success=_("Added to the household."),
+    )
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("persons.edit", person_id=anchor.id))

@@ -464,7 +464,7 @@ def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None,
     measure = _text(data, "measure", 2000, errors, required=True, message=_("Please describe the measure."))
     responsible = _choice(data, "responsible", ITEM_RESPONSIBLES, errors)
     partner_name = _text(data, "partner_name", 200, errors, required=responsible == "partner",
-                         message=_("Please name the partner."))
+                         message=_("Please name the network partner."))
     due_on = _parse_date(data.get("due_on"), "due_on", errors)
     status = _choice(data, "status", ITEM_STATUSES, errors, default="open")
     if errors:
@@ -532,7 +532,7 @@ def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
     due_on = _parse_date(data.get("due_on"), "due_on", errors)
     if due_on is None and "due_on" not in errors:
         errors["due_on"] = [_("Please enter the date.")]
-    title = _text(data, "title", 300, errors, required=True, message=_("Please say what is to be looked at."))
+    title = _text(data, "title", 300, errors, required=True, message=_("Please enter what is to be checked."))
     assignee_id = _member_user(data.get("assignee_id") or getattr(actor, "id", None), errors, "assignee_id")
     if errors:
         raise ValidationError(errors)
@@ -628,7 +628,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
         evaluation["comment"] = comment
     follow_up_talk_on = _parse_date(data.get("follow_up_talk_on"), "follow_up_talk_on", errors)
     if follow_up_talk_on and follow_up_talk_on < closed_on:
-        errors["follow_up_talk_on"] = [_("The follow-up talk lies after the closure.")]
+        errors["follow_up_talk_on"] = [_("The follow-up talk must lie after the closure.")]
     ratings = {}
     for goal in goals(case):
         value = _int(data, f"goal_{goal.id}", errors, minimum=0, maximum=4)

@@ -112,7 +112,7 @@ def test_full_regelkreis(app, kreis, cm, browser):
     due = (date.today() + timedelta(days=14)).isoformat()
     assert browser.post(f"{base}/plan/{plan_id}/items", {"goal_id": goal_id, "measure": "Anmeldung Integrationskurs", "responsible": "client", "due_on": due}).status_code == 302
     bad = browser.post(f"{base}/plan/{plan_id}/items", {"measure": "", "responsible": "partner"})
-    assert bad.status_code == 400 and "Partner" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Netzwerkpartner" in bad.get_data(as_text=True)
     assert browser.post(f"{base}/plan/{plan_id}/agree", {"review_on": (date.today() + timedelta(days=90)).isoformat(), "version": plan_version}).status_code == 302
     with app.app_context(), tenant_scope(kreis):
         assert db.session.get(HelpPlan, plan_id).status == "agreed"
@@ -135,7 +135,7 @@ def test_full_regelkreis(app, kreis, cm, browser):
     assert _count(app, kreis, Contact) == 1
     browser.get(f"{base}/journal")
     assert browser.post(f"{base}/journal", {"text": "Telefonat mit Jobcenter", "effort_minutes": "15"}).status_code == 302
-    assert "1 h 0 min" in browser.get(base).get_data(as_text=True)
+    assert "1 Std. 0 Min." in browser.get(base).get_data(as_text=True)
     # Going back needs a reason and is recorded.
     with app.app_context(), tenant_scope(kreis):
         version = db.session.get(Case, case_id).version

@@ -1,0 +1,77 @@
+"""A case manager's day in the browser: search before create, open a case, document, plan."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_browser import sign_in
+
+
+def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
+    sign_in(page, live_server, "oberhausen", "cm@oberhausen.demo")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
+    audit.check("40-case-list")
+    page.get_by_role("link", name="Neuer Fall").click()
+    page.get_by_label("Vorname").fill("Leyla")
+    page.get_by_label("Nachname").fill("Karadeniz-Beispiel")
+    page.get_by_role("button", name="Suchen").click()
+    audit.check("41-search-before-create")
+    page.get_by_role("link", name="Neue Person anlegen").click()
+    page.get_by_label("Geburtsdatum").fill("1994-05-17")
+    page.get_by_label("PLZ").fill("4604")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator(".error-summary")).to_contain_text("fünf Ziffern")
+    audit.check("42-person-form-errors")
+    page.get_by_label("PLZ").fill("46045")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Karadeniz-Beispiel")
+    audit.check("43-open-case-form")
+    page.get_by_role("button", name="Fall eröffnen").click()
+    expect(page.locator(".phase-bar")).to_be_visible()
+    audit.check("44-case-overview")
+    case_url = page.url
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Kontakte").click()
+    page.get_by_label("Datum").fill(date.today().isoformat())
+    page.get_by_label("Dauer in Minuten").fill("50")
+    page.get_by_label("Zusammenfassung").fill("Erstgespräch mit Dolmetscherin, Anliegen Sprachkurs und Wohnung.")
+    page.get_by_role("button", name="Kontakt speichern").click()
+    expect(page.get_by_role("table")).to_contain_text("Erstgespräch mit Dolmetscherin")
+    audit.check("45-contacts")
+    page.goto(case_url)
+    page.get_by_label("Neue Phase").select_option("access_check")
+    page.get_by_role("button", name="Phase wechseln").click()
+    expect(page.locator(".phase-bar__step.is-current")).to_contain_text("Zugangsprüfung")
+    page.get_by_label(re.compile("aufgenommen")).first.check()
+    page.get_by_label("Begründung der Entscheidung").fill("Nachholende Integration, AT seit drei Jahren")
+    page.get_by_role("button", name="Entscheidung erfassen").click()
+    audit.check("46-after-access-decision")
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Ziele").click()
+    page.get_by_label("Lebensbereich").select_option("language")
+    page.locator("#f-title").fill("Deutschkurs B1 bis zum Sommer abschließen")
+    page.get_by_role("button", name="Ziel speichern").click()
+    audit.check("47-goals")
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Hilfeplan").click()
+    page.get_by_role("button", name="Hilfeplan beginnen").click()
+    page.get_by_label("Maßnahme").fill("Anmeldung beim Integrationskursträger")
+    page.get_by_role("button", name="Maßnahme hinzufügen").click()
+    page.get_by_label("Überprüfung am").fill((date.today() + timedelta(days=90)).isoformat())
+    page.get_by_role("button", name="Vereinbaren").click()
+    expect(page.locator(".flash--success")).to_be_visible()
+    audit.check("48-help-plan-agreed")
+    page.get_by_role("link", name="Druckansicht für die Klient*in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hilfeplan")
+    audit.check("49-help-plan-print")
+    page.goto(f"{live_server}/oberhausen/follow-ups")
+    audit.check("50-my-follow-ups")
+
+
+def test_coordinator_sees_caseload(demo_data, live_server, page, audit):
+    sign_in(page, live_server, "oberhausen", "koordination@oberhausen.demo")
+    page.get_by_role("link", name="Fallzahlen").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    audit.check("51-caseload")
+    page.get_by_role("link", name="Vertretungen").click()
+    audit.check("52-deputies")

@@ -6,15 +6,20 @@ with the tenant's base URL as server, so paths read as they are called."""
 from __future__ import annotations
 
 import copy
+from datetime import date, datetime
 
 from flask import abort, current_app, g, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError as WTFValidationError
 
 from core.auth.services import ValidationError
+from core.db import db
 from core.extensions import csrf
+from core.persons.services import ConflictError
 
 API_PREFIX = "/<tenant>/api/v1"
 
@@ -38,9 +43,10 @@ def init_api(app) -> Api:
         },
     )
     api = Api(app)
+    from core.api import cases as cases_api
     from core.api import platform as platform_api
 
-    for blp in platform_api.blueprints():
+    for blp in (*platform_api.blueprints(), *cases_api.blueprints()):
         _protect(blp)
         api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
     app.extensions["lotse.api"] = api
@@ -53,11 +59,48 @@ def init_api(app) -> Api:
 
     @app.errorhandler(ValidationError)
     def _validation(exc):
-        if request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/"):
+        if _is_api_request():
+            db.session.rollback()  # nothing of a failed write stays in the session
             return jsonify({"message": "invalid input", "errors": exc.errors, "status": 422}), 422
         raise exc
 
+    @app.errorhandler(ConflictError)
+    def _conflict(exc):
+        if _is_api_request():
+            db.session.rollback()
+            conflicts = {field: {"theirs": _plain(theirs), "yours": _plain(yours)}
+                         for field, (theirs, yours) in exc.changes.items()}
+            return jsonify({"message": _conflict_message(), "conflicts": conflicts, "status": 409}), 409
+        raise exc
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        # Two writers raced past the version check: the database refused the older one.
+        if _is_api_request():
+            db.session.rollback()
+            return jsonify({"message": _conflict_message(), "conflicts": {}, "status": 409}), 409
+        raise exc
+
     return api
+
+
+def _is_api_request() -> bool:
+    return request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/")
+
+
+def _conflict_message() -> str:
+    return _("Someone else has changed this record in the meantime. Nothing was saved: please compare and try again.")
+
+
+def _plain(value):
+    """A conflict value as JSON: dates as ISO strings, lists and scalars as they are."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def register_api_blueprint(blp) -> None:

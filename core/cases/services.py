@@ -684,6 +684,8 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
 def share_case(actor, case: Case, user_id) -> CaseShare:
     errors: dict[str, list[str]] = {}
     user_id = _member_user(user_id, errors, "user_id")
+    if user_id is not None and user_id == case.case_manager_id:
+        errors["user_id"] = [_("The case manager of the case has access anyway.")]
     if errors:
         raise ValidationError(errors)
     existing = db.session.scalar(select(CaseShare).where(CaseShare.case_id == case.id, CaseShare.user_id == user_id))

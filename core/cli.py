@@ -408,14 +408,52 @@ def user_list(slug):
             click.echo(f"{m.user.email:40} {','.join(m.roles):40} {'aktiv' if m.active else 'inaktiv'}")
 
 
+# --- jobs (cron / systemd timers) ----------------------------------------------------------
+
+
+@main.group("jobs")
+def jobs_group():
+    """Idempotent background jobs; each enters every tenant's scope explicitly."""
+
+
+@jobs_group.command("follow-ups")
+@click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
+@click.option("--date", "day", help="Reference date YYYY-MM-DD (default: today).")
+@with_appcontext
+def jobs_follow_ups(slug, day):
+    """Create automatic follow-ups: residence permits about to expire, cases without activity,
+    help-plan measures due. Safe to run repeatedly (daily)."""
+    from datetime import date
+
+    from core.cases.services import generate_follow_ups
+    from core.tenancy.context import tenant_scope
+    from core.tenancy.models import Tenant
+
+    try:
+        today = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        _fail({"date": ["bitte im Format JJJJ-MM-TT angeben"]})
+    tenants = [_tenant_or_fail(slug)] if slug else db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)).all()
+    for tenant in tenants:
+        with tenant_scope(tenant):
+            created = generate_follow_ups(tenant, today)
+        db.session.commit()
+        click.echo(f"{tenant.slug:20} " + ", ".join(f"{k}: {v}" for k, v in created.items()))
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 
 @main.command("demo")
 @click.option("--reset", is_flag=True, help="Delete the SQLite demo database first.")
+@click.option("--scale", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also create N synthetic cases, spread over the demo tenants (load tests).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --scale (same seed, same data).")
 @with_appcontext
-def demo(reset):
+def demo(reset, scale, seed):
     """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
+    from flask_babel import gettext as _
+
     from core import migrate
     from core.demo import seed_demo
 
@@ -431,3 +469,9 @@ def demo(reset):
     db.session.commit()
     for line in summary:
         click.echo(line)
+    if scale:
+        from core.demo_scale import generate_cases
+
+        with click.progressbar(length=scale, label=_("Creating synthetic cases")) as bar:
+            created = generate_cases(scale, seed=seed, on_progress=bar.update)
+        click.echo(_("%(n)d synthetic cases created.", n=sum(created.values())))

@@ -201,6 +201,49 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     return case
 
 
+CASE_FIELDS = ("case_manager_id", "deputy_id", "org_unit_id", "access_path", "source", "warm_handover", "topic")
+
+
+def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None) -> Case:
+    """Change the case data (responsibility, access); concurrent saves end in a ConflictError."""
+    errors: dict[str, list[str]] = {}
+    settings = case_settings(tenant)
+    regelkreis = regelkreis_for(tenant)
+    values = {
+        "case_manager_id": _member_user(data.get("case_manager_id"), errors, "case_manager_id"),
+        "deputy_id": _member_user(data.get("deputy_id"), errors, "deputy_id"),
+        "access_path": _choice(data, "access_path", ACCESS_PATHS, errors, required=False),
+        "source": _choice(data, "source", list(settings.sources), errors, required=False),
+        "warm_handover": bool(data.get("warm_handover")),
+        "topic": _text(data, "topic", 300, errors, required=regelkreis.case_type(case.case_type).needs_topic,
+                       message=_("This kind of case is about one topic: please name it.")),
+    }
+    if values["case_manager_id"] is None and "case_manager_id" not in errors:
+        errors["case_manager_id"] = [_("Please choose a person from the list.")]
+    org_unit_id = data.get("org_unit_id") or None
+    if org_unit_id is not None:
+        try:
+            org_unit_id = int(org_unit_id)
+        except (TypeError, ValueError):
+            org_unit_id = -1
+        if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == org_unit_id)) is None:
+            errors["org_unit_id"] = [_("Please choose an org unit from the list.")]
+    values["org_unit_id"] = org_unit_id
+    if values["deputy_id"] is not None and values["deputy_id"] == values["case_manager_id"]:
+        errors["deputy_id"] = [_("Please choose another person as deputy.")]
+    if errors:
+        raise ValidationError(errors)
+    if expected_version is not None and expected_version != case.version:
+        raise ConflictError({f: (getattr(case, f), values[f]) for f in CASE_FIELDS if getattr(case, f) != values[f]})
+    changed = [f for f in CASE_FIELDS if getattr(case, f) != values[f]]
+    for field in changed:
+        setattr(case, field, values[field])
+    db.session.flush()
+    if changed:
+        audit.record("case.changed", actor=actor, obj=case, fields=changed)
+    return case
+
+
 def touch(case: Case) -> None:
     case.last_activity_at = utcnow()
 

@@ -144,6 +144,32 @@ def show(case_id):
     )
 
 
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def edit(case_id):
+    case = _case_or_404(case_id, "case_data")
+    errors, conflicts = {}, None
+    if request.method == "POST":
+        try:
+            errors, _c = run_write(
+                lambda: services.update_case(_actor(), g.tenant, case, request.form, expected_version=_version(request.form)),
+                success=_("Changes saved."),
+            )
+        except ConflictError as exc:
+            db.session.rollback()
+            conflicts = exc.changes
+        if not errors and conflicts is None:
+            return redirect(url_for("cases.show", case_id=case_id))
+        case = _case_or_404(case_id, None)
+    from core.admin.services import org_units
+
+    workers = services.case_workers()
+    names = {u.id: u.display_name for u in workers}
+    return render_template("cases/edit.html", **_case_context(
+        case, "overview", errors=errors, conflicts=conflicts, form=request.form, workers=workers, names=names,
+        units=org_units(), access_paths=ACCESS_PATHS,
+    )), (409 if conflicts else 400 if errors else 200)
+
+
 @bp.route("/cases/<int:case_id>/phase", methods=["POST"])
 def phase(case_id):
     case = _case_or_404(case_id)

@@ -358,3 +358,27 @@ def test_attachments_are_checked_and_served_as_download(app, kreis, cm, browser,
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     stored = list(tmp_path.rglob("*"))
     assert all(".pdf" not in p.name for p in stored)  # stored under generated names
+
+
+def test_reassigning_a_case_with_conflict_detection(app, kreis, cm, browser, make_user, new_browser):
+    case_id = _open_case(browser, _new_person(browser))
+    with app.app_context(), tenant_scope(kreis):
+        from core.auth.models import User
+
+        me = db.session.scalar(select(User.id).where(User.email == cm))
+    boss_email, _ = make_user(kreis, roles=["coordinator"], name="Bea Boss")
+    boss = new_browser()
+    boss.login("fall", boss_email)
+    with app.app_context(), tenant_scope(kreis):
+        boss_id = db.session.scalar(select(User.id).where(User.email == boss_email))
+        version = db.session.get(Case, case_id).version
+    boss.get(f"/fall/cases/{case_id}/edit")
+    browser.get(f"/fall/cases/{case_id}/edit")
+    assert browser.post(f"/fall/cases/{case_id}/edit", {"case_manager_id": me, "source": "mbe", "version": version}).status_code == 302
+    late = boss.post(f"/fall/cases/{case_id}/edit", {"case_manager_id": boss_id, "source": "jobcenter", "version": version})
+    assert late.status_code == 409 and "Bea Boss" in late.get_data(as_text=True)
+    bad = browser.post(f"/fall/cases/{case_id}/edit", {"case_manager_id": "", "version": version + 1})
+    assert bad.status_code == 400
+    with app.app_context(), tenant_scope(kreis):
+        case = db.session.get(Case, case_id)
+        assert (case.case_manager_id, case.source) == (me, "mbe")

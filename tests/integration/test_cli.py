@@ -143,3 +143,12 @@ def test_demo_accounts_sign_in(app, run, browser, new_browser):
     op = new_browser()
     op.operator_login("betrieb@lotse.demo", "lotse-demo")
     assert op.get("/kleve/").status_code == 404
+
+
+def test_jobs_follow_ups_is_idempotent(app, run):
+    run("tenant", "load", "viersen")
+    first = run("jobs", "follow-ups")
+    assert first.exit_code == 0 and "viersen" in first.output
+    assert run("jobs", "follow-ups", "--tenant", "viersen", "--date", "2026-01-01").exit_code == 0
+    assert run("jobs", "follow-ups", "--date", "gestern").exit_code == 2
+    assert run("jobs", "follow-ups", "--tenant", "nirgends").exit_code == 2

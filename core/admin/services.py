@@ -62,7 +62,20 @@ def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None
     return membership, token
 
 
-def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, active: bool) -> None:
+def _weekly_hours(value) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        hours = float(str(value).replace(",", "."))
+    except ValueError:
+        raise ValidationError({"weekly_hours": [_("Please enter the weekly hours as a number, e.g. 19,5.")]}) from None
+    if not 1 <= hours <= 60:
+        raise ValidationError({"weekly_hours": [_("Please enter between 1 and 60 hours.")]})
+    return hours
+
+
+def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, active: bool, weekly_hours=None) -> None:
+    membership.weekly_hours = _weekly_hours(weekly_hours)
     roles = auth.validate_roles(roles)
     if not roles:
         raise ValidationError({"roles": [_("Please choose at least one role.")]})

@@ -169,6 +169,7 @@ def user_edit(membership_id):
             lambda: services.update_member(
                 g.tenant, _actor(), member, roles=request.form.getlist("roles"),
                 org_unit_id=request.form.get("org_unit_id"), active="active" in request.form,
+                weekly_hours=request.form.get("weekly_hours"),
             ),
             success=_("Changes saved."),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import CreatedAt, UTCDateTime, db
@@ -64,6 +64,8 @@ class Membership(TenantScoped, CreatedAt, db.Model):
     #: Role names from the role registry (``core.auth.permissions.ROLES``).
     roles: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: Contracted weekly hours; ``None`` = full time. Scales the caseload target.
+    weekly_hours: Mapped[float | None] = mapped_column(Float)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     org_unit = relationship(

@@ -802,8 +802,10 @@ def approve_deputy(actor, deputy: Deputy) -> Deputy:
 class CaseloadRow:
     user: User
     active: int
+    #: Target for this person: the tenant's ratio scaled by their share of a full-time post.
     ratio: int
     tolerance_pct: int
+    fte: float = 1.0
 
     @property
     def light(self) -> str:
@@ -821,5 +823,10 @@ def caseload(tenant) -> list[CaseloadRow]:
     counts = dict(db.session.execute(
         select(Case.case_manager_id, func.count(Case.id)).where(Case.status == "open", Case.case_type.in_(counted)).group_by(Case.case_manager_id)
     ).all())
-    return [CaseloadRow(user, counts.get(user.id, 0), settings.caseload_ratio, settings.caseload_tolerance_pct)
-            for user in case_workers()]
+    hours = dict(db.session.execute(select(Membership.user_id, Membership.weekly_hours)).all())
+    rows = []
+    for user in case_workers():
+        fte = min((hours.get(user.id) or settings.full_time_hours) / settings.full_time_hours, 1.0)
+        rows.append(CaseloadRow(user, counts.get(user.id, 0), max(round(settings.caseload_ratio * fte), 1),
+                                settings.caseload_tolerance_pct, round(fte, 2)))
+    return rows

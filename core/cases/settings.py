@@ -48,6 +48,8 @@ class CaseSettings:
     #: Active cases per full-time post (Oberhausen 40, Höxter 50–60, JMD 40–50).
     caseload_ratio: int = 40
     caseload_tolerance_pct: int = 10
+    #: Hours of a full-time post (Oberhausen: 39, of which 36 operative).
+    full_time_hours: int = 39
     #: A case without activity for this long gets an automatic follow-up (JMD: 6 months).
     inactivity_months: int = 6
     #: Residence permits expiring within this many days get a follow-up.
@@ -69,6 +71,7 @@ def case_settings(tenant) -> CaseSettings:
         short_counselling_limit=_positive_int(raw.get("short_counselling_limit"), base.short_counselling_limit),
         caseload_ratio=_positive_int(raw.get("caseload_ratio"), base.caseload_ratio),
         caseload_tolerance_pct=_positive_int(raw.get("caseload_tolerance_pct"), base.caseload_tolerance_pct),
+        full_time_hours=_positive_int(raw.get("full_time_hours"), base.full_time_hours),
         inactivity_months=_positive_int(raw.get("inactivity_months"), base.inactivity_months),
         residence_warning_days=_positive_int(raw.get("residence_warning_days"), base.residence_warning_days),
         follow_up_talk_months=_positive_int(raw.get("follow_up_talk_months"), base.follow_up_talk_months),

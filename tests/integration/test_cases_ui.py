@@ -382,3 +382,18 @@ def test_reassigning_a_case_with_conflict_detection(app, kreis, cm, browser, mak
     with app.app_context(), tenant_scope(kreis):
         case = db.session.get(Case, case_id)
         assert (case.case_manager_id, case.source) == (me, "mbe")
+
+
+def test_caseload_target_scales_with_weekly_hours(app, kreis, cm):
+    from core.auth.models import Membership, User
+    from core.cases.services import caseload
+    from core.tenancy.models import Tenant
+
+    with app.test_request_context(), tenant_scope(kreis):
+        tenant = db.session.get(Tenant, kreis.id)
+        tenant.settings = {"caseload_ratio": 40, "full_time_hours": 39}
+        member = db.session.scalar(select(Membership).join(User, User.id == Membership.user_id).where(User.email == cm))
+        member.weekly_hours = 19.5
+        db.session.commit()
+        row = next(r for r in caseload(db.session.get(Tenant, kreis.id)) if r.user.email == cm)
+        assert (row.ratio, row.fte, row.light) == (20, 0.5, "green")

@@ -1,0 +1,141 @@
+"""Consent templates and records, revocations and the disclosure register. Records are never
+edited: a revocation is its own row, a new consent is a new record (append-only history)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.tenancy.scoping import TenantScoped, tenant_foreign_key
+
+CONSENT_KINDS = ("processing", "cooperation", "confidentiality_release")
+SIGNERS = ("self", "guardian")
+
+
+class RecipientCategory(TenantScoped, CreatedAt, db.Model):
+    """A kind of recipient data may go to (Oberhausen's R1–R9; each tenant its own list)."""
+
+    __tablename__ = "recipient_category"
+    __tenant_table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), nullable=False)
+    name: Mapped[str] = mapped_column(String(300), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+
+class ConsentTemplate(TenantScoped, CreatedAt, db.Model):
+    __tablename__ = "consent_template"
+    __tenant_table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    versions: Mapped[list[ConsentTemplateVersion]] = relationship(
+        primaryjoin="foreign(ConsentTemplateVersion.template_id) == ConsentTemplate.id",
+        order_by="ConsentTemplateVersion.number.desc()",
+    )
+
+
+class ConsentTemplateVersion(TenantScoped, CreatedAt, db.Model):
+    """One frozen wording of a template in one or more languages. Published versions never change."""
+
+    __tablename__ = "consent_template_version"
+    __tenant_table_args__ = (
+        UniqueConstraint("tenant_id", "template_id", "number"),
+        tenant_foreign_key("template_id", "consent_template", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: {"de": {"purpose": …, "body": …}, "ar": {…}} – the languages the form exists in.
+    texts: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    #: Keys of the recipient categories the template can cover.
+    recipient_keys: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    #: Purpose codes the consent covers ("counselling", "referral", "case_conference" …).
+    purposes: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    processing_bodies: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    #: Art. 13 information: controller, dpo, purposes, legal_basis, recipients, storage,
+    #: rights, authority.
+    privacy_notice: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    #: Months a consent on this version stays valid (None = until revoked).
+    valid_months: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsentRecord(TenantScoped, CreatedAt, db.Model):
+    """A signed consent / release for one person (and the minor children it covers)."""
+
+    __tablename__ = "consent_record"
+    __tenant_table_args__ = (
+        tenant_foreign_key("person_id", "person"),
+        tenant_foreign_key("template_version_id", "consent_template_version"),
+        tenant_foreign_key("evidence_id", "attachment", ondelete="SET NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    template_version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    #: Language of the text the person was shown and signed.
+    language: Mapped[str] = mapped_column(String(10), nullable=False)
+    signed_by: Mapped[str] = mapped_column(String(20), default="self", nullable=False)
+    guardian_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    #: Other persons covered (minor children), by person id.
+    covered_person_ids: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    recipient_keys: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    #: Named partners (free text) released in addition to the categories.
+    partner_names: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    purposes: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    granted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    evidence_id: Mapped[int | None] = mapped_column(Integer)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class ConsentRevocation(TenantScoped, db.Model):
+    """A revocation (whole consent, or single recipients), effective from ``received_on``."""
+
+    __tablename__ = "consent_revocation"
+    __tenant_table_args__ = (tenant_foreign_key("consent_id", "consent_record", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consent_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    #: Empty = the whole consent; otherwise the recipient keys withdrawn.
+    recipient_keys: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class Disclosure(TenantScoped, db.Model):
+    """One row per disclosure of personal data: the register the DSB reads."""
+
+    __tablename__ = "disclosure"
+    __tenant_table_args__ = (
+        tenant_foreign_key("person_id", "person"),
+        tenant_foreign_key("consent_id", "consent_record"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    recipient_key: Mapped[str] = mapped_column(String(60), nullable=False)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    data_categories: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    purpose: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: "consent" or "override"
+    legal_basis: Mapped[str] = mapped_column(String(20), nullable=False)
+    consent_id: Mapped[int | None] = mapped_column(Integer)
+    override_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    #: How the client confirmed this very disclosure (strict tenants): "oral" / "written".
+    confirmation: Mapped[str] = mapped_column(String(20), default="", nullable=False)
+    channel: Mapped[str] = mapped_column(String(30), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -1,0 +1,339 @@
+"""The one disclosure gate: ``check(person, recipient, purpose, at)`` and ``disclose(...)``.
+
+Every path that lets personal data leave the organisation (referral, case-conference invitation,
+export or print for a recipient) calls :func:`disclose`. It asks :func:`check`, writes the
+disclosure register row in the same transaction, and refuses with a German reason naming what is
+missing. A refusal writes nothing but an audit row (committed by the caller after the rollback,
+see :func:`record_refusal`).
+
+Race safety: :func:`disclose` and :func:`revoke` lock the person's consent rows
+(``SELECT … FOR UPDATE`` on PostgreSQL), so a disclosure and a revocation of the same consent are
+serialised: a share never commits after the revocation it raced with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.audit import services as audit
+from core.auth.services import ValidationError
+from core.consent.models import (
+    CONSENT_KINDS,
+    SIGNERS,
+    ConsentRecord,
+    ConsentRevocation,
+    ConsentTemplate,
+    ConsentTemplateVersion,
+    Disclosure,
+    RecipientCategory,
+)
+from core.db import db
+from core.persons.services import _parse_date
+
+PURPOSES = ("counselling", "referral", "case_conference", "export", "print")
+CHANNELS = ("referral", "case_conference", "export", "print", "phone", "letter", "email")
+
+
+class ConsentRefused(ValidationError):
+    """The gate said no; ``decision.reason`` names what is missing."""
+
+    def __init__(self, decision):
+        super().__init__({"consent": [decision.reason]})
+        self.decision = decision
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+    consent_id: int | None = None
+
+
+def categories(active_only=True) -> list[RecipientCategory]:
+    stmt = select(RecipientCategory).order_by(RecipientCategory.id)
+    if active_only:
+        stmt = stmt.where(RecipientCategory.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def category_name(key: str) -> str:
+    row = db.session.scalar(select(RecipientCategory).where(RecipientCategory.key == key))
+    return row.name if row else key
+
+
+def purpose_label(purpose: str) -> str:
+    return {
+        "counselling": _("counselling and support"),
+        "referral": _("referral to a service"),
+        "case_conference": _("case conference"),
+        "export": _("export to a partner"),
+        "print": _("print for a recipient"),
+    }.get(purpose, purpose)
+
+
+def _covering(person_id: int, kind: str, *, lock: bool = False) -> list[ConsentRecord]:
+    """Consent records of ``kind`` that cover the person (own, or as a covered minor child)."""
+    stmt = select(ConsentRecord).where(ConsentRecord.kind == kind).order_by(ConsentRecord.granted_on.desc(), ConsentRecord.id.desc())
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    rows = db.session.scalars(stmt).all()
+    return [r for r in rows if r.person_id == person_id or person_id in (r.covered_person_ids or [])]
+
+
+def _revocations(consent_ids) -> dict[int, list[ConsentRevocation]]:
+    out: dict[int, list[ConsentRevocation]] = {}
+    if consent_ids:
+        for row in db.session.scalars(select(ConsentRevocation).where(ConsentRevocation.consent_id.in_(list(consent_ids)))):
+            out.setdefault(row.consent_id, []).append(row)
+    return out
+
+
+def _revoked_for(revocations, recipient_key: str | None, at: date) -> ConsentRevocation | None:
+    for row in revocations:
+        if row.received_on <= at and (not row.recipient_keys or (recipient_key and recipient_key in row.recipient_keys)):
+            return row
+    return None
+
+
+def check(person, recipient_key: str, purpose: str, at: date | None = None, *, partner_name: str = "",
+          kind: str = "confidentiality_release", _records=None) -> Decision:
+    """May data of ``person`` go to ``recipient_key`` for ``purpose`` on day ``at``?"""
+    at = at or date.today()
+    records = _records if _records is not None else _covering(person.id, kind)
+    recipient = category_name(recipient_key) if recipient_key else partner_name
+    if not records:
+        return Decision(False, _("There is no confidentiality release for this person. Please obtain one first."))
+    revocations = _revocations([r.id for r in records])
+    reasons = []
+    for record in records:
+        if record.granted_on > at:
+            reasons.append(_("The confidentiality release only applies from %(date)s.", date=record.granted_on.strftime("%d.%m.%Y")))
+            continue
+        covers_recipient = (recipient_key and recipient_key in (record.recipient_keys or [])) or (
+            partner_name and partner_name in (record.partner_names or []))
+        if not covers_recipient:
+            reasons.append(_("The confidentiality release does not cover %(recipient)s.", recipient=recipient))
+            continue
+        if purpose not in (record.purposes or []):
+            reasons.append(_("The confidentiality release does not cover the purpose \"%(purpose)s\".", purpose=purpose_label(purpose)))
+            continue
+        if record.valid_until is not None and record.valid_until < at:
+            reasons.append(_("The confidentiality release expired on %(date)s.", date=record.valid_until.strftime("%d.%m.%Y")))
+            continue
+        revoked = _revoked_for(revocations.get(record.id, []), recipient_key, at)
+        if revoked is not None:
+            reasons.append(_("The confidentiality release for %(recipient)s was revoked on %(date)s.",
+                             recipient=recipient, date=revoked.received_on.strftime("%d.%m.%Y")))
+            continue
+        return Decision(True, "", record.id)
+    # The most specific reason: the newest record's.
+    return Decision(False, reasons[0])
+
+
+def strict(tenant) -> bool:
+    """Oberhausen 7.2: the release must be confirmed again for every single disclosure."""
+    return bool((tenant.settings or {}).get("consent_strict"))
+
+
+def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel: str, data_categories,
+             case=None, recipient_name: str = "", override_reason: str = "", confirmation: str = "") -> Disclosure:
+    """Check the gate and register the disclosure in the running transaction, or raise."""
+    errors: dict[str, list[str]] = {}
+    if purpose not in PURPOSES:
+        errors["purpose"] = [_("Please choose a value from the list.")]
+    if channel not in CHANNELS:
+        errors["channel"] = [_("Please choose a value from the list.")]
+    if recipient_key and db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == recipient_key)) is None:
+        errors["recipient_key"] = [_("Please choose a value from the list.")]
+    if not recipient_key and not recipient_name:
+        errors["recipient_key"] = [_("Please name the recipient.")]
+    categories_ = [str(c)[:60] for c in (data_categories or []) if str(c).strip()]
+    if not categories_:
+        errors["data_categories"] = [_("Please say which data are passed on.")]
+    override_reason = (override_reason or "").strip()
+    if strict(tenant) and not override_reason and confirmation not in ("oral", "written"):
+        errors["confirmation"] = [_("This organisation asks for the client's agreement to every single disclosure. Please record how the client agreed.")]
+    if errors:
+        raise ValidationError(errors)
+    records = _covering(person.id, "confidentiality_release", lock=True)
+    decision = check(person, recipient_key, purpose, partner_name=recipient_name, _records=records)
+    if not decision.allowed and not override_reason:
+        raise ConsentRefused(decision)
+    row = Disclosure(
+        person_id=person.id, case_id=getattr(case, "id", None), recipient_key=recipient_key or "",
+        recipient_name=(recipient_name or "")[:200], data_categories=categories_, purpose=purpose,
+        legal_basis="consent" if decision.allowed else "override", consent_id=decision.consent_id,
+        override_reason=override_reason[:4000], confirmation=confirmation if confirmation in ("oral", "written") else "",
+        channel=channel, actor_id=getattr(actor, "id", None),
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("disclosure.override" if not decision.allowed else "disclosure.made", actor=actor, obj=row,
+                 person=person.id, recipient=recipient_key or None, purpose=purpose)
+    return row
+
+
+def record_refusal(actor, person, recipient_key: str, purpose: str) -> None:
+    """Audit a refused disclosure (call after rolling back the refused transaction)."""
+    audit.record("disclosure.refused", actor=actor, object_type="Person", object_id=person.id,
+                 recipient=recipient_key or None, purpose=purpose)
+
+
+# --- templates and records -----------------------------------------------------------------
+
+
+DEFAULT_CATEGORIES = (
+    ("city_services", "Beteiligte Stellen der Verwaltung (z. B. existenzsichernde Leistungen, Erzieherische Hilfen)"),
+    ("schools_daycare", "Schulen, Schulsozialarbeit, Offener Ganztag, Kindertageseinrichtungen"),
+    ("processors", "Auftragsverarbeiter (z. B. IT-Dienstleister)"),
+    ("counselling_services", "Sucht- und Rechtsberatungsstellen"),
+    ("jobcenter", "Jobcenter / Agentur für Arbeit"),
+    ("education_participation", "Anbieter von Leistungen für Bildung und Teilhabe"),
+    ("welfare_providers", "Freie Träger und Wohlfahrtsverbände"),
+    ("interpreters", "Übersetzungsbüros und Dolmetscher*innen"),
+    ("landlords", "Vermieter*innen"),
+)
+
+
+def ensure_defaults(tenant) -> ConsentTemplate:
+    """Recipient categories (tenant setting ``recipient_categories`` or Oberhausen's nine) and a
+    combined consent + release template, version 1 in German."""
+    wanted = (tenant.settings or {}).get("recipient_categories") or dict(DEFAULT_CATEGORIES)
+    existing = {c.key for c in categories(active_only=False)}
+    for key, name in wanted.items():
+        if key not in existing:
+            db.session.add(RecipientCategory(tenant_id=tenant.id, key=key, name=name))
+    template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == "release"))
+    if template is None:
+        template = ConsentTemplate(tenant_id=tenant.id, key="release", kind="confidentiality_release",
+                                   title="Einwilligung und Schweigepflichtentbindung")
+        db.session.add(template)
+        db.session.flush()
+        from core.db import utcnow
+
+        db.session.add(ConsentTemplateVersion(
+            tenant_id=tenant.id, template_id=template.id, number=1, recipient_keys=list(wanted), purposes=list(PURPOSES),
+            texts={"de": {
+                "purpose": "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case Management.",
+                "body": ("Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der Schweigepflicht "
+                         "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen Folgen. "
+                         "Ich kann sie jederzeit für die Zukunft widerrufen."),
+            }},
+            processing_bodies=tenant.name, privacy_notice={"controller": tenant.name}, published_at=utcnow(),
+        ))
+    db.session.flush()
+    return template
+
+
+def current_versions() -> list[ConsentTemplateVersion]:
+    return list(db.session.scalars(
+        select(ConsentTemplateVersion).where(ConsentTemplateVersion.published_at.is_not(None), ConsentTemplateVersion.retired_at.is_(None))
+        .order_by(ConsentTemplateVersion.template_id, ConsentTemplateVersion.number.desc())
+    ))
+
+
+def record_consent(actor, person, data: dict) -> ConsentRecord:
+    """Record a signed consent (append-only). Under-16s need a guardian's signature."""
+    errors: dict[str, list[str]] = {}
+    version = None
+    try:
+        version = db.session.scalar(select(ConsentTemplateVersion).where(
+            ConsentTemplateVersion.id == int(data.get("template_version_id") or 0),
+            ConsentTemplateVersion.published_at.is_not(None)))
+    except (TypeError, ValueError):
+        version = None
+    if version is None:
+        errors["template_version_id"] = [_("Please choose a form from the list.")]
+    language = data.get("language") or "de"
+    if version is not None and language not in (version.texts or {}):
+        errors["language"] = [_("This form does not exist in the chosen language.")]
+    signed_by = data.get("signed_by") or "self"
+    if signed_by not in SIGNERS:
+        errors["signed_by"] = [_("Please choose a value from the list.")]
+    guardian = str(data.get("guardian_name") or "").strip()[:200]
+    granted_on = _parse_date(data.get("granted_on"), "granted_on", errors) or date.today()
+    if granted_on > date.today():
+        errors["granted_on"] = [_("The consent cannot be dated in the future.")]
+    valid_until = _parse_date(data.get("valid_until"), "valid_until", errors)
+    if version is not None and version.valid_months and valid_until is None:
+        valid_until = granted_on + timedelta(days=int(version.valid_months * 30.4))
+    if valid_until and valid_until < granted_on:
+        errors["valid_until"] = [_("The end cannot lie before the signature.")]
+    recipient_keys = [k for k in (data.get("recipient_keys") or []) if k]
+    allowed_keys = set(version.recipient_keys) if version else set()
+    if any(k not in allowed_keys for k in recipient_keys):
+        errors["recipient_keys"] = [_("Please choose recipients of this form.")]
+    purposes = [p for p in (data.get("purposes") or []) if p]
+    if version is not None and any(p not in version.purposes for p in purposes):
+        errors["purposes"] = [_("Please choose purposes of this form.")]
+    kind = None
+    if version is not None:
+        kind = db.session.scalar(select(ConsentTemplate.kind).where(ConsentTemplate.id == version.template_id))
+    if kind == "confidentiality_release" and not recipient_keys and not data.get("partner_names"):
+        errors["recipient_keys"] = [_("A confidentiality release must name at least one recipient.")]
+    if kind == "confidentiality_release" and not purposes:
+        errors["purposes"] = [_("Please choose at least one purpose.")]
+    if person.birth_date is not None:
+        age = (granted_on - person.birth_date).days // 365.25
+        if age < 16 and signed_by == "self":
+            errors["signed_by"] = [_("The person is under 16: a parent or guardian must sign.")]
+    if signed_by == "guardian" and not guardian:
+        errors["guardian_name"] = [_("Please enter the name of the parent or guardian who signed.")]
+    covered = []
+    for raw in data.get("covered_person_ids") or []:
+        try:
+            covered.append(int(raw))
+        except (TypeError, ValueError):
+            continue
+    if kind is not None and kind not in CONSENT_KINDS:
+        errors["template_version_id"] = [_("Please choose a form from the list.")]
+    if errors:
+        raise ValidationError(errors)
+    partners = [str(p).strip()[:200] for p in (data.get("partner_names") or []) if str(p).strip()]
+    record = ConsentRecord(
+        person_id=person.id, template_version_id=version.id, kind=kind, language=language, signed_by=signed_by,
+        guardian_name=guardian, covered_person_ids=covered, recipient_keys=recipient_keys, partner_names=partners,
+        purposes=purposes, granted_on=granted_on, valid_until=valid_until, evidence_id=data.get("evidence_id") or None,
+        recorded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit.record("consent.recorded", actor=actor, obj=record, person=person.id, kind=kind)
+    return record
+
+
+def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
+    """One step, like granting: date received and scope (whole consent or some recipients)."""
+    errors: dict[str, list[str]] = {}
+    received_on = _parse_date(data.get("received_on"), "received_on", errors) or date.today()
+    if received_on > date.today():
+        errors["received_on"] = [_("A revocation cannot be dated in the future.")]
+    keys = [k for k in (data.get("recipient_keys") or []) if k]
+    if any(k not in (consent.recipient_keys or []) for k in keys):
+        errors["recipient_keys"] = [_("Please choose recipients of this consent.")]
+    if errors:
+        raise ValidationError(errors)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update())
+    row = ConsentRevocation(consent_id=consent.id, received_on=received_on, recipient_keys=keys,
+                            recorded_by_id=getattr(actor, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    audit.record("consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None)
+    return row
+
+
+def consent_history(person) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion]]:
+    records = _covering(person.id, "confidentiality_release") + _covering(person.id, "processing") + _covering(person.id, "cooperation")
+    revocations = _revocations([r.id for r in records])
+    versions = {v.id: v for v in db.session.scalars(select(ConsentTemplateVersion).where(
+        ConsentTemplateVersion.id.in_([r.template_version_id for r in records] or [0])))}
+    return [(r, revocations.get(r.id, []), versions.get(r.template_version_id)) for r in records]
+
+
+def register(limit: int = 200) -> list[Disclosure]:
+    return list(db.session.scalars(select(Disclosure).order_by(Disclosure.at.desc()).limit(limit)))

@@ -83,11 +83,12 @@ def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
     from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.cases.views import bp as cases_bp
+    from core.consent.views import bp as consent_bp
     from core.home.views import bp as home_bp
     from core.persons.views import bp as persons_bp
     from core.platform.views import bp as platform_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp, persons_bp, cases_bp):
+    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp, persons_bp, cases_bp, consent_bp):
         app.register_blueprint(bp)
     init_api(app)
     core_rules = {rule.rule.split("/")[2] for rule in app.url_map.iter_rules() if rule.rule.startswith("/<tenant>/")}

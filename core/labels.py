@@ -112,6 +112,25 @@ FOLLOW_UP_KIND_LABELS = {
 
 CASE_STATUS_LABELS = {"open": _l("open"), "closed": _l("closed")}
 
+DATA_CATEGORY_LABELS = {
+    "master_data": _l("Master data (name, date of birth, address)"),
+    "residence": _l("Residence status"),
+    "needs": _l("Needs and assessment"),
+    "goals_plan": _l("Goals and help plan"),
+    "contacts": _l("Course of counselling"),
+    "documents": _l("Documents"),
+    "health": _l("Health and care (special category, Art. 9)"),
+}
+
+CONSENT_STATUS_LABELS = {
+    "active": _l("valid"), "revoked": _l("revoked"), "partly_revoked": _l("partly revoked"), "expired": _l("expired"),
+}
+
+DISCLOSURE_CHANNEL_LABELS = {
+    "referral": _l("referral"), "case_conference": _l("case conference"), "export": _l("export"), "print": _l("print"),
+    "phone": _l("phone"), "letter": _l("letter"), "email": _l("e-mail"),
+}
+
 
 def init_labels(app):
     from flask_babel import get_locale
@@ -136,5 +155,7 @@ def init_labels(app):
                 "evaluation": EVALUATION_LABELS, "goal_status": GOAL_STATUS_LABELS, "achievement": ACHIEVEMENT_LABELS,
                 "responsible": RESPONSIBLE_LABELS, "item_status": ITEM_STATUS_LABELS, "plan_status": PLAN_STATUS_LABELS,
                 "follow_up_kind": FOLLOW_UP_KIND_LABELS, "case_status": CASE_STATUS_LABELS,
+                "data_category": DATA_CATEGORY_LABELS, "consent_status": CONSENT_STATUS_LABELS,
+                "disclosure_channel": DISCLOSURE_CHANNEL_LABELS,
             },
         }

@@ -43,6 +43,7 @@ CORE_PERMISSIONS = (
     Permission("cases.work", _l("Work on own, shared and deputised cases"), roles=frozenset({"case_manager", "coordinator"})),
     Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"})),
     Permission("caseload.view", _l("See the caseload of all case managers"), roles=frozenset({"coordinator"})),
+    Permission("disclosures.read", _l("Read the disclosure register and consent overrides"), roles=frozenset({"dpo"})),
 )
 
 

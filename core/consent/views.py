@@ -1,0 +1,138 @@
+"""Consent pages: record and revoke on the person, disclose through the gate from a case, and the
+disclosure register for the data-protection officer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.permissions import require_permission
+from core.auth.services import ValidationError
+from core.cases import services as cases
+from core.consent import services
+from core.consent.models import ConsentRecord
+from core.db import db
+from core.persons import services as persons
+from core.web import run_write
+
+bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
+
+DATA_CATEGORIES = ("master_data", "residence", "needs", "goals_plan", "contacts", "documents", "health")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _person_or_404(person_id):
+    person = persons.get_person(person_id)
+    if person is None or not persons.can_see_person(person, _actor()):
+        abort(404)
+    return person
+
+
+def _status(record, revocations, today):
+    if any(not r.recipient_keys and r.received_on <= today for r in revocations):
+        return "revoked"
+    if record.valid_until is not None and record.valid_until < today:
+        return "expired"
+    if any(r.recipient_keys for r in revocations):
+        return "partly_revoked"
+    return "active"
+
+
+@bp.route("/persons/<int:person_id>/consents", methods=["GET", "POST"])
+def person_consents(person_id):
+    require_permission("cases.work")
+    person = _person_or_404(person_id)
+    services.ensure_defaults(g.tenant)
+    db.session.commit()
+    errors = {}
+    if request.method == "POST":
+        form = {**request.form, "recipient_keys": request.form.getlist("recipient_keys"),
+                "purposes": request.form.getlist("purposes"), "covered_person_ids": request.form.getlist("covered_person_ids"),
+                "partner_names": [p for p in request.form.get("partner_names", "").split("\n") if p.strip()]}
+        errors, _r = run_write(lambda: services.record_consent(_actor(), person, form), success=_("Consent recorded."))
+        if not errors:
+            return redirect(url_for("consent.person_consents", person_id=person.id))
+    household = persons.household_of(person)
+    children = [m.person for m in persons.household_members(household) if m.role == "minor_child" and m.person_id != person.id] if household else []
+    today = date.today()
+    history = [(record, revocations, version, _status(record, revocations, today)) for record, revocations, version in services.consent_history(person)]
+    return render_template(
+        "consent/person.html", person=person, history=history, versions=services.current_versions(),
+        categories=services.categories(), purposes=services.PURPOSES, purpose_label=services.purpose_label,
+        children=children, errors=errors, form=request.form, today=today,
+    ), (400 if errors else 200)
+
+
+@bp.route("/persons/<int:person_id>/consents/<int:consent_id>/revoke", methods=["POST"])
+def revoke(person_id, consent_id):
+    require_permission("cases.work")
+    person = _person_or_404(person_id)
+    record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
+    if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
+        abort(404)
+    data = {"received_on": request.form.get("received_on"), "recipient_keys": request.form.getlist("recipient_keys")}
+    errors, _r = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("consent.person_consents", person_id=person.id))
+
+
+@bp.route("/cases/<int:case_id>/disclose", methods=["GET", "POST"])
+def disclose(case_id):
+    """Pass data on (referral letter, print or export for a recipient) – only through the gate."""
+    case = cases.get_case(case_id, _actor())
+    if case is None:
+        abort(404)
+    services.ensure_defaults(g.tenant)
+    db.session.commit()
+    errors, refused = {}, None
+    if request.method == "POST":
+        form = request.form
+
+        def share():
+            return services.disclose(
+                _actor(), g.tenant, case.person, recipient_key=form.get("recipient_key", ""), purpose=form.get("purpose", ""),
+                channel=form.get("channel", ""), data_categories=form.getlist("data_categories"), case=case,
+                recipient_name=form.get("recipient_name", "").strip(), override_reason=form.get("override_reason", ""),
+                confirmation=form.get("confirmation", ""),
+            )
+
+        try:
+            share()
+        except services.ConsentRefused as exc:
+            db.session.rollback()
+            refused, errors = exc.decision.reason, exc.errors
+            # Nothing was written; only the refusal itself is audited.
+            services.record_refusal(_actor(), case.person, form.get("recipient_key", ""), form.get("purpose", ""))
+            db.session.commit()
+        except ValidationError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(_("The disclosure is registered."), "success")
+            return redirect(url_for("consent.disclose", case_id=case.id))
+        case = cases.get_case(case_id, _actor())
+    rows = [r for r in services.register(500) if r.person_id == case.person_id]
+    return render_template(
+        "consent/disclose.html", case=case, person=case.person, categories=services.categories(), purposes=services.PURPOSES,
+        purpose_label=services.purpose_label, channels=services.CHANNELS, data_categories=DATA_CATEGORIES,
+        strict=services.strict(g.tenant), errors=errors, refused=refused, form=request.form, rows=rows,
+    ), (400 if errors else 200)
+
+
+@bp.route("/disclosures")
+def register():
+    require_permission("disclosures.read")
+    rows = services.register(500)
+    names = {c.key: c.name for c in services.categories(active_only=False)}
+    return render_template("consent/register.html", rows=rows, names=names, purpose_label=services.purpose_label,
+                           overrides=[r for r in rows if r.legal_basis == "override"])

@@ -1,0 +1,64 @@
+"""Consent through the pages: record, disclose via the gate, revoke in one step, refused next time."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.audit.models import AuditEvent
+from core.consent.models import Disclosure
+from core.db import db
+from core.tenancy.context import tenant_scope
+from tests.integration.test_cases_ui import _new_person, _open_case, cm, kreis  # noqa: F401
+
+
+def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
+    person_id = _new_person(browser)
+    case_id = _open_case(browser, person_id)
+    status, html = browser.text(f"/fall/persons/{person_id}/consents")
+    assert status == 200 and "Noch keine Einwilligung" in html
+    disclose = f"/fall/cases/{case_id}/disclose"
+    browser.get(disclose)
+    refused = browser.post(disclose, {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    assert refused.status_code == 400 and "keine Schweigepflichtentbindung" in refused.get_data(as_text=True)
+    browser.get(f"/fall/persons/{person_id}/consents")
+    import re
+
+    version_id = re.search(r'name="template_version_id"[^>]*>\s*<option value="(\d+)"', browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)).group(1)
+    bad = browser.post(f"/fall/persons/{person_id}/consents", {"template_version_id": version_id, "purposes": ["referral"]})
+    assert bad.status_code == 400 and "mindestens eine empfangende Stelle" in bad.get_data(as_text=True)
+    ok = browser.post(f"/fall/persons/{person_id}/consents", {"template_version_id": version_id, "recipient_keys": ["jobcenter"],
+                                                              "purposes": ["referral"], "language": "de", "signed_by": "self"})
+    assert ok.status_code == 302
+    browser.get(disclose)
+    shared = browser.post(disclose, {"recipient_key": "jobcenter", "recipient_name": "Jobcenter, Team 3", "purpose": "referral",
+                                     "channel": "referral", "data_categories": ["master_data", "needs"]})
+    assert shared.status_code == 302
+    html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
+    consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
+    assert browser.post(f"/fall/persons/{person_id}/consents/{consent_id}/revoke", {}).status_code == 302
+    browser.get(disclose)
+    again = browser.post(disclose, {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    assert again.status_code == 400 and "widerrufen" in again.get_data(as_text=True)
+    with app.app_context(), tenant_scope(kreis):
+        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused")) == 2
+    # The DSB reads the register; case managers do not.
+    assert browser.get("/fall/disclosures").status_code == 403
+    dsb_email, _ = make_user(kreis, roles=["dpo"])
+    dsb = new_browser()
+    dsb.login("fall", dsb_email)
+    html = dsb.get("/fall/disclosures").get_data(as_text=True)
+    assert "Jobcenter, Team 3" in html
+
+
+def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
+    case_id = _open_case(browser, _new_person(browser))
+    disclose = f"/fall/cases/{case_id}/disclose"
+    browser.get(disclose)
+    response = browser.post(disclose, {"recipient_key": "city_services", "purpose": "referral", "channel": "phone",
+                                       "data_categories": ["master_data"], "override_reason": "Gefahr im Verzug, § 34 StGB"})
+    assert response.status_code == 302
+    dsb_email, _ = make_user(kreis, roles=["dpo"])
+    dsb = new_browser()
+    dsb.login("fall", dsb_email)
+    assert "Gefahr im Verzug" in dsb.get("/fall/disclosures").get_data(as_text=True)

@@ -78,5 +78,10 @@ lint: $(VENV)/.installed-test
 bench: install-test
 	$(BIN)/python -m bench
 
+# Case list / case file latency with 10 000 synthetic cases (add BENCH_CASES_ARGS=--large for 100 000).
+.PHONY: bench-cases
+bench-cases: install-test
+	$(BIN)/python -m bench.cases $(BENCH_CASES_ARGS)
+
 clean:
 	rm -rf $(VENV) instance/demo.sqlite3* tests/e2e/node_modules test-output

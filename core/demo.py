@@ -9,12 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.auth import services as auth
 from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.db import db
+from core.demo_cases import seed_cases
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import OrgUnit
 
@@ -69,7 +71,10 @@ def seed_demo() -> list[str]:
                 auth.add_membership(user, tenant, ["case_manager"], unit_id)
             g_hooks = _relay(tenant)
             g_hooks.lotse_demo_data(tenant=tenant)
+            created = seed_cases(tenant, actor=auth.find_user(f"cm@{slug}.demo"))
         summary.append(f"{tenant.slug:16} {tenant.name}: admin@, koordination@, cm@, dsb@{slug}.demo")
+        if created:
+            summary.append(" " * 17 + _("%(n)d demo cases created", n=created))
     _demo_user(OPERATOR_EMAIL, "Plattformbetrieb", operator=True)
     summary.append(f"Betrieb: {OPERATOR_EMAIL}; Verbund (2 Mandanten): {NETWORK_EMAIL}")
     summary.append(f"Passwort aller Demo-Konten: {DEMO_PASSWORD}")

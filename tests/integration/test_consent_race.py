@@ -39,7 +39,7 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
         barrier = threading.Barrier(2)
         outcome = {}
 
-        def share():
+        def share(barrier, person_id, outcome):
             with app.test_request_context(), tenant_scope(tenant):
                 t = db.session.get(Tenant, tenant.id)
                 from core.persons.models import Person
@@ -57,7 +57,7 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
                 finally:
                     db.session.remove()
 
-        def revoke():
+        def revoke(barrier, record_id):
             with app.test_request_context(), tenant_scope(tenant):
                 record_ = db.session.get(ConsentRecord, record_id)
                 barrier.wait()
@@ -65,7 +65,8 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
                 db.session.commit()
                 db.session.remove()
 
-        threads = [threading.Thread(target=share), threading.Thread(target=revoke)]
+        threads = [threading.Thread(target=share, args=(barrier, person_id, outcome)),
+                   threading.Thread(target=revoke, args=(barrier, record_id))]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -223,7 +223,7 @@ def main(argv=None) -> int:
     print(f"database: {url.split(':')[0]}, rounds: {args.rounds}, measuring: {what}", flush=True)
     rng = random.Random(args.seed)  # noqa: S311 - benchmark sampling
     stages = [args.cases] + ([100_000] if args.large and args.cases < 100_000 else [])
-    made = 0
+    made, analyzed = 0, False
     for target in stages:
         start = time.perf_counter()
         with app.app_context():
@@ -233,10 +233,12 @@ def main(argv=None) -> int:
         print(f"\n{target} synthetic cases (+ demo cases) – generated in {time.perf_counter() - start:.1f} s, "
               f"database {database_size(app)}", flush=True)
         measure = measure_services if mode == "services" else lambda *a: measure_http(app, mode, *a[1:])
-        print(" without planner statistics (as left by the generator; SQLite never analyzes by itself)")
+        print(" with the planner statistics of the previous stage (stale)" if analyzed else
+              " without planner statistics (as left by the generator; SQLite never analyzes by itself)")
         measure(app, args.rounds, rng)
         if not args.no_analyze:
             analyze(app)
+            analyzed = True
             print(" after ANALYZE (planner statistics present, as PostgreSQL's autovacuum would leave them)")
             measure(app, args.rounds, rng)
     return 0

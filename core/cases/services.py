@@ -154,7 +154,11 @@ def case_list(user, *, status="open", mine_only=False, search="", phase="", page
 
 def _next_number(today: date) -> str:
     prefix = f"{today.year}-"
-    last = db.session.scalar(select(func.max(Case.number)).where(Case.number.startswith(prefix)))
+    # Longest first, then highest: "2026-10000" comes after "2026-9999".
+    last = db.session.scalar(
+        select(Case.number).where(Case.number.startswith(prefix))
+        .order_by(func.length(Case.number).desc(), Case.number.desc()).limit(1)
+    )
     sequence = int(last.split("-")[1]) + 1 if last else 1
     return f"{prefix}{sequence:04d}"
 
@@ -515,7 +519,7 @@ def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None,
     if item is None:
         position = db.session.scalar(select(func.coalesce(func.max(HelpPlanItem.position), 0)).where(HelpPlanItem.plan_id == plan.id)) + 1
         item = HelpPlanItem(plan_id=plan.id, position=position)
-        db.session.add(item)
+        plan.items.append(item)  # keeps the loaded plan in step (agree_plan reads plan.items)
     item.goal_id, item.measure, item.responsible = goal_id, measure, responsible
     item.partner_name, item.due_on, item.status = partner_name, due_on, status
     touch(case)
@@ -543,6 +547,10 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
         raise ValidationError(errors)
     for older in db.session.scalars(select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")):
         older.status = "superseded"
+        # Follow-ups of the superseded version are replaced by those of the new one.
+        keys = [f"plan-review:{older.id}", *(f"plan-item:{item.id}" for item in older.items)]
+        for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.source_key.in_(keys), FollowUp.done_at.is_(None))):
+            follow_up.done_at = utcnow()
     plan.status = "agreed"
     plan.agreed_on = agreed_on
     plan.review_on = review_on

@@ -397,3 +397,36 @@ def test_caseload_target_scales_with_weekly_hours(app, kreis, cm):
         db.session.commit()
         row = next(r for r in caseload(db.session.get(Tenant, kreis.id)) if r.user.email == cm)
         assert (row.ratio, row.fte, row.light) == (20, 0.5, "green")
+
+
+def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kreis, cm, browser):
+    from core.auth.models import User
+    from core.cases import services
+    from core.cases.models import Goal
+    from core.tenancy.models import Tenant
+
+    case_id = _open_case(browser, _new_person(browser))
+    with app.test_request_context(), tenant_scope(kreis):
+        user = db.session.scalar(select(User).where(User.email == cm))
+        case = db.session.get(Case, case_id)
+        db.session.add(Goal(case_id=case.id, life_area="language", title="B1"))
+        plan = services.editable_plan(user, case)
+        services.save_plan_item(user, case, plan, None, {"measure": "Kurs", "responsible": "client", "due_on": (date.today() + timedelta(days=5)).isoformat()})
+        services.agree_plan(user, case, plan, {"review_on": (date.today() + timedelta(days=30)).isoformat()})
+        second = services.editable_plan(user, case)
+        services.save_plan_item(user, case, second, None, {"measure": "Neu", "responsible": "client", "due_on": (date.today() + timedelta(days=9)).isoformat()})
+        services.agree_plan(user, case, second, {"review_on": (date.today() + timedelta(days=60)).isoformat()})
+        db.session.commit()
+        open_ = db.session.scalars(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.done_at.is_(None))).all()
+        assert sorted(f.title for f in open_) == sorted(["Hilfeplan überprüfen", "Kurs", "Neu"])
+        assert len(open_) == 3  # the first version's follow-ups were closed
+        # Case numbers count on past 9999.
+        tenant = db.session.get(Tenant, kreis.id)
+        case.number = f"{date.today().year}-9999"
+        db.session.flush()
+        from core.persons.services import create_person
+
+        other = create_person(user, {"first_name": "A", "last_name": "B"})
+        new = services.open_case(user, tenant, other, {"case_type": "case_management"})
+        assert new.number == f"{date.today().year}-10000"
+        db.session.rollback()

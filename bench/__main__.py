@@ -13,16 +13,11 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from bench.common import build_app, percentile
 
 ROUNDS = int(os.environ.get("LOTSE_BENCH_ROUNDS", "300"))
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def timed(label, fn, rounds=ROUNDS):
@@ -37,24 +32,7 @@ def timed(label, fn, rounds=ROUNDS):
 
 
 def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="lotse-bench-"))
-    os.environ["LOTSE_INSTANCE_PATH"] = str(tmp)
-    url = os.environ.get("LOTSE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    from core import migrate
-    from core.app import create_app
-    from core.config import normalise_database_url
-    from core.db import db
-    from core.demo import seed_demo
-
-    url = normalise_database_url(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": 10**6})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        migrate.upgrade("heads")
-        seed_demo()
-        db.session.commit()
+    app, url = build_app()
     print(f"database: {url.split(':')[0]}, rounds: {ROUNDS}")
     client = app.test_client()
     page = client.get("/oberhausen/login").get_data(as_text=True)

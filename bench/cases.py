@@ -24,18 +24,16 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench.common import build_app, percentile
 
 TENANT = "oberhausen"
 USERS = ("koordination@oberhausen.demo", "cm@oberhausen.demo")
 PASSWORD = "lotse-demo"  # noqa: S105 - documented demo password
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def report(label, samples, sizes):
@@ -197,25 +195,10 @@ def main(argv=None) -> int:
                         help="what to measure (auto: the pages if they exist, else the API, else the services)")
     args = parser.parse_args(argv)
 
-    tmp = Path(tempfile.mkdtemp(prefix="lotse-bench-cases-"))
-    os.environ["LOTSE_INSTANCE_PATH"] = str(tmp)
-    url = os.environ.get("LOTSE_BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    from core import migrate
-    from core.app import create_app
-    from core.config import normalise_database_url
+    app, url = build_app("lotse-bench-cases-")
     from core.db import db
-    from core.demo import seed_demo
     from core.demo_scale import generate_cases
 
-    url = normalise_database_url(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": 10**6})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        migrate.upgrade("heads")
-        seed_demo()
-        db.session.commit()
     mode = detect_mode(app) if args.mode == "auto" else args.mode
     what = {"pages": "HTML pages", "api": "JSON API", "services": "service functions"}[mode]
     if args.mode == "auto" and mode != "pages":

@@ -23,7 +23,6 @@ from core.cases import access
 from core.cases import services as cases
 from core.cases.models import (
     Case,
-    Contact,
     FollowUp,
     Goal,
     HelpPlan,
@@ -31,7 +30,6 @@ from core.cases.models import (
 )
 from core.cases.settings import regelkreis_for
 from core.db import db
-from core.documentation.models import JournalEntry
 from core.persons import services as persons
 from core.persons.models import GENDERS, RESIDENCE_STATUSES
 from core.persons.services import _parse_date
@@ -702,9 +700,7 @@ class Contacts(MethodView):
         """Counselling contacts, newest first (the read is audited)."""
         case = _case_or_404(case_id)
         _read(case, "api.contacts")
-        return list(db.session.scalars(
-            select(Contact).where(Contact.case_id == case.id).order_by(Contact.contact_on.desc(), Contact.id.desc())
-        ))
+        return cases.contacts(case)
 
     @cases_blp.arguments(ContactInputSchema)
     @cases_blp.response(201, ContactSchema)
@@ -725,9 +721,7 @@ class Journal(MethodView):
         """Journal entries, newest first (the read is audited)."""
         case = _case_or_404(case_id)
         _read(case, "api.journal")
-        return list(db.session.scalars(
-            select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
-        ))
+        return cases.journal_entries(case)
 
     @cases_blp.arguments(JournalInputSchema)
     @cases_blp.response(201, JournalEntrySchema)

@@ -97,6 +97,21 @@ def _member_user(user_id, errors, field) -> int | None:
     return user_id
 
 
+def _org_unit(data, errors) -> int | None:
+    """An org unit id from the form, checked to exist in the bound tenant."""
+    raw = data.get("org_unit_id") or None
+    if raw is None:
+        return None
+    try:
+        unit_id = int(raw)
+    except (TypeError, ValueError):
+        unit_id = -1
+    if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == unit_id)) is None:
+        errors.setdefault("org_unit_id", []).append(_("Please choose an org unit from the list."))
+        return None
+    return unit_id
+
+
 def case_workers() -> list[User]:
     """Members who can hold cases (case managers and coordinators) of the bound tenant."""
     rows = db.session.scalars(
@@ -175,14 +190,7 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
                   message=_("This kind of case is about one topic: please name it."))
     manager_id = _member_user(data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id")
     deputy_id = _member_user(data.get("deputy_id"), errors, "deputy_id")
-    org_unit_id = data.get("org_unit_id") or None
-    if org_unit_id is not None:
-        try:
-            org_unit_id = int(org_unit_id)
-        except (TypeError, ValueError):
-            org_unit_id = -1
-        if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == org_unit_id)) is None:
-            errors.setdefault("org_unit_id", []).append(_("Please choose an org unit from the list."))
+    org_unit_id = _org_unit(data, errors)
     opened_on = _parse_date(data.get("opened_on"), "opened_on", errors) or date.today()
     if db.session.scalar(select(Case.id).where(Case.person_id == person.id, Case.status == "open")):
         errors.setdefault("person", []).append(_("This person already has an open case. One person, one case."))
@@ -224,15 +232,7 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
     }
     if values["case_manager_id"] is None and "case_manager_id" not in errors:
         errors["case_manager_id"] = [_("Please choose a person from the list.")]
-    org_unit_id = data.get("org_unit_id") or None
-    if org_unit_id is not None:
-        try:
-            org_unit_id = int(org_unit_id)
-        except (TypeError, ValueError):
-            org_unit_id = -1
-        if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == org_unit_id)) is None:
-            errors["org_unit_id"] = [_("Please choose an org unit from the list.")]
-    values["org_unit_id"] = org_unit_id
+    values["org_unit_id"] = _org_unit(data, errors)
     if values["deputy_id"] is not None and values["deputy_id"] == values["case_manager_id"]:
         errors["deputy_id"] = [_("Please choose another person as deputy.")]
     if errors:
@@ -424,6 +424,14 @@ def add_journal_entry(actor, case: Case, data: dict) -> JournalEntry:
     db.session.flush()
     audit.record("case.journal_added", actor=actor, obj=case, entry=entry.id)
     return entry
+
+
+def contacts(case: Case) -> list[Contact]:
+    return list(db.session.scalars(select(Contact).where(Contact.case_id == case.id).order_by(Contact.contact_on.desc(), Contact.id.desc())))
+
+
+def journal_entries(case: Case) -> list[JournalEntry]:
+    return list(db.session.scalars(select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.at.desc(), JournalEntry.id.desc())))
 
 
 def effort_minutes(case: Case) -> int:

@@ -21,7 +21,6 @@ from core.cases.models import (
     ITEM_RESPONSIBLES,
     ITEM_STATUSES,
     AccessDecision,
-    Contact,
     Deputy,
     FollowUp,
     Goal,
@@ -32,7 +31,7 @@ from core.cases.models import (
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db
 from core.documentation import services as documents
-from core.documentation.models import Attachment, JournalEntry
+from core.documentation.models import Attachment
 from core.persons import services as persons
 from core.persons.services import ConflictError
 from core.web import run_write
@@ -219,7 +218,7 @@ def contacts(case_id):
         if not errors:
             return redirect(url_for("cases.contacts", case_id=case_id))
         case = _case_or_404(case_id, None)
-    rows = db.session.scalars(select(Contact).where(Contact.case_id == case.id).order_by(Contact.contact_on.desc(), Contact.id.desc())).all()
+    rows = services.contacts(case)
     limit = regelkreis_for(g.tenant).case_type(case.case_type).session_limit
     return render_template("cases/contacts.html", **_case_context(case, "contacts", rows=rows, errors=errors, form=request.form,
                                                                   channels=CONTACT_CHANNELS, limit=limit)), (400 if errors else 200)
@@ -234,7 +233,7 @@ def journal(case_id):
         if not errors:
             return redirect(url_for("cases.journal", case_id=case_id))
         case = _case_or_404(case_id, None)
-    rows = db.session.scalars(select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.at.desc())).all()
+    rows = services.journal_entries(case)
     return render_template("cases/journal.html", **_case_context(case, "journal", rows=rows, errors=errors, form=request.form,
                                                                  effort=services.effort_minutes(case))), (400 if errors else 200)
 

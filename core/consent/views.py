@@ -70,6 +70,30 @@ def person_consents(person_id):
     ), (400 if errors else 200)
 
 
+@bp.route("/persons/<int:person_id>/consents/form/<int:version_id>")
+def print_form(person_id, version_id):
+    """The consent form prefilled with the person's data, to print and sign."""
+    require_permission("cases.work")
+    person = _person_or_404(person_id)
+    from core.consent.models import ConsentTemplate, ConsentTemplateVersion
+
+    version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+    if version is None:
+        abort(404)
+    language = request.args.get("lang", "de")
+    if language not in (version.texts or {}):
+        abort(404)
+    template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.id == version.template_id))
+    from core.audit import services as audit
+
+    audit.record("consent.form_printed", actor=_actor(), obj=person, version=version.id, language=language)
+    db.session.commit()
+    names = {c.key: c.name for c in services.categories(active_only=False)}
+    return render_template("consent/form_print.html", person=person, version=version, template=template,
+                           text=version.texts[language], language=language, names=names,
+                           purpose_label=services.purpose_label, today=date.today())
+
+
 @bp.route("/persons/<int:person_id>/consents/<int:consent_id>/revoke", methods=["POST"])
 def revoke(person_id, consent_id):
     require_permission("cases.work")

@@ -62,3 +62,17 @@ def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_
     dsb = new_browser()
     dsb.login("fall", dsb_email)
     assert "Gefahr im Verzug" in dsb.get("/fall/disclosures").get_data(as_text=True)
+
+
+def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser):  # noqa: F811
+    import re
+
+    person_id = _new_person(browser, street="Marktstraße 1", city="Oberhausen")
+    html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
+    link = re.search(r'href="(/fall/persons/\d+/consents/form/\d+\?lang=de)"', html).group(1).replace("&amp;", "&")
+    status, page = browser.text(link)
+    assert status == 200 and "Yılmaz" in page and "Marktstraße 1" in page and "Unterschrift" in page
+    assert "Jobcenter" in page
+    assert browser.get(link.replace("lang=de", "lang=xx")).status_code == 404
+    with app.app_context(), tenant_scope(kreis):
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "consent.form_printed")) == 1

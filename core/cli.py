@@ -222,6 +222,9 @@ def load_tenant(source: str, *, with_plugins: bool = True):
     tenant, created = apply_tenant_spec(spec)
     with tenant_scope(tenant):
         apply_org_units(tenant, spec)
+        from core.consent.services import ensure_defaults
+
+        ensure_defaults(tenant)
         if with_plugins:
             for name in spec["plugins"]:
                 enable_plugin(tenant, name, None, operator=True)

@@ -44,9 +44,10 @@ def init_api(app) -> Api:
     )
     api = Api(app)
     from core.api import cases as cases_api
+    from core.api import consent as consent_api
     from core.api import platform as platform_api
 
-    for blp in (*platform_api.blueprints(), *cases_api.blueprints()):
+    for blp in (*platform_api.blueprints(), *cases_api.blueprints(), *consent_api.blueprints()):
         _protect(blp)
         api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
     app.extensions["lotse.api"] = api

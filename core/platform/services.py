@@ -65,6 +65,9 @@ def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> tuple[
         if existing is None:
             token = auth.issue_setup_token(user)
         auth.add_membership(user, tenant, ["tenant_admin"])
+        from core.consent.services import ensure_defaults
+
+        ensure_defaults(tenant)  # recipient categories and the default consent form
         audit.record("tenant.created", actor=actor)
     audit.record_platform("tenant.created", actor=actor, obj=tenant)
     return tenant, token

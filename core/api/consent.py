@@ -1,0 +1,178 @@
+"""API resources of consent: records and revocations per person, disclosures through the gate,
+and the disclosure register for the data-protection officer. Same services as the pages."""
+
+from __future__ import annotations
+
+from flask import abort, g
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from core.auth.permissions import require_permission
+from core.cases import services as cases
+from core.consent import services as consent
+from core.consent.models import ConsentRecord
+from core.db import db
+from core.persons import services as persons
+
+consents_blp = Blueprint("api_consents", __name__, url_prefix="/persons", description="Consents and confidentiality releases")
+disclosures_blp = Blueprint("api_disclosures", __name__, url_prefix="/disclosures", description="Disclosures through the consent gate")
+
+
+def blueprints():
+    return (consents_blp, disclosures_blp)
+
+
+class RevocationSchema(Schema):
+    id = fields.Integer()
+    received_on = fields.Date()
+    recipient_keys = fields.List(fields.String())
+
+
+class ConsentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    person_id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True)
+    template_version_id = fields.Integer(required=True)
+    language = fields.String(load_default="de")
+    signed_by = fields.String(load_default="self")
+    guardian_name = fields.String(load_default="")
+    covered_person_ids = fields.List(fields.Integer(), load_default=list)
+    recipient_keys = fields.List(fields.String(), load_default=list)
+    partner_names = fields.List(fields.String(), load_default=list)
+    purposes = fields.List(fields.String(), load_default=list)
+    granted_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
+    valid_until = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
+    status = fields.String(dump_only=True)
+    revocations = fields.List(fields.Nested(RevocationSchema), dump_only=True)
+
+
+class RevokeSchema(Schema):
+    received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
+    recipient_keys = fields.List(fields.String(), load_default=list, metadata={"description": "Empty: the whole consent."})
+
+
+class DisclosureInputSchema(Schema):
+    case_id = fields.Integer(required=True)
+    recipient_key = fields.String(required=True)
+    recipient_name = fields.String(load_default="")
+    purpose = fields.String(required=True)
+    channel = fields.String(required=True)
+    data_categories = fields.List(fields.String(), required=True)
+    confirmation = fields.String(load_default="")
+    override_reason = fields.String(load_default="")
+
+
+class DisclosureSchema(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    case_id = fields.Integer(allow_none=True)
+    recipient_key = fields.String()
+    recipient_name = fields.String()
+    data_categories = fields.List(fields.String())
+    purpose = fields.String()
+    legal_basis = fields.String()
+    consent_id = fields.Integer(allow_none=True)
+    override_reason = fields.String()
+    confirmation = fields.String()
+    channel = fields.String()
+    at = fields.DateTime()
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _person_or_404(person_id):
+    require_permission("cases.work")
+    person = persons.get_person(person_id)
+    if person is None or not persons.can_see_person(person, _actor()):
+        abort(404)
+    consent.ensure_defaults(g.tenant)  # tenants created before consent existed get the defaults
+    db.session.commit()
+    return person
+
+
+def _row(record, revocations):
+    from datetime import date
+
+    today = date.today()
+    status = "active"
+    if any(not r.recipient_keys and r.received_on <= today for r in revocations):
+        status = "revoked"
+    elif record.valid_until is not None and record.valid_until < today:
+        status = "expired"
+    elif revocations:
+        status = "partly_revoked"
+    data = {c: getattr(record, c) for c in ("id", "person_id", "kind", "template_version_id", "language", "signed_by",
+                                               "guardian_name", "covered_person_ids", "recipient_keys", "partner_names", "purposes")}
+    data.update(granted_on=record.granted_on.isoformat(), valid_until=record.valid_until.isoformat() if record.valid_until else None,
+                status=status, revocations=revocations)
+    return data
+
+
+@consents_blp.route("/<int:person_id>/consents")
+class Consents(MethodView):
+    @consents_blp.response(200, ConsentSchema(many=True))
+    def get(self, person_id):
+        """The person's consents with their revocations (append-only history)."""
+        person = _person_or_404(person_id)
+        return [_row(record, revocations) for record, revocations, _version in consent.consent_history(person)]
+
+    @consents_blp.arguments(ConsentSchema)
+    @consents_blp.response(201, ConsentSchema)
+    def post(self, data, person_id):
+        """Record a signed consent; under-16s need a guardian."""
+        person = _person_or_404(person_id)
+        record = consent.record_consent(_actor(), person, data)
+        db.session.commit()
+        return _row(record, [])
+
+
+@consents_blp.route("/<int:person_id>/consents/<int:consent_id>/revoke", methods=["POST"])
+@consents_blp.arguments(RevokeSchema)
+@consents_blp.response(201, RevocationSchema)
+def revoke(data, person_id, consent_id):
+    """Revoke in one step; effective from the day it was received."""
+    person = _person_or_404(person_id)
+    record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
+    if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
+        abort(404)
+    row = consent.revoke(_actor(), record, data)
+    db.session.commit()
+    return row
+
+
+@disclosures_blp.route("")
+class Disclosures(MethodView):
+    @disclosures_blp.response(200, DisclosureSchema(many=True))
+    def get(self):
+        """The disclosure register (data-protection officer)."""
+        require_permission("disclosures.read")
+        return consent.register(500)
+
+    @disclosures_blp.arguments(DisclosureInputSchema)
+    @disclosures_blp.response(201, DisclosureSchema)
+    def post(self, data):
+        """Pass data on through the gate. Refused (422, field "consent") with the German reason
+        when no valid release covers recipient and purpose; the refusal is audited."""
+        case = cases.get_case(data["case_id"], _actor())
+        if case is None:
+            abort(404)
+        consent.ensure_defaults(g.tenant)
+        db.session.commit()
+        try:
+            row = consent.disclose(
+                _actor(), g.tenant, case.person, recipient_key=data["recipient_key"], purpose=data["purpose"],
+                channel=data["channel"], data_categories=data["data_categories"], case=case,
+                recipient_name=data["recipient_name"], override_reason=data["override_reason"], confirmation=data["confirmation"],
+            )
+        except consent.ConsentRefused:
+            db.session.rollback()
+            consent.record_refusal(_actor(), case.person, data["recipient_key"], data["purpose"])
+            db.session.commit()
+            raise
+        db.session.commit()
+        return row

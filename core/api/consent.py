@@ -96,20 +96,10 @@ def _person_or_404(person_id):
 
 
 def _row(record, revocations):
-    from datetime import date
-
-    today = date.today()
-    status = "active"
-    if any(not r.recipient_keys and r.received_on <= today for r in revocations):
-        status = "revoked"
-    elif record.valid_until is not None and record.valid_until < today:
-        status = "expired"
-    elif revocations:
-        status = "partly_revoked"
     data = {c: getattr(record, c) for c in ("id", "person_id", "kind", "template_version_id", "language", "signed_by",
                                                "guardian_name", "covered_person_ids", "recipient_keys", "partner_names", "purposes")}
     data.update(granted_on=record.granted_on.isoformat(), valid_until=record.valid_until.isoformat() if record.valid_until else None,
-                status=status, revocations=revocations)
+                status=consent.status(record, revocations), revocations=revocations)
     return data
 
 

@@ -327,6 +327,18 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     return row
 
 
+def status(record: ConsentRecord, revocations, today: date | None = None) -> str:
+    """"active", "partly_revoked", "expired" or "revoked" on ``today``."""
+    today = today or date.today()
+    if any(not r.recipient_keys and r.received_on <= today for r in revocations):
+        return "revoked"
+    if record.valid_until is not None and record.valid_until < today:
+        return "expired"
+    if any(r.recipient_keys for r in revocations):
+        return "partly_revoked"
+    return "active"
+
+
 def consent_history(person) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion]]:
     records = _covering(person.id, "confidentiality_release") + _covering(person.id, "processing") + _covering(person.id, "cooperation")
     revocations = _revocations([r.id for r in records])

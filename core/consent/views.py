@@ -35,16 +35,6 @@ def _person_or_404(person_id):
     return person
 
 
-def _status(record, revocations, today):
-    if any(not r.recipient_keys and r.received_on <= today for r in revocations):
-        return "revoked"
-    if record.valid_until is not None and record.valid_until < today:
-        return "expired"
-    if any(r.recipient_keys for r in revocations):
-        return "partly_revoked"
-    return "active"
-
-
 @bp.route("/persons/<int:person_id>/consents", methods=["GET", "POST"])
 def person_consents(person_id):
     require_permission("cases.work")
@@ -62,7 +52,8 @@ def person_consents(person_id):
     household = persons.household_of(person)
     children = [m.person for m in persons.household_members(household) if m.role == "minor_child" and m.person_id != person.id] if household else []
     today = date.today()
-    history = [(record, revocations, version, _status(record, revocations, today)) for record, revocations, version in services.consent_history(person)]
+    history = [(record, revocations, version, services.status(record, revocations, today))
+               for record, revocations, version in services.consent_history(person)]
     return render_template(
         "consent/person.html", person=person, history=history, versions=services.current_versions(),
         categories=services.categories(), purposes=services.PURPOSES, purpose_label=services.purpose_label,

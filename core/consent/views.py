@@ -151,3 +151,38 @@ def register():
     names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template("consent/register.html", rows=rows, names=names, purpose_label=services.purpose_label,
                            overrides=[r for r in rows if r.legal_basis == "override"])
+
+
+@bp.route("/privacy")
+def privacy_overview():
+    """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
+    require_permission("disclosures.read")
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from core.audit.models import AuditEvent
+    from core.auth.models import User
+    from core.consent.models import ConsentRevocation, Disclosure
+    from core.db import utcnow
+
+    since = utcnow() - timedelta(days=90)
+    overrides = db.session.scalars(select(Disclosure).where(Disclosure.legal_basis == "override", Disclosure.at >= since)
+                                   .order_by(Disclosure.at.desc())).all()
+    refusals = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since))
+    revocations = db.session.scalars(select(ConsentRevocation).where(ConsentRevocation.at >= since).order_by(ConsentRevocation.at.desc())).all()
+    reads = db.session.execute(
+        select(User.display_name, AuditEvent.details, func.count())
+        .join(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
+        .group_by(User.display_name, AuditEvent.details)
+    ).all()
+    unusual: dict[str, dict[str, int]] = {}
+    for name, details, count in reads:
+        via = (details or {}).get("via", "owner")
+        if via in ("supervision", "substitute"):
+            unusual.setdefault(name, {}).setdefault(via, 0)
+            unusual[name][via] += count
+    names = {c.key: c.name for c in services.categories(active_only=False)}
+    return render_template("consent/privacy.html", overrides=overrides, refusals=refusals, revocations=revocations,
+                           unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label)

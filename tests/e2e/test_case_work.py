@@ -66,6 +66,19 @@ def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
     audit.check("49-help-plan-print")
     page.goto(f"{live_server}/oberhausen/follow-ups")
     audit.check("50-my-follow-ups")
+    page.goto(case_url)
+    page.get_by_role("link", name="Einwilligungen").click()
+    audit.check("53-consents")
+    page.goto(case_url)
+    page.get_by_role("link", name="Daten weitergeben").click()
+    page.get_by_label("Empfangende Stelle").select_option("jobcenter")
+    page.get_by_role("button", name="Prüfen und festhalten").click()
+    # Oberhausen asks for the client's agreement to every single disclosure (7.2).
+    expect(page.locator(".error-summary")).to_contain_text("Einverständnis")
+    page.get_by_label("Einverständnis der Klient*in").select_option("oral")
+    page.get_by_role("button", name="Prüfen und festhalten").click()
+    expect(page.get_by_role("alert")).to_contain_text("Schweigepflichtentbindung")
+    audit.check("54-disclosure-refused")
 
 
 def test_coordinator_sees_caseload(demo_data, live_server, page, audit):

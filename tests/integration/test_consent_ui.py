@@ -76,3 +76,20 @@ def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser):  # no
     assert browser.get(link.replace("lang=de", "lang=xx")).status_code == 404
     with app.app_context(), tenant_scope(kreis):
         assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "consent.form_printed")) == 1
+
+
+def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
+    case_id = _open_case(browser, _new_person(browser))
+    browser.get(f"/fall/cases/{case_id}/disclose")
+    browser.post(f"/fall/cases/{case_id}/disclose", {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    boss_email, _ = make_user(kreis, roles=["coordinator"], name="Frau Aufsicht")
+    boss = new_browser()
+    boss.login("fall", boss_email)
+    boss.get(f"/fall/cases/{case_id}")
+    assert browser.get("/fall/privacy").status_code == 403
+    dsb_email, _ = make_user(kreis, roles=["dpo"])
+    dsb = new_browser()
+    dsb.login("fall", dsb_email)
+    status, html = dsb.text("/fall/privacy")
+    assert status == 200 and "Frau Aufsicht" in html
+    assert '<p class="big-number">1</p>' in html  # one refused disclosure

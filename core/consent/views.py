@@ -171,18 +171,17 @@ def privacy_overview():
                                    .order_by(Disclosure.at.desc())).all()
     refusals = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since))
     revocations = db.session.scalars(select(ConsentRevocation).where(ConsentRevocation.at >= since).order_by(ConsentRevocation.at.desc())).all()
+    via = AuditEvent.details["via"].as_string()
     reads = db.session.execute(
-        select(User.display_name, AuditEvent.details, func.count())
+        select(User.display_name, via, func.count())
         .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
-        .group_by(User.display_name, AuditEvent.details)
+        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30),
+               via.in_(("supervision", "substitute")))
+        .group_by(User.display_name, via)
     ).all()
     unusual: dict[str, dict[str, int]] = {}
-    for name, details, count in reads:
-        via = (details or {}).get("via", "owner")
-        if via in ("supervision", "substitute"):
-            unusual.setdefault(name, {}).setdefault(via, 0)
-            unusual[name][via] += count
+    for name, how, count in reads:
+        unusual.setdefault(name, {})[how] = count
     names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template("consent/privacy.html", overrides=overrides, refusals=refusals, revocations=revocations,
                            unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label)

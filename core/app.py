@@ -10,6 +10,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import core.models  # noqa: F401  (complete mapper registry before anything queries)
+import core.privacy.erasure  # noqa: F401  (files of erased rows go on commit)
+import core.privacy.requests  # noqa: F401  (the Art. 18 freeze listens on every flush)
 from core import config as lotse_config
 from core.auth.permissions import CORE_PERMISSIONS, PermissionRegistry
 from core.auth.throttle import init_throttle
@@ -17,6 +19,7 @@ from core.extensions import babel, csrf, db, login_manager
 from core.i18n import select_locale
 from core.labels import init_labels
 from core.plugins.manager import LotsePluginManager
+from core.privacy.registry import build_registry
 from core.security import set_security_headers
 from core.tenancy.resolve import init_resolution
 from core.theming import TenantPartialLoader, init_theming
@@ -65,6 +68,7 @@ def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager
         for permission in permissions:
             registry.register(permission)
     app.extensions["lotse.permissions"] = registry
+    app.extensions["lotse.data_registry"] = build_registry(pm)
 
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(str(lotse_config.PROJECT_ROOT / "templates")), TenantPartialLoader(app)]
@@ -83,12 +87,16 @@ def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
     from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.cases.views import bp as cases_bp
+    from core.consent.template_views import bp as consent_templates_bp
     from core.consent.views import bp as consent_bp
     from core.home.views import bp as home_bp
     from core.persons.views import bp as persons_bp
     from core.platform.views import bp as platform_bp
+    from core.privacy.document_views import bp as privacy_documents_bp
+    from core.privacy.views import bp as privacy_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp, persons_bp, cases_bp, consent_bp):
+    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp, persons_bp, cases_bp, consent_bp, consent_templates_bp,
+               privacy_documents_bp, privacy_bp):
         app.register_blueprint(bp)
     init_api(app)
     core_rules = {rule.rule.split("/")[2] for rule in app.url_map.iter_rules() if rule.rule.startswith("/<tenant>/")}

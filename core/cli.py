@@ -444,6 +444,46 @@ def jobs_follow_ups(slug, day):
         click.echo(f"{tenant.slug:20} " + ", ".join(f"{k}: {v}" for k, v in created.items()))
 
 
+@jobs_group.command("retention")
+@click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
+@click.option("--dry-run", is_flag=True, help="Only report what is due; change nothing.")
+@click.option("--date", "day", help="With --dry-run only: what would be due on YYYY-MM-DD.")
+@with_appcontext
+def jobs_retention(slug, dry_run, day):
+    """Apply the Löschkonzept: anonymise or erase client files whose retention period has run out
+    (per tenant policy), warn case managers beforehand, trim the audit trail. Idempotent (daily)."""
+    import json
+    from datetime import date
+
+    from core.privacy.retention import run
+    from core.tenancy.context import tenant_scope
+    from core.tenancy.models import Tenant
+
+    if day and not dry_run:
+        _fail({"date": ["nur zusammen mit --dry-run: gelöscht wird immer nach dem heutigen Datum"]})
+    try:
+        today = date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        _fail({"date": ["bitte im Format JJJJ-MM-TT angeben"]})
+    tenants = [_tenant_or_fail(slug)] if slug else db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)).all()
+    for tenant in tenants:
+        try:
+            with tenant_scope(tenant):
+                report = run(tenant, today, dry_run=dry_run)
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        items = report.pop("items")
+        click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
+        if dry_run:
+            for item in items:
+                click.echo(f"    person:{item['person']} fällig am {item['due_on']}" + ("  (gesperrt/Aufbewahrung)" if item["held"] else ""))
+
+
 # --- demo ----------------------------------------------------------------------------------
 
 

@@ -118,3 +118,14 @@ def lotse_case_phase_changed(case, old, new):
 
     Kind: runtime; returns nothing.
     """
+
+
+@hookspec
+def lotse_data_categories():
+    """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its
+    :class:`DataTable` objects (every column of every plugin table), and any new
+    :class:`DataCategory` or :class:`RetentionClass` they use.
+
+    Kind: startup (read once from every installed plugin; a tenant's records of processing only
+    list its enabled plugins); returns an iterable of declarations.
+    """

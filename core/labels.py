@@ -108,6 +108,8 @@ FOLLOW_UP_KIND_LABELS = {
     "inactivity": _l("no activity"),
     "goal_review": _l("help plan review"),
     "after_closure": _l("follow-up talk"),
+    "retention_due": _l("retention period ends"),
+    "privacy_request": _l("data-subject request"),
 }
 
 CASE_STATUS_LABELS = {"open": _l("open"), "closed": _l("closed")}

@@ -6,4 +6,5 @@ import core.cases.models  # noqa: F401
 import core.consent.models  # noqa: F401
 import core.documentation.models  # noqa: F401
 import core.persons.models  # noqa: F401
+import core.privacy.models  # noqa: F401
 import core.tenancy.models  # noqa: F401

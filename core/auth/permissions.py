@@ -44,6 +44,12 @@ CORE_PERMISSIONS = (
     Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"})),
     Permission("caseload.view", _l("See the caseload of all case managers"), roles=frozenset({"coordinator"})),
     Permission("disclosures.read", _l("Read the disclosure register and consent overrides"), roles=frozenset({"dpo"})),
+    Permission("consent.templates", _l("Manage consent forms, information sheets and recipient categories"),
+               roles=frozenset({"dpo", "tenant_admin"})),
+    Permission("privacy.requests", _l("Record data-subject requests and export a person's data"),
+               roles=frozenset({"case_manager", "coordinator", "dpo"})),
+    Permission("privacy.approve", _l("Decide data-subject requests: erasure (second pair of eyes), restriction, holds"),
+               roles=frozenset({"coordinator", "dpo"})),
 )
 
 

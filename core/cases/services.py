@@ -147,6 +147,8 @@ def case_list(user, *, status="open", mine_only=False, search="", phase="", page
         select(Case, Person)
         .join(Person, Person.id == Case.person_id)
         .where(access.visible_condition(user.id, supervise=supervise))
+        # Restricted (Art. 18) and anonymised files are out of every standard list.
+        .where(Person.restricted_at.is_(None), Person.anonymised_at.is_(None))
     )
     if status in ("open", "closed"):
         stmt = stmt.where(Case.status == status)

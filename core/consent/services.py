@@ -199,9 +199,61 @@ DEFAULT_CATEGORIES = (
 )
 
 
+NRW_AUTHORITY = ("Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+                 "Kavalleriestraße 2–4, 40213 Düsseldorf, Tel. 0211 38424-0, poststelle@ldi.nrw.de, www.ldi.nrw.de")
+
+
+def default_privacy_notice(tenant) -> dict:
+    """The Art. 13 information sheet in Oberhausen's wording, with the tenant as controller.
+    Stored data (German), not UI text: it is what the client is handed."""
+    return {
+        "controller": tenant.name,
+        "dpo": (f"Behördliche Datenschutzbeauftragte bzw. behördlicher Datenschutzbeauftragter von {tenant.name}. "
+                "Die Kontaktdaten erhalten Sie bei Ihrer Beratungsstelle."),
+        "purposes": ("Unterstützung und Beratung im Integrationsprozess sowie Vermittlung an Fachstellen im Rahmen des "
+                     "Case Managements. Die Angabe Ihrer Daten ist freiwillig. Vollständige Angaben sind hilfreich; ohne "
+                     "personenbezogene Daten ist eine Beratung unter Umständen nicht möglich oder nicht erfolgreich."),
+        "legal_basis": ("Art. 6 Abs. 1 Satz 1 Buchst. a) und Art. 9 Abs. 2 Buchst. a) DSGVO in Verbindung mit Ihrer "
+                        "Einwilligung."),
+        "recipients": ("Die in der Einwilligungs- und Schweigepflichtentbindungserklärung genannten Stellen, soweit Sie "
+                       "ihnen zugestimmt haben."),
+        "storage": "Solange der Beratungs- und Unterstützungsprozess zur Integration andauert.",
+        "rights": ("Sie haben das Recht auf Auskunft (Art. 15 DSGVO), auf Berichtigung (Art. 16 DSGVO), auf Löschung "
+                   "(Art. 17 DSGVO) oder Einschränkung der Verarbeitung (Art. 18 DSGVO), auf Datenübertragbarkeit "
+                   "(Art. 20 DSGVO), auf Widerspruch aus Gründen, die sich aus Ihrer besonderen Situation ergeben "
+                   "(Art. 21 DSGVO), und auf Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO). Ihre Einwilligung "
+                   "können Sie jederzeit für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO)."),
+        "authority": NRW_AUTHORITY,
+    }
+
+
+#: Purpose and body of the default release in German, English and Arabic (stored data).
+DEFAULT_RELEASE_TEXTS = {
+    "de": {
+        "purpose": "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case Management.",
+        "body": ("Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der Schweigepflicht "
+                 "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen Folgen. "
+                 "Ich kann sie jederzeit für die Zukunft widerrufen."),
+    },
+    "en": {
+        "purpose": "Identifying support needs, counselling and arranging help in case management.",
+        "body": ("I release the case managers from their duty of confidentiality (section 203 of the German "
+                 "Criminal Code, StGB) towards the bodies ticked below. This consent is voluntary; refusing it has "
+                 "no negative consequences for me. I can revoke it at any time with effect for the future."),
+    },
+    "ar": {
+        "purpose": "تحديد احتياجات الدعم، وتقديم الاستشارة، والتوسط في الحصول على المساعدات في إطار إدارة الحالات.",
+        "body": ("أُعفي مديري ومديرات الحالات من واجب الحفاظ على السرية المهنية (المادة 203 من قانون العقوبات "
+                 "الألماني StGB) تجاه الجهات المؤشَّر عليها أدناه. هذه الموافقة طوعية، ولا يترتب على رفضها أي "
+                 "عواقب سلبية بالنسبة لي. ويمكنني سحبها في أي وقت بأثر مستقبلي."),
+    },
+}
+
+
 def ensure_defaults(tenant) -> ConsentTemplate:
     """Recipient categories (tenant setting ``recipient_categories`` or Oberhausen's nine) and a
-    combined consent + release template, version 1 in German."""
+    combined consent + release template, version 1 in German, English and Arabic with the
+    Art. 13 information sheet. Existing templates are left as they are."""
     wanted = (tenant.settings or {}).get("recipient_categories") or dict(DEFAULT_CATEGORIES)
     existing = {c.key for c in categories(active_only=False)}
     for key, name in wanted.items():
@@ -217,13 +269,8 @@ def ensure_defaults(tenant) -> ConsentTemplate:
 
         db.session.add(ConsentTemplateVersion(
             tenant_id=tenant.id, template_id=template.id, number=1, recipient_keys=list(wanted), purposes=list(PURPOSES),
-            texts={"de": {
-                "purpose": "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case Management.",
-                "body": ("Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der Schweigepflicht "
-                         "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen Folgen. "
-                         "Ich kann sie jederzeit für die Zukunft widerrufen."),
-            }},
-            processing_bodies=tenant.name, privacy_notice={"controller": tenant.name}, published_at=utcnow(),
+            texts={lang: dict(text) for lang, text in DEFAULT_RELEASE_TEXTS.items()},
+            processing_bodies=tenant.name, privacy_notice=default_privacy_notice(tenant), published_at=utcnow(),
         ))
     db.session.flush()
     return template
@@ -306,6 +353,64 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
     return record
 
 
+EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png")
+
+
+def latest_case(person, actor):
+    """The person's most recent case that ``actor`` may open: where the signed paper is filed."""
+    from core.cases import access
+    from core.cases.models import Case
+
+    return db.session.scalar(
+        select(Case).where(Case.person_id == person.id, access.visible_condition(actor.id, supervise=access.can_supervise()))
+        .order_by(Case.opened_on.desc(), Case.id.desc()).limit(1)
+    )
+
+
+def record_consent_with_evidence(actor, person, data: dict, upload=None) -> ConsentRecord:
+    """Record the consent and file the signed paper (PDF, JPG, PNG) on the person's latest case,
+    in the caller's one transaction. The file is written only once the record itself is valid."""
+    from core.documentation import services as documents
+
+    has_file = upload is not None and bool(getattr(upload, "filename", ""))
+    errors: dict[str, list[str]] = {}
+    case = None
+    if has_file:
+        ext = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+        case = latest_case(person, actor)
+        if ext not in EVIDENCE_TYPES:
+            errors["evidence"] = [_("Please upload the signed form as PDF, JPG or PNG.")]
+        elif case is None:
+            errors["evidence"] = [_("The signed form is filed in the person's case, but this person has no case yet. "
+                                    "Please open a case first or record the consent without the file.")]
+    try:
+        record = record_consent(actor, person, {**data, "evidence_id": None})
+    except ValidationError as exc:
+        raise ValidationError({**exc.errors, **errors}) from exc
+    if errors:
+        raise ValidationError(errors)
+    if has_file:
+        try:
+            attachment = documents.save_attachment(actor, case, upload, _("Signed consent form"))
+        except ValidationError as exc:
+            raise ValidationError({"evidence": [m for messages in exc.errors.values() for m in messages]}) from exc
+        record.evidence_id = attachment.id
+        db.session.flush()
+        audit.record("consent.evidence_added", actor=actor, obj=record, attachment=attachment.id)
+    return record
+
+
+def evidence_links(records) -> dict[int, object]:
+    """Evidence attachment per record id (for the download link to the case's document)."""
+    from core.documentation.models import Attachment
+
+    ids = [r.evidence_id for r in records if r.evidence_id]
+    if not ids:
+        return {}
+    by_id = {a.id: a for a in db.session.scalars(select(Attachment).where(Attachment.id.in_(ids)))}
+    return {r.id: by_id[r.evidence_id] for r in records if r.evidence_id in by_id}
+
+
 def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     """One step, like granting: date received and scope (whole consent or some recipients)."""
     errors: dict[str, list[str]] = {}
@@ -324,7 +429,27 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     db.session.add(row)
     db.session.flush()
     audit.record("consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None)
+    if not keys and consent.kind in PROCESSING_BASES and not processing_basis_left(consent.person_id):
+        # Nothing left to process the data on: the tenant's policy erases or anonymises at once.
+        from core.persons.models import Person
+        from core.privacy.retention import apply_revocation_policy
+        from core.tenancy.models import Tenant
+
+        person = db.session.get(Person, consent.person_id)
+        row.policy_log = apply_revocation_policy(db.session.get(Tenant, consent.tenant_id), person, actor=actor)
     return row
+
+
+#: Consents the processing of a client file rests on (Art. 6(1)(a), 9(2)(a) GDPR).
+PROCESSING_BASES = ("processing", "confidentiality_release")
+
+
+def processing_basis_left(person_id: int, today: date | None = None) -> bool:
+    """Does any consent that processing rests on still stand for the person?"""
+    today = today or date.today()
+    records = [r for kind in PROCESSING_BASES for r in _covering(person_id, kind) if r.person_id == person_id]
+    revocations = _revocations([r.id for r in records])
+    return any(status(r, revocations.get(r.id, []), today) in ("active", "partly_revoked") for r in records)
 
 
 def status(record: ConsentRecord, revocations, today: date | None = None) -> str:

@@ -14,7 +14,8 @@ from core.auth.permissions import require_permission
 from core.auth.services import ValidationError
 from core.cases import services as cases
 from core.consent import services
-from core.consent.models import ConsentRecord
+from core.consent import template_services as forms
+from core.consent.models import ConsentRecord, ConsentTemplate
 from core.db import db
 from core.persons import services as persons
 from core.web import run_write
@@ -46,18 +47,23 @@ def person_consents(person_id):
         form = {**request.form, "recipient_keys": request.form.getlist("recipient_keys"),
                 "purposes": request.form.getlist("purposes"), "covered_person_ids": request.form.getlist("covered_person_ids"),
                 "partner_names": [p for p in request.form.get("partner_names", "").split("\n") if p.strip()]}
-        errors, _r = run_write(lambda: services.record_consent(_actor(), person, form), success=_("Consent recorded."))
+        errors, _r = run_write(lambda: services.record_consent_with_evidence(_actor(), person, form, request.files.get("evidence")),
+                               success=_("Consent recorded."))
         if not errors:
             return redirect(url_for("consent.person_consents", person_id=person.id))
     household = persons.household_of(person)
     children = [m.person for m in persons.household_members(household) if m.role == "minor_child" and m.person_id != person.id] if household else []
     today = date.today()
-    history = [(record, revocations, version, services.status(record, revocations, today))
-               for record, revocations, version in services.consent_history(person)]
+    rows = services.consent_history(person)
+    history = [(record, revocations, version, services.status(record, revocations, today)) for record, revocations, version in rows]
+    versions = services.current_versions()
+    titles = {t.id: t.title for t in db.session.scalars(select(ConsentTemplate).where(
+        ConsentTemplate.id.in_([v.template_id for v in versions] or [0])))}
     return render_template(
-        "consent/person.html", person=person, history=history, versions=services.current_versions(),
-        categories=services.categories(), purposes=services.PURPOSES, purpose_label=services.purpose_label,
-        children=children, errors=errors, form=request.form, today=today,
+        "consent/person.html", person=person, history=history, versions=versions, titles=titles,
+        evidence=services.evidence_links([r for r, _rv, _v in rows]), languages_of=forms.languages_of,
+        language_label=forms.language_label, categories=services.categories(), purposes=services.PURPOSES,
+        purpose_label=services.purpose_label, children=children, errors=errors, form=request.form, today=today,
     ), (400 if errors else 200)
 
 
@@ -66,9 +72,11 @@ def print_form(person_id, version_id):
     """The consent form prefilled with the person's data, to print and sign."""
     require_permission("cases.work")
     person = _person_or_404(person_id)
-    from core.consent.models import ConsentTemplate, ConsentTemplateVersion
+    from core.consent.models import ConsentTemplateVersion
 
-    version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+    # Drafts are not handed out: only published wording can be signed.
+    version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id,
+                                                                     ConsentTemplateVersion.published_at.is_not(None)))
     if version is None:
         abort(404)
     language = request.args.get("lang", "de")
@@ -81,7 +89,7 @@ def print_form(person_id, version_id):
     db.session.commit()
     names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template("consent/form_print.html", person=person, version=version, template=template,
-                           text=version.texts[language], language=language, names=names,
+                           text=version.texts[language], language=language, rtl=forms.is_rtl(language), names=names,
                            purpose_label=services.purpose_label, today=date.today())
 
 
@@ -93,11 +101,18 @@ def revoke(person_id, consent_id):
     if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
         abort(404)
     data = {"received_on": request.form.get("received_on"), "recipient_keys": request.form.getlist("recipient_keys")}
-    errors, _r = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
+    person_id = person.id
+    errors, revocation = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
     for messages in errors.values():
         for message in messages:
             flash(message, "error")
-    return redirect(url_for("consent.person_consents", person_id=person.id))
+    log = getattr(revocation, "policy_log", None)
+    if log is not None and log.action == "erased":
+        flash(_("No consent is left to process this person's data on: the data were erased as the organisation's rules require."), "success")
+        return redirect(url_for("cases.index"))
+    if log is not None:
+        flash(_("No consent is left to process this person's data on: the file was anonymised as the organisation's rules require."), "success")
+    return redirect(url_for("consent.person_consents", person_id=person_id))
 
 
 @bp.route("/cases/<int:case_id>/disclose", methods=["GET", "POST"])
@@ -183,5 +198,16 @@ def privacy_overview():
     for name, how, count in reads:
         unusual.setdefault(name, {})[how] = count
     names = {c.key: c.name for c in services.categories(active_only=False)}
+    from core.persons.models import Person
+    from core.privacy import requests as privacy_requests
+    from core.privacy.retention import candidates
+
+    today = date.today()
+    open_requests = privacy_requests.open_requests()
+    due = candidates(g.tenant, today)
+    restricted = db.session.scalars(select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)).all()
     return render_template("consent/privacy.html", overrides=overrides, refusals=refusals, revocations=revocations,
-                           unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label)
+                           unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label,
+                           open_requests=open_requests, overdue=[r for r in open_requests if r.due_on < today],
+                           due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
+                           restricted=restricted, kind_label=privacy_requests.kind_label, today=today)

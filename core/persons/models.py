@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import CreatedAt, UTCDateTime, db, utcnow
@@ -63,6 +63,11 @@ class Person(TenantScoped, CreatedAt, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: Art. 18 restriction: frozen, hidden from search and lists, visible to the DSB.
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    restriction_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    #: Set when the file was anonymised (names replaced, free texts erased, statistics kept).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": version}
 

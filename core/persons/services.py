@@ -117,7 +117,9 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None = N
         conditions.append(Person.sort_name.startswith(folded_last[:4]))
     if not conditions:
         return []
-    rows = db.session.scalars(select(Person).where(or_(*conditions)).limit(500)).all()
+    # Restricted (Art. 18) and anonymised records never show up in a search.
+    rows = db.session.scalars(select(Person).where(or_(*conditions), Person.restricted_at.is_(None),
+                                                   Person.anonymised_at.is_(None)).limit(500)).all()
     out = []
     for person in rows:
         codes = set(person.name_key.split())
@@ -151,15 +153,20 @@ def create_person(actor, data: dict) -> Person:
     return person
 
 
-def update_person(actor, person: Person, data: dict, *, expected_version: int | None) -> Person:
+def update_person(actor, person: Person, data: dict, *, expected_version: int | None,
+                  request_id: int | None = None) -> Person:
     """Apply changes; if someone saved in between, raise ConflictError listing both values of
-    every field that both changed (nothing is written)."""
+    every field that both changed (nothing is written). Every change keeps old and new value in
+    the correction trail (Art. 16), tied to a rectification request when one is given."""
+    from core.privacy.requests import record_changes
+
     values = clean_person(data)
     if expected_version is not None and expected_version != person.version:
         theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
         changes = {f: (theirs[f], values[f]) for f in PERSON_FIELDS if values[f] != theirs[f]}
         raise ConflictError(changes)
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
+    record_changes(actor, person, {f: getattr(person, f) for f in changed}, {f: values[f] for f in changed}, request_id)
     for field in changed:
         setattr(person, field, values[field])
     _stamp_search_keys(person)

@@ -92,3 +92,19 @@ def lotse_demo_data(tenant):
             {"name": name, "organisation": org, "languages": languages,
              "pledge_signed_on": pledge.isoformat() if pledge else None, "by_phone": pledge is not None},
         )
+
+
+@hookimpl
+def lotse_data_categories():
+    from core.privacy.registry import KEEP, DataCategory, DataTable, RetentionClass
+
+    category = "interpreter_pool"
+    return [
+        RetentionClass("cooperation_end", _("Cooperation with external partners"), "account_end", None,
+                       _("Deleted by the coordination when the cooperation ends.")),
+        DataCategory(category, _("Interpreter pool"), _("Booking interpreters and language mediators for counselling"),
+                     _("Art. 6(1)(b) and (f) GDPR"), _("Interpreters and language mediators"), "cooperation_end"),
+        DataTable("plg_interpreters_interpreter", "none", {column: (category, KEEP) for column in (
+            "name", "organisation", "languages", "phone", "email", "pledge_signed_on", "on_site", "by_phone", "notes",
+            "active", "created_at")}),
+    ]

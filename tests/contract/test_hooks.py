@@ -121,9 +121,17 @@ def _spy_plugin():
     def lotse_case_phase_changed(case, old, new):
         events.append(("phase", old, new))
 
+    @hookimpl
+    def lotse_data_categories():
+        from core.privacy.registry import ERASE, DataCategory, DataTable, RetentionClass
+
+        return [RetentionClass("spy_class", "Spy retention", "closure", 12),
+                DataCategory("spy_notes", "Spy notes", "Spying", "none", "clients", "spy_class"),
+                DataTable("spy_note", "case", {"case_id": ("spy_notes", "keep"), "text": ("spy_notes", ERASE)})]
+
     for fn in (lotse_blueprints, lotse_cli, lotse_migration_dirs, lotse_permissions, lotse_menu_items,
                lotse_template_slot, lotse_demo_data, lotse_plugin_enabled, lotse_plugin_disabled,
-               lotse_adjust_regelkreis, lotse_case_created, lotse_case_phase_changed):
+               lotse_adjust_regelkreis, lotse_case_created, lotse_case_phase_changed, lotse_data_categories):
         setattr(module, fn.__name__, fn)
     return module
 
@@ -304,3 +312,15 @@ def test_hook_lotse_case_phase_changed(spy_app, spy_tenant, make_user):
         services.move_to_phase(user, db.session.get(Tenant, spy_tenant.id), db.session.get(Case, case_id), "access_check")
         db.session.commit()
     assert ("phase", "intake", "access_check") in events
+
+
+def test_hook_lotse_data_categories(spy_app):
+    """The spy's declarations join the registry under its name; a tenant only sees them with the
+    plugin enabled."""
+    registry = spy_app.extensions["lotse.data_registry"]
+    assert registry.owners["spy_note"] == "spy"
+    assert registry.tables["spy_note"].columns["text"] == ("spy_notes", "erase")
+    assert "spy_notes" in registry.for_plugins({"spy"}).categories
+    assert "spy_notes" not in registry.for_plugins(set()).categories
+    assert "spy_note" not in registry.for_plugins(set()).tables
+    assert "client_master" in registry.for_plugins(set()).categories

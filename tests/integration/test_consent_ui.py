@@ -48,7 +48,13 @@ def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_
     dsb = new_browser()
     dsb.login("fall", dsb_email)
     html = dsb.get("/fall/disclosures").get_data(as_text=True)
-    assert "Jobcenter, Team 3" in html
+    # The revoked release was the last basis of processing: the tenant's policy (anonymise by
+    # default) ran at once. The register keeps the disclosure, without the free-text recipient.
+    assert "Jobcenter / Agentur für Arbeit" in html and "Jobcenter, Team 3" not in html
+    with app.app_context(), tenant_scope(kreis):
+        from core.persons.models import Person
+
+        assert db.session.get(Person, person_id).anonymised_at is not None
 
 
 def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811

@@ -1,0 +1,110 @@
+"""API resources of the data-protection documents: a person's Art. 15 / Art. 20 package and the
+tenant's Art. 30 records of processing. Same permission checks, same audit and the very same JSON
+as the downloads on the pages (the package is returned as built, not re-serialised, so the API
+and the download can never drift apart)."""
+
+from __future__ import annotations
+
+from flask import g, jsonify
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from core.audit import services as audit
+from core.db import db
+from core.privacy import subject_access
+from core.privacy.document_views import exportable_person, may_read_records, records_document
+
+persons_blp = Blueprint("api_privacy_export", __name__, url_prefix="/persons",
+                        description="Data-subject access and portability (Art. 15, Art. 20 GDPR)")
+records_blp = Blueprint("api_processing_records", __name__, url_prefix="/records-of-processing",
+                        description="Records of processing activities (Art. 30 GDPR)")
+
+
+def blueprints():
+    return (persons_blp, records_blp)
+
+
+class RecordSchema(Schema):
+    table = fields.String()
+    title = fields.String()
+    plugin = fields.String(allow_none=True)
+    fields_ = fields.List(fields.Dict(), data_key="fields")
+    rows = fields.List(fields.Dict(), metadata={"description": "Every declared column; dates ISO 8601, JSON as stored."})
+
+
+class CategorySchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    purpose = fields.String()
+    legal_basis = fields.String()
+    subjects = fields.String()
+    recipients = fields.String()
+    special = fields.String()
+    special_note = fields.String()
+    retention = fields.Dict()
+    records = fields.List(fields.Nested(RecordSchema))
+
+
+class PackageSchema(Schema):
+    schema_version = fields.String(metadata={"description": "Version of core/privacy/subject_access.schema.json"})
+    generated_at = fields.String(metadata={"format": "date-time"})
+    language = fields.String()
+    tenant = fields.Dict()
+    controller = fields.Dict(metadata={"description": "Controller, DPO, rights and authority from the privacy notice."})
+    subject = fields.Dict()
+    household = fields.Dict(allow_none=True, metadata={"description": "Household name and the person's own role only."})
+    categories = fields.List(fields.Nested(CategorySchema))
+    consents = fields.List(fields.Dict())
+    disclosures = fields.List(fields.Dict(), metadata={"description": "Recipients, purpose, date, legal basis (Art. 15(1)(c))."})
+    requests = fields.List(fields.Dict())
+    attachments = fields.List(fields.Dict(), metadata={"description": "Listed with checksum; contents are not embedded."})
+    access_log = fields.List(fields.Dict())
+    retention = fields.Dict()
+
+
+class ProcessingRecordSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    purpose = fields.String()
+    legal_basis = fields.String()
+    subjects = fields.String()
+    special = fields.String()
+    special_note = fields.String()
+    client_data = fields.Boolean()
+    fields_ = fields.List(fields.Dict(), data_key="fields")
+    recipients = fields.List(fields.String())
+    retention = fields.Dict(metadata={"description": "Retention class, start event and the tenant's period in months."})
+    core = fields.Boolean()
+    plugins = fields.List(fields.String())
+    contributed_by = fields.List(fields.String())
+
+
+class RecordsDocumentSchema(Schema):
+    tenant = fields.Dict()
+    generated_at = fields.String(metadata={"format": "date-time"})
+    controller = fields.Dict()
+    records = fields.List(fields.Nested(ProcessingRecordSchema))
+
+
+@persons_blp.route("/<int:person_id>/data-export")
+@persons_blp.response(200, PackageSchema)
+def data_export(person_id):
+    """Everything stored about the person, grouped by data category, with consents,
+    disclosures, requests, documents, access log and retention (audited)."""
+    person = exportable_person(person_id)
+    package = subject_access.build_package(g.tenant, person)
+    audit.record("privacy.exported", actor=current_user._get_current_object(), obj=person, format="api")
+    db.session.commit()
+    return jsonify(package)
+
+
+@records_blp.route("")
+@records_blp.response(200, RecordsDocumentSchema)
+def records_of_processing():
+    """The tenant's records of processing: core plus its enabled plugins, with its retention periods."""
+    may_read_records()
+    document = records_document(g.tenant)
+    audit.record("privacy.records_exported", actor=current_user._get_current_object(), format="api")
+    db.session.commit()
+    return jsonify(document)

@@ -1,0 +1,89 @@
+"""Tables of data protection: data-subject requests, retention holds, the correction trail of
+master data and the content-free deletion log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.tenancy.scoping import TenantScoped, tenant_foreign_key
+
+REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
+REQUEST_STATUSES = ("open", "done", "rejected")
+
+
+class DataSubjectRequest(TenantScoped, CreatedAt, db.Model):
+    """A request under Art. 15–21 GDPR, due one month after receipt (Art. 12(3)).
+
+    ``person_id`` is a plain number, not a foreign key: after an erasure the request stays as
+    evidence that it was answered, pointing at a person that no longer exists."""
+
+    __tablename__ = "data_subject_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="open", nullable=False)
+    #: What the person asked for, in the staff member's words (erased with the person).
+    details: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    decision_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RetentionHold(TenantScoped, CreatedAt, db.Model):
+    """A legal hold (e.g. pending court case): the retention job keeps the file and logs it."""
+
+    __tablename__ = "retention_hold"
+    __tenant_table_args__ = (tenant_foreign_key("person_id", "person", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    until: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PersonChange(TenantScoped, db.Model):
+    """One changed master-data field with old and new value: the visible correction trail (Art. 16).
+    It copies personal data, so erasure removes it with the person."""
+
+    __tablename__ = "person_change"
+    __tenant_table_args__ = (tenant_foreign_key("person_id", "person", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    field: Mapped[str] = mapped_column(String(60), nullable=False)
+    old_value: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    new_value: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    #: Set when the change answered a rectification request.
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class DeletionLog(TenantScoped, db.Model):
+    """What was erased or anonymised, when and why – without any personal data (DIN 66398)."""
+
+    __tablename__ = "deletion_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    #: "person:123" – a record number, never a name.
+    subject_ref: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: "erased" or "anonymised"
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: "retention:client_file", "revocation", "request:17" …
+    rule: Mapped[str] = mapped_column(String(60), nullable=False)
+    categories: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    row_counts: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    files: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    request_id: Mapped[int | None] = mapped_column(Integer)

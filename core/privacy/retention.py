@@ -1,0 +1,221 @@
+"""The Löschkonzept engine behind ``lotse jobs retention``.
+
+A tenant configures, in ``tenant.toml``::
+
+    [settings.retention]
+    action = "anonymise"              # what happens when a client file is due: "erase" | "anonymise"
+    on_processing_revocation = "erase"  # when the data-processing consent is revoked
+    warn_days = 30                    # follow-up for the case manager before a file is due
+    [settings.retention.periods]
+    client_file = { start = "last_contact", months = 9 }
+    audit_log = { start = "event", months = 24 }
+
+Due means: the start event lies more than ``months`` in the past (day precision). Persons under
+a legal hold or an Art. 18 restriction are kept and reported. The job is idempotent: a file that is
+already anonymised has nothing left to change and writes no second log entry.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from core.db import db
+from core.privacy import erasure
+from core.privacy.models import RetentionHold
+from core.privacy.registry import Registry, tenant_registry
+
+ACTIONS = ("erase", "anonymise")
+CLIENT_FILE = "client_file"
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: str
+    months: int | None
+
+
+@dataclass
+class Policy:
+    action: str = "anonymise"
+    on_processing_revocation: str = "anonymise"
+    warn_days: int = 30
+    periods: dict[str, Period] = field(default_factory=dict)
+
+
+def policy(tenant, registry: Registry | None = None) -> Policy:
+    """The tenant's retention rules, with the registry's defaults for classes it does not set."""
+    registry = registry or tenant_registry(tenant)
+    raw = (tenant.settings or {}).get("retention") or {}
+    action = raw.get("action") if raw.get("action") in ACTIONS else "anonymise"
+    on_revocation = raw.get("on_processing_revocation") if raw.get("on_processing_revocation") in ACTIONS else action
+    periods = {}
+    for key, cls in registry.classes.items():
+        given = (raw.get("periods") or {}).get(key) or {}
+        months = given.get("months", cls.default_months)
+        months = int(months) if isinstance(months, int | float) and months >= 0 else cls.default_months
+        start = given.get("start") if given.get("start") in ("closure", "last_contact") and cls.start_event in ("closure", "last_contact") else cls.start_event
+        periods[key] = Period(start, months)
+    warn = raw.get("warn_days", 30)
+    return Policy(action, on_revocation, int(warn) if isinstance(warn, int) and warn >= 0 else 30, periods)
+
+
+@dataclass
+class Candidate:
+    person_id: int
+    start_on: date | None
+    due_on: date | None
+    held: bool = False
+    hold_reason: str = ""
+    case_ids: list[int] = field(default_factory=list)
+
+
+def _starts(period: Period) -> dict[int, tuple[date | None, list[int]]]:
+    """Start date of the client-file class per person, and the person's case ids."""
+    from core.cases.models import Case, Contact
+
+    cases: dict[int, list] = {}
+    for case_id, person_id, status, opened_on, closed_on in db.session.execute(
+        select(Case.id, Case.person_id, Case.status, Case.opened_on, Case.closed_on)
+    ):
+        cases.setdefault(person_id, []).append((case_id, status, opened_on, closed_on))
+    last_contact = dict(db.session.execute(
+        select(Case.person_id, func.max(Contact.contact_on)).join(Case, Case.id == Contact.case_id).group_by(Case.person_id)
+    ).all())
+    out = {}
+    for person_id, rows in cases.items():
+        ids = [r[0] for r in rows]
+        if period.start == "closure":
+            if any(r[1] != "closed" or r[3] is None for r in rows):
+                out[person_id] = (None, ids)
+            else:
+                out[person_id] = (max(r[3] for r in rows), ids)
+        else:
+            contact = last_contact.get(person_id)
+            out[person_id] = (max([d for d in [contact, *(r[2] for r in rows)] if d is not None]), ids)
+    return out
+
+
+def _holds(today: date) -> dict[int, str]:
+    rows = db.session.scalars(select(RetentionHold).where(RetentionHold.released_at.is_(None)))
+    return {r.person_id: r.reason for r in rows if r.until is None or r.until >= today}
+
+
+def candidates(tenant, today: date | None = None, *, registry: Registry | None = None) -> list[Candidate]:
+    """Persons whose client file is due on ``today`` (or within the warning window)."""
+    from core.persons.models import Person
+
+    today = today or date.today()
+    registry = registry or tenant_registry(tenant)
+    rules = policy(tenant, registry)
+    period = rules.periods.get(CLIENT_FILE)
+    if period is None or period.months is None:
+        return []
+    holds = _holds(today)
+    restricted = set(db.session.scalars(select(Person.id).where(Person.restricted_at.is_not(None))))
+    anonymised = set(db.session.scalars(select(Person.id).where(Person.anonymised_at.is_not(None))))
+    out = []
+    for person_id, (start, case_ids) in _starts(period).items():
+        if start is None:
+            continue
+        if rules.action == "anonymise" and person_id in anonymised:
+            continue
+        due = add_months(start, period.months) + timedelta(days=1)
+        if due > today + timedelta(days=rules.warn_days):
+            continue
+        held = person_id in holds or person_id in restricted
+        reason = holds.get(person_id) or (_("processing restricted (Art. 18 GDPR)") if person_id in restricted else "")
+        out.append(Candidate(person_id, start, due, held, reason, case_ids))
+    return sorted(out, key=lambda c: (c.due_on, c.person_id))
+
+
+def person_retention(tenant, person) -> dict:
+    """What the Löschkonzept says about one person (Art. 15 package, person page)."""
+    registry = tenant_registry(tenant)
+    rules = policy(tenant, registry)
+    period = rules.periods.get(CLIENT_FILE) or Period("closure", None)
+    start, _ids = _starts(period).get(person.id, (None, []))
+    due = add_months(start, period.months) + timedelta(days=1) if start is not None and period.months is not None else None
+    today = date.today()
+    return {"retention_class": CLIENT_FILE, "start_event": period.start, "start_on": start, "months": period.months,
+            "due_on": due, "action": rules.action, "held": person.id in _holds(today) or person.restricted_at is not None}
+
+
+def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
+    """The audit trail keeps ``audit_log`` months; older events go (content-free to begin with)."""
+    from core.audit.models import AuditEvent
+
+    period = rules.periods.get("audit_log")
+    if period is None or period.months is None:
+        return 0
+    cutoff = datetime.combine(add_months(today, -period.months), time.min, tzinfo=UTC)
+    count = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.at < cutoff)) or 0
+    if count and not dry_run:
+        db.session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff).execution_options(synchronize_session=False))
+    return count
+
+
+def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
+    """Anonymise or erase what is due in the current tenant scope; returns a content-free report."""
+    from core.cases.models import Case
+    from core.cases.services import _ensure_follow_up
+    from core.persons.models import Person
+
+    today = today or date.today()
+    registry = tenant_registry(tenant)
+    rules = policy(tenant, registry)
+    report = {"due": 0, "erased": 0, "anonymised": 0, "held": 0, "warned": 0, "audit_events_removed": 0,
+              "dry_run": dry_run, "items": []}
+    for candidate in candidates(tenant, today, registry=registry):
+        item = {"person": candidate.person_id, "due_on": candidate.due_on.isoformat(), "held": candidate.held}
+        if candidate.due_on > today:
+            # Within the warning window: tell the case manager while the file can still be kept.
+            if not dry_run:
+                case = db.session.scalar(select(Case).where(Case.person_id == candidate.person_id).order_by(Case.id.desc()).limit(1))
+                if case is not None and _ensure_follow_up(
+                    case, case.case_manager_id, candidate.due_on - timedelta(days=1),
+                    _("File will be %(action)s on %(date)s under the retention rules", date=candidate.due_on.strftime("%d.%m.%Y"),
+                      action=_("erased") if rules.action == "erase" else _("anonymised")),
+                    "retention_due", f"retention:{candidate.person_id}:{candidate.due_on.isoformat()}",
+                ):
+                    report["warned"] += 1
+            continue
+        report["due"] += 1
+        report["items"].append(item)
+        if candidate.held:
+            report["held"] += 1
+            if not dry_run:
+                from core.audit import services as audit
+
+                audit.record("privacy.retention_held", object_type="Person", object_id=candidate.person_id)
+            continue
+        if dry_run:
+            continue
+        person = db.session.get(Person, candidate.person_id)
+        for case in db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed")):
+            # JMD: no contact for the whole period closes the file as "kein Kontakt mehr".
+            case.status, case.phase, case.closed_on, case.closure_reason = "closed", "closure", today, "no_contact"
+        log = erasure.apply(rules.action, person, registry, rule=f"retention:{CLIENT_FILE}")
+        if log is not None:
+            report["erased" if rules.action == "erase" else "anonymised"] += 1
+    report["audit_events_removed"] = _purge_audit(tenant, rules, today, dry_run)
+    db.session.flush()
+    return report
+
+
+def apply_revocation_policy(tenant, person, *, actor=None):
+    """The data-processing consent was revoked in full: erase or anonymise at once (tenant policy)."""
+    registry = tenant_registry(tenant)
+    rules = policy(tenant, registry)
+    return erasure.apply(rules.on_processing_revocation, person, registry, rule="revocation", actor=actor)

@@ -1,0 +1,157 @@
+"""Data-subject rights on the person (requests, restriction, legal holds, correction trail,
+retention) and the registers the data-protection officer works from (requests, deletion log)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.auth.permissions import has_permission, require_permission
+from core.db import db
+from core.persons import services as persons
+from core.privacy import erasure, requests, retention
+from core.privacy.field_labels import column_label, start_event_label
+from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, RetentionHold
+from core.web import run_write
+
+bp = Blueprint("privacy", __name__, url_prefix="/<tenant>", template_folder="templates")
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def privacy_person_or_404(person_id):
+    """Who may act on a person's data-subject rights: those who may see the person and record
+    requests, and the data-protection officer (also for restricted persons)."""
+    person = persons.get_person(person_id)
+    if person is None:
+        abort(404)
+    if has_permission("disclosures.read"):
+        return person
+    if not has_permission("privacy.requests"):
+        abort(403)
+    if not persons.can_see_person(person, _actor()):
+        abort(404)
+    return person
+
+
+def _request_or_404(request_id) -> DataSubjectRequest:
+    row = db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.id == request_id))
+    if row is None:
+        abort(404)
+    return row
+
+
+def _flash_errors(errors):
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+
+
+@bp.route("/persons/<int:person_id>/privacy", methods=["GET", "POST"])
+def person_privacy(person_id):
+    person = privacy_person_or_404(person_id)
+    errors = {}
+    if request.method == "POST":
+        require_permission("privacy.requests")
+        errors, _r = run_write(lambda: requests.create_request(_actor(), person, request.form),
+                               success=_("Request recorded. It is due within one month."))
+        if not errors:
+            return redirect(url_for("privacy.person_privacy", person_id=person.id))
+    return render_template(
+        "privacy/person.html", person=person, requests_=requests.requests_of(person),
+        kind_options=[(k, requests.kind_label(k)) for k in REQUEST_KINDS], column_label=column_label,
+        start_event_label=start_event_label,
+        kind_label=requests.kind_label, status_label=requests.status_label, holds=requests.holds_of(person),
+        changes=requests.changes_of(person), info=retention.person_retention(g.tenant, person), errors=errors,
+        form=request.form, today=date.today(), can_decide=has_permission("privacy.approve"),
+    ), (400 if errors else 200)
+
+
+@bp.route("/privacy/requests/<int:request_id>/<any(complete, reject, erase):decision>", methods=["POST"])
+def decide(request_id, decision):
+    require_permission("privacy.approve")
+    row = _request_or_404(request_id)
+    person = persons.get_person(row.person_id)
+    if person is None:
+        abort(404)
+    note = request.form.get("decision_note", "")
+    if decision == "complete":
+        errors, _r = run_write(lambda: requests.complete(_actor(), row, person, note), success=_("Request marked as answered."))
+    elif decision == "reject":
+        errors, _r = run_write(lambda: requests.reject(_actor(), row, note), success=_("Request refused."))
+    else:
+        errors, _r = run_write(lambda: requests.execute_erasure(_actor(), g.tenant, row, person, note),
+                               success=_("The person's data were erased. Only the content-free deletion log remains."))
+        if not errors:
+            return redirect(url_for("privacy.requests_register"))
+    _flash_errors(errors)
+    return redirect(url_for("privacy.person_privacy", person_id=row.person_id))
+
+
+@bp.route("/persons/<int:person_id>/restriction", methods=["POST"])
+def restriction(person_id):
+    require_permission("privacy.approve")
+    person = privacy_person_or_404(person_id)
+    if request.form.get("lift"):
+        errors, _r = run_write(lambda: requests.lift_restriction(_actor(), person), success=_("Restriction lifted."))
+    else:
+        errors, _r = run_write(lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
+                               success=_("Processing restricted. The person no longer appears in search and lists."))
+    _flash_errors(errors)
+    return redirect(url_for("privacy.person_privacy", person_id=person.id))
+
+
+@bp.route("/persons/<int:person_id>/holds", methods=["POST"])
+def add_hold(person_id):
+    require_permission("privacy.approve")
+    person = privacy_person_or_404(person_id)
+    errors, _r = run_write(lambda: requests.add_hold(_actor(), person, request.form),
+                           success=_("Legal hold recorded. The retention job keeps this file."))
+    _flash_errors(errors)
+    return redirect(url_for("privacy.person_privacy", person_id=person.id))
+
+
+@bp.route("/privacy/holds/<int:hold_id>/release", methods=["POST"])
+def release_hold(hold_id):
+    require_permission("privacy.approve")
+    hold = db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+    if hold is None:
+        abort(404)
+    privacy_person_or_404(hold.person_id)
+    run_write(lambda: requests.release_hold(_actor(), hold), success=_("Legal hold released."))
+    return redirect(url_for("privacy.person_privacy", person_id=hold.person_id))
+
+
+@bp.route("/privacy/requests")
+def requests_register():
+    """All data-subject requests, open ones first, overdue ones marked."""
+    if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
+        abort(403)
+    rows = db.session.scalars(select(DataSubjectRequest).order_by(
+        (DataSubjectRequest.status == "open").desc(), DataSubjectRequest.due_on, DataSubjectRequest.id.desc()).limit(500)).all()
+    from core.persons.models import Person
+
+    names = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_([r.person_id for r in rows] or [0])))}
+    return render_template("privacy/requests.html", rows=rows, names=names, kind_label=requests.kind_label,
+                           status_label=requests.status_label, today=date.today())
+
+
+@bp.route("/privacy/deletion-log")
+def deletion_log():
+    require_permission("disclosures.read")
+    return render_template("privacy/deletion_log.html", rows=erasure.deletion_log(500))
+
+
+@bp.route("/privacy/retention")
+def retention_due():
+    """What the next retention runs will do (a dry run, nothing changes)."""
+    require_permission("disclosures.read")
+    today = date.today()
+    items = retention.candidates(g.tenant, today)
+    return render_template("privacy/retention.html", items=items, today=today, policy=retention.policy(g.tenant))

@@ -1247,4 +1247,7 @@ def seed_cases(tenant, actor=None, *, today: date | None = None) -> int:
         db.session.flush()
         # The nightly job adds what it would have found: expiring permits, inactive cases.
         cases.generate_follow_ups(tenant, today)
+        from core.demo_privacy import seed_privacy
+
+        seed_privacy(tenant, cm, coord, today)
     return len(stories)

@@ -47,10 +47,11 @@ def init_api(app) -> Api:
     from core.api import consent as consent_api
     from core.api import consent_templates as consent_templates_api
     from core.api import platform as platform_api
+    from core.api import privacy as privacy_api
     from core.api import privacy_documents as privacy_documents_api
 
     for blp in (*platform_api.blueprints(), *cases_api.blueprints(), *consent_api.blueprints(), *consent_templates_api.blueprints(),
-                *privacy_documents_api.blueprints()):
+                *privacy_documents_api.blueprints(), *privacy_api.blueprints()):
         _protect(blp)
         api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
     app.extensions["lotse.api"] = api

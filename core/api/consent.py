@@ -29,6 +29,8 @@ class RevocationSchema(Schema):
     id = fields.Integer()
     received_on = fields.Date()
     recipient_keys = fields.List(fields.String())
+    policy_applied = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "\"erased\" or \"anonymised\" when this revocation removed the last consent processing rested on."})
 
 
 class ConsentSchema(Schema):
@@ -131,8 +133,12 @@ def revoke(data, person_id, consent_id):
     if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
         abort(404)
     row = consent.revoke(_actor(), record, data)
+    log = getattr(row, "policy_log", None)
+    # Serialise before the commit: an erasure removes the revocation row with everything else.
+    out = {"id": row.id, "received_on": row.received_on, "recipient_keys": row.recipient_keys,
+           "policy_applied": log.action if log is not None else None}
     db.session.commit()
-    return row
+    return out
 
 
 @disclosures_blp.route("")

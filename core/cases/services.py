@@ -624,6 +624,8 @@ def my_follow_ups(user, *, include_done=False):
     )
     if not include_done:
         stmt = stmt.where(FollowUp.done_at.is_(None))
+    # Restricted files (Art. 18) leave the lists; answering a data-subject request does not wait.
+    stmt = stmt.where(Person.restricted_at.is_(None) | (FollowUp.kind == "privacy_request"))
     return db.session.execute(stmt.order_by(FollowUp.due_on, FollowUp.id)).all()
 
 

@@ -6,10 +6,12 @@ exportable: the right of access outlives the restriction."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -49,9 +51,10 @@ def may_read_records() -> None:
         abort(403)
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _download(body: bytes, mimetype: str, stem: str, suffix: str) -> Response:
+    """An attachment download; send_file encodes a translated, non-ASCII file name correctly."""
+    name = f"{stem}-{date.today().isoformat()}.{suffix}"
+    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -78,13 +81,13 @@ def data_export(person_id):
 @bp.route("/persons/<int:person_id>/data-export.json")
 def data_export_json(person_id):
     person, package = _package_for(person_id, "json")
-    return _download(package_json(package), "application/json", f"datenauskunft-{person.id}-{date.today().isoformat()}.json")
+    return _download(package_json(package), "application/json", _("data-export-%(id)d", id=person.id), "json")
 
 
 @bp.route("/persons/<int:person_id>/data-export.pdf")
 def data_export_pdf(person_id):
     person, package = _package_for(person_id, "pdf")
-    return _download(subject_access_pdf(package), "application/pdf", f"datenauskunft-{person.id}-{date.today().isoformat()}.pdf")
+    return _download(subject_access_pdf(package), "application/pdf", _("data-export-%(id)d", id=person.id), "pdf")
 
 
 @bp.route("/persons/<int:person_id>/data-export/documents/<int:attachment_id>")
@@ -133,11 +136,11 @@ def records_of_processing():
 def records_of_processing_json():
     document = _records("json")
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    return _download(body, "application/json", f"verarbeitungsverzeichnis-{g.tenant.slug}-{date.today().isoformat()}.json")
+    return _download(body, "application/json", _("records-of-processing-%(tenant)s", tenant=g.tenant.slug), "json")
 
 
 @bp.route("/privacy/records-of-processing.pdf")
 def records_of_processing_pdf():
     document = _records("pdf")
     body = records_pdf(g.tenant, document["controller"], document["records"], document["generated_at"])
-    return _download(body, "application/pdf", f"verarbeitungsverzeichnis-{g.tenant.slug}-{date.today().isoformat()}.pdf")
+    return _download(body, "application/pdf", _("records-of-processing-%(tenant)s", tenant=g.tenant.slug), "pdf")

@@ -70,7 +70,21 @@ def person_privacy(person_id):
         kind_label=requests.kind_label, status_label=requests.status_label, holds=requests.holds_of(person),
         changes=requests.changes_of(person), info=retention.person_retention(g.tenant, person), errors=errors,
         form=request.form, today=date.today(), can_decide=has_permission("privacy.approve"),
+        recipients=_recipients_of(person),
     ), (400 if errors else 200)
+
+
+def _recipients_of(person) -> list[str]:
+    """Who received the person's data (Art. 19: to be told of corrections, erasure, restriction)."""
+    from core.consent.models import Disclosure
+    from core.consent.services import category_name
+
+    seen: dict[str, None] = {}
+    for key, name in db.session.execute(select(Disclosure.recipient_key, Disclosure.recipient_name)
+                                        .where(Disclosure.person_id == person.id).order_by(Disclosure.at)):
+        label = " · ".join(x for x in (category_name(key) if key else "", name) if x)
+        seen.setdefault(label, None)
+    return list(seen)
 
 
 @bp.route("/privacy/requests/<int:request_id>/<any(complete, reject, erase):decision>", methods=["POST"])

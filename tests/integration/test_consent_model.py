@@ -103,7 +103,7 @@ def test_check_matches_reference_model(app, gate_tenant):
                         if not expected:
                             assert decision.reason
 
-    GateMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=8, deadline=None,
+    GateMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=8, deadline=None,
                                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
     with app.test_request_context(), tenant_scope(gate_tenant):
         GateMachine.TestCase().runTest()

@@ -1,0 +1,250 @@
+"""API resources of data-subject rights: requests (with four-eyes erasure), restriction, legal
+holds, the correction trail, due deletions and the deletion log. Same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, g
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from core.auth.permissions import has_permission, require_permission
+from core.db import db
+from core.persons import services as persons
+from core.privacy import erasure, requests, retention
+from core.privacy.models import DataSubjectRequest, RetentionHold
+from core.privacy.views import privacy_person_or_404
+
+person_blp = Blueprint("api_person_privacy", __name__, url_prefix="/persons", description="Data-subject rights of one person")
+privacy_blp = Blueprint("api_privacy", __name__, url_prefix="/privacy", description="Data-subject requests, retention and deletion log")
+
+
+def blueprints():
+    return (person_blp, privacy_blp)
+
+
+class RequestSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    person_id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, metadata={"enum": ["access", "rectification", "erasure", "restriction", "objection", "portability"]})
+    received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
+    due_on = fields.Date(dump_only=True)
+    status = fields.String(dump_only=True)
+    details = fields.String(load_default="")
+    decision_note = fields.String(dump_only=True)
+    requested_by_id = fields.Integer(dump_only=True, allow_none=True)
+    decided_by_id = fields.Integer(dump_only=True, allow_none=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class DecisionSchema(Schema):
+    decision = fields.String(required=True, metadata={"enum": ["complete", "reject", "erase"]})
+    decision_note = fields.String(load_default="")
+
+
+class RestrictionSchema(Schema):
+    restriction_reason = fields.String(required=True)
+
+
+class RestrictionStateSchema(Schema):
+    restricted = fields.Boolean()
+    restricted_at = fields.DateTime(allow_none=True)
+    restriction_reason = fields.String()
+
+
+class HoldSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    reason = fields.String(required=True)
+    until = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
+    released_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class ChangeSchema(Schema):
+    id = fields.Integer()
+    field = fields.String()
+    old_value = fields.String()
+    new_value = fields.String()
+    request_id = fields.Integer(allow_none=True)
+    actor_id = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class RetentionInfoSchema(Schema):
+    retention_class = fields.String()
+    start_event = fields.String()
+    start_on = fields.Date(allow_none=True)
+    months = fields.Integer(allow_none=True)
+    due_on = fields.Date(allow_none=True)
+    action = fields.String()
+    held = fields.Boolean()
+
+
+class DueSchema(Schema):
+    person_id = fields.Integer()
+    start_on = fields.Date()
+    due_on = fields.Date()
+    held = fields.Boolean()
+
+
+class DeletionLogSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    subject_ref = fields.String()
+    action = fields.String()
+    rule = fields.String()
+    categories = fields.List(fields.String())
+    row_counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    files = fields.Integer()
+    request_id = fields.Integer(allow_none=True)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def _restriction_state(person):
+    return {"restricted": person.restricted_at is not None, "restricted_at": person.restricted_at,
+            "restriction_reason": person.restriction_reason}
+
+
+@person_blp.route("/<int:person_id>/privacy-requests")
+class PersonRequests(MethodView):
+    @person_blp.response(200, RequestSchema(many=True))
+    def get(self, person_id):
+        """The person's data-subject requests, newest first."""
+        return requests.requests_of(privacy_person_or_404(person_id))
+
+    @person_blp.arguments(RequestSchema)
+    @person_blp.response(201, RequestSchema)
+    def post(self, data, person_id):
+        """Record a request; it is due one month after receipt (Art. 12(3) GDPR)."""
+        require_permission("privacy.requests")
+        person = privacy_person_or_404(person_id)
+        row = requests.create_request(_actor(), person, data)
+        db.session.commit()
+        return row
+
+
+@person_blp.route("/<int:person_id>/retention")
+@person_blp.response(200, RetentionInfoSchema)
+def person_retention(person_id):
+    """What the tenant's Löschkonzept says about this person's file."""
+    return retention.person_retention(g.tenant, privacy_person_or_404(person_id))
+
+
+@person_blp.route("/<int:person_id>/changes")
+@person_blp.response(200, ChangeSchema(many=True))
+def person_changes(person_id):
+    """The correction trail of the master data (Art. 16): old and new value of every change."""
+    return requests.changes_of(privacy_person_or_404(person_id))
+
+
+@person_blp.route("/<int:person_id>/restriction")
+class Restriction(MethodView):
+    @person_blp.response(200, RestrictionStateSchema)
+    def get(self, person_id):
+        return _restriction_state(privacy_person_or_404(person_id))
+
+    @person_blp.arguments(RestrictionSchema)
+    @person_blp.response(200, RestrictionStateSchema)
+    def put(self, data, person_id):
+        """Restrict processing (Art. 18): hidden from search and lists, frozen."""
+        require_permission("privacy.approve")
+        person = privacy_person_or_404(person_id)
+        requests.restrict(_actor(), person, data["restriction_reason"])
+        db.session.commit()
+        return _restriction_state(person)
+
+    @person_blp.response(200, RestrictionStateSchema)
+    def delete(self, person_id):
+        """Lift the restriction."""
+        require_permission("privacy.approve")
+        person = privacy_person_or_404(person_id)
+        requests.lift_restriction(_actor(), person)
+        db.session.commit()
+        return _restriction_state(person)
+
+
+@person_blp.route("/<int:person_id>/holds")
+class Holds(MethodView):
+    @person_blp.response(200, HoldSchema(many=True))
+    def get(self, person_id):
+        return requests.holds_of(privacy_person_or_404(person_id))
+
+    @person_blp.arguments(HoldSchema)
+    @person_blp.response(201, HoldSchema)
+    def post(self, data, person_id):
+        """A legal hold: the retention job keeps the file until it is released."""
+        require_permission("privacy.approve")
+        hold = requests.add_hold(_actor(), privacy_person_or_404(person_id), data)
+        db.session.commit()
+        return hold
+
+
+@privacy_blp.route("/holds/<int:hold_id>/release", methods=["POST"])
+@privacy_blp.response(200, HoldSchema)
+def release_hold(hold_id):
+    require_permission("privacy.approve")
+    hold = db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+    if hold is None:
+        abort(404)
+    privacy_person_or_404(hold.person_id)
+    requests.release_hold(_actor(), hold)
+    db.session.commit()
+    return hold
+
+
+@privacy_blp.route("/requests")
+@privacy_blp.response(200, RequestSchema(many=True))
+def all_requests():
+    """Every request of the tenant (decision makers and the data-protection officer)."""
+    if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
+        abort(403)
+    return db.session.scalars(select(DataSubjectRequest).order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)).all()
+
+
+@privacy_blp.route("/requests/<int:request_id>/decision", methods=["POST"])
+@privacy_blp.arguments(DecisionSchema)
+@privacy_blp.response(200, RequestSchema)
+def decide(data, request_id):
+    """complete / reject / erase. Erasure needs a second person: not the one who recorded it."""
+    require_permission("privacy.approve")
+    row = db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.id == request_id))
+    person = persons.get_person(row.person_id) if row is not None else None
+    if row is None or person is None:
+        abort(404)
+    note = data.get("decision_note", "")
+    if data["decision"] == "complete":
+        requests.complete(_actor(), row, person, note)
+    elif data["decision"] == "reject":
+        requests.reject(_actor(), row, note)
+    elif data["decision"] == "erase":
+        requests.execute_erasure(_actor(), g.tenant, row, person, note)
+    else:
+        from flask_babel import gettext as _
+
+        from core.auth.services import ValidationError
+
+        raise ValidationError({"decision": [_("Please choose a value from the list.")]})
+    db.session.commit()
+    return row  # the request itself outlives an erasure, as evidence
+
+
+@privacy_blp.route("/retention/due")
+@privacy_blp.response(200, DueSchema(many=True))
+def due():
+    """Files due now or within the warning period (a dry run: nothing changes)."""
+    require_permission("disclosures.read")
+    return retention.candidates(g.tenant, date.today())
+
+
+@privacy_blp.route("/deletion-log")
+@privacy_blp.response(200, DeletionLogSchema(many=True))
+def deletion_log():
+    """The content-free log of erasures and anonymisations."""
+    require_permission("disclosures.read")
+    return erasure.deletion_log(500)

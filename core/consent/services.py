@@ -424,10 +424,13 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
         raise ValidationError(errors)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update())
+    from core.privacy.erasure import privileged
+
     row = ConsentRevocation(consent_id=consent.id, received_on=received_on, recipient_keys=keys,
                             recorded_by_id=getattr(actor, "id", None))
-    db.session.add(row)
-    db.session.flush()
+    with privileged():  # withdrawal is always possible (Art. 7(3)), also on a frozen file
+        db.session.add(row)
+        db.session.flush()
     audit.record("consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None)
     if not keys and consent.kind in PROCESSING_BASES and not processing_basis_left(consent.person_id):
         # Nothing left to process the data on: the tenant's policy erases or anonymises at once.

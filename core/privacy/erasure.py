@@ -12,6 +12,7 @@ consents that *cover* this person lose the reference, not their own content.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,19 @@ from core.privacy.models import DeletionLog
 from core.privacy.registry import ERASE, KEEP, NUMBERS, PSEUDONYM, YEAR, DataTable, Registry
 
 PLACEHOLDER_FIRST = "Anonymisiert"
+
+
+@contextmanager
+def privileged():
+    """The privacy machinery itself may change a frozen record (restrict, lift, erase,
+    anonymise, a revocation): the Art. 18 freeze in :mod:`core.privacy.requests` steps aside."""
+    session = db.session()
+    depth = session.info.get("lotse_privacy_privileged", 0)
+    session.info["lotse_privacy_privileged"] = depth + 1
+    try:
+        yield
+    finally:
+        session.info["lotse_privacy_privileged"] = depth
 
 
 def _model_for(table: str):
@@ -125,6 +139,11 @@ def _covering_references(person) -> int:
 
 def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
     """Delete the person and everything linked to them; keep only the deletion log."""
+    with privileged():
+        return _erase(person, registry, rule=rule, actor=actor, request_id=request_id)
+
+
+def _erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
     ids = _subject_ids(person)
     counts: dict[str, int] = {}
     files: list[Path] = []
@@ -168,6 +187,11 @@ def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int 
 def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
+    with privileged():
+        return _anonymise(person, registry, rule=rule, actor=actor, request_id=request_id)
+
+
+def _anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
     ids = _subject_ids(person)
     counts: dict[str, int] = {}
     files: list[Path] = []

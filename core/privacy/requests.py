@@ -9,7 +9,6 @@ restriction is lifted.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 from flask_babel import gettext as _
@@ -21,6 +20,7 @@ from core.auth.services import ValidationError
 from core.db import db, utcnow
 from core.persons.services import _parse_date
 from core.privacy import erasure
+from core.privacy.erasure import privileged
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, PersonChange, RetentionHold
 from core.privacy.registry import tenant_registry
 from core.privacy.retention import add_months
@@ -32,6 +32,13 @@ class RestrictedError(ValidationError):
     def __init__(self):
         super().__init__({"restricted": [_("Processing of this person's data is restricted (Art. 18 GDPR). "
                                              "Changes are only possible after the data-protection officer lifts the restriction.")]})
+
+
+class AnonymisedError(ValidationError):
+    """A change to an anonymised file: it only serves statistics, names must not come back."""
+
+    def __init__(self):
+        super().__init__({"anonymised": [_("This file has been anonymised and only serves statistics. It cannot be changed.")]})
 
 
 def kind_label(kind: str) -> str:
@@ -231,18 +238,6 @@ def changes_of(person) -> list[PersonChange]:
 # --- the freeze -----------------------------------------------------------------------------
 
 
-@contextmanager
-def privileged():
-    """The privacy machinery itself may change a restricted record (restrict, lift, erase)."""
-    session = db.session()
-    depth = session.info.get("lotse_privacy_privileged", 0)
-    session.info["lotse_privacy_privileged"] = depth + 1
-    try:
-        yield
-    finally:
-        session.info["lotse_privacy_privileged"] = depth
-
-
 def _person_ids_of(obj) -> set[int]:
     """Which client a pending change belongs to, using the registry's link of its table."""
     from core.cases.models import Case, HelpPlan
@@ -295,6 +290,7 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
             ids |= _person_ids_of(obj)
         if not ids:
             return
-        restricted = session.scalar(select(Person.id).where(Person.id.in_(ids), Person.restricted_at.is_not(None)).limit(1))
-    if restricted is not None:
-        raise RestrictedError()
+        frozen = session.execute(select(Person.restricted_at, Person.anonymised_at).where(
+            Person.id.in_(ids), Person.restricted_at.is_not(None) | Person.anonymised_at.is_not(None)).limit(1)).first()
+    if frozen is not None:
+        raise RestrictedError() if frozen.restricted_at is not None else AnonymisedError()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from core.consent import services as consent
-from core.consent.models import ConsentTemplateVersion
+from core.consent.models import ConsentTemplate, ConsentTemplateVersion
 from core.db import db, utcnow
 from core.persons.services import create_person
 from core.tenancy.context import tenant_scope
@@ -40,6 +40,13 @@ def gate_tenant(app, make_tenant):
     tenant = make_tenant("model")
     with app.test_request_context(), tenant_scope(tenant):
         consent.ensure_defaults(db.session.get(Tenant, tenant.id))
+        # A separate consent to processing keeps the file alive while releases come and go
+        # (revoking the last basis would start the tenant's erasure policy, tested elsewhere).
+        template = ConsentTemplate(key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung")
+        db.session.add(template)
+        db.session.flush()
+        db.session.add(ConsentTemplateVersion(template_id=template.id, number=1, texts={"de": {"purpose": "Beratung", "body": "…"}},
+                                              recipient_keys=[], purposes=["counselling"], published_at=utcnow()))
         db.session.commit()
     return tenant
 
@@ -49,11 +56,14 @@ def test_check_matches_reference_model(app, gate_tenant):
         @initialize()
         def start(self):
             self.person = create_person(None, {"first_name": "Modell", "last_name": "Person"})
+            processing = next(v for v in consent.current_versions() if v.purposes == ["counselling"])
+            consent.record_consent(None, self.person, {"template_version_id": processing.id, "purposes": ["counselling"],
+                                                       "granted_on": (BASE - timedelta(days=1)).isoformat()})
             db.session.commit()
             self.records, self.model = [], []
 
         def _version(self):
-            return consent.current_versions()[0]
+            return next(v for v in consent.current_versions() if v.purposes != ["counselling"])
 
         @rule(recipients=st.sets(st.sampled_from(RECIPIENTS), min_size=1), purposes=st.sets(st.sampled_from(PURPOSES), min_size=1),
               granted=days, duration=st.one_of(st.none(), st.integers(min_value=0, max_value=40)))

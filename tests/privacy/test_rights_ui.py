@@ -107,3 +107,26 @@ def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
         assert db.session.scalar(select(DeletionLog.rule)) == "revocation"
+
+
+def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world, new_browser):
+    import re
+
+    a, b = world["a"], world["b"]
+    dpo = _login(new_browser, world["email_dpo"])
+    dpo.post(f"/priv/persons/{b.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten"})
+    cm = _login(new_browser, world["email"])
+    # Withdrawal stays possible on a restricted file (Art. 7(3) GDPR).
+    html = cm.get(f"/priv/persons/{b.person_id}/consents").get_data(as_text=True)
+    consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
+    cm.post(f"/priv/persons/{b.person_id}/consents/{consent_id}/revoke", {"recipient_keys": ["jobcenter"]})
+    from core.consent.models import ConsentRevocation
+
+    with app.app_context(), tenant_scope(world["tenant"]):
+        assert db.session.scalar(select(ConsentRevocation.id).where(ConsentRevocation.consent_id == int(consent_id))) is not None
+    # Revoking A's only release anonymises A (default policy); the file is frozen afterwards.
+    html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
+    consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
+    cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {})
+    refused = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"})
+    assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)

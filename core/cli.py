@@ -419,17 +419,10 @@ def jobs_group():
     """Idempotent background jobs; each enters every tenant's scope explicitly."""
 
 
-@jobs_group.command("follow-ups")
-@click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
-@click.option("--date", "day", help="Reference date YYYY-MM-DD (default: today).")
-@with_appcontext
-def jobs_follow_ups(slug, day):
-    """Create automatic follow-ups: residence permits about to expire, cases without activity,
-    help-plan measures due. Safe to run repeatedly (daily)."""
+def _job_scope(slug, day):
+    """The reference day and the tenants a job runs for (one, or every active tenant)."""
     from datetime import date
 
-    from core.cases.services import generate_follow_ups
-    from core.tenancy.context import tenant_scope
     from core.tenancy.models import Tenant
 
     try:
@@ -437,6 +430,21 @@ def jobs_follow_ups(slug, day):
     except ValueError:
         _fail({"date": ["bitte im Format JJJJ-MM-TT angeben"]})
     tenants = [_tenant_or_fail(slug)] if slug else db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)).all()
+    return today, tenants
+
+
+@jobs_group.command("follow-ups")
+@click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
+@click.option("--date", "day", help="Reference date YYYY-MM-DD (default: today).")
+@with_appcontext
+def jobs_follow_ups(slug, day):
+    """Create automatic follow-ups: residence permits about to expire, cases without activity,
+    help-plan measures due. Safe to run repeatedly (daily)."""
+
+    from core.cases.services import generate_follow_ups
+    from core.tenancy.context import tenant_scope
+
+    today, tenants = _job_scope(slug, day)
     for tenant in tenants:
         with tenant_scope(tenant):
             created = generate_follow_ups(tenant, today)
@@ -453,19 +461,13 @@ def jobs_retention(slug, dry_run, day):
     """Apply the Löschkonzept: anonymise or erase client files whose retention period has run out
     (per tenant policy), warn case managers beforehand, trim the audit trail. Idempotent (daily)."""
     import json
-    from datetime import date
 
     from core.privacy.retention import run
     from core.tenancy.context import tenant_scope
-    from core.tenancy.models import Tenant
 
     if day and not dry_run:
         _fail({"date": ["nur zusammen mit --dry-run: gelöscht wird immer nach dem heutigen Datum"]})
-    try:
-        today = date.fromisoformat(day) if day else date.today()
-    except ValueError:
-        _fail({"date": ["bitte im Format JJJJ-MM-TT angeben"]})
-    tenants = [_tenant_or_fail(slug)] if slug else db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)).all()
+    today, tenants = _job_scope(slug, day)
     for tenant in tenants:
         try:
             with tenant_scope(tenant):

@@ -44,6 +44,15 @@ def wants_json() -> bool:
     return request.path.split("/")[2:3] == ["api"] or request.accept_mimetypes.best == "application/json"
 
 
+def flash_errors(errors: dict) -> None:
+    """Show a write's field errors as messages where the form is not shown again (POST → redirect)."""
+    from flask import flash
+
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
+
+
 def run_write(action, *, success: str | None = None):
     """Run one write (a service call) as one transaction.
 

@@ -109,20 +109,6 @@ def _version_row(version) -> dict:
             "privacy_notice": version.privacy_notice or {}}
 
 
-def _template_or_404(template_id):
-    template = forms.get_template(template_id)
-    if template is None:
-        abort(404)
-    return template
-
-
-def _version_or_404(version_id):
-    version = forms.get_version(version_id)
-    if version is None:
-        abort(404)
-    return version
-
-
 def _frozen(exc: forms.VersionFrozen):
     abort(409, description=exc.message)
 
@@ -152,7 +138,7 @@ class Templates(MethodView):
 def create_draft(template_id):
     """A new draft, copied from the latest version. One draft per form at a time."""
     require_permission("consent.templates")
-    template = _template_or_404(template_id)
+    template = forms.template_or_404(template_id)
     version = forms.create_draft(_actor(), g.tenant, template)
     db.session.commit()
     return _version_row(version)
@@ -164,7 +150,7 @@ class Version(MethodView):
     def get(self, version_id):
         """One version: texts per language, Art. 13 information, recipients and purposes."""
         require_permission("consent.templates")
-        return _version_row(_version_or_404(version_id))
+        return _version_row(forms.version_or_404(version_id))
 
     @templates_blp.arguments(VersionPatchSchema)
     @templates_blp.response(200, VersionSchema)
@@ -172,7 +158,7 @@ class Version(MethodView):
     def patch(self, data, version_id):
         """Change a draft. Published versions answer 409."""
         require_permission("consent.templates")
-        version = _version_or_404(version_id)
+        version = forms.version_or_404(version_id)
         if "privacy_notice" in data:
             # The sheet's parts can be sent one by one; the others stay.
             data = {**data, "privacy_notice": {**(version.privacy_notice or {}), **data["privacy_notice"]}}
@@ -190,7 +176,7 @@ class Version(MethodView):
 def publish(version_id):
     """Publish a complete draft (German texts, recipients, purposes, all Art. 13 fields)."""
     require_permission("consent.templates")
-    version = _version_or_404(version_id)
+    version = forms.version_or_404(version_id)
     try:
         forms.publish(_actor(), version)
     except forms.VersionFrozen as exc:
@@ -204,7 +190,7 @@ def publish(version_id):
 def retire(version_id):
     """No new consents on this version; those already signed stay valid."""
     require_permission("consent.templates")
-    version = _version_or_404(version_id)
+    version = forms.version_or_404(version_id)
     forms.retire(_actor(), version)
     db.session.commit()
     return _version_row(version)

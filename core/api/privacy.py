@@ -16,7 +16,7 @@ from core.auth.permissions import has_permission, require_permission
 from core.db import db
 from core.persons import services as persons
 from core.privacy import erasure, requests, retention
-from core.privacy.models import DataSubjectRequest, RetentionHold
+from core.privacy.models import DataSubjectRequest
 from core.privacy.views import privacy_person_or_404
 
 person_blp = Blueprint("api_person_privacy", __name__, url_prefix="/persons", description="Data-subject rights of one person")
@@ -189,7 +189,7 @@ class Holds(MethodView):
 @privacy_blp.response(200, HoldSchema)
 def release_hold(hold_id):
     require_permission("privacy.approve")
-    hold = db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+    hold = requests.active_hold(hold_id)
     if hold is None:
         abort(404)
     privacy_person_or_404(hold.person_id)

@@ -34,7 +34,7 @@ from core.documentation import services as documents
 from core.documentation.models import Attachment
 from core.persons import services as persons
 from core.persons.services import ConflictError
-from core.web import run_write
+from core.web import flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
 
@@ -59,11 +59,6 @@ def _version(form):
     except ValueError:
         return None
 
-
-def _flash_errors(errors):
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
 
 
 def _case_context(case, section, **extra):
@@ -181,7 +176,7 @@ def phase(case_id):
         db.session.rollback()
         flash(_("Someone else changed the case in the meantime. Please check the current phase and try again."), "error")
         return redirect(url_for("cases.show", case_id=case_id))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -189,7 +184,7 @@ def phase(case_id):
 def access_decision(case_id):
     case = _case_or_404(case_id)
     errors, _d = run_write(lambda: services.record_access_decision(_actor(), case, request.form), success=_("Access decision recorded."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -197,7 +192,7 @@ def access_decision(case_id):
 def convert(case_id):
     case = _case_or_404(case_id)
     errors, _c = run_write(lambda: services.convert_to_case_management(_actor(), g.tenant, case, request.form.get("reason", "")), success=_("The case is now a case management case."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -205,7 +200,7 @@ def convert(case_id):
 def share(case_id):
     case = _case_or_404(case_id)
     errors, _s = run_write(lambda: services.share_case(_actor(), case, request.form.get("user_id")), success=_("Case shared."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -287,7 +282,7 @@ def plan(case_id):
 def plan_draft(case_id):
     case = _case_or_404(case_id)
     errors, _p = run_write(lambda: services.editable_plan(_actor(), case), success=_("New version of the help plan started."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.plan", case_id=case_id))
 
 
@@ -325,7 +320,7 @@ def plan_agree(case_id, plan_id):
     except ConflictError:
         db.session.rollback()
         errors = {"plan": [_("Someone else changed the help plan in the meantime. Please check it and agree again.")]}
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("cases.plan", case_id=case_id))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -110,6 +111,20 @@ def get_template(template_id: int) -> ConsentTemplate | None:
 
 def get_version(version_id: int) -> ConsentTemplateVersion | None:
     return db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+
+
+def template_or_404(template_id: int) -> ConsentTemplate:
+    template = get_template(template_id)
+    if template is None:
+        abort(404)
+    return template
+
+
+def version_or_404(version_id: int) -> ConsentTemplateVersion:
+    version = get_version(version_id)
+    if version is None:
+        abort(404)
+    return version
 
 
 def current_number(template: ConsentTemplate) -> int | None:

@@ -3,7 +3,7 @@ versions, recipient categories, and the Art. 13 information sheet that case mana
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from core.consent import services
 from core.consent import template_services as forms
 from core.consent.models import CONSENT_KINDS
 from core.db import db
-from core.web import run_write
+from core.web import flash_errors, run_write
 
 bp = Blueprint("consent_templates", __name__, url_prefix="/<tenant>/consent-forms", template_folder="templates")
 
@@ -20,25 +20,6 @@ bp = Blueprint("consent_templates", __name__, url_prefix="/<tenant>/consent-form
 def _actor():
     return current_user._get_current_object()
 
-
-def _template_or_404(template_id):
-    template = forms.get_template(template_id)
-    if template is None:
-        abort(404)
-    return template
-
-
-def _version_or_404(version_id):
-    version = forms.get_version(version_id)
-    if version is None:
-        abort(404)
-    return version
-
-
-def _flash_errors(errors):
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
 
 
 def _frozen(message):
@@ -75,18 +56,18 @@ def new():
 @bp.route("/<int:template_id>")
 def show(template_id):
     require_permission("consent.templates")
-    template = _template_or_404(template_id)
+    template = forms.template_or_404(template_id)
     return render_template("consent/forms/show.html", template=template, draft=forms.draft_of(template), **_common())
 
 
 @bp.route("/<int:template_id>/versions", methods=["POST"])
 def new_draft(template_id):
     require_permission("consent.templates")
-    template = _template_or_404(template_id)
+    template = forms.template_or_404(template_id)
     errors, version = run_write(lambda: forms.create_draft(_actor(), g.tenant, template),
                                 success=_("New draft created. It is a copy of the latest version."))
     if errors:
-        _flash_errors(errors)
+        flash_errors(errors)
         return redirect(url_for("consent_templates.show", template_id=template.id))
     return redirect(url_for("consent_templates.version", version_id=version.id))
 
@@ -116,7 +97,7 @@ def _values_from_form(form) -> dict:
 
 
 def _render_version(version, values, errors, code=200):
-    template = _template_or_404(version.template_id)
+    template = forms.template_or_404(version.template_id)
     return render_template(
         "consent/forms/version.html", template=template, version=version, values=values, errors=errors,
         categories=forms.all_categories(), purposes=services.PURPOSES, purpose_label=services.purpose_label,
@@ -128,7 +109,7 @@ def _render_version(version, values, errors, code=200):
 def version(version_id):
     """A draft is edited here; a published version is shown read-only."""
     require_permission("consent.templates")
-    version_ = _version_or_404(version_id)
+    version_ = forms.version_or_404(version_id)
     if request.method == "GET":
         return _render_version(version_, _values_from(version_), {})
     if version_.published_at is not None:
@@ -148,19 +129,19 @@ def version(version_id):
     errors, _saved = run_write(lambda: forms.update_draft(_actor(), version_, data), success=_("Draft saved."))
     if not errors:
         return redirect(url_for("consent_templates.version", version_id=version_id))
-    return _render_version(_version_or_404(version_id), values, errors, 400)
+    return _render_version(forms.version_or_404(version_id), values, errors, 400)
 
 
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])
 def publish(version_id):
     require_permission("consent.templates")
-    version_ = _version_or_404(version_id)
+    version_ = forms.version_or_404(version_id)
     if version_.published_at is not None:
         return _frozen(_("This version is already published."))
     errors, _v = run_write(lambda: forms.publish(_actor(), version_),
                            success=_("Version published. It is frozen now; changes need a new draft."))
     if errors:
-        version_ = _version_or_404(version_id)
+        version_ = forms.version_or_404(version_id)
         return _render_version(version_, _values_from(version_), errors, 400)
     return redirect(url_for("consent_templates.show", template_id=version_.template_id))
 
@@ -168,11 +149,11 @@ def publish(version_id):
 @bp.route("/versions/<int:version_id>/retire", methods=["POST"])
 def retire(version_id):
     require_permission("consent.templates")
-    version_ = _version_or_404(version_id)
+    version_ = forms.version_or_404(version_id)
     template_id = version_.template_id
     errors, _v = run_write(lambda: forms.retire(_actor(), version_),
                            success=_("Version retired. Consents already signed on it stay valid."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("consent_templates.show", template_id=template_id))
 
 
@@ -182,13 +163,13 @@ def information_sheet(version_id):
     admin = has_permission("consent.templates")
     if not (admin or has_permission("cases.work")):
         abort(403)
-    version_ = _version_or_404(version_id)
+    version_ = forms.version_or_404(version_id)
     if version_.published_at is None and not admin:
         abort(404)
     language = request.args.get("lang", "de")
     if language not in (version_.texts or {}):
         abort(404)
-    template = _template_or_404(version_.template_id)
+    template = forms.template_or_404(version_.template_id)
     names = {c.key: c.name for c in forms.all_categories()}
     return render_template(
         "consent/forms/information_sheet.html", template=template, version=version_, language=language,

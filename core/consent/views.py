@@ -18,7 +18,7 @@ from core.consent import template_services as forms
 from core.consent.models import ConsentRecord, ConsentTemplate
 from core.db import db
 from core.persons import services as persons
-from core.web import run_write
+from core.web import flash_errors, run_write
 
 bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
 
@@ -103,9 +103,7 @@ def revoke(person_id, consent_id):
     data = {"received_on": request.form.get("received_on"), "recipient_keys": request.form.getlist("recipient_keys")}
     person_id = person.id
     errors, revocation = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
+    flash_errors(errors)
     log = getattr(revocation, "policy_log", None)
     if log is not None and log.action == "erased":
         flash(_("No consent is left to process this person's data on: the data were erased as the organisation's rules require."), "success")

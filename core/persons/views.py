@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from core.db import db
 from core.persons import services
 from core.persons.models import GENDERS, HOUSEHOLD_ROLES, RESIDENCE_STATUSES, Household
 from core.persons.services import ConflictError
-from core.web import run_write
+from core.web import flash_errors, run_write
 
 bp = Blueprint("persons", __name__, url_prefix="/<tenant>/persons", template_folder="templates")
 
@@ -133,9 +133,7 @@ def household(person_id):
         lambda: services.add_to_household(_actor(), person, role=request.form.get("role", ""), name=request.form.get("name")),
         success=_("Household created."),
     )
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
+    flash_errors(errors)
     return redirect(url_for("persons.edit", person_id=person.id))
 
 
@@ -154,7 +152,5 @@ def household_add(household_id):
         lambda: services.add_to_household(_actor(), other, role=request.form.get("role", "other"), household=household_),
         success=_("Added to the household."),
     )
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
+    flash_errors(errors)
     return redirect(url_for("persons.edit", person_id=anchor.id))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import services as audit
 from core.db import db, utcnow
+from core.privacy.links import SubjectLinks, model_for
 from core.privacy.models import DeletionLog
 from core.privacy.registry import ERASE, KEEP, NUMBERS, PSEUDONYM, YEAR, DataTable, Registry
 
@@ -38,39 +39,6 @@ def privileged():
         yield
     finally:
         session.info["lotse_privacy_privileged"] = depth
-
-
-def _model_for(table: str):
-    for mapper in db.Model.registry.mappers:
-        if mapper.local_table.name == table:
-            return mapper.class_
-    raise LookupError(table)
-
-
-def _subject_ids(person) -> dict[str, list[int]]:
-    """Ids of everything that hangs off the person, by link kind."""
-    from core.cases.models import Case, HelpPlan
-    from core.consent.models import ConsentRecord
-    from core.persons.models import HouseholdMember
-
-    case_ids = list(db.session.scalars(select(Case.id).where(Case.person_id == person.id)))
-    plan_ids = list(db.session.scalars(select(HelpPlan.id).where(HelpPlan.case_id.in_(case_ids or [0]))))
-    consent_ids = list(db.session.scalars(select(ConsentRecord.id).where(ConsentRecord.person_id == person.id)))
-    households = list(db.session.scalars(select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)))
-    lonely = []
-    for household_id in households:
-        others = db.session.scalar(select(HouseholdMember.id).where(
-            HouseholdMember.household_id == household_id, HouseholdMember.person_id != person.id).limit(1))
-        if others is None:
-            lonely.append(household_id)
-    return {"self": [person.id], "person": [person.id], "case": case_ids, "plan": plan_ids,
-            "consent": consent_ids, "household": lonely}
-
-
-def _condition(model, link: str, ids: dict[str, list[int]]):
-    column = {"self": "id", "person": "person_id", "case": "case_id", "plan": "plan_id",
-              "consent": "consent_id", "household": "id"}[link]
-    return getattr(model, column).in_(ids[link] or [0])
 
 
 def _blank(value, nullable: bool):
@@ -137,78 +105,75 @@ def _covering_references(person) -> int:
     return changed
 
 
+class _Pass:
+    """One erasure or anonymisation run over the registry: collects row counts, categories and
+    files, and writes the content-free log entry at the end."""
+
+    def __init__(self, person, registry: Registry):
+        self.person, self.registry = person, registry
+        self.links = SubjectLinks(person, own_households_only=True)
+        self.counts: dict[str, int] = {}
+        self.categories: set[str] = set()
+        self.files: list[Path] = []
+
+    def tables(self):
+        for table in _ordered(self.registry.client_tables()):
+            model = model_for(table.table)
+            rows = list(db.session.scalars(select(model).where(self.links.condition(model, table))))
+            if rows:
+                yield table, model, rows
+
+    def delete(self, table: DataTable, rows) -> None:
+        self.files += _files_of(rows)
+        for row in rows:
+            db.session.delete(row)
+        self.counts[table.table] = len(rows)
+        self.categories |= self.registry.categories_of(table)
+        db.session.flush()
+
+    def log(self, action: str, rule: str, actor, request_id) -> DeletionLog:
+        if _covering_references(self.person):
+            self.counts["consent_record.covered_person_ids"] = 1
+        subject_ref = f"person:{self.person.id}"
+        if action == "erased":
+            db.session.delete(self.person)
+            self.counts["person"] = 1
+            self.categories |= self.registry.categories_of(self.registry.tables["person"])
+        db.session.flush()
+        _schedule_file_removal(self.files)
+        log = DeletionLog(subject_ref=subject_ref, action=action, rule=rule[:60], categories=sorted(c for c in self.categories if c),
+                          row_counts=self.counts, files=len(self.files), actor_id=getattr(actor, "id", None), request_id=request_id)
+        db.session.add(log)
+        db.session.flush()
+        audit.record(f"privacy.{action}", actor=actor, obj=log, rule=rule[:60])
+        return log
+
+
 def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
     """Delete the person and everything linked to them; keep only the deletion log."""
-    with privileged():
-        return _erase(person, registry, rule=rule, actor=actor, request_id=request_id)
-
-
-def _erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
-    ids = _subject_ids(person)
-    counts: dict[str, int] = {}
-    files: list[Path] = []
-    categories: set[str] = set()
-    with db.session.no_autoflush:
-        for table in _ordered(registry.client_tables()):
+    run = _Pass(person, registry)
+    with privileged(), db.session.no_autoflush:
+        for table, _model, rows in run.tables():
             if table.link == "self":
-                continue
-            model = _model_for(table.table)
-            rows = list(db.session.scalars(select(model).where(_condition(model, table.link, ids))))
-            if not rows:
                 continue
             if table.table == "data_subject_request":
                 # The request stays as evidence that it was answered; its free text goes.
                 for row in rows:
                     row.details, row.decision_note = "", ""
-                counts[table.table] = len(rows)
+                run.counts[table.table] = len(rows)
                 continue
-            files += _files_of(rows)
-            for row in rows:
-                db.session.delete(row)
-            counts[table.table] = len(rows)
-            categories |= registry.categories_of(table)
-            db.session.flush()
-    if _covering_references(person):
-        counts["consent_record.covered_person_ids"] = 1
-    subject_ref = f"person:{person.id}"
-    db.session.delete(person)
-    counts["person"] = 1
-    categories |= registry.categories_of(registry.tables["person"])
-    db.session.flush()
-    _schedule_file_removal(files)
-    log = DeletionLog(subject_ref=subject_ref, action="erased", rule=rule[:60], categories=sorted(categories),
-                      row_counts=counts, files=len(files), actor_id=getattr(actor, "id", None), request_id=request_id)
-    db.session.add(log)
-    db.session.flush()
-    audit.record("privacy.erased", actor=actor, obj=log, rule=rule[:60])
-    return log
+            run.delete(table, rows)
+        return run.log("erased", rule, actor, request_id)
 
 
 def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
-    with privileged():
-        return _anonymise(person, registry, rule=rule, actor=actor, request_id=request_id)
-
-
-def _anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
-    ids = _subject_ids(person)
-    counts: dict[str, int] = {}
-    files: list[Path] = []
-    categories: set[str] = set()
-    with db.session.no_autoflush:
-        for table in _ordered(registry.client_tables()):
-            model = _model_for(table.table)
-            rows = list(db.session.scalars(select(model).where(_condition(model, table.link, ids))))
-            if not rows:
-                continue
+    run = _Pass(person, registry)
+    with privileged(), db.session.no_autoflush:
+        for table, model, rows in run.tables():
             if table.on_anonymise == "delete":
-                files += _files_of(rows)
-                for row in rows:
-                    db.session.delete(row)
-                counts[table.table] = len(rows)
-                categories |= registry.categories_of(table)
-                db.session.flush()
+                run.delete(table, rows)
                 continue
             columns = model.__table__.columns
             changed = 0
@@ -222,24 +187,16 @@ def _anonymise(person, registry: Registry, *, rule: str, actor=None, request_id:
                     if new != old:
                         setattr(row, name, new)
                         row_changed = True
-                        categories.add(category)
+                        run.categories.add(category)
                 changed += row_changed
             if changed:
-                counts[table.table] = changed
-    if _covering_references(person):
-        counts["consent_record.covered_person_ids"] = 1
-    if not counts:
-        return None
-    person.anonymised_at = person.anonymised_at or utcnow()
-    db.session.flush()
-    _schedule_file_removal(files)
-    log = DeletionLog(subject_ref=f"person:{person.id}", action="anonymised", rule=rule[:60],
-                      categories=sorted(c for c in categories if c), row_counts=counts, files=len(files),
-                      actor_id=getattr(actor, "id", None), request_id=request_id)
-    db.session.add(log)
-    db.session.flush()
-    audit.record("privacy.anonymised", actor=actor, obj=log, rule=rule[:60])
-    return log
+                run.counts[table.table] = changed
+        if _covering_references(person):
+            run.counts["consent_record.covered_person_ids"] = 1
+        if not run.counts:
+            return None
+        person.anonymised_at = person.anonymised_at or utcnow()
+        return run.log("anonymised", rule, actor, request_id)
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:

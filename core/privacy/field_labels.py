@@ -272,3 +272,16 @@ def labelled(table: str, column: str, value):
     if mapping is not None and isinstance(value, str) and value in mapping:
         return str(mapping[value])
     return value
+
+
+def category_facts(category) -> dict:
+    """What every document says about a data category (Art. 15 package, Art. 30 records)."""
+    return {
+        "key": category.key,
+        "title": str(category.title),
+        "purpose": str(category.purpose),
+        "legal_basis": str(category.legal_basis),
+        "subjects": str(category.subjects),
+        "special": category.special,
+        "special_note": special_note(category.special),
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.privacy.field_labels import column_label, special_note, start_event_label
+from core.privacy.field_labels import category_facts, column_label, start_event_label
 from core.privacy.registry import tenant_registry
 
 
@@ -47,13 +47,7 @@ def build_records(tenant) -> list[dict]:
         owners = sorted({registry.owners.get(t.table) or "" for t in tables})
         plugins = [o for o in owners if o]
         out.append({
-            "key": key,
-            "title": str(category.title),
-            "purpose": str(category.purpose),
-            "legal_basis": str(category.legal_basis),
-            "subjects": str(category.subjects),
-            "special": category.special,
-            "special_note": special_note(category.special),
+            **category_facts(category),
             "client_data": client_data,
             "fields": fields,
             "recipients": recipients,

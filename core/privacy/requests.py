@@ -199,6 +199,10 @@ def release_hold(actor, hold: RetentionHold) -> None:
     audit.record("privacy.hold_released", actor=actor, obj=hold)
 
 
+def active_hold(hold_id: int) -> RetentionHold | None:
+    return db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+
+
 def holds_of(person) -> list[RetentionHold]:
     return list(db.session.scalars(select(RetentionHold).where(RetentionHold.person_id == person.id, RetentionHold.released_at.is_(None))))
 

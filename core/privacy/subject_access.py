@@ -17,10 +17,16 @@ from decimal import Decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import and_, or_, select
 
 from core.db import db, utcnow
-from core.privacy.field_labels import column_label, special_note, start_event_label, table_label
+from core.privacy.field_labels import (
+    category_facts,
+    column_label,
+    start_event_label,
+    table_label,
+)
+from core.privacy.links import SubjectLinks, attribute_names, model_for
 from core.privacy.registry import DataTable, Registry, tenant_registry
 
 SCHEMA_VERSION = "1.0"
@@ -51,44 +57,9 @@ def plain(value):
     return value
 
 
-def _models_by_table() -> dict[str, type]:
-    return {m.local_table.name: m.class_ for m in db.Model.registry.mappers}
-
-
-def _attribute_names(model) -> dict[str, str]:
-    """Column name → mapped attribute name (they differ only where a model renames a column)."""
-    mapper = inspect(model)
-    return {column.name: mapper.get_property_by_column(column).key for column in mapper.local_table.columns}
-
-
-class _Links:
-    """The ids through which rows belong to the person: its cases, consents, plans, household."""
-
-    def __init__(self, person):
-        from core.cases.models import Case, HelpPlan
-        from core.consent.models import ConsentRecord
-        from core.persons.models import HouseholdMember
-
-        self.person_id = person.id
-        self.case_ids = list(db.session.scalars(select(Case.id).where(Case.person_id == person.id)))
-        self.consent_ids = list(db.session.scalars(select(ConsentRecord.id).where(ConsentRecord.person_id == person.id)))
-        self.plan_ids = list(db.session.scalars(select(HelpPlan.id).where(HelpPlan.case_id.in_(self.case_ids or [0]))))
-        self.household_ids = list(db.session.scalars(
-            select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)))
-
-    def condition(self, model, table: DataTable):
-        column = {"self": "id", "person": "person_id", "case": "case_id", "consent": "consent_id", "plan": "plan_id",
-                  "household": "id"}[table.link]
-        attribute = getattr(model, _attribute_names(model)[column])
-        if table.link in ("self", "person"):
-            return attribute == self.person_id
-        ids = {"case": self.case_ids, "consent": self.consent_ids, "plan": self.plan_ids, "household": self.household_ids}[table.link]
-        return attribute.in_(ids or [0])
-
-
-def _rows(table: DataTable, links: _Links, tenant) -> list[dict]:
-    model = _models_by_table()[table.table]
-    names = _attribute_names(model)
+def _rows(table: DataTable, links: SubjectLinks, tenant) -> list[dict]:
+    model = model_for(table.table)
+    names = attribute_names(model)
     stmt = select(model).where(links.condition(model, table))
     if hasattr(model, "tenant_id"):
         stmt = stmt.where(model.tenant_id == tenant.id)  # besides the scope guard: never another tenant
@@ -123,7 +94,7 @@ def _period_info(tenant, registry: Registry, class_key: str, person_retention: d
     return info
 
 
-def _categories(tenant, registry: Registry, links: _Links, retention: dict) -> list[dict]:
+def _categories(tenant, registry: Registry, links: SubjectLinks, retention: dict) -> list[dict]:
     client_tables = registry.client_tables()
     rows_by_table = {t.table: _rows(t, links, tenant) for t in client_tables}
     out = []
@@ -144,14 +115,8 @@ def _categories(tenant, registry: Registry, links: _Links, retention: dict) -> l
                 "rows": rows,
             })
         out.append({
-            "key": key,
-            "title": str(category.title),
-            "purpose": str(category.purpose),
-            "legal_basis": str(category.legal_basis),
-            "subjects": str(category.subjects),
+            **category_facts(category),
             "recipients": str(category.recipients),
-            "special": category.special,
-            "special_note": special_note(category.special),
             "retention": _period_info(tenant, registry, category.retention, retention),
             "records": records,
         })
@@ -221,7 +186,7 @@ def _disclosures(person) -> list[dict]:
     } for row in rows]
 
 
-def _access_log(person, links: _Links) -> list[dict]:
+def _access_log(person, links: SubjectLinks) -> list[dict]:
     """Who worked with the file and when: the content-free audit rows about the person's objects."""
     from core.audit.models import AuditEvent
     from core.auth.models import User
@@ -253,7 +218,7 @@ def _requests(person) -> list[dict]:
     } for r in rows]
 
 
-def _attachments(links: _Links) -> list[dict]:
+def _attachments(links: SubjectLinks) -> list[dict]:
     """Listed, not embedded: the files themselves are downloaded from the HTML page."""
     from core.documentation.models import Attachment
 
@@ -298,7 +263,7 @@ def build_package(tenant, person) -> dict:
     from core.privacy.retention import person_retention
 
     registry = tenant_registry(tenant)
-    links = _Links(person)
+    links = SubjectLinks(person)
     retention = person_retention(tenant, person)
     locale = get_locale()
     return {

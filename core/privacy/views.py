@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,8 +15,8 @@ from core.db import db
 from core.persons import services as persons
 from core.privacy import erasure, requests, retention
 from core.privacy.field_labels import column_label, start_event_label
-from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, RetentionHold
-from core.web import run_write
+from core.privacy.models import REQUEST_KINDS, DataSubjectRequest
+from core.web import flash_errors, run_write
 
 bp = Blueprint("privacy", __name__, url_prefix="/<tenant>", template_folder="templates")
 
@@ -46,11 +46,6 @@ def _request_or_404(request_id) -> DataSubjectRequest:
         abort(404)
     return row
 
-
-def _flash_errors(errors):
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
 
 
 @bp.route("/persons/<int:person_id>/privacy", methods=["GET", "POST"])
@@ -104,7 +99,7 @@ def decide(request_id, decision):
                                success=_("The person's data were erased. Only the content-free deletion log remains."))
         if not errors:
             return redirect(url_for("privacy.requests_register"))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("privacy.person_privacy", person_id=row.person_id))
 
 
@@ -117,7 +112,7 @@ def restriction(person_id):
     else:
         errors, _r = run_write(lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
                                success=_("Processing restricted. The person no longer appears in search and lists."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("privacy.person_privacy", person_id=person.id))
 
 
@@ -127,14 +122,14 @@ def add_hold(person_id):
     person = privacy_person_or_404(person_id)
     errors, _r = run_write(lambda: requests.add_hold(_actor(), person, request.form),
                            success=_("Legal hold recorded. The retention job keeps this file."))
-    _flash_errors(errors)
+    flash_errors(errors)
     return redirect(url_for("privacy.person_privacy", person_id=person.id))
 
 
 @bp.route("/privacy/holds/<int:hold_id>/release", methods=["POST"])
 def release_hold(hold_id):
     require_permission("privacy.approve")
-    hold = db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+    hold = requests.active_hold(hold_id)
     if hold is None:
         abort(404)
     privacy_person_or_404(hold.person_id)

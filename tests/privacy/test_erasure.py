@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -37,6 +38,22 @@ def files_text(app, exclude_tenant: int | None = None) -> str:
                      if p.is_file() and p.parent.name != str(exclude_tenant))
 
 
+def redis_text() -> str:
+    """Keys and string values of the test Redis (sign-in throttle), when the run has one."""
+    url = os.environ.get("LOTSE_TEST_REDIS_URL")
+    if not url:
+        return ""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    parts = []
+    for key in client.scan_iter():
+        parts.append(key.decode("latin-1"))
+        if client.type(key) == b"string":
+            parts.append((client.get(key) or b"").decode("latin-1"))
+    return "\n".join(parts)
+
+
 def _statistics():
     return {
         "cases": db.session.scalar(select(func.count()).select_from(Case)),
@@ -59,7 +76,9 @@ def test_erasure_leaves_only_the_deletion_log(app, world):
         log = erasure.erase(db.session.get(Person, a.person_id), tenant_registry(tenant), rule="test")
         db.session.commit()
         log_id = log.id
-    after = dump(app, world["other"].id) + files_text(app, world["other"].id)
+    # Database (every table, incl. sessions and audit payloads), upload store and Redis. Exports
+    # are generated on request and never stored on the server.
+    after = dump(app, world["other"].id) + files_text(app, world["other"].id) + redis_text()
     residue = [c for c in a.canaries if c in after]
     assert residue == []
     # B (same household) keeps everything, including the shared household.

@@ -83,5 +83,10 @@ bench: install-test
 bench-cases: install-test
 	$(BIN)/python -m bench.cases $(BENCH_CASES_ARGS)
 
+# DSB desk, Art. 15 package, retention dry run and erasure with 10 000 synthetic cases.
+.PHONY: bench-privacy
+bench-privacy: install-test
+	$(BIN)/python -m bench.privacy $(BENCH_PRIVACY_ARGS)
+
 clean:
 	rm -rf $(VENV) instance/demo.sqlite3* tests/e2e/node_modules test-output

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select
 
 from core.db import db
@@ -78,32 +79,32 @@ class Candidate:
     due_on: date | None
     held: bool = False
     hold_reason: str = ""
-    case_ids: list[int] = field(default_factory=list)
 
 
-def _starts(period: Period) -> dict[int, tuple[date | None, list[int]]]:
-    """Start date of the client-file class per person, and the person's case ids."""
+def _starts(period: Period, *, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
+    """Start date of the client-file class per person, aggregated in the database. Under a
+    closure rule a person with any open case has no start yet; ``latest`` drops persons whose
+    period cannot have run out (start after it)."""
     from core.cases.models import Case, Contact
 
-    cases: dict[int, list] = {}
-    for case_id, person_id, status, opened_on, closed_on in db.session.execute(
-        select(Case.id, Case.person_id, Case.status, Case.opened_on, Case.closed_on)
-    ):
-        cases.setdefault(person_id, []).append((case_id, status, opened_on, closed_on))
-    last_contact = dict(db.session.execute(
-        select(Case.person_id, func.max(Contact.contact_on)).join(Case, Case.id == Contact.case_id).group_by(Case.person_id)
-    ).all())
+    if period.start == "closure":
+        still_open = func.sum(sql_case((Case.status != "closed", 1), (Case.closed_on.is_(None), 1), else_=0))
+        stmt = select(Case.person_id, func.max(Case.closed_on)).group_by(Case.person_id).having(still_open == 0)
+        if latest is not None:
+            stmt = stmt.having(func.max(Case.closed_on) <= latest)
+        if person_id is not None:
+            stmt = stmt.where(Case.person_id == person_id)
+        return {pid: start for pid, start in db.session.execute(stmt)}
+    opened = select(Case.person_id, func.max(Case.opened_on)).group_by(Case.person_id)
+    contacts = select(Case.person_id, func.max(Contact.contact_on)).join(Case, Case.id == Contact.case_id).group_by(Case.person_id)
+    if person_id is not None:
+        opened, contacts = opened.where(Case.person_id == person_id), contacts.where(Case.person_id == person_id)
+    last_contact = dict(db.session.execute(contacts).all())
     out = {}
-    for person_id, rows in cases.items():
-        ids = [r[0] for r in rows]
-        if period.start == "closure":
-            if any(r[1] != "closed" or r[3] is None for r in rows):
-                out[person_id] = (None, ids)
-            else:
-                out[person_id] = (max(r[3] for r in rows), ids)
-        else:
-            contact = last_contact.get(person_id)
-            out[person_id] = (max([d for d in [contact, *(r[2] for r in rows)] if d is not None]), ids)
+    for pid, first in db.session.execute(opened):
+        start = max(d for d in (first, last_contact.get(pid)) if d is not None)
+        if latest is None or start <= latest:
+            out[pid] = start
     return out
 
 
@@ -126,9 +127,10 @@ def candidates(tenant, today: date | None = None, *, registry: Registry | None =
     restricted = set(db.session.scalars(select(Person.id).where(Person.restricted_at.is_not(None))))
     anonymised = set(db.session.scalars(select(Person.id).where(Person.anonymised_at.is_not(None))))
     out = []
-    for person_id, (start, case_ids) in _starts(period).items():
-        if start is None:
-            continue
+    # A coarse pre-filter in the database (a few days of slack for month ends); the exact due
+    # date is decided below.
+    latest = add_months(today + timedelta(days=rules.warn_days), -period.months) + timedelta(days=3)
+    for person_id, start in _starts(period, latest=latest).items():
         if rules.action == "anonymise" and person_id in anonymised:
             continue
         due = add_months(start, period.months) + timedelta(days=1)
@@ -136,7 +138,7 @@ def candidates(tenant, today: date | None = None, *, registry: Registry | None =
             continue
         held = person_id in holds or person_id in restricted
         reason = holds.get(person_id) or (_("processing restricted (Art. 18 GDPR)") if person_id in restricted else "")
-        out.append(Candidate(person_id, start, due, held, reason, case_ids))
+        out.append(Candidate(person_id, start, due, held, reason))
     return sorted(out, key=lambda c: (c.due_on, c.person_id))
 
 
@@ -145,7 +147,7 @@ def person_retention(tenant, person) -> dict:
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
     period = rules.periods.get(CLIENT_FILE) or Period("closure", None)
-    start, _ids = _starts(period).get(person.id, (None, []))
+    start = _starts(period, person_id=person.id).get(person.id)
     due = add_months(start, period.months) + timedelta(days=1) if start is not None and period.months is not None else None
     today = date.today()
     return {"retention_class": CLIENT_FILE, "start_event": period.start, "start_on": start, "months": period.months,

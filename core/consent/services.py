@@ -227,6 +227,39 @@ def default_privacy_notice(tenant) -> dict:
     }
 
 
+def default_release_texts(tenant) -> dict:
+    """The default form's texts per language, with the information sheet in English and Arabic."""
+    texts = {lang: dict(text) for lang, text in DEFAULT_RELEASE_TEXTS.items()}
+    name = tenant.name
+    texts["en"]["notice"] = {
+        "controller": name,
+        "dpo": f"The official data protection officer of {name}. Your counselling office will give you the contact details.",
+        "purposes": ("Support and counselling in the integration process and referral to specialist services within case "
+                     "management. Giving your data is voluntary. Complete information helps; without personal data, "
+                     "counselling may not be possible or successful."),
+        "legal_basis": "Art. 6(1)(a) and Art. 9(2)(a) GDPR together with your consent.",
+        "recipients": "The bodies named in the consent and confidentiality release, as far as you agreed.",
+        "storage": "As long as the counselling and support process for your integration lasts.",
+        "rights": ("You have the right of access (Art. 15 GDPR), rectification (Art. 16), erasure (Art. 17) or restriction "
+                   "of processing (Art. 18), data portability (Art. 20), to object on grounds relating to your particular "
+                   "situation (Art. 21) and to lodge a complaint with the supervisory authority (Art. 77). You can withdraw "
+                   "your consent at any time with effect for the future (Art. 7(3) GDPR)."),
+    }
+    texts["ar"]["notice"] = {
+        "controller": name,
+        "dpo": f"مسؤول حماية البيانات الرسمي لدى {name}. يمكنك الحصول على بيانات الاتصال من مكتب الاستشارة الخاص بك.",
+        "purposes": ("الدعم والاستشارة في عملية الاندماج والإحالة إلى الجهات المختصة في إطار إدارة الحالات. تقديم بياناتك "
+                     "طوعي. المعلومات الكاملة مفيدة؛ وبدون البيانات الشخصية قد لا تكون الاستشارة ممكنة أو ناجحة."),
+        "legal_basis": "المادة 6 (1) (أ) والمادة 9 (2) (أ) من اللائحة العامة لحماية البيانات، بالاقتران مع موافقتك.",
+        "recipients": "الجهات المذكورة في إقرار الموافقة والإعفاء من واجب السرية، بقدر ما وافقت عليه.",
+        "storage": "طوال مدة عملية الاستشارة والدعم الخاصة باندماجك.",
+        "rights": ("لك الحق في الاطلاع على بياناتك (المادة 15)، وتصحيحها (المادة 16)، وحذفها (المادة 17) أو تقييد معالجتها "
+                   "(المادة 18)، وفي نقل البيانات (المادة 20)، والاعتراض لأسباب تتعلق بوضعك الخاص (المادة 21)، وتقديم "
+                   "شكوى إلى السلطة الرقابية (المادة 77). يمكنك سحب موافقتك في أي وقت بأثر مستقبلي (المادة 7 (3))."),
+    }
+    return texts
+
+
 #: Purpose and body of the default release in German, English and Arabic (stored data).
 DEFAULT_RELEASE_TEXTS = {
     "de": {
@@ -269,7 +302,7 @@ def ensure_defaults(tenant) -> ConsentTemplate:
 
         db.session.add(ConsentTemplateVersion(
             tenant_id=tenant.id, template_id=template.id, number=1, recipient_keys=list(wanted), purposes=list(PURPOSES),
-            texts={lang: dict(text) for lang, text in DEFAULT_RELEASE_TEXTS.items()},
+            texts=default_release_texts(tenant),
             processing_bodies=tenant.name, privacy_notice=default_privacy_notice(tenant), published_at=utcnow(),
         ))
     db.session.flush()

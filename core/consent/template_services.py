@@ -73,6 +73,49 @@ def notice_labels() -> dict[str, str]:
     }
 
 
+#: Headings of the information sheet in the clients' languages (German and English come from the
+#: catalogs). A language without an entry prints German headings.
+SHEET_HEADINGS = {
+    "ar": ("الجهة المسؤولة", "مسؤول حماية البيانات", "أغراض المعالجة", "الأساس القانوني", "المتلقون أو فئات المتلقين",
+           "مدة التخزين", "حقوق الشخص المعني", "السلطة الرقابية", "لماذا تُستخدم بياناتك", "معلومات حول حماية البيانات (المادة 13 من اللائحة العامة لحماية البيانات)"),
+    "fa": ("مسئول پردازش", "مسئول حفاظت از داده‌ها", "اهداف پردازش", "مبنای قانونی", "دریافت‌کنندگان یا دسته‌های دریافت‌کنندگان",
+           "مدت نگهداری", "حقوق شخص موضوع داده", "مرجع نظارتی", "داده‌های شما برای چه استفاده می‌شوند", "اطلاعات درباره حفاظت از داده‌ها (ماده ۱۳ GDPR)"),
+    "tr": ("Sorumlu kurum", "Veri koruma görevlisi", "İşleme amaçları", "Hukuki dayanak", "Alıcılar veya alıcı kategorileri",
+           "Saklama süresi", "İlgili kişinin hakları", "Denetim makamı", "Verileriniz ne için kullanılıyor",
+           "Veri koruma hakkında bilgilendirme (GVKT md. 13)"),
+    "uk": ("Відповідальна установа", "Уповноважений із захисту даних", "Цілі обробки", "Правова підстава",
+           "Отримувачі або категорії отримувачів", "Строк зберігання", "Права суб'єкта даних", "Наглядовий орган",
+           "Для чого використовуються ваші дані", "Інформація про захист даних (ст. 13 GDPR)"),
+    "ru": ("Ответственная организация", "Уполномоченный по защите данных", "Цели обработки", "Правовое основание",
+           "Получатели или категории получателей", "Срок хранения", "Права субъекта данных", "Надзорный орган",
+           "Для чего используются ваши данные", "Информация о защите данных (ст. 13 GDPR)"),
+    "fr": ("Responsable du traitement", "Délégué(e) à la protection des données", "Finalités du traitement", "Base juridique",
+           "Destinataires ou catégories de destinataires", "Durée de conservation", "Droits de la personne concernée",
+           "Autorité de contrôle", "À quoi servent vos données", "Informations sur la protection des données (art. 13 RGPD)"),
+}
+
+
+def sheet_labels(language: str) -> dict[str, str]:
+    """Headings of the printed information sheet in its language."""
+    from flask_babel import force_locale
+
+    if language in ("de", "en"):
+        with force_locale(language):
+            return {**notice_labels(), "what_for": _("What your data are used for"),
+                    "title": _("Information on data protection (Art. 13 GDPR)")}
+    headings = SHEET_HEADINGS.get(language)
+    if headings is None:
+        return sheet_labels("de")
+    return {**dict(zip((*NOTICE_FIELDS, "what_for", "title"), headings, strict=True))}
+
+
+def notice_in(version: ConsentTemplateVersion, language: str) -> dict[str, str]:
+    """The Art. 13 texts in ``language``; parts not translated fall back to German."""
+    german = dict(version.privacy_notice or {})
+    translated = ((version.texts or {}).get(language) or {}).get("notice") or {}
+    return {name: translated.get(name) or german.get(name, "") for name in NOTICE_FIELDS}
+
+
 def language_label(code: str) -> str:
     return str(LANGUAGES.get(code, code))
 
@@ -213,7 +256,18 @@ def _clean_texts(raw, errors) -> dict:
             errors["texts"] = [_("Please choose languages from the list.")]
             continue
         text = text if isinstance(text, dict) else {}
-        cleaned = {}
+        cleaned: dict = {}
+        notice = text.get("notice") if lang != "de" and isinstance(text.get("notice"), dict) else {}
+        translated = {}
+        for name in NOTICE_FIELDS:
+            value = str(notice.get(name) or "").strip()
+            if len(value) > _NOTICE_MAX:
+                errors[f"texts.{lang}.notice.{name}"] = [_("Please enter at most %(n)d characters.", n=_NOTICE_MAX)]
+            if value:
+                translated[name] = value
+        if translated:
+            # The information sheet in this language; parts left empty are printed in German.
+            cleaned["notice"] = translated
         for part in ("purpose", "body"):
             value = str(text.get(part) or "").strip()
             if not value:

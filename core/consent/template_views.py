@@ -87,7 +87,9 @@ def _values_from_form(form) -> dict:
         languages.insert(0, "de")
     return {
         "languages": languages,
-        "texts": {lang: {"purpose": form.get(f"texts.{lang}.purpose", ""), "body": form.get(f"texts.{lang}.body", "")}
+        "texts": {lang: {"purpose": form.get(f"texts.{lang}.purpose", ""), "body": form.get(f"texts.{lang}.body", ""),
+                         **({"notice": {name: form.get(f"texts.{lang}.notice.{name}", "") for name in forms.NOTICE_FIELDS}}
+                            if lang != "de" else {})}
                   for lang in languages},
         "remove": [lang for lang in form.getlist("remove_language") if lang != "de"],
         "recipient_keys": form.getlist("recipient_keys"), "purposes": form.getlist("purposes"),
@@ -173,8 +175,9 @@ def information_sheet(version_id):
     names = {c.key: c.name for c in forms.all_categories()}
     return render_template(
         "consent/forms/information_sheet.html", template=template, version=version_, language=language,
-        rtl=forms.is_rtl(language), text=version_.texts[language], notice=version_.privacy_notice or {},
-        notice_fields=forms.NOTICE_FIELDS, notice_labels=forms.notice_labels(), names=names, admin=admin,
+        rtl=forms.is_rtl(language), text=version_.texts[language], notice=forms.notice_in(version_, language),
+        notice_fields=forms.NOTICE_FIELDS, notice_labels=forms.notice_labels(), sheet_labels=forms.sheet_labels(language),
+        names=names, admin=admin,
         person_id=request.args.get("person_id", type=int), **_common(),
     )
 

@@ -29,6 +29,11 @@ def test_dsb_desk_and_consent_forms(demo_data, live_server, page, audit):
     audit.check("64-requests-register")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Einwilligungsformulare").click()
     audit.check("65-consent-forms")
+    page.get_by_role("link", name="Einwilligung und Schweigepflichtentbindung").first.click()
+    audit.check("65a-consent-form-versions")
+    page.get_by_role("link", name="AR", exact=True).click()
+    expect(page.locator("[dir=rtl]").first).to_be_visible()
+    audit.check("65b-information-sheet-arabic")
 
 
 def test_coordinator_records_request_and_restricts(demo_data, live_server, page, audit):

@@ -473,3 +473,28 @@ def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo
     assert draft.privacy_notice["controller"] == "Stadt Alt"
     assert draft.privacy_notice["authority"].startswith("Landesbeauftragte für Datenschutz")
     assert all(draft.privacy_notice.values())
+
+
+def test_information_sheet_speaks_the_client_language(app, kreis, cm, browser, dpo):  # noqa: F811
+    """Headings and Art. 13 texts in the sheet's language; untranslated parts stay German."""
+    dpo.get("/fall/consent-forms/")
+    version_id = _default_version_id(app, kreis)
+    status, page = dpo.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=ar")
+    assert status == 200 and "الجهة المسؤولة" in page and "السلطة الرقابية" in page
+    assert "لك الحق في الاطلاع" in page  # the rights, translated
+    assert "Kavalleriestraße 2–4" in page and 'lang="de" dir="ltr"' in page  # the authority's address, in German
+    status, page = dpo.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=en")
+    assert "Supervisory authority" in page and "You have the right of access" in page
+    # A translator fills the Turkish sheet in a draft; an over-long part is refused by name.
+    template_id = _new_template(dpo)
+    draft_id = _new_draft(dpo, template_id)
+    dpo.get(f"/fall/consent-forms/versions/{draft_id}")
+    form = _draft_form({"de": ("Zweck", "Text"), "tr": ("Amaç", "Metin")},
+                       **{"texts.tr.notice.rights": "x" * 5000})
+    refused = dpo.post(f"/fall/consent-forms/versions/{draft_id}", form)
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.get_data(as_text=True) and "4000" in refused.get_data(as_text=True)
+    form["texts.tr.notice.rights"] = "Bilgi edinme hakkınız vardır (md. 15)."
+    assert dpo.post(f"/fall/consent-forms/versions/{draft_id}", form).status_code == 302
+    assert _version(app, kreis, draft_id).texts["tr"]["notice"] == {"rights": "Bilgi edinme hakkınız vardır (md. 15)."}
+    status, page = dpo.text(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=tr")
+    assert "İlgili kişinin hakları" in page and "Bilgi edinme hakkınız" in page

@@ -280,7 +280,14 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
     from core.audit.models import AuditEvent
     from core.persons.models import Person
 
-    pending = [o for o in (*session.new, *session.dirty, *session.deleted) if not isinstance(o, AuditEvent)]
+    from core.cases.models import FollowUp
+    from core.consent.models import ConsentRevocation
+
+    # The rights themselves stay usable on a frozen file: requests and their follow-ups, holds,
+    # withdrawals (Art. 7(3)) and the audit trail.
+    exempt = (AuditEvent, DataSubjectRequest, RetentionHold, ConsentRevocation)
+    pending = [o for o in (*session.new, *session.dirty, *session.deleted)
+               if not isinstance(o, exempt) and not (isinstance(o, FollowUp) and o.kind == "privacy_request")]
     if not pending:
         return
     candidates = [o for o in pending if hasattr(o, "tenant_id") and hasattr(o, "__tablename__")]

@@ -130,3 +130,23 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
     cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {})
     refused = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"})
     assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)
+
+
+def test_rights_stay_usable_on_a_restricted_file(app, world, new_browser):
+    """A restricted person can still make requests; a restriction request closes normally."""
+    a = world["a"]
+    cm = _login(new_browser, world["email"])
+    page = f"/priv/persons/{a.person_id}/privacy"
+    assert cm.post(page, {"kind": "restriction", "details": "Adresse bestritten"}).status_code == 302
+    dpo = _login(new_browser, world["email_dpo"])
+    with app.app_context(), tenant_scope(world["tenant"]):
+        request_id = db.session.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction"))
+    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt"})
+    with app.app_context(), tenant_scope(world["tenant"]):
+        assert db.session.get(DataSubjectRequest, request_id).status == "done"
+        assert db.session.get(Person, a.person_id).restricted_at is not None
+    assert cm.post(page, {"kind": "access", "details": "Kopie bitte"}).status_code == 302
+    dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Klage"})
+    with app.app_context(), tenant_scope(world["tenant"]):
+        kinds = set(db.session.scalars(select(DataSubjectRequest.kind).where(DataSubjectRequest.person_id == a.person_id)))
+        assert {"restriction", "access"} <= kinds

@@ -278,10 +278,9 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
     if session.info.get("lotse_privacy_privileged"):
         return
     from core.audit.models import AuditEvent
-    from core.persons.models import Person
-
     from core.cases.models import FollowUp
     from core.consent.models import ConsentRevocation
+    from core.persons.models import Person
 
     # The rights themselves stay usable on a frozen file: requests and their follow-ups, holds,
     # withdrawals (Art. 7(3)) and the audit trail.

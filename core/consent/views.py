@@ -70,11 +70,35 @@ def person_consents(person_id):
 @bp.route("/persons/<int:person_id>/consents/form/<int:version_id>")
 def print_form(person_id, version_id):
     """The consent form prefilled with the person's data, to print and sign."""
+    person, version, template, language = _form_to_hand_out(person_id, version_id, "html")
+    names = {c.key: c.name for c in services.categories(active_only=False)}
+    return render_template("consent/form_print.html", person=person, version=version, template=template,
+                           text=version.texts[language], language=language, rtl=forms.is_rtl(language), names=names,
+                           purpose_label=services.purpose_label, today=date.today())
+
+
+@bp.route("/persons/<int:person_id>/consents/form/<int:version_id>.pdf")
+def form_pdf(person_id, version_id):
+    """The same form as PDF (to file or send); the download is audited like a print."""
+    from flask import Response
+
+    from core.consent.form_pdf import consent_form_pdf
+
+    person, version, template, language = _form_to_hand_out(person_id, version_id, "pdf")
+    names = {c.key: c.name for c in services.categories(active_only=False)}
+    body = consent_form_pdf(template=template, version=version, person=person, text=version.texts[language],
+                            rtl=forms.is_rtl(language), names=names, purpose_label=services.purpose_label,
+                            tenant_name=g.tenant.name)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="einwilligung-{person.id}-v{version.number}-{language}.pdf"'})
+
+
+def _form_to_hand_out(person_id, version_id, fmt):
+    """Only published wording is handed out; every print or download is audited."""
     require_permission("cases.work")
     person = _person_or_404(person_id)
     from core.consent.models import ConsentTemplateVersion
 
-    # Drafts are not handed out: only published wording can be signed.
     version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id,
                                                                      ConsentTemplateVersion.published_at.is_not(None)))
     if version is None:
@@ -85,12 +109,9 @@ def print_form(person_id, version_id):
     template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.id == version.template_id))
     from core.audit import services as audit
 
-    audit.record("consent.form_printed", actor=_actor(), obj=person, version=version.id, language=language)
+    audit.record("consent.form_printed", actor=_actor(), obj=person, version=version.id, language=language, format=fmt)
     db.session.commit()
-    names = {c.key: c.name for c in services.categories(active_only=False)}
-    return render_template("consent/form_print.html", person=person, version=version, template=template,
-                           text=version.texts[language], language=language, rtl=forms.is_rtl(language), names=names,
-                           purpose_label=services.purpose_label, today=date.today())
+    return person, version, template, language
 
 
 @bp.route("/persons/<int:person_id>/consents/<int:consent_id>/revoke", methods=["POST"])

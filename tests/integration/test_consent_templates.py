@@ -234,9 +234,24 @@ def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser,
     # The printed consent form is right-to-left in Arabic as well.
     status, page = browser.text(f"/fall/persons/{person_id}/consents/form/{version_id}?lang=ar")
     assert status == 200 and 'dir="rtl"' in page
+    # The same form as PDF, in the client's language and with the person's name.
+    pdf = browser.get(f"/fall/persons/{person_id}/consents/form/{version_id}.pdf?lang=ar")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+    with app.app_context(), tenant_scope(kreis):
+        from core.persons.models import Person
+
+        name = db.session.get(Person, person_id).last_name
+    assert name in text and "Jobcenter" in text
+    assert _audits(app, kreis, "consent.form_printed") >= 2
     # Drafts are not handed out by case managers.
     template_id = _new_template(dpo)
     draft_id = _new_draft(dpo, template_id)
+    assert browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}.pdf?lang=de").status_code == 404
     assert browser.get(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de").status_code == 404
     assert browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}?lang=de").status_code == 404
     assert dpo.get(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de").status_code == 200

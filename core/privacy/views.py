@@ -72,12 +72,13 @@ def person_privacy(person_id):
 def _recipients_of(person) -> list[str]:
     """Who received the person's data (Art. 19: to be told of corrections, erasure, restriction)."""
     from core.consent.models import Disclosure
-    from core.consent.services import category_name
+    from core.consent.services import categories
 
+    names = {c.key: c.name for c in categories(active_only=False)}
     seen: dict[str, None] = {}
     for key, name in db.session.execute(select(Disclosure.recipient_key, Disclosure.recipient_name)
                                         .where(Disclosure.person_id == person.id).order_by(Disclosure.at)):
-        label = " · ".join(x for x in (category_name(key) if key else "", name) if x)
+        label = " · ".join(x for x in (names.get(key, key) if key else "", name) if x)
         seen.setdefault(label, None)
     return list(seen)
 

@@ -89,6 +89,8 @@ def test_corrections_are_visible_with_before_and_after(app, world, new_browser):
     page = cm.get(f"/priv/persons/{world['a'].person_id}/privacy").get_data(as_text=True)
     # The fixture moved A from PersAKanarieOrt to PersAKanarieNeuerOrt.
     assert "PersAKanarieOrt" in page and "PersAKanarieNeuerOrt" in page
+    # Art. 19: the recipients the person's data went to, to be told of corrections.
+    assert "PersAKanarieEmpfaenger" in page and "PersBKanarieEmpfaenger" not in page
 
 
 def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_browser):

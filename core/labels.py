@@ -110,6 +110,7 @@ FOLLOW_UP_KIND_LABELS = {
     "after_closure": _l("follow-up talk"),
     "retention_due": _l("retention period ends"),
     "privacy_request": _l("data-subject request"),
+    "consent_expiry": _l("confidentiality release expires"),
 }
 
 CASE_STATUS_LABELS = {"open": _l("open"), "closed": _l("closed")}

@@ -28,7 +28,7 @@ EVALUATION_DIMENSIONS = ("satisfaction", "course", "results", "expectations", "m
 GOAL_STATUSES = ("open", "in_progress", "achieved", "partly_achieved", "not_achieved", "dropped")
 ITEM_RESPONSIBLES = ("client", "case_manager", "partner")
 ITEM_STATUSES = ("open", "in_progress", "done", "dropped")
-FOLLOW_UP_KINDS = ("manual", "help_plan_due", "residence_expiry", "inactivity", "goal_review", "after_closure", "retention_due", "privacy_request")
+FOLLOW_UP_KINDS = ("manual", "help_plan_due", "residence_expiry", "inactivity", "goal_review", "after_closure", "retention_due", "privacy_request", "consent_expiry")
 
 
 class Case(TenantScoped, CreatedAt, db.Model):

@@ -638,7 +638,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     activity, help-plan items due. Idempotent through ``source_key``."""
     today = today or date.today()
     settings = case_settings(tenant)
-    created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0}
+    created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0, "consent_expiry": 0}
     horizon = today + timedelta(days=settings.residence_warning_days)
     rows = db.session.execute(
         select(Case, Person).join(Person, Person.id == Case.person_id).where(
@@ -663,7 +663,39 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     for item, _plan, case in items:
         if _ensure_follow_up(case, case.case_manager_id, item.due_on, item.measure[:300], "help_plan_due", f"plan-item:{item.id}"):
             created["help_plan_due"] += 1
+    created["consent_expiry"] = _consent_expiry_follow_ups(today)
     db.session.flush()
+    return created
+
+
+def _consent_expiry_follow_ups(today: date) -> int:
+    """A confidentiality release that runs out within 30 days, with no later one standing in for
+    it, reminds the case manager to renew it before the next disclosure is refused."""
+    from core.consent import services as consent
+    from core.consent.models import ConsentRecord
+
+    horizon = today + timedelta(days=30)
+    expiring = db.session.scalars(select(ConsentRecord).where(
+        ConsentRecord.kind == "confidentiality_release", ConsentRecord.valid_until.is_not(None),
+        ConsentRecord.valid_until >= today, ConsentRecord.valid_until <= horizon)).all()
+    created = 0
+    for record in expiring:
+        records = [r for r in db.session.scalars(select(ConsentRecord).where(
+            ConsentRecord.person_id == record.person_id, ConsentRecord.kind == "confidentiality_release"))]
+        revocations = consent._revocations([r.id for r in records])
+        if consent.status(record, revocations.get(record.id, []), today) == "revoked":
+            continue
+        if any(r.id != record.id and (r.valid_until is None or r.valid_until > record.valid_until)
+               and consent.status(r, revocations.get(r.id, []), today) != "revoked" for r in records):
+            continue
+        case = db.session.scalar(select(Case).where(Case.person_id == record.person_id, Case.status == "open")
+                                 .order_by(Case.id.desc()).limit(1))
+        if case is None:
+            continue
+        if _ensure_follow_up(case, case.case_manager_id, max(today, record.valid_until - timedelta(days=14)),
+                             _("Confidentiality release expires on %(date)s: renew it", date=record.valid_until.strftime("%d.%m.%Y")),
+                             "consent_expiry", f"consent-expiry:{record.id}:{record.valid_until.isoformat()}"):
+            created += 1
     return created
 
 

@@ -213,6 +213,15 @@ def privacy_overview():
                via.in_(("supervision", "substitute")))
         .group_by(User.display_name, via)
     ).all()
+    # Many different case files read by one person on one day (possible browsing or data theft).
+    threshold = int((g.tenant.settings or {}).get("unusual_reads_per_day") or 25)
+    day = func.date(AuditEvent.at)
+    files = func.count(func.distinct(AuditEvent.object_id))
+    bulk = db.session.execute(
+        select(User.display_name, day, files).join(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
+        .group_by(User.display_name, day).having(files > threshold).order_by(day.desc(), User.display_name)
+    ).all()
     unusual: dict[str, dict[str, int]] = {}
     for name, how, count in reads:
         unusual.setdefault(name, {})[how] = count
@@ -229,4 +238,5 @@ def privacy_overview():
                            unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label,
                            open_requests=open_requests, overdue=[r for r in open_requests if r.due_on < today],
                            due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
-                           restricted=restricted, kind_label=privacy_requests.kind_label, today=today)
+                           restricted=restricted, kind_label=privacy_requests.kind_label, today=today,
+                           bulk=bulk, threshold=threshold)

@@ -99,3 +99,27 @@ def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_br
     status, html = dsb.text("/fall/privacy")
     assert status == 200 and "Frau Aufsicht" in html
     assert '<p class="big-number">1</p>' in html  # one refused disclosure
+
+
+def test_many_case_files_on_one_day_are_shown_to_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
+    """Above the tenant's threshold of different files per day, a reader appears on the DSB desk."""
+    ids = [_open_case(browser, _new_person(browser, last_name=f"Leser{n}")) for n in range(3)]
+    with app.app_context():
+        from core.tenancy.models import Tenant
+
+        tenant = db.session.get(Tenant, kreis.id)
+        tenant.settings = {**(tenant.settings or {}), "unusual_reads_per_day": 2}
+        db.session.commit()
+    boss_email, _ = make_user(kreis, roles=["coordinator"], name="Herr Viel-Leser")
+    boss = new_browser()
+    boss.login("fall", boss_email)
+    for case_id in ids[:2]:
+        boss.get(f"/fall/cases/{case_id}")
+    dsb_email, _ = make_user(kreis, roles=["dpo"])
+    dsb = new_browser()
+    dsb.login("fall", dsb_email)
+    section = dsb.text("/fall/privacy")[1].split("<h2>Viele Fallakten an einem Tag</h2>")[1]
+    assert "Herr Viel-Leser" not in section  # two files: not more than the threshold
+    boss.get(f"/fall/cases/{ids[2]}")
+    section = dsb.text("/fall/privacy")[1].split("<h2>Viele Fallakten an einem Tag</h2>")[1]
+    assert "Herr Viel-Leser" in section

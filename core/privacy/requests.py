@@ -22,7 +22,7 @@ from core.persons.services import _parse_date
 from core.privacy import erasure
 from core.privacy.erasure import privileged
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, PersonChange, RetentionHold
-from core.privacy.registry import tenant_registry
+from core.privacy.registry import registry, tenant_registry
 from core.privacy.retention import add_months
 
 
@@ -249,7 +249,7 @@ def _person_ids_of(obj) -> set[int]:
 
     table = getattr(obj, "__tablename__", None)
     try:
-        declaration = tenant_free_registry().tables.get(table)
+        declaration = registry().tables.get(table)
     except RuntimeError:
         return set()
     if declaration is None or declaration.link in ("none", "household"):
@@ -265,12 +265,6 @@ def _person_ids_of(obj) -> set[int]:
     else:
         person_id = db.session.scalar(select(ConsentRecord.person_id).where(ConsentRecord.id == obj.consent_id))
     return {person_id} if person_id else set()
-
-
-def tenant_free_registry():
-    from core.privacy.registry import registry
-
-    return registry()
 
 
 @event.listens_for(Session, "before_flush")

@@ -108,9 +108,11 @@ def _starts(period: Period, *, person_id: int | None = None, latest: date | None
     return out
 
 
-def _holds(today: date) -> dict[int, str]:
-    rows = db.session.scalars(select(RetentionHold).where(RetentionHold.released_at.is_(None)))
-    return {r.person_id: r.reason for r in rows if r.until is None or r.until >= today}
+def _holds(today: date, person_id: int | None = None) -> dict[int, str]:
+    stmt = select(RetentionHold).where(RetentionHold.released_at.is_(None))
+    if person_id is not None:
+        stmt = stmt.where(RetentionHold.person_id == person_id)
+    return {r.person_id: r.reason for r in db.session.scalars(stmt) if r.until is None or r.until >= today}
 
 
 def candidates(tenant, today: date | None = None, *, registry: Registry | None = None) -> list[Candidate]:
@@ -151,7 +153,7 @@ def person_retention(tenant, person) -> dict:
     due = add_months(start, period.months) + timedelta(days=1) if start is not None and period.months is not None else None
     today = date.today()
     return {"retention_class": CLIENT_FILE, "start_event": period.start, "start_on": start, "months": period.months,
-            "due_on": due, "action": rules.action, "held": person.id in _holds(today) or person.restricted_at is not None}
+            "due_on": due, "action": rules.action, "held": person.id in _holds(today, person.id) or person.restricted_at is not None}
 
 
 def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:

@@ -112,8 +112,11 @@ def _register_access_control(app: Flask) -> None:
     """Every tenant route: the user must be a member of that tenant (else 404, never a hint);
     a session opened for another tenant must be switched explicitly; views are private unless
     marked :func:`core.web.public`."""
-    from core.auth.services import membership_of
+    from core.auth.services import membership_of, open_invitation_for
     from core.web import is_public, wants_json
+
+    # What the owner of an open invitation (not yet a member) may reach: accept/decline it.
+    invitee_endpoints = {"auth.invitation", "auth.second_factor", "auth.logout", "auth.switch_tenant"}
 
     @app.before_request
     def _tenant_access():
@@ -125,9 +128,14 @@ def _register_access_control(app: Flask) -> None:
         if current_user.is_authenticated:
             membership = membership_of(current_user, tenant)
             if membership is None:
-                # Render the 404 as if the tenant did not exist: not even its name shows.
-                g.tenant = None
-                abort(404)
+                if open_invitation_for(current_user, tenant) is None:
+                    # Render the 404 as if the tenant did not exist: not even its name shows.
+                    g.tenant = None
+                    abort(404)
+                if request.endpoint not in invitee_endpoints:
+                    if wants_json():
+                        abort(404)
+                    return redirect(url_for("auth.invitation"))
             g.membership = membership
             auth_session = current_user.auth_session
             if auth_session is not None and auth_session.tenant_id != tenant.id:

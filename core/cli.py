@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
@@ -32,7 +32,8 @@ def _fail(errors) -> None:
                 click.echo(f"Fehler ({field}): {message}", err=True)
     else:
         click.echo(f"Fehler: {errors}", err=True)
-    db.session.rollback()
+    if has_app_context():
+        db.session.rollback()
     sys.exit(2)
 
 
@@ -160,6 +161,11 @@ def serve(host, port, workers, threads):
         _fail({"port": ["muss zwischen 1 und 65535 liegen"]})
     if workers < 1 or threads < 1:
         _fail({"workers": ["Worker und Threads müssen mindestens 1 sein"]})
+    from core.auth.throttle import check_storage
+
+    problem = check_storage(os.environ.get("LOTSE_RATELIMIT_STORAGE", "database"), workers)
+    if problem:
+        _fail(problem)
 
     class _Server(BaseApplication):
         def load_config(self):
@@ -174,6 +180,12 @@ def serve(host, port, workers, threads):
 
     click.echo(f"Lotse läuft auf http://{host}:{port}/ ({workers} Worker × {threads} Threads)")
     _Server().run()
+
+
+def _mail_where() -> str:
+    from core.mail.services import backend, mail_dir
+
+    return "SMTP" if backend() == "smtp" else f"als .eml-Datei in {mail_dir()}"
 
 
 # --- tenants -------------------------------------------------------------------------------
@@ -256,13 +268,12 @@ def tenant_create(slug, name, kind, admin_email, admin_name):
     from core.platform.services import create_tenant
 
     try:
-        tenant, token = create_tenant(None, slug=slug, name=name, kind=kind, admin_email=admin_email, admin_name=admin_name)
+        tenant = create_tenant(None, slug=slug, name=name, kind=kind, admin_email=admin_email, admin_name=admin_name)
     except ValidationError as exc:
         _fail(exc.errors)
     db.session.commit()
     click.echo(f"Angelegt: {tenant.slug}")
-    if token:
-        click.echo(f"Einrichtungslink (72 h gültig): /{tenant.slug}/password/{token}")
+    click.echo(f"Die Einladung der ersten Administration ging per E-Mail an {admin_email.strip().lower()} ({_mail_where()}).")
 
 
 @tenant_group.command("disable")
@@ -370,10 +381,10 @@ def user_group():
 @click.option("--operator", is_flag=True, help="Platform operator (operator console only).")
 @click.option("--tenant", "slug", help="Add a membership in this tenant.")
 @click.option("--roles", default="", help="Comma-separated roles, e.g. case_manager,coordinator.")
-@click.option("--password", "ask_password", is_flag=True, help="Set the password now (prompted) instead of a set-up link.")
+@click.option("--password", "ask_password", is_flag=True, help="Set the password now (prompted) instead of mailing a set-up link.")
 @with_appcontext
 def user_create(email, display_name, operator, slug, roles, ask_password):
-    """Create an account; prints a one-time set-up link unless --password is given."""
+    """Create an account; mails a one-time set-up link to it unless --password is given."""
     from core.auth import services as auth
     from core.tenancy.context import tenant_scope
 
@@ -381,21 +392,24 @@ def user_create(email, display_name, operator, slug, roles, ask_password):
         _fail({"tenant": ["Betriebskonten haben keine Mandanten-Mitgliedschaft"]})
     if not operator and not slug:
         _fail({"tenant": ["--tenant ist nötig (oder --operator)"]})
+    if operator and not ask_password:
+        _fail({"password": ["Betriebskonten bitte mit --password anlegen (es gibt für sie keinen Einrichtungslink)"]})
     password = click.prompt("Passwort", hide_input=True, confirmation_prompt=True) if ask_password else None
+    tenant = _tenant_or_fail(slug) if slug else None
     try:
-        user = auth.create_user(email, display_name, password=password, is_platform_operator=operator)
-        token = None if password else auth.issue_setup_token(user)
-        if slug:
-            tenant = _tenant_or_fail(slug)
+        user = auth.create_user(email, display_name, password=password, is_platform_operator=operator,
+                                credential_tenant=tenant)
+        if tenant is not None:
             with tenant_scope(tenant):
                 auth.add_membership(user, tenant, [r.strip() for r in roles.split(",") if r.strip()] or ["case_manager"])
+                if not password:
+                    auth.send_password_link(user, tenant, reason="setup")
     except ValidationError as exc:
         _fail(exc.errors)
     db.session.commit()
     click.echo(f"Angelegt: {user.email}")
-    if token:
-        where = f"/{slug}/password/{token}" if slug else f"(Betrieb) Passwort per `lotse user create --password` setzen; Token {token}"
-        click.echo(f"Einrichtungslink (72 h gültig): {where}")
+    if not password:
+        click.echo(f"Der Einrichtungslink (72 h gültig) ging per E-Mail an {user.email} ({_mail_where()}).")
 
 
 @user_group.command("list")
@@ -514,6 +528,10 @@ def demo(reset, scale, seed):
     db.session.commit()
     for line in summary:
         click.echo(line)
+    from core.mail.services import backend, mail_dir
+
+    if backend() == "file":
+        click.echo(f"E-Mails (Einladungen, Passwort-Links) werden nicht versandt, sondern als .eml-Dateien in {mail_dir()} abgelegt.")
     if scale:
         from core.demo_scale import generate_cases
 

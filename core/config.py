@@ -68,10 +68,26 @@ def from_environment() -> dict:
             os.environ.get("LOTSE_DATABASE_URL") or default_database_url()
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "LOTSE_RATELIMIT_STORAGE": os.environ.get("LOTSE_RATELIMIT_STORAGE", "memory://"),
-        # Failed logins per account and per client address within one minute before throttling.
+        # "database" (default: shared by every worker), "redis://…", or "memory://" (one process only).
+        "LOTSE_RATELIMIT_STORAGE": os.environ.get("LOTSE_RATELIMIT_STORAGE", "database"),
+        # Failed logins per account *and* client address within one minute before throttling.
         "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": _int("LOTSE_LOGIN_FAILURES_PER_ACCOUNT", 5),
         "LOTSE_LOGIN_FAILURES_PER_IP": _int("LOTSE_LOGIN_FAILURES_PER_IP", 30),
+        # Failed logins per account from all addresses together (15 minutes) before sign-in of that
+        # account is slowed down and its owner alerted; the correct password is never refused.
+        "LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING": _int("LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING", 50),
+        "LOTSE_LOGIN_SLOWDOWN_SECONDS": float(os.environ.get("LOTSE_LOGIN_SLOWDOWN_SECONDS") or 2),
+        # Where links in mails point to; never derived from the request's Host header.
+        "LOTSE_BASE_URL": os.environ.get("LOTSE_BASE_URL") or f"http://127.0.0.1:{_int('LOTSE_PORT', 5000)}",
+        # SMTP; without LOTSE_MAIL_SERVER mails are written as .eml files into LOTSE_MAIL_DIR.
+        "LOTSE_MAIL_SERVER": os.environ.get("LOTSE_MAIL_SERVER", ""),
+        "LOTSE_MAIL_PORT": _int("LOTSE_MAIL_PORT", 25),
+        "LOTSE_MAIL_USE_TLS": _bool("LOTSE_MAIL_USE_TLS", False),
+        "LOTSE_MAIL_USE_SSL": _bool("LOTSE_MAIL_USE_SSL", False),
+        "LOTSE_MAIL_USERNAME": os.environ.get("LOTSE_MAIL_USERNAME", ""),
+        "LOTSE_MAIL_PASSWORD": os.environ.get("LOTSE_MAIL_PASSWORD", ""),
+        "LOTSE_MAIL_SENDER": os.environ.get("LOTSE_MAIL_SENDER", "Lotse <noreply@lotse.invalid>"),
+        "LOTSE_MAIL_DIR": os.environ.get("LOTSE_MAIL_DIR", str(instance_path() / "mail")),
         "LOTSE_SESSION_IDLE_MINUTES": _int("LOTSE_SESSION_IDLE_MINUTES", 30),
         "LOTSE_SESSION_MAX_HOURS": _int("LOTSE_SESSION_MAX_HOURS", 12),
         "LOTSE_LIST_TENANTS": _bool("LOTSE_LIST_TENANTS", True),

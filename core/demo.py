@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.auth import services as auth
 from core.auth.models import User
 from core.auth.passwords import hash_password
-from core.db import db
+from core.db import db, utcnow
 from core.demo_cases import seed_cases
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import OrgUnit
@@ -33,11 +33,14 @@ OPERATOR_EMAIL = "betrieb@lotse.demo"
 NETWORK_EMAIL = "verbund@lotse.demo"
 
 
-def _demo_user(email: str, name: str, *, operator: bool = False) -> User:
+def _demo_user(email: str, name: str, *, operator: bool = False, tenant=None) -> User:
+    """A demo account with the demo password. Accounts of one tenant stay in that tenant's
+    credential care (its administration may send them reset mails); shared ones do not."""
     user = auth.find_user(email)
     if user is None:
         user = User(email=email, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
-                    is_platform_operator=operator)
+                    password_changed_at=utcnow(), is_platform_operator=operator,
+                    credential_tenant_id=tenant.id if tenant is not None else None)
         db.session.add(user)
         db.session.flush()
     return user
@@ -64,7 +67,7 @@ def seed_demo() -> list[str]:
         with tenant_scope(tenant):
             unit_id = _working_unit()
             for local, (label, roles) in DEMO_ROLES.items():
-                user = _demo_user(f"{local}@{slug}.demo", f"{label} {tenant.name}")
+                user = _demo_user(f"{local}@{slug}.demo", f"{label} {tenant.name}", tenant=tenant)
                 auth.add_membership(user, tenant, roles, unit_id if local in ("cm", "koordination") else None)
             if slug in ("oberhausen", "jmd-oberhausen"):
                 user = _demo_user(NETWORK_EMAIL, "Verbund-Beratung (Oberhausen und JMD)")

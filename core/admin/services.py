@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit import services as audit
 from core.auth import services as auth
-from core.auth.models import Membership, User
+from core.auth.duties import check_duties, record_case_data_grant, set_allows_both
+from core.auth.models import Invitation, Membership, User
+from core.auth.permissions import ROLES
 from core.auth.services import ValidationError
 from core.auth.sessions import revoke_all
-from core.db import db
+from core.db import db, utcnow
+from core.mail import services as mail
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -44,22 +48,74 @@ def _org_unit_id(value) -> int | None:
     return unit_id
 
 
-def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None) -> tuple[Membership, str | None]:
-    """Add a member. New accounts get a one-time set-up link (returned); admins never pick passwords."""
+def invitations(tenant) -> list[Invitation]:
+    """Open invitations, newest first (accepted ones are members; the rest is history)."""
+    rows = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc())).all()
+    return [row for row in rows if row.is_open]
+
+
+def get_invitation(tenant, invitation_id: int) -> Invitation | None:
+    return db.session.scalar(select(Invitation).where(Invitation.id == invitation_id))
+
+
+def _clean_invitee(email, display_name) -> tuple[str, str]:
+    errors: dict[str, list[str]] = {}
+    email = auth.normalise_email(email)
+    display_name = (display_name or "").strip()
+    if not auth.EMAIL_RE.match(email) or len(email) > 254:
+        errors["email"] = [_("Please enter a valid e-mail address.")]
+    if not display_name:
+        errors["display_name"] = [_("Please enter a name.")]
+    elif len(display_name) > 200:
+        errors["display_name"] = [_("The name may have at most 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    return email, display_name
+
+
+def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None) -> Invitation:
+    """Invite an e-mail address. Nothing the administrator sees depends on whether an account
+    with that address exists (or belongs to the operator): a new account gets a set-up link by
+    mail and joins when it sets its password; an existing account gets an invitation by mail and
+    joins only when its owner signs in and accepts. The membership never appears silently."""
     roles = auth.validate_roles(roles)
     if not roles:
         raise ValidationError({"roles": [_("Please choose at least one role.")]})
+    check_duties(tenant, roles)
     unit_id = _org_unit_id(org_unit_id)
+    email, display_name = _clean_invitee(email, display_name)
+    if actor is not None and email == getattr(actor, "email", None):
+        raise ValidationError({"email": [_("You cannot invite yourself: nobody grants themselves a role.")]})
+    if db.session.scalar(select(Membership.id).join(User, User.id == Membership.user_id).where(User.email == email)):
+        raise ValidationError({"email": [_("This address belongs to a member of this organisation already; "
+                                           "change the roles in the user list.")]})
+    now = utcnow()
+    for earlier in db.session.scalars(select(Invitation).where(Invitation.email == email)):
+        if earlier.is_open:  # a new invitation replaces the earlier one (e.g. other roles)
+            earlier.withdrawn_at = now
+    invitation = Invitation(
+        tenant_id=tenant.id, email=email, display_name=display_name, roles=roles, org_unit_id=unit_id,
+        invited_by_id=getattr(actor, "id", None), expires_at=now + timedelta(days=auth.INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record("admin.member_invited", actor=actor, obj=invitation, roles=roles)
     user = auth.find_user(email)
-    token = None
     if user is None:
-        user = auth.create_user(email, display_name)
-        token = auth.issue_setup_token(user)
-    elif user.is_platform_operator:
-        raise ValidationError({"email": [_("Operator accounts cannot be members of a tenant.")]})
-    membership = auth.add_membership(user, tenant, roles, unit_id)
-    audit.record("admin.member_added", actor=actor, obj=membership, roles=roles, new_account=token is not None)
-    return membership, token
+        user = auth.create_user(email, display_name, credential_tenant=tenant)
+        auth.send_password_link(user, tenant, reason="setup")
+    elif not user.is_platform_operator:
+        roles_text = ", ".join(str(ROLES.get(r, r)) for r in roles)
+        mail.invitation_mail(email, user.display_name, tenant, roles_text, user.locale)
+    # An operator address: no mail and no membership, but the same answer as for anyone else.
+    return invitation
+
+
+def withdraw_invitation(tenant, actor, invitation: Invitation) -> None:
+    if not invitation.is_open:
+        raise ValidationError({"invitation": [_("This invitation is no longer open.")]})
+    invitation.withdrawn_at = utcnow()
+    audit.record("admin.invitation_withdrawn", actor=actor, obj=invitation)
 
 
 def _weekly_hours(value) -> float | None:
@@ -80,28 +136,51 @@ def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, 
     if not roles:
         raise ValidationError({"roles": [_("Please choose at least one role.")]})
     unit_id = _org_unit_id(org_unit_id)
-    if membership.user_id == actor.id and ("tenant_admin" not in roles or not active):
-        raise ValidationError({"roles": [_("You cannot remove your own administration rights.")]})
-    changed_roles = sorted(roles) != sorted(membership.roles) or active != membership.active
+    before, was_active = list(membership.roles), membership.active
+    if membership.user_id == getattr(actor, "id", None):
+        # Nobody grants themselves a role (or takes away their own administration).
+        if sorted(roles) != sorted(before) or not active:
+            raise ValidationError({"roles": [_("You cannot change your own roles or deactivate yourself; "
+                                               "please ask another administrator.")]})
+    check_duties(tenant, roles)
+    changed_roles = sorted(roles) != sorted(before) or active != membership.active
     membership.roles = roles
     membership.org_unit_id = unit_id
     membership.active = active
     if changed_roles:
-        # Rights change on the very next request: sessions in this tenant end.
+        # Rights change on the very next request: sessions and API tokens in this tenant end.
         revoke_all(membership.user_id, tenant_id=tenant.id)
+        auth.revoke_api_tokens(membership.user_id, tenant_id=tenant.id)
     audit.record("admin.member_changed", actor=actor, obj=membership, roles=roles, active=active)
+    if active:
+        record_case_data_grant(tenant, actor=actor, membership=membership, roles=roles,
+                               before=before if was_active else [])
 
 
-def reset_link(tenant, actor, membership: Membership) -> str:
+def reset_refusal(tenant, membership: Membership) -> str | None:
+    """Why this tenant's administration may not send a password link to the member (or ``None``)."""
     user = db.session.get(User, membership.user_id)
-    token = auth.issue_setup_token(user)
-    audit.record("admin.password_reset_issued", actor=actor, obj=membership)
-    return token
+    if not auth.may_tenant_manage_credentials(user, tenant):
+        return _("This account also serves other organisations or existed before it joined yours, so "
+                 "its password is not managed here. The person can choose a new password with "
+                 "'Forgot your password?' on the sign-in page.")
+    return None
+
+
+def send_reset(tenant, actor, membership: Membership) -> None:
+    """Mail a one-time reset link to the member's own address; the administrator never sees it."""
+    refusal = reset_refusal(tenant, membership)
+    if refusal:
+        raise ValidationError({"reset": [refusal]})
+    user = db.session.get(User, membership.user_id)
+    auth.send_password_link(user, tenant, reason="reset")
+    audit.record("admin.password_reset_sent", actor=actor, obj=membership)
 
 
 def end_sessions(tenant, actor, membership: Membership) -> int:
     ended = revoke_all(membership.user_id, tenant_id=tenant.id)
-    audit.record("admin.sessions_ended", actor=actor, obj=membership, count=ended)
+    tokens = auth.revoke_api_tokens(membership.user_id, tenant_id=tenant.id)
+    audit.record("admin.sessions_ended", actor=actor, obj=membership, count=ended, tokens=tokens)
     return ended
 
 
@@ -220,3 +299,4 @@ def save_settings(tenant, actor, data: dict) -> None:
     tenant.locales = locales
     tenant.default_locale = default_locale
     audit.record("admin.settings_changed", actor=actor, object_type="tenant", object_id=tenant.id)
+    set_allows_both(tenant, actor, bool(data.get("admin_may_hold_case_roles")))

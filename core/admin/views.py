@@ -12,7 +12,7 @@ from core.auth.services import ValidationError
 from core.db import db
 from core.plugins import services as plugins
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
-from core.web import run_write
+from core.web import flash_errors, run_write
 
 bp = Blueprint("admin", __name__, url_prefix="/<tenant>/admin", template_folder="templates")
 
@@ -113,13 +113,9 @@ def plugin_settings(name):
 def user_list():
     require_permission("admin.users")
     return render_template(
-        "admin/users.html", members=services.members(g.tenant), roles=ROLES, section="users",
-        setup_link=request.args.get("link"),
+        "admin/users.html", members=services.members(g.tenant), invitations=services.invitations(g.tenant),
+        roles=ROLES, section="users",
     )
-
-
-def _setup_url(token):
-    return url_for("auth.set_password", token=token, _external=True)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -128,7 +124,7 @@ def user_new():
     errors, form = {}, {}
     if request.method == "POST":
         form = request.form
-        errors, result = run_write(
+        errors, invitation = run_write(
             lambda: services.invite_member(
                 g.tenant, _actor(),
                 email=form.get("email", ""), display_name=form.get("display_name", ""),
@@ -136,15 +132,26 @@ def user_new():
             )
         )
         if not errors:
-            membership, token = result
-            if token:
-                return render_template("admin/setup_link.html", link=_setup_url(token), member=membership, section="users")
-            flash(_("The existing account was added to this tenant."), "success")
+            # The same answer whether or not the address has an account.
+            flash(_("An invitation was sent to %(email)s. The person becomes a member when they accept it.",
+                    email=invitation.email), "success")
             return redirect(url_for("admin.user_list"))
     return render_template(
         "admin/user_form.html", member=None, form=form, errors=errors, roles=ROLES,
         units=services.org_units(), section="users",
     ), (400 if errors else 200)
+
+
+@bp.route("/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+def invitation_withdraw(invitation_id):
+    require_permission("admin.users")
+    invitation = services.get_invitation(g.tenant, invitation_id)
+    if invitation is None:
+        abort(404)
+    errors, _done = run_write(lambda: services.withdraw_invitation(g.tenant, _actor(), invitation),
+                              success=_("The invitation was withdrawn."))
+    flash_errors(errors)
+    return redirect(url_for("admin.user_list"))
 
 
 @bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
@@ -157,12 +164,16 @@ def user_edit(membership_id):
     if request.method == "POST":
         action = request.form.get("action", "save")
         if action == "reset":
-            _none, token = run_write(lambda: services.reset_link(g.tenant, _actor(), member))
-            return render_template("admin/setup_link.html", link=_setup_url(token), member=member, section="users")
+            reset_errors, _done = run_write(
+                lambda: services.send_reset(g.tenant, _actor(), member),
+                success=_("A link to choose a new password was sent to the account's own e-mail address."),
+            )
+            flash_errors(reset_errors)
+            return redirect(url_for("admin.user_edit", membership_id=member.id))
         if action == "end_sessions":
             run_write(
                 lambda: services.end_sessions(g.tenant, _actor(), member),
-                success=_("All sessions of this user in this tenant were ended."),
+                success=_("All sessions and API tokens of this user in this tenant were ended."),
             )
             return redirect(url_for("admin.user_edit", membership_id=member.id))
         errors, _done = run_write(
@@ -175,9 +186,11 @@ def user_edit(membership_id):
         )
         if not errors:
             return redirect(url_for("admin.user_list"))
+        member = services.get_member(g.tenant, membership_id)
     return render_template(
         "admin/user_form.html", member=member, form=request.form if errors else {}, errors=errors,
         roles=ROLES, units=services.org_units(), section="users",
+        reset_refusal=services.reset_refusal(g.tenant, member), is_self=member.user_id == _actor().id,
     ), (400 if errors else 200)
 
 
@@ -257,7 +270,8 @@ def settings():
     require_permission("admin.settings")
     errors, form = {}, {}
     if request.method == "POST":
-        form = {**request.form, "locales": request.form.getlist("locales")}
+        form = {**request.form, "locales": request.form.getlist("locales"),
+                "admin_may_hold_case_roles": "admin_may_hold_case_roles" in request.form}
         errors, _saved = run_write(lambda: services.save_settings(g.tenant, _actor(), form), success=_("Settings saved."))
         if not errors:
             return redirect(url_for("admin.settings"))

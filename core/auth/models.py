@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import CreatedAt, UTCDateTime, db
@@ -32,6 +32,10 @@ class User(UserMixin, CreatedAt, db.Model):
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     #: Last accepted TOTP time step: a code is never accepted twice (pyotp does not prevent replay).
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    #: The one tenant whose administrators may send this account a password set-up mail: the
+    #: tenant whose invitation created it. Cleared for good when the account joins a second
+    #: tenant, so no tenant's administrator can reach the credentials another tenant relies on.
+    credential_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="SET NULL"))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -93,11 +97,62 @@ class AuthSession(db.Model):
     #: True once the second factor was passed (or the user has none).
     fully_authenticated: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     user_agent: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    #: TOTP secret offered during 2FA set-up; kept here, never in the (readable) cookie session.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship()
 
     #: The clear-text id, known only while handling the request that created the session.
     public_id: str = ""
+
+
+class Invitation(TenantScoped, CreatedAt, db.Model):
+    """An offer of membership, addressed to an e-mail address, not to an account.
+
+    The administrator never learns whether the address has an account: the membership is created
+    only when its owner accepts (after signing in with their own password, or by setting the
+    first password through the mailed link of a new account).
+    """
+
+    __tablename__ = "member_invitation"
+    __tenant_table_args__ = (tenant_foreign_key("org_unit_id", "org_unit", ondelete="SET NULL"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    roles: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    org_unit_id: Mapped[int | None] = mapped_column(Integer)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The membership the acceptance created.
+    membership_id: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def is_open(self) -> bool:
+        from core.db import utcnow
+
+        return (self.accepted_at is None and self.declined_at is None and self.withdrawn_at is None
+                and self.expires_at > utcnow())
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in (or second-factor) attempt, counted by every worker alike.
+
+    ``key_hash`` is a SHA-256 of the scope's key (account + client address, account alone, or
+    address alone); no e-mail address or IP is stored in clear. Rows older than a day are removed.
+    """
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20), nullable=False)
+    key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+
+    __table_args__ = (Index("ix_login_failure_scope_key_hash_at", "scope", "key_hash", "at"),)
 
 
 class ApiToken(TenantScoped, CreatedAt, db.Model):

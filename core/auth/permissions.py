@@ -31,6 +31,9 @@ class Permission:
     description: object = ""
     #: Roles that hold this permission.
     roles: frozenset[str] = field(default_factory=frozenset)
+    #: True when the permission lets its holder read client case data. Roles holding such a
+    #: permission are separated from local administration (see ``core.auth.duties``).
+    case_data: bool = False
 
 
 CORE_PERMISSIONS = (
@@ -40,16 +43,16 @@ CORE_PERMISSIONS = (
     Permission("admin.settings", _l("Change tenant settings and branding"), roles=frozenset({"tenant_admin"})),
     Permission("audit.read", _l("Read the audit trail"), roles=frozenset({"dpo"})),
     Permission("api.use", _l("Use the JSON API with personal tokens"), roles=frozenset(ROLES)),
-    Permission("cases.work", _l("Work on own, shared and deputised cases"), roles=frozenset({"case_manager", "coordinator"})),
-    Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"})),
+    Permission("cases.work", _l("Work on own, shared and deputised cases"), roles=frozenset({"case_manager", "coordinator"}), case_data=True),
+    Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"}), case_data=True),
     Permission("caseload.view", _l("See the caseload of all case managers"), roles=frozenset({"coordinator"})),
-    Permission("disclosures.read", _l("Read the disclosure register and consent overrides"), roles=frozenset({"dpo"})),
+    Permission("disclosures.read", _l("Read the disclosure register and consent overrides"), roles=frozenset({"dpo"}), case_data=True),
     Permission("consent.templates", _l("Manage consent forms, information sheets and recipient categories"),
                roles=frozenset({"dpo", "tenant_admin"})),
     Permission("privacy.requests", _l("Record data-subject requests and export a person's data"),
-               roles=frozenset({"case_manager", "coordinator", "dpo"})),
+               roles=frozenset({"case_manager", "coordinator", "dpo"}), case_data=True),
     Permission("privacy.approve", _l("Decide data-subject requests: erasure (second pair of eyes), restriction, holds"),
-               roles=frozenset({"coordinator", "dpo"})),
+               roles=frozenset({"coordinator", "dpo"}), case_data=True),
 )
 
 
@@ -74,6 +77,10 @@ class PermissionRegistry:
 
     def __contains__(self, name: str) -> bool:
         return name in self._permissions
+
+    def case_data_roles(self) -> frozenset[str]:
+        """Roles that open client case data through any core or plugin permission."""
+        return frozenset(r for p in self._permissions.values() if p.case_data for r in p.roles)
 
     def granted(self, roles) -> frozenset[str]:
         roles = set(roles)

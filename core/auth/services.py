@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.audit import services as audit
-from core.auth.models import ApiToken, Membership, PasswordSetupToken, RecoveryCode, User
+from core.auth.models import ApiToken, AuthSession, Invitation, Membership, PasswordSetupToken, RecoveryCode, User
 from core.auth.passwords import hash_password, policy_errors, verify_password
 from core.auth.permissions import ROLES
 from core.db import db, utcnow
@@ -21,6 +21,9 @@ from core.db import db, utcnow
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "lotse_"  # noqa: S105 - a public prefix, not a secret
 SETUP_TOKEN_HOURS = 72
+INVITATION_DAYS = 14
+#: Longest lifetime of a personal API token (days); there are no unlimited tokens.
+TOKEN_MAX_DAYS = 90
 
 
 class ValidationError(Exception):
@@ -54,6 +57,22 @@ def membership_of(user: User, tenant) -> Membership | None:
     )
 
 
+def open_invitation_for(user: User, tenant) -> Invitation | None:
+    """The newest open invitation of ``tenant`` addressed to the account's e-mail (tenant bound)."""
+    if user is None or user.is_platform_operator:
+        return None
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.tenant_id == tenant.id,
+            Invitation.email == user.email,
+            Invitation.accepted_at.is_(None),
+            Invitation.declined_at.is_(None),
+            Invitation.withdrawn_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        ).order_by(Invitation.id.desc()).limit(1)
+    )
+
+
 @dataclass
 class LoginResult:
     user: User | None
@@ -68,7 +87,8 @@ def check_credentials(email: str, password: str, *, tenant=None, operator=False)
     if eligible and operator:
         eligible = user.is_platform_operator
     elif eligible and tenant is not None:
-        eligible = membership_of(user, tenant) is not None
+        # Members, and owners of an open invitation (who sign in to accept or decline it).
+        eligible = membership_of(user, tenant) is not None or open_invitation_for(user, tenant) is not None
     ok, rehash = verify_password(user.password_hash if eligible else None, password)
     if ok and rehash:
         user.password_hash = hash_password(password)
@@ -152,7 +172,8 @@ def validate_roles(roles) -> list[str]:
 
 
 def create_user(email: str, display_name: str, *, password: str | None = None,
-                is_platform_operator: bool = False, check_policy: bool = True) -> User:
+                is_platform_operator: bool = False, check_policy: bool = True,
+                credential_tenant=None) -> User:
     errors: dict[str, list[str]] = {}
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
@@ -177,6 +198,7 @@ def create_user(email: str, display_name: str, *, password: str | None = None,
         password_hash=hash_password(password) if password else "!" + secrets.token_hex(16),
         password_changed_at=utcnow() if password else None,
         is_platform_operator=is_platform_operator,
+        credential_tenant_id=credential_tenant.id if credential_tenant is not None else None,
     )
     db.session.add(user)
     db.session.flush()
@@ -184,7 +206,11 @@ def create_user(email: str, display_name: str, *, password: str | None = None,
 
 
 def add_membership(user: User, tenant, roles, org_unit_id: int | None = None) -> Membership:
+    """Make ``user`` a member. An account that now serves a second tenant leaves the credential
+    care of its first tenant for good (no tenant's administrator may reset it any more)."""
     roles = validate_roles(roles)
+    if user.credential_tenant_id is not None and user.credential_tenant_id != tenant.id:
+        user.credential_tenant_id = None
     existing = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.tenant_id == tenant.id)
     )
@@ -228,6 +254,48 @@ def find_setup_token(token: str) -> PasswordSetupToken | None:
     return row
 
 
+def may_tenant_manage_credentials(user: User, tenant) -> bool:
+    """Only the tenant whose invitation created the account, while it serves no other tenant."""
+    if user.is_platform_operator or user.credential_tenant_id != tenant.id:
+        return False
+    other = db.session.scalar(
+        select(func.count(Membership.id))
+        .where(Membership.user_id == user.id, Membership.tenant_id != tenant.id)
+        .execution_options(all_tenants=True)
+    )
+    return not other
+
+
+def send_password_link(user: User, tenant, *, reason: str) -> None:
+    """Issue a one-time link and mail it to the account's own address (never shown to anyone)."""
+    from core.mail.services import password_link_mail
+
+    token = issue_setup_token(user)
+    password_link_mail(user, tenant, token, reason=reason)
+
+
+def revoke_api_tokens(user_id: int, *, tenant_id: int | None = None) -> int:
+    """Revoke every live API token of an account (optionally only those of one tenant)."""
+    from sqlalchemy import update
+
+    stmt = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(all_tenants=True, synchronize_session=False)
+    )
+    if tenant_id is not None:
+        stmt = stmt.where(ApiToken.tenant_id == tenant_id)
+    return db.session.execute(stmt).rowcount
+
+
+def end_all_access(user: User, *, keep: AuthSession | None = None) -> tuple[int, int]:
+    """After a password change or reset: every other session and every API token ends."""
+    from core.auth.sessions import revoke_all
+
+    return revoke_all(user.id, keep=keep), revoke_api_tokens(user.id)
+
+
 def set_password(user: User, new_password: str, *, context: tuple[str, ...] = ()) -> None:
     problems = policy_errors(new_password, context=(user.email.split("@")[0], *context))
     if problems:
@@ -250,12 +318,12 @@ def change_password(user: User, current: str, new: str, confirm: str, *, context
 # --- API tokens ----------------------------------------------------------------------------
 
 
-def create_api_token(user: User, tenant, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+def create_api_token(user: User, tenant, name: str, days: int = TOKEN_MAX_DAYS) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationError({"name": [_("Please give the token a name (at most 100 characters).")]})
-    if days is not None and not (1 <= days <= 366):
-        raise ValidationError({"days": [_("A token is valid for 1 to 366 days.")]})
+    if days is None or not (1 <= days <= TOKEN_MAX_DAYS):
+        raise ValidationError({"days": [_("A token is valid for 1 to %(n)d days.", n=TOKEN_MAX_DAYS)]})
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         tenant_id=tenant.id,
@@ -263,7 +331,7 @@ def create_api_token(user: User, tenant, name: str, days: int | None = 90) -> tu
         name=name,
         prefix=clear[: len(TOKEN_PREFIX) + 6],
         token_hash=_sha256(clear),
-        expires_at=utcnow() + timedelta(days=days) if days else None,
+        expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(token)
     db.session.flush()
@@ -282,7 +350,9 @@ def find_api_token(clear: str) -> ApiToken | None:
     )
     if token is None or token.revoked_at is not None:
         return None
-    if token.expires_at is not None and token.expires_at < utcnow():
+    # Tokens from before the 90-day rule had no end: they now end 90 days after creation.
+    expires_at = token.expires_at or token.created_at + timedelta(days=TOKEN_MAX_DAYS)
+    if expires_at < utcnow():
         return None
     return token
 
@@ -298,3 +368,34 @@ def count_members(tenant) -> int:
 def verify_password_for(user: User, password: str) -> bool:
     """Re-authentication before security changes (2FA on/off)."""
     return verify_password(user.password_hash, password)[0]
+
+
+# --- invitations (the invitee's side) -------------------------------------------------------
+
+
+def accept_invitation(user: User, invitation: Invitation, tenant) -> Membership:
+    """The invited account's owner, signed in with their own credentials, joins the tenant."""
+    from core.auth.duties import check_duties, record_case_data_grant
+
+    if (invitation is None or not invitation.is_open or invitation.email != user.email
+            or user.is_platform_operator):
+        raise ValidationError({"invitation": [_("This invitation is no longer open.")]})
+    if invitation.invited_by_id == user.id:
+        raise ValidationError({"invitation": [_("Nobody can accept an invitation they sent themselves.")]})
+    roles = validate_roles(invitation.roles)
+    check_duties(tenant, roles)
+    if membership_of(user, tenant) is not None:
+        raise ValidationError({"invitation": [_("You are a member of this organisation already.")]})
+    membership = add_membership(user, tenant, roles, invitation.org_unit_id)
+    invitation.accepted_at = utcnow()
+    invitation.membership_id = membership.id
+    audit.record("auth.invitation_accepted", actor=user, obj=invitation, membership=membership.id, roles=roles)
+    record_case_data_grant(tenant, actor=invitation.invited_by_id, membership=membership, roles=roles, before=[])
+    return membership
+
+
+def decline_invitation(user: User, invitation: Invitation) -> None:
+    if invitation is None or not invitation.is_open or invitation.email != user.email:
+        raise ValidationError({"invitation": [_("This invitation is no longer open.")]})
+    invitation.declined_at = utcnow()
+    audit.record("auth.invitation_declined", actor=user, obj=invitation)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import segno
 from flask import (
     Blueprint,
@@ -23,12 +25,15 @@ from core.audit import services as audit
 from core.auth import services
 from core.auth.models import ApiToken, AuthSession, User
 from core.auth.sessions import live_sessions, load_session, open_session, revoke, revoke_all
-from core.auth.throttle import throttle
+from core.auth.throttle import slow_down, throttle
 from core.db import db, utcnow
 from core.extensions import login_manager
 from core.tenancy.context import tenant_scope
 from core.tenancy.resolve import tenant_by_slug
-from core.web import public, safe_next
+from core.mail.services import login_alert_mail
+from core.web import public, run_write, safe_next
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/<tenant>", template_folder="templates")
 
@@ -85,20 +90,21 @@ def login():
         email = services.normalise_email(request.form.get("email", ""))
         password = request.form.get("password", "")
         limiter = throttle()
-        if limiter.is_throttled(email, _client_ip()):
+        verdict = limiter.check(email, _client_ip())
+        if verdict.refused:
             audit.record("auth.login.throttled")
             db.session.commit()
             error = _("Too many failed sign-in attempts. Please wait a minute and try again.")
             status = 429
         else:
+            if verdict.slow:
+                slow_down()
             result = services.check_credentials(email, password, tenant=g.tenant)
             if not result.ok:
-                limiter.failed(email, _client_ip())
-                audit.record("auth.login.failed")
-                db.session.commit()
+                _count_failure(limiter, email)
                 error = _("E-mail address or password is not correct.")
             else:
-                limiter.succeeded(email)
+                limiter.succeeded(email, _client_ip())
                 user = result.user
                 session.clear()  # no value from before the sign-in survives (fixation)
                 row = open_session(user, g.tenant, fully_authenticated=not user.totp_enabled)
@@ -112,6 +118,18 @@ def login():
     return render_template("auth/login.html", error=error, email=email), status
 
 
+def _count_failure(limiter, email: str) -> None:
+    """Count a failed attempt; when an account reaches its ceiling, alert (once per window)."""
+    if limiter.failed(email, _client_ip()):
+        audit.record("auth.login.account_ceiling_reached")
+        log.warning("many failed sign-ins for one account from several addresses (tenant %s)", g.tenant.slug)
+        user = services.find_user(email)
+        if user is not None and user.active and services.membership_of(user, g.tenant) is not None:
+            login_alert_mail(user, g.tenant)
+    audit.record("auth.login.failed")
+    db.session.commit()
+
+
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 def second_factor():
     row = current_user.auth_session
@@ -123,6 +141,7 @@ def second_factor():
         user = current_user._get_current_object()
         if throttle().is_throttled(f"totp:{user.id}", _client_ip()):
             error = _("Too many failed attempts. Please wait a minute and try again.")
+            return render_template("auth/second_factor.html", error=error), 429
         elif services.verify_totp(user, code) or services.use_recovery_code(user, code):
             row.fully_authenticated = True
             audit.record("auth.login.succeeded", actor=user)
@@ -186,15 +205,44 @@ def go_to_tenant(slug):
     return redirect(url_for("home.dashboard", tenant=target.slug))
 
 
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Self-service reset: the link goes to the account's own address; the answer is the same
+    whether or not the address has an account here."""
+    sent, status, error = False, 200, None
+    if request.method == "POST":
+        email = services.normalise_email(request.form.get("email", ""))
+        limiter = throttle()
+        if limiter.is_throttled(f"reset:{email}", _client_ip()):
+            error, status = _("Too many requests. Please wait a minute and try again."), 429
+        else:
+            limiter.failed(f"reset:{email}", _client_ip())  # every request counts: no mail bombing
+            user = services.find_user(email)
+            if user is not None and user.active and not user.is_platform_operator and (
+                    services.membership_of(user, g.tenant) is not None
+                    or services.open_invitation_for(user, g.tenant) is not None):
+                try:
+                    services.send_password_link(user, g.tenant, reason="reset")
+                    audit.record("auth.password_reset_requested", actor=user)
+                except services.ValidationError:
+                    db.session.rollback()
+                    log.warning("self-service reset mail could not be sent")
+            db.session.commit()
+            sent = True
+    return render_template("auth/forgot_password.html", sent=sent, error=error), status
+
+
 @bp.route("/password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token):
-    """One-time link for new users and for resets an admin triggered."""
+    """One-time link from a mail: first password of a new account, or a reset."""
     row = services.find_setup_token(token)
     if row is None:
         return render_template("auth/set_password.html", invalid=True, errors={}), 404
     user = db.session.get(User, row.user_id)
-    if services.membership_of(user, g.tenant) is None:
+    invitation = services.open_invitation_for(user, g.tenant)
+    if services.membership_of(user, g.tenant) is None and invitation is None:
         abort(404)
     errors = {}
     if request.method == "POST":
@@ -203,17 +251,54 @@ def set_password(token):
             errors["confirm_password"] = [_("The two new passwords do not match.")]
         else:
             try:
+                first_password = user.password_changed_at is None
                 services.set_password(user, new, context=_context_words())
+                if first_password and invitation is not None:
+                    # A new account joins by choosing its password through the invitation's link.
+                    services.accept_invitation(user, invitation, g.tenant)
             except services.ValidationError as exc:
+                db.session.rollback()
                 errors = exc.errors
         if not errors:
             row.used_at = utcnow()
-            revoke_all(user.id)
-            audit.record("auth.password_set", actor=user)
+            sessions_ended, tokens_revoked = services.end_all_access(user)
+            audit.record("auth.password_set", actor=user, sessions_ended=sessions_ended, tokens_revoked=tokens_revoked)
             db.session.commit()
             flash(_("Your password has been saved. You can sign in now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", invalid=False, errors=errors, user=user)
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+def invitation():
+    """An invited account, signed in with its own password, accepts or declines."""
+    user = current_user._get_current_object()
+    pending = services.open_invitation_for(user, g.tenant)
+    if pending is None:
+        if g.get("membership") is not None:
+            return redirect(url_for("home.dashboard"))
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        decision = request.form.get("decision")
+        if decision == "accept":
+            errors, _membership = run_write(lambda: services.accept_invitation(user, pending, g.tenant),
+                                            success=_("Welcome! You are now a member of %(tenant)s.", tenant=g.tenant.name))
+            if not errors:
+                return redirect(url_for("home.dashboard"))
+        elif decision == "decline":
+            errors, _none = run_write(lambda: services.decline_invitation(user, pending))
+            if not errors:
+                revoke(user.auth_session)
+                db.session.commit()
+                logout_user()
+                session.clear()
+                flash(_("You declined the invitation."), "info")
+                return redirect(url_for("auth.login"))
+        else:
+            abort(400)
+    inviter = db.session.get(User, pending.invited_by_id) if pending.invited_by_id else None
+    return render_template("auth/invitation.html", invitation=pending, inviter=inviter, errors=errors), (400 if errors else 200)
 
 
 # --- personal account page -------------------------------------------------------------------
@@ -231,8 +316,8 @@ def account():
         tokens=tokens,
         sessions=live_sessions(user.id),
         errors={},
-        new_token=session.pop("new_token", None),
-        recovery_codes=session.pop("recovery_codes", None),
+        new_token=None,
+        recovery_codes=None,
     )
 
 
@@ -250,20 +335,24 @@ def change_password():
     except services.ValidationError as exc:
         db.session.rollback()
         return _account_with_errors(exc.errors)
-    ended = revoke_all(user.id, keep=user.auth_session)
-    audit.record("auth.password_changed", actor=user, other_sessions_ended=ended)
+    ended, tokens = services.end_all_access(user, keep=user.auth_session)
+    audit.record("auth.password_changed", actor=user, other_sessions_ended=ended, tokens_revoked=tokens)
     db.session.commit()
-    flash(_("Your password has been changed. Your other sessions were ended."), "success")
+    flash(_("Your password has been changed. Your other sessions and your API tokens were ended."), "success")
     return redirect(url_for("auth.account"))
 
 
-def _account_with_errors(errors):
+def _account_with_errors(errors, *, new_token=None, recovery_codes=None, status=400):
+    """The account page rendered in the response to a POST: also how secrets are shown once,
+    straight from the server and never stored in the (client-readable) cookie session."""
     user = current_user._get_current_object()
-    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ).all()
     return render_template(
         "auth/account.html", user=user, tokens=tokens, sessions=live_sessions(user.id),
-        errors=errors, new_token=None, recovery_codes=None,
-    ), 400
+        errors=errors, new_token=new_token, recovery_codes=recovery_codes,
+    ), status
 
 
 @bp.route("/account/language", methods=["POST"])
@@ -280,8 +369,12 @@ def change_language():
 @bp.route("/account/second-factor", methods=["GET", "POST"])
 def setup_second_factor():
     user = current_user._get_current_object()
-    secret = session.get("totp_setup") or services.new_totp_secret()
-    session["totp_setup"] = secret
+    row = user.auth_session
+    # The secret on offer lives in the server-side session row, never in the cookie.
+    if not row.pending_totp_secret:
+        row.pending_totp_secret = services.new_totp_secret()
+        db.session.commit()
+    secret = row.pending_totp_secret
     error = None
     if request.method == "POST":
         if not services.verify_password_for(user, request.form.get("password", "")):
@@ -290,13 +383,12 @@ def setup_second_factor():
             error = _("The code is not correct. Please check the time on your phone and try again.")
         else:
             codes = services.enable_totp(user, secret)
-            session.pop("totp_setup", None)
+            row.pending_totp_secret = None
             revoke_all(user.id, keep=user.auth_session)
             audit.record("auth.second_factor.enabled", actor=user)
             db.session.commit()
-            session["recovery_codes"] = codes
             flash(_("Two-factor sign-in is now on."), "success")
-            return redirect(url_for("auth.account"))
+            return _account_with_errors({}, recovery_codes=codes, status=200)
     uri = services.totp_uri(user, secret, issuer=f"Lotse {g.tenant.name}")
     qr = Markup(segno.make(uri, micro=False).svg_inline(scale=4, title=_("QR code for your authenticator app")))  # noqa: S704
     return render_template("auth/second_factor_setup.html", qr=qr, secret=secret, error=error), (400 if error else 200)
@@ -321,7 +413,7 @@ def create_token():
     require_permission("api.use")
     user = current_user._get_current_object()
     try:
-        days = int(request.form.get("days") or 90)
+        days = int(request.form.get("days") or services.TOKEN_MAX_DAYS)
     except ValueError:
         days = -1
     try:
@@ -330,8 +422,7 @@ def create_token():
         db.session.rollback()
         return _account_with_errors(exc.errors)
     db.session.commit()
-    session["new_token"] = clear
-    return redirect(url_for("auth.account"))
+    return _account_with_errors({}, new_token=clear, status=201)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -350,10 +441,10 @@ def revoke_token(token_id):
 @bp.route("/account/sessions/end-others", methods=["POST"])
 def end_other_sessions():
     user = current_user._get_current_object()
-    ended = revoke_all(user.id, keep=user.auth_session)
-    audit.record("auth.sessions_ended", actor=user, count=ended)
+    ended, tokens = services.end_all_access(user, keep=user.auth_session)
+    audit.record("auth.sessions_ended", actor=user, count=ended, tokens_revoked=tokens)
     db.session.commit()
-    flash(_("Your other sessions were ended."), "info")
+    flash(_("Your other sessions and your API tokens were ended."), "info")
     return redirect(url_for("auth.account"))
 
 

@@ -191,6 +191,8 @@ def register():
 def privacy_overview():
     """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
     require_permission("disclosures.read")
+    from core.auth.duties import dsb_overview
+
     from datetime import timedelta
 
     from sqlalchemy import func
@@ -239,4 +241,4 @@ def privacy_overview():
                            open_requests=open_requests, overdue=[r for r in open_requests if r.due_on < today],
                            due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
                            restricted=restricted, kind_label=privacy_requests.kind_label, today=today,
-                           bulk=bulk, threshold=threshold)
+                           bulk=bulk, threshold=threshold, duties=dsb_overview(g.tenant))

@@ -35,7 +35,12 @@ def tenant_overview() -> list[dict]:
     return [{"tenant": t, "members": members.get(t.id, 0), "plugins": plugins.get(t.id, 0)} for t in tenants]
 
 
-def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> tuple[Tenant, str | None]:
+def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant:
+    """A new tenant and an invitation for its first administrator (mailed, never shown).
+
+    The operator gets the same answer whatever the address: a new account receives a set-up
+    link, an existing one an invitation it must accept after signing in with its own password.
+    """
     errors: dict[str, list[str]] = {}
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
@@ -47,30 +52,28 @@ def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> tuple[
         errors["name"] = [_("Please enter a name (at most 200 characters).")]
     if kind not in TENANT_KINDS:
         errors["kind"] = [_("Please choose a kind from the list.")]
-    existing = auth.find_user(admin_email)
-    if existing is not None and existing.is_platform_operator:
-        errors["admin_email"] = [_("Operator accounts cannot be members of a tenant.")]
-    elif existing is None and not auth.EMAIL_RE.match(auth.normalise_email(admin_email)):
+    if not auth.EMAIL_RE.match(auth.normalise_email(admin_email)):
         errors["admin_email"] = [_("Please enter a valid e-mail address.")]
-    if existing is None and not (admin_name or "").strip():
+    if not (admin_name or "").strip():
         errors["admin_name"] = [_("Please enter a name.")]
     if errors:
         raise ValidationError(errors)
     tenant = Tenant(slug=slug, name=name, kind=kind, locales=["de", "en"], default_locale="de", theme={}, settings={})
     db.session.add(tenant)
     db.session.flush()
-    token = None
     with tenant_scope(tenant):
-        user = existing or auth.create_user(admin_email, admin_name)
-        if existing is None:
-            token = auth.issue_setup_token(user)
-        auth.add_membership(user, tenant, ["tenant_admin"])
+        from core.admin.services import invite_member
         from core.consent.services import ensure_defaults
 
         ensure_defaults(tenant)  # recipient categories and the default consent form
         audit.record("tenant.created", actor=actor)
+        try:
+            invite_member(tenant, actor, email=admin_email, display_name=admin_name, roles=["tenant_admin"])
+        except ValidationError as exc:
+            raise ValidationError({"admin_email" if k == "email" else "admin_name" if k == "display_name" else k: v
+                                   for k, v in exc.errors.items()}) from None
     audit.record_platform("tenant.created", actor=actor, obj=tenant)
-    return tenant, token
+    return tenant
 
 
 def set_active(actor, tenant: Tenant, active: bool) -> None:
@@ -107,15 +110,42 @@ def remove_host(actor, tenant: Tenant, host_id: int) -> None:
     audit.record_platform("tenant.host_removed", actor=actor, obj=tenant, host_id=host_id)
 
 
-def first_admin_link(actor, tenant: Tenant, email: str) -> str:
-    """A new set-up link for a tenant admin who never completed the set-up."""
+def admin_link_refusal(tenant: Tenant) -> str | None:
+    """The operator may re-send a set-up link only while the tenant has no administrator who
+    ever chose a password; otherwise the tenant's own administration handles its accounts."""
+    from core.auth.models import Membership, User
+
+    with tenant_scope(tenant):
+        admins = db.session.scalars(
+            select(User).join(Membership, Membership.user_id == User.id)
+        ).all()
+        members = db.session.scalars(select(Membership)).all()
+    admin_ids = {m.user_id for m in members if "tenant_admin" in m.roles}
+    if any(u.password_changed_at is not None for u in admins if u.id in admin_ids):
+        return _("This tenant has an administrator with a password; the tenant's own administration "
+                 "manages its accounts.")
+    return None
+
+
+def resend_admin_link(actor, tenant: Tenant, email: str) -> None:
+    """Mail a new set-up link to an invited first administrator who never chose a password.
+
+    Never for an active account (one that has set a password) and never for a case manager: the
+    link goes to the account's own address, and only while the tenant has no working admin.
+    """
+    refusal = admin_link_refusal(tenant)
+    if refusal:
+        raise ValidationError({"admin_email": [refusal]})
     user = auth.find_user(email)
     with tenant_scope(tenant):
-        membership = auth.membership_of(user, tenant) if user is not None else None
-        if membership is None or "tenant_admin" not in membership.roles:
-            # Only administrators: the operator must not be able to take over a case manager.
-            raise ValidationError({"admin_email": [_("No administrator with this e-mail address.")]})
-        token = auth.issue_setup_token(user)
-        audit.record("tenant.admin_link_issued", actor=actor, obj=user)
-    audit.record_platform("tenant.admin_link_issued", actor=actor, obj=tenant)
-    return token
+        invitation = auth.open_invitation_for(user, tenant) if user is not None else None
+        eligible = (
+            invitation is not None and "tenant_admin" in invitation.roles
+            and user.password_changed_at is None and user.credential_tenant_id == tenant.id
+        )
+        if not eligible:
+            raise ValidationError({"admin_email": [_(
+                "No invited administrator of this tenant with this address is waiting for a set-up link.")]})
+        auth.send_password_link(user, tenant, reason="setup")
+        audit.record("tenant.admin_link_sent", actor=actor, obj=invitation)
+    audit.record_platform("tenant.admin_link_sent", actor=actor, obj=tenant)

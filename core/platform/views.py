@@ -14,7 +14,7 @@ from core.auth import services as auth
 from core.auth.models import User
 from core.auth.services import ValidationError
 from core.auth.sessions import open_session, revoke
-from core.auth.throttle import throttle
+from core.auth.throttle import slow_down, throttle
 from core.db import db
 from core.platform import services
 from core.tenancy.models import TENANT_KINDS, Tenant
@@ -50,9 +50,12 @@ def login():
     if request.method == "POST":
         email = auth.normalise_email(request.form.get("email", ""))
         ip = request.remote_addr or "unknown"
-        if throttle().is_throttled(email, ip):
+        verdict = throttle().check(email, ip)
+        if verdict.refused:
             error, status = _("Too many failed sign-in attempts. Please wait a minute and try again."), 429
         else:
+            if verdict.slow:
+                slow_down()
             result = auth.check_credentials(email, request.form.get("password", ""), operator=True)
             if not result.ok:
                 throttle().failed(email, ip)
@@ -64,7 +67,7 @@ def login():
                 db.session.commit()
                 error = _("Please enter the current code of your authenticator app.")
             else:
-                throttle().succeeded(email)
+                throttle().succeeded(email, ip)
                 session.clear()
                 open_session(result.user, None, fully_authenticated=True)
                 audit.record_platform("auth.login.succeeded", actor=result.user)
@@ -101,16 +104,10 @@ def tenant_new():
             )
         )
         if not errors:
-            tenant, token = result
-            flash(_("Tenant %(name)s created.", name=tenant.name), "success")
-            if token:
-                return render_template("platform/admin_link.html", tenant=tenant, link=_link(tenant, token))
+            tenant = result
+            flash(_("Tenant %(name)s created. The first administrator was invited by e-mail.", name=tenant.name), "success")
             return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
     return render_template("platform/tenant_form.html", form=form, errors=errors, kinds=TENANT_KINDS), (400 if errors else 200)
-
-
-def _link(tenant, token):
-    return url_for("auth.set_password", tenant=tenant.slug, token=token, _external=True)
 
 
 def _tenant_or_404(tenant_id) -> Tenant:
@@ -140,9 +137,8 @@ def tenant_detail(tenant_id):
                 services.remove_host(_actor(), tenant, request.form.get("host_id", type=int) or 0)
                 flash(_("Host name removed."), "success")
             elif action == "admin_link":
-                token = services.first_admin_link(_actor(), tenant, request.form.get("admin_email", ""))
-                db.session.commit()
-                return render_template("platform/admin_link.html", tenant=tenant, link=_link(tenant, token))
+                services.resend_admin_link(_actor(), tenant, request.form.get("admin_email", ""))
+                flash(_("A new set-up link was sent to the administrator's e-mail address."), "success")
             else:
                 abort(400)
         except ValidationError as exc:
@@ -152,7 +148,8 @@ def tenant_detail(tenant_id):
         else:
             db.session.commit()
             return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
-    return render_template("platform/tenant_detail.html", tenant=tenant, errors=errors), (400 if errors else 200)
+    return render_template("platform/tenant_detail.html", tenant=tenant, errors=errors,
+                           admin_link_refusal=services.admin_link_refusal(tenant)), (400 if errors else 200)
 
 
 @bp.route("/audit")

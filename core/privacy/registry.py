@@ -248,13 +248,18 @@ CORE_TABLES = (
                                                "object_type": ("audit", KEEP), "object_id": ("audit", KEEP), "details": ("audit", KEEP)}),
     DataTable("user_account", "none", {k: ("staff", KEEP) for k in (
         "email", "display_name", "password_hash", "password_changed_at", "is_platform_operator", "active", "locale",
-        "totp_secret", "totp_enabled", "totp_last_step", "created_at")}),
+        "totp_secret", "totp_enabled", "totp_last_step", "credential_tenant_id", "created_at")}),
+    DataTable("member_invitation", "none", {k: ("staff", KEEP) for k in (
+        "email", "display_name", "roles", "org_unit_id", "invited_by_id", "expires_at", "accepted_at", "declined_at",
+        "withdrawn_at", "membership_id", "created_at")}),
+    DataTable("login_failure", "none", {k: ("staff", KEEP) for k in ("scope", "key_hash", "at")}),
     DataTable("membership", "none", {k: ("staff", KEEP) for k in ("user_id", "org_unit_id", "roles", "active", "weekly_hours", "created_at")}),
     DataTable("deputy", "none", {k: ("staff", KEEP) for k in (
         "absent_id", "deputy_id", "starts_on", "ends_on", "cross_unit", "approved_by_absent_lead_id",
         "approved_by_deputy_lead_id", "revoked_at", "created_by_id", "created_at")}),
     DataTable("auth_session", "none", {k: ("staff", KEEP) for k in (
-        "token_hash", "user_id", "created_at", "last_seen_at", "revoked_at", "fully_authenticated", "user_agent")}),
+        "token_hash", "user_id", "created_at", "last_seen_at", "revoked_at", "fully_authenticated", "user_agent",
+        "pending_totp_secret")}),
     DataTable("api_token", "none", {k: ("staff", KEEP) for k in (
         "user_id", "name", "prefix", "token_hash", "expires_at", "last_used_at", "revoked_at", "created_at")}),
     DataTable("recovery_code", "none", {k: ("staff", KEEP) for k in ("user_id", "code_hash", "used_at", "created_at")}),

@@ -18,6 +18,8 @@ from sqlalchemy import create_engine, text
 
 TEST_PASSWORD = "Kaffee-Fahrrad-Laterne-42"  # noqa: S105 - test fixture
 _counter = itertools.count(1)
+#: Port of the suite's local SMTP server (set by the ``smtp_server`` fixture).
+_smtp = {"port": None}
 
 
 def database_url(tmp_dir: Path) -> str:
@@ -68,9 +70,16 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SERVER_NAME": "lotse.test",
         "LOTSE_RAISE_ERRORS": True,
-        "LOTSE_RATELIMIT_STORAGE": "memory://",
         "LOTSE_TENANTS_DIR": str(Path(__file__).resolve().parents[2] / "tenants"),
         "LOTSE_ATTACHMENT_DIR": str(tmp_dir / "attachments"),
+        # Counted in the database, as with several workers in production.
+        "LOTSE_RATELIMIT_STORAGE": "database",
+        "LOTSE_LOGIN_SLOWDOWN_SECONDS": 0,
+        # Links in mails come from here, never from the request's Host header.
+        "LOTSE_BASE_URL": "https://lotse.example",
+        "LOTSE_MAIL_SERVER": "127.0.0.1" if _smtp["port"] else "",
+        "LOTSE_MAIL_PORT": _smtp["port"] or 25,
+        "LOTSE_MAIL_DIR": str(tmp_dir / "mail"),
     }
     config.update(overrides)
     return config
@@ -94,8 +103,65 @@ def _db_url(_owner_db_url):
     return _owner_db_url
 
 
+class _MailCollector:
+    """aiosmtpd handler keeping every message the app sent (parsed)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
 @pytest.fixture(scope="session")
-def app(_db_url, _owner_db_url, tmp_path_factory):
+def smtp_server():
+    """A real SMTP server on a free loopback port for the whole run; the app sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    collector = _MailCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    _smtp["port"] = port
+    yield collector
+    controller.stop()
+    _smtp["port"] = None
+
+
+class Outbox(list):
+    """Mails received by the test SMTP server during one test."""
+
+    def to(self, address: str):
+        return [m for m in self if m["To"] == address]
+
+    def link(self, address: str, pattern: str = r"https?://\S+") -> str:
+        """The (last) link in the newest mail to ``address``."""
+        mails = self.to(address)
+        assert mails, f"no mail to {address}; got {[m['To'] for m in self]}"
+        body = mails[-1].get_body(preferencelist=("plain",)).get_content()
+        links = re.findall(pattern, body)
+        assert links, body
+        return links[-1]
+
+
+@pytest.fixture
+def mail_outbox(smtp_server):
+    """``mail_outbox.link("a@b.de")`` → the link mailed to that address in this test."""
+    outbox = Outbox()
+    smtp_server.messages = outbox
+    yield outbox
+    smtp_server.messages = []
+
+
+@pytest.fixture(scope="session")
+def app(_db_url, _owner_db_url, tmp_path_factory, smtp_server):
     """The app under test, with its schema built by the real migrations."""
     from core import migrate
     from core.app import create_app
@@ -142,7 +208,8 @@ def _clean_state(request):
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         _wipe(app)
-        app.extensions["lotse.throttle"].reset()
+        with app.app_context():
+            app.extensions["lotse.throttle"].reset()
         app.extensions.get("lotse.relays", {}).clear()
 
 
@@ -194,7 +261,7 @@ def make_user(app):
     from core.auth import services as auth
     from core.auth.models import User
     from core.auth.passwords import hash_password
-    from core.db import db
+    from core.db import db, utcnow
     from core.tenancy.context import tenant_scope
 
     def make(tenant=None, *, roles=("case_manager",), email=None, name=None, operator=False, password=TEST_PASSWORD, org_unit_id=None):
@@ -202,8 +269,11 @@ def make_user(app):
         with app.app_context():
             user = auth.find_user(email)
             if user is None:
+                # Like an account created by this tenant's invitation: in its credential care.
                 user = User(email=email, display_name=name or email.split("@")[0].title(),
-                            password_hash=hash_password(password), is_platform_operator=operator)
+                            password_hash=hash_password(password), is_platform_operator=operator,
+                            password_changed_at=utcnow(),
+                            credential_tenant_id=tenant.id if tenant is not None and not operator else None)
                 db.session.add(user)
                 db.session.flush()
             if tenant is not None:

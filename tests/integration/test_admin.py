@@ -27,22 +27,6 @@ def _count(app, tenant, model):
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_add_user_gives_one_time_setup_link(app, admin, browser, new_browser):
-    browser.get("/verw/admin/users/new")
-    response = browser.post("/verw/admin/users/new", {"email": "Neu@Example.org", "display_name": "Neu", "roles": ["case_manager"]})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "72 Stunden" in html
-    link = re.search(r"https?://[^<\s]+/verw/password/[\w-]+", html).group(0)
-    person = new_browser()
-    path = link.split("lotse.test", 1)[1]
-    status, page = person.text(path)
-    assert status == 200 and "neu@example.org" in page
-    pw = "Ein eigener langer Satz"
-    assert person.post(path, {"new_password": pw, "confirm_password": pw}).status_code == 302
-    person.login("verw", "neu@example.org", pw)
-    assert person.get("/verw/").status_code == 200
-
-
 def test_add_user_bad_input_writes_nothing(app, admin, browser):
     before = _count(app, admin, Membership)
     browser.get("/verw/admin/users/new")

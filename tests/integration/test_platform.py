@@ -18,21 +18,6 @@ def operator(make_user, browser):
     return email
 
 
-def test_operator_creates_tenant_with_first_admin(app, operator, browser, new_browser):
-    browser.get("/platform/tenants/new")
-    response = browser.post("/platform/tenants/new", {"name": "Kreis Wesel", "slug": "wesel", "kind": "kreis",
-                                                      "admin_email": "admin@wesel.example", "admin_name": "Admin Wesel"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    path = re.search(r"/wesel/password/[\w-]+", html).group(0)
-    person = new_browser()
-    person.get(path)
-    pw = "Ein sehr langer Satz über Fahrräder"
-    assert person.post(path, {"new_password": pw, "confirm_password": pw}).status_code == 302
-    person.login("wesel", "admin@wesel.example", pw)
-    assert person.get("/wesel/admin/plugins").status_code == 200
-
-
 def test_bad_tenant_input_writes_nothing(app, operator, browser):
     browser.get("/platform/tenants/new")
     response = browser.post("/platform/tenants/new", {"name": "", "slug": "Platform!", "kind": "dorf", "admin_email": "x"})

@@ -1,0 +1,1 @@
+"""Outgoing mail: credential links and invitations reach people only through their own mailbox."""

@@ -13,7 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.audit import services as audit
-from core.auth.models import ApiToken, AuthSession, Invitation, Membership, PasswordSetupToken, RecoveryCode, User
+from core.auth.models import (
+    ApiToken,
+    AuthSession,
+    Invitation,
+    Membership,
+    PasswordSetupToken,
+    RecoveryCode,
+    User,
+)
 from core.auth.passwords import hash_password, policy_errors, verify_password
 from core.auth.permissions import ROLES
 from core.db import db, utcnow

@@ -28,9 +28,9 @@ from core.auth.sessions import live_sessions, load_session, open_session, revoke
 from core.auth.throttle import slow_down, throttle
 from core.db import db, utcnow
 from core.extensions import login_manager
+from core.mail.services import login_alert_mail
 from core.tenancy.context import tenant_scope
 from core.tenancy.resolve import tenant_by_slug
-from core.mail.services import login_alert_mail
 from core.web import public, run_write, safe_next
 
 log = logging.getLogger(__name__)

@@ -191,13 +191,12 @@ def register():
 def privacy_overview():
     """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
     require_permission("disclosures.read")
-    from core.auth.duties import dsb_overview
-
     from datetime import timedelta
 
     from sqlalchemy import func
 
     from core.audit.models import AuditEvent
+    from core.auth.duties import dsb_overview
     from core.auth.models import User
     from core.consent.models import ConsentRevocation, Disclosure
     from core.db import utcnow

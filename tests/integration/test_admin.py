@@ -3,8 +3,6 @@ German field messages and writes nothing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 

@@ -460,3 +460,106 @@ def test_memory_storage_is_refused_for_several_workers(monkeypatch):
     monkeypatch.setenv("LOTSE_RATELIMIT_STORAGE", "memory://")
     result = CliRunner().invoke(main, ["serve", "--workers", "2"])
     assert result.exit_code == 2 and "memory://" in result.output and "Traceback" not in result.output
+
+
+# --- secrets stay on the server (item 6) and mail without a server (item 2) -------------------
+
+
+def _cookie_session(app, browser) -> dict:
+    cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"], domain="lotse.test")
+    if cookie is None:
+        return {}
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def test_no_secret_travels_in_the_cookie_session(app, make_tenant, make_user, new_browser):
+    import pyotp
+
+    tenant = make_tenant("verw")
+    email, password = make_user(tenant)
+    browser = new_browser()
+    browser.login("verw", email, password)
+    created = browser.post("/verw/account/tokens", {"name": "Export", "days": "90"})
+    token = re.search(r"(lotse_[A-Za-z0-9_-]{20,})", created.get_data(as_text=True)).group(1)
+    page = browser.get("/verw/account/second-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    stored = repr(_cookie_session(app, browser))
+    assert token not in stored and secret not in stored
+    enabled = browser.post("/verw/account/second-factor", {"password": password, "code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<li><code>([0-9a-f-]+)</code></li>", enabled.get_data(as_text=True))
+    assert len(codes) == 10
+    stored = repr(_cookie_session(app, browser))
+    assert secret not in stored and not any(code in stored for code in codes)
+
+
+def test_token_lifetime_is_at_most_90_days(app, make_tenant, make_user, new_browser):
+    tenant = make_tenant("verw")
+    email, password = make_user(tenant)
+    browser = new_browser()
+    browser.login("verw", email, password)
+    browser.get("/verw/account")
+    assert browser.post("/verw/account/tokens", {"name": "Lang", "days": "91"}).status_code == 400
+    assert browser.post("/verw/account/tokens", {"name": "Standard"}).status_code == 201
+    from core.auth.models import ApiToken
+
+    with app.app_context(), tenant_scope(tenant):
+        token = db.session.scalar(select(ApiToken))
+        days = (token.expires_at - token.created_at).days
+    assert 89 <= days <= 90
+
+
+def test_tokens_die_when_the_user_ends_other_sessions_or_changes_password(app, make_tenant, make_user, new_browser):
+    tenant = make_tenant("verw")
+    email, password = make_user(tenant)
+    browser = new_browser()
+    browser.login("verw", email, password)
+    api = app.test_client()
+
+    def new_token():
+        response = browser.post("/verw/account/tokens", {"name": "T", "days": "30"})
+        return {"Authorization": "Bearer " + re.search(r"(lotse_[A-Za-z0-9_-]{20,})", response.get_data(as_text=True)).group(1)}
+
+    first = new_token()
+    assert api.get("/verw/api/v1/me", headers=first).status_code == 200
+    browser.post("/verw/account/sessions/end-others")
+    assert api.get("/verw/api/v1/me", headers=first).status_code == 401
+    second = new_token()
+    browser.post("/verw/account/password", {"current_password": password, "new_password": NEW_PW, "confirm_password": NEW_PW})
+    assert api.get("/verw/api/v1/me", headers=second).status_code == 401
+
+
+def test_without_smtp_server_mails_become_private_eml_files(app, make_tenant, make_user, tmp_path):
+    import stat
+
+    from core.app import create_app
+    from core.testing.pytest_plugin import Browser
+
+    tenant = make_tenant("verw")
+    email, _ = make_user(tenant)
+    offline = create_app({**app.config, "LOTSE_MAIL_SERVER": "", "LOTSE_MAIL_DIR": str(tmp_path / "mail")})
+    browser = Browser(offline.test_client())
+    browser.get("/verw/password/forgot")
+    browser.post("/verw/password/forgot", {"email": email})
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "mail").stat().st_mode) == 0o700
+    content = files[0].read_text()
+    assert f"To: {email}" in content and "https://lotse.example/verw/password/" in content
+
+
+def test_smtp_failure_rolls_the_invitation_back(app, make_tenant, make_user, new_browser):
+    from core.app import create_app
+    from core.testing.pytest_plugin import Browser
+
+    tenant = make_tenant("verw")
+    email, _ = make_user(tenant, roles=["tenant_admin"])
+    broken = create_app({**app.config, "LOTSE_MAIL_SERVER": "127.0.0.1", "LOTSE_MAIL_PORT": 9})
+    browser = Browser(broken.test_client())
+    browser.login("verw", email)
+    response = _invite(browser, "verw", "neu@example.org")
+    assert response.status_code == 400 and "nicht versandt" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "neu@example.org")) is None
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0

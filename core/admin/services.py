@@ -104,6 +104,9 @@ def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None
     if user is None:
         user = auth.create_user(email, display_name, credential_tenant=tenant)
         auth.send_password_link(user, tenant, reason="setup")
+    elif user.password_changed_at is None and auth.may_tenant_manage_credentials(user, tenant):
+        # This tenant's own invitation created the account, whose set-up link was never used.
+        auth.send_password_link(user, tenant, reason="setup")
     elif not user.is_platform_operator:
         roles_text = ", ".join(str(ROLES.get(r, r)) for r in roles)
         mail.invitation_mail(email, user.display_name, tenant, roles_text, user.locale)

@@ -73,6 +73,20 @@ def test_new_address_gets_setup_mail_and_joins_when_choosing_password(app, admin
     assert new_browser().get(path).status_code == 404
 
 
+def test_reinvitation_sends_a_fresh_setup_link_while_the_first_was_unused(app, admin_of, new_browser, mail_outbox):
+    tenant, admin = admin_of("verw")
+    _invite(admin, "verw", "spaet@example.org")
+    _invite(admin, "verw", "spaet@example.org")
+    first, second = mail_outbox.to("spaet@example.org")
+    assert "/verw/password/" in second.get_body().get_content()
+    old = re.search(r"https://lotse.example(\S+)", first.get_body().get_content()).group(1)
+    assert new_browser().get(old).status_code == 404  # the earlier link stopped working
+    path = mail_outbox.link("spaet@example.org").removeprefix("https://lotse.example")
+    person = new_browser()
+    assert person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    assert len(_member_ids(app, tenant, "spaet@example.org")) == 1
+
+
 def test_invite_answers_identically_and_never_names_operators(app, admin_of, make_tenant, make_user, mail_outbox):
     tenant, admin = admin_of("verw")
     other = make_tenant("anders")

@@ -649,7 +649,12 @@ def close(data, case_id):
     """Close the case with reason, evaluation and goal ratings."""
     case = _writable_case(case_id)
     expected = data.pop("version", None)
-    for goal_id, value in (data.pop("goal_ratings", None) or {}).items():
+    ratings = data.pop("goal_ratings", None) or {}
+    known = {str(goal.id) for goal in cases.goals(case)}
+    unknown = [key for key in ratings if key not in known]
+    if unknown:
+        raise ValidationError({"goal_ratings": [_("Please rate only goals of this case.")]})
+    for goal_id, value in ratings.items():
         data[f"goal_{goal_id}"] = value
     cases.close_case(_actor(), g.tenant, case, data, expected_version=expected)
     db.session.commit()

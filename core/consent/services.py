@@ -142,6 +142,7 @@ def strict(tenant) -> bool:
 def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel: str, data_categories,
              case=None, recipient_name: str = "", override_reason: str = "", confirmation: str = "") -> Disclosure:
     """Check the gate and register the disclosure in the running transaction, or raise."""
+    _ensure_visible(actor, person, case)
     errors: dict[str, list[str]] = {}
     if purpose not in PURPOSES:
         errors["purpose"] = [_("Please choose a value from the list.")]
@@ -316,8 +317,33 @@ def current_versions() -> list[ConsentTemplateVersion]:
     ))
 
 
+def _ensure_visible(actor, person, case=None) -> None:
+    """Consents and disclosures check visibility themselves (HTML and API alike): 404."""
+    from core.cases import access
+    from core.persons.services import ensure_person
+
+    if case is not None:
+        access.ensure_case(actor, case)
+    if person is not None:
+        ensure_person(actor, person)
+
+
+def _covered_visible(actor, person_ids) -> bool:
+    """Family members a consent also covers must be persons the user may see."""
+    from core.persons.services import _acting, can_see_person, get_person
+
+    if not _acting(actor):
+        return True
+    for person_id in person_ids:
+        other = get_person(person_id)
+        if other is None or not can_see_person(other, actor):
+            return False
+    return True
+
+
 def record_consent(actor, person, data: dict) -> ConsentRecord:
     """Record a signed consent (append-only). Under-16s need a guardian's signature."""
+    _ensure_visible(actor, person)
     errors: dict[str, list[str]] = {}
     version = None
     try:
@@ -369,6 +395,8 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
             covered.append(int(raw))
         except (TypeError, ValueError):
             continue
+    if not _covered_visible(actor, covered):
+        errors["covered_person_ids"] = [_("Please choose family members from the list.")]
     if kind is not None and kind not in CONSENT_KINDS:
         errors["template_version_id"] = [_("Please choose a form from the list.")]
     if errors:
@@ -446,6 +474,9 @@ def evidence_links(records) -> dict[int, object]:
 
 def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     """One step, like granting: date received and scope (whole consent or some recipients)."""
+    from core.persons.models import Person
+
+    _ensure_visible(actor, db.session.get(Person, consent.person_id))
     errors: dict[str, list[str]] = {}
     received_on = _parse_date(data.get("received_on"), "received_on", errors) or date.today()
     if received_on > date.today():

@@ -160,6 +160,7 @@ def update_person(actor, person: Person, data: dict, *, expected_version: int | 
     the correction trail (Art. 16), tied to a rectification request when one is given."""
     from core.privacy.requests import record_changes
 
+    ensure_person(actor, person)
     values = clean_person(data)
     if expected_version is not None and expected_version != person.version:
         theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
@@ -190,6 +191,11 @@ def household_of(person: Person) -> Household | None:
 
 def add_to_household(actor, person: Person, *, role: str, household: Household | None = None,
                      name: str | None = None) -> Household:
+    ensure_person(actor, person)
+    if household is not None and _acting(actor) and not can_see_household(household, actor):
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()  # a household the user cannot see is treated as not existing
     if role not in HOUSEHOLD_ROLES:
         raise ValidationError({"role": [_("Please choose a value from the list.")]})
     if household_of(person) is not None:
@@ -202,6 +208,12 @@ def add_to_household(actor, person: Person, *, role: str, household: Household |
     db.session.flush()
     audit.record("household.member_added", actor=actor, obj=household, person=person.id, role=role)
     return household
+
+
+def _acting(actor) -> bool:
+    from core.cases.access import _acting_user
+
+    return _acting_user(actor)
 
 
 def can_see_person(person: Person, user) -> bool:
@@ -218,6 +230,21 @@ def can_see_person(person: Person, user) -> bool:
     return db.session.scalar(
         select(Case.id).where(Case.person_id == person.id, access.visible_condition(user.id, supervise=False))
     ) is not None
+
+
+def ensure_person(actor, person: Person) -> None:
+    """The write services' own visibility check: a person ``actor`` may not see is a 404, the
+    same answer as a person that does not exist (HTML and API alike). Jobs, the CLI and the demo
+    builder run outside a request and act for the organisation."""
+    from werkzeug.exceptions import NotFound
+
+    if _acting(actor) and not can_see_person(person, actor):
+        raise NotFound()
+
+
+def can_see_household(household: Household, user) -> bool:
+    """A household is visible through a member the user may see."""
+    return any(can_see_person(m.person, user) for m in household_members(household))
 
 
 def household_members(household: Household) -> list[HouseholdMember]:

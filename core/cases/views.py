@@ -102,9 +102,12 @@ def _all_phases(regelkreis):
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new():
     require_permission("cases.work")
-    person = persons.get_person(request.values.get("person_id", type=int) or 0)
-    if person is None or not persons.can_see_person(person, _actor()):
+    person_id = request.values.get("person_id", type=int)
+    if not person_id:
         return redirect(url_for("persons.search"))
+    person = persons.get_person(person_id)
+    if person is None or not persons.can_see_person(person, _actor()):
+        abort(404)  # like a person that does not exist (the service checks again)
     errors = {}
     if request.method == "POST":
         errors, case = run_write(lambda: services.open_case(_actor(), g.tenant, person, request.form), success=_("Case opened."))

@@ -272,6 +272,12 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
     if expected_version is not None and expected_version != case.version:
         raise ConflictError({f: (getattr(case, f), values[f]) for f in CASE_FIELDS if getattr(case, f) != values[f]})
     changed = [f for f in CASE_FIELDS if getattr(case, f) != values[f]]
+    if "case_manager_id" in changed and case.case_manager_id is not None:
+        # A hand-over takes the open follow-ups of the previous case manager along: they would
+        # otherwise sit with someone who can no longer open the case.
+        for follow_up in db.session.scalars(select(FollowUp).where(
+                FollowUp.case_id == case.id, FollowUp.assignee_id == case.case_manager_id, FollowUp.done_at.is_(None))):
+            follow_up.assignee_id = values["case_manager_id"]
     for field in changed:
         setattr(case, field, values[field])
     db.session.flush()
@@ -654,9 +660,7 @@ def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
 
 def may_open(user_id: int, case: Case) -> bool:
     """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
-    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
-    supervise = "cases.supervise" in registry().granted(roles or [])
-    return db.session.scalar(select(Case.id).where(Case.id == case.id, access.visible_condition(user_id, supervise=supervise))) is not None
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, access.visible_condition(user_id, supervise=_supervises(user_id)))) is not None
 
 
 def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
@@ -676,9 +680,13 @@ def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
 
 
 def my_follow_ups(user, *, include_done=False):
-    """Follow-ups assigned to ``user`` plus those of cases ``user`` deputises for today."""
+    """Follow-ups assigned to ``user`` plus those of cases ``user`` deputises for today, as
+    ``(follow_up, case, person)``. ``person`` is None for a case ``user`` cannot open (any more:
+    handed over, deputy period ended): the list then shows the case number only, never the
+    client's name or the follow-up's text."""
+    visible = select(Case.id).where(access.visible_condition(user.id, supervise=_supervises(user.id)))
     stmt = (
-        select(FollowUp, Case, Person)
+        select(FollowUp, Case, Person, Case.id.in_(visible))
         .outerjoin(Case, Case.id == FollowUp.case_id)
         .outerjoin(Person, Person.id == Case.person_id)
         .where((FollowUp.assignee_id == user.id) | (FollowUp.case_id.in_(
@@ -689,7 +697,13 @@ def my_follow_ups(user, *, include_done=False):
         stmt = stmt.where(FollowUp.done_at.is_(None))
     # Restricted files (Art. 18) leave the lists; answering a data-subject request does not wait.
     stmt = stmt.where(Person.restricted_at.is_(None) | (FollowUp.kind == "privacy_request"))
-    return db.session.execute(stmt.order_by(FollowUp.due_on, FollowUp.id)).all()
+    rows = db.session.execute(stmt.order_by(FollowUp.due_on, FollowUp.id)).all()
+    return [(f, c, p if c is None or seen else None) for f, c, p, seen in rows]
+
+
+def _supervises(user_id: int) -> bool:
+    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    return "cases.supervise" in registry().granted(roles or [])
 
 
 def case_follow_ups(case: Case):

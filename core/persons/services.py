@@ -105,14 +105,20 @@ def _stamp_search_keys(person: Person) -> None:
     person.sort_name = fold(f"{person.last_name} {person.first_name}")[:220]
 
 
+def has_name_part(first_name: str, last_name: str) -> bool:
+    """A search names at least two letters of a name: a birth date alone lists nobody."""
+    return sum(ch.isalpha() for ch in f"{first_name}{last_name}") >= 2
+
+
 def find_duplicates(first_name: str, last_name: str, birth_date: date | None = None, limit: int = 10) -> list[Candidate]:
-    """Likely duplicates in the bound tenant: same phonetic name parts, similar spelling or the
-    same birth date with a matching name part. Ranked, best first."""
+    """Likely duplicates in the bound tenant: same phonetic name parts or similar spelling; the
+    same birth date only ranks a name match higher - it never lists anyone on its own (else a
+    birth date would list everyone born that day). Ranked, best first."""
+    if not has_name_part(first_name, last_name):
+        return []
     wanted = set(name_key(first_name, last_name).split())
     folded_last = fold(last_name)
     conditions = [Person.name_key.contains(code) for code in wanted if len(code) >= 2]
-    if birth_date is not None:
-        conditions.append(Person.birth_date == birth_date)
     if folded_last:
         conditions.append(Person.sort_name.startswith(folded_last[:4]))
     if not conditions:
@@ -124,6 +130,8 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None = N
     for person in rows:
         codes = set(person.name_key.split())
         shared = wanted & codes
+        if not shared and not (folded_last and person.sort_name.startswith(folded_last[:4])):
+            continue  # matched a fragment of a code only: no name part in common
         score, reasons = 0, []
         if wanted and shared:
             score += 40 * len(shared) // max(len(wanted), 1)

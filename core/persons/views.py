@@ -42,7 +42,9 @@ def search():
     birth = request.args.get("birth_date", "").strip()
     household_id = request.args.get("household_id", type=int)
     candidates, searched, errors = [], False, {}
-    if first or last:
+    if (first or last or birth) and not services.has_name_part(first, last):
+        errors["last_name"] = [_("Please enter at least part of the name; a date of birth alone is not searched.")]
+    elif first or last:
         searched = True
         from datetime import date
 

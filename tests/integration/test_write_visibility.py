@@ -353,3 +353,57 @@ def test_ids_in_the_body_resolve_only_to_what_the_user_may_use(app, team):
     assert joined.status_code == 404
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(select(func.count(Person.id))) == persons_before
+
+
+# --- item 12: search needs a name part; follow-ups do not name hidden clients -------------------
+
+
+def test_a_birth_date_alone_lists_nobody(app, team):
+    tenant, member = team
+    cm = member()
+    for first, last in (("Amina", "Yusuf"), ("Peter", "Schmidt"), ("Olga", "Ivanova")):
+        cm.api("POST", "/persons", {"first_name": first, "last_name": last, "birth_date": "1990-04-01"})
+    # API: any name that matches nobody, plus the date, lists nobody born that day.
+    assert cm.api("GET", "/persons?q=Zq%20Xv&birth_date=1990-04-01").get_json() == []
+    no_name = cm.api("GET", "/persons?q=1990-04-01&birth_date=1990-04-01")
+    assert no_name.status_code == 422 and set(no_name.get_json()["errors"]) == {"q"}
+    # A name part still finds the person, and the date ranks the match.
+    found = cm.api("GET", "/persons?q=Amina%20Jusuf&birth_date=1990-04-01").get_json()
+    assert [c["last_name"] for c in found] == ["Yusuf"] and found[0]["score"] >= 70
+    # HTML search before create: same rule, with the reason at the name field.
+    html = cm.browser.get("/team/persons/search?first_name=Zq&last_name=Xv&birth_date=1990-04-01").get_data(as_text=True)
+    assert "Schmidt" not in html and "Yusuf" not in html and "Ivanova" not in html
+    response = cm.browser.get("/team/persons/search?birth_date=1990-04-01")
+    html = response.get_data(as_text=True)
+    assert "Schmidt" not in html and "Geburtsdatum allein" in html
+
+
+def test_follow_ups_of_a_case_the_assignee_cannot_open(app, team):
+    from core.cases.models import FollowUp
+
+    tenant, member = team
+    owner, colleague, successor = member(), member(), member()
+    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Verborgen"}).get_json()["id"]
+    case = owner.api("POST", "/cases", {"person_id": person, "case_type": "case_management"}).get_json()
+    # The rule: a follow-up of a case goes only to a colleague who may open it.
+    refused = owner.api("POST", "/follow-ups", {"case_id": case["id"], "due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id})
+    assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"assignee_id"}
+    html = owner.form(f"/cases/{case['id']}/follow-ups", {"due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id})
+    assert html.status_code == 400
+    # One that exists anyway (access ended since: deputy period over, older data): case number
+    # only - no name, no text - in the list, on the dashboard and in the API.
+    with app.app_context(), tenant_scope(tenant):
+        db.session.add(FollowUp(case_id=case["id"], assignee_id=colleague.id, due_on=date.today(),
+                                title="Hana Verborgen anrufen", kind="manual"))
+        db.session.commit()
+    for page in ("/team/follow-ups", "/team/"):
+        body = colleague.browser.get(page).get_data(as_text=True)
+        assert "Verborgen" not in body and case["number"] in body, page
+    rows = colleague.api("GET", "/follow-ups").get_json()
+    assert [(r["case_number"], r["person_name"], r["title"]) for r in rows] == [(case["number"], None, "")]
+    # A hand-over takes the open follow-ups of the previous case manager along.
+    mine = owner.api("POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "Termin"}).get_json()
+    version = _case_row(app, tenant, case["id"])[2]
+    assert owner.form(f"/cases/{case['id']}/edit", {"case_manager_id": successor.id, "version": version}).status_code == 302
+    assert [r["id"] for r in successor.api("GET", "/follow-ups").get_json()] == [mine["id"]]
+    assert owner.api("GET", "/follow-ups").get_json() == []

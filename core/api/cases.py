@@ -562,11 +562,18 @@ class PersonItem(MethodView):
     @persons_blp.alt_response(404, response="NOT_FOUND")
     @persons_blp.alt_response(409, schema=ConflictSchema, description="Changed by someone else since `version`.")
     def put(self, data, person_id):
-        """Change a person; send the `version` you read (a newer one answers 409 with both values)."""
+        """Change a person (PATCH semantics: omitted fields keep their values).
+
+        Fields omitted from the body keep their stored values; a field sent empty (`""`, `null` for
+        a date, `[]` for languages) is cleared. First and last name cannot be cleared. Send the
+        `version` you read (a newer one answers 409 with both values).
+        """
         person = _person_or_404(person_id)
         require_permission("cases.work")
         expected = data.pop("version", None)
-        person = persons.update_person(_actor(), person, data, expected_version=expected)
+        merged = {field: getattr(person, field) for field in persons.PERSON_FIELDS}
+        merged.update(data)
+        person = persons.update_person(_actor(), person, merged, expected_version=expected)
         db.session.commit()
         return person
 

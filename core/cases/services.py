@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.audit import services as audit
 from core.auth.models import Membership, User
@@ -41,7 +41,7 @@ from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
 from core.documentation.models import JournalEntry
 from core.persons.models import Person
-from core.persons.services import ConflictError, _parse_date
+from core.persons.services import ConflictError, _parse_date, flush_or_conflict
 from core.tenancy.models import OrgUnit
 
 
@@ -280,14 +280,17 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
             follow_up.assignee_id = values["case_manager_id"]
     for field in changed:
         setattr(case, field, values[field])
-    db.session.flush()
+    flush_or_conflict(case, CASE_FIELDS, values)
     if changed:
         audit.record("case.changed", actor=actor, obj=case, fields=changed)
     return case
 
 
 def touch(case: Case) -> None:
-    case.last_activity_at = utcnow()
+    """Note activity on the case without a new version: a journal entry or a contact is no
+    change of the case data, so it must not turn a colleague's open case form into a conflict
+    (nor two simultaneous entries into one)."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
 
 
 # --- the Regelkreis ------------------------------------------------------------------------
@@ -514,8 +517,8 @@ def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expec
         db.session.add(goal)
     for field, value in values.items():
         setattr(goal, field, value)
+    flush_or_conflict(goal, GOAL_FIELDS, values)
     touch(case)
-    db.session.flush()
     audit.record("case.goal_created" if created else "case.goal_changed", actor=actor, obj=case, goal=goal.id)
     return goal
 

@@ -164,7 +164,7 @@ def edit(case_id):
     return render_template("cases/edit.html", **_case_context(
         case, "overview", errors=errors, conflicts=conflicts, form=request.form, workers=workers, names=names,
         units=org_units(), access_paths=ACCESS_PATHS,
-    )), (409 if conflicts else 400 if errors else 200)
+    )), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/phase", methods=["POST"])
@@ -262,7 +262,7 @@ def goals(case_id):
     return render_template("cases/goals.html", **_case_context(
         case, "goals", goals=services.goals(case), errors=errors, conflicts=conflicts, form=request.form,
         edit_goal=edit_goal, statuses=GOAL_STATUSES,
-    )), (409 if conflicts else 400 if errors else 200)
+    )), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/plan", methods=["GET"])

@@ -37,6 +37,19 @@ class ConflictError(Exception):
         self.changes = changes
 
 
+def flush_or_conflict(obj, fields=(), values=None) -> None:
+    """Flush a versioned row. Two saves that both passed the version check race in the database:
+    the write is ``UPDATE … WHERE version = :read`` (``version_id_col``), so the later one
+    matches no row. That is a conflict like any other - rolled back, with the winner's values."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
+        raise ConflictError({f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}) from None
+
+
 @dataclass
 class Candidate:
     person: Person
@@ -179,7 +192,7 @@ def update_person(actor, person: Person, data: dict, *, expected_version: int | 
     for field in changed:
         setattr(person, field, values[field])
     _stamp_search_keys(person)
-    db.session.flush()
+    flush_or_conflict(person, PERSON_FIELDS, values)
     if changed:
         audit.record("person.changed", actor=actor, obj=person, fields=changed)
     return person

@@ -125,7 +125,7 @@ def edit(person_id):
         "persons/form.html", person=person, form=form, errors=errors, conflicts=conflicts,
         genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES, household=household,
         members=services.household_members(household) if household else [], cases=cases, household_id=None,
-    ), (409 if conflicts else 400 if errors else 200)
+    ), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/<int:person_id>/household", methods=["POST"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit import services as audit
 from core.auth.services import ValidationError
@@ -541,3 +541,28 @@ def consent_history(person) -> list[tuple[ConsentRecord, list[ConsentRevocation]
 
 def register(limit: int = 200) -> list[Disclosure]:
     return list(db.session.scalars(select(Disclosure).order_by(Disclosure.at.desc()).limit(limit)))
+
+
+DISCLOSURES_PER_PAGE = 50
+
+
+def disclosure_page(*, person_id: int | None = None, legal_basis: str | None = None, page: int = 1,
+                    per_page: int = DISCLOSURES_PER_PAGE) -> tuple[list[Disclosure], int]:
+    """One page of the disclosure register (or of one person's disclosures), newest first, and
+    the number of all entries: filtered and paged in the database, so no entry is ever cut off.
+    A page beyond the last is empty (no query with an absurd offset)."""
+    stmt = select(Disclosure)
+    if person_id is not None:
+        stmt = stmt.where(Disclosure.person_id == person_id)
+    if legal_basis:
+        stmt = stmt.where(Disclosure.legal_basis == legal_basis)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if page < 1 or (page - 1) * per_page >= max(total, 1):
+        return [], total
+    rows = db.session.scalars(stmt.order_by(Disclosure.at.desc(), Disclosure.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total
+
+
+def page_count(total: int, per_page: int = DISCLOSURES_PER_PAGE) -> int:
+    return max((total - 1) // per_page + 1, 1)

@@ -30,7 +30,8 @@ def conflict_message() -> str:
 
 def is_unique_violation(exc: IntegrityError) -> bool:
     orig = getattr(exc, "orig", None)
-    return getattr(orig, "pgcode", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)  # psycopg 3 / psycopg2
+    return code == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 def is_lost_write_race(exc: OperationalError) -> bool:

@@ -219,6 +219,7 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     org_unit_id = _org_unit(data, errors)
     opened_on = _parse_date(data.get("opened_on"), "opened_on", errors) or date.today()
+    _lock_person(person)
     if db.session.scalar(select(Case.id).where(Case.person_id == person.id, Case.status == "open")):
         errors.setdefault("person", []).append(_("This person already has an open case. One person, one case."))
     if errors:
@@ -238,6 +239,14 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     audit.record("case.created", actor=actor, obj=case, case_type=case_type)
     _hooks(tenant).lotse_case_created(case=case)
     return case
+
+
+def _lock_person(person: Person | None) -> None:
+    """One person, one open case - also for two simultaneous requests: on PostgreSQL the person
+    row is locked until commit, so the second one sees the first one's case (SQLite serialises
+    writers anyway; the loser gets the 409 conflict)."""
+    if person is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
 
 
 CASE_FIELDS = ("case_manager_id", "deputy_id", "org_unit_id", "access_path", "source", "warm_handover", "topic")
@@ -846,6 +855,7 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
     phase = data.get("phase") or ("monitoring" if regelkreis.phase(case.case_type, "monitoring") else regelkreis.first_phase(case.case_type))
     if regelkreis.phase(case.case_type, phase) is None or phase == "closure":
         errors["phase"] = [_("Please choose a value from the list.")]
+    _lock_person(db.session.get(Person, case.person_id))
     if db.session.scalar(select(Case.id).where(Case.person_id == case.person_id, Case.status == "open", Case.id != case.id)):
         errors.setdefault("case", []).append(_("This person already has an open case. One person, one case."))
     if errors:
@@ -887,8 +897,8 @@ def _membership(user_id) -> Membership | None:
 
 def create_deputy(actor, data: dict) -> Deputy:
     errors: dict[str, list[str]] = {}
-    absent_id = _member_user(data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id")
-    deputy_id = _member_user(data.get("deputy_id"), errors, "deputy_id")
+    absent_id = _case_worker(data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id")
+    deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     starts_on = _parse_date(data.get("starts_on"), "starts_on", errors)
     ends_on = _parse_date(data.get("ends_on"), "ends_on", errors)
     if starts_on is None and "starts_on" not in errors:

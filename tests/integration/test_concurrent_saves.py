@@ -201,3 +201,26 @@ def test_put_keeps_omitted_fields_and_clears_explicit_ones(app, make_tenant, mak
     # The OpenAPI description says so.
     spec = browser.client.get("/patch/api/v1/openapi.json").get_json()
     assert "omitted" in spec["paths"]["/persons/{person_id}"]["put"]["description"].lower()
+
+
+def test_eight_simultaneous_case_openings_leave_one_open_case(app, setting, _db_url):
+    from core.cases.models import Case
+    from core.persons.models import Person
+
+    tenant, ids, sessions = setting
+    with app.app_context(), tenant_scope(tenant):
+        other = Person(first_name="Noch", last_name="Niemand", created_by_id=ids["user"])
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    for session in sessions:
+        session.form_page(f"/persons/{ids['person']}")  # a fresh CSRF token for the API
+
+    def open_(i, session):
+        return session.api("POST", "/cases", {"person_id": other_id, "case_type": "case_management"})[0]
+
+    results = _simultaneously(sessions, open_)
+    assert 500 not in results and set(results) <= {201, 409, 422}, results
+    assert results.count(201) == 1, results
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.query(Case).filter(Case.person_id == other_id, Case.status == "open").count() == 1

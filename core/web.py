@@ -61,15 +61,21 @@ def run_write(action, *, success: str | None = None):
     back and ``errors`` maps field names to messages. Nothing is ever half-written.
     """
     from flask import flash
+    from sqlalchemy.orm.exc import StaleDataError
 
     from core.auth.services import ValidationError
     from core.db import db
+    from core.persons.services import ConflictError
 
     try:
         result = action()
     except ValidationError as exc:
         db.session.rollback()
         return exc.errors, None
+    except StaleDataError:
+        # Saved by someone else between the version check and the write: a conflict, not a 500.
+        db.session.rollback()
+        raise ConflictError({}) from None
     except Exception:
         db.session.rollback()
         raise

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError, validate_csrf
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import ValidationError as WTFValidationError
 
 from core.auth.services import ValidationError
+from core.conflicts import conflict_response, register_conflict_handlers
 from core.db import db
 from core.extensions import csrf
 from core.persons.services import ConflictError
@@ -76,15 +76,10 @@ def init_api(app) -> Api:
             conflicts = {field: {"theirs": _plain(theirs), "yours": _plain(yours)}
                          for field, (theirs, yours) in exc.changes.items()}
             return jsonify({"message": _conflict_message(), "conflicts": conflicts, "status": 409}), 409
-        raise exc
+        return conflict_response()  # a view that does not show the conflict form: the 409 page
 
-    @app.errorhandler(StaleDataError)
-    def _stale(exc):
-        # Two writers raced past the version check: the database refused the older one.
-        if _is_api_request():
-            db.session.rollback()
-            return jsonify({"message": _conflict_message(), "conflicts": {}, "status": 409}), 409
-        raise exc
+    # Two writers raced past the version check (or a unique constraint): 409, never 500.
+    register_conflict_handlers(app)
 
     return api
 

@@ -53,7 +53,8 @@ def _date_in(**kwargs):
 
 
 class PersonSearchArgsSchema(Schema):
-    q = fields.String(required=True, metadata={"description": "Name as typed: \"First Last\" or \"Last, First\"."})
+    q = fields.String(required=True, metadata={"description": "Name as typed: \"First Last\" or \"Last, First\" "
+                                                          "(at least two letters; a birth date only ranks name matches)."})
     birth_date = _date_in()
 
 
@@ -492,10 +493,12 @@ def _case_detail(case: Case) -> dict:
 
 
 def _follow_up_row(follow_up: FollowUp, case: Case | None, person) -> dict:
+    """A case the user cannot open (``person`` None) shows its number only: no name, no text."""
+    hidden = follow_up.case_id is not None and person is None
     return {
         "id": follow_up.id, "case_id": follow_up.case_id, "case_number": case.number if case else None,
         "person_name": person.full_name if person else None, "assignee_id": follow_up.assignee_id,
-        "due_on": follow_up.due_on, "title": follow_up.title, "kind": follow_up.kind,
+        "due_on": follow_up.due_on, "title": "" if hidden else follow_up.title, "kind": follow_up.kind,
         "done_at": follow_up.done_at, "done_by_id": follow_up.done_by_id,
     }
 
@@ -525,8 +528,8 @@ class Persons(MethodView):
         birth_date = _parse_date(args.get("birth_date"), "birth_date", errors)
         if errors:
             raise ValidationError(errors)
-        if not args["q"].strip():
-            raise ValidationError({"q": [_("This field is required.")]})
+        if not persons.has_name_part(args["q"], ""):
+            raise ValidationError({"q": [_("Please enter at least part of the name; a date of birth alone is not searched.")]})
         first, last = _split_name(args["q"])
         return [
             {"id": c.person.id, "first_name": c.person.first_name, "last_name": c.person.last_name,
@@ -559,11 +562,18 @@ class PersonItem(MethodView):
     @persons_blp.alt_response(404, response="NOT_FOUND")
     @persons_blp.alt_response(409, schema=ConflictSchema, description="Changed by someone else since `version`.")
     def put(self, data, person_id):
-        """Change a person; send the `version` you read (a newer one answers 409 with both values)."""
+        """Change a person (PATCH semantics: omitted fields keep their values).
+
+        Fields omitted from the body keep their stored values; a field sent empty (`""`, `null` for
+        a date, `[]` for languages) is cleared. First and last name cannot be cleared. Send the
+        `version` you read (a newer one answers 409 with both values).
+        """
         person = _person_or_404(person_id)
         require_permission("cases.work")
         expected = data.pop("version", None)
-        person = persons.update_person(_actor(), person, data, expected_version=expected)
+        merged = {field: getattr(person, field) for field in persons.PERSON_FIELDS}
+        merged.update(data)
+        person = persons.update_person(_actor(), person, merged, expected_version=expected)
         db.session.commit()
         return person
 
@@ -649,7 +659,12 @@ def close(data, case_id):
     """Close the case with reason, evaluation and goal ratings."""
     case = _writable_case(case_id)
     expected = data.pop("version", None)
-    for goal_id, value in (data.pop("goal_ratings", None) or {}).items():
+    ratings = data.pop("goal_ratings", None) or {}
+    known = {str(goal.id) for goal in cases.goals(case)}
+    unknown = [key for key in ratings if key not in known]
+    if unknown:
+        raise ValidationError({"goal_ratings": [_("Please rate only goals of this case.")]})
+    for goal_id, value in ratings.items():
         data[f"goal_{goal_id}"] = value
     cases.close_case(_actor(), g.tenant, case, data, expected_version=expected)
     db.session.commit()
@@ -875,7 +890,7 @@ def follow_up_done(follow_up_id):
     cases.complete_follow_up(actor, follow_up)
     db.session.commit()
     # An assignee who cannot open the case learns nothing about it beyond its id.
-    return _follow_up_row(follow_up, case, case.person if case else None)
+    return _follow_up_row(follow_up, None, None) if case is None else _follow_up_row(follow_up, case, case.person)
 
 
 # --- caseload --------------------------------------------------------------------------------

@@ -144,10 +144,17 @@ def revoke(data, person_id, consent_id):
 @disclosures_blp.route("")
 class Disclosures(MethodView):
     @disclosures_blp.response(200, DisclosureSchema(many=True))
-    def get(self):
-        """The disclosure register (data-protection officer)."""
+    @disclosures_blp.paginate()
+    def get(self, pagination_parameters):
+        """The disclosure register (data-protection officer), newest first, page by page.
+
+        Every entry is reachable: `page` and `page_size` (at most 100) choose the page; the
+        `X-Pagination` header gives the total and the page links.
+        """
         require_permission("disclosures.read")
-        return consent.register(500)
+        rows, total = consent.disclosure_page(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return rows
 
     @disclosures_blp.arguments(DisclosureInputSchema)
     @disclosures_blp.response(201, DisclosureSchema)

@@ -73,3 +73,41 @@ def access_reason(case: Case, user) -> str | None:
 
 def remember_reason(case: Case, reason: str) -> None:
     g.setdefault("case_access", {})[case.id] = reason
+
+
+def _acting_user(actor) -> bool:
+    """Checks apply to members acting through a request (a membership is bound); jobs, the CLI
+    and the demo builder run without one and act for the organisation."""
+    from flask import has_request_context
+
+    return (actor is not None and getattr(actor, "id", None) is not None and has_request_context()
+            and g.get("membership") is not None)
+
+
+def ensure_case(actor, case: Case) -> str | None:
+    """The write services' own visibility check: a case ``actor`` may not open is a 404 - the
+    same answer as a case that does not exist, whichever view (HTML or API) called."""
+    if not _acting_user(actor):
+        return None
+    reason = g.get("case_access", {}).get(case.id) or access_reason(case, actor)
+    if reason is None:
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()
+    remember_reason(case, reason)
+    return reason
+
+
+def may_hand_over(actor, case: Case) -> bool:
+    """A new case manager or deputy: the case manager hands over, or coordination assigns."""
+    if not _acting_user(actor):
+        return True
+    return ensure_case(actor, case) in ("owner", "supervision")
+
+
+def may_share(actor, case: Case) -> bool:
+    """Sharing a case on: those responsible for it (case manager, standing deputy, approved
+    substitute) and coordination - never a colleague it is only shared with."""
+    if not _acting_user(actor):
+        return True
+    return ensure_case(actor, case) in ("owner", "deputy", "substitute", "supervision")

@@ -11,10 +11,11 @@ from datetime import date, timedelta
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.audit import services as audit
 from core.auth.models import Membership, User
+from core.auth.permissions import registry
 from core.auth.services import ValidationError
 from core.cases import access
 from core.cases.models import (
@@ -40,7 +41,7 @@ from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
 from core.documentation.models import JournalEntry
 from core.persons.models import Person
-from core.persons.services import ConflictError, _parse_date
+from core.persons.services import ConflictError, _parse_date, flush_or_conflict
 from core.tenancy.models import OrgUnit
 
 
@@ -97,6 +98,19 @@ def _member_user(user_id, errors, field) -> int | None:
     return user_id
 
 
+def _case_worker(user_id, errors, field) -> int | None:
+    """A colleague who can hold cases (case management or coordination) in the bound tenant;
+    anyone else - another tenant's account, the local administration - is "not in the list"."""
+    user_id = _member_user(user_id, errors, field)
+    if user_id is None:
+        return None
+    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    if not ({"case_manager", "coordinator"} & set(roles or [])):
+        errors.setdefault(field, []).append(_("Please choose a person from the list."))
+        return None
+    return user_id
+
+
 def _org_unit(data, errors) -> int | None:
     """An org unit id from the form, checked to exist in the bound tenant."""
     raw = data.get("org_unit_id") or None
@@ -118,6 +132,14 @@ def case_workers() -> list[User]:
         select(Membership).where(Membership.active.is_(True)).join(User, User.id == Membership.user_id).order_by(User.display_name)
     ).all()
     return [m.user for m in rows if {"case_manager", "coordinator"} & set(m.roles)]
+
+
+def _belongs(ok: bool) -> None:
+    """A goal, plan or item named together with a case must be of that case (else: 404)."""
+    if not ok:
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -181,6 +203,9 @@ def _next_number(today: date) -> str:
 
 
 def open_case(actor, tenant, person: Person, data: dict) -> Case:
+    from core.persons.services import ensure_person
+
+    ensure_person(actor, person)
     errors: dict[str, list[str]] = {}
     regelkreis = regelkreis_for(tenant)
     settings = case_settings(tenant)
@@ -190,10 +215,11 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     needs_topic = case_type in regelkreis.case_types and regelkreis.case_type(case_type).needs_topic
     topic = _text(data, "topic", 300, errors, required=needs_topic,
                   message=_("This kind of case is about one topic: please name it."))
-    manager_id = _member_user(data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id")
-    deputy_id = _member_user(data.get("deputy_id"), errors, "deputy_id")
+    manager_id = _case_worker(data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id")
+    deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     org_unit_id = _org_unit(data, errors)
     opened_on = _parse_date(data.get("opened_on"), "opened_on", errors) or date.today()
+    _lock_person(person)
     if db.session.scalar(select(Case.id).where(Case.person_id == person.id, Case.status == "open")):
         errors.setdefault("person", []).append(_("This person already has an open case. One person, one case."))
     if errors:
@@ -215,17 +241,26 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     return case
 
 
+def _lock_person(person: Person | None) -> None:
+    """One person, one open case - also for two simultaneous requests: on PostgreSQL the person
+    row is locked until commit, so the second one sees the first one's case (SQLite serialises
+    writers anyway; the loser gets the 409 conflict)."""
+    if person is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+
+
 CASE_FIELDS = ("case_manager_id", "deputy_id", "org_unit_id", "access_path", "source", "warm_handover", "topic")
 
 
 def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None) -> Case:
     """Change the case data (responsibility, access); concurrent saves end in a ConflictError."""
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     settings = case_settings(tenant)
     regelkreis = regelkreis_for(tenant)
     values = {
-        "case_manager_id": _member_user(data.get("case_manager_id"), errors, "case_manager_id"),
-        "deputy_id": _member_user(data.get("deputy_id"), errors, "deputy_id"),
+        "case_manager_id": _case_worker(data.get("case_manager_id"), errors, "case_manager_id"),
+        "deputy_id": _case_worker(data.get("deputy_id"), errors, "deputy_id"),
         "access_path": _choice(data, "access_path", ACCESS_PATHS, errors, required=False),
         "source": _choice(data, "source", list(settings.sources), errors, required=False),
         "warm_handover": bool(data.get("warm_handover")),
@@ -237,21 +272,34 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
     values["org_unit_id"] = _org_unit(data, errors)
     if values["deputy_id"] is not None and values["deputy_id"] == values["case_manager_id"]:
         errors["deputy_id"] = [_("Please choose another person as deputy.")]
+    if not access.may_hand_over(actor, case):
+        for field in ("case_manager_id", "deputy_id"):
+            if field not in errors and values[field] != getattr(case, field):
+                errors[field] = [_("Only the case manager can hand the case over; otherwise coordination assigns it.")]
     if errors:
         raise ValidationError(errors)
     if expected_version is not None and expected_version != case.version:
         raise ConflictError({f: (getattr(case, f), values[f]) for f in CASE_FIELDS if getattr(case, f) != values[f]})
     changed = [f for f in CASE_FIELDS if getattr(case, f) != values[f]]
+    if "case_manager_id" in changed and case.case_manager_id is not None:
+        # A hand-over takes the open follow-ups of the previous case manager along: they would
+        # otherwise sit with someone who can no longer open the case.
+        for follow_up in db.session.scalars(select(FollowUp).where(
+                FollowUp.case_id == case.id, FollowUp.assignee_id == case.case_manager_id, FollowUp.done_at.is_(None))):
+            follow_up.assignee_id = values["case_manager_id"]
     for field in changed:
         setattr(case, field, values[field])
-    db.session.flush()
+    flush_or_conflict(case, CASE_FIELDS, values)
     if changed:
         audit.record("case.changed", actor=actor, obj=case, fields=changed)
     return case
 
 
 def touch(case: Case) -> None:
-    case.last_activity_at = utcnow()
+    """Note activity on the case without a new version: a journal entry or a contact is no
+    change of the case data, so it must not turn a colleague's open case form into a conflict
+    (nor two simultaneous entries into one)."""
+    db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
 
 
 # --- the Regelkreis ------------------------------------------------------------------------
@@ -299,6 +347,7 @@ def allowed_moves(tenant, case: Case) -> list[tuple[str, object, bool]]:
 
 
 def move_to_phase(actor, tenant, case: Case, to_phase: str, reason: str = "", *, expected_version=None) -> Case:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     regelkreis = regelkreis_for(tenant)
     if expected_version is not None and expected_version != case.version:
@@ -337,6 +386,7 @@ def move_to_phase(actor, tenant, case: Case, to_phase: str, reason: str = "", *,
 
 
 def record_access_decision(actor, case: Case, data: dict) -> AccessDecision:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     admitted = data.get("admitted")
     if admitted in ("1", "true", True, "yes"):
@@ -360,6 +410,7 @@ def record_access_decision(actor, case: Case, data: dict) -> AccessDecision:
 
 
 def convert_to_case_management(actor, tenant, case: Case, reason: str) -> Case:
+    access.ensure_case(actor, case)
     regelkreis = regelkreis_for(tenant)
     if not regelkreis.case_type(case.case_type).convertible:
         raise ValidationError({"case_type": [_("This case cannot be converted.")]})
@@ -380,6 +431,7 @@ def convert_to_case_management(actor, tenant, case: Case, reason: str) -> Case:
 
 
 def add_contact(actor, tenant, case: Case, data: dict) -> Contact:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     contact_on = _parse_date(data.get("contact_on"), "contact_on", errors)
     if contact_on is None and "contact_on" not in errors:
@@ -415,6 +467,7 @@ def add_contact(actor, tenant, case: Case, data: dict) -> Contact:
 
 
 def add_journal_entry(actor, case: Case, data: dict) -> JournalEntry:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     text = _text(data, "text", 20000, errors, required=True, message=_("Please write the entry."))
     effort = _int(data, "effort_minutes", errors, minimum=0, maximum=600) or 0
@@ -449,6 +502,8 @@ GOAL_FIELDS = ("life_area", "title", "indicator", "priority", "target_date", "st
 
 
 def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expected_version=None) -> Goal:
+    access.ensure_case(actor, case)
+    _belongs(goal is None or goal.case_id == case.id)
     errors: dict[str, list[str]] = {}
     settings = case_settings(tenant)
     values = {
@@ -471,8 +526,8 @@ def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expec
         db.session.add(goal)
     for field, value in values.items():
         setattr(goal, field, value)
+    flush_or_conflict(goal, GOAL_FIELDS, values)
     touch(case)
-    db.session.flush()
     audit.record("case.goal_created" if created else "case.goal_changed", actor=actor, obj=case, goal=goal.id)
     return goal
 
@@ -488,6 +543,7 @@ def plans(case: Case) -> list[HelpPlan]:
 def editable_plan(actor, case: Case) -> HelpPlan:
     """The draft to edit: the open draft, or a new version copied from the agreed plan
     (an agreed plan is never changed)."""
+    access.ensure_case(actor, case)
     latest = db.session.scalar(select(HelpPlan).where(HelpPlan.case_id == case.id).order_by(HelpPlan.number.desc()))
     if latest is not None and latest.status == "draft":
         return latest
@@ -507,6 +563,8 @@ def editable_plan(actor, case: Case) -> HelpPlan:
 
 
 def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None, data: dict) -> HelpPlanItem:
+    access.ensure_case(actor, case)
+    _belongs(plan.case_id == case.id and (item is None or item.plan_id == plan.id))
     if plan.status != "draft":
         raise ValidationError({"plan": [_("An agreed help plan cannot be changed. Edit the new draft instead.")]})
     errors: dict[str, list[str]] = {}
@@ -540,6 +598,8 @@ def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None,
 
 def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_version=None) -> HelpPlan:
     """Freeze the draft as the agreed plan; the previous agreed version is superseded."""
+    access.ensure_case(actor, case)
+    _belongs(plan.case_id == case.id)
     errors: dict[str, list[str]] = {}
     if expected_version is not None and expected_version != plan.version:
         raise ConflictError({"plan": (plan.status, "agreed")})
@@ -589,12 +649,18 @@ def _ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> Fol
 
 
 def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
+    """A follow-up for oneself or a colleague. A follow-up of a case goes only to a colleague who
+    may open that case (share it first): the assignee's list shows the client's name."""
+    if case is not None:
+        access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     due_on = _parse_date(data.get("due_on"), "due_on", errors)
     if due_on is None and "due_on" not in errors:
         errors["due_on"] = [_("Please enter the date.")]
     title = _text(data, "title", 300, errors, required=True, message=_("Please enter what is to be checked."))
-    assignee_id = _member_user(data.get("assignee_id") or getattr(actor, "id", None), errors, "assignee_id")
+    assignee_id = _case_worker(data.get("assignee_id") or getattr(actor, "id", None), errors, "assignee_id")
+    if case is not None and assignee_id is not None and not may_open(assignee_id, case):
+        errors["assignee_id"] = [_("This colleague cannot open the case. Share the case with them first, or choose someone else.")]
     if errors:
         raise ValidationError(errors)
     follow_up = FollowUp(case_id=case.id if case else None, assignee_id=assignee_id, due_on=due_on, title=title, kind="manual")
@@ -604,7 +670,20 @@ def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
     return follow_up
 
 
+def may_open(user_id: int, case: Case) -> bool:
+    """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
+    return db.session.scalar(select(Case.id).where(Case.id == case.id, access.visible_condition(user_id, supervise=_supervises(user_id)))) is not None
+
+
 def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
+    """The assignee marks done, or someone who may open its case."""
+    if access._acting_user(actor) and follow_up.assignee_id != actor.id:
+        case = db.session.scalar(select(Case).where(Case.id == follow_up.case_id)) if follow_up.case_id else None
+        if case is None:
+            from werkzeug.exceptions import NotFound
+
+            raise NotFound()
+        access.ensure_case(actor, case)
     if follow_up.done_at is None:
         follow_up.done_at = utcnow()
         follow_up.done_by_id = getattr(actor, "id", None)
@@ -613,9 +692,13 @@ def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
 
 
 def my_follow_ups(user, *, include_done=False):
-    """Follow-ups assigned to ``user`` plus those of cases ``user`` deputises for today."""
+    """Follow-ups assigned to ``user`` plus those of cases ``user`` deputises for today, as
+    ``(follow_up, case, person)``. ``person`` is None for a case ``user`` cannot open (any more:
+    handed over, deputy period ended): the list then shows the case number only, never the
+    client's name or the follow-up's text."""
+    visible = select(Case.id).where(access.visible_condition(user.id, supervise=_supervises(user.id)))
     stmt = (
-        select(FollowUp, Case, Person)
+        select(FollowUp, Case, Person, Case.id.in_(visible))
         .outerjoin(Case, Case.id == FollowUp.case_id)
         .outerjoin(Person, Person.id == Case.person_id)
         .where((FollowUp.assignee_id == user.id) | (FollowUp.case_id.in_(
@@ -626,7 +709,13 @@ def my_follow_ups(user, *, include_done=False):
         stmt = stmt.where(FollowUp.done_at.is_(None))
     # Restricted files (Art. 18) leave the lists; answering a data-subject request does not wait.
     stmt = stmt.where(Person.restricted_at.is_(None) | (FollowUp.kind == "privacy_request"))
-    return db.session.execute(stmt.order_by(FollowUp.due_on, FollowUp.id)).all()
+    rows = db.session.execute(stmt.order_by(FollowUp.due_on, FollowUp.id)).all()
+    return [(f, c, p if c is None or seen else None) for f, c, p, seen in rows]
+
+
+def _supervises(user_id: int) -> bool:
+    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    return "cases.supervise" in registry().granted(roles or [])
 
 
 def case_follow_ups(case: Case):
@@ -703,6 +792,7 @@ def _consent_expiry_follow_ups(today: date) -> int:
 
 
 def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) -> Case:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     if expected_version is not None and expected_version != case.version:
         raise ConflictError({"status": (case.status, "closed")})
@@ -729,6 +819,10 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
         value = _int(data, f"goal_{goal.id}", errors, minimum=0, maximum=4)
         if value is not None:
             ratings[goal] = value
+    known = {f"goal_{goal.id}" for goal in goals(case)}
+    for key in data:
+        if key.startswith("goal_") and key not in known and data.get(key) not in (None, ""):
+            errors[key] = [_("Please rate only goals of this case.")]
     if errors:
         raise ValidationError(errors)
     for goal, value in ratings.items():
@@ -752,6 +846,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
 
 
 def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     if case.status != "closed":
         errors["case"] = [_("Only a closed case can be reopened.")]
@@ -760,6 +855,7 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
     phase = data.get("phase") or ("monitoring" if regelkreis.phase(case.case_type, "monitoring") else regelkreis.first_phase(case.case_type))
     if regelkreis.phase(case.case_type, phase) is None or phase == "closure":
         errors["phase"] = [_("Please choose a value from the list.")]
+    _lock_person(db.session.get(Person, case.person_id))
     if db.session.scalar(select(Case.id).where(Case.person_id == case.person_id, Case.status == "open", Case.id != case.id)):
         errors.setdefault("case", []).append(_("This person already has an open case. One person, one case."))
     if errors:
@@ -778,7 +874,9 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
 
 def share_case(actor, case: Case, user_id) -> CaseShare:
     errors: dict[str, list[str]] = {}
-    user_id = _member_user(user_id, errors, "user_id")
+    if not access.may_share(actor, case):
+        raise ValidationError({"user_id": [_("Only the case manager, the deputy or coordination can share the case.")]})
+    user_id = _case_worker(user_id, errors, "user_id")
     if user_id is not None and user_id == case.case_manager_id:
         errors["user_id"] = [_("The case manager of the case has access anyway.")]
     if errors:
@@ -799,8 +897,8 @@ def _membership(user_id) -> Membership | None:
 
 def create_deputy(actor, data: dict) -> Deputy:
     errors: dict[str, list[str]] = {}
-    absent_id = _member_user(data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id")
-    deputy_id = _member_user(data.get("deputy_id"), errors, "deputy_id")
+    absent_id = _case_worker(data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id")
+    deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     starts_on = _parse_date(data.get("starts_on"), "starts_on", errors)
     ends_on = _parse_date(data.get("ends_on"), "ends_on", errors)
     if starts_on is None and "starts_on" not in errors:

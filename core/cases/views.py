@@ -102,9 +102,12 @@ def _all_phases(regelkreis):
 @bp.route("/cases/new", methods=["GET", "POST"])
 def new():
     require_permission("cases.work")
-    person = persons.get_person(request.values.get("person_id", type=int) or 0)
-    if person is None or not persons.can_see_person(person, _actor()):
+    person_id = request.values.get("person_id", type=int)
+    if not person_id:
         return redirect(url_for("persons.search"))
+    person = persons.get_person(person_id)
+    if person is None or not persons.can_see_person(person, _actor()):
+        abort(404)  # like a person that does not exist (the service checks again)
     errors = {}
     if request.method == "POST":
         errors, case = run_write(lambda: services.open_case(_actor(), g.tenant, person, request.form), success=_("Case opened."))
@@ -161,7 +164,7 @@ def edit(case_id):
     return render_template("cases/edit.html", **_case_context(
         case, "overview", errors=errors, conflicts=conflicts, form=request.form, workers=workers, names=names,
         units=org_units(), access_paths=ACCESS_PATHS,
-    )), (409 if conflicts else 400 if errors else 200)
+    )), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/phase", methods=["POST"])
@@ -259,7 +262,7 @@ def goals(case_id):
     return render_template("cases/goals.html", **_case_context(
         case, "goals", goals=services.goals(case), errors=errors, conflicts=conflicts, form=request.form,
         edit_goal=edit_goal, statuses=GOAL_STATUSES,
-    )), (409 if conflicts else 400 if errors else 200)
+    )), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/plan", methods=["GET"])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.audit import services as audit
 from core.auth.services import ValidationError
@@ -142,6 +142,7 @@ def strict(tenant) -> bool:
 def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel: str, data_categories,
              case=None, recipient_name: str = "", override_reason: str = "", confirmation: str = "") -> Disclosure:
     """Check the gate and register the disclosure in the running transaction, or raise."""
+    _ensure_visible(actor, person, case)
     errors: dict[str, list[str]] = {}
     if purpose not in PURPOSES:
         errors["purpose"] = [_("Please choose a value from the list.")]
@@ -316,8 +317,33 @@ def current_versions() -> list[ConsentTemplateVersion]:
     ))
 
 
+def _ensure_visible(actor, person, case=None) -> None:
+    """Consents and disclosures check visibility themselves (HTML and API alike): 404."""
+    from core.cases import access
+    from core.persons.services import ensure_person
+
+    if case is not None:
+        access.ensure_case(actor, case)
+    if person is not None:
+        ensure_person(actor, person)
+
+
+def _covered_visible(actor, person_ids) -> bool:
+    """Family members a consent also covers must be persons the user may see."""
+    from core.persons.services import _acting, can_see_person, get_person
+
+    if not _acting(actor):
+        return True
+    for person_id in person_ids:
+        other = get_person(person_id)
+        if other is None or not can_see_person(other, actor):
+            return False
+    return True
+
+
 def record_consent(actor, person, data: dict) -> ConsentRecord:
     """Record a signed consent (append-only). Under-16s need a guardian's signature."""
+    _ensure_visible(actor, person)
     errors: dict[str, list[str]] = {}
     version = None
     try:
@@ -369,6 +395,8 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
             covered.append(int(raw))
         except (TypeError, ValueError):
             continue
+    if not _covered_visible(actor, covered):
+        errors["covered_person_ids"] = [_("Please choose family members from the list.")]
     if kind is not None and kind not in CONSENT_KINDS:
         errors["template_version_id"] = [_("Please choose a form from the list.")]
     if errors:
@@ -446,6 +474,9 @@ def evidence_links(records) -> dict[int, object]:
 
 def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     """One step, like granting: date received and scope (whole consent or some recipients)."""
+    from core.persons.models import Person
+
+    _ensure_visible(actor, db.session.get(Person, consent.person_id))
     errors: dict[str, list[str]] = {}
     received_on = _parse_date(data.get("received_on"), "received_on", errors) or date.today()
     if received_on > date.today():
@@ -510,3 +541,28 @@ def consent_history(person) -> list[tuple[ConsentRecord, list[ConsentRevocation]
 
 def register(limit: int = 200) -> list[Disclosure]:
     return list(db.session.scalars(select(Disclosure).order_by(Disclosure.at.desc()).limit(limit)))
+
+
+DISCLOSURES_PER_PAGE = 50
+
+
+def disclosure_page(*, person_id: int | None = None, legal_basis: str | None = None, page: int = 1,
+                    per_page: int = DISCLOSURES_PER_PAGE) -> tuple[list[Disclosure], int]:
+    """One page of the disclosure register (or of one person's disclosures), newest first, and
+    the number of all entries: filtered and paged in the database, so no entry is ever cut off.
+    A page beyond the last is empty (no query with an absurd offset)."""
+    stmt = select(Disclosure)
+    if person_id is not None:
+        stmt = stmt.where(Disclosure.person_id == person_id)
+    if legal_basis:
+        stmt = stmt.where(Disclosure.legal_basis == legal_basis)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    if page < 1 or (page - 1) * per_page >= max(total, 1):
+        return [], total
+    rows = db.session.scalars(stmt.order_by(Disclosure.at.desc(), Disclosure.id.desc())
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    return list(rows), total
+
+
+def page_count(total: int, per_page: int = DISCLOSURES_PER_PAGE) -> int:
+    return max((total - 1) // per_page + 1, 1)

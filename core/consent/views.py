@@ -170,21 +170,33 @@ def disclose(case_id):
             flash(_("The disclosure is registered."), "success")
             return redirect(url_for("consent.disclose", case_id=case.id))
         case = cases.get_case(case_id, _actor())
-    rows = [r for r in services.register(500) if r.person_id == case.person_id]
+    page = _page("page")
+    rows, total = services.disclosure_page(person_id=case.person_id, page=page)
     return render_template(
         "consent/disclose.html", case=case, person=case.person, categories=services.categories(), purposes=services.PURPOSES,
         purpose_label=services.purpose_label, channels=services.CHANNELS, data_categories=DATA_CATEGORIES,
         strict=services.strict(g.tenant), errors=errors, refused=refused, form=request.form, rows=rows,
+        total=total, page=page, pages=services.page_count(total),
     ), (400 if errors else 200)
+
+
+def _page(name: str) -> int:
+    """A page number from the query string (anything odd is page 1; beyond the last: empty)."""
+    value = request.args.get(name, 1, type=int) or 1
+    return value if 1 <= value <= 10**9 else 1
 
 
 @bp.route("/disclosures")
 def register():
     require_permission("disclosures.read")
-    rows = services.register(500)
+    page, override_page = _page("page"), _page("opage")
+    rows, total = services.disclosure_page(page=page)
+    overrides, override_total = services.disclosure_page(legal_basis="override", page=override_page)
     names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template("consent/register.html", rows=rows, names=names, purpose_label=services.purpose_label,
-                           overrides=[r for r in rows if r.legal_basis == "override"])
+                           overrides=overrides, total=total, page=page, pages=services.page_count(total),
+                           override_total=override_total, override_page=override_page,
+                           override_pages=services.page_count(override_total))
 
 
 @bp.route("/privacy")

@@ -59,6 +59,9 @@ def _looks_like(data: bytes, ext: str) -> bool:
 
 
 def save_attachment(actor, case, upload, description: str = "") -> Attachment:
+    from core.cases import access
+
+    access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     if upload is None or not getattr(upload, "filename", ""):
         raise ValidationError({"file": [_("Please choose a file.")]})

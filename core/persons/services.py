@@ -37,6 +37,19 @@ class ConflictError(Exception):
         self.changes = changes
 
 
+def flush_or_conflict(obj, fields=(), values=None) -> None:
+    """Flush a versioned row. Two saves that both passed the version check race in the database:
+    the write is ``UPDATE … WHERE version = :read`` (``version_id_col``), so the later one
+    matches no row. That is a conflict like any other - rolled back, with the winner's values."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
+        raise ConflictError({f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}) from None
+
+
 @dataclass
 class Candidate:
     person: Person
@@ -105,14 +118,20 @@ def _stamp_search_keys(person: Person) -> None:
     person.sort_name = fold(f"{person.last_name} {person.first_name}")[:220]
 
 
+def has_name_part(first_name: str, last_name: str) -> bool:
+    """A search names at least two letters of a name: a birth date alone lists nobody."""
+    return sum(ch.isalpha() for ch in f"{first_name}{last_name}") >= 2
+
+
 def find_duplicates(first_name: str, last_name: str, birth_date: date | None = None, limit: int = 10) -> list[Candidate]:
-    """Likely duplicates in the bound tenant: same phonetic name parts, similar spelling or the
-    same birth date with a matching name part. Ranked, best first."""
+    """Likely duplicates in the bound tenant: same phonetic name parts or similar spelling; the
+    same birth date only ranks a name match higher - it never lists anyone on its own (else a
+    birth date would list everyone born that day). Ranked, best first."""
+    if not has_name_part(first_name, last_name):
+        return []
     wanted = set(name_key(first_name, last_name).split())
     folded_last = fold(last_name)
     conditions = [Person.name_key.contains(code) for code in wanted if len(code) >= 2]
-    if birth_date is not None:
-        conditions.append(Person.birth_date == birth_date)
     if folded_last:
         conditions.append(Person.sort_name.startswith(folded_last[:4]))
     if not conditions:
@@ -124,6 +143,8 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None = N
     for person in rows:
         codes = set(person.name_key.split())
         shared = wanted & codes
+        if not shared and not (folded_last and person.sort_name.startswith(folded_last[:4])):
+            continue  # matched a fragment of a code only: no name part in common
         score, reasons = 0, []
         if wanted and shared:
             score += 40 * len(shared) // max(len(wanted), 1)
@@ -160,6 +181,7 @@ def update_person(actor, person: Person, data: dict, *, expected_version: int | 
     the correction trail (Art. 16), tied to a rectification request when one is given."""
     from core.privacy.requests import record_changes
 
+    ensure_person(actor, person)
     values = clean_person(data)
     if expected_version is not None and expected_version != person.version:
         theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
@@ -170,7 +192,7 @@ def update_person(actor, person: Person, data: dict, *, expected_version: int | 
     for field in changed:
         setattr(person, field, values[field])
     _stamp_search_keys(person)
-    db.session.flush()
+    flush_or_conflict(person, PERSON_FIELDS, values)
     if changed:
         audit.record("person.changed", actor=actor, obj=person, fields=changed)
     return person
@@ -190,6 +212,11 @@ def household_of(person: Person) -> Household | None:
 
 def add_to_household(actor, person: Person, *, role: str, household: Household | None = None,
                      name: str | None = None) -> Household:
+    ensure_person(actor, person)
+    if household is not None and _acting(actor) and not can_see_household(household, actor):
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound()  # a household the user cannot see is treated as not existing
     if role not in HOUSEHOLD_ROLES:
         raise ValidationError({"role": [_("Please choose a value from the list.")]})
     if household_of(person) is not None:
@@ -202,6 +229,12 @@ def add_to_household(actor, person: Person, *, role: str, household: Household |
     db.session.flush()
     audit.record("household.member_added", actor=actor, obj=household, person=person.id, role=role)
     return household
+
+
+def _acting(actor) -> bool:
+    from core.cases.access import _acting_user
+
+    return _acting_user(actor)
 
 
 def can_see_person(person: Person, user) -> bool:
@@ -218,6 +251,21 @@ def can_see_person(person: Person, user) -> bool:
     return db.session.scalar(
         select(Case.id).where(Case.person_id == person.id, access.visible_condition(user.id, supervise=False))
     ) is not None
+
+
+def ensure_person(actor, person: Person) -> None:
+    """The write services' own visibility check: a person ``actor`` may not see is a 404, the
+    same answer as a person that does not exist (HTML and API alike). Jobs, the CLI and the demo
+    builder run outside a request and act for the organisation."""
+    from werkzeug.exceptions import NotFound
+
+    if _acting(actor) and not can_see_person(person, actor):
+        raise NotFound()
+
+
+def can_see_household(household: Household, user) -> bool:
+    """A household is visible through a member the user may see."""
+    return any(can_see_person(m.person, user) for m in household_members(household))
 
 
 def household_members(household: Household) -> list[HouseholdMember]:

@@ -42,7 +42,9 @@ def search():
     birth = request.args.get("birth_date", "").strip()
     household_id = request.args.get("household_id", type=int)
     candidates, searched, errors = [], False, {}
-    if first or last:
+    if (first or last or birth) and not services.has_name_part(first, last):
+        errors["last_name"] = [_("Please enter at least part of the name; a date of birth alone is not searched.")]
+    elif first or last:
         searched = True
         from datetime import date
 
@@ -123,7 +125,7 @@ def edit(person_id):
         "persons/form.html", person=person, form=form, errors=errors, conflicts=conflicts,
         genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES, household=household,
         members=services.household_members(household) if household else [], cases=cases, household_id=None,
-    ), (409 if conflicts else 400 if errors else 200)
+    ), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/<int:person_id>/household", methods=["POST"])

@@ -508,13 +508,17 @@ def test_follow_ups_list_and_done(app, tenant, member):
     assert [f["title"] for f in a.get("/follow-ups").json] == ["Teamrunde vorbereiten"]
     assert len(a.get("/follow-ups", query_string={"include_done": "1"}).json) == 2
 
-    # Assigned to a colleague who cannot open the case: they may tick it off, and learn nothing more.
+    # A colleague who cannot open the case gets no follow-up of it (their list would name the
+    # client); once the case is shared with them, they do.
+    refused = a.post("/follow-ups", {"case_id": cid, "due_on": SOON, "title": "Akte kopieren", "assignee_id": b.id})
+    assert refused.status_code == 422 and set(refused.json["errors"]) == {"assignee_id"}
+    assert a.post(f"/cases/{cid}/shares", {"user_id": b.id}).status_code == 201
     delegated = a.post("/follow-ups", {"case_id": cid, "due_on": SOON, "title": "Akte kopieren", "assignee_id": b.id})
     assert delegated.status_code == 201 and delegated.json["assignee_id"] == b.id
     mine = b.get("/follow-ups").json
     assert [f["title"] for f in mine] == ["Akte kopieren"]
     done = b.post(f"/follow-ups/{delegated.json['id']}/done")
-    assert done.status_code == 200 and done.json["person_name"] is None and done.json["case_number"] is None
+    assert done.status_code == 200 and done.json["person_name"] == "Amina Yusuf"
     assert len(_audit(app, tenant, "follow_up.done")) == 2
 
 

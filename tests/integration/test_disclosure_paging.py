@@ -1,0 +1,83 @@
+"""Disclosure lists show every entry (issue #8, item 22): the person's list on the disclosure page
+and the register of the data-protection officer are filtered and paged in the database - HTML and
+API - instead of filtering the tenant's newest 500 in Python."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.db import db, utcnow
+from core.tenancy.context import tenant_scope
+
+OLD, NEW = 60, 520  # the person's 60 old entries lie behind 520 newer ones of another person
+
+
+def _fill(app, tenant, cm_email):
+    from core.auth.models import User
+    from core.cases import services as cases
+    from core.consent.models import Disclosure
+    from core.persons import services as persons
+    from core.tenancy.models import Tenant
+
+    with app.app_context(), tenant_scope(tenant):
+        user = db.session.scalar(select(User).where(User.email == cm_email))
+        old = persons.create_person(user, {"first_name": "Alte", "last_name": "Weitergabe"})
+        busy = persons.create_person(user, {"first_name": "Viele", "last_name": "Weitergaben"})
+        case = cases.open_case(user, db.session.get(Tenant, tenant.id), old, {"case_type": "case_management"})
+        from core.consent import services as consent
+
+        consent.ensure_defaults(db.session.get(Tenant, tenant.id))
+        version = next(v for v in consent.current_versions() if "jobcenter" in (v.recipient_keys or []))
+        record = consent.record_consent(user, old, {"template_version_id": version.id, "recipient_keys": ["jobcenter"],
+                                                    "purposes": ["referral"]})
+        start = utcnow() - timedelta(days=400)
+        rows = [Disclosure(person_id=old.id, case_id=case.id, recipient_key="jobcenter", purpose="referral", channel="letter",
+                           legal_basis="override" if i % 20 == 0 else "consent", consent_id=None if i % 20 == 0 else record.id,
+                           override_reason=f"Grund {i}",
+                           recipient_name=f"ALT-{i:03d}", at=start + timedelta(hours=i)) for i in range(OLD)]
+        rows += [Disclosure(person_id=busy.id, recipient_key="jobcenter", purpose="referral", channel="letter",
+                            legal_basis="consent", consent_id=record.id, recipient_name=f"NEU-{i:03d}", at=start + timedelta(days=30, hours=i))
+                 for i in range(NEW)]
+        db.session.add_all(rows)
+        db.session.commit()
+        return case.id
+
+
+def test_the_persons_list_and_the_register_page_through_everything(app, make_tenant, make_user, new_browser):
+    tenant = make_tenant("weitergabe")
+    cm_email, _ = make_user(tenant, roles=["case_manager"])
+    dpo_email, _ = make_user(tenant, roles=["dpo"])
+    case_id = _fill(app, tenant, cm_email)
+    cm, dpo = new_browser(), new_browser()
+    cm.login("weitergabe", cm_email)
+    dpo.login("weitergabe", dpo_email)
+
+    # The person's list on the disclosure page: 60 entries over two pages, none lost.
+    seen, page = set(), 1
+    while True:
+        html = cm.get(f"/weitergabe/cases/{case_id}/disclose?page={page}").get_data(as_text=True)
+        found = set(re.findall(r"ALT-\d{3}", html))
+        assert "NEU-" not in html and (found or page == 1)
+        seen |= found
+        if f"page={page + 1}" not in html:
+            break
+        page += 1
+    assert len(seen) == OLD and page == 2 and "(60)" in html
+
+    # The register: all 580 entries in pages of 50, the three without consent in their own section.
+    html = dpo.get("/weitergabe/disclosures").get_data(as_text=True)
+    assert "(580)" in html and "(3)" in html and "Seite 1 von 12" in html
+    last = dpo.get("/weitergabe/disclosures?page=12").get_data(as_text=True)
+    assert "ALT-000" in last and "Seite 12 von 12" in last
+    assert dpo.get("/weitergabe/disclosures?page=99999999999999999999999").status_code == 200
+
+    # The API: the same register with page and page_size, the total in X-Pagination.
+    response = dpo.client.get("/weitergabe/api/v1/disclosures", query_string={"page": 6, "page_size": 100})
+    assert response.status_code == 200
+    assert json.loads(response.headers["X-Pagination"])["total"] == OLD + NEW
+    assert [row["recipient_name"] for row in response.get_json()][-1] == "ALT-000"
+    assert dpo.client.get("/weitergabe/api/v1/disclosures", query_string={"page": 7, "page_size": 100}).get_json() == []

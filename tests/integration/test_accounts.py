@@ -577,3 +577,16 @@ def test_smtp_failure_rolls_the_invitation_back(app, make_tenant, make_user, new
         assert db.session.scalar(select(User).where(User.email == "neu@example.org")) is None
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_invitations_of_another_tenant_are_404(app, admin_of, mail_outbox):
+    tenant_a, admin_a = admin_of("kreis-a")
+    tenant_b, admin_b = admin_of("kreis-b")
+    _invite(admin_b, "kreis-b", "fremd@example.org")
+    with app.app_context(), tenant_scope(tenant_b):
+        invitation_id = db.session.scalar(select(Invitation.id))
+    admin_a.get("/kreis-a/admin/users")
+    assert admin_a.post(f"/kreis-a/admin/invitations/{invitation_id}/withdraw").status_code == 404
+    assert "fremd@example.org" not in admin_a.get("/kreis-a/admin/users").get_data(as_text=True)
+    with app.app_context(), tenant_scope(tenant_b):
+        assert db.session.get(Invitation, invitation_id).withdrawn_at is None

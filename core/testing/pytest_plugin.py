@@ -71,6 +71,7 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
         "LOTSE_RATELIMIT_STORAGE": "memory://",
         "LOTSE_TENANTS_DIR": str(Path(__file__).resolve().parents[2] / "tenants"),
         "LOTSE_ATTACHMENT_DIR": str(tmp_dir / "attachments"),
+        "LOTSE_DELETION_JOURNAL": str(tmp_dir / "deletion-journal.jsonl"),
     }
     config.update(overrides)
     return config

@@ -94,6 +94,7 @@ def _remove_files(session):
     entries = session.info.pop("lotse_deletion_journal", [])
     if entries:
         _append_journal(entries)
+    if session.info.pop("lotse_checkpoint", False) or entries:
         # SQLite: erased content must not survive in the WAL (secure_delete zeroes the file).
         checkpoint(session.get_bind())
 
@@ -102,6 +103,7 @@ def _remove_files(session):
 def _keep_files(session):
     session.info.pop("lotse_files_to_remove", None)
     session.info.pop("lotse_deletion_journal", None)
+    session.info.pop("lotse_checkpoint", None)
 
 
 # --- the deletion journal (backups) ---------------------------------------------------------
@@ -335,6 +337,7 @@ def close_recipient_notice(actor, notice: RecipientNotice) -> RecipientNotice:
         notice.done_at, notice.done_by_id = utcnow(), getattr(actor, "id", None)
         notice.recipients = [{**r, "recipient_name": ""} for r in notice.recipients or []]
         db.session.flush()
+        db.session().info["lotse_checkpoint"] = True
         audit.record("privacy.recipients_informed", actor=actor, obj=notice, recipients=len(notice.recipients))
     return notice
 

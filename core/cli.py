@@ -491,8 +491,8 @@ def jobs_retention(slug, dry_run, day):
 def _vacuum_erased(tenants) -> None:
     """PostgreSQL: VACUUM the tables recent erasures touched (outside any transaction); SQLite:
     fold the WAL into the file. A refusal (role not owner) is reported, never fatal."""
-    from core.db import checkpoint
-    from core.privacy.retention import recently_erased_tables, vacuum
+    from core.db import checkpoint, vacuum
+    from core.privacy.retention import recently_erased_tables
     from core.tenancy.context import tenant_scope
 
     tables: set[str] = set()

@@ -110,3 +110,38 @@ def checkpoint(bind) -> None:
         connection.rollback()
     if busy:
         logging.getLogger("lotse.privacy").warning("WAL checkpoint after erasure was blocked by a reader; it is repeated later")
+
+
+def vacuum(engine, tables: set[str]) -> dict:
+    """PostgreSQL: a plain ``VACUUM`` of the tables erasure touched, outside any transaction.
+
+    It removes the dead row versions an erasure leaves behind (and their index entries) so the
+    space is reused; the bytes may stay on disk until overwritten (see docs/privacy.md). VACUUM
+    needs the table's owner: a role that is not is skipped and the skip is logged, never fatal."""
+    import logging
+
+    from sqlalchemy.exc import DBAPIError
+
+    report: dict[str, list[str]] = {"vacuumed": [], "skipped": []}
+    if engine.dialect.name != "postgresql" or not tables:
+        return report
+    logger = logging.getLogger("lotse.privacy")
+    names = sorted(t for t in tables if t in db.metadata.tables)  # never a name from elsewhere
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        owned = set(conn.exec_driver_sql(
+            "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%(names)s) "
+            "AND pg_has_role(c.relowner, 'USAGE')", {"names": names}).scalars())
+        for name in names:
+            if name not in owned:
+                report["skipped"].append(name)
+                continue
+            try:
+                conn.exec_driver_sql(f'VACUUM "{name}"')
+                report["vacuumed"].append(name)
+            except DBAPIError as error:
+                report["skipped"].append(name)
+                logger.warning("VACUUM %s refused: %s", name, str(error.orig).strip()[:200])
+    if report["skipped"]:
+        logger.warning("VACUUM skipped for %s: the database role does not own these tables (run the retention job "
+                       "as the owner, or VACUUM them from the owner's maintenance job)", ", ".join(report["skipped"]))
+    return report

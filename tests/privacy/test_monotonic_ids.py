@@ -180,3 +180,51 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
     con.commit()
     assert con.execute("SELECT id FROM person").fetchall() == [(8,)]
     con.close()
+
+
+def test_simultaneous_openings_never_draw_the_same_number(app, make_tenant, make_user, _db_url):
+    """The counter row is locked by the UPDATE that raises it (PostgreSQL), also for the very first
+    case of a year, when two openings race to create the counter."""
+    import threading
+
+    from core.auth.models import User
+    from core.cases import services as cases
+    from core.persons.services import create_person
+    from core.tenancy.models import Tenant
+
+    if not _db_url.startswith("postgresql"):
+        pytest.skip("row locks are exercised on PostgreSQL")
+    tenant = make_tenant("zaehler")
+    email, _ = make_user(tenant, roles=["case_manager"])
+    workers = 6
+    with app.test_request_context(), tenant_scope(tenant):
+        ids = []
+        for n in range(workers):
+            ids.append(create_person(None, {"first_name": "Gleich", "last_name": f"Zeitig{n}"}).id)
+        db.session.commit()
+    barrier = threading.Barrier(workers)
+    numbers, errors = [], []
+
+    def open_one(person_id):
+        with app.test_request_context(), tenant_scope(tenant):
+            try:
+                t = db.session.get(Tenant, tenant.id)
+                actor = db.session.scalar(select(User).where(User.email == email))
+                person = db.session.get(Person, person_id)
+                barrier.wait()
+                case = cases.open_case(actor, t, person, {"case_type": "case_management"})
+                db.session.commit()
+                numbers.append(case.number)
+            except Exception as error:  # noqa: BLE001 – collected and asserted below
+                db.session.rollback()
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=open_one, args=(person_id,)) for person_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(numbers) == workers and len(set(numbers)) == workers

@@ -498,6 +498,58 @@ def jobs_retention(slug, dry_run, day):
         if dry_run:
             for item in items:
                 click.echo(f"    person:{item['person']} fällig am {item['due_on']}" + ("  (gesperrt/Aufbewahrung)" if item["held"] else ""))
+    if not dry_run:
+        _vacuum_erased(tenants)
+
+
+def _vacuum_erased(tenants) -> None:
+    """PostgreSQL: VACUUM the tables recent erasures touched (outside any transaction); SQLite:
+    fold the WAL into the file. A refusal (role not owner) is reported, never fatal."""
+    from core.db import checkpoint, vacuum
+    from core.privacy.retention import recently_erased_tables
+    from core.tenancy.context import tenant_scope
+
+    tables: set[str] = set()
+    for tenant in tenants:
+        with tenant_scope(tenant):
+            tables |= recently_erased_tables()
+        db.session.rollback()
+    db.session.remove()
+    checkpoint(db.engine)
+    report = vacuum(db.engine, tables)
+    if report["vacuumed"]:
+        click.echo("VACUUM: " + ", ".join(report["vacuumed"]))
+    if report["skipped"]:
+        click.echo("VACUUM übersprungen (Datenbankrolle ist nicht Eigentümerin): " + ", ".join(report["skipped"]))
+
+
+@jobs_group.command("replay-deletions")
+@click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
+@click.option("--dry-run", is_flag=True, help="Only report what would be erased again; change nothing.")
+@with_appcontext
+def jobs_replay_deletions(slug, dry_run):
+    """After restoring a backup: erase or anonymise again everyone the deletion journal lists
+    (the journal lives beside the database, e.g. instance/deletion-journal.jsonl). Idempotent."""
+    import json
+
+    from core.privacy.retention import replay_deletions
+    from core.tenancy.context import tenant_scope
+
+    _today, tenants = _job_scope(slug, None)
+    for tenant in tenants:
+        try:
+            with tenant_scope(tenant):
+                report = replay_deletions(tenant, dry_run=dry_run)
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
+    if not dry_run:
+        _vacuum_erased(tenants)
 
 
 # --- demo ----------------------------------------------------------------------------------

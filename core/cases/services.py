@@ -192,14 +192,10 @@ def case_list(user, *, status="open", mine_only=False, search="", phase="", page
 
 
 def _next_number(today: date) -> str:
-    prefix = f"{today.year}-"
-    # Longest first, then highest: "2026-10000" comes after "2026-9999".
-    last = db.session.scalar(
-        select(Case.number).where(Case.number.startswith(prefix))
-        .order_by(func.length(Case.number).desc(), Case.number.desc()).limit(1)
-    )
-    sequence = int(last.split("-")[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    """Never ``max()+1`` over surviving cases: an erased case's number would come back."""
+    from core.cases.numbering import next_number
+
+    return next_number(today)
 
 
 def open_case(actor, tenant, person: Person, data: dict) -> Case:

@@ -247,9 +247,14 @@ def privacy_overview():
     open_requests = privacy_requests.open_requests()
     due = candidates(g.tenant, today)
     restricted = db.session.scalars(select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)).all()
+    from core.privacy import erasure as privacy_erasure
+
+    erased_revocations = privacy_erasure.erased_revocations_since(since)
+    recipient_notices = privacy_erasure.open_recipient_notices()
     return render_template("consent/privacy.html", overrides=overrides, refusals=refusals, revocations=revocations,
                            unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label,
                            open_requests=open_requests, overdue=[r for r in open_requests if r.due_on < today],
                            due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
                            restricted=restricted, kind_label=privacy_requests.kind_label, today=today,
-                           bulk=bulk, threshold=threshold, duties=dsb_overview(g.tenant))
+                           bulk=bulk, threshold=threshold, duties=dsb_overview(g.tenant),
+                           erased_revocations=erased_revocations, recipient_notices=recipient_notices)

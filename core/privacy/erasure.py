@@ -12,6 +12,11 @@ consents that *cover* this person lose the reference, not their own content.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import logging
+import os
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,9 +25,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from core.audit import services as audit
-from core.db import db, utcnow
+from core.db import checkpoint, db, utcnow
 from core.privacy.links import SubjectLinks, model_for
-from core.privacy.models import DeletionLog
+from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
 from core.privacy.registry import ERASE, KEEP, NUMBERS, PSEUDONYM, YEAR, DataTable, Registry
 
 PLACEHOLDER_FIRST = "Anonymisiert"
@@ -86,11 +91,84 @@ def _schedule_file_removal(paths: list[Path]) -> None:
 def _remove_files(session):
     for path in session.info.pop("lotse_files_to_remove", []):
         Path(path).unlink(missing_ok=True)
+    entries = session.info.pop("lotse_deletion_journal", [])
+    if entries:
+        _append_journal(entries)
+    if session.info.pop("lotse_checkpoint", False) or entries:
+        # SQLite: erased content must not survive in the WAL (secure_delete zeroes the file).
+        checkpoint(session.get_bind())
 
 
 @event.listens_for(Session, "after_rollback")
 def _keep_files(session):
     session.info.pop("lotse_files_to_remove", None)
+    session.info.pop("lotse_deletion_journal", None)
+    session.info.pop("lotse_checkpoint", None)
+
+
+# --- the deletion journal (backups) ---------------------------------------------------------
+#
+# A backup taken before an erasure still holds the person. The journal is an append-only file
+# beside the database (never inside it, so restoring a backup does not roll it back) with one
+# content-free line per committed erasure or anonymisation: tenant, record number and a keyed
+# fingerprint (HMAC with the secret key over the record number and its creation time), never a
+# name. ``lotse jobs replay-deletions`` (and every retention run) applies it again after a
+# restore; the fingerprint makes sure a *different* record that reuses the number is never hit.
+
+logger = logging.getLogger("lotse.privacy")
+
+
+def journal_path() -> Path:
+    from flask import current_app
+
+    configured = current_app.config.get("LOTSE_DELETION_JOURNAL") or os.environ.get("LOTSE_DELETION_JOURNAL")
+    return Path(configured) if configured else Path(current_app.instance_path) / "deletion-journal.jsonl"
+
+
+def fingerprint(tenant_id: int, person) -> str:
+    """Matchable, not reversible: the same record gives the same value, a name never enters it."""
+    from flask import current_app
+
+    created = person.created_at.isoformat() if person.created_at else ""
+    message = f"{tenant_id}:person:{person.id}:{created}".encode()
+    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _append_journal(entries: list[dict]) -> None:
+    path = journal_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            for entry in entries:
+                out.write(json.dumps(entry, sort_keys=True) + "\n")
+    except OSError:
+        # The erasure itself is committed; the deletion log in the database still records it.
+        logger.exception("deletion journal %s not writable; a restored backup would need a manual replay", path)
+
+
+def read_journal() -> list[dict]:
+    path = journal_path()
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            out.append(entry)
+    return out
+
+
+def _journal(subject: tuple[int, str], action: str, log_entry: DeletionLog, case_numbers: list[str]) -> None:
+    """Queue the journal line; it is written only when the transaction commits."""
+    person_id, mark = subject
+    entry = {"tenant_id": log_entry.tenant_id, "action": action, "subject_ref": f"person:{person_id}",
+             "fingerprint": mark, "log_id": log_entry.id,
+             "at": utcnow().isoformat(timespec="seconds"), "case_numbers": case_numbers}
+    db.session().info.setdefault("lotse_deletion_journal", []).append(entry)
 
 
 def _covering_references(person) -> int:
@@ -149,27 +227,57 @@ class _Pass:
         return log
 
 
+def _recipient_of(row) -> dict:
+    return {"recipient_key": row.recipient_key, "recipient_name": row.recipient_name,
+            "on": row.at.date().isoformat() if row.at else "", "data_categories": list(row.data_categories or [])}
+
+
 def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
-    """Delete the person and everything linked to them; keep only the deletion log."""
+    """Delete the person and everything linked to them; keep only the deletion log, the
+    recipients to be told (Art. 19), a bare count of revocations, and the person's requests
+    (without their text; open ones closed as "erased")."""
+    from core.cases.models import Case
+
     run = _Pass(person, registry)
+    subject = (person.id, fingerprint(person.tenant_id, person))
+    recipients: list[dict] = []
+    revocations: list[ErasedRevocation] = []
+    case_numbers = list(db.session.scalars(select(Case.number).where(Case.person_id == person.id)))
     with privileged(), db.session.no_autoflush:
         for table, _model, rows in run.tables():
             if table.link == "self":
                 continue
             if table.table == "data_subject_request":
-                # The request stays as evidence that it was answered; its free text goes.
+                # The request stays as evidence that it was answered; its free text goes. A request
+                # still open cannot be answered any more: it is closed with that outcome.
                 for row in rows:
                     row.details, row.decision_note = "", ""
+                    if row.status == "open":
+                        row.status, row.decided_at = "erased", utcnow()
+                        row.decided_by_id = getattr(actor, "id", None)
                 run.counts[table.table] = len(rows)
                 continue
+            if table.table == "disclosure":
+                recipients += [_recipient_of(r) for r in sorted(rows, key=lambda r: (r.at, r.id))]
+            elif table.table == "consent_revocation":
+                revocations += [ErasedRevocation(at=r.at, received_on=r.received_on, partial=bool(r.recipient_keys)) for r in rows]
             run.delete(table, rows)
-        return run.log("erased", rule, actor, request_id)
+        entry = run.log("erased", rule, actor, request_id)
+        if recipients:
+            db.session.add(RecipientNotice(deletion_log_id=entry.id, recipients=recipients))
+        for row in revocations:
+            row.deletion_log_id = entry.id
+            db.session.add(row)
+        db.session.flush()
+        _journal(subject, "erased", entry, case_numbers)
+        return entry
 
 
 def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
     run = _Pass(person, registry)
+    subject = (person.id, fingerprint(person.tenant_id, person))
     with privileged(), db.session.no_autoflush:
         for table, model, rows in run.tables():
             if table.on_anonymise == "delete":
@@ -196,7 +304,9 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
         if not run.counts:
             return None
         person.anonymised_at = person.anonymised_at or utcnow()
-        return run.log("anonymised", rule, actor, request_id)
+        entry = run.log("anonymised", rule, actor, request_id)
+        _journal(subject, "anonymised", entry, [])
+        return entry
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:
@@ -206,3 +316,34 @@ def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | No
 def deletion_log(limit: int = 200) -> list[DeletionLog]:
     return list(db.session.scalars(select(DeletionLog).order_by(DeletionLog.at.desc(), DeletionLog.id.desc()).limit(limit)))
 
+
+
+# --- Art. 19: recipients to inform ----------------------------------------------------------
+
+
+def open_recipient_notices() -> list[RecipientNotice]:
+    return list(db.session.scalars(select(RecipientNotice).where(RecipientNotice.done_at.is_(None))
+                                   .order_by(RecipientNotice.created_at, RecipientNotice.id)))
+
+
+def recipient_notice(notice_id: int) -> RecipientNotice | None:
+    return db.session.scalar(select(RecipientNotice).where(RecipientNotice.id == notice_id))
+
+
+def close_recipient_notice(actor, notice: RecipientNotice) -> RecipientNotice:
+    """The DSB told the recipients. What stays is who (category), when and which categories;
+    the names the recipients were given as are no longer needed and go."""
+    if notice.done_at is None:
+        notice.done_at, notice.done_by_id = utcnow(), getattr(actor, "id", None)
+        notice.recipients = [{**r, "recipient_name": ""} for r in notice.recipients or []]
+        db.session.flush()
+        db.session().info["lotse_checkpoint"] = True
+        audit.record("privacy.recipients_informed", actor=actor, obj=notice, recipients=len(notice.recipients))
+    return notice
+
+
+def erased_revocations_since(since) -> int:
+    """Revocations whose person has been erased since (the DSB's count includes them)."""
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count()).select_from(ErasedRevocation).where(ErasedRevocation.at >= since)) or 0

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import CreatedAt, UTCDateTime, db, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
-REQUEST_STATUSES = ("open", "done", "rejected")
+#: "erased": still open when the person was erased; closed by the erasure (content-free).
+REQUEST_STATUSES = ("open", "done", "rejected", "erased")
 
 
 class DataSubjectRequest(TenantScoped, CreatedAt, db.Model):
@@ -87,3 +88,34 @@ class DeletionLog(TenantScoped, db.Model):
     files: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     request_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecipientNotice(TenantScoped, CreatedAt, db.Model):
+    """Art. 19 GDPR: the recipients of an erased client's past disclosures, to be told of the
+    erasure – a task on the DSB desk until it is marked done. Content-free: per recipient only
+    the recipient (category key and the name it was given as), the date and the data categories;
+    nothing about the person but the deletion log's record number."""
+
+    __tablename__ = "recipient_notice"
+    __tenant_table_args__ = (tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deletion_log_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    #: [{"recipient_key", "recipient_name", "on": "YYYY-MM-DD", "data_categories": [...]}]
+    recipients: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+
+class ErasedRevocation(TenantScoped, db.Model):
+    """A revocation whose person was erased since: kept as a bare count (when, whole or partial)
+    so the DSB's revocation figures do not shrink with every erasure."""
+
+    __tablename__ = "erased_revocation"
+    __tenant_table_args__ = (tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    deletion_log_id: Mapped[int] = mapped_column(Integer, nullable=False)

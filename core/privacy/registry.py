@@ -242,6 +242,11 @@ CORE_TABLES = (
     # Not about clients ----------------------------------------------------------------------
     DataTable("deletion_log", "none", {k: (None, KEEP) for k in (
         "at", "subject_ref", "action", "rule", "categories", "row_counts", "files", "actor_id", "request_id")}),
+    # Art. 19 recipients of an erased client and a bare count of their revocations (content-free).
+    DataTable("recipient_notice", "none", {k: (None, KEEP) for k in (
+        "deletion_log_id", "recipients", "done_at", "done_by_id", "created_at")}),
+    DataTable("erased_revocation", "none", {k: (None, KEEP) for k in ("at", "received_on", "partial", "deletion_log_id")}),
+    DataTable("case_number_counter", "none", {k: (None, KEEP) for k in ("year", "last_number")}),
     DataTable("audit_event", "none", {"at": ("audit", KEEP), "actor_id": ("audit", KEEP), "action": ("audit", KEEP),
                                       "object_type": ("audit", KEEP), "object_id": ("audit", KEEP), "details": ("audit", KEEP)}),
     DataTable("platform_audit_event", "none", {"at": ("audit", KEEP), "actor_id": ("audit", KEEP), "action": ("audit", KEEP),

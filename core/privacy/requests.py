@@ -53,7 +53,8 @@ def kind_label(kind: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"open": _("open"), "done": _("done"), "rejected": _("rejected")}.get(status, status)
+    return {"open": _("open"), "done": _("done"), "rejected": _("rejected"),
+            "erased": _("closed: the person's data were erased")}.get(status, status)
 
 
 def _case_of(person):

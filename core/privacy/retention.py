@@ -81,10 +81,29 @@ class Candidate:
     hold_reason: str = ""
 
 
+def _caseless_starts(*, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
+    """A person recorded without any case (a search, an enquiry, a household member) still falls
+    under the Löschkonzept: the period starts when the record was created – there is no closure
+    and no contact to wait for."""
+    from core.cases.models import Case
+    from core.persons.models import Person
+
+    stmt = select(Person.id, Person.created_at).where(~select(Case.id).where(Case.person_id == Person.id).exists())
+    if person_id is not None:
+        stmt = stmt.where(Person.id == person_id)
+    if latest is not None:
+        stmt = stmt.where(Person.created_at < datetime.combine(latest + timedelta(days=1), time.min, tzinfo=UTC))
+    return {pid: created.date() for pid, created in db.session.execute(stmt) if created is not None}
+
+
 def _starts(period: Period, *, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
     """Start date of the client-file class per person, aggregated in the database. Under a
     closure rule a person with any open case has no start yet; ``latest`` drops persons whose
-    period cannot have run out (start after it)."""
+    period cannot have run out (start after it). Persons without a case start at creation."""
+    return {**_case_starts(period, person_id=person_id, latest=latest), **_caseless_starts(person_id=person_id, latest=latest)}
+
+
+def _case_starts(period: Period, *, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
     from core.cases.models import Case, Contact
 
     if period.start == "closure":
@@ -181,6 +200,8 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
     rules = policy(tenant, registry)
     report = {"due": 0, "erased": 0, "anonymised": 0, "held": 0, "warned": 0, "audit_events_removed": 0,
               "dry_run": dry_run, "items": []}
+    # A restored backup must not bring back anyone erased since: the journal goes first.
+    report["replayed"] = replay_deletions(tenant, dry_run=dry_run)["replayed"]
     for candidate in candidates(tenant, today, registry=registry):
         item = {"person": candidate.person_id, "due_on": candidate.due_on.isoformat(), "held": candidate.held}
         if candidate.due_on > today:
@@ -223,3 +244,61 @@ def apply_revocation_policy(tenant, person, *, actor=None):
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
     return erasure.apply(rules.on_processing_revocation, person, registry, rule="revocation", actor=actor)
+
+
+# --- after a restore: replay the deletion journal --------------------------------------------
+
+
+def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
+    """Apply the deletion journal again (see :mod:`core.privacy.erasure`): a database restored
+    from a backup taken before an erasure must not bring the person back. A journal line only
+    hits the record it was written for (same number *and* keyed fingerprint); case-number
+    counters are raised past every number the journal knows, so none is issued twice."""
+    from core.cases.numbering import CaseNumberCounter
+    from core.persons.models import Person
+
+    registry = tenant_registry(tenant)
+    report = {"replayed": 0, "counters_raised": 0}
+    highest: dict[int, int] = {}
+    for entry in erasure.read_journal():
+        if entry.get("tenant_id") != tenant.id:
+            continue
+        for number in entry.get("case_numbers") or []:
+            year, _sep, seq = str(number).partition("-")
+            if year.isdigit() and seq.isdigit():
+                highest[int(year)] = max(highest.get(int(year), 0), int(seq))
+        kind, _sep, ref = str(entry.get("subject_ref") or "").partition(":")
+        if kind != "person" or not ref.isdigit():
+            continue
+        person = db.session.get(Person, int(ref))
+        if person is None or erasure.fingerprint(tenant.id, person) != entry.get("fingerprint"):
+            continue
+        action = "erase" if entry.get("action") == "erased" else "anonymise"
+        if action == "anonymise" and person.anonymised_at is not None:
+            continue
+        report["replayed"] += 1
+        if not dry_run:
+            erasure.apply(action, person, registry, rule=f"replay:{entry.get('log_id')}"[:60])
+    for year, number in sorted(highest.items()):
+        counter = db.session.scalar(select(CaseNumberCounter).where(CaseNumberCounter.year == year))
+        if counter is None or counter.last_number < number:
+            report["counters_raised"] += 1
+            if not dry_run:
+                if counter is None:
+                    db.session.add(CaseNumberCounter(year=year, last_number=number))
+                else:
+                    counter.last_number = number
+    db.session.flush()
+    return report
+
+
+def recently_erased_tables(days: int = 7) -> set[str]:
+    """Tables that erasures or anonymisations of the last days touched (for VACUUM)."""
+    from core.privacy.models import DeletionLog
+
+    since = datetime.combine(date.today() - timedelta(days=days), time.min, tzinfo=UTC)
+    known = set(db.metadata.tables)
+    tables: set[str] = set()
+    for counts in db.session.scalars(select(DeletionLog.row_counts).where(DeletionLog.at >= since)):
+        tables |= {name for name in (counts or {}) if name in known}
+    return tables

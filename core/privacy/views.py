@@ -165,3 +165,14 @@ def retention_due():
     today = date.today()
     items = retention.candidates(g.tenant, today)
     return render_template("privacy/retention.html", items=items, today=today, policy=retention.policy(g.tenant))
+
+
+@bp.route("/privacy/recipient-notices/<int:notice_id>/done", methods=["POST"])
+def recipient_notice_done(notice_id):
+    """Art. 19: the DSB has told the recipients of an erased client's data."""
+    require_permission("disclosures.read")
+    notice = erasure.recipient_notice(notice_id)
+    if notice is None:
+        abort(404)
+    run_write(lambda: erasure.close_recipient_notice(_actor(), notice), success=_("Marked as done: the recipients were informed."))
+    return redirect(url_for("consent.privacy_overview"))

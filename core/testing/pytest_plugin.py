@@ -80,6 +80,7 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
         "LOTSE_MAIL_SERVER": "127.0.0.1" if _smtp["port"] else "",
         "LOTSE_MAIL_PORT": _smtp["port"] or 25,
         "LOTSE_MAIL_DIR": str(tmp_dir / "mail"),
+        "LOTSE_DELETION_JOURNAL": str(tmp_dir / "deletion-journal.jsonl"),
     }
     config.update(overrides)
     return config

@@ -80,7 +80,15 @@ def test_erasure_leaves_only_the_deletion_log(app, world):
     # are generated on request and never stored on the server.
     after = dump(app, world["other"].id) + files_text(app, world["other"].id) + redis_text()
     residue = [c for c in a.canaries if c in after]
-    assert residue == []
+    # Art. 19: the recipient stays (as the DSB's task to tell them) until the DSB marks it done.
+    assert residue == ["PersAKanarieEmpfaenger"]
+    with app.test_request_context(), tenant_scope(world["tenant"]):
+        (notice,) = erasure.open_recipient_notices()
+        assert "PersAKanarieEmpfaenger" in str(notice.recipients)
+        erasure.close_recipient_notice(None, notice)
+        db.session.commit()
+    after = dump(app, world["other"].id) + files_text(app, world["other"].id) + redis_text()
+    assert [c for c in a.canaries if c in after] == []
     # B (same household) keeps everything, including the shared household.
     assert all(c in after for c in b.canaries)
     # The namesake in the other tenant is untouched.

@@ -62,7 +62,8 @@ class DisclosureInputSchema(Schema):
     recipient_name = fields.String(load_default="")
     purpose = fields.String(required=True)
     channel = fields.String(required=True)
-    data_categories = fields.List(fields.String(), required=True)
+    data_categories = fields.List(fields.String(metadata={"enum": ["master_data", "residence", "needs", "goals_plan", "contacts",
+                                                                  "documents", "health"]}), required=True)
     confirmation = fields.String(load_default="")
     override_reason = fields.String(load_default="")
 

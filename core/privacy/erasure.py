@@ -23,7 +23,7 @@ from core.audit import services as audit
 from core.db import db, utcnow
 from core.privacy.links import SubjectLinks, model_for
 from core.privacy.models import DeletionLog
-from core.privacy.registry import ERASE, KEEP, NUMBERS, PSEUDONYM, YEAR, DataTable, Registry
+from core.privacy.registry import ERASE, KEEP, NUMBERS, ORGANISATION, PSEUDONYM, YEAR, DataTable, Registry
 
 PLACEHOLDER_FIRST = "Anonymisiert"
 
@@ -60,7 +60,45 @@ def _anonymised_value(action: str, value, column, row):
         return PLACEHOLDER_FIRST if column.name == "first_name" else f"(Nr. {row.id})" if column.name == "last_name" else ""
     if action == NUMBERS and isinstance(value, dict):
         return {k: v for k, v in value.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    if action == ORGANISATION:
+        return value if _fold(value) in _known_organisations(row.tenant_id) else _blank(value, column.nullable)
     return value
+
+
+def _fold(value) -> str:
+    return " ".join(str(value or "").casefold().split())
+
+
+#: A partner named for at least this many different clients is an organisation, not a person.
+ORGANISATION_MIN_CLIENTS = 3
+
+
+def _known_organisations(tenant_id: int) -> set[str]:
+    """Names that denote organisations, not people: the tenant's recipient categories, org units,
+    locations, its ``partner_organisations`` setting, and help-plan partners named for at least
+    :data:`ORGANISATION_MIN_CLIENTS` different clients. Cached for one anonymisation pass."""
+    session = db.session()
+    cached = session.info.get("lotse_known_organisations")
+    if cached is not None:
+        return cached
+    from sqlalchemy import func
+
+    from core.cases.models import Case, HelpPlan, HelpPlanItem
+    from core.consent.models import RecipientCategory
+    from core.tenancy.models import Location, OrgUnit, Tenant
+
+    names = {_fold(n) for n in db.session.scalars(select(RecipientCategory.name))}
+    names |= {_fold(n) for n in db.session.scalars(select(OrgUnit.name))}
+    names |= {_fold(n) for n in db.session.scalars(select(Location.name))}
+    tenant = db.session.get(Tenant, tenant_id)
+    names |= {_fold(n) for n in ((tenant.settings or {}).get("partner_organisations") or [] if tenant else [])}
+    shared = (select(HelpPlanItem.partner_name).join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id)
+              .join(Case, Case.id == HelpPlan.case_id).where(HelpPlanItem.partner_name != "")
+              .group_by(HelpPlanItem.partner_name).having(func.count(func.distinct(Case.person_id)) >= ORGANISATION_MIN_CLIENTS))
+    names |= {_fold(n) for n in db.session.scalars(shared)}
+    names.discard("")
+    session.info["lotse_known_organisations"] = names
+    return names
 
 
 def _ordered(tables: list[DataTable]) -> list[DataTable]:
@@ -170,6 +208,9 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
     run = _Pass(person, registry)
+    db.session().info.pop("lotse_known_organisations", None)
+    with privileged():
+        closed = _close_open_cases(person)
     with privileged(), db.session.no_autoflush:
         for table, model, rows in run.tables():
             if table.on_anonymise == "delete":
@@ -191,12 +232,28 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
                 changed += row_changed
             if changed:
                 run.counts[table.table] = changed
+        db.session().info.pop("lotse_known_organisations", None)
         if _covering_references(person):
             run.counts["consent_record.covered_person_ids"] = 1
+        if closed:
+            run.counts["case_file.closed"] = closed
         if not run.counts:
             return None
         person.anonymised_at = person.anonymised_at or utcnow()
         return run.log("anonymised", rule, actor, request_id)
+
+
+def _close_open_cases(person) -> int:
+    """An anonymised file is no one's work any more: open cases close as "anonymised" and leave
+    every caseload (statistics keep the dates)."""
+    from core.cases.models import Case
+
+    cases = list(db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed")))
+    for case in cases:
+        case.status, case.phase, case.closure_reason = "closed", "closure", "anonymised"
+        case.closed_on = case.closed_on or date.today()
+    db.session.flush()
+    return len(cases)
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:

@@ -215,7 +215,7 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
             report["erased" if rules.action == "erase" else "anonymised"] += 1
     # Revocations that waited for a legal hold whose end date has passed apply their policy now.
     for person, reason in waiting_revocations(today):
-        if not reason and not dry_run and resume_revocation(tenant, person) is not None:
+        if not reason and not dry_run and resume_revocation(tenant, person, today=today) is not None:
             report["erased" if rules.on_processing_revocation == "erase" else "anonymised"] += 1
     report["audit_events_removed"] = _purge_audit(tenant, rules, today, dry_run)
     db.session.flush()
@@ -278,10 +278,10 @@ def _apply_revocation(tenant, person, actor):
     return log
 
 
-def resume_revocation(tenant, person, *, actor=None):
+def resume_revocation(tenant, person, *, actor=None, today: date | None = None):
     """A hold was released or a restriction lifted: a revocation that waited for it now applies
     the policy (returns the deletion log, or None when nothing waits or another hold remains)."""
-    if person is None or person.processing_revoked_at is None or held_reason(person):
+    if person is None or person.processing_revoked_at is None or held_reason(person, today):
         return None
     if person.anonymised_at is not None and policy(tenant).on_processing_revocation == "anonymise":
         return None

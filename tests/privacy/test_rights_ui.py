@@ -143,7 +143,7 @@ def test_rights_stay_usable_on_a_restricted_file(app, world, new_browser):
     dpo = _login(new_browser, world["email_dpo"])
     with app.app_context(), tenant_scope(world["tenant"]):
         request_id = db.session.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction"))
-    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt"})
+    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt", "confirmed": "1"})
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(DataSubjectRequest, request_id).status == "done"
         assert db.session.get(Person, a.person_id).restricted_at is not None

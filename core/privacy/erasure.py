@@ -23,7 +23,16 @@ from core.audit import services as audit
 from core.db import db, utcnow
 from core.privacy.links import SubjectLinks, model_for
 from core.privacy.models import DeletionLog
-from core.privacy.registry import ERASE, KEEP, NUMBERS, ORGANISATION, PSEUDONYM, YEAR, DataTable, Registry
+from core.privacy.registry import (
+    ERASE,
+    KEEP,
+    NUMBERS,
+    ORGANISATION,
+    PSEUDONYM,
+    YEAR,
+    DataTable,
+    Registry,
+)
 
 PLACEHOLDER_FIRST = "Anonymisiert"
 

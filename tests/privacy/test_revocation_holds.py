@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 
 from core.cases.models import FollowUp
 from core.consent import services as consent
-from core.consent.models import ConsentRecord, ConsentRevocation, ConsentTemplate, ConsentTemplateVersion, Disclosure
+from core.consent.models import (
+    ConsentRecord,
+    ConsentRevocation,
+    ConsentTemplate,
+    ConsentTemplateVersion,
+    Disclosure,
+)
 from core.db import db, utcnow
 from core.persons.models import Person
 from core.privacy import retention

@@ -257,10 +257,24 @@ def record_changes(actor, person, before: dict, after: dict, request_id: int | N
     for field, old in before.items():
         new = after.get(field)
         if old != new:
+            old, new = _label(field, old), _label(field, new)
             db.session.add(PersonChange(person_id=person.id, field=field, old_value=_text(old), new_value=_text(new),
                                         request_id=request_id, actor_id=getattr(actor, "id", None)))
             count += 1
     return count
+
+
+def _label(field: str, value):
+    """Coded fields enter the trail with their German name: pages never show the code."""
+    from core import labels
+
+    if field == "nationality":
+        return labels.country_label(value, "de")
+    if field == "interpreter_language":
+        return labels.language_label(value, "de")
+    if field == "languages":
+        return [labels.language_label(code, "de") for code in value or []]
+    return value
 
 
 def _text(value) -> str:

@@ -1,5 +1,7 @@
 """German-first display labels for the codes stored in the database."""
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 
 TENANT_KIND_LABELS = {
@@ -166,9 +168,6 @@ def country_names(locale=None) -> dict[str, str]:
 def language_names(locale=None) -> dict[str, str]:
     """ISO 639-1 code (ISO 639-3 where no 639-1 exists) -> language name."""
     return _language_names(_locale_name(locale))
-
-
-from functools import lru_cache  # noqa: E402
 
 
 @lru_cache(maxsize=4)

@@ -220,7 +220,7 @@ KIM_STORIES = [
     Story(
         "intake",
         (("Oksana", "Melnyk"), ("Iryna", "Savchuk"), ("Tetiana", "Bondarenko"), ("Natalia", "Kravets"), ("Olha", "Tkachuk")),
-        _person("female", 36, "ukrainisch", ["Ukrainisch", "Russisch", "Englisch"], "permit_limited", issued=-620, valid=420),
+        _person("female", 36, "UA", ["uk", "ru", "en"], "permit_limited", issued=-620, valid=420),
         _case(opened=-5, source="self", access_path="active_outreach"),
         [
             contact(-5, "in_person", 60,
@@ -237,7 +237,7 @@ KIM_STORIES = [
     Story(
         "access_check",
         (("Mamadou", "Diallo"), ("Ousmane", "Bah"), ("Ibrahima", "Sow"), ("Alpha", "Barry"), ("Amadou", "Camara")),
-        _person("male", 29, "guineisch", ["Französisch", "Pular"], "permit_limited", issued=-500, valid=230),
+        _person("male", 29, "GN", ["fr", "ff"], "permit_limited", issued=-500, valid=230),
         _case(opened=-18, source="jobcenter", access_path="forwarded", warm=True),
         [
             contact(-18, "in_person", 75,
@@ -257,7 +257,7 @@ KIM_STORIES = [
     Story(
         "assessment",
         (("Lina", "Haddad"), ("Hiba", "Darwish"), ("Nour", "Sabbagh"), ("Ruba", "Kanaan"), ("Rasha", "Hamdan")),
-        _person("female", 39, "syrisch", ["Arabisch"], "protection", interpreter="Arabisch (Syrisch)", issued=-900, valid=200),
+        _person("female", 39, "SY", ["ar"], "protection", interpreter="ar", issued=-900, valid=200),
         _case(opened=-52, source="mbe", access_path="forwarded", target="family"),
         [
             contact(-52, "in_person", 60,
@@ -287,7 +287,7 @@ KIM_STORIES = [
     Story(
         "goal_agreement_permit",
         (("Ahmad", "Sultani"), ("Mohammad", "Azizi"), ("Javid", "Karimi"), ("Habib", "Sharifi"), ("Nasir", "Hakimi")),
-        _person("male", 37, "afghanisch", ["Dari", "Paschtu", "Deutsch (A2)"], "permit_limited", interpreter="Dari",
+        _person("male", 37, "AF", ["prs", "ps", "de"], "permit_limited", interpreter="prs",
                 issued=-1050, valid=45),
         _case(opened=-80, source="immigration_office", access_path="forwarded"),
         [
@@ -322,8 +322,8 @@ KIM_STORIES = [
     Story(
         "help_planning_parent",
         (("Shirin", "Rashid"), ("Leyla", "Aziz"), ("Gulistan", "Haji"), ("Nesrin", "Murad"), ("Sozdar", "Sido")),
-        _person("female", 47, "irakisch", ["Kurdisch (Kurmandschi)", "Arabisch"], "protection",
-                interpreter="Kurdisch (Kurmandschi)", issued=-1500, valid=700),
+        _person("female", 47, "IQ", ["ku", "ar"], "protection",
+                interpreter="ku", issued=-1500, valid=700),
         _case(opened=-95, source="social_work", access_path="forwarded", target="family"),
         [
             contact(-95, "in_person", 60,
@@ -362,7 +362,7 @@ KIM_STORIES = [
     Story(
         "linking_adult_child",
         (("Dilovan", ""), ("Rojhat", ""), ("Baran", ""), ("Azad", ""), ("Hozan", "")),
-        _person("male", 20, "irakisch", ["Kurdisch (Kurmandschi)", "Arabisch", "Deutsch (B1)"], "protection",
+        _person("male", 20, "IQ", ["ku", "ar", "de"], "protection",
                 issued=-1500, valid=700),
         _case(opened=-90, source="social_work", access_path="forwarded", target="family"),
         [
@@ -396,7 +396,7 @@ KIM_STORIES = [
     Story(
         "monitoring_care",
         (("Hüseyin", "Aksoy"), ("Ali Rıza", "Çelik"), ("Mustafa", "Kılınç"), ("Yusuf", "Arslan"), ("Osman", "Doğan")),
-        _person("male", 76, "türkisch", ["Türkisch", "Deutsch (A2)"], "permit_permanent", interpreter="Türkisch"),
+        _person("male", 76, "TR", ["tr", "de"], "permit_permanent", interpreter="tr"),
         _case(opened=-150, source="self", access_path="active_outreach", target="care"),
         [
             contact(-150, "in_person", 60,
@@ -440,7 +440,7 @@ KIM_STORIES = [
     Story(
         "inactive",
         (("Youssef", "El Amrani"), ("Karim", "Benali"), ("Rachid", "Ouali"), ("Samir", "Tahiri"), ("Hamid", "Boukhari")),
-        _person("male", 45, "marokkanisch", ["Arabisch (Darija)", "Französisch", "Spanisch"], "permit_limited",
+        _person("male", 45, "MA", ["ar", "fr", "es"], "permit_limited",
                 issued=-700, valid=500),
         _case(opened=-330, source="jobcenter", access_path="forwarded"),
         [
@@ -474,7 +474,7 @@ KIM_STORIES = [
     Story(
         "closed_achieved",
         (("Selam", "Tesfay"), ("Helen", "Gebremedhin"), ("Senait", "Kidane"), ("Luwam", "Haile"), ("Mebrat", "Tekle")),
-        _person("female", 31, "eritreisch", ["Tigrinya", "Englisch", "Deutsch (B2)"], "protection", issued=-1800, valid=300),
+        _person("female", 31, "ER", ["ti", "en", "de"], "protection", issued=-1800, valid=300),
         _case(opened=-430, source="self", access_path="active_outreach"),
         [
             contact(-430, "in_person", 60,
@@ -516,7 +516,7 @@ KIM_STORIES = [
     Story(
         "closed_structural",
         (("Georgi", "Petrov"), ("Dimitar", "Kostadinov"), ("Stoyan", "Nikolov"), ("Hristo", "Georgiev"), ("Plamen", "Todorov")),
-        _person("male", 44, "bulgarisch", ["Bulgarisch", "Türkisch"], "eu", interpreter="Bulgarisch"),
+        _person("male", 44, "BG", ["bg", "tr"], "eu", interpreter="bg"),
         _case(opened=-210, source="volunteers", access_path="forwarded"),
         [
             contact(-210, "in_person", 60,
@@ -549,7 +549,7 @@ KIM_STORIES = [
     Story(
         "short_counselling",
         (("Arta", "Krasniqi"), ("Blerina", "Gashi"), ("Drita", "Berisha"), ("Valbona", "Rexhepi"), ("Mimoza", "Shala")),
-        _person("female", 33, "kosovarisch", ["Albanisch", "Deutsch (B1)"], "permit_limited", issued=-900, valid=800),
+        _person("female", 33, "XK", ["sq", "de"], "permit_limited", issued=-900, valid=800),
         _case("short_counselling", opened=-21, source="self", topic="Kindergeld: Antrag und Nachweise für die Familienkasse"),
         [
             contact(-21, "in_person", 45,
@@ -565,7 +565,7 @@ KIM_STORIES = [
     Story(
         "referral_counselling",
         (("Ionuț", "Dumitru"), ("Florin", "Stan"), ("Adrian", "Marin"), ("Cristian", "Lupu"), ("Vasile", "Munteanu")),
-        _person("male", 38, "rumänisch", ["Rumänisch", "Italienisch"], "eu"),
+        _person("male", 38, "RO", ["ro", "it"], "eu"),
         _case("referral_counselling", opened=-8, source="self", access_path="referral", warm=True,
               topic="Energie- und Mietschulden: Verweis an die Schuldnerberatung"),
         [
@@ -589,7 +589,7 @@ JMD_STORIES = [
     Story(
         "intake",
         (("Omar", "Khalil"),),
-        _person("male", 16, "syrisch", ["Arabisch", "Englisch"], "permit_limited", interpreter="Arabisch",
+        _person("male", 16, "SY", ["ar", "en"], "permit_limited", interpreter="ar",
                 issued=-95, valid=270),
         _case(opened=-6, source="self", access_path="active_outreach"),
         [
@@ -605,7 +605,7 @@ JMD_STORIES = [
     Story(
         "access_check",
         (("Daryna", "Koval"),),
-        _person("female", 23, "ukrainisch", ["Ukrainisch", "Russisch", "Englisch", "Deutsch (B1)"], "permit_limited",
+        _person("female", 23, "UA", ["uk", "ru", "en", "de"], "permit_limited",
                 issued=-640, valid=400),
         _case(opened=-20, source="jobcenter", access_path="forwarded"),
         [
@@ -622,7 +622,7 @@ JMD_STORIES = [
     Story(
         "assessment",
         (("Mahdi", "Rezaei"),),
-        _person("male", 19, "afghanisch", ["Dari", "Deutsch (B1)"], "duldung", issued=-150, valid=150),
+        _person("male", 19, "AF", ["prs", "de"], "duldung", issued=-150, valid=150),
         _case(opened=-48, source="youth_office", access_path="forwarded", warm=True),
         [
             contact(-48, "in_person", 60,
@@ -645,8 +645,8 @@ JMD_STORIES = [
     Story(
         "goal_agreement_permit",
         (("Viyan", "Khalaf"),),
-        _person("female", 24, "irakisch", ["Kurdisch (Kurmandschi)", "Arabisch", "Deutsch (A2)"], "permit_limited",
-                interpreter="Kurdisch (Kurmandschi)", issued=-1050, valid=40),
+        _person("female", 24, "IQ", ["ku", "ar", "de"], "permit_limited",
+                interpreter="ku", issued=-1050, valid=40),
         _case(opened=-75, source="mbe", access_path="forwarded"),
         [
             contact(-75, "in_person", 60,
@@ -674,7 +674,7 @@ JMD_STORIES = [
     Story(
         "help_planning_partner",
         (("Aya", "Hamwi"),),
-        _person("female", 25, "syrisch", ["Arabisch", "Deutsch (B1)"], "protection", issued=-1200, valid=600),
+        _person("female", 25, "SY", ["ar", "de"], "protection", issued=-1200, valid=600),
         _case(opened=-90, source="self", access_path="active_outreach"),
         [
             contact(-90, "in_person", 60,
@@ -702,7 +702,7 @@ JMD_STORIES = [
     Story(
         "linking_partner",
         (("Tarek", ""),),
-        _person("male", 26, "syrisch", ["Arabisch", "Deutsch (B2)"], "protection", issued=-1200, valid=600),
+        _person("male", 26, "SY", ["ar", "de"], "protection", issued=-1200, valid=600),
         _case(opened=-88, source="self", access_path="active_outreach"),
         [
             contact(-88, "in_person", 45,
@@ -733,7 +733,7 @@ JMD_STORIES = [
     Story(
         "monitoring",
         (("Filmon", "Berhane"),),
-        _person("male", 21, "eritreisch", ["Tigrinya", "Deutsch (B1)"], "protection", issued=-1300, valid=500),
+        _person("male", 21, "ER", ["ti", "de"], "protection", issued=-1300, valid=500),
         _case(opened=-260, source="jobcenter", access_path="forwarded"),
         [
             contact(-260, "in_person", 60, "Erstgespräch: {vorname} hat eine Ausbildungszusage als Fachlagerist, hat aber Angst "
@@ -769,7 +769,7 @@ JMD_STORIES = [
     Story(
         "inactive",
         (("Liban", "Warsame"),),
-        _person("male", 20, "somalisch", ["Somali", "Englisch"], "gestattung", issued=-400, valid=120),
+        _person("male", 20, "SO", ["so", "en"], "gestattung", issued=-400, valid=120),
         _case(opened=-320, source="social_work", access_path="forwarded"),
         [
             contact(-320, "in_person", 50, "Erstgespräch: {vorname} wohnt in einer Gemeinschaftsunterkunft, möchte Deutsch lernen "
@@ -793,7 +793,7 @@ JMD_STORIES = [
     Story(
         "closed_achieved",
         (("Elif", "Aydın"),),
-        _person("female", 22, "türkisch", ["Türkisch", "Englisch", "Deutsch (B2)"], "permit_limited", issued=-800, valid=500),
+        _person("female", 22, "TR", ["tr", "en", "de"], "permit_limited", issued=-800, valid=500),
         _case(opened=-400, source="self", access_path="active_outreach"),
         [
             contact(-400, "in_person", 60, "Erstgespräch: {vorname} ist zum Studium gekommen, das Studienkolleg ist schwieriger als "
@@ -826,7 +826,7 @@ JMD_STORIES = [
     Story(
         "closed_no_contact",
         (("Nikolay", "Stoyanov"),),
-        _person("male", 25, "bulgarisch", ["Bulgarisch", "Deutsch (A2)"], "eu"),
+        _person("male", 25, "BG", ["bg", "de"], "eu"),
         _case(opened=-420, source="self", access_path="active_outreach"),
         [
             contact(-420, "in_person", 45, "Erstgespräch: {vorname} sucht Arbeit und eine Wohnung, lebt bei einem Cousin."),
@@ -846,7 +846,7 @@ JMD_STORIES = [
     Story(
         "short_counselling",
         (("Kacper", "Nowicki"),),
-        _person("male", 18, "polnisch", ["Polnisch", "Deutsch (A2)"], "eu"),
+        _person("male", 18, "PL", ["pl", "de"], "eu"),
         _case("short_counselling", opened=-16, source="self", topic="Anmeldung am Berufskolleg und Anerkennung des Schulzeugnisses"),
         [
             contact(-16, "in_person", 40, "Anliegen: Anmeldung am Berufskolleg; das polnische Zeugnis muss bewertet werden. "
@@ -859,7 +859,7 @@ JMD_STORIES = [
     Story(
         "referral_counselling",
         (("Shabnam", "Moradi"),),
-        _person("female", 27, "iranisch", ["Farsi", "Englisch", "Deutsch (B1)"], "protection", issued=-1000, valid=400),
+        _person("female", 27, "IR", ["fa", "en", "de"], "protection", issued=-1000, valid=400),
         _case("referral_counselling", opened=-10, source="self", access_path="referral", warm=True,
               topic="Altersgrenze erreicht: Verweis an die Migrationsberatung für Erwachsene"),
         [
@@ -886,7 +886,7 @@ def _samira(d0: int) -> Story:
     return Story(
         "samira",
         (("Samira", "Noori"),),
-        _person("female", 22, "afghanisch", ["Dari", "Englisch (Grundkenntnisse)"], "gestattung", interpreter="Dari",
+        _person("female", 22, "AF", ["prs", "en"], "gestattung", interpreter="prs",
                 issued=d0 - 360, valid=d0 + 160),
         _case(opened=d0 - 21, source="self"),
         [

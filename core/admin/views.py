@@ -242,6 +242,14 @@ def location_save(unit_id, location_id):
         if location is None or location.org_unit_id != unit.id:
             abort(404)
     if request.form.get("action") == "delete" and location is not None:
+        from core import confirm
+
+        if not confirm.confirmed():
+            return confirm.confirmation_page(
+                title=_("Remove the location?"), action_label=_("Yes, remove the location"),
+                cancel_url=url_for("admin.org_unit_edit", unit_id=unit.id),
+                consequences=[_("The location %(name)s is removed from %(unit)s; its address no longer appears on letters "
+                                "and pages.", name=location.name, unit=unit.name)])
         db.session.delete(location)
         from core.audit import services as audit
 

@@ -68,16 +68,32 @@ class DuplicateCandidateSchema(Schema):
     reasons = fields.List(fields.String())
 
 
+def _country_codes() -> list[str]:
+    from core.labels import country_names
+
+    return ["", *sorted(country_names("de"))]
+
+
+def _language_codes() -> list[str]:
+    from core.labels import language_names
+
+    return ["", *sorted(language_names("de"))]
+
+
+_NATIONALITY_DOC = {"enum": _country_codes(), "description": "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown)."}
+_LANGUAGE_DOC = {"enum": _language_codes(), "description": "ISO 639-1 code, ISO 639-3 where no 639-1 code exists."}
+
+
 class PersonInputSchema(Schema):
     first_name = fields.String()
     last_name = fields.String()
     other_names = fields.String()
     birth_date = _date_in()
     gender = fields.String(metadata={"enum": list(GENDERS)})
-    nationality = fields.String()
-    languages = fields.List(fields.String())
+    nationality = fields.String(metadata=_NATIONALITY_DOC)
+    languages = fields.List(fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}), metadata={"description": _LANGUAGE_DOC["description"]})
     interpreter_needed = fields.Boolean()
-    interpreter_language = fields.String()
+    interpreter_language = fields.String(metadata=_LANGUAGE_DOC)
     residence_status = fields.String(metadata={"enum": list(RESIDENCE_STATUSES)})
     residence_issued_on = _date_in()
     residence_valid_until = _date_in()
@@ -99,10 +115,10 @@ class PersonSchema(Schema):
     other_names = fields.String()
     birth_date = fields.Date(allow_none=True)
     gender = fields.String()
-    nationality = fields.String()
-    languages = fields.List(fields.String())
+    nationality = fields.String(metadata=_NATIONALITY_DOC)
+    languages = fields.List(fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}), metadata={"description": _LANGUAGE_DOC["description"]})
     interpreter_needed = fields.Boolean()
-    interpreter_language = fields.String()
+    interpreter_language = fields.String(metadata=_LANGUAGE_DOC)
     residence_status = fields.String()
     residence_issued_on = fields.Date(allow_none=True)
     residence_valid_until = fields.Date(allow_none=True)

@@ -31,6 +31,8 @@ class RevocationSchema(Schema):
     recipient_keys = fields.List(fields.String())
     policy_applied = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "\"erased\" or \"anonymised\" when this revocation removed the last consent processing rested on."})
+    processing_stopped = fields.Boolean(dump_only=True, metadata={
+        "description": "True when processing stopped: the policy ran, or a legal hold/restriction keeps the file frozen until it ends."})
 
 
 class ConsentSchema(Schema):
@@ -62,7 +64,8 @@ class DisclosureInputSchema(Schema):
     recipient_name = fields.String(load_default="")
     purpose = fields.String(required=True)
     channel = fields.String(required=True)
-    data_categories = fields.List(fields.String(), required=True)
+    data_categories = fields.List(fields.String(metadata={"enum": ["master_data", "residence", "needs", "goals_plan", "contacts",
+                                                                  "documents", "health"]}), required=True)
     confirmation = fields.String(load_default="")
     override_reason = fields.String(load_default="")
 
@@ -127,7 +130,12 @@ class Consents(MethodView):
 @consents_blp.arguments(RevokeSchema)
 @consents_blp.response(201, RevocationSchema)
 def revoke(data, person_id, consent_id):
-    """Revoke in one step; effective from the day it was received."""
+    """Revoke in one step; effective from the day it was received. Consequence (no confirmation step
+    in the API): revoking a consent of the kind "processing" in full - or the last consent processing
+    rests on - stops processing and applies the tenant's policy at once: the person is erased or
+    anonymised (``policy_applied``), unless a legal hold or an Art. 18 restriction keeps the file;
+    then the file is frozen, the data-protection officer gets a task, and the policy runs when the
+    hold ends (``policy_applied`` is null, ``processing_stopped`` true)."""
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
     if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
@@ -136,7 +144,8 @@ def revoke(data, person_id, consent_id):
     log = getattr(row, "policy_log", None)
     # Serialise before the commit: an erasure removes the revocation row with everything else.
     out = {"id": row.id, "received_on": row.received_on, "recipient_keys": row.recipient_keys,
-           "policy_applied": log.action if log is not None else None}
+           "policy_applied": log.action if log is not None else None,
+           "processing_stopped": log is not None or person.processing_revoked_at is not None}
     db.session.commit()
     return out
 

@@ -161,12 +161,14 @@ class Restriction(MethodView):
 
     @person_blp.response(200, RestrictionStateSchema)
     def delete(self, person_id):
-        """Lift the restriction."""
+        """Lift the restriction. Consequence: a revocation of the processing consent that waited for it
+        now erases or anonymises the person (tenant policy), unless a legal hold remains."""
         require_permission("privacy.approve")
         person = privacy_person_or_404(person_id)
         requests.lift_restriction(_actor(), person)
+        out = _restriction_state(person)
         db.session.commit()
-        return _restriction_state(person)
+        return out
 
 
 @person_blp.route("/<int:person_id>/holds")
@@ -188,14 +190,18 @@ class Holds(MethodView):
 @privacy_blp.route("/holds/<int:hold_id>/release", methods=["POST"])
 @privacy_blp.response(200, HoldSchema)
 def release_hold(hold_id):
+    """Release a legal hold. Consequence: when the person's processing consent was revoked while the
+    hold kept the file, and no other hold or restriction remains, the tenant's revocation policy
+    runs at once and erases or anonymises the person (no confirmation step in the API)."""
     require_permission("privacy.approve")
     hold = requests.active_hold(hold_id)
     if hold is None:
         abort(404)
     privacy_person_or_404(hold.person_id)
     requests.release_hold(_actor(), hold)
+    out = {name: getattr(hold, name) for name in HoldSchema().fields}  # before the commit: an erasure takes the hold with it
     db.session.commit()
-    return hold
+    return out
 
 
 @privacy_blp.route("/requests")
@@ -211,7 +217,10 @@ def all_requests():
 @privacy_blp.arguments(DecisionSchema)
 @privacy_blp.response(200, RequestSchema)
 def decide(data, request_id):
-    """complete / reject / erase. Erasure needs a second person: not the one who recorded it."""
+    """complete / reject / erase. Erasure needs a second person: not the one who recorded it.
+    Consequence of ``erase``: every row and document of the person is deleted at once (no
+    confirmation step in the API); only the request without its text and the deletion log remain.
+    ``complete`` on a restriction request restricts processing (Art. 18)."""
     require_permission("privacy.approve")
     row = db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.id == request_id))
     person = persons.get_person(row.person_id) if row is not None else None

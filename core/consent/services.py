@@ -34,6 +34,8 @@ from core.consent.models import (
 from core.db import db
 from core.persons.services import _parse_date
 
+#: What a disclosure may contain (codes; the labels live in core.labels.DATA_CATEGORY_LABELS).
+DATA_CATEGORIES = ("master_data", "residence", "needs", "goals_plan", "contacts", "documents", "health")
 PURPOSES = ("counselling", "referral", "case_conference", "export", "print")
 CHANNELS = ("referral", "case_conference", "export", "print", "phone", "letter", "email")
 
@@ -155,12 +157,20 @@ def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel
     categories_ = [str(c)[:60] for c in (data_categories or []) if str(c).strip()]
     if not categories_:
         errors["data_categories"] = [_("Please say which data are passed on.")]
+    elif any(c not in DATA_CATEGORIES for c in categories_):
+        # Codes only: the register outlives anonymisation, so it must not hold free text.
+        errors["data_categories"] = [_("Please choose a value from the list.")]
     override_reason = (override_reason or "").strip()
     if strict(tenant) and not override_reason and confirmation not in ("oral", "written"):
         errors["confirmation"] = [_("This organisation asks for the client's agreement to every single disclosure. Please record how the client agreed.")]
     if errors:
         raise ValidationError(errors)
     records = _covering(person.id, "confidentiality_release", lock=True)
+    if stopped(person):
+        # Art. 7(3): after the processing consent was revoked nothing leaves the organisation, not
+        # even with an override; a hold keeps the file only as it is.
+        raise ConsentRefused(Decision(False, _("The consent to process this person's data was revoked. "
+                                               "No data may be passed on any more.")))
     decision = check(person, recipient_key, purpose, partner_name=recipient_name, _records=records)
     if not decision.allowed and not override_reason:
         raise ConsentRefused(decision)
@@ -496,8 +506,9 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
         db.session.add(row)
         db.session.flush()
     audit.record("consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None)
-    if not keys and consent.kind in PROCESSING_BASES and not processing_basis_left(consent.person_id):
-        # Nothing left to process the data on: the tenant's policy erases or anonymises at once.
+    if not keys and ends_processing(consent):
+        # Nothing left to process the data on: the tenant's policy erases or anonymises at once,
+        # unless a legal hold or an Art. 18 restriction keeps the file (then it waits, frozen).
         from core.persons.models import Person
         from core.privacy.retention import apply_revocation_policy
         from core.tenancy.models import Tenant
@@ -507,14 +518,60 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     return row
 
 
+def ends_processing(consent: ConsentRecord, today: date | None = None) -> bool:
+    """Does a revocation in full of ``consent`` start the tenant's revocation policy?
+
+    A consent of the kind "processing" does so on its own (another processing consent of the
+    person may still stand in for it; a confidentiality release does not, ADR 0007); a release
+    does so only when it was the last consent processing rests on."""
+    if consent.kind == "processing":
+        return not processing_basis_left(consent.person_id, today, kinds=("processing",), excluding=consent.id)
+    if consent.kind in PROCESSING_BASES:
+        return not processing_basis_left(consent.person_id, today, excluding=consent.id)
+    return False
+
+
+def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = True) -> dict:
+    """What recording a revocation would do, for the confirmation page (nothing is written):
+    ``policy`` ("erase", "anonymise", "wait" under a hold/restriction, or "" for none), the numbers
+    of cases and documents concerned."""
+    from core.persons.models import Person
+    from core.privacy.retention import held_reason, policy
+
+    person = db.session.get(Person, consent.person_id)
+    out = {"policy": "", "cases": 0, "open_cases": 0, "documents": 0, "disclosures": 0, "hold": ""}
+    if not whole or person is None or not ends_processing(consent):
+        return out
+    from sqlalchemy import func
+
+    from core.cases.models import Case
+    from core.documentation.models import Attachment
+
+    case_ids = select(Case.id).where(Case.person_id == person.id)
+    out["cases"] = db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id)) or 0
+    out["open_cases"] = db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.person_id == person.id, Case.status != "closed")) or 0
+    out["documents"] = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))) or 0
+    out["disclosures"] = db.session.scalar(select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)) or 0
+    out["hold"] = held_reason(person)
+    out["policy"] = "wait" if out["hold"] else policy(tenant).on_processing_revocation
+    return out
+
+
+def stopped(person) -> bool:
+    """Has processing of the person's data stopped (processing consent revoked, or anonymised)?"""
+    return getattr(person, "processing_revoked_at", None) is not None or getattr(person, "anonymised_at", None) is not None
+
+
 #: Consents the processing of a client file rests on (Art. 6(1)(a), 9(2)(a) GDPR).
 PROCESSING_BASES = ("processing", "confidentiality_release")
 
 
-def processing_basis_left(person_id: int, today: date | None = None) -> bool:
-    """Does any consent that processing rests on still stand for the person?"""
+def processing_basis_left(person_id: int, today: date | None = None, *, kinds=PROCESSING_BASES,
+                          excluding: int | None = None) -> bool:
+    """Does any consent of ``kinds`` that processing rests on still stand for the person?"""
     today = today or date.today()
-    records = [r for kind in PROCESSING_BASES for r in _covering(person_id, kind) if r.person_id == person_id]
+    records = [r for kind in kinds for r in _covering(person_id, kind) if r.person_id == person_id and r.id != excluding]
     revocations = _revocations([r.id for r in records])
     return any(status(r, revocations.get(r.id, []), today) in ("active", "partly_revoked") for r in records)
 

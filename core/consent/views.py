@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import confirm
 from core.auth.permissions import require_permission
 from core.auth.services import ValidationError
 from core.cases import services as cases
@@ -122,6 +123,8 @@ def revoke(person_id, consent_id):
     if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
         abort(404)
     data = {"received_on": request.form.get("received_on"), "recipient_keys": request.form.getlist("recipient_keys")}
+    if not confirm.confirmed():
+        return _confirm_revocation(person, record, data)
     person_id = person.id
     errors, revocation = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
     flash_errors(errors)
@@ -131,7 +134,38 @@ def revoke(person_id, consent_id):
         return redirect(url_for("cases.index"))
     if log is not None:
         flash(_("No consent is left to process this person's data on: the file was anonymised as the organisation's rules require."), "success")
+    elif not errors and person.processing_revoked_at is not None and person.anonymised_at is None:
+        flash(_("Processing has stopped. A legal hold or restriction keeps the file until it ends; the data-protection officer has a task."), "success")
     return redirect(url_for("consent.person_consents", person_id=person_id))
+
+
+def _confirm_revocation(person, record, data):
+    """Say what the revocation will do (erase / anonymise / wait for a hold) before it is recorded."""
+    effect = services.revocation_consequences(g.tenant, record, whole=not data["recipient_keys"])
+    lines = [_("The revocation is recorded and applies from the day it was received: nothing more is passed on "
+               "on the basis of this consent.")]
+    counts = _("Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+               "registered disclosure(s).", cases=effect["cases"], open=effect["open_cases"], documents=effect["documents"],
+               disclosures=effect["disclosures"])
+    warning = ""
+    if effect["policy"] == "erase":
+        lines += [_("No consent is left to process this person's data on: under the organisation's rules all data of the "
+                    "person are erased at once, including documents. Only a content-free deletion log remains."), counts]
+        warning = _("This cannot be undone.")
+    elif effect["policy"] == "anonymise":
+        lines += [_("No consent is left to process this person's data on: under the organisation's rules the file is "
+                    "anonymised at once. Names, contact data and all free text are removed, documents deleted, open "
+                    "cases closed; only statistical values remain."), counts]
+        warning = _("This cannot be undone.")
+    elif effect["policy"] == "wait":
+        lines += [_("No consent is left to process this person's data on, but the file is kept: %(reason)s. Processing "
+                    "stops now (no disclosures, no new entries), the data-protection officer gets a task, and the "
+                    "organisation's rule is applied when the hold or restriction ends.", reason=effect["hold"]), counts]
+    else:
+        lines.append(_("Other consents still stand: the file stays as it is."))
+    return confirm.confirmation_page(
+        title=_("Record the revocation?"), consequences=lines, warning=warning,
+        action_label=_("Yes, record the revocation"), cancel_url=url_for("consent.person_consents", person_id=person.id))
 
 
 @bp.route("/cases/<int:case_id>/disclose", methods=["GET", "POST"])
@@ -241,7 +275,7 @@ def privacy_overview():
     names = {c.key: c.name for c in services.categories(active_only=False)}
     from core.persons.models import Person
     from core.privacy import requests as privacy_requests
-    from core.privacy.retention import candidates
+    from core.privacy.retention import candidates, waiting_revocations
 
     today = date.today()
     open_requests = privacy_requests.open_requests()
@@ -257,4 +291,5 @@ def privacy_overview():
                            due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
                            restricted=restricted, kind_label=privacy_requests.kind_label, today=today,
                            bulk=bulk, threshold=threshold, duties=dsb_overview(g.tenant),
-                           erased_revocations=erased_revocations, recipient_notices=recipient_notices)
+                           erased_revocations=erased_revocations, recipient_notices=recipient_notices,
+                           waiting=waiting_revocations(today))

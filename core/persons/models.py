@@ -68,6 +68,9 @@ class Person(TenantScoped, CreatedAt, db.Model):
     restriction_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
     #: Set when the file was anonymised (names replaced, free texts erased, statistics kept).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Set when the consent processing rests on was revoked: processing stops at once (no
+    #: disclosures, no new entries); a legal hold or restriction may keep the file until it ends.
+    processing_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __mapper_args__ = {"version_id_col": version}
 

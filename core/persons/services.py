@@ -73,8 +73,8 @@ def clean_person(data: dict) -> dict:
     """Validate form/API input for a person; raises ValidationError with German messages."""
     errors: dict[str, list[str]] = {}
     out: dict = {}
-    for field, limit in (("first_name", 100), ("last_name", 100), ("other_names", 300), ("nationality", 100),
-                         ("interpreter_language", 100), ("street", 200), ("city", 100), ("phone", 60), ("email", 200)):
+    for field, limit in (("first_name", 100), ("last_name", 100), ("other_names", 300),
+                         ("street", 200), ("city", 100), ("phone", 60), ("email", 200)):
         value = str(data.get(field) or "").strip()
         if len(value) > limit:
             errors.setdefault(field, []).append(_("Please enter at most %(n)d characters.", n=limit))
@@ -103,14 +103,37 @@ def clean_person(data: dict) -> dict:
         errors.setdefault("birth_date", []).append(_("The birth date lies in the future."))
     if out["residence_issued_on"] and out["residence_valid_until"] and out["residence_valid_until"] < out["residence_issued_on"]:
         errors.setdefault("residence_valid_until", []).append(_("The permit cannot end before it was issued."))
-    languages = data.get("languages") or []
-    if isinstance(languages, str):
-        languages = [part.strip() for part in languages.replace("\n", ",").split(",")]
-    out["languages"] = [str(lang).strip()[:60] for lang in languages if str(lang).strip()][:20]
+    _clean_codes(data, out, errors)
     out["interpreter_needed"] = bool(data.get("interpreter_needed"))
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def _clean_codes(data: dict, out: dict, errors: dict) -> None:
+    """Nationality (ISO 3166-1) and languages (ISO 639) are stored as codes; a code or a German or
+    English name is accepted (the form's lists show names), anything else is refused."""
+    from core.labels import country_code, language_code
+
+    nationality = country_code(data.get("nationality"))
+    if nationality is None:
+        errors.setdefault("nationality", []).append(_("Please choose a country from the list."))
+    out["nationality"] = nationality or ""
+    languages = data.get("languages") or []
+    if isinstance(languages, str):
+        languages = languages.replace("\n", ",").split(",")
+    codes: list[str] = []
+    for raw in languages if isinstance(languages, list | tuple) else [languages]:
+        code = language_code(raw)
+        if code is None:
+            errors["languages"] = [_("Please choose a language from the list.")]
+        elif code and code not in codes:
+            codes.append(code)
+    out["languages"] = codes[:20]
+    interpreter = language_code(data.get("interpreter_language"))
+    if interpreter is None:
+        errors.setdefault("interpreter_language", []).append(_("Please choose a language from the list."))
+    out["interpreter_language"] = interpreter or ""
 
 
 def _stamp_search_keys(person: Person) -> None:

@@ -69,6 +69,7 @@ def search():
 def _form_person(form) -> dict:
     data = {field: form.get(field, "") for field in services.PERSON_FIELDS}
     data["interpreter_needed"] = "interpreter_needed" in form
+    data["languages"] = [part for value in form.getlist("languages") for part in value.split(",") if part.strip()]
     return data
 
 

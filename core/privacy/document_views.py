@@ -10,7 +10,7 @@ import io
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, g, render_template, send_file
+from flask import Blueprint, Response, abort, g, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,10 +32,42 @@ def _actor():
     return current_user._get_current_object()
 
 
+def export_refusal(person) -> str:
+    """Why the current user may not produce the person's Art. 15 package, or "" when they may.
+
+    Case work that may see the person may; the data-protection officer, who needs no case
+    content, only while an Art. 15 / Art. 20 request of that very person is open."""
+    if persons.can_see_person(person, _actor()):
+        return ""
+    from core.privacy.models import DataSubjectRequest
+
+    if db.session.scalar(select(DataSubjectRequest.id).where(
+            DataSubjectRequest.person_id == person.id, DataSubjectRequest.status == "open",
+            DataSubjectRequest.kind.in_(("access", "portability"))).limit(1)) is not None:
+        return ""
+    return _("The data of this person are only exported to answer an open request for access (Art. 15 GDPR) or "
+             "data portability (Art. 20 GDPR). Please record the person's request first.")
+
+
+def _refuse(reason: str):
+    """403 with the German reason: a page, or a JSON error naming the field ``request``."""
+    from flask import jsonify, make_response
+
+    from core.web import wants_json
+
+    if wants_json() or "/api/" in request.path:
+        response = jsonify({"message": reason, "errors": {"request": [reason]}, "status": 403})
+        response.status_code = 403
+    else:
+        response = make_response(render_template("errors/error.html", code=403, title=_("Access denied"), text=reason), 403)
+    abort(response)
+
+
 def exportable_person(person_id: int) -> Person:
     """The person if the user may export their data: ``privacy.requests`` plus either sight of
-    the person (case work) or the DPO's ``disclosures.read``. 403 without the permission, 404
-    when the person is unknown or out of sight (no hint that it exists)."""
+    the person (case work) or, for the DPO (``disclosures.read``), an open Art. 15 / 20 request
+    of that person. 403 without the permission or the request (with the reason), 404 when the
+    person is unknown or out of sight (no hint that it exists)."""
     require_permission("privacy.requests")
     # Not persons.get_person: restricted persons must stay reachable for their own request.
     person = db.session.scalar(select(Person).where(Person.id == person_id))
@@ -43,6 +75,9 @@ def exportable_person(person_id: int) -> Person:
         abort(404)
     if not (has_permission("disclosures.read") or persons.can_see_person(person, _actor())):
         abort(404)
+    reason = export_refusal(person)
+    if reason:
+        _refuse(reason)
     return person
 
 

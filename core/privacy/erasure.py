@@ -28,7 +28,16 @@ from core.audit import services as audit
 from core.db import checkpoint, db, utcnow
 from core.privacy.links import SubjectLinks, model_for
 from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
-from core.privacy.registry import ERASE, KEEP, NUMBERS, PSEUDONYM, YEAR, DataTable, Registry
+from core.privacy.registry import (
+    ERASE,
+    KEEP,
+    NUMBERS,
+    ORGANISATION,
+    PSEUDONYM,
+    YEAR,
+    DataTable,
+    Registry,
+)
 
 PLACEHOLDER_FIRST = "Anonymisiert"
 
@@ -56,7 +65,28 @@ def _blank(value, nullable: bool):
     return None if nullable else value
 
 
+#: Kept code columns whose values come from a fixed code list: on anonymisation anything that is not
+#: such a code (text from before the codes, a direct write) is blanked – never rely on input checks.
+_CODE_LISTS = {
+    "person.nationality": "country",
+    "person.languages": "language",
+    "person.interpreter_language": "language",
+}
+
+
+def _only_codes(kind: str, value, column):
+    from core.labels import country_names, language_names
+
+    valid = country_names("de") if kind == "country" else language_names("de")
+    if isinstance(value, list):
+        return [v for v in value if v in valid]
+    return value if not value or value in valid else _blank(value, column.nullable)
+
+
 def _anonymised_value(action: str, value, column, row):
+    if action == KEEP:
+        kind = _CODE_LISTS.get(f"{column.table.name}.{column.name}")
+        return _only_codes(kind, value, column) if kind else value
     if action == ERASE:
         return _blank(value, column.nullable)
     if action == YEAR and isinstance(value, date):
@@ -65,7 +95,45 @@ def _anonymised_value(action: str, value, column, row):
         return PLACEHOLDER_FIRST if column.name == "first_name" else f"(Nr. {row.id})" if column.name == "last_name" else ""
     if action == NUMBERS and isinstance(value, dict):
         return {k: v for k, v in value.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    if action == ORGANISATION:
+        return value if _fold(value) in _known_organisations(row.tenant_id) else _blank(value, column.nullable)
     return value
+
+
+def _fold(value) -> str:
+    return " ".join(str(value or "").casefold().split())
+
+
+#: A partner named for at least this many different clients is an organisation, not a person.
+ORGANISATION_MIN_CLIENTS = 3
+
+
+def _known_organisations(tenant_id: int) -> set[str]:
+    """Names that denote organisations, not people: the tenant's recipient categories, org units,
+    locations, its ``partner_organisations`` setting, and help-plan partners named for at least
+    :data:`ORGANISATION_MIN_CLIENTS` different clients. Cached for one anonymisation pass."""
+    session = db.session()
+    cached = session.info.get("lotse_known_organisations")
+    if cached is not None:
+        return cached
+    from sqlalchemy import func
+
+    from core.cases.models import Case, HelpPlan, HelpPlanItem
+    from core.consent.models import RecipientCategory
+    from core.tenancy.models import Location, OrgUnit, Tenant
+
+    names = {_fold(n) for n in db.session.scalars(select(RecipientCategory.name))}
+    names |= {_fold(n) for n in db.session.scalars(select(OrgUnit.name))}
+    names |= {_fold(n) for n in db.session.scalars(select(Location.name))}
+    tenant = db.session.get(Tenant, tenant_id)
+    names |= {_fold(n) for n in ((tenant.settings or {}).get("partner_organisations") or [] if tenant else [])}
+    shared = (select(HelpPlanItem.partner_name).join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id)
+              .join(Case, Case.id == HelpPlan.case_id).where(HelpPlanItem.partner_name != "")
+              .group_by(HelpPlanItem.partner_name).having(func.count(func.distinct(Case.person_id)) >= ORGANISATION_MIN_CLIENTS))
+    names |= {_fold(n) for n in db.session.scalars(shared)}
+    names.discard("")
+    session.info["lotse_known_organisations"] = names
+    return names
 
 
 def _ordered(tables: list[DataTable]) -> list[DataTable]:
@@ -278,6 +346,9 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
     (running it twice is harmless)."""
     run = _Pass(person, registry)
     subject = (person.id, fingerprint(person.tenant_id, person))
+    db.session().info.pop("lotse_known_organisations", None)
+    with privileged():
+        closed = _close_open_cases(person)
     with privileged(), db.session.no_autoflush:
         for table, model, rows in run.tables():
             if table.on_anonymise == "delete":
@@ -288,7 +359,7 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
             for row in rows:
                 row_changed = False
                 for name, (category, action) in table.columns.items():
-                    if action == KEEP:
+                    if action == KEEP and f"{table.table}.{name}" not in _CODE_LISTS:
                         continue
                     old = getattr(row, name)
                     new = _anonymised_value(action, old, columns[name], row)
@@ -299,14 +370,30 @@ def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: 
                 changed += row_changed
             if changed:
                 run.counts[table.table] = changed
+        db.session().info.pop("lotse_known_organisations", None)
         if _covering_references(person):
             run.counts["consent_record.covered_person_ids"] = 1
+        if closed:
+            run.counts["case_file.closed"] = closed
         if not run.counts:
             return None
         person.anonymised_at = person.anonymised_at or utcnow()
         entry = run.log("anonymised", rule, actor, request_id)
         _journal(subject, "anonymised", entry, [])
         return entry
+
+
+def _close_open_cases(person) -> int:
+    """An anonymised file is no one's work any more: open cases close as "anonymised" and leave
+    every caseload (statistics keep the dates)."""
+    from core.cases.models import Case
+
+    cases = list(db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed")))
+    for case in cases:
+        case.status, case.phase, case.closure_reason = "closed", "closure", "anonymised"
+        case.closed_on = case.closed_on or date.today()
+    db.session.flush()
+    return len(cases)
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:

@@ -20,7 +20,22 @@ ERASE = "erase"  # blanked ("" / None / [] / {})
 YEAR = "year"  # a date reduced to 1 July of its year (age groups survive)
 PSEUDONYM = "pseudonym"  # replaced by a fixed placeholder ("anonymisiert")
 NUMBERS = "numbers"  # a JSON object keeps only its numeric values (ratings)
-ACTIONS = (KEEP, ERASE, YEAR, PSEUDONYM, NUMBERS)
+ORGANISATION = "organisation"  # kept when it names an organisation known not to be a person, else blanked
+ACTIONS = (KEEP, ERASE, YEAR, PSEUDONYM, NUMBERS, ORGANISATION)
+
+#: Text columns of client tables that anonymisation keeps because they hold codes from a fixed
+#: list (or a record number), never free text. A test walks the registry against this list.
+CODE_COLUMNS = frozenset({
+    "person.gender", "person.nationality", "person.languages", "person.interpreter_language", "person.residence_status",
+    "household_member.role", "person_change.field", "case_file.number", "case_file.case_type", "case_file.phase",
+    "case_file.status", "case_file.access_path", "case_file.source", "case_file.closure_reason",
+    "phase_transition.from_phase", "phase_transition.to_phase", "contact.channel", "goal.life_area", "goal.status",
+    "help_plan.status", "help_plan_item.status", "follow_up.kind", "follow_up.source_key", "attachment.content_type",
+    "consent_record.kind", "consent_record.language", "consent_record.signed_by", "consent_record.recipient_keys",
+    "consent_record.purposes", "consent_revocation.recipient_keys", "disclosure.recipient_key", "disclosure.data_categories",
+    "disclosure.purpose", "disclosure.legal_basis", "disclosure.confirmation", "disclosure.channel",
+    "data_subject_request.kind", "data_subject_request.status",
+})
 
 # How rows of a table belong to one client.
 LINKS = (
@@ -124,6 +139,7 @@ PERSON_COLUMNS = {
     "restricted_at": ("client_master", ERASE),
     "restriction_reason": ("client_master", ERASE),
     "anonymised_at": ("client_master", KEEP),
+    "processing_revoked_at": ("client_master", KEEP),
 }
 
 CORE_CLASSES = (
@@ -181,7 +197,7 @@ CORE_TABLES = (
         "deputy_id": (CASE_DOC, KEEP), "opened_on": (CASE_DOC, KEEP), "last_activity_at": (CASE_DOC, KEEP),
         "closed_on": (CASE_DOC, KEEP), "closure_reason": (CASE_DOC, KEEP), "closure_note": (CASE_DOC, ERASE),
         "evaluation": (CASE_DOC, NUMBERS), "follow_up_talk_on": (CASE_DOC, KEEP), "created_at": (CASE_DOC, KEEP)}),
-    DataTable("access_decision", "case", {"case_id": (CASE_DOC, KEEP), "admitted": (CASE_DOC, KEEP), "target_group": (CASE_DOC, KEEP),
+    DataTable("access_decision", "case", {"case_id": (CASE_DOC, KEEP), "admitted": (CASE_DOC, KEEP), "target_group": (CASE_DOC, ERASE),
                                           "reason": (CASE_DOC, ERASE), "decided_on": (CASE_DOC, KEEP), "actor_id": (CASE_DOC, KEEP),
                                           "created_at": (CASE_DOC, KEEP)}),
     DataTable("phase_transition", "case", {"case_id": (CASE_DOC, KEEP), "from_phase": (CASE_DOC, KEEP), "to_phase": (CASE_DOC, KEEP),
@@ -201,7 +217,7 @@ CORE_TABLES = (
                                     "note": (CASE_DOC, ERASE), "created_at": (CASE_DOC, KEEP)}),
     DataTable("help_plan_item", "plan", {"plan_id": (CASE_DOC, KEEP), "goal_id": (CASE_DOC, KEEP), "position": (CASE_DOC, KEEP),
                                          "measure": (CASE_DOC, ERASE), "responsible": (CASE_DOC, ERASE),
-                                         "partner_name": (CASE_DOC, ERASE), "due_on": (CASE_DOC, KEEP), "status": (CASE_DOC, KEEP)}),
+                                         "partner_name": (CASE_DOC, ORGANISATION), "due_on": (CASE_DOC, KEEP), "status": (CASE_DOC, KEEP)}),
     DataTable("follow_up", "case", {"case_id": (CASE_DOC, KEEP), "assignee_id": (CASE_DOC, KEEP), "due_on": (CASE_DOC, KEEP),
                                     "title": (CASE_DOC, ERASE), "kind": (CASE_DOC, KEEP), "source_key": (CASE_DOC, KEEP),
                                     "done_at": (CASE_DOC, KEEP), "done_by_id": (CASE_DOC, KEEP), "created_at": (CASE_DOC, KEEP)},

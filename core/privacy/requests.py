@@ -34,6 +34,14 @@ class RestrictedError(ValidationError):
                                              "Changes are only possible after the data-protection officer lifts the restriction.")]})
 
 
+class ProcessingRevokedError(ValidationError):
+    """A change to a file whose processing consent was revoked (kept only for a hold)."""
+
+    def __init__(self):
+        super().__init__({"consent": [_("The consent to process this person's data was revoked. The file is only kept "
+                                        "because of a legal hold or restriction and cannot be changed.")]})
+
+
 class AnonymisedError(ValidationError):
     """A change to an anonymised file: it only serves statistics, names must not come back."""
 
@@ -151,6 +159,24 @@ def execute_erasure(actor, tenant, request, person, note: str = ""):
         return erasure.erase(person, tenant_registry(tenant), rule=f"request:{request.id}", actor=actor, request_id=request.id)
 
 
+def file_summary(person) -> dict:
+    """Numbers for a confirmation page: cases (open), documents, registered disclosures."""
+    from sqlalchemy import func
+
+    from core.cases.models import Case
+    from core.consent.models import Disclosure
+    from core.documentation.models import Attachment
+
+    case_ids = select(Case.id).where(Case.person_id == person.id)
+    count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
+    return {
+        "cases": count(select(func.count()).select_from(Case).where(Case.person_id == person.id)),
+        "open_cases": count(select(func.count()).select_from(Case).where(Case.person_id == person.id, Case.status != "closed")),
+        "documents": count(select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))),
+        "disclosures": count(select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)),
+    }
+
+
 # --- restriction (Art. 18) ----------------------------------------------------------------
 
 
@@ -172,6 +198,17 @@ def lift_restriction(actor, person) -> None:
         person.restricted_at, person.restriction_reason = None, ""
         db.session.flush()
     audit.record("privacy.restriction_lifted", actor=actor, obj=person)
+    _resume_revocation(actor, person)
+
+
+def _resume_revocation(actor, person):
+    """A revocation that waited for this hold or restriction applies the tenant's policy now."""
+    from core.privacy.retention import resume_revocation
+    from core.tenancy.models import Tenant
+
+    if person is None or person.processing_revoked_at is None:
+        return None
+    return resume_revocation(db.session.get(Tenant, person.tenant_id), person, actor=actor)
 
 
 # --- legal holds ----------------------------------------------------------------------------
@@ -194,10 +231,14 @@ def add_hold(actor, person, data: dict) -> RetentionHold:
     return hold
 
 
-def release_hold(actor, hold: RetentionHold) -> None:
+def release_hold(actor, hold: RetentionHold):
+    """Release the hold; returns the deletion log when a waiting revocation now erases/anonymises."""
+    from core.persons.models import Person
+
     hold.released_at = utcnow()
     db.session.flush()
     audit.record("privacy.hold_released", actor=actor, obj=hold)
+    return _resume_revocation(actor, db.session.get(Person, hold.person_id))
 
 
 def active_hold(hold_id: int) -> RetentionHold | None:
@@ -217,10 +258,24 @@ def record_changes(actor, person, before: dict, after: dict, request_id: int | N
     for field, old in before.items():
         new = after.get(field)
         if old != new:
+            old, new = _label(field, old), _label(field, new)
             db.session.add(PersonChange(person_id=person.id, field=field, old_value=_text(old), new_value=_text(new),
                                         request_id=request_id, actor_id=getattr(actor, "id", None)))
             count += 1
     return count
+
+
+def _label(field: str, value):
+    """Coded fields enter the trail with their German name: pages never show the code."""
+    from core import labels
+
+    if field == "nationality":
+        return labels.country_label(value, "de")
+    if field == "interpreter_language":
+        return labels.language_label(value, "de")
+    if field == "languages":
+        return [labels.language_label(code, "de") for code in value or []]
+    return value
 
 
 def _text(value) -> str:
@@ -295,7 +350,10 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
             ids |= _person_ids_of(obj)
         if not ids:
             return
-        frozen = session.execute(select(Person.restricted_at, Person.anonymised_at).where(
-            Person.id.in_(ids), Person.restricted_at.is_not(None) | Person.anonymised_at.is_not(None)).limit(1)).first()
+        frozen = session.execute(select(Person.restricted_at, Person.anonymised_at, Person.processing_revoked_at).where(
+            Person.id.in_(ids), Person.restricted_at.is_not(None) | Person.anonymised_at.is_not(None)
+            | Person.processing_revoked_at.is_not(None)).limit(1)).first()
     if frozen is not None:
-        raise RestrictedError() if frozen.restricted_at is not None else AnonymisedError()
+        if frozen.restricted_at is not None:
+            raise RestrictedError()
+        raise AnonymisedError() if frozen.anonymised_at is not None else ProcessingRevokedError()

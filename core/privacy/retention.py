@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select
 
-from core.db import db
+from core.db import db, utcnow
 from core.privacy import erasure
 from core.privacy.models import RetentionHold
 from core.privacy.registry import Registry, tenant_registry
@@ -234,16 +234,87 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
         log = erasure.apply(rules.action, person, registry, rule=f"retention:{CLIENT_FILE}")
         if log is not None:
             report["erased" if rules.action == "erase" else "anonymised"] += 1
+    # Revocations that waited for a legal hold whose end date has passed apply their policy now.
+    for person, reason in waiting_revocations(today):
+        if not reason and not dry_run and resume_revocation(tenant, person, today=today) is not None:
+            report["erased" if rules.on_processing_revocation == "erase" else "anonymised"] += 1
     report["audit_events_removed"] = _purge_audit(tenant, rules, today, dry_run)
     db.session.flush()
     return report
 
 
+def held_reason(person, today: date | None = None) -> str:
+    """Why the person's file must be kept now (legal hold or Art. 18 restriction), or ""."""
+    if person.restricted_at is not None:
+        return _("processing restricted (Art. 18 GDPR)")
+    return _holds(today or date.today(), person.id).get(person.id, "")
+
+
+def _dpo_ids() -> list[int]:
+    from core.auth.models import Membership
+
+    return sorted({m.user_id for m in db.session.scalars(select(Membership).where(Membership.active.is_(True)))
+                   if "dpo" in (m.roles or [])})
+
+
+def _revocation_task_key(person_id: int, user_id: int) -> str:
+    return f"revocation-hold:{person_id}:{user_id}"
+
+
 def apply_revocation_policy(tenant, person, *, actor=None):
-    """The data-processing consent was revoked in full: erase or anonymise at once (tenant policy)."""
+    """The processing consent was revoked: processing stops at once (the gate refuses every
+    disclosure, the file refuses new entries) and the tenant's policy erases or anonymises. A legal
+    hold or an Art. 18 restriction wins: the file stays frozen, the data-protection officer gets a
+    content-free task, and :func:`resume_revocation` applies the policy when the hold ends."""
+    from core.audit import services as audit
+    from core.cases.services import _ensure_follow_up
+
+    with erasure.privileged():
+        person.processing_revoked_at = person.processing_revoked_at or utcnow()
+        db.session.flush()
+    reason = held_reason(person)
+    if reason:
+        for user_id in _dpo_ids():
+            _ensure_follow_up(None, user_id, date.today(),
+                              _("Consent revoked for record no. %(n)d: the file is kept only because of a legal hold or "
+                                "restriction; it will be %(action)s when that ends", n=person.id,
+                                action=_("erased") if policy(tenant).on_processing_revocation == "erase" else _("anonymised")),
+                              "revocation_held", _revocation_task_key(person.id, user_id))
+        db.session.flush()
+        audit.record("privacy.revocation_held", actor=actor, object_type="Person", object_id=person.id)
+        return None
+    return _apply_revocation(tenant, person, actor)
+
+
+def _apply_revocation(tenant, person, actor):
+    from core.cases.models import FollowUp
+
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
-    return erasure.apply(rules.on_processing_revocation, person, registry, rule="revocation", actor=actor)
+    person_id = person.id
+    log = erasure.apply(rules.on_processing_revocation, person, registry, rule="revocation", actor=actor)
+    for task in db.session.scalars(select(FollowUp).where(FollowUp.source_key.startswith(f"revocation-hold:{person_id}:"))):
+        task.done_at = task.done_at or utcnow()
+    db.session.flush()
+    return log
+
+
+def resume_revocation(tenant, person, *, actor=None, today: date | None = None):
+    """A hold was released or a restriction lifted: a revocation that waited for it now applies
+    the policy (returns the deletion log, or None when nothing waits or another hold remains)."""
+    if person is None or person.processing_revoked_at is None or held_reason(person, today):
+        return None
+    if person.anonymised_at is not None and policy(tenant).on_processing_revocation == "anonymise":
+        return None
+    return _apply_revocation(tenant, person, actor)
+
+
+def waiting_revocations(today: date | None = None) -> list:
+    """Persons whose processing consent was revoked but whose file a hold or restriction keeps."""
+    from core.persons.models import Person
+
+    rows = db.session.scalars(select(Person).where(Person.processing_revoked_at.is_not(None)).order_by(Person.id)).all()
+    return [(p, held_reason(p, today)) for p in rows if p.anonymised_at is None or held_reason(p, today)]
 
 
 # --- after a restore: replay the deletion journal --------------------------------------------

@@ -67,9 +67,22 @@ def _rows(table: DataTable, links: SubjectLinks, tenant) -> list[dict]:
     for row in db.session.scalars(stmt.order_by(model.id)):
         values = {"id": row.id}
         for column in table.columns:
-            values[column] = plain(getattr(row, names[column]))
+            values[column] = plain(_label_of(table.table, column, getattr(row, names[column])))
         out.append(values)
     return out
+
+
+def _label_of(table: str, column: str, value):
+    """Coded person fields travel as the German name in the package, never as the code."""
+    from core import labels
+
+    if table == "person" and column == "nationality":
+        return labels.country_label(value, "de")
+    if table == "person" and column == "interpreter_language":
+        return labels.language_label(value, "de")
+    if table == "person" and column == "languages":
+        return [labels.language_label(code, "de") for code in value or []]
+    return value
 
 
 def _period_info(tenant, registry: Registry, class_key: str, person_retention: dict) -> dict:

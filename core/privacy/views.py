@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from core import confirm
 from core.auth.permissions import has_permission, require_permission
 from core.db import db
 from core.persons import services as persons
 from core.privacy import erasure, requests, retention
+from core.privacy.document_views import export_refusal
 from core.privacy.field_labels import column_label, start_event_label
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest
 from core.web import flash_errors, run_write
@@ -65,7 +67,8 @@ def person_privacy(person_id):
         kind_label=requests.kind_label, status_label=requests.status_label, holds=requests.holds_of(person),
         changes=requests.changes_of(person), info=retention.person_retention(g.tenant, person), errors=errors,
         form=request.form, today=date.today(), can_decide=has_permission("privacy.approve"),
-        recipients=_recipients_of(person),
+        recipients=_recipients_of(person), may_export=has_permission("privacy.requests") and not export_refusal(person),
+        may_work=has_permission("cases.work") and persons.can_see_person(person, _actor()),
     ), (400 if errors else 200)
 
 
@@ -91,6 +94,8 @@ def decide(request_id, decision):
     if person is None:
         abort(404)
     note = request.form.get("decision_note", "")
+    if not confirm.confirmed() and (decision == "erase" or (decision == "complete" and row.kind == "restriction")):
+        return _confirm_decision(row, person, decision)
     if decision == "complete":
         errors, _r = run_write(lambda: requests.complete(_actor(), row, person, note), success=_("Request marked as answered."))
     elif decision == "reject":
@@ -104,17 +109,64 @@ def decide(request_id, decision):
     return redirect(url_for("privacy.person_privacy", person_id=row.person_id))
 
 
+def _counts(person) -> str:
+    numbers = requests.file_summary(person)
+    return _("Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+             "registered disclosure(s).", cases=numbers["cases"], open=numbers["open_cases"], documents=numbers["documents"],
+             disclosures=numbers["disclosures"])
+
+
+def _waiting_revocation_line(person) -> list[str]:
+    """When a revoked consent waits for this hold/restriction, ending it erases or anonymises."""
+    if person.processing_revoked_at is None:
+        return []
+    action = retention.policy(g.tenant).on_processing_revocation
+    return [_("The consent to processing was revoked: when no other hold or restriction remains, the file is erased "
+              "at once.") if action == "erase" else
+            _("The consent to processing was revoked: when no other hold or restriction remains, the file is anonymised "
+              "at once.")]
+
+
+def _confirm_decision(row, person, decision):
+    back = url_for("privacy.person_privacy", person_id=person.id)
+    if decision == "erase":
+        holds = requests.holds_of(person)
+        lines = [_("All data of the person are erased: master data, cases, documentation, consents, disclosures and "
+                   "documents. The request stays without its text, with a content-free deletion log entry."), _counts(person)]
+        if holds:
+            lines.append(_("A legal hold protects this file: the erasure will be refused until it is released."))
+        return confirm.confirmation_page(title=_("Approve the erasure?"), consequences=lines, warning=_("This cannot be undone."),
+                                         action_label=_("Yes, approve and erase"), cancel_url=back)
+    return confirm.confirmation_page(
+        title=_("Restrict processing?"), cancel_url=back, action_label=_("Yes, restrict processing"),
+        consequences=[_("The person disappears from search, case lists and follow-up lists; the file refuses every change "
+                        "until the restriction is lifted. Those who may see the person still reach it by its address."),
+                      _counts(person)])
+
+
 @bp.route("/persons/<int:person_id>/restriction", methods=["POST"])
 def restriction(person_id):
     require_permission("privacy.approve")
     person = privacy_person_or_404(person_id)
+    if not confirm.confirmed():
+        back = url_for("privacy.person_privacy", person_id=person.id)
+        if request.form.get("lift"):
+            return confirm.confirmation_page(
+                title=_("Lift the restriction?"), cancel_url=back, action_label=_("Yes, lift the restriction"),
+                consequences=[_("The file can be changed again and appears in search and lists."),
+                              *_waiting_revocation_line(person)], danger=person.processing_revoked_at is not None)
+        return confirm.confirmation_page(
+            title=_("Restrict processing?"), cancel_url=back, action_label=_("Yes, restrict processing"),
+            consequences=[_("The person disappears from search, case lists and follow-up lists; the file refuses every change "
+                            "until the restriction is lifted. Those who may see the person still reach it by its address."),
+                          _counts(person)])
     if request.form.get("lift"):
         errors, _r = run_write(lambda: requests.lift_restriction(_actor(), person), success=_("Restriction lifted."))
     else:
         errors, _r = run_write(lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
                                success=_("Processing restricted. The person no longer appears in search and lists."))
     flash_errors(errors)
-    return redirect(url_for("privacy.person_privacy", person_id=person.id))
+    return _back_to(person_id)
 
 
 @bp.route("/persons/<int:person_id>/holds", methods=["POST"])
@@ -133,9 +185,23 @@ def release_hold(hold_id):
     hold = requests.active_hold(hold_id)
     if hold is None:
         abort(404)
-    privacy_person_or_404(hold.person_id)
+    person = privacy_person_or_404(hold.person_id)
+    if not confirm.confirmed():
+        return confirm.confirmation_page(
+            title=_("Release the legal hold?"), action_label=_("Yes, release the hold"), danger=person.processing_revoked_at is not None,
+            cancel_url=url_for("privacy.person_privacy", person_id=hold.person_id),
+            consequences=[_("The retention rules apply to the file again; if it is due, the next retention run erases or "
+                            "anonymises it."), *_waiting_revocation_line(person)])
+    person_id = hold.person_id
     run_write(lambda: requests.release_hold(_actor(), hold), success=_("Legal hold released."))
-    return redirect(url_for("privacy.person_privacy", person_id=hold.person_id))
+    return _back_to(person_id)
+
+
+def _back_to(person_id):
+    """The person's page, or the DSB desk when a waiting revocation has just erased the person."""
+    if persons.get_person(person_id) is None:
+        return redirect(url_for("consent.privacy_overview"))
+    return redirect(url_for("privacy.person_privacy", person_id=person_id))
 
 
 @bp.route("/privacy/requests")

@@ -56,5 +56,9 @@ def test_coordinator_records_request_and_restricts(demo_data, live_server, page,
     page.go_back()
     page.locator("#f-restriction_reason").fill("Die Person bestreitet die Richtigkeit der Adresse.")
     page.get_by_role("button", name="Verarbeitung einschränken").click()
+    # A destructive action first says what will happen (no JavaScript needed).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verarbeitung einschränken?")
+    audit.check("69a-confirm-restriction")
+    page.get_by_role("button", name="Ja, Verarbeitung einschränken").click()
     expect(page.locator(".notice--warn")).to_contain_text("Verarbeitung eingeschränkt")
     audit.check("69-person-restricted")

@@ -35,7 +35,7 @@ def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_
     assert shared.status_code == 302
     html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    assert browser.post(f"/fall/persons/{person_id}/consents/{consent_id}/revoke", {}).status_code == 302
+    assert browser.post(f"/fall/persons/{person_id}/consents/{consent_id}/revoke", {"confirmed": "1"}).status_code == 302
     browser.get(disclose)
     again = browser.post(disclose, {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
     assert again.status_code == 400 and "widerrufen" in again.get_data(as_text=True)

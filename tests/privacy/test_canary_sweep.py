@@ -9,7 +9,6 @@ import logging
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.engine import make_url
 
@@ -21,7 +20,7 @@ from core.persons.models import Person
 from core.privacy import erasure, requests
 from core.privacy.erasure import journal_path, privileged
 from core.privacy.models import DataSubjectRequest
-from core.privacy.registry import KEEP, PERSON_COLUMNS, tenant_registry
+from core.privacy.registry import tenant_registry
 from core.tenancy.context import tenant_scope, unscoped
 from core.tenancy.models import Tenant
 from tests.privacy.conftest import build_client, canary
@@ -103,7 +102,8 @@ def test_erasure_leaves_no_canary_anywhere(app, world, new_browser, caplog, caps
     with app.app_context(), tenant_scope(world["tenant"]):
         request_id = db.session.scalar(select(DataSubjectRequest.id).where(
             DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"))
-    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": canary("Sweep", "Entscheidung")})
+    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": canary("Sweep", "Entscheidung"),
+                                                                       "confirmed": "1"})
     assert response.status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, person_id) is None
@@ -133,15 +133,6 @@ def test_erasure_leaves_no_canary_anywhere(app, world, new_browser, caplog, caps
     assert "sweepkanarie" not in (out.out + out.err).lower()
 
 
-def _anonymised_columns_missed() -> set[str]:
-    """Columns the consent helper's anonymisation change (issue #8, item 18) blanks or codes."""
-    return {f"person.{name}" for name in ("nationality", "languages", "interpreter_language")
-            if PERSON_COLUMNS[name][1] == KEEP}
-
-
-@pytest.mark.xfail(bool(_anonymised_columns_missed()), strict=True,
-                   reason="item 18 (consent helper): nationality, languages, interpreter language and target group "
-                          "still survive anonymisation verbatim on this branch")
 def test_anonymisation_leaves_no_canary_in_any_table(app, world):
     person_id, _case_id = _fill_everything(app, world, "Anon")
     assert _residue(app, "Anon")

@@ -33,12 +33,12 @@ def test_erasure_request_needs_a_second_person(app, world, new_browser):
         assert request.due_on.isoformat() == "2026-12-01"
         request_id = request.id
     # The recorder may not approve their own erasure request.
-    cm.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": ""})
+    cm.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "", "confirmed": "1"})
     assert "zweite Person" in cm.get(page).get_data(as_text=True)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
     dpo = _login(new_browser, world["email_dpo"])
-    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft"})
+    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"})
     assert response.status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
@@ -62,10 +62,10 @@ def test_case_manager_cannot_decide(app, world, new_browser, make_user):
 def test_restriction_hides_and_freezes(app, world, new_browser):
     a = world["a"]
     dpo = _login(new_browser, world["email_dpo"])
-    assert dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": ""}).status_code == 302
+    assert dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "", "confirmed": "1"}).status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id).restricted_at is None  # a reason is required
-    dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten"})
+    dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"})
     cm = _login(new_browser, world["email"])
     assert "PersAKanarieNachname" not in cm.get("/priv/cases/?status=all").get_data(as_text=True)
     assert "PersBKanarieNachname" in cm.get("/priv/cases/?status=all").get_data(as_text=True)
@@ -80,7 +80,7 @@ def test_restriction_hides_and_freezes(app, world, new_browser):
     assert refused.status_code == 400 and "eingeschränkt" in refused.get_data(as_text=True)
     # The DSB sees the restricted person on the overview and lifts the restriction.
     assert "PersAKanarieNachname" in dpo.get("/priv/privacy").get_data(as_text=True)
-    dpo.post(f"/priv/persons/{a.person_id}/restriction", {"lift": "1"})
+    dpo.post(f"/priv/persons/{a.person_id}/restriction", {"lift": "1", "confirmed": "1"})
     assert cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}).status_code == 302
 
 
@@ -104,7 +104,7 @@ def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_
     import re
 
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    response = cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {})
+    response = cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/priv/cases/")
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
@@ -116,12 +116,12 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
 
     a, b = world["a"], world["b"]
     dpo = _login(new_browser, world["email_dpo"])
-    dpo.post(f"/priv/persons/{b.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten"})
+    dpo.post(f"/priv/persons/{b.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"})
     cm = _login(new_browser, world["email"])
     # Withdrawal stays possible on a restricted file (Art. 7(3) GDPR).
     html = cm.get(f"/priv/persons/{b.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    cm.post(f"/priv/persons/{b.person_id}/consents/{consent_id}/revoke", {"recipient_keys": ["jobcenter"]})
+    cm.post(f"/priv/persons/{b.person_id}/consents/{consent_id}/revoke", {"recipient_keys": ["jobcenter"], "confirmed": "1"})
     from core.consent.models import ConsentRevocation
 
     with app.app_context(), tenant_scope(world["tenant"]):
@@ -129,7 +129,7 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
     # Revoking A's only release anonymises A (default policy); the file is frozen afterwards.
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {})
+    cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"})
     refused = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"})
     assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)
 
@@ -143,7 +143,7 @@ def test_rights_stay_usable_on_a_restricted_file(app, world, new_browser):
     dpo = _login(new_browser, world["email_dpo"])
     with app.app_context(), tenant_scope(world["tenant"]):
         request_id = db.session.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction"))
-    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt"})
+    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt", "confirmed": "1"})
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(DataSubjectRequest, request_id).status == "done"
         assert db.session.get(Person, a.person_id).restricted_at is not None

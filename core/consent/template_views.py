@@ -153,6 +153,14 @@ def retire(version_id):
     require_permission("consent.templates")
     version_ = forms.version_or_404(version_id)
     template_id = version_.template_id
+    from core import confirm
+
+    if not confirm.confirmed():
+        return confirm.confirmation_page(
+            title=_("Retire this version?"), action_label=_("Yes, retire the version"),
+            cancel_url=url_for("consent_templates.show", template_id=template_id),
+            consequences=[_("The version can no longer be chosen for new consents; it cannot be published again."),
+                          _("Consents already signed on it stay valid, with their text and information sheet.")])
     errors, _v = run_write(lambda: forms.retire(_actor(), version_),
                            success=_("Version retired. Consents already signed on it stay valid."))
     flash_errors(errors)

@@ -125,6 +125,15 @@ def tenant_detail(tenant_id):
         action = request.form.get("action")
         try:
             if action == "disable":
+                from core import confirm
+
+                if not confirm.confirmed():
+                    return confirm.confirmation_page(
+                        title=_("Disable %(name)s?", name=tenant.name), action_label=_("Yes, disable the tenant"),
+                        cancel_url=url_for("platform.tenant_detail", tenant_id=tenant.id),
+                        consequences=[_("Every session of the tenant ends at once; nobody can sign in until it is "
+                                        "enabled again."),
+                                      _("No data is deleted; the daily jobs skip the tenant while it is disabled.")])
                 services.set_active(_actor(), tenant, False)
                 flash(_("Tenant disabled. Its data is kept; nobody can sign in."), "success")
             elif action == "enable":

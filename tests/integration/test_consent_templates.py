@@ -188,7 +188,9 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     status, html = dpo.text(f"/fall/consent-forms/{template_id}")
     assert _de(app, "Arabic") in html and _de(app, "draft") in html and _de(app, "published") in html
 
-    retired = dpo.post(f"/fall/consent-forms/versions/{version_id}/retire")
+    asked = dpo.post(f"/fall/consent-forms/versions/{version_id}/retire")
+    assert asked.status_code == 200 and _version(app, kreis, version_id).retired_at is None
+    retired = dpo.post(f"/fall/consent-forms/versions/{version_id}/retire", {"confirmed": "1"})
     assert retired.status_code == 302 and _version(app, kreis, version_id).retired_at is not None
     assert _audits(app, kreis, "consent.version_retired") == 1
 

@@ -36,7 +36,10 @@ def test_disabling_tenant_ends_sessions_and_sign_in(app, operator, browser, make
     member = new_browser()
     member.login("aus", email)
     browser.get(f"/platform/tenants/{tenant.id}")
-    browser.post(f"/platform/tenants/{tenant.id}", {"action": "disable"})
+    asked = browser.post(f"/platform/tenants/{tenant.id}", {"action": "disable"})
+    assert asked.status_code == 200 and "Sitzung" in asked.get_data(as_text=True)
+    assert member.get("/aus/").status_code == 200  # nothing happened before the confirmation
+    browser.post(f"/platform/tenants/{tenant.id}", {"action": "disable", "confirmed": "1"})
     assert member.get("/aus/").status_code == 404
     assert new_browser().get("/aus/login").status_code == 404
     browser.post(f"/platform/tenants/{tenant.id}", {"action": "enable"})

@@ -238,11 +238,18 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
 
 
 def _lock_person(person: Person | None) -> None:
-    """One person, one open case - also for two simultaneous requests: on PostgreSQL the person
-    row is locked until commit, so the second one sees the first one's case (SQLite serialises
-    writers anyway; the loser gets the 409 conflict)."""
-    if person is not None and db.session.get_bind().dialect.name == "postgresql":
+    """One person, one open case - also for two simultaneous requests: the person row is locked
+    until commit, so the second one sees the first one's case. PostgreSQL: ``FOR UPDATE``.
+    SQLite has no row locks and Python's driver begins the transaction only at the first write,
+    so the check before it would read outside any transaction; a no-op write to the person row
+    takes the database's write lock first (the others wait, then see the new case)."""
+    if person is None:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
+    else:
+        db.session.execute(update(Person).where(Person.id == person.id).values(id=Person.id)
+                           .execution_options(synchronize_session=False))
 
 
 CASE_FIELDS = ("case_manager_id", "deputy_id", "org_unit_id", "access_path", "source", "warm_handover", "topic")

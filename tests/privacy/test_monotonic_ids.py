@@ -46,7 +46,7 @@ def _erase_by_request(app, world, cm, dpo, person_id: int) -> None:
     with app.app_context(), tenant_scope(world["tenant"]):
         request_id = db.session.scalar(select(DataSubjectRequest.id).where(
             DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"))
-    assert dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft"}).status_code == 302
+    assert dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"}).status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, person_id) is None
 

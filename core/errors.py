@@ -21,7 +21,6 @@ def _messages():
         403: (_("Access denied"), _("You do not have permission to open this page.")),
         404: (_("Page not found"), _("This page does not exist or you cannot access it.")),
         405: (_("Not allowed"), _("This action is not possible here.")),
-        409: (_("Conflict"), _("Someone else has changed this record in the meantime. Nothing was saved.")),
         413: (_("File too large"), _("The upload exceeds the allowed size.")),
         415: (_("Unsupported format"), _("The request was sent in a format this address does not accept.")),
         429: (_("Too many requests"), _("Please wait a moment and try again.")),

@@ -144,6 +144,8 @@ def _protect(blp) -> None:
 
         if not has_permission("api.use"):
             abort(403)
+        if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+            abort(415)  # every operation reads JSON; a form or text body is not silently ignored
         if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("api_token") is None:
             try:
                 validate_csrf(request.headers.get("X-CSRFToken", ""))

@@ -7,6 +7,8 @@ Runs before tenant resolution and before every view, for HTML and API alike:
 * JSON nested deeper than :data:`MAX_JSON_DEPTH` (Python's parser would overflow its stack) → 400;
 * integers that no id, page or version column can hold (PostgreSQL ``integer`` is 32-bit) → 400,
   naming the field; in the URL (``<int:…>``) the same bound makes an out-of-range id a plain 404;
+* ISO dates outside the years 1900–2199 (9999-12-31 would overflow every deadline computed
+  from it, here or in a nightly job) → 400, naming the field;
 * a malformed ``Host`` header → 400.
 
 As a last net, :class:`OverflowError` (date arithmetic near 0001-01-01/9999-12-31, too large
@@ -29,6 +31,11 @@ MAX_JSON_DEPTH = 32
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
 _DIGITS = re.compile(r"^\s*[+-]?\d+\s*$")
+#: An ISO date (or date-time) at the start of a value; its year must lie in [MIN_YEAR, MAX_YEAR].
+_ISO_DATE = re.compile(r"^\s*([0-9]{4})-[0-9]{2}-[0-9]{2}(?:$|[T ])")
+#: Nobody alive was born before 1900 and no deadline lies after 2199; outside, date arithmetic
+#: (deadlines, retention, reminders in nightly jobs) would overflow Python's calendar.
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -53,6 +60,15 @@ def _numeric_name(name: str) -> bool:
     return name in ("id", "page", "per_page", "version") or name.endswith("_id")
 
 
+def _date_out_of_range(value: str) -> bool:
+    match = _ISO_DATE.match(value)
+    return bool(match) and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
+
+
+def _date_problem() -> str:
+    return _("Please enter a date between %(start)d and %(end)d.", start=MIN_YEAR, end=MAX_YEAR)
+
+
 def _text_problem() -> str:
     return _("The input contains characters that cannot be processed (control characters or invalid Unicode).")
 
@@ -65,8 +81,8 @@ def check_request(endpoint=None, values=None) -> None:
     """URL value preprocessor (registered before tenant resolution, so it sees input first)."""
     if not _HOST.match(request.host or ""):
         raise BadInput(_("The Host header of the request is not valid."))
-    if _BAD_TEXT.search(request.path):
-        raise BadInput(_text_problem())
+    if _BAD_TEXT.search(request.path) or _BAD_TEXT.search(request.headers.get("User-Agent", "")):
+        raise BadInput(_text_problem())  # the user agent is stored with the sign-in session
     for location, multidict in (("query", request.args), ("form", request.form)):
         errors = {}
         for key, value in multidict.items(multi=True):
@@ -74,6 +90,8 @@ def check_request(endpoint=None, values=None) -> None:
                 errors.setdefault(_safe_key(key), []).append(_text_problem())
             elif _numeric_name(key) and _DIGITS.match(value) and abs(int(value)) > MAX_INT:
                 errors.setdefault(key, []).append(_range_problem())
+            elif _date_out_of_range(value):
+                errors.setdefault(key, []).append(_date_problem())
         if errors:
             raise BadInput(next(iter(errors.values()))[0], {location: errors})
     if request.is_json and request.content_length != 0:
@@ -111,6 +129,8 @@ def _check_json() -> None:
                 errors.setdefault(path or "_body", []).append(_text_problem())
             elif _numeric_name(path.rsplit(".", 1)[-1]) and _DIGITS.match(value) and abs(int(value)) > MAX_INT:
                 errors.setdefault(path, []).append(_range_problem())
+            elif _date_out_of_range(value):
+                errors.setdefault(path or "_body", []).append(_date_problem())
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             errors.setdefault(path or "_body", []).append(_range_problem())
         elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
@@ -140,6 +160,9 @@ def _wrap(exc) -> BadInput:
     from core.db import db
 
     db.session.rollback()
-    wrapped = BadInput(_("A date or number is outside the supported range."))
+    if isinstance(exc, OverflowError):
+        wrapped = BadInput(_("A date or number is outside the supported range."))
+    else:
+        wrapped = BadInput(_("A value is too long or outside the supported range."))
     wrapped.__cause__ = exc
     return wrapped

@@ -114,3 +114,29 @@ def test_api_fuzz(app, fuzz_tokens):
         app.config["LOTSE_RAISE_ERRORS"] = True
     assert count >= 60
     assert not failures, "\n".join(f"{k}\n  {v}" for k, v in failures.items())
+
+
+def test_every_undocumented_method_is_a_405_with_allow(app, fuzz_tokens):
+    """For every path of the description: each method it does not document answers 405, names
+    the documented ones in ``Allow`` and sends the documented error body."""
+    import re
+
+    import jsonschema
+
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {fuzz_tokens['case_manager']}"}
+    spec = client.get(f"/{SLUG}/api/v1/openapi.json").json
+    error_schema = spec["components"]["schemas"]["Error"]
+    checked = 0
+    for path, item in spec["paths"].items():
+        documented = {m.upper() for m in item if m in ("get", "post", "put", "patch", "delete")}
+        url = f"/{SLUG}/api/v1" + re.sub(r"\{[^}]+\}", "1", path)
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - documented:
+            response = client.open(url, method=method, headers=headers, json={})
+            assert response.status_code == 405, (method, path, response.status_code)
+            allowed = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+            assert documented <= allowed and method not in allowed, (method, path, allowed)
+            jsonschema.validate(response.json, error_schema)
+            assert response.json["status"] == 405
+            checked += 1
+    assert checked > 100

@@ -60,6 +60,15 @@ def _numeric_name(name: str) -> bool:
     return name in ("id", "page", "per_page", "version") or name.endswith("_id")
 
 
+def _too_big(value: str) -> bool:
+    """A decimal string beyond :data:`MAX_INT` (checked by length first: ``int()`` of thousands
+    of digits is itself refused by Python)."""
+    if not _DIGITS.match(value):
+        return False
+    digits = value.strip().lstrip("+-").lstrip("0")
+    return len(digits) > 10 or (bool(digits) and int(digits) > MAX_INT)
+
+
 def _date_out_of_range(value: str) -> bool:
     match = _ISO_DATE.match(value)
     return bool(match) and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
@@ -88,7 +97,7 @@ def check_request(endpoint=None, values=None) -> None:
         for key, value in multidict.items(multi=True):
             if _BAD_TEXT.search(key) or _BAD_TEXT.search(value):
                 errors.setdefault(_safe_key(key), []).append(_text_problem())
-            elif _numeric_name(key) and _DIGITS.match(value) and abs(int(value)) > MAX_INT:
+            elif _numeric_name(key) and _too_big(value):
                 errors.setdefault(key, []).append(_range_problem())
             elif _date_out_of_range(value):
                 errors.setdefault(key, []).append(_date_problem())
@@ -127,7 +136,7 @@ def _check_json() -> None:
         elif isinstance(value, str):
             if _BAD_TEXT.search(value):
                 errors.setdefault(path or "_body", []).append(_text_problem())
-            elif _numeric_name(path.rsplit(".", 1)[-1]) and _DIGITS.match(value) and abs(int(value)) > MAX_INT:
+            elif _numeric_name(path.rsplit(".", 1)[-1]) and _too_big(value):
                 errors.setdefault(path, []).append(_range_problem())
             elif _date_out_of_range(value):
                 errors.setdefault(path or "_body", []).append(_date_problem())

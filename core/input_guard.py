@@ -7,7 +7,7 @@ Runs before tenant resolution and before every view, for HTML and API alike:
 * JSON nested deeper than :data:`MAX_JSON_DEPTH` (Python's parser would overflow its stack) → 400;
 * integers that no id, page or version column can hold (PostgreSQL ``integer`` is 32-bit) → 400,
   naming the field; in the URL (``<int:…>``) the same bound makes an out-of-range id a plain 404;
-* ISO dates outside the years 1900–2199 (9999-12-31 would overflow every deadline computed
+* ISO dates outside the years 1000–8999 (9999-12-31 would overflow every deadline computed
   from it, here or in a nightly job) → 400, naming the field;
 * a malformed ``Host`` header → 400.
 
@@ -33,9 +33,10 @@ _HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})?|\[[0-9A-Fa-f:.]+\
 _DIGITS = re.compile(r"^\s*[+-]?\d+\s*$")
 #: An ISO date (or date-time) at the start of a value; its year must lie in [MIN_YEAR, MAX_YEAR].
 _ISO_DATE = re.compile(r"^\s*([0-9]{4})-[0-9]{2}-[0-9]{2}(?:$|[T ])")
-#: Nobody alive was born before 1900 and no deadline lies after 2199; outside, date arithmetic
-#: (deadlines, retention, reminders in nightly jobs) would overflow Python's calendar.
-MIN_YEAR, MAX_YEAR = 1900, 2199
+#: Far from any real date but far enough from 0001/9999 that deadlines, retention periods and
+#: reminders computed from it (also in nightly jobs) never overflow Python's calendar. Plausibility
+#: (a birth date in the future …) stays with the services, which answer in the form itself.
+MIN_YEAR, MAX_YEAR = 1000, 8999
 
 
 class BoundedIntegerConverter(IntegerConverter):

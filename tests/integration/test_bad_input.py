@@ -153,7 +153,7 @@ def test_dates_at_the_ends_of_the_calendar(api, signed_in, day):
         assert field in response.json["errors"]["json"], response.json
     signed_in.get("/kante/persons/new")
     html = signed_in.post("/kante/persons/new", {"first_name": "Eda", "last_name": "Kaya", "birth_date": day[:10]})
-    assert html.status_code == 400 and "Datum zwischen 1900 und 2199" in html.get_data(as_text=True)
+    assert html.status_code == 400 and "Datum zwischen 1000 und 8999" in html.get_data(as_text=True)
 
 
 def test_host_alias_with_trailing_dot_stays_with_its_tenant(app, make_tenant, browser):

@@ -9,6 +9,7 @@ from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import core.file_modes  # noqa: F401  (SQLite files 0600 on every connect)
 import core.models  # noqa: F401  (complete mapper registry before anything queries)
 import core.privacy.erasure  # noqa: F401  (files of erased rows go on commit)
 import core.privacy.requests  # noqa: F401  (the Art. 18 freeze listens on every flush)
@@ -17,6 +18,7 @@ from core.auth.permissions import CORE_PERMISSIONS, PermissionRegistry
 from core.auth.throttle import init_throttle
 from core.extensions import babel, csrf, db, login_manager
 from core.i18n import select_locale
+from core.input_guard import init_input_guard
 from core.labels import init_labels
 from core.plugins.manager import LotsePluginManager
 from core.privacy.registry import build_registry
@@ -43,6 +45,8 @@ def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
+    # Before tenant resolution and before any route exists: bad input never reaches a query.
+    init_input_guard(app)
     init_resolution(app)
     # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
     _register_access_control(app)
@@ -150,7 +154,7 @@ def _register_access_control(app: Flask) -> None:
         if request.endpoint is None:
             return None
         if wants_json():
-            return jsonify({"message": "authentication required"}), 401
+            return jsonify({"message": "authentication required", "status": 401}), 401
         return redirect(url_for("auth.login", next=request.full_path))
 
 

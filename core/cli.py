@@ -37,6 +37,12 @@ def _fail(errors) -> None:
     sys.exit(2)
 
 
+def _schema_missing(exc) -> bool:
+    """A table the command needs does not exist (SQLite "no such table", PostgreSQL 42P01)."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
+
+
 class LotseGroup(FlaskGroup):
     """Adds the plugin commands (``lotse_cli`` hook) once the app exists."""
 
@@ -47,6 +53,17 @@ class LotseGroup(FlaskGroup):
     def get_command(self, ctx, name):
         self._load_lotse_commands(ctx)
         return super().get_command(ctx, name)
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            if not _schema_missing(exc):
+                raise
+            click.echo("Fehler: Die Datenbank hat noch kein Schema – bitte zuerst `lotse db upgrade` ausführen.", err=True)
+            sys.exit(2)
 
     def _load_lotse_commands(self, ctx):
         if getattr(self, "_lotse_loaded", False):
@@ -62,6 +79,10 @@ class LotseGroup(FlaskGroup):
 @click.group(cls=LotseGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
 def main():
     """Lotse – case management for the Kommunales Integrationsmanagement."""
+    from core.file_modes import UMASK
+
+    # Everything the command (and `lotse serve`'s workers) writes is private to the service user.
+    os.umask(UMASK)
 
 
 # --- database ------------------------------------------------------------------------------
@@ -148,6 +169,23 @@ def db_revision(message, autogenerate, head, branch_label, version_path, depends
 # --- serve ---------------------------------------------------------------------------------
 
 
+#: gunicorn's access log without query string (``%(r)s``, ``%(q)s``) and referrer (``%(f)s``):
+#: search forms and filters may carry names or birth dates there, and the log is kept outside the
+#: database's erasure rules.
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+
+
+def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "forwarded_allow_ips": os.environ.get("LOTSE_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+
+
 @main.command("serve")
 @click.option("--host", default=lambda: os.environ.get("LOTSE_HOST", "127.0.0.1"), show_default="127.0.0.1")
 @click.option("--port", type=int, default=lambda: int(os.environ.get("LOTSE_PORT", "5000")), show_default="LOTSE_PORT or 5000")
@@ -169,11 +207,8 @@ def serve(host, port, workers, threads):
 
     class _Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("forwarded_allow_ips", os.environ.get("LOTSE_FORWARDED_ALLOW_IPS", "127.0.0.1"))
+            for key, value in gunicorn_settings(host, port, workers, threads).items():
+                self.cfg.set(key, value)
 
         def load(self):
             return _create_app()

@@ -22,20 +22,37 @@ def _messages():
         404: (_("Page not found"), _("This page does not exist or you cannot access it.")),
         405: (_("Not allowed"), _("This action is not possible here.")),
         413: (_("File too large"), _("The upload exceeds the allowed size.")),
+        415: (_("Unsupported format"), _("The request was sent in a format this address does not accept.")),
         429: (_("Too many requests"), _("Please wait a moment and try again.")),
         500: (_("Internal error"), _("Something went wrong on our side. Nothing was saved. Please try again later.")),
     }
 
 
-def _render(code: int, description: str | None = None, data: dict | None = None):
+#: Response headers of an HTTP error that the client needs (405 → ``Allow``, 401, 429 …).
+_KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def _render(code: int, description: str | None = None, data: dict | None = None, *,
+            message: str | None = None, headers: dict | None = None):
+    """One error body for every status: ``{"status": <int>, "message": <str>, "errors"?: {…}}``
+    (the ``Error`` schema of the OpenAPI description) or the German error page."""
     title, text = _messages().get(code, (str(code), description or ""))
+    text = message or text
     if wants_json():
         payload = {"message": text, "status": code}
         if data and data.get("messages"):
             # flask-smorest validation errors: {"json": {"field": ["message", …]}}
             payload["errors"] = data["messages"]
-        return jsonify(payload), code
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+        return jsonify(payload), code, headers or {}
+    return render_template("errors/error.html", code=code, title=title, text=text), code, headers or {}
+
+
+def _kept_headers(exc: HTTPException) -> dict:
+    try:
+        pairs = exc.get_headers()
+    except Exception:  # noqa: BLE001 - a header we cannot build is one we do not send
+        return {}
+    return {name: value for name, value in pairs if name in _KEPT_HEADERS}
 
 
 def register_error_handlers(app):
@@ -54,7 +71,8 @@ def register_error_handlers(app):
 
     @app.errorhandler(HTTPException)
     def _http(exc):
-        return _render(exc.code or 500, exc.description, getattr(exc, "data", None))
+        return _render(exc.code or 500, exc.description, getattr(exc, "data", None),
+                       message=getattr(exc, "lotse_message", None), headers=_kept_headers(exc))
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import g
+from flask import g, request
 
 
 def csp_nonce() -> str:
@@ -30,7 +30,20 @@ def set_security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if response.mimetype == "text/html" or response.mimetype == "application/json":
-        # Pages may hold personal data: never keep them in shared or browser caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+    if not _cacheable(request.endpoint):
+        # Pages, API answers and downloads (PDF, exports, attachments) may hold personal data:
+        # never kept in shared or browser caches, whatever the view or send_file set.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+        response.headers.pop("Expires", None)
     return response
+
+
+#: Endpoints that serve the same public bytes to everybody (CSS, JS, fonts, tenant logos).
+_CACHEABLE_ENDPOINTS = frozenset({"static", "brand_asset"})
+
+
+def _cacheable(endpoint: str | None) -> bool:
+    if endpoint is None:
+        return False
+    return endpoint in _CACHEABLE_ENDPOINTS or endpoint.endswith(".static")

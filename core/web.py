@@ -34,6 +34,9 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only same-site relative redirect targets are followed (no open redirects)."""
     if not target:
         return fallback
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target:
+        # CR/LF would split the Location header; a backslash reads as "//" in browsers.
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback

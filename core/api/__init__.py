@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError, validate_csrf
+from marshmallow import Schema, fields
 from wtforms import ValidationError as WTFValidationError
 
 from core.auth.services import ValidationError
@@ -22,6 +23,21 @@ from core.extensions import csrf
 from core.persons.services import ConflictError
 
 API_PREFIX = "/<tenant>/api/v1"
+
+
+class ErrorSchema(Schema):
+    """The error body exactly as :mod:`core.errors` and the handlers below send it, for every
+    status code (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500)."""
+
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
+    message = fields.String(required=True, metadata={"description": "A sentence for people (translated)"})
+    errors = fields.Dict(metadata={"description": "Field errors by location and field name, e.g. "
+                                                  "`{\"json\": {\"last_name\": [\"…\"]}}`"})
+    conflicts = fields.Dict(metadata={"description": "409 only: the fields someone else changed (theirs/yours)"})
+
+
+class LotseApi(Api):
+    ERROR_SCHEMA = ErrorSchema
 
 
 def init_api(app) -> Api:
@@ -42,7 +58,7 @@ def init_api(app) -> Api:
             "security": [{"bearerAuth": []}, {"cookieAuth": []}],
         },
     )
-    api = Api(app)
+    api = LotseApi(app)
     from core.api import cases as cases_api
     from core.api import consent as consent_api
     from core.api import consent_templates as consent_templates_api
@@ -123,6 +139,8 @@ def _protect(blp) -> None:
 
         if not has_permission("api.use"):
             abort(403)
+        if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+            abort(415)  # every operation reads JSON; a form or text body is not silently ignored
         if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("api_token") is None:
             try:
                 validate_csrf(request.headers.get("X-CSRFToken", ""))

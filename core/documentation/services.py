@@ -17,6 +17,7 @@ from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.db import db
 from core.documentation.models import Attachment
+from core.file_modes import private_dir, write_private
 
 MAX_BYTES = 10 * 1024 * 1024
 #: extension → (content type, magic prefixes); office formats are zip containers.
@@ -82,10 +83,10 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
     if errors:
         raise ValidationError(errors)
     storage_name = uuid.uuid4().hex
-    folder = store_root() / str(case.tenant_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(store_root())
+    folder = private_dir(store_root() / str(case.tenant_id))
     path = folder / storage_name
-    path.write_bytes(data)
+    write_private(path, data)  # 0600: readable by the service user only
     attachment = Attachment(
         case_id=case.id, filename=filename, storage_name=storage_name, content_type=ALLOWED[ext][0],
         size=len(data), sha256=hashlib.sha256(data).hexdigest(), description=description,

@@ -34,13 +34,16 @@ def _case_workers_only():
     require_permission("cases.work")
 
 
-@bp.route("/search")
+@bp.route("/search", methods=["GET", "POST"])
 def search():
-    """Search before create: likely duplicates by name variants and birth date."""
-    first = request.args.get("first_name", "").strip()
-    last = request.args.get("last_name", "").strip()
-    birth = request.args.get("birth_date", "").strip()
-    household_id = request.args.get("household_id", type=int)
+    """Search before create: likely duplicates by name variants and birth date.
+
+    The form posts (names and birth dates stay out of URLs, access logs and browser history)."""
+    params = request.form if request.method == "POST" else request.args
+    first = params.get("first_name", "").strip()
+    last = params.get("last_name", "").strip()
+    birth = params.get("birth_date", "").strip()
+    household_id = params.get("household_id", type=int)
     candidates, searched, errors = [], False, {}
     if (first or last or birth) and not services.has_name_part(first, last):
         errors["last_name"] = [_("Please enter at least part of the name; a date of birth alone is not searched.")]
@@ -78,7 +81,7 @@ def new():
     errors = {}
     form = request.form if request.method == "POST" else request.args
     household_id = form.get("household_id", type=int)
-    if request.method == "POST":
+    if request.method == "POST" and "prefill" not in request.form:
         def create():
             person = services.create_person(_actor(), _form_person(request.form))
             if household_id:

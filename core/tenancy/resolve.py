@@ -18,8 +18,17 @@ def tenant_by_slug(slug: str) -> Tenant | None:
     return db.session.scalar(select(Tenant).where(Tenant.slug == slug, Tenant.active.is_(True)))
 
 
+def normalise_host(host: str) -> str:
+    """``Integration.Kreis-Kleve.de.:443`` → ``integration.kreis-kleve.de``: the port and the DNS
+    root dot do not make another host, so an alias cannot be bypassed by spelling it differently."""
+    host = (host or "").strip().lower()
+    if host.startswith("["):  # IPv6 literal
+        return host.split("]")[0] + "]"
+    return host.split(":")[0].rstrip(".")
+
+
 def tenant_for_host(host: str) -> Tenant | None:
-    host = host.split(":")[0].lower()
+    host = normalise_host(host)
     alias = db.session.scalar(select(TenantHost).where(TenantHost.host == host))
     return alias.tenant if alias is not None and alias.tenant.active else None
 

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: as the schema owner (security battery T03 e).
 RAW_SQL_ALLOWED = {
     "core/db.py",  # SQLite PRAGMAs on connect
+    "core/file_modes.py",  # SQLite PRAGMA database_list on connect (file names, no data access)
     "core/tenancy/rls.py",
     "core/demo_scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
     "core/cli.py",

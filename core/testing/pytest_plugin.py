@@ -86,6 +86,13 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
     return config
 
 
+def pytest_configure(config):
+    """A cheap Argon2 profile for the whole run (not the (1, 8, 1) the rehash test uses as weak)."""
+    from core.auth.passwords import set_cost
+
+    set_cost(time_cost=1, memory_cost=256, parallelism=1)
+
+
 @pytest.fixture(scope="session")
 def _owner_db_url(tmp_path_factory):
     """The schema owner's URL: migrations and the per-test wipe use it."""

@@ -31,10 +31,11 @@ from core.auth.models import User
 from core.db import db
 from core.tenancy.context import tenant_scope
 
-#: Examples per operation: 50 valid requests (bodies, ids, query strings the schema allows, which
-#: include ids and dates at the edges) plus invalid ones the schema forbids (wrong types, missing
-#: fields) that must be refused with a documented 4xx.
-EXAMPLES = {GenerationMode.POSITIVE: 50, GenerationMode.NEGATIVE: 10}
+#: Examples per operation, 50 in all (the floor issue #8 sets): 40 valid requests (bodies, ids, query
+#: strings the schema allows, which include ids and dates at the edges) plus 10 invalid ones the
+#: schema forbids (wrong types, missing fields) that must be refused with a documented 4xx. More
+#: examples belong in a local run, not in the 25-minute CI budget.
+EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 10}
 SLUG = "fuzz"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]

@@ -468,6 +468,25 @@ def jobs_group():
     """Idempotent background jobs; each enters every tenant's scope explicitly."""
 
 
+def _per_tenant(tenants, job, dry_run: bool):
+    """Run ``job(tenant)`` inside each tenant's scope, one transaction per tenant (rolled back on a
+    dry run or an error); yields ``(tenant, report)``."""
+    from core.tenancy.context import tenant_scope
+
+    for tenant in tenants:
+        try:
+            with tenant_scope(tenant):
+                report = job(tenant)
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        yield tenant, report
+
+
 def _job_scope(slug, day):
     """The reference day and the tenants a job runs for (one, or every active tenant)."""
     from datetime import date
@@ -512,22 +531,11 @@ def jobs_retention(slug, dry_run, day):
     import json
 
     from core.privacy.retention import run
-    from core.tenancy.context import tenant_scope
 
     if day and not dry_run:
         _fail({"date": ["nur zusammen mit --dry-run: gelöscht wird immer nach dem heutigen Datum"]})
     today, tenants = _job_scope(slug, day)
-    for tenant in tenants:
-        try:
-            with tenant_scope(tenant):
-                report = run(tenant, today, dry_run=dry_run)
-            if dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+    for tenant, report in _per_tenant(tenants, lambda tenant: run(tenant, today, dry_run=dry_run), dry_run):
         items = report.pop("items")
         click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
         if dry_run:
@@ -568,20 +576,9 @@ def jobs_replay_deletions(slug, dry_run):
     import json
 
     from core.privacy.retention import replay_deletions
-    from core.tenancy.context import tenant_scope
 
     _today, tenants = _job_scope(slug, None)
-    for tenant in tenants:
-        try:
-            with tenant_scope(tenant):
-                report = replay_deletions(tenant, dry_run=dry_run)
-            if dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
+    for tenant, report in _per_tenant(tenants, lambda tenant: replay_deletions(tenant, dry_run=dry_run), dry_run):
         click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
     if not dry_run:
         _vacuum_erased(tenants)

@@ -12,16 +12,12 @@ All of these mean "someone else saved first": the answer is the 409 conflict pag
 
 from __future__ import annotations
 
-import logging
-
-from flask import current_app, jsonify, render_template
+from flask import jsonify, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.db import db
-
-log = logging.getLogger(__name__)
 
 
 def conflict_message() -> str:
@@ -68,10 +64,6 @@ def register_conflict_handlers(app) -> None:
 
 
 def _unexpected(exc):
-    db.session.rollback()
-    if current_app.config.get("LOTSE_RAISE_ERRORS"):
-        raise exc
-    log.exception("unhandled database error")
-    from core.errors import _render
+    from core.errors import unexpected
 
-    return _render(500)
+    return unexpected(exc)

@@ -55,6 +55,19 @@ def _kept_headers(exc: HTTPException) -> dict:
     return {name: value for name, value in pairs if name in _KEPT_HEADERS}
 
 
+def unexpected(exc):
+    """Any unhandled error: roll back (nothing half-written), log it, answer 500 without detail."""
+    from flask import current_app
+
+    from core.db import db
+
+    db.session.rollback()
+    if current_app.config.get("LOTSE_RAISE_ERRORS"):
+        raise exc
+    log.exception("unhandled error")
+    return _render(500)
+
+
 def register_error_handlers(app):
     from flask_wtf.csrf import CSRFError
 
@@ -74,14 +87,4 @@ def register_error_handlers(app):
         return _render(exc.code or 500, exc.description, getattr(exc, "data", None),
                        message=getattr(exc, "lotse_message", None), headers=_kept_headers(exc))
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc):
-        from flask import current_app
-
-        from core.db import db
-
-        db.session.rollback()
-        if current_app.config.get("LOTSE_RAISE_ERRORS"):
-            raise exc
-        log.exception("unhandled error")
-        return _render(500)
+    app.errorhandler(Exception)(unexpected)

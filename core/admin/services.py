@@ -50,8 +50,8 @@ def _org_unit_id(value) -> int | None:
 
 def invitations(tenant) -> list[Invitation]:
     """Open invitations, newest first (accepted ones are members; the rest is history)."""
-    rows = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc())).all()
-    return [row for row in rows if row.is_open]
+    return list(db.session.scalars(select(Invitation).where(*Invitation.open_now())
+                                   .order_by(Invitation.created_at.desc())))
 
 
 def get_invitation(tenant, invitation_id: int) -> Invitation | None:

@@ -130,6 +130,14 @@ class Invitation(TenantScoped, CreatedAt, db.Model):
     #: The membership the acceptance created.
     membership_id: Mapped[int | None] = mapped_column(Integer)
 
+    @classmethod
+    def open_now(cls):
+        """SQL conditions for an invitation that can still be accepted (mirrors :attr:`is_open`)."""
+        from core.db import utcnow
+
+        return (cls.accepted_at.is_(None), cls.declined_at.is_(None), cls.withdrawn_at.is_(None),
+                cls.expires_at > utcnow())
+
     @property
     def is_open(self) -> bool:
         from core.db import utcnow

@@ -73,10 +73,7 @@ def open_invitation_for(user: User, tenant) -> Invitation | None:
         select(Invitation).where(
             Invitation.tenant_id == tenant.id,
             Invitation.email == user.email,
-            Invitation.accepted_at.is_(None),
-            Invitation.declined_at.is_(None),
-            Invitation.withdrawn_at.is_(None),
-            Invitation.expires_at > utcnow(),
+            *Invitation.open_now(),
         ).order_by(Invitation.id.desc()).limit(1)
     )
 

@@ -28,7 +28,9 @@ def timed(label, fn, rounds=ROUNDS):
         response = fn()
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code in (200, 404), (label, response.status_code)
-    print(f"{label:38} n={rounds:4}  p50 {statistics.median(samples):7.2f} ms  p95 {percentile(samples, 0.95):7.2f} ms")
+    print(
+        f"{label:38} n={rounds:4}  p50 {statistics.median(samples):7.2f} ms  p95 {percentile(samples, 0.95):7.2f} ms"
+    )
 
 
 def main() -> int:
@@ -42,19 +44,32 @@ def main() -> int:
         c = app.test_client()
         html = c.get("/oberhausen/login").get_data(as_text=True)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        return c.post("/oberhausen/login", data={"csrf_token": csrf, "email": "cm@oberhausen.demo", "password": "lotse-demo"})
+        return c.post(
+            "/oberhausen/login",
+            data={"csrf_token": csrf, "email": "cm@oberhausen.demo", "password": "lotse-demo"},
+        )
 
     timed("sign-in (GET form + POST, Argon2)", lambda: _ok(sign_in()), rounds=min(ROUNDS, 50))
-    client.post("/oberhausen/login", data={"csrf_token": token, "email": "cm@oberhausen.demo", "password": "lotse-demo"})
+    client.post(
+        "/oberhausen/login",
+        data={"csrf_token": token, "email": "cm@oberhausen.demo", "password": "lotse-demo"},
+    )
     timed("start page /oberhausen/", lambda: client.get("/oberhausen/"))
     timed("plugin page /oberhausen/interpreters/", lambda: client.get("/oberhausen/interpreters/"))
     timed("foreign tenant /kleve/ (404)", lambda: client.get("/kleve/"))
     account = client.get("/oberhausen/account").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', account).group(1)
-    client.post("/oberhausen/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"})
-    clear = re.search(r"(lotse_[A-Za-z0-9_-]{20,})", client.get("/oberhausen/account").get_data(as_text=True)).group(1)
+    client.post(
+        "/oberhausen/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"}
+    )
+    clear = re.search(
+        r"(lotse_[A-Za-z0-9_-]{20,})", client.get("/oberhausen/account").get_data(as_text=True)
+    ).group(1)
     api = app.test_client()
-    timed("API GET /me with token", lambda: api.get("/oberhausen/api/v1/me", headers={"Authorization": f"Bearer {clear}"}))
+    timed(
+        "API GET /me with token",
+        lambda: api.get("/oberhausen/api/v1/me", headers={"Authorization": f"Bearer {clear}"}),
+    )
     return 0
 
 

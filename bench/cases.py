@@ -34,12 +34,13 @@ USERS = ("koordination@oberhausen.demo", "cm@oberhausen.demo")
 PASSWORD = "lotse-demo"  # noqa: S105 - documented demo password
 
 
-
-
 def report(label, samples, sizes):
     size = f"{statistics.mean(sizes) / 1024:7.1f} KiB" if any(sizes) else ""
-    print(f"  {label:44} n={len(samples):4}  p50 {statistics.median(samples):8.2f} ms  "
-          f"p95 {percentile(samples, 0.95):8.2f} ms  {size}", flush=True)
+    print(
+        f"  {label:44} n={len(samples):4}  p50 {statistics.median(samples):8.2f} ms  "
+        f"p95 {percentile(samples, 0.95):8.2f} ms  {size}",
+        flush=True,
+    )
 
 
 def timed(label, calls, rounds):
@@ -65,7 +66,12 @@ def database_size(app) -> str:
         else:
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            size = sum(p.stat().st_size for p in Path(db.engine.url.database).parent.glob(Path(db.engine.url.database).name + "*"))
+            size = sum(
+                p.stat().st_size
+                for p in Path(db.engine.url.database).parent.glob(
+                    Path(db.engine.url.database).name + "*"
+                )
+            )
     return f"{size / 1024 / 1024:.1f} MiB"
 
 
@@ -76,15 +82,21 @@ def _csrf(html: str) -> str:
 def sign_in(app, email):
     client = app.test_client()
     token = _csrf(client.get(f"/{TENANT}/login").get_data(as_text=True))
-    response = client.post(f"/{TENANT}/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    response = client.post(
+        f"/{TENANT}/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
+    )
     assert response.status_code == 302, (email, response.status_code)
     return client
 
 
 def api_token(client) -> str:
     csrf = _csrf(client.get(f"/{TENANT}/account").get_data(as_text=True))
-    client.post(f"/{TENANT}/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"})
-    return re.search(r"(lotse_[A-Za-z0-9_-]{20,})", client.get(f"/{TENANT}/account").get_data(as_text=True)).group(1)
+    client.post(
+        f"/{TENANT}/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"}
+    )
+    return re.search(
+        r"(lotse_[A-Za-z0-9_-]{20,})", client.get(f"/{TENANT}/account").get_data(as_text=True)
+    ).group(1)
 
 
 def visible_case_ids(app, email, count, rng):
@@ -102,7 +114,11 @@ def visible_case_ids(app, email, count, rng):
         user = auth.find_user(email)
         with tenant_scope(tenant):
             supervise = email.startswith("koordination@")
-            ids = list(db.session.scalars(select(Case.id).where(access.visible_condition(user.id, supervise=supervise))))
+            ids = list(
+                db.session.scalars(
+                    select(Case.id).where(access.visible_condition(user.id, supervise=supervise))
+                )
+            )
         db.session.rollback()
     return rng.sample(ids, min(count, len(ids))), len(ids)
 
@@ -112,7 +128,12 @@ def detect_mode(app) -> str:
     if client.get(f"/{TENANT}/cases/").status_code == 200:
         return "pages"
     token = api_token(client)
-    if app.test_client().get(f"/{TENANT}/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
+    if (
+        app.test_client()
+        .get(f"/{TENANT}/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
+        .status_code
+        == 200
+    ):
         return "api"
     return "services"
 
@@ -133,7 +154,11 @@ def _measure_pages(app, mode, email, ids, rounds):
         base = f"/{TENANT}/api/v1/cases"
         list_url, search_url, show_url = base, f"{base}?q=mar", base + "/{}"
     else:
-        list_url, search_url, show_url = f"/{TENANT}/cases/", f"/{TENANT}/cases/?q=mar", f"/{TENANT}/cases/" + "{}"
+        list_url, search_url, show_url = (
+            f"/{TENANT}/cases/",
+            f"/{TENANT}/cases/?q=mar",
+            f"/{TENANT}/cases/" + "{}",
+        )
 
     def get(url):
         response = client.get(url, headers=headers)
@@ -141,7 +166,11 @@ def _measure_pages(app, mode, email, ids, rounds):
 
     timed(f"GET {list_url}", lambda _i: get(list_url), rounds)
     timed(f"GET {search_url}", lambda _i: get(search_url), rounds)
-    timed(f"GET {show_url.format('<id>')} (random)", lambda i: get(show_url.format(ids[i % len(ids)])), rounds)
+    timed(
+        f"GET {show_url.format('<id>')} (random)",
+        lambda i: get(show_url.format(ids[i % len(ids)])),
+        rounds,
+    )
 
 
 def measure_services(app, rounds, rng):
@@ -168,7 +197,9 @@ def _measure_services(app, email, ids, rounds):
         user = auth.find_user(email)
         with tenant_scope(tenant):
             g.tenant = tenant
-            g.membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+            g.membership = db.session.scalar(
+                select(Membership).where(Membership.user_id == user.id)
+            )
 
             def listing(search=""):
                 services.case_list(user, status="open", search=search)
@@ -187,12 +218,22 @@ def _measure_services(app, email, ids, rounds):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="also measure with 100 000 cases")
-    parser.add_argument("--cases", type=int, default=10_000, help="cases for the first stage (default 10 000)")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("LOTSE_BENCH_ROUNDS", "100")))
+    parser.add_argument(
+        "--cases", type=int, default=10_000, help="cases for the first stage (default 10 000)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=int(os.environ.get("LOTSE_BENCH_ROUNDS", "100"))
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--no-analyze", action="store_true", help="skip the second run after ANALYZE")
-    parser.add_argument("--mode", choices=("auto", "pages", "api", "services"), default="auto",
-                        help="what to measure (auto: the pages if they exist, else the API, else the services)")
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="skip the second run after ANALYZE"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("auto", "pages", "api", "services"),
+        default="auto",
+        help="what to measure (auto: the pages if they exist, else the API, else the services)",
+    )
     args = parser.parse_args(argv)
 
     app, url = build_app("lotse-bench-cases-")
@@ -202,7 +243,9 @@ def main(argv=None) -> int:
     mode = detect_mode(app) if args.mode == "auto" else args.mode
     what = {"pages": "HTML pages", "api": "JSON API", "services": "service functions"}[mode]
     if args.mode == "auto" and mode != "pages":
-        what += " (the HTML pages answer 404)" if mode == "api" else " (HTML pages and API answer 404)"
+        what += (
+            " (the HTML pages answer 404)" if mode == "api" else " (HTML pages and API answer 404)"
+        )
     print(f"database: {url.split(':')[0]}, rounds: {args.rounds}, measuring: {what}", flush=True)
     rng = random.Random(args.seed)  # noqa: S311 - benchmark sampling
     stages = [args.cases] + ([100_000] if args.large and args.cases < 100_000 else [])
@@ -213,16 +256,26 @@ def main(argv=None) -> int:
             generate_cases(target - made, seed=args.seed + made)
             db.session.remove()
         made = target
-        print(f"\n{target} synthetic cases (+ demo cases) – generated in {time.perf_counter() - start:.1f} s, "
-              f"database {database_size(app)}", flush=True)
-        measure = measure_services if mode == "services" else lambda *a: measure_http(app, mode, *a[1:])
-        print(" with the planner statistics of the previous stage (stale)" if analyzed else
-              " without planner statistics (as left by the generator; SQLite never analyzes by itself)")
+        print(
+            f"\n{target} synthetic cases (+ demo cases) – generated in {time.perf_counter() - start:.1f} s, "
+            f"database {database_size(app)}",
+            flush=True,
+        )
+        measure = (
+            measure_services if mode == "services" else lambda *a: measure_http(app, mode, *a[1:])
+        )
+        print(
+            " with the planner statistics of the previous stage (stale)"
+            if analyzed
+            else " without planner statistics (as left by the generator; SQLite never analyzes by itself)"
+        )
         measure(app, args.rounds, rng)
         if not args.no_analyze:
             analyze(app)
             analyzed = True
-            print(" after ANALYZE (planner statistics present, as PostgreSQL's autovacuum would leave them)")
+            print(
+                " after ANALYZE (planner statistics present, as PostgreSQL's autovacuum would leave them)"
+            )
             measure(app, args.rounds, rng)
     return 0
 

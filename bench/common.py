@@ -25,7 +25,13 @@ def build_app(prefix: str = "lotse-bench-"):
     from core.demo import seed_demo
 
     url = normalise_database_url(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": 10**6})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": 10**6,
+        }
+    )
     with app.app_context():
         if url.startswith("postgresql"):
             db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

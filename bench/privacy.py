@@ -27,13 +27,18 @@ def _service(label, fn, rounds):
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    print(f"  {label:44} n={rounds:4}  p50 {statistics.median(samples):8.2f} ms  p95 {percentile(samples, 0.95):8.2f} ms", flush=True)
+    print(
+        f"  {label:44} n={rounds:4}  p50 {statistics.median(samples):8.2f} ms  p95 {percentile(samples, 0.95):8.2f} ms",
+        flush=True,
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("LOTSE_BENCH_ROUNDS", "30")))
+    parser.add_argument(
+        "--rounds", type=int, default=int(os.environ.get("LOTSE_BENCH_ROUNDS", "30"))
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
@@ -52,7 +57,10 @@ def main(argv=None) -> int:
     with app.app_context():
         generate_cases(args.cases, seed=args.seed)
         db.session.remove()
-    print(f"database: {url.split(':')[0]}, {args.cases} synthetic cases in {time.perf_counter() - start:.1f} s, rounds: {args.rounds}", flush=True)
+    print(
+        f"database: {url.split(':')[0]}, {args.cases} synthetic cases in {time.perf_counter() - start:.1f} s, rounds: {args.rounds}",
+        flush=True,
+    )
     rng = random.Random(args.seed)  # noqa: S311 - benchmark sampling
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT))
@@ -66,14 +74,34 @@ def main(argv=None) -> int:
         response = client.get(path)
         return response.status_code, len(response.data)
 
-    timed("DSB desk /privacy (with retention dry run)", lambda i: get(f"/{TENANT}/privacy"), args.rounds)
-    timed("due deletions /privacy/retention", lambda i: get(f"/{TENANT}/privacy/retention"), args.rounds)
-    timed("Art. 15 package JSON", lambda i: get(f"/{TENANT}/persons/{sample[i]}/data-export.json"), args.rounds)
-    timed("Art. 15 package PDF", lambda i: get(f"/{TENANT}/persons/{sample[i]}/data-export.pdf"), min(args.rounds, 10))
+    timed(
+        "DSB desk /privacy (with retention dry run)",
+        lambda i: get(f"/{TENANT}/privacy"),
+        args.rounds,
+    )
+    timed(
+        "due deletions /privacy/retention",
+        lambda i: get(f"/{TENANT}/privacy/retention"),
+        args.rounds,
+    )
+    timed(
+        "Art. 15 package JSON",
+        lambda i: get(f"/{TENANT}/persons/{sample[i]}/data-export.json"),
+        args.rounds,
+    )
+    timed(
+        "Art. 15 package PDF",
+        lambda i: get(f"/{TENANT}/persons/{sample[i]}/data-export.pdf"),
+        min(args.rounds, 10),
+    )
     with app.test_request_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT))
         with tenant_scope(tenant):
-            _service("retention job, dry run (service)", lambda: retention.run(tenant, dry_run=True), args.rounds)
+            _service(
+                "retention job, dry run (service)",
+                lambda: retention.run(tenant, dry_run=True),
+                args.rounds,
+            )
             registry = tenant_registry(tenant)
             victims = iter(sample)
 
@@ -81,7 +109,11 @@ def main(argv=None) -> int:
                 erasure.erase(db.session.get(Person, next(victims)), registry, rule="bench")
                 db.session.rollback()
 
-            _service("erase one person (service, rolled back)", erase_one, min(args.rounds, len(sample) - 1))
+            _service(
+                "erase one person (service, rolled back)",
+                erase_one,
+                min(args.rounds, len(sample) - 1),
+            )
     return 0
 
 

@@ -29,7 +29,9 @@ from core.theming import TenantPartialLoader, init_theming
 log = logging.getLogger(__name__)
 
 
-def create_app(config: dict | None = None, *, plugin_manager: LotsePluginManager | None = None) -> Flask:
+def create_app(
+    config: dict | None = None, *, plugin_manager: LotsePluginManager | None = None
+) -> Flask:
     app = Flask(
         "lotse",
         root_path=str(lotse_config.PROJECT_ROOT / "core"),
@@ -99,11 +101,26 @@ def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
     from core.privacy.document_views import bp as privacy_documents_bp
     from core.privacy.views import bp as privacy_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, audit_bp, platform_bp, persons_bp, cases_bp, consent_bp, consent_templates_bp,
-               privacy_documents_bp, privacy_bp):
+    for bp in (
+        home_bp,
+        auth_bp,
+        admin_bp,
+        audit_bp,
+        platform_bp,
+        persons_bp,
+        cases_bp,
+        consent_bp,
+        consent_templates_bp,
+        privacy_documents_bp,
+        privacy_bp,
+    ):
         app.register_blueprint(bp)
     init_api(app)
-    core_rules = {rule.rule.split("/")[2] for rule in app.url_map.iter_rules() if rule.rule.startswith("/<tenant>/")}
+    core_rules = {
+        rule.rule.split("/")[2]
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/<tenant>/")
+    }
     for blueprints in pm.hook.lotse_blueprints():
         for bp in blueprints:
             slug = (bp.url_prefix or "").split("/")[2:3]
@@ -120,7 +137,12 @@ def _register_access_control(app: Flask) -> None:
     from core.web import is_public, wants_json
 
     # What the owner of an open invitation (not yet a member) may reach: accept/decline it.
-    invitee_endpoints = {"auth.invitation", "auth.second_factor", "auth.logout", "auth.switch_tenant"}
+    invitee_endpoints = {
+        "auth.invitation",
+        "auth.second_factor",
+        "auth.logout",
+        "auth.switch_tenant",
+    }
 
     @app.before_request
     def _tenant_access():

@@ -62,7 +62,10 @@ class LotseGroup(FlaskGroup):
         except (OperationalError, ProgrammingError) as exc:
             if not _schema_missing(exc):
                 raise
-            click.echo("Fehler: Die Datenbank hat noch kein Schema – bitte zuerst `lotse db upgrade` ausführen.", err=True)
+            click.echo(
+                "Fehler: Die Datenbank hat noch kein Schema – bitte zuerst `lotse db upgrade` ausführen.",
+                err=True,
+            )
             sys.exit(2)
 
     def _load_lotse_commands(self, ctx):
@@ -76,7 +79,9 @@ class LotseGroup(FlaskGroup):
         app.extensions["lotse.pm"].hook.lotse_cli(cli=self)
 
 
-@click.group(cls=LotseGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+@click.group(
+    cls=LotseGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
 def main():
     """Lotse – case management for the Kommunales Integrationsmanagement."""
     from core.file_modes import UMASK
@@ -187,10 +192,27 @@ def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
 
 
 @main.command("serve")
-@click.option("--host", default=lambda: os.environ.get("LOTSE_HOST", "127.0.0.1"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: int(os.environ.get("LOTSE_PORT", "5000")), show_default="LOTSE_PORT or 5000")
-@click.option("--workers", type=int, default=lambda: int(os.environ.get("LOTSE_WORKERS", "2")), show_default="LOTSE_WORKERS or 2")
-@click.option("--threads", type=int, default=lambda: int(os.environ.get("LOTSE_THREADS", "4")), show_default="LOTSE_THREADS or 4")
+@click.option(
+    "--host", default=lambda: os.environ.get("LOTSE_HOST", "127.0.0.1"), show_default="127.0.0.1"
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("LOTSE_PORT", "5000")),
+    show_default="LOTSE_PORT or 5000",
+)
+@click.option(
+    "--workers",
+    type=int,
+    default=lambda: int(os.environ.get("LOTSE_WORKERS", "2")),
+    show_default="LOTSE_WORKERS or 2",
+)
+@click.option(
+    "--threads",
+    type=int,
+    default=lambda: int(os.environ.get("LOTSE_THREADS", "4")),
+    show_default="LOTSE_THREADS or 4",
+)
 def serve(host, port, workers, threads):
     """Run the production WSGI server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
@@ -303,12 +325,16 @@ def tenant_create(slug, name, kind, admin_email, admin_name):
     from core.platform.services import create_tenant
 
     try:
-        tenant = create_tenant(None, slug=slug, name=name, kind=kind, admin_email=admin_email, admin_name=admin_name)
+        tenant = create_tenant(
+            None, slug=slug, name=name, kind=kind, admin_email=admin_email, admin_name=admin_name
+        )
     except ValidationError as exc:
         _fail(exc.errors)
     db.session.commit()
     click.echo(f"Angelegt: {tenant.slug}")
-    click.echo(f"Die Einladung der ersten Administration ging per E-Mail an {admin_email.strip().lower()} ({_mail_where()}).")
+    click.echo(
+        f"Die Einladung der ersten Administration ging per E-Mail an {admin_email.strip().lower()} ({_mail_where()})."
+    )
 
 
 @tenant_group.command("disable")
@@ -377,11 +403,17 @@ def _switch(slug, name, on):
     tenant = _tenant_or_fail(slug)
     with tenant_scope(tenant):
         try:
-            changed = enable_plugin(tenant, name, None, operator=True) if on else disable_plugin(tenant, name, None)
+            changed = (
+                enable_plugin(tenant, name, None, operator=True)
+                if on
+                else disable_plugin(tenant, name, None)
+            )
         except ValidationError as exc:
             _fail(exc.errors)
         db.session.commit()
-    click.echo(("Eingeschaltet: " if on else "Ausgeschaltet: ") + (", ".join(changed) or "keine Änderung"))
+    click.echo(
+        ("Eingeschaltet: " if on else "Ausgeschaltet: ") + (", ".join(changed) or "keine Änderung")
+    )
 
 
 @plugin_group.command("enable")
@@ -416,7 +448,12 @@ def user_group():
 @click.option("--operator", is_flag=True, help="Platform operator (operator console only).")
 @click.option("--tenant", "slug", help="Add a membership in this tenant.")
 @click.option("--roles", default="", help="Comma-separated roles, e.g. case_manager,coordinator.")
-@click.option("--password", "ask_password", is_flag=True, help="Set the password now (prompted) instead of mailing a set-up link.")
+@click.option(
+    "--password",
+    "ask_password",
+    is_flag=True,
+    help="Set the password now (prompted) instead of mailing a set-up link.",
+)
 @with_appcontext
 def user_create(email, display_name, operator, slug, roles, ask_password):
     """Create an account; mails a one-time set-up link to it unless --password is given."""
@@ -428,15 +465,34 @@ def user_create(email, display_name, operator, slug, roles, ask_password):
     if not operator and not slug:
         _fail({"tenant": ["--tenant ist nötig (oder --operator)"]})
     if operator and not ask_password:
-        _fail({"password": ["Betriebskonten bitte mit --password anlegen (es gibt für sie keinen Einrichtungslink)"]})
-    password = click.prompt("Passwort", hide_input=True, confirmation_prompt=True) if ask_password else None
+        _fail(
+            {
+                "password": [
+                    "Betriebskonten bitte mit --password anlegen (es gibt für sie keinen Einrichtungslink)"
+                ]
+            }
+        )
+    password = (
+        click.prompt("Passwort", hide_input=True, confirmation_prompt=True)
+        if ask_password
+        else None
+    )
     tenant = _tenant_or_fail(slug) if slug else None
     try:
-        user = auth.create_user(email, display_name, password=password, is_platform_operator=operator,
-                                credential_tenant=tenant)
+        user = auth.create_user(
+            email,
+            display_name,
+            password=password,
+            is_platform_operator=operator,
+            credential_tenant=tenant,
+        )
         if tenant is not None:
             with tenant_scope(tenant):
-                auth.add_membership(user, tenant, [r.strip() for r in roles.split(",") if r.strip()] or ["case_manager"])
+                auth.add_membership(
+                    user,
+                    tenant,
+                    [r.strip() for r in roles.split(",") if r.strip()] or ["case_manager"],
+                )
                 if not password:
                     auth.send_password_link(user, tenant, reason="setup")
     except ValidationError as exc:
@@ -444,7 +500,9 @@ def user_create(email, display_name, operator, slug, roles, ask_password):
     db.session.commit()
     click.echo(f"Angelegt: {user.email}")
     if not password:
-        click.echo(f"Der Einrichtungslink (72 h gültig) ging per E-Mail an {user.email} ({_mail_where()}).")
+        click.echo(
+            f"Der Einrichtungslink (72 h gültig) ging per E-Mail an {user.email} ({_mail_where()})."
+        )
 
 
 @user_group.command("list")
@@ -457,7 +515,9 @@ def user_list(slug):
     tenant = _tenant_or_fail(slug)
     with tenant_scope(tenant):
         for m in members(tenant):
-            click.echo(f"{m.user.email:40} {','.join(m.roles):40} {'aktiv' if m.active else 'inaktiv'}")
+            click.echo(
+                f"{m.user.email:40} {','.join(m.roles):40} {'aktiv' if m.active else 'inaktiv'}"
+            )
 
 
 # --- jobs (cron / systemd timers) ----------------------------------------------------------
@@ -497,7 +557,13 @@ def _job_scope(slug, day):
         today = date.fromisoformat(day) if day else date.today()
     except ValueError:
         _fail({"date": ["bitte im Format JJJJ-MM-TT angeben"]})
-    tenants = [_tenant_or_fail(slug)] if slug else db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)).all()
+    tenants = (
+        [_tenant_or_fail(slug)]
+        if slug
+        else db.session.scalars(
+            select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.slug)
+        ).all()
+    )
     return today, tenants
 
 
@@ -535,12 +601,17 @@ def jobs_retention(slug, dry_run, day):
     if day and not dry_run:
         _fail({"date": ["nur zusammen mit --dry-run: gelöscht wird immer nach dem heutigen Datum"]})
     today, tenants = _job_scope(slug, day)
-    for tenant, report in _per_tenant(tenants, lambda tenant: run(tenant, today, dry_run=dry_run), dry_run):
+    for tenant, report in _per_tenant(
+        tenants, lambda tenant: run(tenant, today, dry_run=dry_run), dry_run
+    ):
         items = report.pop("items")
         click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
         if dry_run:
             for item in items:
-                click.echo(f"    person:{item['person']} fällig am {item['due_on']}" + ("  (gesperrt/Aufbewahrung)" if item["held"] else ""))
+                click.echo(
+                    f"    person:{item['person']} fällig am {item['due_on']}"
+                    + ("  (gesperrt/Aufbewahrung)" if item["held"] else "")
+                )
     if not dry_run:
         _vacuum_erased(tenants)
 
@@ -563,12 +634,17 @@ def _vacuum_erased(tenants) -> None:
     if report["vacuumed"]:
         click.echo("VACUUM: " + ", ".join(report["vacuumed"]))
     if report["skipped"]:
-        click.echo("VACUUM übersprungen (Datenbankrolle ist nicht Eigentümerin): " + ", ".join(report["skipped"]))
+        click.echo(
+            "VACUUM übersprungen (Datenbankrolle ist nicht Eigentümerin): "
+            + ", ".join(report["skipped"])
+        )
 
 
 @jobs_group.command("replay-deletions")
 @click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
-@click.option("--dry-run", is_flag=True, help="Only report what would be erased again; change nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Only report what would be erased again; change nothing."
+)
 @with_appcontext
 def jobs_replay_deletions(slug, dry_run):
     """After restoring a backup: erase or anonymise again everyone the deletion journal lists
@@ -578,7 +654,9 @@ def jobs_replay_deletions(slug, dry_run):
     from core.privacy.retention import replay_deletions
 
     _today, tenants = _job_scope(slug, None)
-    for tenant, report in _per_tenant(tenants, lambda tenant: replay_deletions(tenant, dry_run=dry_run), dry_run):
+    for tenant, report in _per_tenant(
+        tenants, lambda tenant: replay_deletions(tenant, dry_run=dry_run), dry_run
+    ):
         click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
     if not dry_run:
         _vacuum_erased(tenants)
@@ -589,9 +667,20 @@ def jobs_replay_deletions(slug, dry_run):
 
 @main.command("demo")
 @click.option("--reset", is_flag=True, help="Delete the SQLite demo database first.")
-@click.option("--scale", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Also create N synthetic cases, spread over the demo tenants (load tests).")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --scale (same seed, same data).")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also create N synthetic cases, spread over the demo tenants (load tests).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed for --scale (same seed, same data).",
+)
 @with_appcontext
 def demo(reset, scale, seed):
     """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
@@ -603,7 +692,9 @@ def demo(reset, scale, seed):
     url = db.engine.url
     if reset:
         if url.get_backend_name() != "sqlite" or not url.database:
-            _fail("--reset löscht nur eine SQLite-Datei; für PostgreSQL bitte eine leere Datenbank anlegen")
+            _fail(
+                "--reset löscht nur eine SQLite-Datei; für PostgreSQL bitte eine leere Datenbank anlegen"
+            )
         db.engine.dispose()
         Path(url.database).unlink(missing_ok=True)
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -615,7 +706,9 @@ def demo(reset, scale, seed):
     from core.mail.services import backend, mail_dir
 
     if backend() == "file":
-        click.echo(f"E-Mails (Einladungen, Passwort-Links) werden nicht versandt, sondern als .eml-Dateien in {mail_dir()} abgelegt.")
+        click.echo(
+            f"E-Mails (Einladungen, Passwort-Links) werden nicht versandt, sondern als .eml-Dateien in {mail_dir()} abgelegt."
+        )
     if scale:
         from core.demo_scale import generate_cases
 

@@ -78,7 +78,8 @@ def from_environment() -> dict:
         "LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING": _int("LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING", 50),
         "LOTSE_LOGIN_SLOWDOWN_SECONDS": float(os.environ.get("LOTSE_LOGIN_SLOWDOWN_SECONDS") or 2),
         # Where links in mails point to; never derived from the request's Host header.
-        "LOTSE_BASE_URL": os.environ.get("LOTSE_BASE_URL") or f"http://127.0.0.1:{_int('LOTSE_PORT', 5000)}",
+        "LOTSE_BASE_URL": os.environ.get("LOTSE_BASE_URL")
+        or f"http://127.0.0.1:{_int('LOTSE_PORT', 5000)}",
         # SMTP; without LOTSE_MAIL_SERVER mails are written as .eml files into LOTSE_MAIL_DIR.
         "LOTSE_MAIL_SERVER": os.environ.get("LOTSE_MAIL_SERVER", ""),
         "LOTSE_MAIL_PORT": _int("LOTSE_MAIL_PORT", 25),

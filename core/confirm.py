@@ -15,10 +15,30 @@ def confirmed() -> bool:
     return request.form.get("confirmed") == "1"
 
 
-def confirmation_page(*, title: str, consequences: list[str], action_label: str, cancel_url: str, danger: bool = True,
-                      warning: str = ""):
+def confirmation_page(
+    *,
+    title: str,
+    consequences: list[str],
+    action_label: str,
+    cancel_url: str,
+    danger: bool = True,
+    warning: str = "",
+):
     """The confirmation page (200) re-posting the current form to the same address."""
-    fields = [(key, value) for key in request.form for value in request.form.getlist(key)
-              if key not in ("csrf_token", "confirmed")]
-    return render_template("confirm.html", title=title, consequences=consequences, action_label=action_label,
-                           cancel_url=cancel_url, danger=danger, warning=warning, fields=fields, action=request.path)
+    fields = [
+        (key, value)
+        for key in request.form
+        for value in request.form.getlist(key)
+        if key not in ("csrf_token", "confirmed")
+    ]
+    return render_template(
+        "confirm.html",
+        title=title,
+        consequences=consequences,
+        action_label=action_label,
+        cancel_url=cancel_url,
+        danger=danger,
+        warning=warning,
+        fields=fields,
+        action=request.path,
+    )

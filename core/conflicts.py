@@ -21,7 +21,9 @@ from core.db import db
 
 
 def conflict_message() -> str:
-    return _("Someone else has changed this record in the meantime. Nothing was saved: please compare and try again.")
+    return _(
+        "Someone else has changed this record in the meantime. Nothing was saved: please compare and try again."
+    )
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -41,8 +43,12 @@ def conflict_response(conflicts: dict | None = None):
 
     db.session.rollback()
     if _is_api_request():
-        return jsonify({"message": conflict_message(), "conflicts": conflicts or {}, "status": 409}), 409
-    return render_template("errors/error.html", code=409, title=_("Saved by someone else"), text=conflict_message()), 409
+        return jsonify(
+            {"message": conflict_message(), "conflicts": conflicts or {}, "status": 409}
+        ), 409
+    return render_template(
+        "errors/error.html", code=409, title=_("Saved by someone else"), text=conflict_message()
+    ), 409
 
 
 def register_conflict_handlers(app) -> None:

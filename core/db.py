@@ -109,7 +109,9 @@ def checkpoint(bind) -> None:
         busy, _frames, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
         connection.rollback()
     if busy:
-        logging.getLogger("lotse.privacy").warning("WAL checkpoint after erasure was blocked by a reader; it is repeated later")
+        logging.getLogger("lotse.privacy").warning(
+            "WAL checkpoint after erasure was blocked by a reader; it is repeated later"
+        )
 
 
 def vacuum(engine, tables: set[str]) -> dict:
@@ -128,9 +130,13 @@ def vacuum(engine, tables: set[str]) -> dict:
     logger = logging.getLogger("lotse.privacy")
     names = sorted(t for t in tables if t in db.metadata.tables)  # never a name from elsewhere
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        owned = set(conn.exec_driver_sql(
-            "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%(names)s) "
-            "AND pg_has_role(c.relowner, 'USAGE')", {"names": names}).scalars())
+        owned = set(
+            conn.exec_driver_sql(
+                "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%(names)s) "
+                "AND pg_has_role(c.relowner, 'USAGE')",
+                {"names": names},
+            ).scalars()
+        )
         for name in names:
             if name not in owned:
                 report["skipped"].append(name)
@@ -142,6 +148,9 @@ def vacuum(engine, tables: set[str]) -> dict:
                 report["skipped"].append(name)
                 logger.warning("VACUUM %s refused: %s", name, str(error.orig).strip()[:200])
     if report["skipped"]:
-        logger.warning("VACUUM skipped for %s: the database role does not own these tables (run the retention job "
-                       "as the owner, or VACUUM them from the owner's maintenance job)", ", ".join(report["skipped"]))
+        logger.warning(
+            "VACUUM skipped for %s: the database role does not own these tables (run the retention job "
+            "as the owner, or VACUUM them from the owner's maintenance job)",
+            ", ".join(report["skipped"]),
+        )
     return report

@@ -38,15 +38,22 @@ def _demo_user(email: str, name: str, *, operator: bool = False, tenant=None) ->
     credential care (its administration may send them reset mails); shared ones do not."""
     user = auth.find_user(email)
     if user is None:
-        user = User(email=email, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
-                    password_changed_at=utcnow(), is_platform_operator=operator,
-                    credential_tenant_id=tenant.id if tenant is not None else None)
+        user = User(
+            email=email,
+            display_name=name,
+            password_hash=hash_password(DEMO_PASSWORD),
+            password_changed_at=utcnow(),
+            is_platform_operator=operator,
+            credential_tenant_id=tenant.id if tenant is not None else None,
+        )
         db.session.add(user)
         db.session.flush()
     return user
 
 
-def _working_unit(kind_order=("team", "service", "provider", "social_area", "region", "authority")) -> int | None:
+def _working_unit(
+    kind_order=("team", "service", "provider", "social_area", "region", "authority"),
+) -> int | None:
     units = db.session.scalars(select(OrgUnit).order_by(OrgUnit.id)).all()
     for kind in kind_order:
         for unit in units:
@@ -68,14 +75,18 @@ def seed_demo() -> list[str]:
             unit_id = _working_unit()
             for local, (label, roles) in DEMO_ROLES.items():
                 user = _demo_user(f"{local}@{slug}.demo", f"{label} {tenant.name}", tenant=tenant)
-                auth.add_membership(user, tenant, roles, unit_id if local in ("cm", "koordination") else None)
+                auth.add_membership(
+                    user, tenant, roles, unit_id if local in ("cm", "koordination") else None
+                )
             if slug in ("oberhausen", "jmd-oberhausen"):
                 user = _demo_user(NETWORK_EMAIL, "Verbund-Beratung (Oberhausen und JMD)")
                 auth.add_membership(user, tenant, ["case_manager"], unit_id)
             g_hooks = _relay(tenant)
             g_hooks.lotse_demo_data(tenant=tenant)
             created = seed_cases(tenant, actor=auth.find_user(f"cm@{slug}.demo"))
-        summary.append(f"{tenant.slug:16} {tenant.name}: admin@, koordination@, cm@, dsb@{slug}.demo")
+        summary.append(
+            f"{tenant.slug:16} {tenant.name}: admin@, koordination@, cm@, dsb@{slug}.demo"
+        )
         if created:
             summary.append(" " * 17 + _("%(n)d demo cases created", n=created))
     _demo_user(OPERATOR_EMAIL, "Plattformbetrieb", operator=True)

@@ -19,22 +19,48 @@ def seed_privacy(tenant, cm, coord, today: date) -> None:
     access request is open, one rectification was answered."""
     consent.ensure_defaults(tenant)
     version = consent.current_versions()[0]
-    rows = db.session.execute(select(Person, Case).join(Case, Case.person_id == Person.id).order_by(Case.id)).all()
+    rows = db.session.execute(
+        select(Person, Case).join(Case, Case.person_id == Person.id).order_by(Case.id)
+    ).all()
     for index, (person, case) in enumerate(rows):
         if index == 1:
             continue  # "release not yet signed": the gate refuses, the page says what is missing
-        minor = person.birth_date is not None and (case.opened_on - person.birth_date).days < 16 * 365.25
-        consent.record_consent(cm, person, {
-            "template_version_id": version.id, "language": "de",
-            "signed_by": "guardian" if minor else "self", "guardian_name": "Erziehungsberechtigte Person" if minor else "",
-            "recipient_keys": list(version.recipient_keys), "purposes": list(version.purposes),
-            "granted_on": min(case.opened_on, today).isoformat(),
-        })
+        minor = (
+            person.birth_date is not None
+            and (case.opened_on - person.birth_date).days < 16 * 365.25
+        )
+        consent.record_consent(
+            cm,
+            person,
+            {
+                "template_version_id": version.id,
+                "language": "de",
+                "signed_by": "guardian" if minor else "self",
+                "guardian_name": "Erziehungsberechtigte Person" if minor else "",
+                "recipient_keys": list(version.recipient_keys),
+                "purposes": list(version.purposes),
+                "granted_on": min(case.opened_on, today).isoformat(),
+            },
+        )
     if rows:
         person = rows[0][0]
-        requests.create_request(cm, person, {"kind": "access", "received_on": (today - timedelta(days=20)).isoformat(),
-                                             "details": "Bittet schriftlich um eine Kopie aller gespeicherten Daten."})
-        answered = requests.create_request(cm, person, {"kind": "rectification", "received_on": (today - timedelta(days=60)).isoformat(),
-                                                        "details": "Schreibweise des Nachnamens korrigieren."})
+        requests.create_request(
+            cm,
+            person,
+            {
+                "kind": "access",
+                "received_on": (today - timedelta(days=20)).isoformat(),
+                "details": "Bittet schriftlich um eine Kopie aller gespeicherten Daten.",
+            },
+        )
+        answered = requests.create_request(
+            cm,
+            person,
+            {
+                "kind": "rectification",
+                "received_on": (today - timedelta(days=60)).isoformat(),
+                "details": "Schreibweise des Nachnamens korrigieren.",
+            },
+        )
         requests.complete(coord, answered, person, "Schreibweise im Stammblatt berichtigt.")
     db.session.flush()

@@ -53,84 +53,240 @@ NUMBER_PREFIX = "S"
 
 # (nationality, languages, female first names, male first names, last names, residence statuses)
 ORIGINS = (
-    ("SY", ["ar"], ("Amal", "Rama", "Hala", "Dima", "Reem", "Yara", "Lama", "Joud", "Ghalia", "Sidra"),
-     ("Basel", "Fadi", "Hamza", "Majd", "Wassim", "Anas", "Bilal", "Ghaith", "Louay", "Taim"),
-     ("Hallak", "Zein", "Chami", "Kurdi", "Nassar", "Attar", "Halabi", "Homsi", "Masri", "Tayeb", "Jabri", "Sayegh"),
-     ("protection", "protection", "permit_limited", "permit_permanent")),
-    ("AF", ["prs", "ps"], ("Marzia", "Parwana", "Fereshta", "Zahra", "Mursal", "Laila", "Sadaf", "Nilofar"),
-     ("Ahmad Shah", "Farhad", "Hamid", "Jawed", "Mirwais", "Naqib", "Rahmat", "Wahid", "Zabih", "Emal"),
-     ("Amiri", "Nazari", "Popal", "Safi", "Stanikzai", "Wardak", "Haidari", "Mohammadi", "Naseri", "Samadi"),
-     ("gestattung", "duldung", "protection", "permit_limited")),
-    ("UA", ["uk", "ru"], ("Alina", "Daria", "Kateryna", "Liudmyla", "Maryna", "Sofiia", "Viktoriia"),
-     ("Andrii", "Bohdan", "Dmytro", "Mykola", "Oleksandr", "Serhii", "Taras", "Yurii"),
-     ("Boiko", "Hnatiuk", "Kovalchuk", "Lysenko", "Marchenko", "Moroz", "Pavlenko", "Rudenko", "Tkachenko", "Zinchenko"),
-     ("permit_limited",)),
-    ("TR", ["tr"], ("Ayşe", "Derya", "Emine", "Hatice", "Melike", "Sevgi", "Songül", "Zeynep"),
-     ("Burak", "Cemal", "Emre", "Kemal", "Murat", "Orhan", "Serkan", "Volkan"),
-     ("Acar", "Bulut", "Ekinci", "Güneş", "Karaca", "Korkmaz", "Öztürk", "Şahin", "Tekin", "Yavuz"),
-     ("permit_permanent", "permit_limited", "german")),
-    ("IQ", ["ar", "ku"], ("Berivan", "Dilan", "Hevi", "Roza", "Shilan", "Zozan"),
-     ("Aram", "Dara", "Hawar", "Kawa", "Rebwar", "Shvan", "Zana"),
-     ("Barzani", "Hasso", "Khudeda", "Omar", "Qasim", "Rasho", "Salih", "Shamo"),
-     ("protection", "permit_limited", "duldung")),
-    ("ER", ["ti"], ("Adiam", "Feven", "Hiwet", "Rahel", "Saba", "Winta"),
-     ("Dawit", "Efrem", "Henok", "Mussie", "Natnael", "Yonatan"),
-     ("Abraha", "Asmerom", "Ghebreab", "Habte", "Mehari", "Okbamichael", "Woldu", "Yohannes"),
-     ("protection", "permit_limited")),
-    ("RO", ["ro"], ("Andreea", "Bianca", "Elena", "Ioana", "Mihaela", "Roxana"),
-     ("Bogdan", "Ciprian", "Gheorghe", "Mihai", "Radu", "Sorin"),
-     ("Ionescu", "Constantin", "Dobre", "Moldovan", "Neagu", "Preda", "Stoica", "Voicu"),
-     ("eu",)),
-    ("BG", ["bg", "tr"], ("Desislava", "Gergana", "Mariya", "Radka", "Snezhana", "Tsvetelina"),
-     ("Angel", "Bozhidar", "Kaloyan", "Lyubomir", "Nikolay", "Valentin"),
-     ("Angelov", "Dimitrov", "Hristov", "Iliev", "Kolev", "Marinov", "Petkov", "Yordanov"),
-     ("eu",)),
-    ("PL", ["pl"], ("Agata", "Beata", "Ewelina", "Joanna", "Katarzyna", "Marta"),
-     ("Bartosz", "Dawid", "Grzegorz", "Łukasz", "Mateusz", "Paweł"),
-     ("Kaczmarek", "Kowalczyk", "Mazur", "Pawlak", "Sikora", "Wróbel", "Zając", "Krawczyk"),
-     ("eu",)),
-    ("GN", ["fr", "ff"], ("Aissatou", "Fatoumata", "Hawa", "Kadiatou", "Mariama"),
-     ("Abdoulaye", "Boubacar", "Mamadou Saliou", "Oumar", "Thierno"),
-     ("Baldé", "Bangoura", "Cissé", "Keita", "Soumah", "Touré", "Kouyaté", "Sylla"),
-     ("duldung", "gestattung", "permit_limited")),
-    ("NG", ["en", "yo"], ("Adaeze", "Chioma", "Funmilayo", "Ngozi", "Temitope"),
-     ("Chinedu", "Emeka", "Ikenna", "Olumide", "Tunde"),
-     ("Adeyemi", "Eze", "Nwosu", "Okafor", "Olawale", "Onyeka", "Uche", "Balogun"),
-     ("duldung", "gestattung", "permit_limited")),
-    ("MA", ["ar", "fr"], ("Asmae", "Houda", "Imane", "Khadija", "Salma", "Siham"),
-     ("Abdelaziz", "Hicham", "Mourad", "Nabil", "Redouane", "Zakaria"),
-     ("Alaoui", "Bennani", "Chraibi", "El Idrissi", "Fassi", "Lahlou", "Ouazzani", "Tazi"),
-     ("permit_limited", "permit_permanent")),
-    ("IR", ["fa"], ("Azadeh", "Golnar", "Leila", "Nasrin", "Parvaneh", "Roya"),
-     ("Arash", "Babak", "Kaveh", "Kourosh", "Reza", "Siavash"),
-     ("Ahmadi", "Bahrami", "Ghorbani", "Hosseini", "Jafari", "Rostami", "Shirazi", "Tehrani"),
-     ("protection", "gestattung", "permit_limited")),
-    ("XK", ["sq"], ("Besa", "Donika", "Fjolla", "Liridona", "Vjosa"),
-     ("Arben", "Besnik", "Driton", "Fatmir", "Lulzim"),
-     ("Bytyqi", "Hajdari", "Kelmendi", "Morina", "Osmani", "Sahiti", "Thaçi", "Zeqiri"),
-     ("permit_limited", "permit_permanent")),
+    (
+        "SY",
+        ["ar"],
+        ("Amal", "Rama", "Hala", "Dima", "Reem", "Yara", "Lama", "Joud", "Ghalia", "Sidra"),
+        ("Basel", "Fadi", "Hamza", "Majd", "Wassim", "Anas", "Bilal", "Ghaith", "Louay", "Taim"),
+        (
+            "Hallak",
+            "Zein",
+            "Chami",
+            "Kurdi",
+            "Nassar",
+            "Attar",
+            "Halabi",
+            "Homsi",
+            "Masri",
+            "Tayeb",
+            "Jabri",
+            "Sayegh",
+        ),
+        ("protection", "protection", "permit_limited", "permit_permanent"),
+    ),
+    (
+        "AF",
+        ["prs", "ps"],
+        ("Marzia", "Parwana", "Fereshta", "Zahra", "Mursal", "Laila", "Sadaf", "Nilofar"),
+        (
+            "Ahmad Shah",
+            "Farhad",
+            "Hamid",
+            "Jawed",
+            "Mirwais",
+            "Naqib",
+            "Rahmat",
+            "Wahid",
+            "Zabih",
+            "Emal",
+        ),
+        (
+            "Amiri",
+            "Nazari",
+            "Popal",
+            "Safi",
+            "Stanikzai",
+            "Wardak",
+            "Haidari",
+            "Mohammadi",
+            "Naseri",
+            "Samadi",
+        ),
+        ("gestattung", "duldung", "protection", "permit_limited"),
+    ),
+    (
+        "UA",
+        ["uk", "ru"],
+        ("Alina", "Daria", "Kateryna", "Liudmyla", "Maryna", "Sofiia", "Viktoriia"),
+        ("Andrii", "Bohdan", "Dmytro", "Mykola", "Oleksandr", "Serhii", "Taras", "Yurii"),
+        (
+            "Boiko",
+            "Hnatiuk",
+            "Kovalchuk",
+            "Lysenko",
+            "Marchenko",
+            "Moroz",
+            "Pavlenko",
+            "Rudenko",
+            "Tkachenko",
+            "Zinchenko",
+        ),
+        ("permit_limited",),
+    ),
+    (
+        "TR",
+        ["tr"],
+        ("Ayşe", "Derya", "Emine", "Hatice", "Melike", "Sevgi", "Songül", "Zeynep"),
+        ("Burak", "Cemal", "Emre", "Kemal", "Murat", "Orhan", "Serkan", "Volkan"),
+        (
+            "Acar",
+            "Bulut",
+            "Ekinci",
+            "Güneş",
+            "Karaca",
+            "Korkmaz",
+            "Öztürk",
+            "Şahin",
+            "Tekin",
+            "Yavuz",
+        ),
+        ("permit_permanent", "permit_limited", "german"),
+    ),
+    (
+        "IQ",
+        ["ar", "ku"],
+        ("Berivan", "Dilan", "Hevi", "Roza", "Shilan", "Zozan"),
+        ("Aram", "Dara", "Hawar", "Kawa", "Rebwar", "Shvan", "Zana"),
+        ("Barzani", "Hasso", "Khudeda", "Omar", "Qasim", "Rasho", "Salih", "Shamo"),
+        ("protection", "permit_limited", "duldung"),
+    ),
+    (
+        "ER",
+        ["ti"],
+        ("Adiam", "Feven", "Hiwet", "Rahel", "Saba", "Winta"),
+        ("Dawit", "Efrem", "Henok", "Mussie", "Natnael", "Yonatan"),
+        ("Abraha", "Asmerom", "Ghebreab", "Habte", "Mehari", "Okbamichael", "Woldu", "Yohannes"),
+        ("protection", "permit_limited"),
+    ),
+    (
+        "RO",
+        ["ro"],
+        ("Andreea", "Bianca", "Elena", "Ioana", "Mihaela", "Roxana"),
+        ("Bogdan", "Ciprian", "Gheorghe", "Mihai", "Radu", "Sorin"),
+        ("Ionescu", "Constantin", "Dobre", "Moldovan", "Neagu", "Preda", "Stoica", "Voicu"),
+        ("eu",),
+    ),
+    (
+        "BG",
+        ["bg", "tr"],
+        ("Desislava", "Gergana", "Mariya", "Radka", "Snezhana", "Tsvetelina"),
+        ("Angel", "Bozhidar", "Kaloyan", "Lyubomir", "Nikolay", "Valentin"),
+        ("Angelov", "Dimitrov", "Hristov", "Iliev", "Kolev", "Marinov", "Petkov", "Yordanov"),
+        ("eu",),
+    ),
+    (
+        "PL",
+        ["pl"],
+        ("Agata", "Beata", "Ewelina", "Joanna", "Katarzyna", "Marta"),
+        ("Bartosz", "Dawid", "Grzegorz", "Łukasz", "Mateusz", "Paweł"),
+        ("Kaczmarek", "Kowalczyk", "Mazur", "Pawlak", "Sikora", "Wróbel", "Zając", "Krawczyk"),
+        ("eu",),
+    ),
+    (
+        "GN",
+        ["fr", "ff"],
+        ("Aissatou", "Fatoumata", "Hawa", "Kadiatou", "Mariama"),
+        ("Abdoulaye", "Boubacar", "Mamadou Saliou", "Oumar", "Thierno"),
+        ("Baldé", "Bangoura", "Cissé", "Keita", "Soumah", "Touré", "Kouyaté", "Sylla"),
+        ("duldung", "gestattung", "permit_limited"),
+    ),
+    (
+        "NG",
+        ["en", "yo"],
+        ("Adaeze", "Chioma", "Funmilayo", "Ngozi", "Temitope"),
+        ("Chinedu", "Emeka", "Ikenna", "Olumide", "Tunde"),
+        ("Adeyemi", "Eze", "Nwosu", "Okafor", "Olawale", "Onyeka", "Uche", "Balogun"),
+        ("duldung", "gestattung", "permit_limited"),
+    ),
+    (
+        "MA",
+        ["ar", "fr"],
+        ("Asmae", "Houda", "Imane", "Khadija", "Salma", "Siham"),
+        ("Abdelaziz", "Hicham", "Mourad", "Nabil", "Redouane", "Zakaria"),
+        ("Alaoui", "Bennani", "Chraibi", "El Idrissi", "Fassi", "Lahlou", "Ouazzani", "Tazi"),
+        ("permit_limited", "permit_permanent"),
+    ),
+    (
+        "IR",
+        ["fa"],
+        ("Azadeh", "Golnar", "Leila", "Nasrin", "Parvaneh", "Roya"),
+        ("Arash", "Babak", "Kaveh", "Kourosh", "Reza", "Siavash"),
+        ("Ahmadi", "Bahrami", "Ghorbani", "Hosseini", "Jafari", "Rostami", "Shirazi", "Tehrani"),
+        ("protection", "gestattung", "permit_limited"),
+    ),
+    (
+        "XK",
+        ["sq"],
+        ("Besa", "Donika", "Fjolla", "Liridona", "Vjosa"),
+        ("Arben", "Besnik", "Driton", "Fatmir", "Lulzim"),
+        ("Bytyqi", "Hajdari", "Kelmendi", "Morina", "Osmani", "Sahiti", "Thaçi", "Zeqiri"),
+        ("permit_limited", "permit_permanent"),
+    ),
 )
 
 TOPICS = (
-    "Antrag auf Kindergeld", "Anmeldung der Kinder in der Kita", "Wohngeldantrag", "Schreiben vom Jobcenter verstehen",
-    "Verlängerung des Aufenthaltstitels", "Anerkennung eines Berufsabschlusses", "Anmeldung zum Integrationskurs",
-    "Mietrückstand und Kündigungsandrohung", "Krankenversicherung klären", "Schulanmeldung eines Kindes",
-    "Rentenversicherungsnummer und Rentenanspruch", "Einbürgerungsvoraussetzungen", "Energieschulden",
+    "Antrag auf Kindergeld",
+    "Anmeldung der Kinder in der Kita",
+    "Wohngeldantrag",
+    "Schreiben vom Jobcenter verstehen",
+    "Verlängerung des Aufenthaltstitels",
+    "Anerkennung eines Berufsabschlusses",
+    "Anmeldung zum Integrationskurs",
+    "Mietrückstand und Kündigungsandrohung",
+    "Krankenversicherung klären",
+    "Schulanmeldung eines Kindes",
+    "Rentenversicherungsnummer und Rentenanspruch",
+    "Einbürgerungsvoraussetzungen",
+    "Energieschulden",
 )
 
 GOAL_TITLES = {
-    "language": ("Das Sprachniveau B1 ist erreicht", "Regelmäßige Teilnahme am Integrationskurs", "Das Sprachniveau B2 ist erreicht"),
-    "work_education": ("Aufnahme einer sozialversicherungspflichtigen Beschäftigung", "Der Berufsabschluss ist anerkannt",
-                       "Beginn einer Ausbildung", "Schulabschluss nachgeholt"),
-    "relationships": ("Die familiäre Situation ist stabil", "Soziale Kontakte außerhalb der Familie bestehen"),
-    "leisure": ("Regelmäßige Teilnahme an einem Vereinsangebot", "Kenntnis über Freizeitangebote im Stadtteil"),
-    "daily_life": ("Behördenpost wird selbstständig bearbeitet", "Unterstützungsangebote werden eigenständig genutzt"),
-    "housing": ("Eine angemessene Wohnung ist gefunden", "Die Wohnung ist gesichert, Mietrückstände sind beglichen"),
-    "social_problems": ("Umgang mit belastenden Lebenssituationen verbessert", "Kenntnis über das deutsche Rechtssystem"),
-    "finances": ("Die Schulden sind geregelt", "Der Lebensunterhalt ist gesichert", "Transparenter Umgang mit Geld"),
+    "language": (
+        "Das Sprachniveau B1 ist erreicht",
+        "Regelmäßige Teilnahme am Integrationskurs",
+        "Das Sprachniveau B2 ist erreicht",
+    ),
+    "work_education": (
+        "Aufnahme einer sozialversicherungspflichtigen Beschäftigung",
+        "Der Berufsabschluss ist anerkannt",
+        "Beginn einer Ausbildung",
+        "Schulabschluss nachgeholt",
+    ),
+    "relationships": (
+        "Die familiäre Situation ist stabil",
+        "Soziale Kontakte außerhalb der Familie bestehen",
+    ),
+    "leisure": (
+        "Regelmäßige Teilnahme an einem Vereinsangebot",
+        "Kenntnis über Freizeitangebote im Stadtteil",
+    ),
+    "daily_life": (
+        "Behördenpost wird selbstständig bearbeitet",
+        "Unterstützungsangebote werden eigenständig genutzt",
+    ),
+    "housing": (
+        "Eine angemessene Wohnung ist gefunden",
+        "Die Wohnung ist gesichert, Mietrückstände sind beglichen",
+    ),
+    "social_problems": (
+        "Umgang mit belastenden Lebenssituationen verbessert",
+        "Kenntnis über das deutsche Rechtssystem",
+    ),
+    "finances": (
+        "Die Schulden sind geregelt",
+        "Der Lebensunterhalt ist gesichert",
+        "Transparenter Umgang mit Geld",
+    ),
     "participation": ("Kenntnis über politische Beteiligungsmöglichkeiten",),
-    "residence": ("Der Aufenthalt ist gesichert", "Die Verlängerung des Aufenthaltstitels ist beantragt"),
-    "health": ("Fachärztliche Anbindung besteht", "Die häusliche Pflege ist gesichert", "Eine Therapie hat begonnen"),
+    "residence": (
+        "Der Aufenthalt ist gesichert",
+        "Die Verlängerung des Aufenthaltstitels ist beantragt",
+    ),
+    "health": (
+        "Fachärztliche Anbindung besteht",
+        "Die häusliche Pflege ist gesichert",
+        "Eine Therapie hat begonnen",
+    ),
 }
 
 CONTACT_TEXTS = (
@@ -156,14 +312,48 @@ JOURNAL_TEXTS = (
     "Kooperationspartner über den Hilfeplan informiert.",
 )
 
-PARTNERS = ("Jobcenter", "Ausländerbehörde", "Sprachkursträger", "Schuldnerberatung", "Jugendmigrationsdienst",
-            "Pflegestützpunkt", "Familienkasse", "Jugendamt", "Wohnungsgesellschaft", "Agentur für Arbeit")
+PARTNERS = (
+    "Jobcenter",
+    "Ausländerbehörde",
+    "Sprachkursträger",
+    "Schuldnerberatung",
+    "Jugendmigrationsdienst",
+    "Pflegestützpunkt",
+    "Familienkasse",
+    "Jugendamt",
+    "Wohnungsgesellschaft",
+    "Agentur für Arbeit",
+)
 
-CHANNELS = (("in_person", 50), ("phone", 25), ("email", 8), ("home_visit", 8), ("video", 4), ("letter", 3), ("outreach", 2))
-OPEN_PHASES = (("intake", 12), ("access_check", 10), ("assessment", 14), ("goal_agreement", 12), ("help_planning", 12),
-               ("linking", 18), ("monitoring", 22))
-CLOSURE_REASONS = (("goals_achieved", 35), ("ended_by_client", 12), ("lack_of_cooperation", 8), ("structural_obstacles", 8),
-                   ("no_contact", 15), ("moved_away", 10), ("transferred", 8), ("service_ended", 2), ("other", 2))
+CHANNELS = (
+    ("in_person", 50),
+    ("phone", 25),
+    ("email", 8),
+    ("home_visit", 8),
+    ("video", 4),
+    ("letter", 3),
+    ("outreach", 2),
+)
+OPEN_PHASES = (
+    ("intake", 12),
+    ("access_check", 10),
+    ("assessment", 14),
+    ("goal_agreement", 12),
+    ("help_planning", 12),
+    ("linking", 18),
+    ("monitoring", 22),
+)
+CLOSURE_REASONS = (
+    ("goals_achieved", 35),
+    ("ended_by_client", 12),
+    ("lack_of_cooperation", 8),
+    ("structural_obstacles", 8),
+    ("no_contact", 15),
+    ("moved_away", 10),
+    ("transferred", 8),
+    ("service_ended", 2),
+    ("other", 2),
+)
 DIMENSIONS = ("satisfaction", "course", "results", "expectations", "mandate")
 SHARE_CLOSED = 0.30
 
@@ -197,22 +387,37 @@ def _prepare(tenant) -> _Tenant:
     coord = auth.find_user(f"koordination@{tenant.slug}.demo")
     network = auth.find_user("verbund@lotse.demo")
     members = set(db.session.scalars(select(Membership.user_id).where(Membership.active.is_(True))))
-    owners = [(u.id, w) for u, w in ((cm, 70), (coord, 15), (network, 15)) if u is not None and u.id in members]
+    owners = [
+        (u.id, w)
+        for u, w in ((cm, 70), (coord, 15), (network, 15))
+        if u is not None and u.id in members
+    ]
     if not owners:
         raise LookupError(f"tenant {tenant.slug!r} has no demo accounts; run `lotse demo` first")
-    org_unit_id = db.session.scalar(select(Membership.org_unit_id).where(Membership.user_id == owners[0][0]))
+    org_unit_id = db.session.scalar(
+        select(Membership.org_unit_id).where(Membership.user_id == owners[0][0])
+    )
     last = db.session.scalar(
-        select(func.max(func.substr(Case.number, len(NUMBER_PREFIX) + 6))).where(Case.number.like(f"{NUMBER_PREFIX}%"))
+        select(func.max(func.substr(Case.number, len(NUMBER_PREFIX) + 6))).where(
+            Case.number.like(f"{NUMBER_PREFIX}%")
+        )
     )
     settings = case_settings(tenant)
     regelkreis = regelkreis_for(tenant)
-    phases = {key: [p.key for p in regelkreis.phases(key)] for key in ("case_management", "short_counselling",
-                                                                         "referral_counselling")}
+    phases = {
+        key: [p.key for p in regelkreis.phases(key)]
+        for key in ("case_management", "short_counselling", "referral_counselling")
+    }
     return _Tenant(
-        ref=SimpleNamespace(id=tenant.id, slug=tenant.slug), owners=owners, org_unit_id=org_unit_id,
-        areas=list(settings.life_areas), sources=list(settings.sources),
-        target_group="Synthetischer Lasttest-Fall: Zielgruppe erfüllt", phases=phases,
-        next_number=int(last) + 1 if last and last.isdigit() else 1, young=tenant.slug.startswith("jmd"),
+        ref=SimpleNamespace(id=tenant.id, slug=tenant.slug),
+        owners=owners,
+        org_unit_id=org_unit_id,
+        areas=list(settings.life_areas),
+        sources=list(settings.sources),
+        target_group="Synthetischer Lasttest-Fall: Zielgruppe erfüllt",
+        phases=phases,
+        next_number=int(last) + 1 if last and last.isdigit() else 1,
+        young=tenant.slug.startswith("jmd"),
     )
 
 
@@ -229,7 +434,9 @@ class _Rows:
 
 
 def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime(day.year, day.month, day.day, 7 + rng.randrange(10), rng.randrange(60), tzinfo=UTC)
+    return datetime(
+        day.year, day.month, day.day, 7 + rng.randrange(10), rng.randrange(60), tzinfo=UTC
+    )
 
 
 def _between(rng: random.Random, start: date, end: date) -> date:
@@ -252,16 +459,37 @@ def _one_case(rng: random.Random, t: _Tenant, now: datetime) -> tuple[dict, dict
     owner = _weighted(rng, t.owners)
     interpreter = rng.random() < 0.35
     person = {
-        "tenant_id": t.ref.id, "first_name": first, "last_name": last, "other_names": "",
-        "birth_date": today - timedelta(days=age * 365 + rng.randrange(365)), "gender": gender,
-        "nationality": nationality, "languages": list(languages), "interpreter_needed": interpreter,
-        "interpreter_language": languages[0] if interpreter else "", "residence_status": status,
-        "residence_issued_on": issued, "residence_valid_until": valid, "street": f"Musterstraße {rng.randint(1, 200)}",
-        "postcode": f"{rng.randint(10000, 99999)}", "city": "Lasttesthausen", "phone": "", "email": "",
-        "name_key": key, "sort_name": sort_name, "created_by_id": owner, "version": 1,
+        "tenant_id": t.ref.id,
+        "first_name": first,
+        "last_name": last,
+        "other_names": "",
+        "birth_date": today - timedelta(days=age * 365 + rng.randrange(365)),
+        "gender": gender,
+        "nationality": nationality,
+        "languages": list(languages),
+        "interpreter_needed": interpreter,
+        "interpreter_language": languages[0] if interpreter else "",
+        "residence_status": status,
+        "residence_issued_on": issued,
+        "residence_valid_until": valid,
+        "street": f"Musterstraße {rng.randint(1, 200)}",
+        "postcode": f"{rng.randint(10000, 99999)}",
+        "city": "Lasttesthausen",
+        "phone": "",
+        "email": "",
+        "name_key": key,
+        "sort_name": sort_name,
+        "created_by_id": owner,
+        "version": 1,
     }
     roll = rng.random()
-    case_type = "case_management" if roll < 0.82 else "short_counselling" if roll < 0.94 else "referral_counselling"
+    case_type = (
+        "case_management"
+        if roll < 0.82
+        else "short_counselling"
+        if roll < 0.94
+        else "referral_counselling"
+    )
     phases = t.phases[case_type]
     closed = rng.random() < SHARE_CLOSED
     last_activity = now - timedelta(seconds=rng.randrange(730 * 86400))
@@ -283,65 +511,160 @@ def _one_case(rng: random.Random, t: _Tenant, now: datetime) -> tuple[dict, dict
     created = _moment(opened, rng)
     person["created_at"] = person["updated_at"] = created
     case = {
-        "tenant_id": t.ref.id, "person_id": None, "case_type": case_type, "phase": phase,
+        "tenant_id": t.ref.id,
+        "person_id": None,
+        "case_type": case_type,
+        "phase": phase,
         "status": "closed" if closed else "open",
         "topic": rng.choice(TOPICS) if case_type != "case_management" else "",
         "access_path": rng.choice(("", "active_outreach", "forwarded", "referral")),
-        "source": rng.choice(t.sources) if t.sources else "", "warm_handover": rng.random() < 0.1,
-        "case_manager_id": owner, "org_unit_id": t.org_unit_id, "deputy_id": None, "opened_on": opened,
-        "last_activity_at": last_activity, "closed_on": last_day if closed else None, "closure_reason": reason,
-        "closure_note": "Sonstiger Grund (synthetisch)." if reason == "other" else "", "evaluation": evaluation,
-        "follow_up_talk_on": last_day + timedelta(days=180) if closed and rng.random() < 0.3 else None,
-        "version": 1, "created_at": created,
+        "source": rng.choice(t.sources) if t.sources else "",
+        "warm_handover": rng.random() < 0.1,
+        "case_manager_id": owner,
+        "org_unit_id": t.org_unit_id,
+        "deputy_id": None,
+        "opened_on": opened,
+        "last_activity_at": last_activity,
+        "closed_on": last_day if closed else None,
+        "closure_reason": reason,
+        "closure_note": "Sonstiger Grund (synthetisch)." if reason == "other" else "",
+        "evaluation": evaluation,
+        "follow_up_talk_on": last_day + timedelta(days=180)
+        if closed and rng.random() < 0.3
+        else None,
+        "version": 1,
+        "created_at": created,
     }
     contacts = []
     count = rng.randint(1, 5)
     for i in range(count):
         day = last_day if i == count - 1 else _between(rng, opened, last_day)
-        contacts.append({"contact_on": day, "duration_minutes": rng.choice((15, 20, 30, 45, 60, 75, 90)),
-                         "channel": _weighted(rng, CHANNELS), "participants": "", "interpreter_used": interpreter,
-                         "summary": rng.choice(CONTACT_TEXTS), "author_id": owner, "created_at": _moment(day, rng)})
+        contacts.append(
+            {
+                "contact_on": day,
+                "duration_minutes": rng.choice((15, 20, 30, 45, 60, 75, 90)),
+                "channel": _weighted(rng, CHANNELS),
+                "participants": "",
+                "interpreter_used": interpreter,
+                "summary": rng.choice(CONTACT_TEXTS),
+                "author_id": owner,
+                "created_at": _moment(day, rng),
+            }
+        )
     goals = []
     for _i in range(rng.randint(1, 3)):
         area = rng.choice(t.areas)
         if closed:
             achievement = rng.randint(0, 4)
-            goal_status = "achieved" if achievement >= 4 else "partly_achieved" if achievement >= 2 else "not_achieved"
+            goal_status = (
+                "achieved"
+                if achievement >= 4
+                else "partly_achieved"
+                if achievement >= 2
+                else "not_achieved"
+            )
         else:
             achievement, goal_status = None, rng.choice(("open", "open", "in_progress"))
-        goals.append({"life_area": area, "title": rng.choice(GOAL_TITLES.get(area, ("Ziel im Lebensbereich",))),
-                      "indicator": "", "priority": rng.randint(1, 3),
-                      "target_date": opened + timedelta(days=rng.randint(60, 365)), "status": goal_status,
-                      "achievement": achievement, "achievement_note": "", "version": 1, "created_at": created})
+        goals.append(
+            {
+                "life_area": area,
+                "title": rng.choice(GOAL_TITLES.get(area, ("Ziel im Lebensbereich",))),
+                "indicator": "",
+                "priority": rng.randint(1, 3),
+                "target_date": opened + timedelta(days=rng.randint(60, 365)),
+                "status": goal_status,
+                "achievement": achievement,
+                "achievement_note": "",
+                "version": 1,
+                "created_at": created,
+            }
+        )
     journal = []
     for _i in range(rng.randint(1, 3)):
         day = _between(rng, opened, last_day)
-        journal.append({"at": _moment(day, rng), "text": rng.choice(JOURNAL_TEXTS), "effort_minutes": rng.choice((0, 5, 10, 15, 30)),
-                        "author_id": owner})
-    transitions = [{"from_phase": "", "to_phase": phases[0], "at": created, "actor_id": owner, "reason": "Fall eröffnet",
-                    "backwards": False}]
+        journal.append(
+            {
+                "at": _moment(day, rng),
+                "text": rng.choice(JOURNAL_TEXTS),
+                "effort_minutes": rng.choice((0, 5, 10, 15, 30)),
+                "author_id": owner,
+            }
+        )
+    transitions = [
+        {
+            "from_phase": "",
+            "to_phase": phases[0],
+            "at": created,
+            "actor_id": owner,
+            "reason": "Fall eröffnet",
+            "backwards": False,
+        }
+    ]
     if phase != phases[0]:
-        transitions.append({"from_phase": phases[0], "to_phase": phase, "at": last_activity, "actor_id": owner,
-                            "reason": "Synthetische Daten" if reached_index > 1 or closed else "", "backwards": False})
+        transitions.append(
+            {
+                "from_phase": phases[0],
+                "to_phase": phase,
+                "at": last_activity,
+                "actor_id": owner,
+                "reason": "Synthetische Daten" if reached_index > 1 or closed else "",
+                "backwards": False,
+            }
+        )
     decisions = []
     assessed = "assessment" in phases and reached_index >= phases.index("assessment")
     if case_type == "case_management" and assessed:
         decided = _between(rng, opened, last_day)
-        decisions.append({"admitted": True, "target_group": t.target_group, "reason": "Kriterien erfüllt, Einwilligung liegt vor.",
-                          "decided_on": decided, "actor_id": owner, "created_at": _moment(decided, rng)})
+        decisions.append(
+            {
+                "admitted": True,
+                "target_group": t.target_group,
+                "reason": "Kriterien erfüllt, Einwilligung liegt vor.",
+                "decided_on": decided,
+                "actor_id": owner,
+                "created_at": _moment(decided, rng),
+            }
+        )
     plan = None
-    if case_type == "case_management" and "linking" in phases and reached_index >= phases.index("linking"):
+    if (
+        case_type == "case_management"
+        and "linking" in phases
+        and reached_index >= phases.index("linking")
+    ):
         agreed = _between(rng, opened, last_day)
-        plan = {"number": 1, "status": "agreed", "agreed_on": agreed, "agreed_by_client": True,
-                "review_on": agreed + timedelta(days=rng.choice((60, 90, 120))), "note": "", "version": 1,
-                "created_at": _moment(agreed, rng),
-                "items": [{"measure": f"Maßnahme zu: {g['title']}", "responsible": rng.choice(("client", "case_manager", "partner")),
-                           "due_on": agreed + timedelta(days=rng.randint(14, 120)),
-                           "status": "done" if closed else rng.choice(("open", "in_progress", "done"))} for g in goals]}
+        plan = {
+            "number": 1,
+            "status": "agreed",
+            "agreed_on": agreed,
+            "agreed_by_client": True,
+            "review_on": agreed + timedelta(days=rng.choice((60, 90, 120))),
+            "note": "",
+            "version": 1,
+            "created_at": _moment(agreed, rng),
+            "items": [
+                {
+                    "measure": f"Maßnahme zu: {g['title']}",
+                    "responsible": rng.choice(("client", "case_manager", "partner")),
+                    "due_on": agreed + timedelta(days=rng.randint(14, 120)),
+                    "status": "done" if closed else rng.choice(("open", "in_progress", "done")),
+                }
+                for g in goals
+            ],
+        }
         for it in plan["items"]:
             it["partner_name"] = rng.choice(PARTNERS) if it["responsible"] == "partner" else ""
-    return person, case, {"contacts": contacts, "goals": goals, "journal": journal, "transitions": transitions,
-                          "decisions": decisions, "plan": plan}
+    return (
+        person,
+        case,
+        {
+            "contacts": contacts,
+            "goals": goals,
+            "journal": journal,
+            "transitions": transitions,
+            "decisions": decisions,
+            "plan": plan,
+        },
+    )
 
 
 def _insert(model, rows: list[dict], *, returning: bool = False) -> list[int]:
@@ -385,24 +708,38 @@ def _write(t: _Tenant, rows: _Rows, year_of) -> None:
     for case_id, children in zip(case_ids, rows.children, strict=True):
         plan = children["plan"]
         if plan:
-            plans.append({k: v for k, v in plan.items() if k != "items"} | {"tenant_id": tid, "case_id": case_id})
+            plans.append(
+                {k: v for k, v in plan.items() if k != "items"}
+                | {"tenant_id": tid, "case_id": case_id}
+            )
             plan_items.append((plan["items"], goals_by_case.get(case_id, [])))
     plan_ids = _insert(HelpPlan, plans, returning=True)
     items = []
     for plan_id, (plan_rows, goal_list) in zip(plan_ids, plan_items, strict=True):
         for position, (row, goal_id) in enumerate(zip(plan_rows, goal_list, strict=False), start=1):
-            items.append(dict(row, tenant_id=tid, plan_id=plan_id, goal_id=goal_id, position=position))
+            items.append(
+                dict(row, tenant_id=tid, plan_id=plan_id, goal_id=goal_id, position=position)
+            )
     _insert(HelpPlanItem, items)
 
 
-def generate_cases(total: int, *, seed: int = 1, batch_size: int = BATCH_SIZE, tenants=None,
-                   on_progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def generate_cases(
+    total: int,
+    *,
+    seed: int = 1,
+    batch_size: int = BATCH_SIZE,
+    tenants=None,
+    on_progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
     """Create ``total`` synthetic cases, round robin over ``tenants`` (default: the demo tenants),
     committing every ``batch_size`` cases. Returns the number created per tenant slug."""
     from core.tenancy.models import Tenant
 
     if tenants is None:
-        found = {t.slug: t for t in db.session.scalars(select(Tenant).where(Tenant.slug.in_(SCALE_TENANTS)))}
+        found = {
+            t.slug: t
+            for t in db.session.scalars(select(Tenant).where(Tenant.slug.in_(SCALE_TENANTS)))
+        }
         tenants = [found[s] for s in SCALE_TENANTS if s in found]
     if not tenants:
         raise LookupError("no demo tenants; run `lotse demo` first")

@@ -22,9 +22,15 @@ def _messages():
         404: (_("Page not found"), _("This page does not exist or you cannot access it.")),
         405: (_("Not allowed"), _("This action is not possible here.")),
         413: (_("File too large"), _("The upload exceeds the allowed size.")),
-        415: (_("Unsupported format"), _("The request was sent in a format this address does not accept.")),
+        415: (
+            _("Unsupported format"),
+            _("The request was sent in a format this address does not accept."),
+        ),
         429: (_("Too many requests"), _("Please wait a moment and try again.")),
-        500: (_("Internal error"), _("Something went wrong on our side. Nothing was saved. Please try again later.")),
+        500: (
+            _("Internal error"),
+            _("Something went wrong on our side. Nothing was saved. Please try again later."),
+        ),
     }
 
 
@@ -32,8 +38,14 @@ def _messages():
 _KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
 
-def _render(code: int, description: str | None = None, data: dict | None = None, *,
-            message: str | None = None, headers: dict | None = None):
+def _render(
+    code: int,
+    description: str | None = None,
+    data: dict | None = None,
+    *,
+    message: str | None = None,
+    headers: dict | None = None,
+):
     """One error body for every status: ``{"status": <int>, "message": <str>, "errors"?: {…}}``
     (the ``Error`` schema of the OpenAPI description) or the German error page."""
     title, text = _messages().get(code, (str(code), description or ""))
@@ -44,7 +56,11 @@ def _render(code: int, description: str | None = None, data: dict | None = None,
             # flask-smorest validation errors: {"json": {"field": ["message", …]}}
             payload["errors"] = data["messages"]
         return jsonify(payload), code, headers or {}
-    return render_template("errors/error.html", code=code, title=title, text=text), code, headers or {}
+    return (
+        render_template("errors/error.html", code=code, title=title, text=text),
+        code,
+        headers or {},
+    )
 
 
 def _kept_headers(exc: HTTPException) -> dict:
@@ -79,12 +95,19 @@ def register_error_handlers(app):
             "errors/error.html",
             code=400,
             title=_("Form expired"),
-            text=_("The form was open too long or was sent twice. Please reload the page and try again."),
+            text=_(
+                "The form was open too long or was sent twice. Please reload the page and try again."
+            ),
         ), 400
 
     @app.errorhandler(HTTPException)
     def _http(exc):
-        return _render(exc.code or 500, exc.description, getattr(exc, "data", None),
-                       message=getattr(exc, "lotse_message", None), headers=_kept_headers(exc))
+        return _render(
+            exc.code or 500,
+            exc.description,
+            getattr(exc, "data", None),
+            message=getattr(exc, "lotse_message", None),
+            headers=_kept_headers(exc),
+        )
 
     app.errorhandler(Exception)(unexpected)

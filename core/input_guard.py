@@ -29,7 +29,9 @@ MAX_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
-_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_HOST = re.compile(
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$"
+)
 _DIGITS = re.compile(r"^\s*[+-]?\d+\s*$")
 #: An ISO date (or date-time) at the start of a value; its year must lie in [MIN_YEAR, MAX_YEAR].
 _ISO_DATE = re.compile(r"^\s*([0-9]{4})-[0-9]{2}-[0-9]{2}(?:$|[T ])")
@@ -80,7 +82,9 @@ def _date_problem() -> str:
 
 
 def _text_problem() -> str:
-    return _("The input contains characters that cannot be processed (control characters or invalid Unicode).")
+    return _(
+        "The input contains characters that cannot be processed (control characters or invalid Unicode)."
+    )
 
 
 def _range_problem() -> str:
@@ -143,7 +147,9 @@ def _check_json() -> None:
                 errors.setdefault(path or "_body", []).append(_date_problem())
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
             errors.setdefault(path or "_body", []).append(_range_problem())
-        elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        elif isinstance(value, float) and (
+            value != value or value in (float("inf"), float("-inf"))
+        ):
             errors.setdefault(path or "_body", []).append(_range_problem())
     if errors:
         raise BadInput(next(iter(errors.values()))[0], {"json": errors})

@@ -24,7 +24,12 @@ ORG_UNIT_KIND_LABELS = {
 
 LOCALE_LABELS = {"de": "Deutsch", "en": "English"}
 
-GENDER_LABELS = {"female": _l("female"), "male": _l("male"), "diverse": _l("diverse"), "unspecified": _l("not specified")}
+GENDER_LABELS = {
+    "female": _l("female"),
+    "male": _l("male"),
+    "diverse": _l("diverse"),
+    "unspecified": _l("not specified"),
+}
 
 RESIDENCE_LABELS = {
     "german": _l("German citizenship"),
@@ -96,11 +101,26 @@ GOAL_STATUS_LABELS = {
     "dropped": _l("dropped"),
 }
 
-ACHIEVEMENT_LABELS = {0: _l("not at all"), 1: _l("a little"), 2: _l("partly"), 3: _l("largely"), 4: _l("fully")}
+ACHIEVEMENT_LABELS = {
+    0: _l("not at all"),
+    1: _l("a little"),
+    2: _l("partly"),
+    3: _l("largely"),
+    4: _l("fully"),
+}
 
-RESPONSIBLE_LABELS = {"client": _l("Client"), "case_manager": _l("Case manager"), "partner": _l("Partner")}
+RESPONSIBLE_LABELS = {
+    "client": _l("Client"),
+    "case_manager": _l("Case manager"),
+    "partner": _l("Partner"),
+}
 
-ITEM_STATUS_LABELS = {"open": _l("open"), "in_progress": _l("in progress"), "done": _l("done"), "dropped": _l("dropped")}
+ITEM_STATUS_LABELS = {
+    "open": _l("open"),
+    "in_progress": _l("in progress"),
+    "done": _l("done"),
+    "dropped": _l("dropped"),
+}
 
 PLAN_STATUS_LABELS = {"draft": _l("draft"), "agreed": _l("agreed"), "superseded": _l("superseded")}
 
@@ -129,12 +149,20 @@ DATA_CATEGORY_LABELS = {
 }
 
 CONSENT_STATUS_LABELS = {
-    "active": _l("valid"), "revoked": _l("revoked"), "partly_revoked": _l("partly revoked"), "expired": _l("expired"),
+    "active": _l("valid"),
+    "revoked": _l("revoked"),
+    "partly_revoked": _l("partly revoked"),
+    "expired": _l("expired"),
 }
 
 DISCLOSURE_CHANNEL_LABELS = {
-    "referral": _l("referral"), "case_conference": _l("case conference"), "export": _l("export"), "print": _l("print"),
-    "phone": _l("phone"), "letter": _l("letter"), "email": _l("e-mail"),
+    "referral": _l("referral"),
+    "case_conference": _l("case conference"),
+    "export": _l("export"),
+    "print": _l("print"),
+    "phone": _l("phone"),
+    "letter": _l("letter"),
+    "email": _l("e-mail"),
 }
 
 
@@ -174,8 +202,13 @@ def language_names(locale=None) -> dict[str, str]:
 def _country_names(locale: str) -> dict[str, str]:
     from babel import Locale
 
-    names = {code: name for code, name in Locale(locale).territories.items()
-             if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO", "ZZ", "XA", "XB")}
+    names = {
+        code: name
+        for code, name in Locale(locale).territories.items()
+        if len(code) == 2
+        and code.isalpha()
+        and code not in ("EU", "EZ", "UN", "QO", "ZZ", "XA", "XB")
+    }
     names[STATELESS] = "staatenlos" if locale == "de" else "stateless"
     return dict(sorted(names.items(), key=lambda item: _fold(item[1])))
 
@@ -184,8 +217,11 @@ def _country_names(locale: str) -> dict[str, str]:
 def _language_names(locale: str) -> dict[str, str]:
     from babel import Locale
 
-    names = {code: name for code, name in Locale(locale).languages.items()
-             if "_" not in code and code.isalpha() and len(code) in (2, 3) and code not in _NOT_LANGUAGES}
+    names = {
+        code: name
+        for code, name in Locale(locale).languages.items()
+        if "_" not in code and code.isalpha() and len(code) in (2, 3) and code not in _NOT_LANGUAGES
+    }
     for code, (de, en) in EXTRA_LANGUAGES.items():
         names.setdefault(code, de if locale == "de" else en)
     return dict(sorted(names.items(), key=lambda item: _fold(item[1])))
@@ -194,7 +230,11 @@ def _language_names(locale: str) -> dict[str, str]:
 def _fold(text: str) -> str:
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFKD", str(text).casefold()) if not unicodedata.combining(c)).strip()
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKD", str(text).casefold())
+        if not unicodedata.combining(c)
+    ).strip()
 
 
 def country_label(code, locale=None) -> str:
@@ -213,27 +253,102 @@ def language_list_label(codes, locale=None) -> str:
 #: German nationality adjectives and other common spellings -> country code (to read old free
 #: text and form input; names and codes are matched anyway).
 COUNTRY_ALIASES = {
-    "afghanisch": "AF", "ägyptisch": "EG", "albanisch": "AL", "algerisch": "DZ", "armenisch": "AM",
-    "aserbaidschanisch": "AZ", "äthiopisch": "ET", "bosnisch": "BA", "bulgarisch": "BG", "chinesisch": "CN",
-    "deutsch": "DE", "eritreisch": "ER", "französisch": "FR", "gambisch": "GM", "georgisch": "GE", "ghanaisch": "GH",
-    "griechisch": "GR", "guineisch": "GN", "indisch": "IN", "irakisch": "IQ", "iranisch": "IR", "italienisch": "IT",
-    "jemenitisch": "YE", "jordanisch": "JO", "kamerunisch": "CM", "kasachisch": "KZ", "kosovarisch": "XK",
-    "kroatisch": "HR", "libanesisch": "LB", "libysch": "LY", "marokkanisch": "MA", "moldauisch": "MD",
-    "mazedonisch": "MK", "nordmazedonisch": "MK", "nigerianisch": "NG", "pakistanisch": "PK", "palästinensisch": "PS",
-    "polnisch": "PL", "portugiesisch": "PT", "rumänisch": "RO", "russisch": "RU", "serbisch": "RS", "slowakisch": "SK",
-    "somalisch": "SO", "spanisch": "ES", "sri-lankisch": "LK", "sudanesisch": "SD", "syrisch": "SY",
-    "tadschikisch": "TJ", "tschechisch": "CZ", "tschetschenisch": "RU", "tunesisch": "TN", "türkisch": "TR",
-    "ukrainisch": "UA", "ungarisch": "HU", "usbekisch": "UZ", "vietnamesisch": "VN", "weißrussisch": "BY",
-    "belarussisch": "BY", "staatenlos": STATELESS, "stateless": STATELESS, "kosovo": "XK",
-    "syrian": "SY", "afghan": "AF", "iraqi": "IQ", "iranian": "IR", "turkish": "TR", "ukrainian": "UA", "eritrean": "ER",
-    "somali": "SO", "german": "DE", "polish": "PL", "romanian": "RO", "bulgarian": "BG", "russian": "RU",
+    "afghanisch": "AF",
+    "ägyptisch": "EG",
+    "albanisch": "AL",
+    "algerisch": "DZ",
+    "armenisch": "AM",
+    "aserbaidschanisch": "AZ",
+    "äthiopisch": "ET",
+    "bosnisch": "BA",
+    "bulgarisch": "BG",
+    "chinesisch": "CN",
+    "deutsch": "DE",
+    "eritreisch": "ER",
+    "französisch": "FR",
+    "gambisch": "GM",
+    "georgisch": "GE",
+    "ghanaisch": "GH",
+    "griechisch": "GR",
+    "guineisch": "GN",
+    "indisch": "IN",
+    "irakisch": "IQ",
+    "iranisch": "IR",
+    "italienisch": "IT",
+    "jemenitisch": "YE",
+    "jordanisch": "JO",
+    "kamerunisch": "CM",
+    "kasachisch": "KZ",
+    "kosovarisch": "XK",
+    "kroatisch": "HR",
+    "libanesisch": "LB",
+    "libysch": "LY",
+    "marokkanisch": "MA",
+    "moldauisch": "MD",
+    "mazedonisch": "MK",
+    "nordmazedonisch": "MK",
+    "nigerianisch": "NG",
+    "pakistanisch": "PK",
+    "palästinensisch": "PS",
+    "polnisch": "PL",
+    "portugiesisch": "PT",
+    "rumänisch": "RO",
+    "russisch": "RU",
+    "serbisch": "RS",
+    "slowakisch": "SK",
+    "somalisch": "SO",
+    "spanisch": "ES",
+    "sri-lankisch": "LK",
+    "sudanesisch": "SD",
+    "syrisch": "SY",
+    "tadschikisch": "TJ",
+    "tschechisch": "CZ",
+    "tschetschenisch": "RU",
+    "tunesisch": "TN",
+    "türkisch": "TR",
+    "ukrainisch": "UA",
+    "ungarisch": "HU",
+    "usbekisch": "UZ",
+    "vietnamesisch": "VN",
+    "weißrussisch": "BY",
+    "belarussisch": "BY",
+    "staatenlos": STATELESS,
+    "stateless": STATELESS,
+    "kosovo": "XK",
+    "syrian": "SY",
+    "afghan": "AF",
+    "iraqi": "IQ",
+    "iranian": "IR",
+    "turkish": "TR",
+    "ukrainian": "UA",
+    "eritrean": "ER",
+    "somali": "SO",
+    "german": "DE",
+    "polish": "PL",
+    "romanian": "RO",
+    "bulgarian": "BG",
+    "russian": "RU",
 }
 
 #: Common spellings and dialect names -> language code.
 LANGUAGE_ALIASES = {
-    "farsi": "fa", "dari": "prs", "kurmandschi": "ku", "kurmanci": "ku", "kurmanji": "ku", "sorani": "ckb",
-    "pular": "ff", "fula": "ff", "darija": "ar", "paschtu": "ps", "paschto": "ps", "pashto": "ps",
-    "tigrinisch": "ti", "tigrinja": "ti", "somalisch": "so", "serbokroatisch": "sh", "zaza": "zza",
+    "farsi": "fa",
+    "dari": "prs",
+    "kurmandschi": "ku",
+    "kurmanci": "ku",
+    "kurmanji": "ku",
+    "sorani": "ckb",
+    "pular": "ff",
+    "fula": "ff",
+    "darija": "ar",
+    "paschtu": "ps",
+    "paschto": "ps",
+    "pashto": "ps",
+    "tigrinisch": "ti",
+    "tigrinja": "ti",
+    "somalisch": "so",
+    "serbokroatisch": "sh",
+    "zaza": "zza",
 }
 
 
@@ -247,10 +362,10 @@ def _match(text, names_de, names_en, aliases, *, upper: bool) -> str | None:
     wanted = _fold(raw)
     candidates = [wanted]
     if "(" in raw:  # "Kurdisch (Kurmandschi)": a known dialect first, else the language
-        inner = _fold(raw[raw.index("(") + 1:].rstrip(")"))
+        inner = _fold(raw[raw.index("(") + 1 :].rstrip(")"))
         if inner in aliases:
             return aliases[inner]
-        candidates = [_fold(raw[:raw.index("(")])]
+        candidates = [_fold(raw[: raw.index("(")])]
     for candidate in candidates:
         if candidate in aliases:
             return aliases[candidate]
@@ -264,12 +379,24 @@ def _match(text, names_de, names_en, aliases, *, upper: bool) -> str | None:
 def country_code(text) -> str | None:
     """A country code for a code, a German or English name or a nationality adjective; "" for
     empty input, None when nothing matches."""
-    return _match(text, _country_names("de"), _country_names("en"), {_fold(k): v for k, v in COUNTRY_ALIASES.items()}, upper=True)
+    return _match(
+        text,
+        _country_names("de"),
+        _country_names("en"),
+        {_fold(k): v for k, v in COUNTRY_ALIASES.items()},
+        upper=True,
+    )
 
 
 def language_code(text) -> str | None:
     """A language code for a code or a German or English name ("Arabisch (Syrisch)" -> "ar")."""
-    return _match(text, _language_names("de"), _language_names("en"), {_fold(k): v for k, v in LANGUAGE_ALIASES.items()}, upper=False)
+    return _match(
+        text,
+        _language_names("de"),
+        _language_names("en"),
+        {_fold(k): v for k, v in LANGUAGE_ALIASES.items()},
+        upper=False,
+    )
 
 
 def birth_label(person) -> str:
@@ -280,7 +407,11 @@ def birth_label(person) -> str:
     born = getattr(person, "birth_date", None)
     if born is None:
         return ""
-    return str(born.year) if getattr(person, "anonymised_at", None) is not None else format_date(born, "medium")
+    return (
+        str(born.year)
+        if getattr(person, "anonymised_at", None) is not None
+        else format_date(born, "medium")
+    )
 
 
 def init_labels(app):
@@ -307,12 +438,22 @@ def init_labels(app):
             "country_names": country_names,
             "language_names": language_names,
             "labels": {
-                "gender": GENDER_LABELS, "residence": RESIDENCE_LABELS, "household_role": HOUSEHOLD_ROLE_LABELS,
-                "channel": CHANNEL_LABELS, "access_path": ACCESS_PATH_LABELS, "closure_reason": CLOSURE_REASON_LABELS,
-                "evaluation": EVALUATION_LABELS, "goal_status": GOAL_STATUS_LABELS, "achievement": ACHIEVEMENT_LABELS,
-                "responsible": RESPONSIBLE_LABELS, "item_status": ITEM_STATUS_LABELS, "plan_status": PLAN_STATUS_LABELS,
-                "follow_up_kind": FOLLOW_UP_KIND_LABELS, "case_status": CASE_STATUS_LABELS,
-                "data_category": DATA_CATEGORY_LABELS, "consent_status": CONSENT_STATUS_LABELS,
+                "gender": GENDER_LABELS,
+                "residence": RESIDENCE_LABELS,
+                "household_role": HOUSEHOLD_ROLE_LABELS,
+                "channel": CHANNEL_LABELS,
+                "access_path": ACCESS_PATH_LABELS,
+                "closure_reason": CLOSURE_REASON_LABELS,
+                "evaluation": EVALUATION_LABELS,
+                "goal_status": GOAL_STATUS_LABELS,
+                "achievement": ACHIEVEMENT_LABELS,
+                "responsible": RESPONSIBLE_LABELS,
+                "item_status": ITEM_STATUS_LABELS,
+                "plan_status": PLAN_STATUS_LABELS,
+                "follow_up_kind": FOLLOW_UP_KIND_LABELS,
+                "case_status": CASE_STATUS_LABELS,
+                "data_category": DATA_CATEGORY_LABELS,
+                "consent_status": CONSENT_STATUS_LABELS,
                 "disclosure_channel": DISCLOSURE_CHANNEL_LABELS,
             },
         }

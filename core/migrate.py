@@ -38,9 +38,20 @@ def current() -> None:
     command.current(alembic_config(), verbose=True)
 
 
-def revision(message: str, autogenerate: bool, head: str = "base", branch_label: str | None = None,
-             version_path: str | None = None, depends_on: str | None = None) -> None:
+def revision(
+    message: str,
+    autogenerate: bool,
+    head: str = "base",
+    branch_label: str | None = None,
+    version_path: str | None = None,
+    depends_on: str | None = None,
+) -> None:
     command.revision(
-        alembic_config(), message=message, autogenerate=autogenerate, head=head,
-        branch_label=branch_label, version_path=version_path, depends_on=depends_on,
+        alembic_config(),
+        message=message,
+        autogenerate=autogenerate,
+        head=head,
+        branch_label=branch_label,
+        version_path=version_path,
+        depends_on=depends_on,
     )

@@ -44,7 +44,10 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 
 def wants_json() -> bool:
-    return request.path.split("/")[2:3] == ["api"] or request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.split("/")[2:3] == ["api"]
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def flash_errors(errors: dict) -> None:

@@ -40,5 +40,7 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit("offline migrations are not supported; run `lotse db upgrade` against a database")
+    raise SystemExit(
+        "offline migrations are not supported; run `lotse db upgrade` against a database"
+    )
 run_migrations_online()

@@ -42,7 +42,9 @@ def _org_unit_id(value) -> int | None:
     try:
         unit_id = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({"org_unit_id": [_("Please choose an org unit from the list.")]}) from None
+        raise ValidationError(
+            {"org_unit_id": [_("Please choose an org unit from the list.")]}
+        ) from None
     if db.session.scalar(select(OrgUnit).where(OrgUnit.id == unit_id)) is None:
         raise ValidationError({"org_unit_id": [_("Please choose an org unit from the list.")]})
     return unit_id
@@ -50,8 +52,11 @@ def _org_unit_id(value) -> int | None:
 
 def invitations(tenant) -> list[Invitation]:
     """Open invitations, newest first (accepted ones are members; the rest is history)."""
-    return list(db.session.scalars(select(Invitation).where(*Invitation.open_now())
-                                   .order_by(Invitation.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Invitation).where(*Invitation.open_now()).order_by(Invitation.created_at.desc())
+        )
+    )
 
 
 def get_invitation(tenant, invitation_id: int) -> Invitation | None:
@@ -85,17 +90,34 @@ def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None
     unit_id = _org_unit_id(org_unit_id)
     email, display_name = _clean_invitee(email, display_name)
     if actor is not None and email == getattr(actor, "email", None):
-        raise ValidationError({"email": [_("You cannot invite yourself: nobody grants themselves a role.")]})
-    if db.session.scalar(select(Membership.id).join(User, User.id == Membership.user_id).where(User.email == email)):
-        raise ValidationError({"email": [_("This address belongs to a member of this organisation already; "
-                                           "change the roles in the user list.")]})
+        raise ValidationError(
+            {"email": [_("You cannot invite yourself: nobody grants themselves a role.")]}
+        )
+    if db.session.scalar(
+        select(Membership.id).join(User, User.id == Membership.user_id).where(User.email == email)
+    ):
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "This address belongs to a member of this organisation already; "
+                        "change the roles in the user list."
+                    )
+                ]
+            }
+        )
     now = utcnow()
     for earlier in db.session.scalars(select(Invitation).where(Invitation.email == email)):
         if earlier.is_open:  # a new invitation replaces the earlier one (e.g. other roles)
             earlier.withdrawn_at = now
     invitation = Invitation(
-        tenant_id=tenant.id, email=email, display_name=display_name, roles=roles, org_unit_id=unit_id,
-        invited_by_id=getattr(actor, "id", None), expires_at=now + timedelta(days=auth.INVITATION_DAYS),
+        tenant_id=tenant.id,
+        email=email,
+        display_name=display_name,
+        roles=roles,
+        org_unit_id=unit_id,
+        invited_by_id=getattr(actor, "id", None),
+        expires_at=now + timedelta(days=auth.INVITATION_DAYS),
     )
     db.session.add(invitation)
     db.session.flush()
@@ -127,13 +149,17 @@ def _weekly_hours(value) -> float | None:
     try:
         hours = float(str(value).replace(",", "."))
     except ValueError:
-        raise ValidationError({"weekly_hours": [_("Please enter the weekly hours as a number, e.g. 19,5.")]}) from None
+        raise ValidationError(
+            {"weekly_hours": [_("Please enter the weekly hours as a number, e.g. 19,5.")]}
+        ) from None
     if not 1 <= hours <= 60:
         raise ValidationError({"weekly_hours": [_("Please enter between 1 and 60 hours.")]})
     return hours
 
 
-def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, active: bool, weekly_hours=None) -> None:
+def update_member(
+    tenant, actor, membership: Membership, *, roles, org_unit_id, active: bool, weekly_hours=None
+) -> None:
     membership.weekly_hours = _weekly_hours(weekly_hours)
     roles = auth.validate_roles(roles)
     if not roles:
@@ -143,8 +169,16 @@ def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, 
     if membership.user_id == getattr(actor, "id", None):
         # Nobody grants themselves a role (or takes away their own administration).
         if sorted(roles) != sorted(before) or not active:
-            raise ValidationError({"roles": [_("You cannot change your own roles or deactivate yourself; "
-                                               "please ask another administrator.")]})
+            raise ValidationError(
+                {
+                    "roles": [
+                        _(
+                            "You cannot change your own roles or deactivate yourself; "
+                            "please ask another administrator."
+                        )
+                    ]
+                }
+            )
     check_duties(tenant, roles)
     changed_roles = sorted(roles) != sorted(before) or active != membership.active
     membership.roles = roles
@@ -156,17 +190,24 @@ def update_member(tenant, actor, membership: Membership, *, roles, org_unit_id, 
         auth.revoke_api_tokens(membership.user_id, tenant_id=tenant.id)
     audit.record("admin.member_changed", actor=actor, obj=membership, roles=roles, active=active)
     if active:
-        record_case_data_grant(tenant, actor=actor, membership=membership, roles=roles,
-                               before=before if was_active else [])
+        record_case_data_grant(
+            tenant,
+            actor=actor,
+            membership=membership,
+            roles=roles,
+            before=before if was_active else [],
+        )
 
 
 def reset_refusal(tenant, membership: Membership) -> str | None:
     """Why this tenant's administration may not send a password link to the member (or ``None``)."""
     user = db.session.get(User, membership.user_id)
     if not auth.may_tenant_manage_credentials(user, tenant):
-        return _("This account also serves other organisations or existed before it joined yours, so "
-                 "its password is not managed here. The person can choose a new password with "
-                 "'Forgot your password?' on the sign-in page.")
+        return _(
+            "This account also serves other organisations or existed before it joined yours, so "
+            "its password is not managed here. The person can choose a new password with "
+            "'Forgot your password?' on the sign-in page."
+        )
     return None
 
 
@@ -221,7 +262,9 @@ def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:
         errors["name"] = [_("Please enter a name (at most 200 characters).")]
     if not _KEY.match(key) or len(key) > 60:
         errors["key"] = [_("Use lowercase letters, digits and hyphens (e.g. rt-nord).")]
-    elif db.session.scalar(select(OrgUnit).where(OrgUnit.key == key, OrgUnit.id != (unit.id if unit else -1))):
+    elif db.session.scalar(
+        select(OrgUnit).where(OrgUnit.key == key, OrgUnit.id != (unit.id if unit else -1))
+    ):
         errors["key"] = [_("This key is used by another org unit.")]
     if kind not in ORG_UNIT_KINDS:
         errors["kind"] = [_("Please choose a kind from the list.")]
@@ -245,16 +288,27 @@ def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:
     if created:
         unit = OrgUnit(tenant_id=tenant.id)
         db.session.add(unit)
-    unit.name, unit.key, unit.kind, unit.description, unit.parent_id = name, key, kind, description, parent_id
+    unit.name, unit.key, unit.kind, unit.description, unit.parent_id = (
+        name,
+        key,
+        kind,
+        description,
+        parent_id,
+    )
     unit.active = bool(data.get("active", True))
     db.session.flush()
-    audit.record("admin.org_unit_created" if created else "admin.org_unit_changed", actor=actor, obj=unit)
+    audit.record(
+        "admin.org_unit_created" if created else "admin.org_unit_changed", actor=actor, obj=unit
+    )
     return unit
 
 
 def save_location(tenant, actor, unit: OrgUnit, location: Location | None, data: dict) -> Location:
     errors: dict[str, list[str]] = {}
-    values = {f: (data.get(f) or "").strip() for f in ("name", "street", "postcode", "city", "phone", "email")}
+    values = {
+        f: (data.get(f) or "").strip()
+        for f in ("name", "street", "postcode", "city", "phone", "email")
+    }
     if not values["name"] or len(values["name"]) > 200:
         errors["name"] = [_("Please enter a name (at most 200 characters).")]
     if not _POSTCODE.match(values["postcode"]):

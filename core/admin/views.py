@@ -23,7 +23,10 @@ def _actor():
 
 @bp.route("/")
 def index():
-    if not any(has_permission(p) for p in ("admin.plugins", "admin.users", "admin.org_units", "admin.settings")):
+    if not any(
+        has_permission(p)
+        for p in ("admin.plugins", "admin.users", "admin.org_units", "admin.settings")
+    ):
         abort(403)
     return redirect(url_for("admin.plugin_list"))
 
@@ -59,12 +62,19 @@ def plugin_switch(name):
         if action == "enable":
             switched = plugins.enable_plugin(g.tenant, name, _actor())
             titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
-            flash(_("Switched on: %(titles)s", titles=titles) if switched else _("Nothing to change."), "success")
+            flash(
+                _("Switched on: %(titles)s", titles=titles)
+                if switched
+                else _("Nothing to change."),
+                "success",
+            )
         elif action == "disable":
             switched = plugins.disable_plugin(g.tenant, name, _actor())
             titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
             flash(
-                _("Switched off: %(titles)s. The data is kept.", titles=titles) if switched else _("Nothing to change."),
+                _("Switched off: %(titles)s. The data is kept.", titles=titles)
+                if switched
+                else _("Nothing to change."),
                 "success",
             )
         else:
@@ -96,13 +106,19 @@ def plugin_settings(name):
             else:
                 data[field_name] = request.form.get(field_name, "")
         errors, _saved = run_write(
-            lambda: plugins.update_plugin_settings(g.tenant, name, data, _actor()), success=_("Settings saved.")
+            lambda: plugins.update_plugin_settings(g.tenant, name, data, _actor()),
+            success=_("Settings saved."),
         )
         if not errors:
             return redirect(url_for("admin.plugin_list"))
         values = data
     return render_template(
-        "admin/plugin_settings.html", meta=meta, schema=schema, values=values, errors=errors, section="plugins"
+        "admin/plugin_settings.html",
+        meta=meta,
+        schema=schema,
+        values=values,
+        errors=errors,
+        section="plugins",
     ), (400 if errors else 200)
 
 
@@ -113,8 +129,11 @@ def plugin_settings(name):
 def user_list():
     require_permission("admin.users")
     return render_template(
-        "admin/users.html", members=services.members(g.tenant), invitations=services.invitations(g.tenant),
-        roles=ROLES, section="users",
+        "admin/users.html",
+        members=services.members(g.tenant),
+        invitations=services.invitations(g.tenant),
+        roles=ROLES,
+        section="users",
     )
 
 
@@ -126,19 +145,32 @@ def user_new():
         form = request.form
         errors, invitation = run_write(
             lambda: services.invite_member(
-                g.tenant, _actor(),
-                email=form.get("email", ""), display_name=form.get("display_name", ""),
-                roles=form.getlist("roles"), org_unit_id=form.get("org_unit_id"),
+                g.tenant,
+                _actor(),
+                email=form.get("email", ""),
+                display_name=form.get("display_name", ""),
+                roles=form.getlist("roles"),
+                org_unit_id=form.get("org_unit_id"),
             )
         )
         if not errors:
             # The same answer whether or not the address has an account.
-            flash(_("An invitation was sent to %(email)s. The person becomes a member when they accept it.",
-                    email=invitation.email), "success")
+            flash(
+                _(
+                    "An invitation was sent to %(email)s. The person becomes a member when they accept it.",
+                    email=invitation.email,
+                ),
+                "success",
+            )
             return redirect(url_for("admin.user_list"))
     return render_template(
-        "admin/user_form.html", member=None, form=form, errors=errors, roles=ROLES,
-        units=services.org_units(), section="users",
+        "admin/user_form.html",
+        member=None,
+        form=form,
+        errors=errors,
+        roles=ROLES,
+        units=services.org_units(),
+        section="users",
     ), (400 if errors else 200)
 
 
@@ -148,8 +180,10 @@ def invitation_withdraw(invitation_id):
     invitation = services.get_invitation(g.tenant, invitation_id)
     if invitation is None:
         abort(404)
-    errors, _done = run_write(lambda: services.withdraw_invitation(g.tenant, _actor(), invitation),
-                              success=_("The invitation was withdrawn."))
+    errors, _done = run_write(
+        lambda: services.withdraw_invitation(g.tenant, _actor(), invitation),
+        success=_("The invitation was withdrawn."),
+    )
     flash_errors(errors)
     return redirect(url_for("admin.user_list"))
 
@@ -166,7 +200,9 @@ def user_edit(membership_id):
         if action == "reset":
             reset_errors, _done = run_write(
                 lambda: services.send_reset(g.tenant, _actor(), member),
-                success=_("A link to choose a new password was sent to the account's own e-mail address."),
+                success=_(
+                    "A link to choose a new password was sent to the account's own e-mail address."
+                ),
             )
             flash_errors(reset_errors)
             return redirect(url_for("admin.user_edit", membership_id=member.id))
@@ -178,8 +214,12 @@ def user_edit(membership_id):
             return redirect(url_for("admin.user_edit", membership_id=member.id))
         errors, _done = run_write(
             lambda: services.update_member(
-                g.tenant, _actor(), member, roles=request.form.getlist("roles"),
-                org_unit_id=request.form.get("org_unit_id"), active="active" in request.form,
+                g.tenant,
+                _actor(),
+                member,
+                roles=request.form.getlist("roles"),
+                org_unit_id=request.form.get("org_unit_id"),
+                active="active" in request.form,
                 weekly_hours=request.form.get("weekly_hours"),
             ),
             success=_("Changes saved."),
@@ -188,9 +228,15 @@ def user_edit(membership_id):
             return redirect(url_for("admin.user_list"))
         member = services.get_member(g.tenant, membership_id)
     return render_template(
-        "admin/user_form.html", member=member, form=request.form if errors else {}, errors=errors,
-        roles=ROLES, units=services.org_units(), section="users",
-        reset_refusal=services.reset_refusal(g.tenant, member), is_self=member.user_id == _actor().id,
+        "admin/user_form.html",
+        member=member,
+        form=request.form if errors else {},
+        errors=errors,
+        roles=ROLES,
+        units=services.org_units(),
+        section="users",
+        reset_refusal=services.reset_refusal(g.tenant, member),
+        is_self=member.user_id == _actor().id,
     ), (400 if errors else 200)
 
 
@@ -200,7 +246,9 @@ def user_edit(membership_id):
 @bp.route("/org-units")
 def org_unit_list():
     require_permission("admin.org_units")
-    return render_template("admin/org_units.html", tree=services.org_unit_tree(), section="org_units")
+    return render_template(
+        "admin/org_units.html", tree=services.org_unit_tree(), section="org_units"
+    )
 
 
 def _unit_or_404(unit_id) -> OrgUnit:
@@ -219,15 +267,22 @@ def org_unit_edit(unit_id):
     if request.method == "POST":
         form = request.form
         errors, saved = run_write(
-            lambda: services.save_org_unit(g.tenant, _actor(), unit, {**form, "active": "active" in form}),
+            lambda: services.save_org_unit(
+                g.tenant, _actor(), unit, {**form, "active": "active" in form}
+            ),
             success=_("Org unit saved."),
         )
         if not errors:
             return redirect(url_for("admin.org_unit_edit", unit_id=saved.id))
         unit = _unit_or_404(unit_id) if unit_id else None
     return render_template(
-        "admin/org_unit_form.html", unit=unit, form=form, errors=errors, kinds=ORG_UNIT_KINDS,
-        units=[u for u in services.org_units() if unit is None or u.id != unit.id], section="org_units",
+        "admin/org_unit_form.html",
+        unit=unit,
+        form=form,
+        errors=errors,
+        kinds=ORG_UNIT_KINDS,
+        units=[u for u in services.org_units() if unit is None or u.id != unit.id],
+        section="org_units",
     ), (400 if errors else 200)
 
 
@@ -246,27 +301,45 @@ def location_save(unit_id, location_id):
 
         if not confirm.confirmed():
             return confirm.confirmation_page(
-                title=_("Remove the location?"), action_label=_("Yes, remove the location"),
+                title=_("Remove the location?"),
+                action_label=_("Yes, remove the location"),
                 cancel_url=url_for("admin.org_unit_edit", unit_id=unit.id),
-                consequences=[_("The location %(name)s is removed from %(unit)s; its address no longer appears on letters "
-                                "and pages.", name=location.name, unit=unit.name)])
+                consequences=[
+                    _(
+                        "The location %(name)s is removed from %(unit)s; its address no longer appears on letters "
+                        "and pages.",
+                        name=location.name,
+                        unit=unit.name,
+                    )
+                ],
+            )
         db.session.delete(location)
         from core.audit import services as audit
 
-        audit.record("admin.location_deleted", actor=_actor(), object_type="Location", object_id=location_id)
+        audit.record(
+            "admin.location_deleted", actor=_actor(), object_type="Location", object_id=location_id
+        )
         db.session.commit()
         flash(_("Location removed."), "success")
         return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
     errors, _saved = run_write(
-        lambda: services.save_location(g.tenant, _actor(), unit, location, request.form), success=_("Location saved.")
+        lambda: services.save_location(g.tenant, _actor(), unit, location, request.form),
+        success=_("Location saved."),
     )
     if not errors:
         return redirect(url_for("admin.org_unit_edit", unit_id=unit_id))
     unit = _unit_or_404(unit_id)
     return render_template(
-        "admin/org_unit_form.html", unit=unit, form={}, errors={}, kinds=ORG_UNIT_KINDS,
-        units=[u for u in services.org_units() if u.id != unit.id], section="org_units",
-        location_errors=errors, location_form=request.form, location_id=location_id,
+        "admin/org_unit_form.html",
+        unit=unit,
+        form={},
+        errors={},
+        kinds=ORG_UNIT_KINDS,
+        units=[u for u in services.org_units() if u.id != unit.id],
+        section="org_units",
+        location_errors=errors,
+        location_form=request.form,
+        location_id=location_id,
     ), 400
 
 
@@ -278,11 +351,16 @@ def settings():
     require_permission("admin.settings")
     errors, form = {}, {}
     if request.method == "POST":
-        form = {**request.form, "locales": request.form.getlist("locales"),
-                "admin_may_hold_case_roles": "admin_may_hold_case_roles" in request.form}
-        errors, _saved = run_write(lambda: services.save_settings(g.tenant, _actor(), form), success=_("Settings saved."))
+        form = {
+            **request.form,
+            "locales": request.form.getlist("locales"),
+            "admin_may_hold_case_roles": "admin_may_hold_case_roles" in request.form,
+        }
+        errors, _saved = run_write(
+            lambda: services.save_settings(g.tenant, _actor(), form), success=_("Settings saved.")
+        )
         if not errors:
             return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, errors=errors, section="settings"), (400 if errors else 200)
-
-
+    return render_template("admin/settings.html", form=form, errors=errors, section="settings"), (
+        400 if errors else 200
+    )

@@ -30,10 +30,18 @@ class ErrorSchema(Schema):
     status code (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500)."""
 
     status = fields.Integer(required=True, metadata={"description": "The HTTP status code"})
-    message = fields.String(required=True, metadata={"description": "A sentence for people (translated)"})
-    errors = fields.Dict(metadata={"description": "Field errors by location and field name, e.g. "
-                                                  "`{\"json\": {\"last_name\": [\"…\"]}}`"})
-    conflicts = fields.Dict(metadata={"description": "409 only: the fields someone else changed (theirs/yours)"})
+    message = fields.String(
+        required=True, metadata={"description": "A sentence for people (translated)"}
+    )
+    errors = fields.Dict(
+        metadata={
+            "description": "Field errors by location and field name, e.g. "
+            '`{"json": {"last_name": ["…"]}}`'
+        }
+    )
+    conflicts = fields.Dict(
+        metadata={"description": "409 only: the fields someone else changed (theirs/yours)"}
+    )
 
 
 class LotseApi(Api):
@@ -48,11 +56,17 @@ def init_api(app) -> Api:
     app.config.setdefault(
         "API_SPEC_OPTIONS",
         {
-            "info": {"description": "Lotse JSON API. Authenticate with `Authorization: Bearer <token>`."},
+            "info": {
+                "description": "Lotse JSON API. Authenticate with `Authorization: Bearer <token>`."
+            },
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},
-                    "cookieAuth": {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]},
+                    "cookieAuth": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": app.config["SESSION_COOKIE_NAME"],
+                    },
                 }
             },
             "security": [{"bearerAuth": []}, {"cookieAuth": []}],
@@ -66,8 +80,14 @@ def init_api(app) -> Api:
     from core.api import privacy as privacy_api
     from core.api import privacy_documents as privacy_documents_api
 
-    for blp in (*platform_api.blueprints(), *cases_api.blueprints(), *consent_api.blueprints(), *consent_templates_api.blueprints(),
-                *privacy_documents_api.blueprints(), *privacy_api.blueprints()):
+    for blp in (
+        *platform_api.blueprints(),
+        *cases_api.blueprints(),
+        *consent_api.blueprints(),
+        *consent_templates_api.blueprints(),
+        *privacy_documents_api.blueprints(),
+        *privacy_api.blueprints(),
+    ):
         _protect(blp)
         api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
     app.extensions["lotse.api"] = api
@@ -89,9 +109,13 @@ def init_api(app) -> Api:
     def _conflict(exc):
         if _is_api_request():
             db.session.rollback()
-            conflicts = {field: {"theirs": _plain(theirs), "yours": _plain(yours)}
-                         for field, (theirs, yours) in exc.changes.items()}
-            return jsonify({"message": _conflict_message(), "conflicts": conflicts, "status": 409}), 409
+            conflicts = {
+                field: {"theirs": _plain(theirs), "yours": _plain(yours)}
+                for field, (theirs, yours) in exc.changes.items()
+            }
+            return jsonify(
+                {"message": _conflict_message(), "conflicts": conflicts, "status": 409}
+            ), 409
         return conflict_response()  # a view that does not show the conflict form: the 409 page
 
     # Two writers raced past the version check (or a unique constraint): 409, never 500.
@@ -105,7 +129,9 @@ def _is_api_request() -> bool:
 
 
 def _conflict_message() -> str:
-    return _("Someone else has changed this record in the meantime. Nothing was saved: please compare and try again.")
+    return _(
+        "Someone else has changed this record in the meantime. Nothing was saved: please compare and try again."
+    )
 
 
 def _plain(value):
@@ -122,7 +148,9 @@ def _plain(value):
 def register_api_blueprint(blp) -> None:
     """For plugins: add an API blueprint below ``/<tenant>/api/v1``."""
     _protect(blp)
-    current_app.extensions["lotse.api"].register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
+    current_app.extensions["lotse.api"].register_blueprint(
+        blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}"
+    )
 
 
 def _protect(blp) -> None:
@@ -139,7 +167,11 @@ def _protect(blp) -> None:
 
         if not has_permission("api.use"):
             abort(403)
-        if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.content_length
+            and not request.is_json
+        ):
             abort(415)  # every operation reads JSON; a form or text body is not silently ignored
         if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("api_token") is None:
             try:
@@ -153,10 +185,12 @@ def tenant_spec(api: Api, tenant) -> dict:
     prefix = API_PREFIX.replace("<tenant>", "{tenant}")
     paths = {}
     for path, item in spec.get("paths", {}).items():
-        new_path = path[len(prefix):] if path.startswith(prefix) else path
+        new_path = path[len(prefix) :] if path.startswith(prefix) else path
         for operation in item.values():
             if isinstance(operation, dict) and "parameters" in operation:
-                operation["parameters"] = [p for p in operation["parameters"] if p.get("name") != "tenant"]
+                operation["parameters"] = [
+                    p for p in operation["parameters"] if p.get("name") != "tenant"
+                ]
         if "parameters" in item:
             item["parameters"] = [p for p in item["parameters"] if p.get("name") != "tenant"]
             if not item["parameters"]:

@@ -34,10 +34,21 @@ from core.persons import services as persons
 from core.persons.models import GENDERS, RESIDENCE_STATUSES
 from core.persons.services import _parse_date
 
-persons_blp = Blueprint("api_persons", __name__, url_prefix="/persons", description="Persons (clients)")
-cases_blp = Blueprint("api_cases", __name__, url_prefix="/cases", description="Cases, the Regelkreis and case documentation")
-follow_ups_blp = Blueprint("api_follow_ups", __name__, url_prefix="/follow-ups", description="Follow-ups (Wiedervorlagen)")
-caseload_blp = Blueprint("api_caseload", __name__, url_prefix="/caseload", description="Caseload of the case managers")
+persons_blp = Blueprint(
+    "api_persons", __name__, url_prefix="/persons", description="Persons (clients)"
+)
+cases_blp = Blueprint(
+    "api_cases",
+    __name__,
+    url_prefix="/cases",
+    description="Cases, the Regelkreis and case documentation",
+)
+follow_ups_blp = Blueprint(
+    "api_follow_ups", __name__, url_prefix="/follow-ups", description="Follow-ups (Wiedervorlagen)"
+)
+caseload_blp = Blueprint(
+    "api_caseload", __name__, url_prefix="/caseload", description="Caseload of the case managers"
+)
 
 
 def blueprints():
@@ -46,15 +57,22 @@ def blueprints():
 
 def _date_in(**kwargs):
     """An ISO date as string; the services parse it (and name the field if it is bad)."""
-    return fields.String(allow_none=True, metadata={"format": "date", "example": "2026-03-01", **kwargs})
+    return fields.String(
+        allow_none=True, metadata={"format": "date", "example": "2026-03-01", **kwargs}
+    )
 
 
 # --- schemas: persons ------------------------------------------------------------------------
 
 
 class PersonSearchArgsSchema(Schema):
-    q = fields.String(required=True, metadata={"description": "Name as typed: \"First Last\" or \"Last, First\" "
-                                                          "(at least two letters; a birth date only ranks name matches)."})
+    q = fields.String(
+        required=True,
+        metadata={
+            "description": 'Name as typed: "First Last" or "Last, First" '
+            "(at least two letters; a birth date only ranks name matches)."
+        },
+    )
     birth_date = _date_in()
 
 
@@ -80,8 +98,14 @@ def _language_codes() -> list[str]:
     return ["", *sorted(language_names("de"))]
 
 
-_NATIONALITY_DOC = {"enum": _country_codes(), "description": "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown)."}
-_LANGUAGE_DOC = {"enum": _language_codes(), "description": "ISO 639-1 code, ISO 639-3 where no 639-1 code exists."}
+_NATIONALITY_DOC = {
+    "enum": _country_codes(),
+    "description": "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown).",
+}
+_LANGUAGE_DOC = {
+    "enum": _language_codes(),
+    "description": "ISO 639-1 code, ISO 639-3 where no 639-1 code exists.",
+}
 
 
 class PersonInputSchema(Schema):
@@ -91,7 +115,10 @@ class PersonInputSchema(Schema):
     birth_date = _date_in()
     gender = fields.String(metadata={"enum": list(GENDERS)})
     nationality = fields.String(metadata=_NATIONALITY_DOC)
-    languages = fields.List(fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}), metadata={"description": _LANGUAGE_DOC["description"]})
+    languages = fields.List(
+        fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}),
+        metadata={"description": _LANGUAGE_DOC["description"]},
+    )
     interpreter_needed = fields.Boolean()
     interpreter_language = fields.String(metadata=_LANGUAGE_DOC)
     residence_status = fields.String(metadata={"enum": list(RESIDENCE_STATUSES)})
@@ -105,7 +132,9 @@ class PersonInputSchema(Schema):
 
 
 class PersonUpdateInputSchema(PersonInputSchema):
-    version = fields.Integer(allow_none=True, metadata={"description": "The version you read; a newer one answers 409."})
+    version = fields.Integer(
+        allow_none=True, metadata={"description": "The version you read; a newer one answers 409."}
+    )
 
 
 class PersonSchema(Schema):
@@ -116,7 +145,10 @@ class PersonSchema(Schema):
     birth_date = fields.Date(allow_none=True)
     gender = fields.String()
     nationality = fields.String(metadata=_NATIONALITY_DOC)
-    languages = fields.List(fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}), metadata={"description": _LANGUAGE_DOC["description"]})
+    languages = fields.List(
+        fields.String(metadata={"enum": _LANGUAGE_DOC["enum"][1:]}),
+        metadata={"description": _LANGUAGE_DOC["description"]},
+    )
     interpreter_needed = fields.Boolean()
     interpreter_language = fields.String(metadata=_LANGUAGE_DOC)
     residence_status = fields.String()
@@ -148,8 +180,12 @@ class ConflictSchema(Schema):
 
 class CaseListArgsSchema(Schema):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "closed", "all"]))
-    mine = fields.Boolean(load_default=False, metadata={"description": "Only own, deputised and shared cases."})
-    q = fields.String(load_default="", metadata={"description": "Name of the person or case number."})
+    mine = fields.Boolean(
+        load_default=False, metadata={"description": "Only own, deputised and shared cases."}
+    )
+    q = fields.String(
+        load_default="", metadata={"description": "Name of the person or case number."}
+    )
     phase = fields.String(load_default="")
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
@@ -210,7 +246,9 @@ class CaseSchema(Schema):
     follow_up_talk_on = fields.Date(allow_none=True)
     last_activity_at = fields.DateTime()
     effort_minutes = fields.Integer()
-    access_reason = fields.String(metadata={"description": "owner, deputy, shared, substitute or supervision"})
+    access_reason = fields.String(
+        metadata={"description": "owner, deputy, shared, substitute or supervision"}
+    )
     allowed_moves = fields.List(fields.Nested(PhaseMoveOptionSchema))
     person = fields.Nested(PersonSummarySchema)
     version = fields.Integer()
@@ -264,8 +302,11 @@ class CloseInputSchema(Schema):
     evaluation_mandate = fields.Integer(allow_none=True)
     evaluation_comment = fields.String()
     follow_up_talk_on = _date_in()
-    goal_ratings = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True),
-                               metadata={"description": "Goal id → achievement 0 … 4."})
+    goal_ratings = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(allow_none=True),
+        metadata={"description": "Goal id → achievement 0 … 4."},
+    )
     version = fields.Integer(allow_none=True, load_default=None)
 
 
@@ -296,7 +337,9 @@ class ContactInputSchema(Schema):
     participants = fields.String()
     interpreter_used = fields.Boolean()
     summary = fields.String()
-    over_limit_reason = fields.String(metadata={"description": "Needed beyond the session limit of a short counselling."})
+    over_limit_reason = fields.String(
+        metadata={"description": "Needed beyond the session limit of a short counselling."}
+    )
 
 
 class ContactSchema(Schema):
@@ -356,8 +399,11 @@ class GoalSchema(Schema):
 
 
 class PlanItemInputSchema(Schema):
-    item_id = fields.Integer(allow_none=True, load_default=None,
-                             metadata={"description": "Change this item of the draft instead of adding one."})
+    item_id = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Change this item of the draft instead of adding one."},
+    )
     goal_id = fields.Integer(allow_none=True)
     measure = fields.String()
     responsible = fields.String()
@@ -474,15 +520,25 @@ def _person_or_404(person_id: int):
 
 
 def _person_summary(person) -> dict:
-    return {"id": person.id, "first_name": person.first_name, "last_name": person.last_name,
-            "birth_date": person.birth_date}
+    return {
+        "id": person.id,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "birth_date": person.birth_date,
+    }
 
 
 def _case_summary(case: Case, person) -> dict:
     return {
-        "id": case.id, "number": case.number, "case_type": case.case_type, "phase": case.phase,
-        "status": case.status, "case_manager_id": case.case_manager_id, "opened_on": case.opened_on,
-        "closed_on": case.closed_on, "last_activity_at": case.last_activity_at,
+        "id": case.id,
+        "number": case.number,
+        "case_type": case.case_type,
+        "phase": case.phase,
+        "status": case.status,
+        "case_manager_id": case.case_manager_id,
+        "opened_on": case.opened_on,
+        "closed_on": case.closed_on,
+        "last_activity_at": case.last_activity_at,
         "person": _person_summary(person),
     }
 
@@ -496,13 +552,22 @@ def _case_detail(case: Case) -> dict:
     out.update(
         case_type_label=str(case_type.label) if case_type else case.case_type,
         phase_label=str(phase.label) if phase else case.phase,
-        topic=case.topic, access_path=case.access_path, source=case.source,
-        warm_handover=case.warm_handover, deputy_id=case.deputy_id, org_unit_id=case.org_unit_id,
-        closure_reason=case.closure_reason, closure_note=case.closure_note, evaluation=case.evaluation or {},
-        follow_up_talk_on=case.follow_up_talk_on, effort_minutes=cases.effort_minutes(case),
+        topic=case.topic,
+        access_path=case.access_path,
+        source=case.source,
+        warm_handover=case.warm_handover,
+        deputy_id=case.deputy_id,
+        org_unit_id=case.org_unit_id,
+        closure_reason=case.closure_reason,
+        closure_note=case.closure_note,
+        evaluation=case.evaluation or {},
+        follow_up_talk_on=case.follow_up_talk_on,
+        effort_minutes=cases.effort_minutes(case),
         access_reason=g.get("case_access", {}).get(case.id, ""),
-        allowed_moves=[{"phase": key, "label": str(label), "backwards": backwards}
-                       for key, label, backwards in (cases.allowed_moves(tenant, case) if case_type else [])],
+        allowed_moves=[
+            {"phase": key, "label": str(label), "backwards": backwards}
+            for key, label, backwards in (cases.allowed_moves(tenant, case) if case_type else [])
+        ],
         version=case.version,
     )
     return out
@@ -512,15 +577,21 @@ def _follow_up_row(follow_up: FollowUp, case: Case | None, person) -> dict:
     """A case the user cannot open (``person`` None) shows its number only: no name, no text."""
     hidden = follow_up.case_id is not None and person is None
     return {
-        "id": follow_up.id, "case_id": follow_up.case_id, "case_number": case.number if case else None,
-        "person_name": person.full_name if person else None, "assignee_id": follow_up.assignee_id,
-        "due_on": follow_up.due_on, "title": "" if hidden else follow_up.title, "kind": follow_up.kind,
-        "done_at": follow_up.done_at, "done_by_id": follow_up.done_by_id,
+        "id": follow_up.id,
+        "case_id": follow_up.case_id,
+        "case_number": case.number if case else None,
+        "person_name": person.full_name if person else None,
+        "assignee_id": follow_up.assignee_id,
+        "due_on": follow_up.due_on,
+        "title": "" if hidden else follow_up.title,
+        "kind": follow_up.kind,
+        "done_at": follow_up.done_at,
+        "done_by_id": follow_up.done_by_id,
     }
 
 
 def _split_name(q: str) -> tuple[str, str]:
-    """"Last, First" or "First … Last" → (first, last)."""
+    """ "Last, First" or "First … Last" → (first, last)."""
     q = " ".join(q.split())
     if "," in q:
         last, first = (part.strip() for part in q.split(",", 1))
@@ -545,12 +616,26 @@ class Persons(MethodView):
         if errors:
             raise ValidationError(errors)
         if not persons.has_name_part(args["q"], ""):
-            raise ValidationError({"q": [_("Please enter at least part of the name; a date of birth alone is not searched.")]})
+            raise ValidationError(
+                {
+                    "q": [
+                        _(
+                            "Please enter at least part of the name; a date of birth alone is not searched."
+                        )
+                    ]
+                }
+            )
         first, last = _split_name(args["q"])
         return [
-            {"id": c.person.id, "first_name": c.person.first_name, "last_name": c.person.last_name,
-             "other_names": c.person.other_names, "birth_date": c.person.birth_date, "score": c.score,
-             "reasons": [str(r) for r in c.reasons]}
+            {
+                "id": c.person.id,
+                "first_name": c.person.first_name,
+                "last_name": c.person.last_name,
+                "other_names": c.person.other_names,
+                "birth_date": c.person.birth_date,
+                "score": c.score,
+                "reasons": [str(r) for r in c.reasons],
+            }
             for c in persons.find_duplicates(first, last, birth_date)
         ]
 
@@ -576,7 +661,9 @@ class PersonItem(MethodView):
     @persons_blp.arguments(PersonUpdateInputSchema)
     @persons_blp.response(200, PersonSchema)
     @persons_blp.alt_response(404, response="NOT_FOUND")
-    @persons_blp.alt_response(409, schema=ConflictSchema, description="Changed by someone else since `version`.")
+    @persons_blp.alt_response(
+        409, schema=ConflictSchema, description="Changed by someone else since `version`."
+    )
     def put(self, data, person_id):
         """Change a person (PATCH semantics: omitted fields keep their values).
 
@@ -607,10 +694,21 @@ class Cases(MethodView):
     def get(self, args):
         """Cases the user may see (coordinators: all, unless `mine=1`)."""
         _require_case_work()
-        rows, total = cases.case_list(_actor(), status=args["status"], mine_only=args["mine"], search=args["q"],
-                                      phase=args["phase"], page=args["page"], per_page=PER_PAGE)
-        return {"items": [_case_summary(case, person) for case, person in rows], "total": total,
-                "page": args["page"], "per_page": PER_PAGE}
+        rows, total = cases.case_list(
+            _actor(),
+            status=args["status"],
+            mine_only=args["mine"],
+            search=args["q"],
+            phase=args["phase"],
+            page=args["page"],
+            per_page=PER_PAGE,
+        )
+        return {
+            "items": [_case_summary(case, person) for case, person in rows],
+            "total": total,
+            "page": args["page"],
+            "per_page": PER_PAGE,
+        }
 
     @cases_blp.arguments(CaseOpenInputSchema)
     @cases_blp.response(201, CaseSchema)
@@ -649,7 +747,9 @@ class CaseItem(MethodView):
 def move_phase(data, case_id):
     """Move through the Regelkreis; going back or skipping needs a `reason`."""
     case = _writable_case(case_id)
-    cases.move_to_phase(_actor(), g.tenant, case, data["phase"], data["reason"], expected_version=data["version"])
+    cases.move_to_phase(
+        _actor(), g.tenant, case, data["phase"], data["reason"], expected_version=data["version"]
+    )
     db.session.commit()
     return _case_detail(case)
 
@@ -802,7 +902,9 @@ class GoalItem(MethodView):
 
 
 def _plan_or_404(case: Case, plan_id: int) -> HelpPlan:
-    plan = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    plan = db.session.scalar(
+        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
+    )
     if plan is None:
         abort(404)
     return plan
@@ -840,7 +942,9 @@ def help_plan_item(data, case_id, plan_id):
     item = None
     item_id = data.pop("item_id", None)
     if item_id is not None:
-        item = db.session.scalar(select(HelpPlanItem).where(HelpPlanItem.id == item_id, HelpPlanItem.plan_id == plan.id))
+        item = db.session.scalar(
+            select(HelpPlanItem).where(HelpPlanItem.id == item_id, HelpPlanItem.plan_id == plan.id)
+        )
         if item is None:
             abort(404)
     item = cases.save_plan_item(_actor(), case, plan, item, data)
@@ -874,12 +978,17 @@ class FollowUps(MethodView):
     def get(self, args):
         """My follow-ups, plus those of cases I deputise for today."""
         require_permission("cases.work")
-        return [_follow_up_row(f, c, p) for f, c, p in cases.my_follow_ups(_actor(), include_done=args["include_done"])]
+        return [
+            _follow_up_row(f, c, p)
+            for f, c, p in cases.my_follow_ups(_actor(), include_done=args["include_done"])
+        ]
 
     @follow_ups_blp.arguments(FollowUpInputSchema)
     @follow_ups_blp.response(201, FollowUpSchema)
     @follow_ups_blp.alt_response(403, response="FORBIDDEN")
-    @follow_ups_blp.alt_response(404, response="NOT_FOUND", description="No such case (or not visible).")
+    @follow_ups_blp.alt_response(
+        404, response="NOT_FOUND", description="No such case (or not visible)."
+    )
     def post(self, data):
         """A follow-up, for a case (`case_id`) or on its own."""
         require_permission("cases.work")
@@ -906,7 +1015,11 @@ def follow_up_done(follow_up_id):
     cases.complete_follow_up(actor, follow_up)
     db.session.commit()
     # An assignee who cannot open the case learns nothing about it beyond its id.
-    return _follow_up_row(follow_up, None, None) if case is None else _follow_up_row(follow_up, case, case.person)
+    return (
+        _follow_up_row(follow_up, None, None)
+        if case is None
+        else _follow_up_row(follow_up, case, case.person)
+    )
 
 
 # --- caseload --------------------------------------------------------------------------------
@@ -920,7 +1033,12 @@ class Caseload(MethodView):
         """Open cases per case manager against the tenant's ratio (traffic light)."""
         require_permission("caseload.view")
         return [
-            {"user_id": row.user.id, "name": row.user.display_name, "active": row.active, "ratio": row.ratio,
-             "light": row.light}
+            {
+                "user_id": row.user.id,
+                "name": row.user.display_name,
+                "active": row.active,
+                "ratio": row.ratio,
+                "light": row.light,
+            }
             for row in cases.caseload(g.tenant)
         ]

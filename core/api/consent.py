@@ -17,8 +17,18 @@ from core.consent.models import ConsentRecord
 from core.db import db
 from core.persons import services as persons
 
-consents_blp = Blueprint("api_consents", __name__, url_prefix="/persons", description="Consents and confidentiality releases")
-disclosures_blp = Blueprint("api_disclosures", __name__, url_prefix="/disclosures", description="Disclosures through the consent gate")
+consents_blp = Blueprint(
+    "api_consents",
+    __name__,
+    url_prefix="/persons",
+    description="Consents and confidentiality releases",
+)
+disclosures_blp = Blueprint(
+    "api_disclosures",
+    __name__,
+    url_prefix="/disclosures",
+    description="Disclosures through the consent gate",
+)
 
 
 def blueprints():
@@ -29,10 +39,19 @@ class RevocationSchema(Schema):
     id = fields.Integer()
     received_on = fields.Date()
     recipient_keys = fields.List(fields.String())
-    policy_applied = fields.String(dump_only=True, allow_none=True, metadata={
-        "description": "\"erased\" or \"anonymised\" when this revocation removed the last consent processing rested on."})
-    processing_stopped = fields.Boolean(dump_only=True, metadata={
-        "description": "True when processing stopped: the policy ran, or a legal hold/restriction keeps the file frozen until it ends."})
+    policy_applied = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": '"erased" or "anonymised" when this revocation removed the last consent processing rested on.'
+        },
+    )
+    processing_stopped = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "True when processing stopped: the policy ran, or a legal hold/restriction keeps the file frozen until it ends."
+        },
+    )
 
 
 class ConsentSchema(Schema):
@@ -55,7 +74,9 @@ class ConsentSchema(Schema):
 
 class RevokeSchema(Schema):
     received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    recipient_keys = fields.List(fields.String(), load_default=list, metadata={"description": "Empty: the whole consent."})
+    recipient_keys = fields.List(
+        fields.String(), load_default=list, metadata={"description": "Empty: the whole consent."}
+    )
 
 
 class DisclosureInputSchema(Schema):
@@ -64,8 +85,22 @@ class DisclosureInputSchema(Schema):
     recipient_name = fields.String(load_default="")
     purpose = fields.String(required=True)
     channel = fields.String(required=True)
-    data_categories = fields.List(fields.String(metadata={"enum": ["master_data", "residence", "needs", "goals_plan", "contacts",
-                                                                  "documents", "health"]}), required=True)
+    data_categories = fields.List(
+        fields.String(
+            metadata={
+                "enum": [
+                    "master_data",
+                    "residence",
+                    "needs",
+                    "goals_plan",
+                    "contacts",
+                    "documents",
+                    "health",
+                ]
+            }
+        ),
+        required=True,
+    )
     confirmation = fields.String(load_default="")
     override_reason = fields.String(load_default="")
 
@@ -101,10 +136,28 @@ def _person_or_404(person_id):
 
 
 def _row(record, revocations):
-    data = {c: getattr(record, c) for c in ("id", "person_id", "kind", "template_version_id", "language", "signed_by",
-                                               "guardian_name", "covered_person_ids", "recipient_keys", "partner_names", "purposes")}
-    data.update(granted_on=record.granted_on.isoformat(), valid_until=record.valid_until.isoformat() if record.valid_until else None,
-                status=consent.status(record, revocations), revocations=revocations)
+    data = {
+        c: getattr(record, c)
+        for c in (
+            "id",
+            "person_id",
+            "kind",
+            "template_version_id",
+            "language",
+            "signed_by",
+            "guardian_name",
+            "covered_person_ids",
+            "recipient_keys",
+            "partner_names",
+            "purposes",
+        )
+    }
+    data.update(
+        granted_on=record.granted_on.isoformat(),
+        valid_until=record.valid_until.isoformat() if record.valid_until else None,
+        status=consent.status(record, revocations),
+        revocations=revocations,
+    )
     return data
 
 
@@ -114,7 +167,10 @@ class Consents(MethodView):
     def get(self, person_id):
         """The person's consents with their revocations (append-only history)."""
         person = _person_or_404(person_id)
-        return [_row(record, revocations) for record, revocations, _version in consent.consent_history(person)]
+        return [
+            _row(record, revocations)
+            for record, revocations, _version in consent.consent_history(person)
+        ]
 
     @consents_blp.arguments(ConsentSchema)
     @consents_blp.response(201, ConsentSchema)
@@ -138,14 +194,20 @@ def revoke(data, person_id, consent_id):
     hold ends (``policy_applied`` is null, ``processing_stopped`` true)."""
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
-    if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
+    if record is None or (
+        record.person_id != person.id and person.id not in (record.covered_person_ids or [])
+    ):
         abort(404)
     row = consent.revoke(_actor(), record, data)
     log = getattr(row, "policy_log", None)
     # Serialise before the commit: an erasure removes the revocation row with everything else.
-    out = {"id": row.id, "received_on": row.received_on, "recipient_keys": row.recipient_keys,
-           "policy_applied": log.action if log is not None else None,
-           "processing_stopped": log is not None or person.processing_revoked_at is not None}
+    out = {
+        "id": row.id,
+        "received_on": row.received_on,
+        "recipient_keys": row.recipient_keys,
+        "policy_applied": log.action if log is not None else None,
+        "processing_stopped": log is not None or person.processing_revoked_at is not None,
+    }
     db.session.commit()
     return out
 
@@ -161,7 +223,9 @@ class Disclosures(MethodView):
         `X-Pagination` header gives the total and the page links.
         """
         require_permission("disclosures.read")
-        rows, total = consent.disclosure_page(page=pagination_parameters.page, per_page=pagination_parameters.page_size)
+        rows, total = consent.disclosure_page(
+            page=pagination_parameters.page, per_page=pagination_parameters.page_size
+        )
         pagination_parameters.item_count = total
         return rows
 
@@ -177,9 +241,17 @@ class Disclosures(MethodView):
         db.session.commit()
         try:
             row = consent.disclose(
-                _actor(), g.tenant, case.person, recipient_key=data["recipient_key"], purpose=data["purpose"],
-                channel=data["channel"], data_categories=data["data_categories"], case=case,
-                recipient_name=data["recipient_name"], override_reason=data["override_reason"], confirmation=data["confirmation"],
+                _actor(),
+                g.tenant,
+                case.person,
+                recipient_key=data["recipient_key"],
+                purpose=data["purpose"],
+                channel=data["channel"],
+                data_categories=data["data_categories"],
+                case=case,
+                recipient_name=data["recipient_name"],
+                override_reason=data["override_reason"],
+                confirmation=data["confirmation"],
             )
         except consent.ConsentRefused:
             db.session.rollback()

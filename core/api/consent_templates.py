@@ -16,8 +16,12 @@ from core.consent import template_services as forms
 from core.consent.models import CONSENT_KINDS
 from core.db import db
 
-templates_blp = Blueprint("api_consent_templates", __name__, url_prefix="/consent-templates",
-                          description="Consent forms, their versions and information sheets")
+templates_blp = Blueprint(
+    "api_consent_templates",
+    __name__,
+    url_prefix="/consent-templates",
+    description="Consent forms, their versions and information sheets",
+)
 
 
 def blueprints():
@@ -79,8 +83,11 @@ class VersionPatchSchema(Schema):
     """Fields sent replace the draft's values (``texts`` as a whole, so languages can be removed;
     ``privacy_notice`` part by part); fields left out stay as they are."""
 
-    texts = fields.Dict(keys=fields.String(validate=validate.OneOf(list(forms.LANGUAGES))), values=fields.Nested(TextSchema),
-                        metadata={"description": "Per language: purpose and body. German is required."})
+    texts = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(list(forms.LANGUAGES))),
+        values=fields.Nested(TextSchema),
+        metadata={"description": "Per language: purpose and body. German is required."},
+    )
     recipient_keys = fields.List(fields.String())
     purposes = fields.List(fields.String(validate=validate.OneOf(services.PURPOSES)))
     processing_bodies = fields.String(validate=validate.Length(max=2000))
@@ -93,20 +100,37 @@ def _actor():
 
 
 def _summary(version) -> dict:
-    return {"id": version.id, "number": version.number, "status": forms.status(version), "languages": forms.languages_of(version),
-            "published_at": version.published_at, "retired_at": version.retired_at}
+    return {
+        "id": version.id,
+        "number": version.number,
+        "status": forms.status(version),
+        "languages": forms.languages_of(version),
+        "published_at": version.published_at,
+        "retired_at": version.retired_at,
+    }
 
 
 def _template_row(template) -> dict:
-    return {"id": template.id, "key": template.key, "kind": template.kind, "title": template.title,
-            "versions": [_summary(v) for v in template.versions]}
+    return {
+        "id": template.id,
+        "key": template.key,
+        "kind": template.kind,
+        "title": template.title,
+        "versions": [_summary(v) for v in template.versions],
+    }
 
 
 def _version_row(version) -> dict:
-    return {**_summary(version), "template_id": version.template_id, "texts": version.texts or {},
-            "recipient_keys": version.recipient_keys or [], "purposes": version.purposes or [],
-            "processing_bodies": version.processing_bodies, "valid_months": version.valid_months,
-            "privacy_notice": version.privacy_notice or {}}
+    return {
+        **_summary(version),
+        "template_id": version.template_id,
+        "texts": version.texts or {},
+        "recipient_keys": version.recipient_keys or [],
+        "purposes": version.purposes or [],
+        "processing_bodies": version.processing_bodies,
+        "valid_months": version.valid_months,
+        "privacy_notice": version.privacy_notice or {},
+    }
 
 
 def _frozen(exc: forms.VersionFrozen):
@@ -154,14 +178,19 @@ class Version(MethodView):
 
     @templates_blp.arguments(VersionPatchSchema)
     @templates_blp.response(200, VersionSchema)
-    @templates_blp.alt_response(409, description="The version is published and frozen: create a new draft.")
+    @templates_blp.alt_response(
+        409, description="The version is published and frozen: create a new draft."
+    )
     def patch(self, data, version_id):
         """Change a draft. Published versions answer 409."""
         require_permission("consent.templates")
         version = forms.version_or_404(version_id)
         if "privacy_notice" in data:
             # The sheet's parts can be sent one by one; the others stay.
-            data = {**data, "privacy_notice": {**(version.privacy_notice or {}), **data["privacy_notice"]}}
+            data = {
+                **data,
+                "privacy_notice": {**(version.privacy_notice or {}), **data["privacy_notice"]},
+            }
         try:
             forms.update_draft(_actor(), version, data)
         except forms.VersionFrozen as exc:

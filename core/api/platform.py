@@ -16,8 +16,12 @@ from core.plugins import services as plugins
 from core.tenancy.models import OrgUnit
 
 me_blp = Blueprint("api_me", __name__, url_prefix="/me", description="The signed-in user")
-org_blp = Blueprint("api_org_units", __name__, url_prefix="/org-units", description="Org units and locations")
-plugin_blp = Blueprint("api_plugins", __name__, url_prefix="/plugins", description="Plugins of this tenant")
+org_blp = Blueprint(
+    "api_org_units", __name__, url_prefix="/org-units", description="Org units and locations"
+)
+plugin_blp = Blueprint(
+    "api_plugins", __name__, url_prefix="/plugins", description="Plugins of this tenant"
+)
 
 
 def blueprints():

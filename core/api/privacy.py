@@ -19,8 +19,18 @@ from core.privacy import erasure, requests, retention
 from core.privacy.models import DataSubjectRequest
 from core.privacy.views import privacy_person_or_404
 
-person_blp = Blueprint("api_person_privacy", __name__, url_prefix="/persons", description="Data-subject rights of one person")
-privacy_blp = Blueprint("api_privacy", __name__, url_prefix="/privacy", description="Data-subject requests, retention and deletion log")
+person_blp = Blueprint(
+    "api_person_privacy",
+    __name__,
+    url_prefix="/persons",
+    description="Data-subject rights of one person",
+)
+privacy_blp = Blueprint(
+    "api_privacy",
+    __name__,
+    url_prefix="/privacy",
+    description="Data-subject requests, retention and deletion log",
+)
 
 
 def blueprints():
@@ -30,7 +40,19 @@ def blueprints():
 class RequestSchema(Schema):
     id = fields.Integer(dump_only=True)
     person_id = fields.Integer(dump_only=True)
-    kind = fields.String(required=True, metadata={"enum": ["access", "rectification", "erasure", "restriction", "objection", "portability"]})
+    kind = fields.String(
+        required=True,
+        metadata={
+            "enum": [
+                "access",
+                "rectification",
+                "erasure",
+                "restriction",
+                "objection",
+                "portability",
+            ]
+        },
+    )
     received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
     due_on = fields.Date(dump_only=True)
     status = fields.String(dump_only=True)
@@ -107,8 +129,11 @@ def _actor():
 
 
 def _restriction_state(person):
-    return {"restricted": person.restricted_at is not None, "restricted_at": person.restricted_at,
-            "restriction_reason": person.restriction_reason}
+    return {
+        "restricted": person.restricted_at is not None,
+        "restricted_at": person.restricted_at,
+        "restriction_reason": person.restriction_reason,
+    }
 
 
 @person_blp.route("/<int:person_id>/privacy-requests")
@@ -199,7 +224,9 @@ def release_hold(hold_id):
         abort(404)
     privacy_person_or_404(hold.person_id)
     requests.release_hold(_actor(), hold)
-    out = {name: getattr(hold, name) for name in HoldSchema().fields}  # before the commit: an erasure takes the hold with it
+    out = {
+        name: getattr(hold, name) for name in HoldSchema().fields
+    }  # before the commit: an erasure takes the hold with it
     db.session.commit()
     return out
 
@@ -210,7 +237,9 @@ def all_requests():
     """Every request of the tenant (decision makers and the data-protection officer)."""
     if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
         abort(403)
-    return db.session.scalars(select(DataSubjectRequest).order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)).all()
+    return db.session.scalars(
+        select(DataSubjectRequest).order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)
+    ).all()
 
 
 @privacy_blp.route("/requests/<int:request_id>/decision", methods=["POST"])

@@ -15,10 +15,18 @@ from core.db import db
 from core.privacy import subject_access
 from core.privacy.document_views import exportable_person, may_read_records, records_document
 
-persons_blp = Blueprint("api_privacy_export", __name__, url_prefix="/persons",
-                        description="Data-subject access and portability (Art. 15, Art. 20 GDPR)")
-records_blp = Blueprint("api_processing_records", __name__, url_prefix="/records-of-processing",
-                        description="Records of processing activities (Art. 30 GDPR)")
+persons_blp = Blueprint(
+    "api_privacy_export",
+    __name__,
+    url_prefix="/persons",
+    description="Data-subject access and portability (Art. 15, Art. 20 GDPR)",
+)
+records_blp = Blueprint(
+    "api_processing_records",
+    __name__,
+    url_prefix="/records-of-processing",
+    description="Records of processing activities (Art. 30 GDPR)",
+)
 
 
 def blueprints():
@@ -30,7 +38,10 @@ class RecordSchema(Schema):
     title = fields.String()
     plugin = fields.String(allow_none=True)
     fields_ = fields.List(fields.Dict(), data_key="fields")
-    rows = fields.List(fields.Dict(), metadata={"description": "Every declared column; dates ISO 8601, JSON as stored."})
+    rows = fields.List(
+        fields.Dict(),
+        metadata={"description": "Every declared column; dates ISO 8601, JSON as stored."},
+    )
 
 
 class CategorySchema(Schema):
@@ -47,18 +58,29 @@ class CategorySchema(Schema):
 
 
 class PackageSchema(Schema):
-    schema_version = fields.String(metadata={"description": "Version of core/privacy/subject_access.schema.json"})
+    schema_version = fields.String(
+        metadata={"description": "Version of core/privacy/subject_access.schema.json"}
+    )
     generated_at = fields.String(metadata={"format": "date-time"})
     language = fields.String()
     tenant = fields.Dict()
-    controller = fields.Dict(metadata={"description": "Controller, DPO, rights and authority from the privacy notice."})
+    controller = fields.Dict(
+        metadata={"description": "Controller, DPO, rights and authority from the privacy notice."}
+    )
     subject = fields.Dict()
-    household = fields.Dict(allow_none=True, metadata={"description": "Household name and the person's own role only."})
+    household = fields.Dict(
+        allow_none=True, metadata={"description": "Household name and the person's own role only."}
+    )
     categories = fields.List(fields.Nested(CategorySchema))
     consents = fields.List(fields.Dict())
-    disclosures = fields.List(fields.Dict(), metadata={"description": "Recipients, purpose, date, legal basis (Art. 15(1)(c))."})
+    disclosures = fields.List(
+        fields.Dict(),
+        metadata={"description": "Recipients, purpose, date, legal basis (Art. 15(1)(c))."},
+    )
     requests = fields.List(fields.Dict())
-    attachments = fields.List(fields.Dict(), metadata={"description": "Listed with checksum; contents are not embedded."})
+    attachments = fields.List(
+        fields.Dict(), metadata={"description": "Listed with checksum; contents are not embedded."}
+    )
     access_log = fields.List(fields.Dict())
     retention = fields.Dict()
 
@@ -74,7 +96,9 @@ class ProcessingRecordSchema(Schema):
     client_data = fields.Boolean()
     fields_ = fields.List(fields.Dict(), data_key="fields")
     recipients = fields.List(fields.String())
-    retention = fields.Dict(metadata={"description": "Retention class, start event and the tenant's period in months."})
+    retention = fields.Dict(
+        metadata={"description": "Retention class, start event and the tenant's period in months."}
+    )
     core = fields.Boolean()
     plugins = fields.List(fields.String())
     contributed_by = fields.List(fields.String())
@@ -94,7 +118,9 @@ def data_export(person_id):
     disclosures, requests, documents, access log and retention (audited)."""
     person = exportable_person(person_id)
     package = subject_access.build_package(g.tenant, person)
-    audit.record("privacy.exported", actor=current_user._get_current_object(), obj=person, format="api")
+    audit.record(
+        "privacy.exported", actor=current_user._get_current_object(), obj=person, format="api"
+    )
     db.session.commit()
     return jsonify(package)
 

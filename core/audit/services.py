@@ -40,7 +40,16 @@ def _event(model, action, actor, obj, object_type, object_id, details, **extra):
 
 def record(action: str, *, actor=None, obj=None, object_type: str = "", object_id="", **details):
     """Add an audit row for the bound tenant (raises without one: audit is never silently lost)."""
-    return _event(AuditEvent, action, actor, obj, object_type, object_id, details, tenant_id=current_tenant_id())
+    return _event(
+        AuditEvent,
+        action,
+        actor,
+        obj,
+        object_type,
+        object_id,
+        details,
+        tenant_id=current_tenant_id(),
+    )
 
 
 def record_platform(action: str, *, actor=None, obj=None, object_type="", object_id="", **details):

@@ -38,12 +38,24 @@ def index():
     if day_from:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(day_from, time.min, tz))
     if day_to:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(day_to + timedelta(days=1), time.min, tz))
+        stmt = stmt.where(
+            AuditEvent.at < datetime.combine(day_to + timedelta(days=1), time.min, tz)
+        )
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(
-        stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return render_template(
-        "audit/index.html", rows=rows, total=total, page=page, pages=max((total - 1) // PAGE_SIZE + 1, 1),
-        filters={"action": action, "from": request.args.get("from", ""), "to": request.args.get("to", "")},
+        "audit/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total - 1) // PAGE_SIZE + 1, 1),
+        filters={
+            "action": action,
+            "from": request.args.get("from", ""),
+            "to": request.args.get("to", ""),
+        },
     )

@@ -47,18 +47,32 @@ def check_duties(tenant, roles) -> None:
     clash = conflicting(roles)
     if clash and not allows_both(tenant):
         names = ", ".join(str(ROLES.get(r, r)) for r in clash)
-        raise ValidationError({"roles": [_(
-            "Local administration and roles with access to case data (%(roles)s) are separate "
-            "duties. Your organisation can allow one person both only through the explicit "
-            "setting under Settings.", roles=names)]})
+        raise ValidationError(
+            {
+                "roles": [
+                    _(
+                        "Local administration and roles with access to case data (%(roles)s) are separate "
+                        "duties. Your organisation can allow one person both only through the explicit "
+                        "setting under Settings.",
+                        roles=names,
+                    )
+                ]
+            }
+        )
 
 
 def record_case_data_grant(tenant, *, actor, membership, roles, before) -> None:
     """Audit every role added to a membership that opens case data (listed for the DSB)."""
     added = sorted((set(roles) - set(before or [])) & case_data_roles())
     if added:
-        audit.record("admin.case_data_role_granted", actor=actor, obj=membership, roles=added,
-                     member=membership.user_id, with_admin=ADMIN_ROLE in roles)
+        audit.record(
+            "admin.case_data_role_granted",
+            actor=actor,
+            obj=membership,
+            roles=added,
+            member=membership.user_id,
+            with_admin=ADMIN_ROLE in roles,
+        )
 
 
 def set_allows_both(tenant, actor, allow: bool) -> bool:
@@ -66,8 +80,13 @@ def set_allows_both(tenant, actor, allow: bool) -> bool:
     if allows_both(tenant) == bool(allow):
         return False
     tenant.settings = {**(tenant.settings or {}), SETTING: bool(allow)}
-    audit.record("admin.duty_separation_changed", actor=actor, object_type="tenant", object_id=tenant.id,
-                 allow_admin_with_case_roles=bool(allow))
+    audit.record(
+        "admin.duty_separation_changed",
+        actor=actor,
+        object_type="tenant",
+        object_id=tenant.id,
+        allow_admin_with_case_roles=bool(allow),
+    )
     return True
 
 
@@ -79,12 +98,28 @@ def dsb_overview(tenant, days: int = 365) -> dict:
     grants = db.session.execute(
         select(AuditEvent, User.display_name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action.in_(("admin.case_data_role_granted", "admin.duty_separation_changed")),
-               AuditEvent.at >= utcnow() - timedelta(days=days))
-        .order_by(AuditEvent.at.desc()).limit(200)
+        .where(
+            AuditEvent.action.in_(
+                ("admin.case_data_role_granted", "admin.duty_separation_changed")
+            ),
+            AuditEvent.at >= utcnow() - timedelta(days=days),
+        )
+        .order_by(AuditEvent.at.desc())
+        .limit(200)
     ).all()
-    member_names = dict(db.session.execute(select(User.id, User.display_name)
-                                           .join(Membership, Membership.user_id == User.id)).all())
-    both = [m for m in db.session.scalars(select(Membership).where(Membership.active.is_(True)))
-            if conflicting(m.roles)]
-    return {"allows_both": allows_both(tenant), "both": both, "grants": grants, "member_names": member_names}
+    member_names = dict(
+        db.session.execute(
+            select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
+        ).all()
+    )
+    both = [
+        m
+        for m in db.session.scalars(select(Membership).where(Membership.active.is_(True)))
+        if conflicting(m.roles)
+    ]
+    return {
+        "allows_both": allows_both(tenant),
+        "both": both,
+        "grants": grants,
+        "member_names": member_names,
+    }

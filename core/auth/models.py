@@ -35,7 +35,9 @@ class User(UserMixin, CreatedAt, db.Model):
     #: The one tenant whose administrators may send this account a password set-up mail: the
     #: tenant whose invitation created it. Cleared for good when the account joins a second
     #: tenant, so no tenant's administrator can reach the credentials another tenant relies on.
-    credential_tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="SET NULL"))
+    credential_tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenant.id", ondelete="SET NULL")
+    )
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
@@ -63,7 +65,9 @@ class Membership(TenantScoped, CreatedAt, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     org_unit_id: Mapped[int | None] = mapped_column(Integer)
     #: Role names from the role registry (``core.auth.permissions.ROLES``).
     roles: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
@@ -88,7 +92,9 @@ class AuthSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     #: The tenant this session is bound to; ``None`` for the operator console.
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
@@ -122,7 +128,9 @@ class Invitation(TenantScoped, CreatedAt, db.Model):
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
     roles: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     org_unit_id: Mapped[int | None] = mapped_column(Integer)
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -135,15 +143,23 @@ class Invitation(TenantScoped, CreatedAt, db.Model):
         """SQL conditions for an invitation that can still be accepted (mirrors :attr:`is_open`)."""
         from core.db import utcnow
 
-        return (cls.accepted_at.is_(None), cls.declined_at.is_(None), cls.withdrawn_at.is_(None),
-                cls.expires_at > utcnow())
+        return (
+            cls.accepted_at.is_(None),
+            cls.declined_at.is_(None),
+            cls.withdrawn_at.is_(None),
+            cls.expires_at > utcnow(),
+        )
 
     @property
     def is_open(self) -> bool:
         from core.db import utcnow
 
-        return (self.accepted_at is None and self.declined_at is None and self.withdrawn_at is None
-                and self.expires_at > utcnow())
+        return (
+            self.accepted_at is None
+            and self.declined_at is None
+            and self.withdrawn_at is None
+            and self.expires_at > utcnow()
+        )
 
 
 class LoginFailure(db.Model):
@@ -169,7 +185,9 @@ class ApiToken(TenantScoped, CreatedAt, db.Model):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     #: First characters of the token, shown in the UI to recognise it.
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -187,7 +205,9 @@ class RecoveryCode(CreatedAt, db.Model):
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     code_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -198,7 +218,9 @@ class PasswordSetupToken(CreatedAt, db.Model):
     __tablename__ = "password_setup_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

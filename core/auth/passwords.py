@@ -66,6 +66,8 @@ def policy_errors(password: str, *, context: tuple[str, ...] = ()) -> list[str]:
     words = [w.lower() for w in (*CONTEXT_WORDS, *context) if w and len(w) >= 3]
     if any(word in lowered for word in words):
         errors.append(
-            _("The password must not contain the name of the platform, the tenant or your e-mail address.")
+            _(
+                "The password must not contain the name of the platform, the tenant or your e-mail address."
+            )
         )
     return errors

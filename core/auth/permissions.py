@@ -39,20 +39,56 @@ class Permission:
 CORE_PERMISSIONS = (
     Permission("admin.plugins", _l("Switch plugins on and off"), roles=frozenset({"tenant_admin"})),
     Permission("admin.users", _l("Manage users and roles"), roles=frozenset({"tenant_admin"})),
-    Permission("admin.org_units", _l("Manage org units and locations"), roles=frozenset({"tenant_admin"})),
-    Permission("admin.settings", _l("Change tenant settings and branding"), roles=frozenset({"tenant_admin"})),
+    Permission(
+        "admin.org_units", _l("Manage org units and locations"), roles=frozenset({"tenant_admin"})
+    ),
+    Permission(
+        "admin.settings",
+        _l("Change tenant settings and branding"),
+        roles=frozenset({"tenant_admin"}),
+    ),
     Permission("audit.read", _l("Read the audit trail"), roles=frozenset({"dpo"})),
     Permission("api.use", _l("Use the JSON API with personal tokens"), roles=frozenset(ROLES)),
-    Permission("cases.work", _l("Work on own, shared and deputised cases"), roles=frozenset({"case_manager", "coordinator"}), case_data=True),
-    Permission("cases.supervise", _l("Read all cases of the tenant (Fachaufsicht, audited)"), roles=frozenset({"coordinator"}), case_data=True),
-    Permission("caseload.view", _l("See the caseload of all case managers"), roles=frozenset({"coordinator"})),
-    Permission("disclosures.read", _l("Read the disclosure register and consent overrides"), roles=frozenset({"dpo"}), case_data=True),
-    Permission("consent.templates", _l("Manage consent forms, information sheets and recipient categories"),
-               roles=frozenset({"dpo", "tenant_admin"})),
-    Permission("privacy.requests", _l("Record data-subject requests and export a person's data"),
-               roles=frozenset({"case_manager", "coordinator", "dpo"}), case_data=True),
-    Permission("privacy.approve", _l("Decide data-subject requests: erasure (second pair of eyes), restriction, holds"),
-               roles=frozenset({"coordinator", "dpo"}), case_data=True),
+    Permission(
+        "cases.work",
+        _l("Work on own, shared and deputised cases"),
+        roles=frozenset({"case_manager", "coordinator"}),
+        case_data=True,
+    ),
+    Permission(
+        "cases.supervise",
+        _l("Read all cases of the tenant (Fachaufsicht, audited)"),
+        roles=frozenset({"coordinator"}),
+        case_data=True,
+    ),
+    Permission(
+        "caseload.view",
+        _l("See the caseload of all case managers"),
+        roles=frozenset({"coordinator"}),
+    ),
+    Permission(
+        "disclosures.read",
+        _l("Read the disclosure register and consent overrides"),
+        roles=frozenset({"dpo"}),
+        case_data=True,
+    ),
+    Permission(
+        "consent.templates",
+        _l("Manage consent forms, information sheets and recipient categories"),
+        roles=frozenset({"dpo", "tenant_admin"}),
+    ),
+    Permission(
+        "privacy.requests",
+        _l("Record data-subject requests and export a person's data"),
+        roles=frozenset({"case_manager", "coordinator", "dpo"}),
+        case_data=True,
+    ),
+    Permission(
+        "privacy.approve",
+        _l("Decide data-subject requests: erasure (second pair of eyes), restriction, holds"),
+        roles=frozenset({"coordinator", "dpo"}),
+        case_data=True,
+    ),
 )
 
 
@@ -69,7 +105,9 @@ class PermissionRegistry:
             raise ValueError(f"permission {permission.name!r} registered twice")
         unknown = set(permission.roles) - set(ROLES)
         if unknown:
-            raise ValueError(f"permission {permission.name!r} names unknown roles {sorted(unknown)}")
+            raise ValueError(
+                f"permission {permission.name!r} names unknown roles {sorted(unknown)}"
+            )
         self._permissions[permission.name] = permission
 
     def __iter__(self):

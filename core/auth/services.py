@@ -70,11 +70,14 @@ def open_invitation_for(user: User, tenant) -> Invitation | None:
     if user is None or user.is_platform_operator:
         return None
     return db.session.scalar(
-        select(Invitation).where(
+        select(Invitation)
+        .where(
             Invitation.tenant_id == tenant.id,
             Invitation.email == user.email,
             *Invitation.open_now(),
-        ).order_by(Invitation.id.desc()).limit(1)
+        )
+        .order_by(Invitation.id.desc())
+        .limit(1)
     )
 
 
@@ -93,7 +96,9 @@ def check_credentials(email: str, password: str, *, tenant=None, operator=False)
         eligible = user.is_platform_operator
     elif eligible and tenant is not None:
         # Members, and owners of an open invitation (who sign in to accept or decline it).
-        eligible = membership_of(user, tenant) is not None or open_invitation_for(user, tenant) is not None
+        eligible = (
+            membership_of(user, tenant) is not None or open_invitation_for(user, tenant) is not None
+        )
     ok, rehash = verify_password(user.password_hash if eligible else None, password)
     if ok and rehash:
         user.password_hash = hash_password(password)
@@ -176,15 +181,23 @@ def validate_roles(roles) -> list[str]:
     return roles
 
 
-def create_user(email: str, display_name: str, *, password: str | None = None,
-                is_platform_operator: bool = False, check_policy: bool = True,
-                credential_tenant=None) -> User:
+def create_user(
+    email: str,
+    display_name: str,
+    *,
+    password: str | None = None,
+    is_platform_operator: bool = False,
+    check_policy: bool = True,
+    credential_tenant=None,
+) -> User:
     errors: dict[str, list[str]] = {}
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         errors.setdefault("email", []).append(_("Please enter a valid e-mail address."))
     elif find_user(email) is not None:
-        errors.setdefault("email", []).append(_("An account with this e-mail address exists already."))
+        errors.setdefault("email", []).append(
+            _("An account with this e-mail address exists already.")
+        )
     display_name = (display_name or "").strip()
     if not display_name:
         errors.setdefault("display_name", []).append(_("Please enter a name."))
@@ -224,7 +237,9 @@ def add_membership(user: User, tenant, roles, org_unit_id: int | None = None) ->
         existing.org_unit_id = org_unit_id
         existing.active = True
         return existing
-    membership = Membership(user_id=user.id, tenant_id=tenant.id, roles=roles, org_unit_id=org_unit_id)
+    membership = Membership(
+        user_id=user.id, tenant_id=tenant.id, roles=roles, org_unit_id=org_unit_id
+    )
     db.session.add(membership)
     db.session.flush()
     return membership
@@ -323,12 +338,18 @@ def change_password(user: User, current: str, new: str, confirm: str, *, context
 # --- API tokens ----------------------------------------------------------------------------
 
 
-def create_api_token(user: User, tenant, name: str, days: int = TOKEN_MAX_DAYS) -> tuple[ApiToken, str]:
+def create_api_token(
+    user: User, tenant, name: str, days: int = TOKEN_MAX_DAYS
+) -> tuple[ApiToken, str]:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationError({"name": [_("Please give the token a name (at most 100 characters).")]})
+        raise ValidationError(
+            {"name": [_("Please give the token a name (at most 100 characters).")]}
+        )
     if days is None or not (1 <= days <= TOKEN_MAX_DAYS):
-        raise ValidationError({"days": [_("A token is valid for 1 to %(n)d days.", n=TOKEN_MAX_DAYS)]})
+        raise ValidationError(
+            {"days": [_("A token is valid for 1 to %(n)d days.", n=TOKEN_MAX_DAYS)]}
+        )
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         tenant_id=tenant.id,
@@ -382,11 +403,17 @@ def accept_invitation(user: User, invitation: Invitation, tenant) -> Membership:
     """The invited account's owner, signed in with their own credentials, joins the tenant."""
     from core.auth.duties import check_duties, record_case_data_grant
 
-    if (invitation is None or not invitation.is_open or invitation.email != user.email
-            or user.is_platform_operator):
+    if (
+        invitation is None
+        or not invitation.is_open
+        or invitation.email != user.email
+        or user.is_platform_operator
+    ):
         raise ValidationError({"invitation": [_("This invitation is no longer open.")]})
     if invitation.invited_by_id == user.id:
-        raise ValidationError({"invitation": [_("Nobody can accept an invitation they sent themselves.")]})
+        raise ValidationError(
+            {"invitation": [_("Nobody can accept an invitation they sent themselves.")]}
+        )
     roles = validate_roles(invitation.roles)
     check_duties(tenant, roles)
     if membership_of(user, tenant) is not None:
@@ -394,8 +421,16 @@ def accept_invitation(user: User, invitation: Invitation, tenant) -> Membership:
     membership = add_membership(user, tenant, roles, invitation.org_unit_id)
     invitation.accepted_at = utcnow()
     invitation.membership_id = membership.id
-    audit.record("auth.invitation_accepted", actor=user, obj=invitation, membership=membership.id, roles=roles)
-    record_case_data_grant(tenant, actor=invitation.invited_by_id, membership=membership, roles=roles, before=[])
+    audit.record(
+        "auth.invitation_accepted",
+        actor=user,
+        obj=invitation,
+        membership=membership.id,
+        roles=roles,
+    )
+    record_case_data_grant(
+        tenant, actor=invitation.invited_by_id, membership=membership, roles=roles, before=[]
+    )
     return membership
 
 

@@ -64,7 +64,9 @@ def revoke(row: AuthSession) -> None:
     row.revoked_at = utcnow()
 
 
-def revoke_all(user_id: int, *, tenant_id: int | None = None, keep: AuthSession | None = None) -> int:
+def revoke_all(
+    user_id: int, *, tenant_id: int | None = None, keep: AuthSession | None = None
+) -> int:
     """End every session of a user (optionally only those bound to one tenant)."""
     stmt = (
         update(AuthSession)
@@ -78,9 +80,21 @@ def revoke_all(user_id: int, *, tenant_id: int | None = None, keep: AuthSession 
     return db.session.execute(stmt).rowcount
 
 
-_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
-_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
-            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
 
 
 def describe_user_agent(user_agent: str) -> str:

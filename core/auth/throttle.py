@@ -75,9 +75,13 @@ class _DatabaseCounter:
         from core.db import db
 
         count = db.session.scalar(
-            select(func.count()).select_from(LoginFailure).where(
-                LoginFailure.scope == scope, LoginFailure.key_hash == key,
-                LoginFailure.at >= self._window_start(item))
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(
+                LoginFailure.scope == scope,
+                LoginFailure.key_hash == key,
+                LoginFailure.at >= self._window_start(item),
+            )
         )
         return count >= item.amount
 
@@ -94,7 +98,9 @@ class _DatabaseCounter:
         from core.auth.models import LoginFailure
         from core.db import db
 
-        db.session.execute(delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key_hash == key))
+        db.session.execute(
+            delete(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key_hash == key)
+        )
 
     def reset(self) -> None:
         from core.auth.models import LoginFailure
@@ -107,14 +113,17 @@ class _DatabaseCounter:
 class LoginThrottle:
     def __init__(self, storage_uri: str, per_account: int, per_ip: int, account_ceiling: int = 50):
         self.storage_uri = storage_uri
-        self._counter = _DatabaseCounter() if storage_uri == "database" else _LimitsCounter(storage_uri)
+        self._counter = (
+            _DatabaseCounter() if storage_uri == "database" else _LimitsCounter(storage_uri)
+        )
         self.per_account = RateLimitItemPerMinute(per_account)
         self.per_ip = RateLimitItemPerMinute(per_ip)
         self.account_ceiling = RateLimitItemPerMinute(account_ceiling, multiples=CEILING_MINUTES)
 
     def check(self, account: str, ip: str) -> Verdict:
-        refused = (self._counter.count_reached(self.per_account, ACCOUNT_IP, _hash(account, ip))
-                   or self._counter.count_reached(self.per_ip, IP, _hash(ip)))
+        refused = self._counter.count_reached(
+            self.per_account, ACCOUNT_IP, _hash(account, ip)
+        ) or self._counter.count_reached(self.per_ip, IP, _hash(ip))
         slow = self._counter.count_reached(self.account_ceiling, ACCOUNT, _hash(account))
         return Verdict(refused=refused, slow=slow)
 
@@ -127,7 +136,9 @@ class LoginThrottle:
         self._counter.hit(self.per_account, ACCOUNT_IP, _hash(account, ip))
         self._counter.hit(self.per_ip, IP, _hash(ip))
         self._counter.hit(self.account_ceiling, ACCOUNT, _hash(account))
-        return not was_slow and self._counter.count_reached(self.account_ceiling, ACCOUNT, _hash(account))
+        return not was_slow and self._counter.count_reached(
+            self.account_ceiling, ACCOUNT, _hash(account)
+        )
 
     def succeeded(self, account: str, ip: str) -> None:
         self._counter.clear(self.per_account, ACCOUNT_IP, _hash(account, ip))
@@ -139,8 +150,10 @@ class LoginThrottle:
 def check_storage(storage_uri: str, workers: int) -> str | None:
     """A sentence explaining why this storage cannot serve ``workers`` processes, or ``None``."""
     if storage_uri.startswith("memory://") and workers > 1:
-        return ("LOTSE_RATELIMIT_STORAGE=memory:// zählt Anmeldeversuche nur in einem Prozess; mit "
-                f"{workers} Workern bitte 'database' (Standard) oder redis://… verwenden.")
+        return (
+            "LOTSE_RATELIMIT_STORAGE=memory:// zählt Anmeldeversuche nur in einem Prozess; mit "
+            f"{workers} Workern bitte 'database' (Standard) oder redis://… verwenden."
+        )
     return None
 
 

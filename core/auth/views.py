@@ -122,7 +122,9 @@ def _count_failure(limiter, email: str) -> None:
     """Count a failed attempt; when an account reaches its ceiling, alert (once per window)."""
     if limiter.failed(email, _client_ip()):
         audit.record("auth.login.account_ceiling_reached")
-        log.warning("many failed sign-ins for one account from several addresses (tenant %s)", g.tenant.slug)
+        log.warning(
+            "many failed sign-ins for one account from several addresses (tenant %s)", g.tenant.slug
+        )
         user = services.find_user(email)
         if user is not None and user.active and services.membership_of(user, g.tenant) is not None:
             login_alert_mail(user, g.tenant)
@@ -219,9 +221,15 @@ def forgot_password():
         else:
             limiter.failed(f"reset:{email}", _client_ip())  # every request counts: no mail bombing
             user = services.find_user(email)
-            if user is not None and user.active and not user.is_platform_operator and (
+            if (
+                user is not None
+                and user.active
+                and not user.is_platform_operator
+                and (
                     services.membership_of(user, g.tenant) is not None
-                    or services.open_invitation_for(user, g.tenant) is not None):
+                    or services.open_invitation_for(user, g.tenant) is not None
+                )
+            ):
                 try:
                     services.send_password_link(user, g.tenant, reason="reset")
                     audit.record("auth.password_reset_requested", actor=user)
@@ -262,7 +270,12 @@ def set_password(token):
         if not errors:
             row.used_at = utcnow()
             sessions_ended, tokens_revoked = services.end_all_access(user)
-            audit.record("auth.password_set", actor=user, sessions_ended=sessions_ended, tokens_revoked=tokens_revoked)
+            audit.record(
+                "auth.password_set",
+                actor=user,
+                sessions_ended=sessions_ended,
+                tokens_revoked=tokens_revoked,
+            )
             db.session.commit()
             flash(_("Your password has been saved. You can sign in now."), "success")
             return redirect(url_for("auth.login"))
@@ -282,8 +295,10 @@ def invitation():
     if request.method == "POST":
         decision = request.form.get("decision")
         if decision == "accept":
-            errors, _membership = run_write(lambda: services.accept_invitation(user, pending, g.tenant),
-                                            success=_("Welcome! You are now a member of %(tenant)s.", tenant=g.tenant.name))
+            errors, _membership = run_write(
+                lambda: services.accept_invitation(user, pending, g.tenant),
+                success=_("Welcome! You are now a member of %(tenant)s.", tenant=g.tenant.name),
+            )
             if not errors:
                 return redirect(url_for("home.dashboard"))
         elif decision == "decline":
@@ -298,7 +313,9 @@ def invitation():
         else:
             abort(400)
     inviter = db.session.get(User, pending.invited_by_id) if pending.invited_by_id else None
-    return render_template("auth/invitation.html", invitation=pending, inviter=inviter, errors=errors), (400 if errors else 200)
+    return render_template(
+        "auth/invitation.html", invitation=pending, inviter=inviter, errors=errors
+    ), (400 if errors else 200)
 
 
 # --- personal account page -------------------------------------------------------------------
@@ -336,9 +353,14 @@ def change_password():
         db.session.rollback()
         return _account_with_errors(exc.errors)
     ended, tokens = services.end_all_access(user, keep=user.auth_session)
-    audit.record("auth.password_changed", actor=user, other_sessions_ended=ended, tokens_revoked=tokens)
+    audit.record(
+        "auth.password_changed", actor=user, other_sessions_ended=ended, tokens_revoked=tokens
+    )
     db.session.commit()
-    flash(_("Your password has been changed. Your other sessions and your API tokens were ended."), "success")
+    flash(
+        _("Your password has been changed. Your other sessions and your API tokens were ended."),
+        "success",
+    )
     return redirect(url_for("auth.account"))
 
 
@@ -350,8 +372,13 @@ def _account_with_errors(errors, *, new_token=None, recovery_codes=None, status=
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
     return render_template(
-        "auth/account.html", user=user, tokens=tokens, sessions=live_sessions(user.id),
-        errors=errors, new_token=new_token, recovery_codes=recovery_codes,
+        "auth/account.html",
+        user=user,
+        tokens=tokens,
+        sessions=live_sessions(user.id),
+        errors=errors,
+        new_token=new_token,
+        recovery_codes=recovery_codes,
     ), status
 
 
@@ -390,15 +417,23 @@ def setup_second_factor():
             flash(_("Two-factor sign-in is now on."), "success")
             return _account_with_errors({}, recovery_codes=codes, status=200)
     uri = services.totp_uri(user, secret, issuer=f"Lotse {g.tenant.name}")
-    qr = Markup(segno.make(uri, micro=False).svg_inline(scale=4, title=_("QR code for your authenticator app")))  # noqa: S704
-    return render_template("auth/second_factor_setup.html", qr=qr, secret=secret, error=error), (400 if error else 200)
+    qr = Markup(
+        segno.make(uri, micro=False).svg_inline(
+            scale=4, title=_("QR code for your authenticator app")
+        )
+    )  # noqa: S704
+    return render_template("auth/second_factor_setup.html", qr=qr, secret=secret, error=error), (
+        400 if error else 200
+    )
 
 
 @bp.route("/account/second-factor/disable", methods=["POST"])
 def disable_second_factor():
     user = current_user._get_current_object()
     if not services.verify_password_for(user, request.form.get("disable_password", "")):
-        return _account_with_errors({"disable_password": [_("The current password is not correct.")]})
+        return _account_with_errors(
+            {"disable_password": [_("The current password is not correct.")]}
+        )
     services.disable_totp(user)
     audit.record("auth.second_factor.disabled", actor=user)
     db.session.commit()
@@ -417,7 +452,9 @@ def create_token():
     except ValueError:
         days = -1
     try:
-        _token, clear = services.create_api_token(user, g.tenant, request.form.get("name", ""), days)
+        _token, clear = services.create_api_token(
+            user, g.tenant, request.form.get("name", ""), days
+        )
     except services.ValidationError as exc:
         db.session.rollback()
         return _account_with_errors(exc.errors)
@@ -428,7 +465,9 @@ def create_token():
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 def revoke_token(token_id):
     user = current_user._get_current_object()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
     if token is None:
         abort(404)
     token.revoked_at = utcnow()
@@ -446,5 +485,3 @@ def end_other_sessions():
     db.session.commit()
     flash(_("Your other sessions and your API tokens were ended."), "info")
     return redirect(url_for("auth.account"))
-
-

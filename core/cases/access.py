@@ -28,7 +28,10 @@ def _active_deputy_for(user_id: int, today: date):
             Deputy.revoked_at.is_(None),
             or_(
                 Deputy.cross_unit.is_(False),
-                and_(Deputy.approved_by_absent_lead_id.is_not(None), Deputy.approved_by_deputy_lead_id.is_not(None)),
+                and_(
+                    Deputy.approved_by_absent_lead_id.is_not(None),
+                    Deputy.approved_by_deputy_lead_id.is_not(None),
+                ),
             ),
         )
     )
@@ -39,8 +42,15 @@ def visible_condition(user_id: int, *, supervise: bool, today: date | None = Non
     if supervise:
         return Case.id.is_not(None)
     today = today or date.today()
-    shared = exists(select(CaseShare.id).where(CaseShare.case_id == Case.id, CaseShare.user_id == user_id))
-    return or_(Case.case_manager_id == user_id, Case.deputy_id == user_id, shared, _active_deputy_for(user_id, today))
+    shared = exists(
+        select(CaseShare.id).where(CaseShare.case_id == Case.id, CaseShare.user_id == user_id)
+    )
+    return or_(
+        Case.case_manager_id == user_id,
+        Case.deputy_id == user_id,
+        shared,
+        _active_deputy_for(user_id, today),
+    )
 
 
 def can_supervise() -> bool:
@@ -61,10 +71,14 @@ def access_reason(case: Case, user) -> str | None:
         return "deputy"
     from core.db import db
 
-    if db.session.scalar(select(CaseShare.id).where(CaseShare.case_id == case.id, CaseShare.user_id == user.id)):
+    if db.session.scalar(
+        select(CaseShare.id).where(CaseShare.case_id == case.id, CaseShare.user_id == user.id)
+    ):
         return "shared"
     today = date.today()
-    if db.session.scalar(select(Case.id).where(Case.id == case.id, _active_deputy_for(user.id, today))):
+    if db.session.scalar(
+        select(Case.id).where(Case.id == case.id, _active_deputy_for(user.id, today))
+    ):
         return "substitute"
     if can_supervise():
         return "supervision"
@@ -80,8 +94,12 @@ def _acting_user(actor) -> bool:
     and the demo builder run without one and act for the organisation."""
     from flask import has_request_context
 
-    return (actor is not None and getattr(actor, "id", None) is not None and has_request_context()
-            and g.get("membership") is not None)
+    return (
+        actor is not None
+        and getattr(actor, "id", None) is not None
+        and has_request_context()
+        and g.get("membership") is not None
+    )
 
 
 def ensure_case(actor, case: Case) -> str | None:

@@ -28,7 +28,17 @@ EVALUATION_DIMENSIONS = ("satisfaction", "course", "results", "expectations", "m
 GOAL_STATUSES = ("open", "in_progress", "achieved", "partly_achieved", "not_achieved", "dropped")
 ITEM_RESPONSIBLES = ("client", "case_manager", "partner")
 ITEM_STATUSES = ("open", "in_progress", "done", "dropped")
-FOLLOW_UP_KINDS = ("manual", "help_plan_due", "residence_expiry", "inactivity", "goal_review", "after_closure", "retention_due", "privacy_request", "consent_expiry")
+FOLLOW_UP_KINDS = (
+    "manual",
+    "help_plan_due",
+    "residence_expiry",
+    "inactivity",
+    "goal_review",
+    "after_closure",
+    "retention_due",
+    "privacy_request",
+    "consent_expiry",
+)
 
 
 class Case(TenantScoped, CreatedAt, db.Model):
@@ -55,12 +65,18 @@ class Case(TenantScoped, CreatedAt, db.Model):
     #: Referral source (tenant list: JC, Jugendamt, MBE, Ehrenamt, Selbstmelder*in …).
     source: Mapped[str] = mapped_column(String(60), default="", nullable=False)
     warm_handover: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    case_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     org_unit_id: Mapped[int | None] = mapped_column(Integer)
     #: Standing deputy inside the team (time-boxed Vertretungen live in CaseDeputy).
-    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    deputy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     opened_on: Mapped[date] = mapped_column(Date, nullable=False)
-    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+    last_activity_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, nullable=False, index=True
+    )
     closed_on: Mapped[date | None] = mapped_column(Date)
     closure_reason: Mapped[str] = mapped_column(String(40), default="", nullable=False)
     closure_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
@@ -71,8 +87,12 @@ class Case(TenantScoped, CreatedAt, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    person = relationship("Person", primaryjoin="foreign(Case.person_id) == Person.id", viewonly=True)
-    org_unit = relationship("OrgUnit", primaryjoin="foreign(Case.org_unit_id) == OrgUnit.id", viewonly=True)
+    person = relationship(
+        "Person", primaryjoin="foreign(Case.person_id) == Person.id", viewonly=True
+    )
+    org_unit = relationship(
+        "OrgUnit", primaryjoin="foreign(Case.org_unit_id) == OrgUnit.id", viewonly=True
+    )
     case_manager = relationship("User", foreign_keys=[case_manager_id], viewonly=True)
     deputy = relationship("User", foreign_keys=[deputy_id], viewonly=True)
 
@@ -126,7 +146,9 @@ class Contact(TenantScoped, CreatedAt, db.Model):
     participants: Mapped[str] = mapped_column(String(300), default="", nullable=False)
     interpreter_used: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     summary: Mapped[str] = mapped_column(Text, default="", nullable=False)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class Goal(TenantScoped, CreatedAt, db.Model):
@@ -162,7 +184,9 @@ class HelpPlan(TenantScoped, CreatedAt, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
-    status: Mapped[str] = mapped_column(String(20), default="draft", nullable=False)  # draft | agreed | superseded
+    status: Mapped[str] = mapped_column(
+        String(20), default="draft", nullable=False
+    )  # draft | agreed | superseded
     agreed_on: Mapped[date | None] = mapped_column(Date)
     agreed_by_client: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     review_on: Mapped[date | None] = mapped_column(Date)
@@ -197,7 +221,9 @@ class HelpPlanItem(TenantScoped, db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open", nullable=False)
 
-    goal = relationship("Goal", primaryjoin="foreign(HelpPlanItem.goal_id) == Goal.id", viewonly=True)
+    goal = relationship(
+        "Goal", primaryjoin="foreign(HelpPlanItem.goal_id) == Goal.id", viewonly=True
+    )
 
 
 class FollowUp(TenantScoped, CreatedAt, db.Model):
@@ -208,14 +234,18 @@ class FollowUp(TenantScoped, CreatedAt, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     due_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     kind: Mapped[str] = mapped_column(String(30), default="manual", nullable=False)
     #: For automatic follow-ups: what created it ("plan-item:17"), so jobs stay idempotent.
     source_key: Mapped[str | None] = mapped_column(String(80))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    done_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class CaseShare(TenantScoped, CreatedAt, db.Model):
@@ -226,8 +256,12 @@ class CaseShare(TenantScoped, CreatedAt, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    shared_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class Deputy(TenantScoped, CreatedAt, db.Model):
@@ -237,15 +271,25 @@ class Deputy(TenantScoped, CreatedAt, db.Model):
     __tablename__ = "deputy"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    absent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    deputy_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    absent_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    deputy_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[date] = mapped_column(Date, nullable=False)
     cross_unit: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    approved_by_absent_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    approved_by_deputy_lead_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    approved_by_absent_lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    approved_by_deputy_lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     @property
     def approved(self) -> bool:

@@ -36,8 +36,10 @@ def _highest_surviving(year: int) -> int:
 
     prefix = f"{year}-"
     last = db.session.scalar(
-        select(Case.number).where(Case.number.startswith(prefix))
-        .order_by(func.length(Case.number).desc(), Case.number.desc()).limit(1)
+        select(Case.number)
+        .where(Case.number.startswith(prefix))
+        .order_by(func.length(Case.number).desc(), Case.number.desc())
+        .limit(1)
     )
     try:
         return int(last.split("-")[1]) if last else 0
@@ -46,9 +48,13 @@ def _highest_surviving(year: int) -> int:
 
 
 def _draw(year: int) -> int | None:
-    stmt = (update(CaseNumberCounter).where(CaseNumberCounter.year == year)
-            .values(last_number=CaseNumberCounter.last_number + 1).returning(CaseNumberCounter.last_number)
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(CaseNumberCounter)
+        .where(CaseNumberCounter.year == year)
+        .values(last_number=CaseNumberCounter.last_number + 1)
+        .returning(CaseNumberCounter.last_number)
+        .execution_options(synchronize_session=False)
+    )
     return db.session.execute(stmt).scalar()
 
 

@@ -65,8 +65,20 @@ class Regelkreis:
         return cls(
             [
                 CaseType("case_management", _l("Case management"), default_phases()),
-                CaseType("short_counselling", _l("Short counselling"), short_phases(), session_limit=5, convertible=True, needs_topic=True),
-                CaseType("referral_counselling", _l("Referral counselling"), short_phases(), convertible=True),
+                CaseType(
+                    "short_counselling",
+                    _l("Short counselling"),
+                    short_phases(),
+                    session_limit=5,
+                    convertible=True,
+                    needs_topic=True,
+                ),
+                CaseType(
+                    "referral_counselling",
+                    _l("Referral counselling"),
+                    short_phases(),
+                    convertible=True,
+                ),
             ]
         )
 

@@ -48,7 +48,11 @@ from core.tenancy.models import OrgUnit
 def _hooks(tenant):
     from core.plugins.relay import relay_for
 
-    return g.hooks if g.get("hooks") is not None and g.get("tenant") is not None and g.tenant.id == tenant.id else relay_for(tenant)
+    return (
+        g.hooks
+        if g.get("hooks") is not None and g.get("tenant") is not None and g.tenant.id == tenant.id
+        else relay_for(tenant)
+    )
 
 
 def _text(data, field, limit, errors, *, required=False, message=None):
@@ -79,7 +83,9 @@ def _int(data, field, errors, *, minimum=None, maximum=None, required=False):
         errors.setdefault(field, []).append(_("Please enter a whole number."))
         return None
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        errors.setdefault(field, []).append(_("Please enter a number between %(min)d and %(max)d.", min=minimum, max=maximum))
+        errors.setdefault(field, []).append(
+            _("Please enter a number between %(min)d and %(max)d.", min=minimum, max=maximum)
+        )
     return value
 
 
@@ -91,7 +97,9 @@ def _member_user(user_id, errors, field) -> int | None:
     except (TypeError, ValueError):
         errors.setdefault(field, []).append(_("Please choose a person from the list."))
         return None
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user_id, Membership.active.is_(True))
+    )
     if membership is None:
         errors.setdefault(field, []).append(_("Please choose a person from the list."))
         return None
@@ -104,7 +112,9 @@ def _case_worker(user_id, errors, field) -> int | None:
     user_id = _member_user(user_id, errors, field)
     if user_id is None:
         return None
-    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    roles = db.session.scalar(
+        select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
+    )
     if not ({"case_manager", "coordinator"} & set(roles or [])):
         errors.setdefault(field, []).append(_("Please choose a person from the list."))
         return None
@@ -129,7 +139,10 @@ def _org_unit(data, errors) -> int | None:
 def case_workers() -> list[User]:
     """Members who can hold cases (case managers and coordinators) of the bound tenant."""
     rows = db.session.scalars(
-        select(Membership).where(Membership.active.is_(True)).join(User, User.id == Membership.user_id).order_by(User.display_name)
+        select(Membership)
+        .where(Membership.active.is_(True))
+        .join(User, User.id == Membership.user_id)
+        .order_by(User.display_name)
     ).all()
     return [m.user for m in rows if {"case_manager", "coordinator"} & set(m.roles)]
 
@@ -180,10 +193,14 @@ def case_list(user, *, status="open", mine_only=False, search="", phase="", page
         from core.persons.phonetics import fold
 
         needle = fold(search)
-        stmt = stmt.where((Person.sort_name.contains(needle)) | (Case.number.contains(search.strip())))
+        stmt = stmt.where(
+            (Person.sort_name.contains(needle)) | (Case.number.contains(search.strip()))
+        )
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(
-        stmt.order_by(Case.last_activity_at.desc(), Case.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        stmt.order_by(Case.last_activity_at.desc(), Case.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return rows, total
 
@@ -209,29 +226,58 @@ def open_case(actor, tenant, person: Person, data: dict) -> Case:
     access_path = _choice(data, "access_path", ACCESS_PATHS, errors, required=False)
     source = _choice(data, "source", list(settings.sources), errors, required=False)
     needs_topic = case_type in regelkreis.case_types and regelkreis.case_type(case_type).needs_topic
-    topic = _text(data, "topic", 300, errors, required=needs_topic,
-                  message=_("This kind of case is about one topic: please name it."))
-    manager_id = _case_worker(data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id")
+    topic = _text(
+        data,
+        "topic",
+        300,
+        errors,
+        required=needs_topic,
+        message=_("This kind of case is about one topic: please name it."),
+    )
+    manager_id = _case_worker(
+        data.get("case_manager_id") or getattr(actor, "id", None), errors, "case_manager_id"
+    )
     deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     org_unit_id = _org_unit(data, errors)
     opened_on = _parse_date(data.get("opened_on"), "opened_on", errors) or date.today()
     _lock_person(person)
     if db.session.scalar(select(Case.id).where(Case.person_id == person.id, Case.status == "open")):
-        errors.setdefault("person", []).append(_("This person already has an open case. One person, one case."))
+        errors.setdefault("person", []).append(
+            _("This person already has an open case. One person, one case.")
+        )
     if errors:
         raise ValidationError(errors)
     if org_unit_id is None and manager_id:
-        org_unit_id = db.session.scalar(select(Membership.org_unit_id).where(Membership.user_id == manager_id))
+        org_unit_id = db.session.scalar(
+            select(Membership.org_unit_id).where(Membership.user_id == manager_id)
+        )
     case = Case(
-        number=_next_number(opened_on), person_id=person.id, case_type=case_type,
-        phase=regelkreis.first_phase(case_type), topic=topic, access_path=access_path, source=source,
-        warm_handover=bool(data.get("warm_handover")), case_manager_id=manager_id, deputy_id=deputy_id,
-        org_unit_id=org_unit_id, opened_on=opened_on, last_activity_at=utcnow(), evaluation={},
+        number=_next_number(opened_on),
+        person_id=person.id,
+        case_type=case_type,
+        phase=regelkreis.first_phase(case_type),
+        topic=topic,
+        access_path=access_path,
+        source=source,
+        warm_handover=bool(data.get("warm_handover")),
+        case_manager_id=manager_id,
+        deputy_id=deputy_id,
+        org_unit_id=org_unit_id,
+        opened_on=opened_on,
+        last_activity_at=utcnow(),
+        evaluation={},
     )
     db.session.add(case)
     db.session.flush()
-    db.session.add(PhaseTransition(case_id=case.id, from_phase="", to_phase=case.phase,
-                                   actor_id=getattr(actor, "id", None), reason=_("Case opened")))
+    db.session.add(
+        PhaseTransition(
+            case_id=case.id,
+            from_phase="",
+            to_phase=case.phase,
+            actor_id=getattr(actor, "id", None),
+            reason=_("Case opened"),
+        )
+    )
     audit.record("case.created", actor=actor, obj=case, case_type=case_type)
     _hooks(tenant).lotse_case_created(case=case)
     return case
@@ -248,11 +294,23 @@ def _lock_person(person: Person | None) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(Person.id).where(Person.id == person.id).with_for_update())
     else:
-        db.session.execute(update(Person).where(Person.id == person.id).values(id=Person.id)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Person)
+            .where(Person.id == person.id)
+            .values(id=Person.id)
+            .execution_options(synchronize_session=False)
+        )
 
 
-CASE_FIELDS = ("case_manager_id", "deputy_id", "org_unit_id", "access_path", "source", "warm_handover", "topic")
+CASE_FIELDS = (
+    "case_manager_id",
+    "deputy_id",
+    "org_unit_id",
+    "access_path",
+    "source",
+    "warm_handover",
+    "topic",
+)
 
 
 def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None) -> Case:
@@ -267,8 +325,14 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
         "access_path": _choice(data, "access_path", ACCESS_PATHS, errors, required=False),
         "source": _choice(data, "source", list(settings.sources), errors, required=False),
         "warm_handover": bool(data.get("warm_handover")),
-        "topic": _text(data, "topic", 300, errors, required=regelkreis.case_type(case.case_type).needs_topic,
-                       message=_("This kind of case is about one topic: please name it.")),
+        "topic": _text(
+            data,
+            "topic",
+            300,
+            errors,
+            required=regelkreis.case_type(case.case_type).needs_topic,
+            message=_("This kind of case is about one topic: please name it."),
+        ),
     }
     if values["case_manager_id"] is None and "case_manager_id" not in errors:
         errors["case_manager_id"] = [_("Please choose a person from the list.")]
@@ -278,17 +342,28 @@ def update_case(actor, tenant, case: Case, data: dict, *, expected_version=None)
     if not access.may_hand_over(actor, case):
         for field in ("case_manager_id", "deputy_id"):
             if field not in errors and values[field] != getattr(case, field):
-                errors[field] = [_("Only the case manager can hand the case over; otherwise coordination assigns it.")]
+                errors[field] = [
+                    _(
+                        "Only the case manager can hand the case over; otherwise coordination assigns it."
+                    )
+                ]
     if errors:
         raise ValidationError(errors)
     if expected_version is not None and expected_version != case.version:
-        raise ConflictError({f: (getattr(case, f), values[f]) for f in CASE_FIELDS if getattr(case, f) != values[f]})
+        raise ConflictError(
+            {f: (getattr(case, f), values[f]) for f in CASE_FIELDS if getattr(case, f) != values[f]}
+        )
     changed = [f for f in CASE_FIELDS if getattr(case, f) != values[f]]
     if "case_manager_id" in changed and case.case_manager_id is not None:
         # A hand-over takes the open follow-ups of the previous case manager along: they would
         # otherwise sit with someone who can no longer open the case.
-        for follow_up in db.session.scalars(select(FollowUp).where(
-                FollowUp.case_id == case.id, FollowUp.assignee_id == case.case_manager_id, FollowUp.done_at.is_(None))):
+        for follow_up in db.session.scalars(
+            select(FollowUp).where(
+                FollowUp.case_id == case.id,
+                FollowUp.assignee_id == case.case_manager_id,
+                FollowUp.done_at.is_(None),
+            )
+        ):
             follow_up.assignee_id = values["case_manager_id"]
     for field in changed:
         setattr(case, field, values[field])
@@ -319,23 +394,38 @@ def _requirement_failures(case: Case, phase) -> list[str]:
 
 def _access_admitted(case):
     decision = db.session.scalar(
-        select(AccessDecision).where(AccessDecision.case_id == case.id).order_by(AccessDecision.id.desc())
+        select(AccessDecision)
+        .where(AccessDecision.case_id == case.id)
+        .order_by(AccessDecision.id.desc())
     )
-    return (decision is not None and decision.admitted,
-            _("A positive access decision must be recorded first (Zugangsprüfung)."))
+    return (
+        decision is not None and decision.admitted,
+        _("A positive access decision must be recorded first (Zugangsprüfung)."),
+    )
 
 
 def _has_goal(case):
-    return (db.session.scalar(select(func.count(Goal.id)).where(Goal.case_id == case.id)) > 0,
-            _("At least one goal must be agreed first."))
+    return (
+        db.session.scalar(select(func.count(Goal.id)).where(Goal.case_id == case.id)) > 0,
+        _("At least one goal must be agreed first."),
+    )
 
 
 def _plan_agreed(case):
-    return (db.session.scalar(select(HelpPlan.id).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")) is not None,
-            _("An agreed help plan is needed first."))
+    return (
+        db.session.scalar(
+            select(HelpPlan.id).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")
+        )
+        is not None,
+        _("An agreed help plan is needed first."),
+    )
 
 
-REQUIREMENTS = {"access_admitted": _access_admitted, "has_goal": _has_goal, "plan_agreed": _plan_agreed}
+REQUIREMENTS = {
+    "access_admitted": _access_admitted,
+    "has_goal": _has_goal,
+    "plan_agreed": _plan_agreed,
+}
 
 
 def allowed_moves(tenant, case: Case) -> list[tuple[str, object, bool]]:
@@ -346,10 +436,16 @@ def allowed_moves(tenant, case: Case) -> list[tuple[str, object, bool]]:
     regelkreis = regelkreis_for(tenant)
     phases = regelkreis.phases(case.case_type)
     current = regelkreis.index(case.case_type, case.phase)
-    return [(p.key, p.label, i < current) for i, p in enumerate(phases) if i != current and p.key != "closure"]
+    return [
+        (p.key, p.label, i < current)
+        for i, p in enumerate(phases)
+        if i != current and p.key != "closure"
+    ]
 
 
-def move_to_phase(actor, tenant, case: Case, to_phase: str, reason: str = "", *, expected_version=None) -> Case:
+def move_to_phase(
+    actor, tenant, case: Case, to_phase: str, reason: str = "", *, expected_version=None
+) -> Case:
     access.ensure_case(actor, case)
     errors: dict[str, list[str]] = {}
     regelkreis = regelkreis_for(tenant)
@@ -378,12 +474,22 @@ def move_to_phase(actor, tenant, case: Case, to_phase: str, reason: str = "", *,
     old = case.phase
     case.phase = to_phase
     touch(case)
-    db.session.add(PhaseTransition(case_id=case.id, from_phase=old, to_phase=to_phase, reason=reason,
-                                   actor_id=getattr(actor, "id", None), backwards=backwards))
+    db.session.add(
+        PhaseTransition(
+            case_id=case.id,
+            from_phase=old,
+            to_phase=to_phase,
+            reason=reason,
+            actor_id=getattr(actor, "id", None),
+            backwards=backwards,
+        )
+    )
     # Going back (re-assessment) restarts planning: the agreed plan stays as it was, and the next
     # change to the plan makes a new version (see editable_plan).
     db.session.flush()
-    audit.record("case.phase_changed", actor=actor, obj=case, old=old, new=to_phase, backwards=backwards)
+    audit.record(
+        "case.phase_changed", actor=actor, obj=case, old=old, new=to_phase, backwards=backwards
+    )
     _hooks(tenant).lotse_case_phase_changed(case=case, old=old, new=to_phase)
     return case
 
@@ -399,12 +505,25 @@ def record_access_decision(actor, case: Case, data: dict) -> AccessDecision:
     else:
         errors["admitted"] = [_("Please decide: admitted or not.")]
     target_group = _text(data, "target_group", 200, errors)
-    reason = _text(data, "reason", 4000, errors, required=True, message=_("Please give the reason for the decision."))
+    reason = _text(
+        data,
+        "reason",
+        4000,
+        errors,
+        required=True,
+        message=_("Please give the reason for the decision."),
+    )
     decided_on = _parse_date(data.get("decided_on"), "decided_on", errors) or date.today()
     if errors:
         raise ValidationError(errors)
-    decision = AccessDecision(case_id=case.id, admitted=admitted, target_group=target_group, reason=reason,
-                              decided_on=decided_on, actor_id=getattr(actor, "id", None))
+    decision = AccessDecision(
+        case_id=case.id,
+        admitted=admitted,
+        target_group=target_group,
+        reason=reason,
+        decided_on=decided_on,
+        actor_id=getattr(actor, "id", None),
+    )
     db.session.add(decision)
     touch(case)
     db.session.flush()
@@ -423,8 +542,15 @@ def convert_to_case_management(actor, tenant, case: Case, reason: str) -> Case:
     case.case_type = "case_management"
     case.phase = "access_check"
     touch(case)
-    db.session.add(PhaseTransition(case_id=case.id, from_phase=old_phase, to_phase=case.phase,
-                                   reason=reason.strip()[:2000], actor_id=getattr(actor, "id", None)))
+    db.session.add(
+        PhaseTransition(
+            case_id=case.id,
+            from_phase=old_phase,
+            to_phase=case.phase,
+            reason=reason.strip()[:2000],
+            actor_id=getattr(actor, "id", None),
+        )
+    )
     db.session.flush()
     audit.record("case.converted", actor=actor, obj=case, old_type=old_type)
     return case
@@ -440,18 +566,27 @@ def add_contact(actor, tenant, case: Case, data: dict) -> Contact:
     if contact_on is None and "contact_on" not in errors:
         errors["contact_on"] = [_("Please enter the date of the contact.")]
     elif contact_on and contact_on > date.today():
-        errors["contact_on"] = [_("A contact cannot lie in the future. Use a follow-up for planned dates.")]
+        errors["contact_on"] = [
+            _("A contact cannot lie in the future. Use a follow-up for planned dates.")
+        ]
     duration = _int(data, "duration_minutes", errors, minimum=1, maximum=600, required=True)
     channel = _choice(data, "channel", CONTACT_CHANNELS, errors)
     participants = _text(data, "participants", 300, errors)
     summary = _text(data, "summary", 20000, errors)
     regelkreis = regelkreis_for(tenant)
-    limit = regelkreis.case_type(case.case_type).session_limit if case.case_type in regelkreis.case_types else None
+    limit = (
+        regelkreis.case_type(case.case_type).session_limit
+        if case.case_type in regelkreis.case_types
+        else None
+    )
     if limit is not None:
         held = db.session.scalar(select(func.count(Contact.id)).where(Contact.case_id == case.id))
         if held >= limit and not str(data.get("over_limit_reason") or "").strip():
             errors["over_limit_reason"] = [
-                _("A short counselling has at most %(n)d sessions. Give a reason for another one or convert the case to case management.", n=limit)
+                _(
+                    "A short counselling has at most %(n)d sessions. Give a reason for another one or convert the case to case management.",
+                    n=limit,
+                )
             ]
     if case.status != "open":
         errors.setdefault("case", []).append(_("The case is closed. Reopen it first."))
@@ -459,9 +594,16 @@ def add_contact(actor, tenant, case: Case, data: dict) -> Contact:
         raise ValidationError(errors)
     if limit is not None and data.get("over_limit_reason"):
         summary = f"{summary}\n\n[{_('Beyond the session limit')}: {str(data['over_limit_reason']).strip()[:500]}]".strip()
-    contact = Contact(case_id=case.id, contact_on=contact_on, duration_minutes=duration, channel=channel,
-                      participants=participants, interpreter_used=bool(data.get("interpreter_used")),
-                      summary=summary, author_id=getattr(actor, "id", None))
+    contact = Contact(
+        case_id=case.id,
+        contact_on=contact_on,
+        duration_minutes=duration,
+        channel=channel,
+        participants=participants,
+        interpreter_used=bool(data.get("interpreter_used")),
+        summary=summary,
+        author_id=getattr(actor, "id", None),
+    )
     db.session.add(contact)
     touch(case)
     db.session.flush()
@@ -476,7 +618,9 @@ def add_journal_entry(actor, case: Case, data: dict) -> JournalEntry:
     effort = _int(data, "effort_minutes", errors, minimum=0, maximum=600) or 0
     if errors:
         raise ValidationError(errors)
-    entry = JournalEntry(case_id=case.id, text=text, effort_minutes=effort, author_id=getattr(actor, "id", None))
+    entry = JournalEntry(
+        case_id=case.id, text=text, effort_minutes=effort, author_id=getattr(actor, "id", None)
+    )
     db.session.add(entry)
     touch(case)
     db.session.flush()
@@ -485,33 +629,66 @@ def add_journal_entry(actor, case: Case, data: dict) -> JournalEntry:
 
 
 def contacts(case: Case) -> list[Contact]:
-    return list(db.session.scalars(select(Contact).where(Contact.case_id == case.id).order_by(Contact.contact_on.desc(), Contact.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .where(Contact.case_id == case.id)
+            .order_by(Contact.contact_on.desc(), Contact.id.desc())
+        )
+    )
 
 
 def journal_entries(case: Case) -> list[JournalEntry]:
-    return list(db.session.scalars(select(JournalEntry).where(JournalEntry.case_id == case.id).order_by(JournalEntry.at.desc(), JournalEntry.id.desc())))
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.case_id == case.id)
+            .order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
+        )
+    )
 
 
 def effort_minutes(case: Case) -> int:
-    contacts = db.session.scalar(select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(Contact.case_id == case.id))
-    journal = db.session.scalar(select(func.coalesce(func.sum(JournalEntry.effort_minutes), 0)).where(JournalEntry.case_id == case.id))
+    contacts = db.session.scalar(
+        select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(
+            Contact.case_id == case.id
+        )
+    )
+    journal = db.session.scalar(
+        select(func.coalesce(func.sum(JournalEntry.effort_minutes), 0)).where(
+            JournalEntry.case_id == case.id
+        )
+    )
     return int(contacts) + int(journal)
 
 
 # --- goals and help plans ------------------------------------------------------------------
 
 
-GOAL_FIELDS = ("life_area", "title", "indicator", "priority", "target_date", "status", "achievement", "achievement_note")
+GOAL_FIELDS = (
+    "life_area",
+    "title",
+    "indicator",
+    "priority",
+    "target_date",
+    "status",
+    "achievement",
+    "achievement_note",
+)
 
 
-def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expected_version=None) -> Goal:
+def save_goal(
+    actor, tenant, case: Case, goal: Goal | None, data: dict, *, expected_version=None
+) -> Goal:
     access.ensure_case(actor, case)
     _belongs(goal is None or goal.case_id == case.id)
     errors: dict[str, list[str]] = {}
     settings = case_settings(tenant)
     values = {
         "life_area": _choice(data, "life_area", list(settings.life_areas), errors),
-        "title": _text(data, "title", 300, errors, required=True, message=_("Please describe the goal.")),
+        "title": _text(
+            data, "title", 300, errors, required=True, message=_("Please describe the goal.")
+        ),
         "indicator": _text(data, "indicator", 4000, errors),
         "priority": _int(data, "priority", errors, minimum=1, maximum=3) or 2,
         "target_date": _parse_date(data.get("target_date"), "target_date", errors),
@@ -522,7 +699,9 @@ def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expec
     if errors:
         raise ValidationError(errors)
     if goal is not None and expected_version is not None and expected_version != goal.version:
-        raise ConflictError({f: (getattr(goal, f), values[f]) for f in GOAL_FIELDS if getattr(goal, f) != values[f]})
+        raise ConflictError(
+            {f: (getattr(goal, f), values[f]) for f in GOAL_FIELDS if getattr(goal, f) != values[f]}
+        )
     created = goal is None
     if created:
         goal = Goal(case_id=case.id)
@@ -531,45 +710,76 @@ def save_goal(actor, tenant, case: Case, goal: Goal | None, data: dict, *, expec
         setattr(goal, field, value)
     flush_or_conflict(goal, GOAL_FIELDS, values)
     touch(case)
-    audit.record("case.goal_created" if created else "case.goal_changed", actor=actor, obj=case, goal=goal.id)
+    audit.record(
+        "case.goal_created" if created else "case.goal_changed", actor=actor, obj=case, goal=goal.id
+    )
     return goal
 
 
 def goals(case: Case) -> list[Goal]:
-    return list(db.session.scalars(select(Goal).where(Goal.case_id == case.id).order_by(Goal.priority, Goal.id)))
+    return list(
+        db.session.scalars(
+            select(Goal).where(Goal.case_id == case.id).order_by(Goal.priority, Goal.id)
+        )
+    )
 
 
 def plans(case: Case) -> list[HelpPlan]:
-    return list(db.session.scalars(select(HelpPlan).where(HelpPlan.case_id == case.id).order_by(HelpPlan.number.desc())))
+    return list(
+        db.session.scalars(
+            select(HelpPlan).where(HelpPlan.case_id == case.id).order_by(HelpPlan.number.desc())
+        )
+    )
 
 
 def editable_plan(actor, case: Case) -> HelpPlan:
     """The draft to edit: the open draft, or a new version copied from the agreed plan
     (an agreed plan is never changed)."""
     access.ensure_case(actor, case)
-    latest = db.session.scalar(select(HelpPlan).where(HelpPlan.case_id == case.id).order_by(HelpPlan.number.desc()))
+    latest = db.session.scalar(
+        select(HelpPlan).where(HelpPlan.case_id == case.id).order_by(HelpPlan.number.desc())
+    )
     if latest is not None and latest.status == "draft":
         return latest
-    plan = HelpPlan(case_id=case.id, number=(latest.number + 1) if latest else 1, status="draft",
-                    review_on=latest.review_on if latest else None)
+    plan = HelpPlan(
+        case_id=case.id,
+        number=(latest.number + 1) if latest else 1,
+        status="draft",
+        review_on=latest.review_on if latest else None,
+    )
     db.session.add(plan)
     db.session.flush()
     if latest is not None:
         for item in latest.items:
-            db.session.add(HelpPlanItem(plan_id=plan.id, goal_id=item.goal_id, position=item.position,
-                                        measure=item.measure, responsible=item.responsible,
-                                        partner_name=item.partner_name, due_on=item.due_on, status=item.status))
+            db.session.add(
+                HelpPlanItem(
+                    plan_id=plan.id,
+                    goal_id=item.goal_id,
+                    position=item.position,
+                    measure=item.measure,
+                    responsible=item.responsible,
+                    partner_name=item.partner_name,
+                    due_on=item.due_on,
+                    status=item.status,
+                )
+            )
         db.session.flush()
         db.session.refresh(plan)
-    audit.record("case.plan_version_created", actor=actor, obj=case, plan=plan.id, number=plan.number)
+    audit.record(
+        "case.plan_version_created", actor=actor, obj=case, plan=plan.id, number=plan.number
+    )
     return plan
 
 
-def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None, data: dict) -> HelpPlanItem:
+def save_plan_item(
+    actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None, data: dict
+) -> HelpPlanItem:
     access.ensure_case(actor, case)
     _belongs(plan.case_id == case.id and (item is None or item.plan_id == plan.id))
     if plan.status != "draft":
-        raise ValidationError({"plan": [_("An agreed help plan cannot be changed. Edit the new draft instead.")]})
+        raise ValidationError(
+            {"plan": [_("An agreed help plan cannot be changed. Edit the new draft instead.")]}
+        )
     errors: dict[str, list[str]] = {}
     goal_id = data.get("goal_id") or None
     if goal_id is not None:
@@ -577,18 +787,36 @@ def save_plan_item(actor, case: Case, plan: HelpPlan, item: HelpPlanItem | None,
             goal_id = int(goal_id)
         except (TypeError, ValueError):
             goal_id = -1
-        if db.session.scalar(select(Goal.id).where(Goal.id == goal_id, Goal.case_id == case.id)) is None:
+        if (
+            db.session.scalar(select(Goal.id).where(Goal.id == goal_id, Goal.case_id == case.id))
+            is None
+        ):
             errors["goal_id"] = [_("Please choose a goal of this case.")]
-    measure = _text(data, "measure", 2000, errors, required=True, message=_("Please describe the measure."))
+    measure = _text(
+        data, "measure", 2000, errors, required=True, message=_("Please describe the measure.")
+    )
     responsible = _choice(data, "responsible", ITEM_RESPONSIBLES, errors)
-    partner_name = _text(data, "partner_name", 200, errors, required=responsible == "partner",
-                         message=_("Please name the network partner."))
+    partner_name = _text(
+        data,
+        "partner_name",
+        200,
+        errors,
+        required=responsible == "partner",
+        message=_("Please name the network partner."),
+    )
     due_on = _parse_date(data.get("due_on"), "due_on", errors)
     status = _choice(data, "status", ITEM_STATUSES, errors, default="open")
     if errors:
         raise ValidationError(errors)
     if item is None:
-        position = db.session.scalar(select(func.coalesce(func.max(HelpPlanItem.position), 0)).where(HelpPlanItem.plan_id == plan.id)) + 1
+        position = (
+            db.session.scalar(
+                select(func.coalesce(func.max(HelpPlanItem.position), 0)).where(
+                    HelpPlanItem.plan_id == plan.id
+                )
+            )
+            + 1
+        )
         item = HelpPlanItem(plan_id=plan.id, position=position)
         plan.items.append(item)  # keeps the loaded plan in step (agree_plan reads plan.items)
     item.goal_id, item.measure, item.responsible = goal_id, measure, responsible
@@ -618,21 +846,39 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
         errors["review_on"] = [_("The review date must lie after the agreement.")]
     if errors:
         raise ValidationError(errors)
-    for older in db.session.scalars(select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")):
+    for older in db.session.scalars(
+        select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")
+    ):
         older.status = "superseded"
         # Follow-ups of the superseded version are replaced by those of the new one.
         keys = [f"plan-review:{older.id}", *(f"plan-item:{item.id}" for item in older.items)]
-        for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.source_key.in_(keys), FollowUp.done_at.is_(None))):
+        for follow_up in db.session.scalars(
+            select(FollowUp).where(FollowUp.source_key.in_(keys), FollowUp.done_at.is_(None))
+        ):
             follow_up.done_at = utcnow()
     plan.status = "agreed"
     plan.agreed_on = agreed_on
     plan.review_on = review_on
     plan.agreed_by_client = bool(data.get("agreed_by_client"))
     touch(case)
-    _ensure_follow_up(case, case.case_manager_id, review_on, _("Review the help plan"), "goal_review", f"plan-review:{plan.id}")
+    _ensure_follow_up(
+        case,
+        case.case_manager_id,
+        review_on,
+        _("Review the help plan"),
+        "goal_review",
+        f"plan-review:{plan.id}",
+    )
     for item in plan.items:
         if item.due_on and item.status in ("open", "in_progress"):
-            _ensure_follow_up(case, case.case_manager_id, item.due_on, item.measure[:300], "help_plan_due", f"plan-item:{item.id}")
+            _ensure_follow_up(
+                case,
+                case.case_manager_id,
+                item.due_on,
+                item.measure[:300],
+                "help_plan_due",
+                f"plan-item:{item.id}",
+            )
     db.session.flush()
     audit.record("case.plan_agreed", actor=actor, obj=case, plan=plan.id, number=plan.number)
     return plan
@@ -645,8 +891,14 @@ def _ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> Fol
     existing = db.session.scalar(select(FollowUp).where(FollowUp.source_key == source_key))
     if existing is not None:
         return None
-    follow_up = FollowUp(case_id=case.id if case else None, assignee_id=assignee_id, due_on=due_on,
-                         title=title, kind=kind, source_key=source_key)
+    follow_up = FollowUp(
+        case_id=case.id if case else None,
+        assignee_id=assignee_id,
+        due_on=due_on,
+        title=title,
+        kind=kind,
+        source_key=source_key,
+    )
     db.session.add(follow_up)
     return follow_up
 
@@ -660,13 +912,27 @@ def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
     due_on = _parse_date(data.get("due_on"), "due_on", errors)
     if due_on is None and "due_on" not in errors:
         errors["due_on"] = [_("Please enter the date.")]
-    title = _text(data, "title", 300, errors, required=True, message=_("Please enter what is to be checked."))
-    assignee_id = _case_worker(data.get("assignee_id") or getattr(actor, "id", None), errors, "assignee_id")
+    title = _text(
+        data, "title", 300, errors, required=True, message=_("Please enter what is to be checked.")
+    )
+    assignee_id = _case_worker(
+        data.get("assignee_id") or getattr(actor, "id", None), errors, "assignee_id"
+    )
     if case is not None and assignee_id is not None and not may_open(assignee_id, case):
-        errors["assignee_id"] = [_("This colleague cannot open the case. Share the case with them first, or choose someone else.")]
+        errors["assignee_id"] = [
+            _(
+                "This colleague cannot open the case. Share the case with them first, or choose someone else."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
-    follow_up = FollowUp(case_id=case.id if case else None, assignee_id=assignee_id, due_on=due_on, title=title, kind="manual")
+    follow_up = FollowUp(
+        case_id=case.id if case else None,
+        assignee_id=assignee_id,
+        due_on=due_on,
+        title=title,
+        kind="manual",
+    )
     db.session.add(follow_up)
     db.session.flush()
     audit.record("follow_up.created", actor=actor, obj=follow_up, case=case.id if case else None)
@@ -675,13 +941,25 @@ def add_follow_up(actor, case: Case | None, data: dict) -> FollowUp:
 
 def may_open(user_id: int, case: Case) -> bool:
     """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
-    return db.session.scalar(select(Case.id).where(Case.id == case.id, access.visible_condition(user_id, supervise=_supervises(user_id)))) is not None
+    return (
+        db.session.scalar(
+            select(Case.id).where(
+                Case.id == case.id,
+                access.visible_condition(user_id, supervise=_supervises(user_id)),
+            )
+        )
+        is not None
+    )
 
 
 def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
     """The assignee marks done, or someone who may open its case."""
     if access._acting_user(actor) and follow_up.assignee_id != actor.id:
-        case = db.session.scalar(select(Case).where(Case.id == follow_up.case_id)) if follow_up.case_id else None
+        case = (
+            db.session.scalar(select(Case).where(Case.id == follow_up.case_id))
+            if follow_up.case_id
+            else None
+        )
         if case is None:
             from werkzeug.exceptions import NotFound
 
@@ -699,14 +977,21 @@ def my_follow_ups(user, *, include_done=False):
     ``(follow_up, case, person)``. ``person`` is None for a case ``user`` cannot open (any more:
     handed over, deputy period ended): the list then shows the case number only, never the
     client's name or the follow-up's text."""
-    visible = select(Case.id).where(access.visible_condition(user.id, supervise=_supervises(user.id)))
+    visible = select(Case.id).where(
+        access.visible_condition(user.id, supervise=_supervises(user.id))
+    )
     stmt = (
         select(FollowUp, Case, Person, Case.id.in_(visible))
         .outerjoin(Case, Case.id == FollowUp.case_id)
         .outerjoin(Person, Person.id == Case.person_id)
-        .where((FollowUp.assignee_id == user.id) | (FollowUp.case_id.in_(
-            select(Case.id).where(access._active_deputy_for(user.id, date.today()))
-        )))
+        .where(
+            (FollowUp.assignee_id == user.id)
+            | (
+                FollowUp.case_id.in_(
+                    select(Case.id).where(access._active_deputy_for(user.id, date.today()))
+                )
+            )
+        )
     )
     if not include_done:
         stmt = stmt.where(FollowUp.done_at.is_(None))
@@ -717,12 +1002,18 @@ def my_follow_ups(user, *, include_done=False):
 
 
 def _supervises(user_id: int) -> bool:
-    roles = db.session.scalar(select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True)))
+    roles = db.session.scalar(
+        select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
+    )
     return "cases.supervise" in registry().granted(roles or [])
 
 
 def case_follow_ups(case: Case):
-    return list(db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.due_on)))
+    return list(
+        db.session.scalars(
+            select(FollowUp).where(FollowUp.case_id == case.id).order_by(FollowUp.due_on)
+        )
+    )
 
 
 def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
@@ -733,27 +1024,63 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0, "consent_expiry": 0}
     horizon = today + timedelta(days=settings.residence_warning_days)
     rows = db.session.execute(
-        select(Case, Person).join(Person, Person.id == Case.person_id).where(
-            Case.status == "open", Person.residence_valid_until.is_not(None), Person.residence_valid_until <= horizon
+        select(Case, Person)
+        .join(Person, Person.id == Case.person_id)
+        .where(
+            Case.status == "open",
+            Person.residence_valid_until.is_not(None),
+            Person.residence_valid_until <= horizon,
         )
     ).all()
     for case, person in rows:
         key = f"residence:{person.id}:{person.residence_valid_until.isoformat()}"
         due = max(today, person.residence_valid_until - timedelta(days=30))
-        if _ensure_follow_up(case, case.case_manager_id, due, _("Residence permit expires on %(date)s", date=person.residence_valid_until.strftime("%d.%m.%Y")), "residence_expiry", key):
+        if _ensure_follow_up(
+            case,
+            case.case_manager_id,
+            due,
+            _(
+                "Residence permit expires on %(date)s",
+                date=person.residence_valid_until.strftime("%d.%m.%Y"),
+            ),
+            "residence_expiry",
+            key,
+        ):
             created["residence_expiry"] += 1
     cutoff = utcnow() - timedelta(days=30 * settings.inactivity_months)
-    for case in db.session.scalars(select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)):
+    for case in db.session.scalars(
+        select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)
+    ):
         key = f"inactive:{case.id}:{case.last_activity_at.date().isoformat()}"
-        if _ensure_follow_up(case, case.case_manager_id, today, _("No activity for %(n)d months: continue or close?", n=settings.inactivity_months), "inactivity", key):
+        if _ensure_follow_up(
+            case,
+            case.case_manager_id,
+            today,
+            _("No activity for %(n)d months: continue or close?", n=settings.inactivity_months),
+            "inactivity",
+            key,
+        ):
             created["inactivity"] += 1
     items = db.session.execute(
-        select(HelpPlanItem, HelpPlan, Case).join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id).join(Case, Case.id == HelpPlan.case_id).where(
-            HelpPlan.status == "agreed", HelpPlanItem.due_on.is_not(None), HelpPlanItem.status.in_(("open", "in_progress")), Case.status == "open"
+        select(HelpPlanItem, HelpPlan, Case)
+        .join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id)
+        .join(Case, Case.id == HelpPlan.case_id)
+        .where(
+            HelpPlan.status == "agreed",
+            HelpPlanItem.due_on.is_not(None),
+            HelpPlanItem.status.in_(("open", "in_progress")),
+            Case.status == "open",
         )
     ).all()
     for item, _plan, case in items:
-        if _ensure_follow_up(case, case.case_manager_id, item.due_on, item.measure[:300], "help_plan_due", f"plan-item:{item.id}"):
+        if _ensure_follow_up(
+            case,
+            case.case_manager_id,
+            item.due_on,
+            item.measure[:300],
+            "help_plan_due",
+            f"plan-item:{item.id}",
+        ):
             created["help_plan_due"] += 1
     created["consent_expiry"] = _consent_expiry_follow_ups(today)
     db.session.flush()
@@ -767,26 +1094,54 @@ def _consent_expiry_follow_ups(today: date) -> int:
     from core.consent.models import ConsentRecord
 
     horizon = today + timedelta(days=30)
-    expiring = db.session.scalars(select(ConsentRecord).where(
-        ConsentRecord.kind == "confidentiality_release", ConsentRecord.valid_until.is_not(None),
-        ConsentRecord.valid_until >= today, ConsentRecord.valid_until <= horizon)).all()
+    expiring = db.session.scalars(
+        select(ConsentRecord).where(
+            ConsentRecord.kind == "confidentiality_release",
+            ConsentRecord.valid_until.is_not(None),
+            ConsentRecord.valid_until >= today,
+            ConsentRecord.valid_until <= horizon,
+        )
+    ).all()
     created = 0
     for record in expiring:
-        records = [r for r in db.session.scalars(select(ConsentRecord).where(
-            ConsentRecord.person_id == record.person_id, ConsentRecord.kind == "confidentiality_release"))]
+        records = [
+            r
+            for r in db.session.scalars(
+                select(ConsentRecord).where(
+                    ConsentRecord.person_id == record.person_id,
+                    ConsentRecord.kind == "confidentiality_release",
+                )
+            )
+        ]
         revocations = consent._revocations([r.id for r in records])
         if consent.status(record, revocations.get(record.id, []), today) == "revoked":
             continue
-        if any(r.id != record.id and (r.valid_until is None or r.valid_until > record.valid_until)
-               and consent.status(r, revocations.get(r.id, []), today) != "revoked" for r in records):
+        if any(
+            r.id != record.id
+            and (r.valid_until is None or r.valid_until > record.valid_until)
+            and consent.status(r, revocations.get(r.id, []), today) != "revoked"
+            for r in records
+        ):
             continue
-        case = db.session.scalar(select(Case).where(Case.person_id == record.person_id, Case.status == "open")
-                                 .order_by(Case.id.desc()).limit(1))
+        case = db.session.scalar(
+            select(Case)
+            .where(Case.person_id == record.person_id, Case.status == "open")
+            .order_by(Case.id.desc())
+            .limit(1)
+        )
         if case is None:
             continue
-        if _ensure_follow_up(case, case.case_manager_id, max(today, record.valid_until - timedelta(days=14)),
-                             _("Confidentiality release expires on %(date)s: renew it", date=record.valid_until.strftime("%d.%m.%Y")),
-                             "consent_expiry", f"consent-expiry:{record.id}:{record.valid_until.isoformat()}"):
+        if _ensure_follow_up(
+            case,
+            case.case_manager_id,
+            max(today, record.valid_until - timedelta(days=14)),
+            _(
+                "Confidentiality release expires on %(date)s: renew it",
+                date=record.valid_until.strftime("%d.%m.%Y"),
+            ),
+            "consent_expiry",
+            f"consent-expiry:{record.id}:{record.valid_until.isoformat()}",
+        ):
             created += 1
     return created
 
@@ -802,7 +1157,14 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
     if case.status != "open":
         errors["case"] = [_("The case is closed already.")]
     reason = _choice(data, "closure_reason", CLOSURE_REASONS, errors)
-    note = _text(data, "closure_note", 4000, errors, required=reason == "other", message=_("Please describe the reason."))
+    note = _text(
+        data,
+        "closure_note",
+        4000,
+        errors,
+        required=reason == "other",
+        message=_("Please describe the reason."),
+    )
     closed_on = _parse_date(data.get("closed_on"), "closed_on", errors) or date.today()
     if closed_on < case.opened_on:
         errors["closed_on"] = [_("A case cannot close before it was opened.")]
@@ -831,18 +1193,36 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
     for goal, value in ratings.items():
         goal.achievement = value
         if goal.status in ("open", "in_progress"):
-            goal.status = "achieved" if value >= 4 else "partly_achieved" if value >= 2 else "not_achieved"
+            goal.status = (
+                "achieved" if value >= 4 else "partly_achieved" if value >= 2 else "not_achieved"
+            )
     old = case.phase
     case.status, case.phase, case.closed_on = "closed", "closure", closed_on
     case.closure_reason, case.closure_note, case.evaluation = reason, note, evaluation
     case.follow_up_talk_on = follow_up_talk_on
     touch(case)
-    db.session.add(PhaseTransition(case_id=case.id, from_phase=old, to_phase="closure", reason=reason,
-                                   actor_id=getattr(actor, "id", None)))
-    for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))):
+    db.session.add(
+        PhaseTransition(
+            case_id=case.id,
+            from_phase=old,
+            to_phase="closure",
+            reason=reason,
+            actor_id=getattr(actor, "id", None),
+        )
+    )
+    for follow_up in db.session.scalars(
+        select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))
+    ):
         follow_up.done_at = utcnow()
     if follow_up_talk_on:
-        _ensure_follow_up(case, case.case_manager_id, follow_up_talk_on, _("Follow-up talk after closure"), "after_closure", f"after-closure:{case.id}:{closed_on.isoformat()}")
+        _ensure_follow_up(
+            case,
+            case.case_manager_id,
+            follow_up_talk_on,
+            _("Follow-up talk after closure"),
+            "after_closure",
+            f"after-closure:{case.id}:{closed_on.isoformat()}",
+        )
     db.session.flush()
     audit.record("case.closed", actor=actor, obj=case, reason=reason)
     return case
@@ -853,20 +1233,45 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
     errors: dict[str, list[str]] = {}
     if case.status != "closed":
         errors["case"] = [_("Only a closed case can be reopened.")]
-    reason = _text(data, "reason", 2000, errors, required=True, message=_("Please give the reason for reopening."))
+    reason = _text(
+        data,
+        "reason",
+        2000,
+        errors,
+        required=True,
+        message=_("Please give the reason for reopening."),
+    )
     regelkreis = regelkreis_for(tenant)
-    phase = data.get("phase") or ("monitoring" if regelkreis.phase(case.case_type, "monitoring") else regelkreis.first_phase(case.case_type))
+    phase = data.get("phase") or (
+        "monitoring"
+        if regelkreis.phase(case.case_type, "monitoring")
+        else regelkreis.first_phase(case.case_type)
+    )
     if regelkreis.phase(case.case_type, phase) is None or phase == "closure":
         errors["phase"] = [_("Please choose a value from the list.")]
     _lock_person(db.session.get(Person, case.person_id))
-    if db.session.scalar(select(Case.id).where(Case.person_id == case.person_id, Case.status == "open", Case.id != case.id)):
-        errors.setdefault("case", []).append(_("This person already has an open case. One person, one case."))
+    if db.session.scalar(
+        select(Case.id).where(
+            Case.person_id == case.person_id, Case.status == "open", Case.id != case.id
+        )
+    ):
+        errors.setdefault("case", []).append(
+            _("This person already has an open case. One person, one case.")
+        )
     if errors:
         raise ValidationError(errors)
     case.status, case.phase, case.closed_on = "open", phase, None
     touch(case)
-    db.session.add(PhaseTransition(case_id=case.id, from_phase="closure", to_phase=phase, reason=reason,
-                                   actor_id=getattr(actor, "id", None), backwards=True))
+    db.session.add(
+        PhaseTransition(
+            case_id=case.id,
+            from_phase="closure",
+            to_phase=phase,
+            reason=reason,
+            actor_id=getattr(actor, "id", None),
+            backwards=True,
+        )
+    )
     db.session.flush()
     audit.record("case.reopened", actor=actor, obj=case)
     return case
@@ -878,13 +1283,21 @@ def reopen_case(actor, tenant, case: Case, data: dict) -> Case:
 def share_case(actor, case: Case, user_id) -> CaseShare:
     errors: dict[str, list[str]] = {}
     if not access.may_share(actor, case):
-        raise ValidationError({"user_id": [_("Only the case manager, the deputy or coordination can share the case.")]})
+        raise ValidationError(
+            {
+                "user_id": [
+                    _("Only the case manager, the deputy or coordination can share the case.")
+                ]
+            }
+        )
     user_id = _case_worker(user_id, errors, "user_id")
     if user_id is not None and user_id == case.case_manager_id:
         errors["user_id"] = [_("The case manager of the case has access anyway.")]
     if errors:
         raise ValidationError(errors)
-    existing = db.session.scalar(select(CaseShare).where(CaseShare.case_id == case.id, CaseShare.user_id == user_id))
+    existing = db.session.scalar(
+        select(CaseShare).where(CaseShare.case_id == case.id, CaseShare.user_id == user_id)
+    )
     if existing:
         return existing
     share = CaseShare(case_id=case.id, user_id=user_id, shared_by_id=getattr(actor, "id", None))
@@ -900,7 +1313,9 @@ def _membership(user_id) -> Membership | None:
 
 def create_deputy(actor, data: dict) -> Deputy:
     errors: dict[str, list[str]] = {}
-    absent_id = _case_worker(data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id")
+    absent_id = _case_worker(
+        data.get("absent_id") or getattr(actor, "id", None), errors, "absent_id"
+    )
     deputy_id = _case_worker(data.get("deputy_id"), errors, "deputy_id")
     starts_on = _parse_date(data.get("starts_on"), "starts_on", errors)
     ends_on = _parse_date(data.get("ends_on"), "ends_on", errors)
@@ -920,8 +1335,14 @@ def create_deputy(actor, data: dict) -> Deputy:
         raise ValidationError(errors)
     absent_unit = getattr(_membership(absent_id), "org_unit_id", None)
     deputy_unit = getattr(_membership(deputy_id), "org_unit_id", None)
-    deputy = Deputy(absent_id=absent_id, deputy_id=deputy_id, starts_on=starts_on, ends_on=ends_on,
-                    cross_unit=absent_unit != deputy_unit, created_by_id=getattr(actor, "id", None))
+    deputy = Deputy(
+        absent_id=absent_id,
+        deputy_id=deputy_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        cross_unit=absent_unit != deputy_unit,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(deputy)
     db.session.flush()
     audit.record("deputy.created", actor=actor, obj=deputy, cross_unit=deputy.cross_unit)
@@ -940,7 +1361,9 @@ def approve_deputy(actor, deputy: Deputy) -> Deputy:
     absent_unit = getattr(_membership(deputy.absent_id), "org_unit_id", None)
     deputy_unit = getattr(_membership(deputy.deputy_id), "org_unit_id", None)
     if actor.id in (deputy.approved_by_absent_lead_id, deputy.approved_by_deputy_lead_id):
-        raise ValidationError({"deputy": [_("You have approved already; the other lead must approve too.")]})
+        raise ValidationError(
+            {"deputy": [_("You have approved already; the other lead must approve too.")]}
+        )
     if deputy.approved_by_absent_lead_id is None and actor_unit in (absent_unit, None):
         deputy.approved_by_absent_lead_id = actor.id
     elif deputy.approved_by_deputy_lead_id is None and actor_unit in (deputy_unit, None):
@@ -973,13 +1396,24 @@ def caseload(tenant) -> list[CaseloadRow]:
     settings = case_settings(tenant)
     regelkreis = regelkreis_for(tenant)
     counted = [key for key, t in regelkreis.case_types.items() if t.counts_for_caseload]
-    counts = dict(db.session.execute(
-        select(Case.case_manager_id, func.count(Case.id)).where(Case.status == "open", Case.case_type.in_(counted)).group_by(Case.case_manager_id)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Case.case_manager_id, func.count(Case.id))
+            .where(Case.status == "open", Case.case_type.in_(counted))
+            .group_by(Case.case_manager_id)
+        ).all()
+    )
     hours = dict(db.session.execute(select(Membership.user_id, Membership.weekly_hours)).all())
     rows = []
     for user in case_workers():
         fte = min((hours.get(user.id) or settings.full_time_hours) / settings.full_time_hours, 1.0)
-        rows.append(CaseloadRow(user, counts.get(user.id, 0), max(round(settings.caseload_ratio * fte), 1),
-                                settings.caseload_tolerance_pct, round(fte, 2)))
+        rows.append(
+            CaseloadRow(
+                user,
+                counts.get(user.id, 0),
+                max(round(settings.caseload_ratio * fte), 1),
+                settings.caseload_tolerance_pct,
+                round(fte, 2),
+            )
+        )
     return rows

@@ -61,22 +61,36 @@ class CaseSettings:
 
 
 def _positive_int(value, default):
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+    )
 
 
 def case_settings(tenant) -> CaseSettings:
-    raw = (tenant.settings or {})
+    raw = tenant.settings or {}
     base = CaseSettings()
     return CaseSettings(
-        short_counselling_limit=_positive_int(raw.get("short_counselling_limit"), base.short_counselling_limit),
+        short_counselling_limit=_positive_int(
+            raw.get("short_counselling_limit"), base.short_counselling_limit
+        ),
         caseload_ratio=_positive_int(raw.get("caseload_ratio"), base.caseload_ratio),
-        caseload_tolerance_pct=_positive_int(raw.get("caseload_tolerance_pct"), base.caseload_tolerance_pct),
+        caseload_tolerance_pct=_positive_int(
+            raw.get("caseload_tolerance_pct"), base.caseload_tolerance_pct
+        ),
         full_time_hours=_positive_int(raw.get("full_time_hours"), base.full_time_hours),
         inactivity_months=_positive_int(raw.get("inactivity_months"), base.inactivity_months),
-        residence_warning_days=_positive_int(raw.get("residence_warning_days"), base.residence_warning_days),
-        follow_up_talk_months=_positive_int(raw.get("follow_up_talk_months"), base.follow_up_talk_months),
-        life_areas=dict(raw["life_areas"]) if isinstance(raw.get("life_areas"), dict) and raw["life_areas"] else base.life_areas,
-        sources=dict(raw["sources"]) if isinstance(raw.get("sources"), dict) and raw["sources"] else base.sources,
+        residence_warning_days=_positive_int(
+            raw.get("residence_warning_days"), base.residence_warning_days
+        ),
+        follow_up_talk_months=_positive_int(
+            raw.get("follow_up_talk_months"), base.follow_up_talk_months
+        ),
+        life_areas=dict(raw["life_areas"])
+        if isinstance(raw.get("life_areas"), dict) and raw["life_areas"]
+        else base.life_areas,
+        sources=dict(raw["sources"])
+        if isinstance(raw.get("sources"), dict) and raw["sources"]
+        else base.sources,
     )
 
 

@@ -60,13 +60,18 @@ def _version(form):
         return None
 
 
-
 def _case_context(case, section, **extra):
     regelkreis = regelkreis_for(g.tenant)
     return dict(
-        case=case, section=section, person=case.person, regelkreis=regelkreis,
-        phases=regelkreis.phases(case.case_type), case_type=regelkreis.case_type(case.case_type),
-        settings=case_settings(g.tenant), via=g.get("case_access", {}).get(case.id, "owner"), **extra,
+        case=case,
+        section=section,
+        person=case.person,
+        regelkreis=regelkreis,
+        phases=regelkreis.phases(case.case_type),
+        case_type=regelkreis.case_type(case.case_type),
+        settings=case_settings(g.tenant),
+        via=g.get("case_access", {}).get(case.id, "owner"),
+        **extra,
     )
 
 
@@ -81,13 +86,26 @@ def index():
     mine = request.args.get("mine") == "1" or not access.can_supervise()
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = services.case_list(
-        _actor(), status=status, mine_only=mine, search=request.args.get("q", ""), phase=request.args.get("phase", ""), page=page,
+        _actor(),
+        status=status,
+        mine_only=mine,
+        search=request.args.get("q", ""),
+        phase=request.args.get("phase", ""),
+        page=page,
     )
     regelkreis = regelkreis_for(g.tenant)
     return render_template(
-        "cases/index.html", rows=rows, total=total, page=page, pages=max((total - 1) // 50 + 1, 1),
-        status=status, mine=mine, q=request.args.get("q", ""), phase=request.args.get("phase", ""),
-        regelkreis=regelkreis, all_phases=_all_phases(regelkreis),
+        "cases/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total - 1) // 50 + 1, 1),
+        status=status,
+        mine=mine,
+        q=request.args.get("q", ""),
+        phase=request.args.get("phase", ""),
+        regelkreis=regelkreis,
+        all_phases=_all_phases(regelkreis),
     )
 
 
@@ -110,14 +128,24 @@ def new():
         abort(404)  # like a person that does not exist (the service checks again)
     errors = {}
     if request.method == "POST":
-        errors, case = run_write(lambda: services.open_case(_actor(), g.tenant, person, request.form), success=_("Case opened."))
+        errors, case = run_write(
+            lambda: services.open_case(_actor(), g.tenant, person, request.form),
+            success=_("Case opened."),
+        )
         if not errors:
             return redirect(url_for("cases.show", case_id=case.id))
     from core.admin.services import org_units
 
     return render_template(
-        "cases/new.html", person=person, form=request.form, errors=errors, regelkreis=regelkreis_for(g.tenant),
-        settings=case_settings(g.tenant), access_paths=ACCESS_PATHS, workers=services.case_workers(), units=org_units(),
+        "cases/new.html",
+        person=person,
+        form=request.form,
+        errors=errors,
+        regelkreis=regelkreis_for(g.tenant),
+        settings=case_settings(g.tenant),
+        access_paths=ACCESS_PATHS,
+        workers=services.case_workers(),
+        units=org_units(),
     ), (400 if errors else 200)
 
 
@@ -127,17 +155,32 @@ def new():
 @bp.route("/cases/<int:case_id>")
 def show(case_id):
     case = _case_or_404(case_id, "overview")
-    transitions = db.session.scalars(select(PhaseTransition).where(PhaseTransition.case_id == case.id).order_by(PhaseTransition.at.desc(), PhaseTransition.id.desc())).all()
-    decision = db.session.scalar(select(AccessDecision).where(AccessDecision.case_id == case.id).order_by(AccessDecision.id.desc()))
+    transitions = db.session.scalars(
+        select(PhaseTransition)
+        .where(PhaseTransition.case_id == case.id)
+        .order_by(PhaseTransition.at.desc(), PhaseTransition.id.desc())
+    ).all()
+    decision = db.session.scalar(
+        select(AccessDecision)
+        .where(AccessDecision.case_id == case.id)
+        .order_by(AccessDecision.id.desc())
+    )
     household = persons.household_of(case.person)
     return render_template(
-        "cases/show.html", **_case_context(
-            case, "overview", transitions=transitions, decision=decision, moves=services.allowed_moves(g.tenant, case),
-            effort=services.effort_minutes(case), household=household,
-            members=persons.household_members(household) if household else [], workers=services.case_workers(),
+        "cases/show.html",
+        **_case_context(
+            case,
+            "overview",
+            transitions=transitions,
+            decision=decision,
+            moves=services.allowed_moves(g.tenant, case),
+            effort=services.effort_minutes(case),
+            household=household,
+            members=persons.household_members(household) if household else [],
+            workers=services.case_workers(),
             follow_ups=[f for f in services.case_follow_ups(case) if f.done_at is None][:5],
             goals=services.goals(case),
-        )
+        ),
     )
 
 
@@ -148,7 +191,9 @@ def edit(case_id):
     if request.method == "POST":
         try:
             errors, _c = run_write(
-                lambda: services.update_case(_actor(), g.tenant, case, request.form, expected_version=_version(request.form)),
+                lambda: services.update_case(
+                    _actor(), g.tenant, case, request.form, expected_version=_version(request.form)
+                ),
                 success=_("Changes saved."),
             )
         except ConflictError as exc:
@@ -161,10 +206,20 @@ def edit(case_id):
 
     workers = services.case_workers()
     names = {u.id: u.display_name for u in workers}
-    return render_template("cases/edit.html", **_case_context(
-        case, "overview", errors=errors, conflicts=conflicts, form=request.form, workers=workers, names=names,
-        units=org_units(), access_paths=ACCESS_PATHS,
-    )), (409 if conflicts is not None else 400 if errors else 200)
+    return render_template(
+        "cases/edit.html",
+        **_case_context(
+            case,
+            "overview",
+            errors=errors,
+            conflicts=conflicts,
+            form=request.form,
+            workers=workers,
+            names=names,
+            units=org_units(),
+            access_paths=ACCESS_PATHS,
+        ),
+    ), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/phase", methods=["POST"])
@@ -172,12 +227,24 @@ def phase(case_id):
     case = _case_or_404(case_id)
     try:
         errors, _case = run_write(
-            lambda: services.move_to_phase(_actor(), g.tenant, case, request.form.get("phase", ""), request.form.get("reason", ""), expected_version=_version(request.form)),
+            lambda: services.move_to_phase(
+                _actor(),
+                g.tenant,
+                case,
+                request.form.get("phase", ""),
+                request.form.get("reason", ""),
+                expected_version=_version(request.form),
+            ),
             success=_("Phase changed."),
         )
     except ConflictError:
         db.session.rollback()
-        flash(_("Someone else changed the case in the meantime. Please check the current phase and try again."), "error")
+        flash(
+            _(
+                "Someone else changed the case in the meantime. Please check the current phase and try again."
+            ),
+            "error",
+        )
         return redirect(url_for("cases.show", case_id=case_id))
     flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
@@ -186,7 +253,10 @@ def phase(case_id):
 @bp.route("/cases/<int:case_id>/access-decision", methods=["POST"])
 def access_decision(case_id):
     case = _case_or_404(case_id)
-    errors, _d = run_write(lambda: services.record_access_decision(_actor(), case, request.form), success=_("Access decision recorded."))
+    errors, _d = run_write(
+        lambda: services.record_access_decision(_actor(), case, request.form),
+        success=_("Access decision recorded."),
+    )
     flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -194,7 +264,12 @@ def access_decision(case_id):
 @bp.route("/cases/<int:case_id>/convert", methods=["POST"])
 def convert(case_id):
     case = _case_or_404(case_id)
-    errors, _c = run_write(lambda: services.convert_to_case_management(_actor(), g.tenant, case, request.form.get("reason", "")), success=_("The case is now a case management case."))
+    errors, _c = run_write(
+        lambda: services.convert_to_case_management(
+            _actor(), g.tenant, case, request.form.get("reason", "")
+        ),
+        success=_("The case is now a case management case."),
+    )
     flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -202,7 +277,10 @@ def convert(case_id):
 @bp.route("/cases/<int:case_id>/share", methods=["POST"])
 def share(case_id):
     case = _case_or_404(case_id)
-    errors, _s = run_write(lambda: services.share_case(_actor(), case, request.form.get("user_id")), success=_("Case shared."))
+    errors, _s = run_write(
+        lambda: services.share_case(_actor(), case, request.form.get("user_id")),
+        success=_("Case shared."),
+    )
     flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 
@@ -212,14 +290,27 @@ def contacts(case_id):
     case = _case_or_404(case_id, "contacts")
     errors = {}
     if request.method == "POST":
-        errors, _c = run_write(lambda: services.add_contact(_actor(), g.tenant, case, request.form), success=_("Contact saved."))
+        errors, _c = run_write(
+            lambda: services.add_contact(_actor(), g.tenant, case, request.form),
+            success=_("Contact saved."),
+        )
         if not errors:
             return redirect(url_for("cases.contacts", case_id=case_id))
         case = _case_or_404(case_id, None)
     rows = services.contacts(case)
     limit = regelkreis_for(g.tenant).case_type(case.case_type).session_limit
-    return render_template("cases/contacts.html", **_case_context(case, "contacts", rows=rows, errors=errors, form=request.form,
-                                                                  channels=CONTACT_CHANNELS, limit=limit)), (400 if errors else 200)
+    return render_template(
+        "cases/contacts.html",
+        **_case_context(
+            case,
+            "contacts",
+            rows=rows,
+            errors=errors,
+            form=request.form,
+            channels=CONTACT_CHANNELS,
+            limit=limit,
+        ),
+    ), (400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/journal", methods=["GET", "POST"])
@@ -227,13 +318,25 @@ def journal(case_id):
     case = _case_or_404(case_id, "journal")
     errors = {}
     if request.method == "POST":
-        errors, _e = run_write(lambda: services.add_journal_entry(_actor(), case, request.form), success=_("Entry saved."))
+        errors, _e = run_write(
+            lambda: services.add_journal_entry(_actor(), case, request.form),
+            success=_("Entry saved."),
+        )
         if not errors:
             return redirect(url_for("cases.journal", case_id=case_id))
         case = _case_or_404(case_id, None)
     rows = services.journal_entries(case)
-    return render_template("cases/journal.html", **_case_context(case, "journal", rows=rows, errors=errors, form=request.form,
-                                                                 effort=services.effort_minutes(case))), (400 if errors else 200)
+    return render_template(
+        "cases/journal.html",
+        **_case_context(
+            case,
+            "journal",
+            rows=rows,
+            errors=errors,
+            form=request.form,
+            effort=services.effort_minutes(case),
+        ),
+    ), (400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/goals", methods=["GET", "POST"])
@@ -242,13 +345,22 @@ def goals(case_id):
     errors, conflicts, edit_goal = {}, None, None
     goal_id = request.values.get("goal_id", type=int)
     if goal_id:
-        edit_goal = db.session.scalar(select(Goal).where(Goal.id == goal_id, Goal.case_id == case.id))
+        edit_goal = db.session.scalar(
+            select(Goal).where(Goal.id == goal_id, Goal.case_id == case.id)
+        )
         if edit_goal is None:
             abort(404)
     if request.method == "POST":
         try:
             errors, _g = run_write(
-                lambda: services.save_goal(_actor(), g.tenant, case, edit_goal, request.form, expected_version=_version(request.form)),
+                lambda: services.save_goal(
+                    _actor(),
+                    g.tenant,
+                    case,
+                    edit_goal,
+                    request.form,
+                    expected_version=_version(request.form),
+                ),
                 success=_("Goal saved."),
             )
         except ConflictError as exc:
@@ -259,10 +371,19 @@ def goals(case_id):
         case = _case_or_404(case_id, None)
         if goal_id:
             edit_goal = db.session.scalar(select(Goal).where(Goal.id == goal_id))
-    return render_template("cases/goals.html", **_case_context(
-        case, "goals", goals=services.goals(case), errors=errors, conflicts=conflicts, form=request.form,
-        edit_goal=edit_goal, statuses=GOAL_STATUSES,
-    )), (409 if conflicts is not None else 400 if errors else 200)
+    return render_template(
+        "cases/goals.html",
+        **_case_context(
+            case,
+            "goals",
+            goals=services.goals(case),
+            errors=errors,
+            conflicts=conflicts,
+            form=request.form,
+            edit_goal=edit_goal,
+            statuses=GOAL_STATUSES,
+        ),
+    ), (409 if conflicts is not None else 400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/plan", methods=["GET"])
@@ -275,16 +396,29 @@ def plan(case_id):
         shown = next((p for p in all_plans if p.number == version), None)
         if shown is None:
             abort(404)
-    return render_template("cases/plan.html", **_case_context(
-        case, "plan", plans=all_plans, plan=shown, goals=services.goals(case), errors={}, form={},
-        responsibles=ITEM_RESPONSIBLES, item_statuses=ITEM_STATUSES,
-    ))
+    return render_template(
+        "cases/plan.html",
+        **_case_context(
+            case,
+            "plan",
+            plans=all_plans,
+            plan=shown,
+            goals=services.goals(case),
+            errors={},
+            form={},
+            responsibles=ITEM_RESPONSIBLES,
+            item_statuses=ITEM_STATUSES,
+        ),
+    )
 
 
 @bp.route("/cases/<int:case_id>/plan/draft", methods=["POST"])
 def plan_draft(case_id):
     case = _case_or_404(case_id)
-    errors, _p = run_write(lambda: services.editable_plan(_actor(), case), success=_("New version of the help plan started."))
+    errors, _p = run_write(
+        lambda: services.editable_plan(_actor(), case),
+        success=_("New version of the help plan started."),
+    )
     flash_errors(errors)
     return redirect(url_for("cases.plan", case_id=case_id))
 
@@ -292,37 +426,71 @@ def plan_draft(case_id):
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/items", methods=["POST"])
 def plan_item(case_id, plan_id):
     case = _case_or_404(case_id)
-    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    plan_ = db.session.scalar(
+        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
+    )
     if plan_ is None:
         abort(404)
     item = None
     if request.form.get("item_id"):
-        item = db.session.scalar(select(HelpPlanItem).where(HelpPlanItem.id == request.form.get("item_id", type=int), HelpPlanItem.plan_id == plan_.id))
+        item = db.session.scalar(
+            select(HelpPlanItem).where(
+                HelpPlanItem.id == request.form.get("item_id", type=int),
+                HelpPlanItem.plan_id == plan_.id,
+            )
+        )
         if item is None:
             abort(404)
-    errors, _i = run_write(lambda: services.save_plan_item(_actor(), case, plan_, item, request.form), success=_("Measure saved."))
+    errors, _i = run_write(
+        lambda: services.save_plan_item(_actor(), case, plan_, item, request.form),
+        success=_("Measure saved."),
+    )
     if errors:
         case = _case_or_404(case_id, None)
         plan_ = db.session.get(HelpPlan, plan_id)
-        return render_template("cases/plan.html", **_case_context(
-            case, "plan", plans=services.plans(case), plan=plan_, goals=services.goals(case), errors=errors, form=request.form,
-            responsibles=ITEM_RESPONSIBLES, item_statuses=ITEM_STATUSES,
-        )), 400
+        return render_template(
+            "cases/plan.html",
+            **_case_context(
+                case,
+                "plan",
+                plans=services.plans(case),
+                plan=plan_,
+                goals=services.goals(case),
+                errors=errors,
+                form=request.form,
+                responsibles=ITEM_RESPONSIBLES,
+                item_statuses=ITEM_STATUSES,
+            ),
+        ), 400
     return redirect(url_for("cases.plan", case_id=case_id))
 
 
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/agree", methods=["POST"])
 def plan_agree(case_id, plan_id):
     case = _case_or_404(case_id)
-    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    plan_ = db.session.scalar(
+        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
+    )
     if plan_ is None:
         abort(404)
     try:
-        errors, _p = run_write(lambda: services.agree_plan(_actor(), case, plan_, request.form, expected_version=_version(request.form)),
-                               success=_("The help plan is agreed. It can no longer be changed; changes make a new version."))
+        errors, _p = run_write(
+            lambda: services.agree_plan(
+                _actor(), case, plan_, request.form, expected_version=_version(request.form)
+            ),
+            success=_(
+                "The help plan is agreed. It can no longer be changed; changes make a new version."
+            ),
+        )
     except ConflictError:
         db.session.rollback()
-        errors = {"plan": [_("Someone else changed the help plan in the meantime. Please check it and agree again.")]}
+        errors = {
+            "plan": [
+                _(
+                    "Someone else changed the help plan in the meantime. Please check it and agree again."
+                )
+            ]
+        }
     flash_errors(errors)
     return redirect(url_for("cases.plan", case_id=case_id))
 
@@ -330,7 +498,9 @@ def plan_agree(case_id, plan_id):
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/print")
 def plan_print(case_id, plan_id):
     case = _case_or_404(case_id, None)
-    plan_ = db.session.scalar(select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id))
+    plan_ = db.session.scalar(
+        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
+    )
     if plan_ is None:
         abort(404)
     services.record_read(_actor(), case, "help_plan_print")
@@ -338,7 +508,10 @@ def plan_print(case_id, plan_id):
 
     audit.record("case.printed", actor=_actor(), obj=case, plan=plan_.id)
     db.session.commit()
-    return render_template("cases/plan_print.html", **_case_context(case, "plan", plan=plan_, goals=services.goals(case), today=date.today()))
+    return render_template(
+        "cases/plan_print.html",
+        **_case_context(case, "plan", plan=plan_, goals=services.goals(case), today=date.today()),
+    )
 
 
 @bp.route("/cases/<int:case_id>/documents", methods=["GET", "POST"])
@@ -346,18 +519,27 @@ def documents_(case_id):
     case = _case_or_404(case_id, "documents")
     errors = {}
     if request.method == "POST":
-        errors, _a = run_write(lambda: documents.save_attachment(_actor(), case, request.files.get("file"), request.form.get("description", "")),
-                               success=_("Document saved."))
+        errors, _a = run_write(
+            lambda: documents.save_attachment(
+                _actor(), case, request.files.get("file"), request.form.get("description", "")
+            ),
+            success=_("Document saved."),
+        )
         if not errors:
             return redirect(url_for("cases.documents_", case_id=case_id))
         case = _case_or_404(case_id, None)
-    return render_template("cases/documents.html", **_case_context(case, "documents", rows=documents.attachments(case), errors=errors)), (400 if errors else 200)
+    return render_template(
+        "cases/documents.html",
+        **_case_context(case, "documents", rows=documents.attachments(case), errors=errors),
+    ), (400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/documents/<int:attachment_id>")
 def document_download(case_id, attachment_id):
     case = _case_or_404(case_id, None)
-    attachment = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id))
+    attachment = db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
+    )
     if attachment is None:
         abort(404)
     path = documents.attachment_path(attachment)
@@ -367,7 +549,13 @@ def document_download(case_id, attachment_id):
 
     audit.record("case.attachment_downloaded", actor=_actor(), obj=case, attachment=attachment.id)
     db.session.commit()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename, max_age=0)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -377,14 +565,25 @@ def case_follow_ups(case_id):
     case = _case_or_404(case_id, "follow_ups")
     errors = {}
     if request.method == "POST":
-        errors, _f = run_write(lambda: services.add_follow_up(_actor(), case, request.form), success=_("Follow-up saved."))
+        errors, _f = run_write(
+            lambda: services.add_follow_up(_actor(), case, request.form),
+            success=_("Follow-up saved."),
+        )
         if not errors:
             return redirect(url_for("cases.case_follow_ups", case_id=case_id))
         case = _case_or_404(case_id, None)
-    return render_template("cases/follow_ups.html", **_case_context(
-        case, "follow_ups", rows=services.case_follow_ups(case), errors=errors, form=request.form,
-        workers=services.case_workers(), today=date.today(),
-    )), (400 if errors else 200)
+    return render_template(
+        "cases/follow_ups.html",
+        **_case_context(
+            case,
+            "follow_ups",
+            rows=services.case_follow_ups(case),
+            errors=errors,
+            form=request.form,
+            workers=services.case_workers(),
+            today=date.today(),
+        ),
+    ), (400 if errors else 200)
 
 
 @bp.route("/cases/<int:case_id>/closure", methods=["GET", "POST"])
@@ -394,22 +593,48 @@ def closure(case_id):
     if request.method == "POST":
         action = request.form.get("action", "close")
         if action == "reopen":
-            errors, _c = run_write(lambda: services.reopen_case(_actor(), g.tenant, case, request.form), success=_("The case is open again."))
+            errors, _c = run_write(
+                lambda: services.reopen_case(_actor(), g.tenant, case, request.form),
+                success=_("The case is open again."),
+            )
         else:
             try:
-                errors, _c = run_write(lambda: services.close_case(_actor(), g.tenant, case, request.form, expected_version=_version(request.form)),
-                                       success=_("The case is closed."))
+                errors, _c = run_write(
+                    lambda: services.close_case(
+                        _actor(),
+                        g.tenant,
+                        case,
+                        request.form,
+                        expected_version=_version(request.form),
+                    ),
+                    success=_("The case is closed."),
+                )
             except ConflictError:
                 db.session.rollback()
-                errors = {"case": [_("Someone else changed the case in the meantime. Please check it and close again.")]}
+                errors = {
+                    "case": [
+                        _(
+                            "Someone else changed the case in the meantime. Please check it and close again."
+                        )
+                    ]
+                }
         if not errors:
             return redirect(url_for("cases.show", case_id=case_id))
         case = _case_or_404(case_id, None)
     settings = case_settings(g.tenant)
-    return render_template("cases/closure.html", **_case_context(
-        case, "closure", errors=errors, form=request.form, reasons=CLOSURE_REASONS, dimensions=EVALUATION_DIMENSIONS,
-        goals=services.goals(case), suggested_talk=_months_later(date.today(), settings.follow_up_talk_months),
-    )), (400 if errors else 200)
+    return render_template(
+        "cases/closure.html",
+        **_case_context(
+            case,
+            "closure",
+            errors=errors,
+            form=request.form,
+            reasons=CLOSURE_REASONS,
+            dimensions=EVALUATION_DIMENSIONS,
+            goals=services.goals(case),
+            suggested_talk=_months_later(date.today(), settings.follow_up_talk_months),
+        ),
+    ), (400 if errors else 200)
 
 
 def _months_later(day: date, months: int) -> date:
@@ -427,9 +652,14 @@ def follow_ups():
     require_permission("cases.work")
     rows = services.my_follow_ups(_actor())
     today = date.today()
-    return render_template("cases/my_follow_ups.html", rows=rows, today=today,
-                           overdue=[r for r in rows if r[0].due_on < today], due_today=[r for r in rows if r[0].due_on == today],
-                           upcoming=[r for r in rows if r[0].due_on > today])
+    return render_template(
+        "cases/my_follow_ups.html",
+        rows=rows,
+        today=today,
+        overdue=[r for r in rows if r[0].due_on < today],
+        due_today=[r for r in rows if r[0].due_on == today],
+        upcoming=[r for r in rows if r[0].due_on > today],
+    )
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
@@ -438,16 +668,26 @@ def follow_up_done(follow_up_id):
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.id == follow_up_id))
     if follow_up is None:
         abort(404)
-    if follow_up.assignee_id != current_user.id and (follow_up.case_id is None or services.get_case(follow_up.case_id, _actor()) is None):
+    if follow_up.assignee_id != current_user.id and (
+        follow_up.case_id is None or services.get_case(follow_up.case_id, _actor()) is None
+    ):
         abort(404)
-    run_write(lambda: services.complete_follow_up(_actor(), follow_up), success=_("Marked as done."))
-    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith(f"/{g.tenant.slug}/") else url_for("cases.follow_ups"))
+    run_write(
+        lambda: services.complete_follow_up(_actor(), follow_up), success=_("Marked as done.")
+    )
+    return redirect(
+        request.form.get("back")
+        if (request.form.get("back") or "").startswith(f"/{g.tenant.slug}/")
+        else url_for("cases.follow_ups")
+    )
 
 
 @bp.route("/caseload")
 def caseload():
     require_permission("caseload.view")
-    return render_template("cases/caseload.html", rows=services.caseload(g.tenant), settings=case_settings(g.tenant))
+    return render_template(
+        "cases/caseload.html", rows=services.caseload(g.tenant), settings=case_settings(g.tenant)
+    )
 
 
 @bp.route("/deputies", methods=["GET", "POST"])
@@ -457,17 +697,32 @@ def deputies():
     if request.method == "POST":
         action = request.form.get("action", "create")
         if action == "approve":
-            deputy = db.session.scalar(select(Deputy).where(Deputy.id == request.form.get("deputy_id", type=int)))
+            deputy = db.session.scalar(
+                select(Deputy).where(Deputy.id == request.form.get("deputy_id", type=int))
+            )
             if deputy is None:
                 abort(404)
-            errors, _d = run_write(lambda: services.approve_deputy(_actor(), deputy), success=_("Approved."))
+            errors, _d = run_write(
+                lambda: services.approve_deputy(_actor(), deputy), success=_("Approved.")
+            )
         else:
-            errors, _d = run_write(lambda: services.create_deputy(_actor(), request.form), success=_("Deputy arrangement saved."))
+            errors, _d = run_write(
+                lambda: services.create_deputy(_actor(), request.form),
+                success=_("Deputy arrangement saved."),
+            )
         if not errors:
             return redirect(url_for("cases.deputies"))
     stmt = select(Deputy).order_by(Deputy.starts_on.desc())
     if not access.can_supervise():
-        stmt = stmt.where((Deputy.absent_id == current_user.id) | (Deputy.deputy_id == current_user.id))
-    return render_template("cases/deputies.html", rows=db.session.scalars(stmt).all(), errors=errors, form=request.form,
-                           workers=services.case_workers(), can_approve=access.can_supervise(), today=date.today()), (400 if errors else 200)
-
+        stmt = stmt.where(
+            (Deputy.absent_id == current_user.id) | (Deputy.deputy_id == current_user.id)
+        )
+    return render_template(
+        "cases/deputies.html",
+        rows=db.session.scalars(stmt).all(),
+        errors=errors,
+        form=request.form,
+        workers=services.case_workers(),
+        can_approve=access.can_supervise(),
+        today=date.today(),
+    ), (400 if errors else 200)

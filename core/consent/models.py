@@ -96,14 +96,18 @@ class ConsentRecord(TenantScoped, CreatedAt, db.Model):
     granted_on: Mapped[date] = mapped_column(Date, nullable=False)
     valid_until: Mapped[date | None] = mapped_column(Date)
     evidence_id: Mapped[int | None] = mapped_column(Integer)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class ConsentRevocation(TenantScoped, db.Model):
     """A revocation (whole consent, or single recipients), effective from ``received_on``."""
 
     __tablename__ = "consent_revocation"
-    __tenant_table_args__ = (tenant_foreign_key("consent_id", "consent_record", ondelete="CASCADE"),)
+    __tenant_table_args__ = (
+        tenant_foreign_key("consent_id", "consent_record", ondelete="CASCADE"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consent_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
@@ -111,7 +115,9 @@ class ConsentRevocation(TenantScoped, db.Model):
     #: Empty = the whole consent; otherwise the recipient keys withdrawn.
     recipient_keys: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class Disclosure(TenantScoped, db.Model):

@@ -35,7 +35,15 @@ from core.db import db
 from core.persons.services import _parse_date
 
 #: What a disclosure may contain (codes; the labels live in core.labels.DATA_CATEGORY_LABELS).
-DATA_CATEGORIES = ("master_data", "residence", "needs", "goals_plan", "contacts", "documents", "health")
+DATA_CATEGORIES = (
+    "master_data",
+    "residence",
+    "needs",
+    "goals_plan",
+    "contacts",
+    "documents",
+    "health",
+)
 PURPOSES = ("counselling", "referral", "case_conference", "export", "print")
 CHANNELS = ("referral", "case_conference", "export", "print", "phone", "letter", "email")
 
@@ -79,57 +87,101 @@ def purpose_label(purpose: str) -> str:
 
 def _covering(person_id: int, kind: str, *, lock: bool = False) -> list[ConsentRecord]:
     """Consent records of ``kind`` that cover the person (own, or as a covered minor child)."""
-    stmt = select(ConsentRecord).where(ConsentRecord.kind == kind).order_by(ConsentRecord.granted_on.desc(), ConsentRecord.id.desc())
+    stmt = (
+        select(ConsentRecord)
+        .where(ConsentRecord.kind == kind)
+        .order_by(ConsentRecord.granted_on.desc(), ConsentRecord.id.desc())
+    )
     if lock and db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     rows = db.session.scalars(stmt).all()
-    return [r for r in rows if r.person_id == person_id or person_id in (r.covered_person_ids or [])]
+    return [
+        r for r in rows if r.person_id == person_id or person_id in (r.covered_person_ids or [])
+    ]
 
 
 def _revocations(consent_ids) -> dict[int, list[ConsentRevocation]]:
     out: dict[int, list[ConsentRevocation]] = {}
     if consent_ids:
-        for row in db.session.scalars(select(ConsentRevocation).where(ConsentRevocation.consent_id.in_(list(consent_ids)))):
+        for row in db.session.scalars(
+            select(ConsentRevocation).where(ConsentRevocation.consent_id.in_(list(consent_ids)))
+        ):
             out.setdefault(row.consent_id, []).append(row)
     return out
 
 
 def _revoked_for(revocations, recipient_key: str | None, at: date) -> ConsentRevocation | None:
     for row in revocations:
-        if row.received_on <= at and (not row.recipient_keys or (recipient_key and recipient_key in row.recipient_keys)):
+        if row.received_on <= at and (
+            not row.recipient_keys or (recipient_key and recipient_key in row.recipient_keys)
+        ):
             return row
     return None
 
 
-def check(person, recipient_key: str, purpose: str, at: date | None = None, *, partner_name: str = "",
-          kind: str = "confidentiality_release", _records=None) -> Decision:
+def check(
+    person,
+    recipient_key: str,
+    purpose: str,
+    at: date | None = None,
+    *,
+    partner_name: str = "",
+    kind: str = "confidentiality_release",
+    _records=None,
+) -> Decision:
     """May data of ``person`` go to ``recipient_key`` for ``purpose`` on day ``at``?"""
     at = at or date.today()
     records = _records if _records is not None else _covering(person.id, kind)
     recipient = category_name(recipient_key) if recipient_key else partner_name
     if not records:
-        return Decision(False, _("There is no confidentiality release for this person. Please obtain one first."))
+        return Decision(
+            False,
+            _("There is no confidentiality release for this person. Please obtain one first."),
+        )
     revocations = _revocations([r.id for r in records])
     reasons = []
     for record in records:
         if record.granted_on > at:
-            reasons.append(_("The confidentiality release only applies from %(date)s.", date=record.granted_on.strftime("%d.%m.%Y")))
+            reasons.append(
+                _(
+                    "The confidentiality release only applies from %(date)s.",
+                    date=record.granted_on.strftime("%d.%m.%Y"),
+                )
+            )
             continue
         covers_recipient = (recipient_key and recipient_key in (record.recipient_keys or [])) or (
-            partner_name and partner_name in (record.partner_names or []))
+            partner_name and partner_name in (record.partner_names or [])
+        )
         if not covers_recipient:
-            reasons.append(_("The confidentiality release does not cover %(recipient)s.", recipient=recipient))
+            reasons.append(
+                _("The confidentiality release does not cover %(recipient)s.", recipient=recipient)
+            )
             continue
         if purpose not in (record.purposes or []):
-            reasons.append(_("The confidentiality release does not cover the purpose \"%(purpose)s\".", purpose=purpose_label(purpose)))
+            reasons.append(
+                _(
+                    'The confidentiality release does not cover the purpose "%(purpose)s".',
+                    purpose=purpose_label(purpose),
+                )
+            )
             continue
         if record.valid_until is not None and record.valid_until < at:
-            reasons.append(_("The confidentiality release expired on %(date)s.", date=record.valid_until.strftime("%d.%m.%Y")))
+            reasons.append(
+                _(
+                    "The confidentiality release expired on %(date)s.",
+                    date=record.valid_until.strftime("%d.%m.%Y"),
+                )
+            )
             continue
         revoked = _revoked_for(revocations.get(record.id, []), recipient_key, at)
         if revoked is not None:
-            reasons.append(_("The confidentiality release for %(recipient)s was revoked on %(date)s.",
-                             recipient=recipient, date=revoked.received_on.strftime("%d.%m.%Y")))
+            reasons.append(
+                _(
+                    "The confidentiality release for %(recipient)s was revoked on %(date)s.",
+                    recipient=recipient,
+                    date=revoked.received_on.strftime("%d.%m.%Y"),
+                )
+            )
             continue
         return Decision(True, "", record.id)
     # The most specific reason: the newest record's.
@@ -141,8 +193,20 @@ def strict(tenant) -> bool:
     return bool((tenant.settings or {}).get("consent_strict"))
 
 
-def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel: str, data_categories,
-             case=None, recipient_name: str = "", override_reason: str = "", confirmation: str = "") -> Disclosure:
+def disclose(
+    actor,
+    tenant,
+    person,
+    *,
+    recipient_key: str,
+    purpose: str,
+    channel: str,
+    data_categories,
+    case=None,
+    recipient_name: str = "",
+    override_reason: str = "",
+    confirmation: str = "",
+) -> Disclosure:
     """Check the gate and register the disclosure in the running transaction, or raise."""
     _ensure_visible(actor, person, case)
     errors: dict[str, list[str]] = {}
@@ -150,7 +214,13 @@ def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel
         errors["purpose"] = [_("Please choose a value from the list.")]
     if channel not in CHANNELS:
         errors["channel"] = [_("Please choose a value from the list.")]
-    if recipient_key and db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == recipient_key)) is None:
+    if (
+        recipient_key
+        and db.session.scalar(
+            select(RecipientCategory.id).where(RecipientCategory.key == recipient_key)
+        )
+        is None
+    ):
         errors["recipient_key"] = [_("Please choose a value from the list.")]
     if not recipient_key and not recipient_name:
         errors["recipient_key"] = [_("Please name the recipient.")]
@@ -162,43 +232,76 @@ def disclose(actor, tenant, person, *, recipient_key: str, purpose: str, channel
         errors["data_categories"] = [_("Please choose a value from the list.")]
     override_reason = (override_reason or "").strip()
     if strict(tenant) and not override_reason and confirmation not in ("oral", "written"):
-        errors["confirmation"] = [_("This organisation asks for the client's agreement to every single disclosure. Please record how the client agreed.")]
+        errors["confirmation"] = [
+            _(
+                "This organisation asks for the client's agreement to every single disclosure. Please record how the client agreed."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     records = _covering(person.id, "confidentiality_release", lock=True)
     if stopped(person):
         # Art. 7(3): after the processing consent was revoked nothing leaves the organisation, not
         # even with an override; a hold keeps the file only as it is.
-        raise ConsentRefused(Decision(False, _("The consent to process this person's data was revoked. "
-                                               "No data may be passed on any more.")))
+        raise ConsentRefused(
+            Decision(
+                False,
+                _(
+                    "The consent to process this person's data was revoked. "
+                    "No data may be passed on any more."
+                ),
+            )
+        )
     decision = check(person, recipient_key, purpose, partner_name=recipient_name, _records=records)
     if not decision.allowed and not override_reason:
         raise ConsentRefused(decision)
     row = Disclosure(
-        person_id=person.id, case_id=getattr(case, "id", None), recipient_key=recipient_key or "",
-        recipient_name=(recipient_name or "")[:200], data_categories=categories_, purpose=purpose,
-        legal_basis="consent" if decision.allowed else "override", consent_id=decision.consent_id,
-        override_reason=override_reason[:4000], confirmation=confirmation if confirmation in ("oral", "written") else "",
-        channel=channel, actor_id=getattr(actor, "id", None),
+        person_id=person.id,
+        case_id=getattr(case, "id", None),
+        recipient_key=recipient_key or "",
+        recipient_name=(recipient_name or "")[:200],
+        data_categories=categories_,
+        purpose=purpose,
+        legal_basis="consent" if decision.allowed else "override",
+        consent_id=decision.consent_id,
+        override_reason=override_reason[:4000],
+        confirmation=confirmation if confirmation in ("oral", "written") else "",
+        channel=channel,
+        actor_id=getattr(actor, "id", None),
     )
     db.session.add(row)
     db.session.flush()
-    audit.record("disclosure.override" if not decision.allowed else "disclosure.made", actor=actor, obj=row,
-                 person=person.id, recipient=recipient_key or None, purpose=purpose)
+    audit.record(
+        "disclosure.override" if not decision.allowed else "disclosure.made",
+        actor=actor,
+        obj=row,
+        person=person.id,
+        recipient=recipient_key or None,
+        purpose=purpose,
+    )
     return row
 
 
 def record_refusal(actor, person, recipient_key: str, purpose: str) -> None:
     """Audit a refused disclosure (call after rolling back the refused transaction)."""
-    audit.record("disclosure.refused", actor=actor, object_type="Person", object_id=person.id,
-                 recipient=recipient_key or None, purpose=purpose)
+    audit.record(
+        "disclosure.refused",
+        actor=actor,
+        object_type="Person",
+        object_id=person.id,
+        recipient=recipient_key or None,
+        purpose=purpose,
+    )
 
 
 # --- templates and records -----------------------------------------------------------------
 
 
 DEFAULT_CATEGORIES = (
-    ("city_services", "Beteiligte Stellen der Verwaltung (z. B. existenzsichernde Leistungen, Erzieherische Hilfen)"),
+    (
+        "city_services",
+        "Beteiligte Stellen der Verwaltung (z. B. existenzsichernde Leistungen, Erzieherische Hilfen)",
+    ),
     ("schools_daycare", "Schulen, Schulsozialarbeit, Offener Ganztag, Kindertageseinrichtungen"),
     ("processors", "Auftragsverarbeiter (z. B. IT-Dienstleister)"),
     ("counselling_services", "Sucht- und Rechtsberatungsstellen"),
@@ -210,8 +313,10 @@ DEFAULT_CATEGORIES = (
 )
 
 
-NRW_AUTHORITY = ("Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
-                 "Kavalleriestraße 2–4, 40213 Düsseldorf, Tel. 0211 38424-0, poststelle@ldi.nrw.de, www.ldi.nrw.de")
+NRW_AUTHORITY = (
+    "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, "
+    "Kavalleriestraße 2–4, 40213 Düsseldorf, Tel. 0211 38424-0, poststelle@ldi.nrw.de, www.ldi.nrw.de"
+)
 
 
 def default_privacy_notice(tenant) -> dict:
@@ -219,21 +324,31 @@ def default_privacy_notice(tenant) -> dict:
     Stored data (German), not UI text: it is what the client is handed."""
     return {
         "controller": tenant.name,
-        "dpo": (f"Behördliche Datenschutzbeauftragte bzw. behördlicher Datenschutzbeauftragter von {tenant.name}. "
-                "Die Kontaktdaten erhalten Sie bei Ihrer Beratungsstelle."),
-        "purposes": ("Unterstützung und Beratung im Integrationsprozess sowie Vermittlung an Fachstellen im Rahmen des "
-                     "Case Managements. Die Angabe Ihrer Daten ist freiwillig. Vollständige Angaben sind hilfreich; ohne "
-                     "personenbezogene Daten ist eine Beratung unter Umständen nicht möglich oder nicht erfolgreich."),
-        "legal_basis": ("Art. 6 Abs. 1 Satz 1 Buchst. a) und Art. 9 Abs. 2 Buchst. a) DSGVO in Verbindung mit Ihrer "
-                        "Einwilligung."),
-        "recipients": ("Die in der Einwilligungs- und Schweigepflichtentbindungserklärung genannten Stellen, soweit Sie "
-                       "ihnen zugestimmt haben."),
+        "dpo": (
+            f"Behördliche Datenschutzbeauftragte bzw. behördlicher Datenschutzbeauftragter von {tenant.name}. "
+            "Die Kontaktdaten erhalten Sie bei Ihrer Beratungsstelle."
+        ),
+        "purposes": (
+            "Unterstützung und Beratung im Integrationsprozess sowie Vermittlung an Fachstellen im Rahmen des "
+            "Case Managements. Die Angabe Ihrer Daten ist freiwillig. Vollständige Angaben sind hilfreich; ohne "
+            "personenbezogene Daten ist eine Beratung unter Umständen nicht möglich oder nicht erfolgreich."
+        ),
+        "legal_basis": (
+            "Art. 6 Abs. 1 Satz 1 Buchst. a) und Art. 9 Abs. 2 Buchst. a) DSGVO in Verbindung mit Ihrer "
+            "Einwilligung."
+        ),
+        "recipients": (
+            "Die in der Einwilligungs- und Schweigepflichtentbindungserklärung genannten Stellen, soweit Sie "
+            "ihnen zugestimmt haben."
+        ),
         "storage": "Solange der Beratungs- und Unterstützungsprozess zur Integration andauert.",
-        "rights": ("Sie haben das Recht auf Auskunft (Art. 15 DSGVO), auf Berichtigung (Art. 16 DSGVO), auf Löschung "
-                   "(Art. 17 DSGVO) oder Einschränkung der Verarbeitung (Art. 18 DSGVO), auf Datenübertragbarkeit "
-                   "(Art. 20 DSGVO), auf Widerspruch aus Gründen, die sich aus Ihrer besonderen Situation ergeben "
-                   "(Art. 21 DSGVO), und auf Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO). Ihre Einwilligung "
-                   "können Sie jederzeit für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO)."),
+        "rights": (
+            "Sie haben das Recht auf Auskunft (Art. 15 DSGVO), auf Berichtigung (Art. 16 DSGVO), auf Löschung "
+            "(Art. 17 DSGVO) oder Einschränkung der Verarbeitung (Art. 18 DSGVO), auf Datenübertragbarkeit "
+            "(Art. 20 DSGVO), auf Widerspruch aus Gründen, die sich aus Ihrer besonderen Situation ergeben "
+            "(Art. 21 DSGVO), und auf Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO). Ihre Einwilligung "
+            "können Sie jederzeit für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO)."
+        ),
         "authority": NRW_AUTHORITY,
     }
 
@@ -245,28 +360,36 @@ def default_release_texts(tenant) -> dict:
     texts["en"]["notice"] = {
         "controller": name,
         "dpo": f"The official data protection officer of {name}. Your counselling office will give you the contact details.",
-        "purposes": ("Support and counselling in the integration process and referral to specialist services within case "
-                     "management. Giving your data is voluntary. Complete information helps; without personal data, "
-                     "counselling may not be possible or successful."),
+        "purposes": (
+            "Support and counselling in the integration process and referral to specialist services within case "
+            "management. Giving your data is voluntary. Complete information helps; without personal data, "
+            "counselling may not be possible or successful."
+        ),
         "legal_basis": "Art. 6(1)(a) and Art. 9(2)(a) GDPR together with your consent.",
         "recipients": "The bodies named in the consent and confidentiality release, as far as you agreed.",
         "storage": "As long as the counselling and support process for your integration lasts.",
-        "rights": ("You have the right of access (Art. 15 GDPR), rectification (Art. 16), erasure (Art. 17) or restriction "
-                   "of processing (Art. 18), data portability (Art. 20), to object on grounds relating to your particular "
-                   "situation (Art. 21) and to lodge a complaint with the supervisory authority (Art. 77). You can withdraw "
-                   "your consent at any time with effect for the future (Art. 7(3) GDPR)."),
+        "rights": (
+            "You have the right of access (Art. 15 GDPR), rectification (Art. 16), erasure (Art. 17) or restriction "
+            "of processing (Art. 18), data portability (Art. 20), to object on grounds relating to your particular "
+            "situation (Art. 21) and to lodge a complaint with the supervisory authority (Art. 77). You can withdraw "
+            "your consent at any time with effect for the future (Art. 7(3) GDPR)."
+        ),
     }
     texts["ar"]["notice"] = {
         "controller": name,
         "dpo": f"مسؤول حماية البيانات الرسمي لدى {name}. يمكنك الحصول على بيانات الاتصال من مكتب الاستشارة الخاص بك.",
-        "purposes": ("الدعم والاستشارة في عملية الاندماج والإحالة إلى الجهات المختصة في إطار إدارة الحالات. تقديم بياناتك "
-                     "طوعي. المعلومات الكاملة مفيدة؛ وبدون البيانات الشخصية قد لا تكون الاستشارة ممكنة أو ناجحة."),
+        "purposes": (
+            "الدعم والاستشارة في عملية الاندماج والإحالة إلى الجهات المختصة في إطار إدارة الحالات. تقديم بياناتك "
+            "طوعي. المعلومات الكاملة مفيدة؛ وبدون البيانات الشخصية قد لا تكون الاستشارة ممكنة أو ناجحة."
+        ),
         "legal_basis": "المادة 6 (1) (أ) والمادة 9 (2) (أ) من اللائحة العامة لحماية البيانات، بالاقتران مع موافقتك.",
         "recipients": "الجهات المذكورة في إقرار الموافقة والإعفاء من واجب السرية، بقدر ما وافقت عليه.",
         "storage": "طوال مدة عملية الاستشارة والدعم الخاصة باندماجك.",
-        "rights": ("لك الحق في الاطلاع على بياناتك (المادة 15)، وتصحيحها (المادة 16)، وحذفها (المادة 17) أو تقييد معالجتها "
-                   "(المادة 18)، وفي نقل البيانات (المادة 20)، والاعتراض لأسباب تتعلق بوضعك الخاص (المادة 21)، وتقديم "
-                   "شكوى إلى السلطة الرقابية (المادة 77). يمكنك سحب موافقتك في أي وقت بأثر مستقبلي (المادة 7 (3))."),
+        "rights": (
+            "لك الحق في الاطلاع على بياناتك (المادة 15)، وتصحيحها (المادة 16)، وحذفها (المادة 17) أو تقييد معالجتها "
+            "(المادة 18)، وفي نقل البيانات (المادة 20)، والاعتراض لأسباب تتعلق بوضعك الخاص (المادة 21)، وتقديم "
+            "شكوى إلى السلطة الرقابية (المادة 77). يمكنك سحب موافقتك في أي وقت بأثر مستقبلي (المادة 7 (3))."
+        ),
     }
     return texts
 
@@ -275,21 +398,27 @@ def default_release_texts(tenant) -> dict:
 DEFAULT_RELEASE_TEXTS = {
     "de": {
         "purpose": "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case Management.",
-        "body": ("Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der Schweigepflicht "
-                 "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen Folgen. "
-                 "Ich kann sie jederzeit für die Zukunft widerrufen."),
+        "body": (
+            "Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der Schweigepflicht "
+            "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen Folgen. "
+            "Ich kann sie jederzeit für die Zukunft widerrufen."
+        ),
     },
     "en": {
         "purpose": "Identifying support needs, counselling and arranging help in case management.",
-        "body": ("I release the case managers from their duty of confidentiality (section 203 of the German "
-                 "Criminal Code, StGB) towards the bodies ticked below. This consent is voluntary; refusing it has "
-                 "no negative consequences for me. I can revoke it at any time with effect for the future."),
+        "body": (
+            "I release the case managers from their duty of confidentiality (section 203 of the German "
+            "Criminal Code, StGB) towards the bodies ticked below. This consent is voluntary; refusing it has "
+            "no negative consequences for me. I can revoke it at any time with effect for the future."
+        ),
     },
     "ar": {
         "purpose": "تحديد احتياجات الدعم، وتقديم الاستشارة، والتوسط في الحصول على المساعدات في إطار إدارة الحالات.",
-        "body": ("أُعفي مديري ومديرات الحالات من واجب الحفاظ على السرية المهنية (المادة 203 من قانون العقوبات "
-                 "الألماني StGB) تجاه الجهات المؤشَّر عليها أدناه. هذه الموافقة طوعية، ولا يترتب على رفضها أي "
-                 "عواقب سلبية بالنسبة لي. ويمكنني سحبها في أي وقت بأثر مستقبلي."),
+        "body": (
+            "أُعفي مديري ومديرات الحالات من واجب الحفاظ على السرية المهنية (المادة 203 من قانون العقوبات "
+            "الألماني StGB) تجاه الجهات المؤشَّر عليها أدناه. هذه الموافقة طوعية، ولا يترتب على رفضها أي "
+            "عواقب سلبية بالنسبة لي. ويمكنني سحبها في أي وقت بأثر مستقبلي."
+        ),
     },
 }
 
@@ -305,26 +434,44 @@ def ensure_defaults(tenant) -> ConsentTemplate:
             db.session.add(RecipientCategory(tenant_id=tenant.id, key=key, name=name))
     template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == "release"))
     if template is None:
-        template = ConsentTemplate(tenant_id=tenant.id, key="release", kind="confidentiality_release",
-                                   title="Einwilligung und Schweigepflichtentbindung")
+        template = ConsentTemplate(
+            tenant_id=tenant.id,
+            key="release",
+            kind="confidentiality_release",
+            title="Einwilligung und Schweigepflichtentbindung",
+        )
         db.session.add(template)
         db.session.flush()
         from core.db import utcnow
 
-        db.session.add(ConsentTemplateVersion(
-            tenant_id=tenant.id, template_id=template.id, number=1, recipient_keys=list(wanted), purposes=list(PURPOSES),
-            texts=default_release_texts(tenant),
-            processing_bodies=tenant.name, privacy_notice=default_privacy_notice(tenant), published_at=utcnow(),
-        ))
+        db.session.add(
+            ConsentTemplateVersion(
+                tenant_id=tenant.id,
+                template_id=template.id,
+                number=1,
+                recipient_keys=list(wanted),
+                purposes=list(PURPOSES),
+                texts=default_release_texts(tenant),
+                processing_bodies=tenant.name,
+                privacy_notice=default_privacy_notice(tenant),
+                published_at=utcnow(),
+            )
+        )
     db.session.flush()
     return template
 
 
 def current_versions() -> list[ConsentTemplateVersion]:
-    return list(db.session.scalars(
-        select(ConsentTemplateVersion).where(ConsentTemplateVersion.published_at.is_not(None), ConsentTemplateVersion.retired_at.is_(None))
-        .order_by(ConsentTemplateVersion.template_id, ConsentTemplateVersion.number.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ConsentTemplateVersion)
+            .where(
+                ConsentTemplateVersion.published_at.is_not(None),
+                ConsentTemplateVersion.retired_at.is_(None),
+            )
+            .order_by(ConsentTemplateVersion.template_id, ConsentTemplateVersion.number.desc())
+        )
+    )
 
 
 def _ensure_visible(actor, person, case=None) -> None:
@@ -357,9 +504,12 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
     errors: dict[str, list[str]] = {}
     version = None
     try:
-        version = db.session.scalar(select(ConsentTemplateVersion).where(
-            ConsentTemplateVersion.id == int(data.get("template_version_id") or 0),
-            ConsentTemplateVersion.published_at.is_not(None)))
+        version = db.session.scalar(
+            select(ConsentTemplateVersion).where(
+                ConsentTemplateVersion.id == int(data.get("template_version_id") or 0),
+                ConsentTemplateVersion.published_at.is_not(None),
+            )
+        )
     except (TypeError, ValueError):
         version = None
     if version is None:
@@ -388,9 +538,13 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
         errors["purposes"] = [_("Please choose purposes of this form.")]
     kind = None
     if version is not None:
-        kind = db.session.scalar(select(ConsentTemplate.kind).where(ConsentTemplate.id == version.template_id))
+        kind = db.session.scalar(
+            select(ConsentTemplate.kind).where(ConsentTemplate.id == version.template_id)
+        )
     if kind == "confidentiality_release" and not recipient_keys and not data.get("partner_names"):
-        errors["recipient_keys"] = [_("A confidentiality release must name at least one recipient.")]
+        errors["recipient_keys"] = [
+            _("A confidentiality release must name at least one recipient.")
+        ]
     if kind == "confidentiality_release" and not purposes:
         errors["purposes"] = [_("Please choose at least one purpose.")]
     if person.birth_date is not None:
@@ -413,9 +567,19 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
         raise ValidationError(errors)
     partners = [str(p).strip()[:200] for p in (data.get("partner_names") or []) if str(p).strip()]
     record = ConsentRecord(
-        person_id=person.id, template_version_id=version.id, kind=kind, language=language, signed_by=signed_by,
-        guardian_name=guardian, covered_person_ids=covered, recipient_keys=recipient_keys, partner_names=partners,
-        purposes=purposes, granted_on=granted_on, valid_until=valid_until, evidence_id=data.get("evidence_id") or None,
+        person_id=person.id,
+        template_version_id=version.id,
+        kind=kind,
+        language=language,
+        signed_by=signed_by,
+        guardian_name=guardian,
+        covered_person_ids=covered,
+        recipient_keys=recipient_keys,
+        partner_names=partners,
+        purposes=purposes,
+        granted_on=granted_on,
+        valid_until=valid_until,
+        evidence_id=data.get("evidence_id") or None,
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(record)
@@ -433,8 +597,13 @@ def latest_case(person, actor):
     from core.cases.models import Case
 
     return db.session.scalar(
-        select(Case).where(Case.person_id == person.id, access.visible_condition(actor.id, supervise=access.can_supervise()))
-        .order_by(Case.opened_on.desc(), Case.id.desc()).limit(1)
+        select(Case)
+        .where(
+            Case.person_id == person.id,
+            access.visible_condition(actor.id, supervise=access.can_supervise()),
+        )
+        .order_by(Case.opened_on.desc(), Case.id.desc())
+        .limit(1)
     )
 
 
@@ -452,8 +621,12 @@ def record_consent_with_evidence(actor, person, data: dict, upload=None) -> Cons
         if ext not in EVIDENCE_TYPES:
             errors["evidence"] = [_("Please upload the signed form as PDF, JPG or PNG.")]
         elif case is None:
-            errors["evidence"] = [_("The signed form is filed in the person's case, but this person has no case yet. "
-                                    "Please open a case first or record the consent without the file.")]
+            errors["evidence"] = [
+                _(
+                    "The signed form is filed in the person's case, but this person has no case yet. "
+                    "Please open a case first or record the consent without the file."
+                )
+            ]
     try:
         record = record_consent(actor, person, {**data, "evidence_id": None})
     except ValidationError as exc:
@@ -464,7 +637,9 @@ def record_consent_with_evidence(actor, person, data: dict, upload=None) -> Cons
         try:
             attachment = documents.save_attachment(actor, case, upload, _("Signed consent form"))
         except ValidationError as exc:
-            raise ValidationError({"evidence": [m for messages in exc.errors.values() for m in messages]}) from exc
+            raise ValidationError(
+                {"evidence": [m for messages in exc.errors.values() for m in messages]}
+            ) from exc
         record.evidence_id = attachment.id
         db.session.flush()
         audit.record("consent.evidence_added", actor=actor, obj=record, attachment=attachment.id)
@@ -497,15 +672,23 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     if errors:
         raise ValidationError(errors)
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update())
+        db.session.execute(
+            select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update()
+        )
     from core.privacy.erasure import privileged
 
-    row = ConsentRevocation(consent_id=consent.id, received_on=received_on, recipient_keys=keys,
-                            recorded_by_id=getattr(actor, "id", None))
+    row = ConsentRevocation(
+        consent_id=consent.id,
+        received_on=received_on,
+        recipient_keys=keys,
+        recorded_by_id=getattr(actor, "id", None),
+    )
     with privileged():  # withdrawal is always possible (Art. 7(3)), also on a frozen file
         db.session.add(row)
         db.session.flush()
-    audit.record("consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None)
+    audit.record(
+        "consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None
+    )
     if not keys and ends_processing(consent):
         # Nothing left to process the data on: the tenant's policy erases or anonymises at once,
         # unless a legal hold or an Art. 18 restriction keeps the file (then it waits, frozen).
@@ -514,7 +697,9 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
         from core.tenancy.models import Tenant
 
         person = db.session.get(Person, consent.person_id)
-        row.policy_log = apply_revocation_policy(db.session.get(Tenant, consent.tenant_id), person, actor=actor)
+        row.policy_log = apply_revocation_policy(
+            db.session.get(Tenant, consent.tenant_id), person, actor=actor
+        )
     return row
 
 
@@ -525,7 +710,9 @@ def ends_processing(consent: ConsentRecord, today: date | None = None) -> bool:
     person may still stand in for it; a confidentiality release does not, ADR 0007); a release
     does so only when it was the last consent processing rests on."""
     if consent.kind == "processing":
-        return not processing_basis_left(consent.person_id, today, kinds=("processing",), excluding=consent.id)
+        return not processing_basis_left(
+            consent.person_id, today, kinds=("processing",), excluding=consent.id
+        )
     if consent.kind in PROCESSING_BASES:
         return not processing_basis_left(consent.person_id, today, excluding=consent.id)
     return False
@@ -548,11 +735,30 @@ def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = Tru
     from core.documentation.models import Attachment
 
     case_ids = select(Case.id).where(Case.person_id == person.id)
-    out["cases"] = db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id)) or 0
-    out["open_cases"] = db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.person_id == person.id, Case.status != "closed")) or 0
-    out["documents"] = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))) or 0
-    out["disclosures"] = db.session.scalar(select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)) or 0
+    out["cases"] = (
+        db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id))
+        or 0
+    )
+    out["open_cases"] = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.person_id == person.id, Case.status != "closed")
+        )
+        or 0
+    )
+    out["documents"] = (
+        db.session.scalar(
+            select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))
+        )
+        or 0
+    )
+    out["disclosures"] = (
+        db.session.scalar(
+            select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)
+        )
+        or 0
+    )
     out["hold"] = held_reason(person)
     out["policy"] = "wait" if out["hold"] else policy(tenant).on_processing_revocation
     return out
@@ -560,24 +766,39 @@ def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = Tru
 
 def stopped(person) -> bool:
     """Has processing of the person's data stopped (processing consent revoked, or anonymised)?"""
-    return getattr(person, "processing_revoked_at", None) is not None or getattr(person, "anonymised_at", None) is not None
+    return (
+        getattr(person, "processing_revoked_at", None) is not None
+        or getattr(person, "anonymised_at", None) is not None
+    )
 
 
 #: Consents the processing of a client file rests on (Art. 6(1)(a), 9(2)(a) GDPR).
 PROCESSING_BASES = ("processing", "confidentiality_release")
 
 
-def processing_basis_left(person_id: int, today: date | None = None, *, kinds=PROCESSING_BASES,
-                          excluding: int | None = None) -> bool:
+def processing_basis_left(
+    person_id: int,
+    today: date | None = None,
+    *,
+    kinds=PROCESSING_BASES,
+    excluding: int | None = None,
+) -> bool:
     """Does any consent of ``kinds`` that processing rests on still stand for the person?"""
     today = today or date.today()
-    records = [r for kind in kinds for r in _covering(person_id, kind) if r.person_id == person_id and r.id != excluding]
+    records = [
+        r
+        for kind in kinds
+        for r in _covering(person_id, kind)
+        if r.person_id == person_id and r.id != excluding
+    ]
     revocations = _revocations([r.id for r in records])
-    return any(status(r, revocations.get(r.id, []), today) in ("active", "partly_revoked") for r in records)
+    return any(
+        status(r, revocations.get(r.id, []), today) in ("active", "partly_revoked") for r in records
+    )
 
 
 def status(record: ConsentRecord, revocations, today: date | None = None) -> str:
-    """"active", "partly_revoked", "expired" or "revoked" on ``today``."""
+    """ "active", "partly_revoked", "expired" or "revoked" on ``today``."""
     today = today or date.today()
     if any(not r.recipient_keys and r.received_on <= today for r in revocations):
         return "revoked"
@@ -588,11 +809,23 @@ def status(record: ConsentRecord, revocations, today: date | None = None) -> str
     return "active"
 
 
-def consent_history(person) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion]]:
-    records = _covering(person.id, "confidentiality_release") + _covering(person.id, "processing") + _covering(person.id, "cooperation")
+def consent_history(
+    person,
+) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion]]:
+    records = (
+        _covering(person.id, "confidentiality_release")
+        + _covering(person.id, "processing")
+        + _covering(person.id, "cooperation")
+    )
     revocations = _revocations([r.id for r in records])
-    versions = {v.id: v for v in db.session.scalars(select(ConsentTemplateVersion).where(
-        ConsentTemplateVersion.id.in_([r.template_version_id for r in records] or [0])))}
+    versions = {
+        v.id: v
+        for v in db.session.scalars(
+            select(ConsentTemplateVersion).where(
+                ConsentTemplateVersion.id.in_([r.template_version_id for r in records] or [0])
+            )
+        )
+    }
     return [(r, revocations.get(r.id, []), versions.get(r.template_version_id)) for r in records]
 
 
@@ -603,8 +836,13 @@ def register(limit: int = 200) -> list[Disclosure]:
 DISCLOSURES_PER_PAGE = 50
 
 
-def disclosure_page(*, person_id: int | None = None, legal_basis: str | None = None, page: int = 1,
-                    per_page: int = DISCLOSURES_PER_PAGE) -> tuple[list[Disclosure], int]:
+def disclosure_page(
+    *,
+    person_id: int | None = None,
+    legal_basis: str | None = None,
+    page: int = 1,
+    per_page: int = DISCLOSURES_PER_PAGE,
+) -> tuple[list[Disclosure], int]:
     """One page of the disclosure register (or of one person's disclosures), newest first, and
     the number of all entries: filtered and paged in the database, so no entry is ever cut off.
     A page beyond the last is empty (no query with an absurd offset)."""
@@ -616,8 +854,11 @@ def disclosure_page(*, person_id: int | None = None, legal_basis: str | None = N
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     if page < 1 or (page - 1) * per_page >= max(total, 1):
         return [], total
-    rows = db.session.scalars(stmt.order_by(Disclosure.at.desc(), Disclosure.id.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.scalars(
+        stmt.order_by(Disclosure.at.desc(), Disclosure.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
     return list(rows), total
 
 

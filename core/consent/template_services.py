@@ -38,7 +38,16 @@ LANGUAGES = {
 RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 #: The Art. 13 GDPR information sheet, in the order it is printed.
-NOTICE_FIELDS = ("controller", "dpo", "purposes", "legal_basis", "recipients", "storage", "rights", "authority")
+NOTICE_FIELDS = (
+    "controller",
+    "dpo",
+    "purposes",
+    "legal_basis",
+    "recipients",
+    "storage",
+    "rights",
+    "authority",
+)
 
 KIND_LABELS = {
     "processing": _l("Consent to data processing"),
@@ -76,22 +85,78 @@ def notice_labels() -> dict[str, str]:
 #: Headings of the information sheet in the clients' languages (German and English come from the
 #: catalogs). A language without an entry prints German headings.
 SHEET_HEADINGS = {
-    "ar": ("الجهة المسؤولة", "مسؤول حماية البيانات", "أغراض المعالجة", "الأساس القانوني", "المتلقون أو فئات المتلقين",
-           "مدة التخزين", "حقوق الشخص المعني", "السلطة الرقابية", "لماذا تُستخدم بياناتك", "معلومات حول حماية البيانات (المادة 13 من اللائحة العامة لحماية البيانات)"),
-    "fa": ("مسئول پردازش", "مسئول حفاظت از داده‌ها", "اهداف پردازش", "مبنای قانونی", "دریافت‌کنندگان یا دسته‌های دریافت‌کنندگان",
-           "مدت نگهداری", "حقوق شخص موضوع داده", "مرجع نظارتی", "داده‌های شما برای چه استفاده می‌شوند", "اطلاعات درباره حفاظت از داده‌ها (ماده ۱۳ GDPR)"),
-    "tr": ("Sorumlu kurum", "Veri koruma görevlisi", "İşleme amaçları", "Hukuki dayanak", "Alıcılar veya alıcı kategorileri",
-           "Saklama süresi", "İlgili kişinin hakları", "Denetim makamı", "Verileriniz ne için kullanılıyor",
-           "Veri koruma hakkında bilgilendirme (GVKT md. 13)"),
-    "uk": ("Відповідальна установа", "Уповноважений із захисту даних", "Цілі обробки", "Правова підстава",
-           "Отримувачі або категорії отримувачів", "Строк зберігання", "Права суб'єкта даних", "Наглядовий орган",
-           "Для чого використовуються ваші дані", "Інформація про захист даних (ст. 13 GDPR)"),
-    "ru": ("Ответственная организация", "Уполномоченный по защите данных", "Цели обработки", "Правовое основание",
-           "Получатели или категории получателей", "Срок хранения", "Права субъекта данных", "Надзорный орган",
-           "Для чего используются ваши данные", "Информация о защите данных (ст. 13 GDPR)"),
-    "fr": ("Responsable du traitement", "Délégué(e) à la protection des données", "Finalités du traitement", "Base juridique",
-           "Destinataires ou catégories de destinataires", "Durée de conservation", "Droits de la personne concernée",
-           "Autorité de contrôle", "À quoi servent vos données", "Informations sur la protection des données (art. 13 RGPD)"),
+    "ar": (
+        "الجهة المسؤولة",
+        "مسؤول حماية البيانات",
+        "أغراض المعالجة",
+        "الأساس القانوني",
+        "المتلقون أو فئات المتلقين",
+        "مدة التخزين",
+        "حقوق الشخص المعني",
+        "السلطة الرقابية",
+        "لماذا تُستخدم بياناتك",
+        "معلومات حول حماية البيانات (المادة 13 من اللائحة العامة لحماية البيانات)",
+    ),
+    "fa": (
+        "مسئول پردازش",
+        "مسئول حفاظت از داده‌ها",
+        "اهداف پردازش",
+        "مبنای قانونی",
+        "دریافت‌کنندگان یا دسته‌های دریافت‌کنندگان",
+        "مدت نگهداری",
+        "حقوق شخص موضوع داده",
+        "مرجع نظارتی",
+        "داده‌های شما برای چه استفاده می‌شوند",
+        "اطلاعات درباره حفاظت از داده‌ها (ماده ۱۳ GDPR)",
+    ),
+    "tr": (
+        "Sorumlu kurum",
+        "Veri koruma görevlisi",
+        "İşleme amaçları",
+        "Hukuki dayanak",
+        "Alıcılar veya alıcı kategorileri",
+        "Saklama süresi",
+        "İlgili kişinin hakları",
+        "Denetim makamı",
+        "Verileriniz ne için kullanılıyor",
+        "Veri koruma hakkında bilgilendirme (GVKT md. 13)",
+    ),
+    "uk": (
+        "Відповідальна установа",
+        "Уповноважений із захисту даних",
+        "Цілі обробки",
+        "Правова підстава",
+        "Отримувачі або категорії отримувачів",
+        "Строк зберігання",
+        "Права суб'єкта даних",
+        "Наглядовий орган",
+        "Для чого використовуються ваші дані",
+        "Інформація про захист даних (ст. 13 GDPR)",
+    ),
+    "ru": (
+        "Ответственная организация",
+        "Уполномоченный по защите данных",
+        "Цели обработки",
+        "Правовое основание",
+        "Получатели или категории получателей",
+        "Срок хранения",
+        "Права субъекта данных",
+        "Надзорный орган",
+        "Для чего используются ваши данные",
+        "Информация о защите данных (ст. 13 GDPR)",
+    ),
+    "fr": (
+        "Responsable du traitement",
+        "Délégué(e) à la protection des données",
+        "Finalités du traitement",
+        "Base juridique",
+        "Destinataires ou catégories de destinataires",
+        "Durée de conservation",
+        "Droits de la personne concernée",
+        "Autorité de contrôle",
+        "À quoi servent vos données",
+        "Informations sur la protection des données (art. 13 RGPD)",
+    ),
 }
 
 
@@ -101,8 +166,11 @@ def sheet_labels(language: str) -> dict[str, str]:
 
     if language in ("de", "en"):
         with force_locale(language):
-            return {**notice_labels(), "what_for": _("What your data are used for"),
-                    "title": _("Information on data protection (Art. 13 GDPR)")}
+            return {
+                **notice_labels(),
+                "what_for": _("What your data are used for"),
+                "title": _("Information on data protection (Art. 13 GDPR)"),
+            }
     headings = SHEET_HEADINGS.get(language)
     if headings is None:
         return sheet_labels("de")
@@ -125,27 +193,36 @@ def is_rtl(code: str) -> bool:
 
 
 def status(version: ConsentTemplateVersion) -> str:
-    """"draft", "published" or "retired"."""
+    """ "draft", "published" or "retired"."""
     if version.published_at is None:
         return "draft"
     return "retired" if version.retired_at is not None else "published"
 
 
 def status_label(code: str) -> str:
-    return {"draft": _("draft"), "published": _("published"), "retired": _("retired")}.get(code, code)
+    return {"draft": _("draft"), "published": _("published"), "retired": _("retired")}.get(
+        code, code
+    )
 
 
 def languages_of(version: ConsentTemplateVersion) -> list[str]:
     """The version's languages, German first, then in the order of :data:`LANGUAGES`."""
     order = list(LANGUAGES)
-    return sorted((version.texts or {}).keys(), key=lambda c: (order.index(c) if c in order else len(order), c))
+    return sorted(
+        (version.texts or {}).keys(),
+        key=lambda c: (order.index(c) if c in order else len(order), c),
+    )
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
 def templates() -> list[ConsentTemplate]:
-    return list(db.session.scalars(select(ConsentTemplate).order_by(ConsentTemplate.title, ConsentTemplate.id)))
+    return list(
+        db.session.scalars(
+            select(ConsentTemplate).order_by(ConsentTemplate.title, ConsentTemplate.id)
+        )
+    )
 
 
 def get_template(template_id: int) -> ConsentTemplate | None:
@@ -153,7 +230,9 @@ def get_template(template_id: int) -> ConsentTemplate | None:
 
 
 def get_version(version_id: int) -> ConsentTemplateVersion | None:
-    return db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+    return db.session.scalar(
+        select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id)
+    )
 
 
 def template_or_404(template_id: int) -> ConsentTemplate:
@@ -199,8 +278,12 @@ def create_template(actor, tenant, data: dict) -> ConsentTemplate:
     kind = str(data.get("kind") or "")
     title = str(data.get("title") or "").strip()
     if not _KEY.match(key) or len(key) > 60:
-        errors["key"] = [_("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")]
-    elif db.session.scalar(select(ConsentTemplate.id).where(ConsentTemplate.key == key)) is not None:
+        errors["key"] = [
+            _("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")
+        ]
+    elif (
+        db.session.scalar(select(ConsentTemplate.id).where(ConsentTemplate.key == key)) is not None
+    ):
         errors["key"] = [_("This key is used by another form.")]
     if kind not in CONSENT_KINDS:
         errors["kind"] = [_("Please choose a value from the list.")]
@@ -221,17 +304,39 @@ def create_template(actor, tenant, data: dict) -> ConsentTemplate:
 def create_draft(actor, tenant, template: ConsentTemplate) -> ConsentTemplateVersion:
     """A new draft, copied from the newest version (texts, recipients, purposes, sheet)."""
     if draft_of(template) is not None:
-        raise ValidationError({"version": [_("There is already a draft of this form. Please edit or publish it first.")]})
+        raise ValidationError(
+            {
+                "version": [
+                    _("There is already a draft of this form. Please edit or publish it first.")
+                ]
+            }
+        )
     latest = template.versions[0] if template.versions else None
-    number = (db.session.scalar(select(func.max(ConsentTemplateVersion.number))
-                                .where(ConsentTemplateVersion.template_id == template.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(ConsentTemplateVersion.number)).where(
+                ConsentTemplateVersion.template_id == template.id
+            )
+        )
+        or 0
+    ) + 1
     active_keys = {c.key for c in all_categories() if c.active}
     # Parts an older version left empty start from the default wording (Art. 13 needs all).
     notice = default_privacy_notice(tenant)
-    notice.update({k: v for k, v in ((latest.privacy_notice or {}) if latest else {}).items() if k in NOTICE_FIELDS and v})
+    notice.update(
+        {
+            k: v
+            for k, v in ((latest.privacy_notice or {}) if latest else {}).items()
+            if k in NOTICE_FIELDS and v
+        }
+    )
     version = ConsentTemplateVersion(
-        tenant_id=tenant.id, template_id=template.id, number=number,
-        texts={lang: dict(text) for lang, text in (latest.texts or {}).items()} if latest else {"de": {"purpose": "", "body": ""}},
+        tenant_id=tenant.id,
+        template_id=template.id,
+        number=number,
+        texts={lang: dict(text) for lang, text in (latest.texts or {}).items()}
+        if latest
+        else {"de": {"purpose": "", "body": ""}},
         recipient_keys=[k for k in (latest.recipient_keys if latest else []) if k in active_keys],
         purposes=list(latest.purposes) if latest else [],
         processing_bodies=latest.processing_bodies if latest else tenant.name,
@@ -241,8 +346,13 @@ def create_draft(actor, tenant, template: ConsentTemplate) -> ConsentTemplateVer
     db.session.add(version)
     db.session.flush()
     db.session.expire(template, ["versions"])
-    audit.record("consent.version_drafted", actor=actor, obj=version, template=template.id,
-                 copied_from=latest.id if latest else None)
+    audit.record(
+        "consent.version_drafted",
+        actor=actor,
+        obj=version,
+        template=template.id,
+        copied_from=latest.id if latest else None,
+    )
     return version
 
 
@@ -262,7 +372,9 @@ def _clean_texts(raw, errors) -> dict:
         for name in NOTICE_FIELDS:
             value = str(notice.get(name) or "").strip()
             if len(value) > _NOTICE_MAX:
-                errors[f"texts.{lang}.notice.{name}"] = [_("Please enter at most %(n)d characters.", n=_NOTICE_MAX)]
+                errors[f"texts.{lang}.notice.{name}"] = [
+                    _("Please enter at most %(n)d characters.", n=_NOTICE_MAX)
+                ]
             if value:
                 translated[name] = value
         if translated:
@@ -274,10 +386,15 @@ def _clean_texts(raw, errors) -> dict:
                 if lang == "de":
                     message = _("Please enter the German text.")
                 else:
-                    message = _("Please enter the text in %(language)s or remove the language.", language=language_label(lang))
+                    message = _(
+                        "Please enter the text in %(language)s or remove the language.",
+                        language=language_label(lang),
+                    )
                 errors[f"texts.{lang}.{part}"] = [message]
             elif len(value) > _TEXT_MAX:
-                errors[f"texts.{lang}.{part}"] = [_("Please enter at most %(n)d characters.", n=_TEXT_MAX)]
+                errors[f"texts.{lang}.{part}"] = [
+                    _("Please enter at most %(n)d characters.", n=_TEXT_MAX)
+                ]
             cleaned[part] = value
         texts[lang] = cleaned
     if "de" not in texts:
@@ -294,7 +411,9 @@ def _clean(template: ConsentTemplate, data: dict) -> dict:
     if any(not known.get(k) for k in keys):
         errors["recipient_keys"] = [_("Please choose recipients from the list.")]
     elif template.kind == "confidentiality_release" and not keys:
-        errors["recipient_keys"] = [_("A confidentiality release must name at least one recipient.")]
+        errors["recipient_keys"] = [
+            _("A confidentiality release must name at least one recipient.")
+        ]
     purposes = [str(p) for p in (data.get("purposes") or []) if p]
     if any(p not in PURPOSES for p in purposes):
         errors["purposes"] = [_("Please choose a value from the list.")]
@@ -314,24 +433,38 @@ def _clean(template: ConsentTemplate, data: dict) -> dict:
             months = None
         else:
             if not 1 <= months <= 120:
-                errors["valid_months"] = [_("Please enter a number between %(min)d and %(max)d.", min=1, max=120)]
+                errors["valid_months"] = [
+                    _("Please enter a number between %(min)d and %(max)d.", min=1, max=120)
+                ]
     raw_notice = data.get("privacy_notice") or {}
     notice = {}
     for name in NOTICE_FIELDS:
         value = str(raw_notice.get(name) or "").strip() if isinstance(raw_notice, dict) else ""
         if not value:
-            errors[f"privacy_notice.{name}"] = [_("The information sheet needs this part (Art. 13 GDPR).")]
+            errors[f"privacy_notice.{name}"] = [
+                _("The information sheet needs this part (Art. 13 GDPR).")
+            ]
         elif len(value) > _NOTICE_MAX:
-            errors[f"privacy_notice.{name}"] = [_("Please enter at most %(n)d characters.", n=_NOTICE_MAX)]
+            errors[f"privacy_notice.{name}"] = [
+                _("Please enter at most %(n)d characters.", n=_NOTICE_MAX)
+            ]
         notice[name] = value
     if errors:
         raise ValidationError(errors)
-    return {"texts": texts, "recipient_keys": keys, "purposes": purposes, "processing_bodies": bodies,
-            "valid_months": months, "privacy_notice": notice}
+    return {
+        "texts": texts,
+        "recipient_keys": keys,
+        "purposes": purposes,
+        "processing_bodies": bodies,
+        "valid_months": months,
+        "privacy_notice": notice,
+    }
 
 
 def _frozen() -> VersionFrozen:
-    return VersionFrozen(_("This version is published and can no longer be changed. Create a new draft instead."))
+    return VersionFrozen(
+        _("This version is published and can no longer be changed. Create a new draft instead.")
+    )
 
 
 def update_draft(actor, version: ConsentTemplateVersion, data: dict) -> ConsentTemplateVersion:
@@ -339,15 +472,22 @@ def update_draft(actor, version: ConsentTemplateVersion, data: dict) -> ConsentT
     if version.published_at is not None:
         raise _frozen()
     template = get_template(version.template_id)
-    current = {"texts": version.texts, "recipient_keys": version.recipient_keys, "purposes": version.purposes,
-               "processing_bodies": version.processing_bodies, "valid_months": version.valid_months,
-               "privacy_notice": version.privacy_notice}
+    current = {
+        "texts": version.texts,
+        "recipient_keys": version.recipient_keys,
+        "purposes": version.purposes,
+        "processing_bodies": version.processing_bodies,
+        "valid_months": version.valid_months,
+        "privacy_notice": version.privacy_notice,
+    }
     values = _clean(template, {**current, **{k: v for k, v in data.items() if k in current}})
     changed = sorted(k for k, v in values.items() if v != current[k])
     for name, value in values.items():
         setattr(version, name, value)
     db.session.flush()
-    audit.record("consent.version_changed", actor=actor, obj=version, template=template.id, fields=changed)
+    audit.record(
+        "consent.version_changed", actor=actor, obj=version, template=template.id, fields=changed
+    )
     return version
 
 
@@ -356,9 +496,17 @@ def publish(actor, version: ConsentTemplateVersion) -> ConsentTemplateVersion:
     if version.published_at is not None:
         raise VersionFrozen(_("This version is already published."))
     template = get_template(version.template_id)
-    _clean(template, {"texts": version.texts, "recipient_keys": version.recipient_keys, "purposes": version.purposes,
-                      "processing_bodies": version.processing_bodies, "valid_months": version.valid_months,
-                      "privacy_notice": version.privacy_notice})
+    _clean(
+        template,
+        {
+            "texts": version.texts,
+            "recipient_keys": version.recipient_keys,
+            "purposes": version.purposes,
+            "processing_bodies": version.processing_bodies,
+            "valid_months": version.valid_months,
+            "privacy_notice": version.privacy_notice,
+        },
+    )
     version.published_at = utcnow()
     db.session.flush()
     audit.record("consent.version_published", actor=actor, obj=version, template=template.id)
@@ -385,8 +533,13 @@ def add_category(actor, tenant, data: dict) -> RecipientCategory:
     key = str(data.get("key") or "").strip().lower()
     name = str(data.get("name") or "").strip()
     if not _KEY.match(key) or len(key) > 60:
-        errors["key"] = [_("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")]
-    elif db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key)) is not None:
+        errors["key"] = [
+            _("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")
+        ]
+    elif (
+        db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
+        is not None
+    ):
         errors["key"] = [_("This key is used by another recipient category.")]
     if not name or len(name) > 300:
         errors["name"] = [_("Please enter a name (at most %(n)d characters).", n=300)]
@@ -404,5 +557,9 @@ def set_category_active(actor, category: RecipientCategory, active: bool) -> Rec
     if category.active != active:
         category.active = active
         db.session.flush()
-        audit.record("consent.category_reactivated" if active else "consent.category_deactivated", actor=actor, obj=category)
+        audit.record(
+            "consent.category_reactivated" if active else "consent.category_deactivated",
+            actor=actor,
+            obj=category,
+        )
     return category

@@ -14,28 +14,38 @@ from core.consent.models import CONSENT_KINDS
 from core.db import db
 from core.web import flash_errors, run_write
 
-bp = Blueprint("consent_templates", __name__, url_prefix="/<tenant>/consent-forms", template_folder="templates")
+bp = Blueprint(
+    "consent_templates", __name__, url_prefix="/<tenant>/consent-forms", template_folder="templates"
+)
 
 
 def _actor():
     return current_user._get_current_object()
 
 
-
 def _frozen(message):
     """Published versions are never edited: answer 409 and point to a new draft."""
-    return render_template("errors/error.html", code=409, title=_("Version is published"), text=message), 409
+    return render_template(
+        "errors/error.html", code=409, title=_("Version is published"), text=message
+    ), 409
 
 
 def _common():
-    return {"kind_labels": forms.KIND_LABELS, "status": forms.status, "status_label": forms.status_label,
-            "languages_of": forms.languages_of, "language_label": forms.language_label}
+    return {
+        "kind_labels": forms.KIND_LABELS,
+        "status": forms.status,
+        "status_label": forms.status_label,
+        "languages_of": forms.languages_of,
+        "language_label": forms.language_label,
+    }
 
 
 @bp.route("/")
 def index():
     require_permission("consent.templates")
-    services.ensure_defaults(g.tenant)  # tenants created before consent existed get the default form
+    services.ensure_defaults(
+        g.tenant
+    )  # tenants created before consent existed get the default form
     db.session.commit()
     rows = [(t, forms.current_number(t), forms.draft_of(t)) for t in forms.templates()]
     return render_template("consent/forms/index.html", rows=rows, **_common())
@@ -46,26 +56,34 @@ def new():
     require_permission("consent.templates")
     errors = {}
     if request.method == "POST":
-        errors, template = run_write(lambda: forms.create_template(_actor(), g.tenant, request.form), success=_("Form created."))
+        errors, template = run_write(
+            lambda: forms.create_template(_actor(), g.tenant, request.form),
+            success=_("Form created."),
+        )
         if not errors:
             return redirect(url_for("consent_templates.show", template_id=template.id))
-    return render_template("consent/forms/new.html", errors=errors, form=request.form, kinds=CONSENT_KINDS,
-                           **_common()), (400 if errors else 200)
+    return render_template(
+        "consent/forms/new.html", errors=errors, form=request.form, kinds=CONSENT_KINDS, **_common()
+    ), (400 if errors else 200)
 
 
 @bp.route("/<int:template_id>")
 def show(template_id):
     require_permission("consent.templates")
     template = forms.template_or_404(template_id)
-    return render_template("consent/forms/show.html", template=template, draft=forms.draft_of(template), **_common())
+    return render_template(
+        "consent/forms/show.html", template=template, draft=forms.draft_of(template), **_common()
+    )
 
 
 @bp.route("/<int:template_id>/versions", methods=["POST"])
 def new_draft(template_id):
     require_permission("consent.templates")
     template = forms.template_or_404(template_id)
-    errors, version = run_write(lambda: forms.create_draft(_actor(), g.tenant, template),
-                                success=_("New draft created. It is a copy of the latest version."))
+    errors, version = run_write(
+        lambda: forms.create_draft(_actor(), g.tenant, template),
+        success=_("New draft created. It is a copy of the latest version."),
+    )
     if errors:
         flash_errors(errors)
         return redirect(url_for("consent_templates.show", template_id=template.id))
@@ -74,36 +92,68 @@ def new_draft(template_id):
 
 def _values_from(version) -> dict:
     return {
-        "languages": forms.languages_of(version), "texts": version.texts or {}, "remove": [],
-        "recipient_keys": list(version.recipient_keys or []), "purposes": list(version.purposes or []),
-        "processing_bodies": version.processing_bodies or "", "valid_months": version.valid_months or "",
+        "languages": forms.languages_of(version),
+        "texts": version.texts or {},
+        "remove": [],
+        "recipient_keys": list(version.recipient_keys or []),
+        "purposes": list(version.purposes or []),
+        "processing_bodies": version.processing_bodies or "",
+        "valid_months": version.valid_months or "",
         "privacy_notice": dict(version.privacy_notice or {}),
     }
 
 
 def _values_from_form(form) -> dict:
-    languages = [lang for lang in dict.fromkeys(form.getlist("languages")) if lang in forms.LANGUAGES]
+    languages = [
+        lang for lang in dict.fromkeys(form.getlist("languages")) if lang in forms.LANGUAGES
+    ]
     if "de" not in languages:
         languages.insert(0, "de")
     return {
         "languages": languages,
-        "texts": {lang: {"purpose": form.get(f"texts.{lang}.purpose", ""), "body": form.get(f"texts.{lang}.body", ""),
-                         **({"notice": {name: form.get(f"texts.{lang}.notice.{name}", "") for name in forms.NOTICE_FIELDS}}
-                            if lang != "de" else {})}
-                  for lang in languages},
+        "texts": {
+            lang: {
+                "purpose": form.get(f"texts.{lang}.purpose", ""),
+                "body": form.get(f"texts.{lang}.body", ""),
+                **(
+                    {
+                        "notice": {
+                            name: form.get(f"texts.{lang}.notice.{name}", "")
+                            for name in forms.NOTICE_FIELDS
+                        }
+                    }
+                    if lang != "de"
+                    else {}
+                ),
+            }
+            for lang in languages
+        },
         "remove": [lang for lang in form.getlist("remove_language") if lang != "de"],
-        "recipient_keys": form.getlist("recipient_keys"), "purposes": form.getlist("purposes"),
-        "processing_bodies": form.get("processing_bodies", ""), "valid_months": form.get("valid_months", ""),
-        "privacy_notice": {name: form.get(f"privacy_notice.{name}", "") for name in forms.NOTICE_FIELDS},
+        "recipient_keys": form.getlist("recipient_keys"),
+        "purposes": form.getlist("purposes"),
+        "processing_bodies": form.get("processing_bodies", ""),
+        "valid_months": form.get("valid_months", ""),
+        "privacy_notice": {
+            name: form.get(f"privacy_notice.{name}", "") for name in forms.NOTICE_FIELDS
+        },
     }
 
 
 def _render_version(version, values, errors, code=200):
     template = forms.template_or_404(version.template_id)
     return render_template(
-        "consent/forms/version.html", template=template, version=version, values=values, errors=errors,
-        categories=forms.all_categories(), purposes=services.PURPOSES, purpose_label=services.purpose_label,
-        languages=forms.LANGUAGES, notice_fields=forms.NOTICE_FIELDS, notice_labels=forms.notice_labels(), **_common(),
+        "consent/forms/version.html",
+        template=template,
+        version=version,
+        values=values,
+        errors=errors,
+        categories=forms.all_categories(),
+        purposes=services.PURPOSES,
+        purpose_label=services.purpose_label,
+        languages=forms.LANGUAGES,
+        notice_fields=forms.NOTICE_FIELDS,
+        notice_labels=forms.notice_labels(),
+        **_common(),
     ), code
 
 
@@ -115,7 +165,9 @@ def version(version_id):
     if request.method == "GET":
         return _render_version(version_, _values_from(version_), {})
     if version_.published_at is not None:
-        return _frozen(_("This version is published and can no longer be changed. Create a new draft instead."))
+        return _frozen(
+            _("This version is published and can no longer be changed. Create a new draft instead.")
+        )
     values = _values_from_form(request.form)
     if request.form.get("action") == "add_language":
         # Only shows another language block; nothing is written until the form is saved.
@@ -125,10 +177,23 @@ def version(version_id):
             values["texts"][lang] = {"purpose": "", "body": ""}
         return _render_version(version_, values, {})
     data = {
-        "texts": {lang: text for lang, text in values["texts"].items() if lang not in values["remove"]},
-        **{k: values[k] for k in ("recipient_keys", "purposes", "processing_bodies", "valid_months", "privacy_notice")},
+        "texts": {
+            lang: text for lang, text in values["texts"].items() if lang not in values["remove"]
+        },
+        **{
+            k: values[k]
+            for k in (
+                "recipient_keys",
+                "purposes",
+                "processing_bodies",
+                "valid_months",
+                "privacy_notice",
+            )
+        },
     }
-    errors, _saved = run_write(lambda: forms.update_draft(_actor(), version_, data), success=_("Draft saved."))
+    errors, _saved = run_write(
+        lambda: forms.update_draft(_actor(), version_, data), success=_("Draft saved.")
+    )
     if not errors:
         return redirect(url_for("consent_templates.version", version_id=version_id))
     return _render_version(forms.version_or_404(version_id), values, errors, 400)
@@ -140,8 +205,10 @@ def publish(version_id):
     version_ = forms.version_or_404(version_id)
     if version_.published_at is not None:
         return _frozen(_("This version is already published."))
-    errors, _v = run_write(lambda: forms.publish(_actor(), version_),
-                           success=_("Version published. It is frozen now; changes need a new draft."))
+    errors, _v = run_write(
+        lambda: forms.publish(_actor(), version_),
+        success=_("Version published. It is frozen now; changes need a new draft."),
+    )
     if errors:
         version_ = forms.version_or_404(version_id)
         return _render_version(version_, _values_from(version_), errors, 400)
@@ -157,12 +224,22 @@ def retire(version_id):
 
     if not confirm.confirmed():
         return confirm.confirmation_page(
-            title=_("Retire this version?"), action_label=_("Yes, retire the version"),
+            title=_("Retire this version?"),
+            action_label=_("Yes, retire the version"),
             cancel_url=url_for("consent_templates.show", template_id=template_id),
-            consequences=[_("The version can no longer be chosen for new consents; it cannot be published again."),
-                          _("Consents already signed on it stay valid, with their text and information sheet.")])
-    errors, _v = run_write(lambda: forms.retire(_actor(), version_),
-                           success=_("Version retired. Consents already signed on it stay valid."))
+            consequences=[
+                _(
+                    "The version can no longer be chosen for new consents; it cannot be published again."
+                ),
+                _(
+                    "Consents already signed on it stay valid, with their text and information sheet."
+                ),
+            ],
+        )
+    errors, _v = run_write(
+        lambda: forms.retire(_actor(), version_),
+        success=_("Version retired. Consents already signed on it stay valid."),
+    )
     flash_errors(errors)
     return redirect(url_for("consent_templates.show", template_id=template_id))
 
@@ -182,11 +259,20 @@ def information_sheet(version_id):
     template = forms.template_or_404(version_.template_id)
     names = {c.key: c.name for c in forms.all_categories()}
     return render_template(
-        "consent/forms/information_sheet.html", template=template, version=version_, language=language,
-        rtl=forms.is_rtl(language), text=version_.texts[language], notice=forms.notice_in(version_, language),
-        notice_fields=forms.NOTICE_FIELDS, notice_labels=forms.notice_labels(), sheet_labels=forms.sheet_labels(language),
-        names=names, admin=admin,
-        person_id=request.args.get("person_id", type=int), **_common(),
+        "consent/forms/information_sheet.html",
+        template=template,
+        version=version_,
+        language=language,
+        rtl=forms.is_rtl(language),
+        text=version_.texts[language],
+        notice=forms.notice_in(version_, language),
+        notice_fields=forms.NOTICE_FIELDS,
+        notice_labels=forms.notice_labels(),
+        sheet_labels=forms.sheet_labels(language),
+        names=names,
+        admin=admin,
+        person_id=request.args.get("person_id", type=int),
+        **_common(),
     )
 
 
@@ -201,11 +287,19 @@ def recipients():
     db.session.commit()
     errors = {}
     if request.method == "POST":
-        errors, _c = run_write(lambda: forms.add_category(_actor(), g.tenant, request.form), success=_("Recipient category added."))
+        errors, _c = run_write(
+            lambda: forms.add_category(_actor(), g.tenant, request.form),
+            success=_("Recipient category added."),
+        )
         if not errors:
             return redirect(url_for("consent_templates.recipients"))
-    return render_template("consent/forms/recipients.html", categories=forms.all_categories(), errors=errors,
-                           form=request.form, **_common()), (400 if errors else 200)
+    return render_template(
+        "consent/forms/recipients.html",
+        categories=forms.all_categories(),
+        errors=errors,
+        form=request.form,
+        **_common(),
+    ), (400 if errors else 200)
 
 
 @bp.route("/recipients/<int:category_id>/active", methods=["POST"])
@@ -215,6 +309,10 @@ def recipient_active(category_id):
     if category is None:
         abort(404)
     active = request.form.get("active") == "1"
-    run_write(lambda: forms.set_category_active(_actor(), category, active),
-              success=_("Recipient category reactivated.") if active else _("Recipient category deactivated."))
+    run_write(
+        lambda: forms.set_category_active(_actor(), category, active),
+        success=_("Recipient category reactivated.")
+        if active
+        else _("Recipient category deactivated."),
+    )
     return redirect(url_for("consent_templates.recipients"))

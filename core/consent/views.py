@@ -23,7 +23,15 @@ from core.web import flash_errors, run_write
 
 bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
 
-DATA_CATEGORIES = ("master_data", "residence", "needs", "goals_plan", "contacts", "documents", "health")
+DATA_CATEGORIES = (
+    "master_data",
+    "residence",
+    "needs",
+    "goals_plan",
+    "contacts",
+    "documents",
+    "health",
+)
 
 
 def _actor():
@@ -45,26 +53,64 @@ def person_consents(person_id):
     db.session.commit()
     errors = {}
     if request.method == "POST":
-        form = {**request.form, "recipient_keys": request.form.getlist("recipient_keys"),
-                "purposes": request.form.getlist("purposes"), "covered_person_ids": request.form.getlist("covered_person_ids"),
-                "partner_names": [p for p in request.form.get("partner_names", "").split("\n") if p.strip()]}
-        errors, _r = run_write(lambda: services.record_consent_with_evidence(_actor(), person, form, request.files.get("evidence")),
-                               success=_("Consent recorded."))
+        form = {
+            **request.form,
+            "recipient_keys": request.form.getlist("recipient_keys"),
+            "purposes": request.form.getlist("purposes"),
+            "covered_person_ids": request.form.getlist("covered_person_ids"),
+            "partner_names": [
+                p for p in request.form.get("partner_names", "").split("\n") if p.strip()
+            ],
+        }
+        errors, _r = run_write(
+            lambda: services.record_consent_with_evidence(
+                _actor(), person, form, request.files.get("evidence")
+            ),
+            success=_("Consent recorded."),
+        )
         if not errors:
             return redirect(url_for("consent.person_consents", person_id=person.id))
     household = persons.household_of(person)
-    children = [m.person for m in persons.household_members(household) if m.role == "minor_child" and m.person_id != person.id] if household else []
+    children = (
+        [
+            m.person
+            for m in persons.household_members(household)
+            if m.role == "minor_child" and m.person_id != person.id
+        ]
+        if household
+        else []
+    )
     today = date.today()
     rows = services.consent_history(person)
-    history = [(record, revocations, version, services.status(record, revocations, today)) for record, revocations, version in rows]
+    history = [
+        (record, revocations, version, services.status(record, revocations, today))
+        for record, revocations, version in rows
+    ]
     versions = services.current_versions()
-    titles = {t.id: t.title for t in db.session.scalars(select(ConsentTemplate).where(
-        ConsentTemplate.id.in_([v.template_id for v in versions] or [0])))}
+    titles = {
+        t.id: t.title
+        for t in db.session.scalars(
+            select(ConsentTemplate).where(
+                ConsentTemplate.id.in_([v.template_id for v in versions] or [0])
+            )
+        )
+    }
     return render_template(
-        "consent/person.html", person=person, history=history, versions=versions, titles=titles,
-        evidence=services.evidence_links([r for r, _rv, _v in rows]), languages_of=forms.languages_of,
-        language_label=forms.language_label, categories=services.categories(), purposes=services.PURPOSES,
-        purpose_label=services.purpose_label, children=children, errors=errors, form=request.form, today=today,
+        "consent/person.html",
+        person=person,
+        history=history,
+        versions=versions,
+        titles=titles,
+        evidence=services.evidence_links([r for r, _rv, _v in rows]),
+        languages_of=forms.languages_of,
+        language_label=forms.language_label,
+        categories=services.categories(),
+        purposes=services.PURPOSES,
+        purpose_label=services.purpose_label,
+        children=children,
+        errors=errors,
+        form=request.form,
+        today=today,
     ), (400 if errors else 200)
 
 
@@ -73,9 +119,18 @@ def print_form(person_id, version_id):
     """The consent form prefilled with the person's data, to print and sign."""
     person, version, template, language = _form_to_hand_out(person_id, version_id, "html")
     names = {c.key: c.name for c in services.categories(active_only=False)}
-    return render_template("consent/form_print.html", person=person, version=version, template=template,
-                           text=version.texts[language], language=language, rtl=forms.is_rtl(language), names=names,
-                           purpose_label=services.purpose_label, today=date.today())
+    return render_template(
+        "consent/form_print.html",
+        person=person,
+        version=version,
+        template=template,
+        text=version.texts[language],
+        language=language,
+        rtl=forms.is_rtl(language),
+        names=names,
+        purpose_label=services.purpose_label,
+        today=date.today(),
+    )
 
 
 @bp.route("/persons/<int:person_id>/consents/form/<int:version_id>.pdf")
@@ -87,11 +142,23 @@ def form_pdf(person_id, version_id):
 
     person, version, template, language = _form_to_hand_out(person_id, version_id, "pdf")
     names = {c.key: c.name for c in services.categories(active_only=False)}
-    body = consent_form_pdf(template=template, version=version, person=person, text=version.texts[language],
-                            rtl=forms.is_rtl(language), names=names, purpose_label=services.purpose_label,
-                            tenant_name=g.tenant.name)
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="einwilligung-{person.id}-v{version.number}-{language}.pdf"'})
+    body = consent_form_pdf(
+        template=template,
+        version=version,
+        person=person,
+        text=version.texts[language],
+        rtl=forms.is_rtl(language),
+        names=names,
+        purpose_label=services.purpose_label,
+        tenant_name=g.tenant.name,
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="einwilligung-{person.id}-v{version.number}-{language}.pdf"'
+        },
+    )
 
 
 def _form_to_hand_out(person_id, version_id, fmt):
@@ -100,17 +167,30 @@ def _form_to_hand_out(person_id, version_id, fmt):
     person = _person_or_404(person_id)
     from core.consent.models import ConsentTemplateVersion
 
-    version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id,
-                                                                     ConsentTemplateVersion.published_at.is_not(None)))
+    version = db.session.scalar(
+        select(ConsentTemplateVersion).where(
+            ConsentTemplateVersion.id == version_id,
+            ConsentTemplateVersion.published_at.is_not(None),
+        )
+    )
     if version is None:
         abort(404)
     language = request.args.get("lang", "de")
     if language not in (version.texts or {}):
         abort(404)
-    template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.id == version.template_id))
+    template = db.session.scalar(
+        select(ConsentTemplate).where(ConsentTemplate.id == version.template_id)
+    )
     from core.audit import services as audit
 
-    audit.record("consent.form_printed", actor=_actor(), obj=person, version=version.id, language=language, format=fmt)
+    audit.record(
+        "consent.form_printed",
+        actor=_actor(),
+        obj=person,
+        version=version.id,
+        language=language,
+        format=fmt,
+    )
     db.session.commit()
     return person, version, template, language
 
@@ -120,52 +200,104 @@ def revoke(person_id, consent_id):
     require_permission("cases.work")
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
-    if record is None or (record.person_id != person.id and person.id not in (record.covered_person_ids or [])):
+    if record is None or (
+        record.person_id != person.id and person.id not in (record.covered_person_ids or [])
+    ):
         abort(404)
-    data = {"received_on": request.form.get("received_on"), "recipient_keys": request.form.getlist("recipient_keys")}
+    data = {
+        "received_on": request.form.get("received_on"),
+        "recipient_keys": request.form.getlist("recipient_keys"),
+    }
     if not confirm.confirmed():
         return _confirm_revocation(person, record, data)
     person_id = person.id
-    errors, revocation = run_write(lambda: services.revoke(_actor(), record, data), success=_("Revocation recorded. It applies from now on."))
+    errors, revocation = run_write(
+        lambda: services.revoke(_actor(), record, data),
+        success=_("Revocation recorded. It applies from now on."),
+    )
     flash_errors(errors)
     log = getattr(revocation, "policy_log", None)
     if log is not None and log.action == "erased":
-        flash(_("No consent is left to process this person's data on: the data were erased as the organisation's rules require."), "success")
+        flash(
+            _(
+                "No consent is left to process this person's data on: the data were erased as the organisation's rules require."
+            ),
+            "success",
+        )
         return redirect(url_for("cases.index"))
     if log is not None:
-        flash(_("No consent is left to process this person's data on: the file was anonymised as the organisation's rules require."), "success")
+        flash(
+            _(
+                "No consent is left to process this person's data on: the file was anonymised as the organisation's rules require."
+            ),
+            "success",
+        )
     elif not errors and person.processing_revoked_at is not None and person.anonymised_at is None:
-        flash(_("Processing has stopped. A legal hold or restriction keeps the file until it ends; the data-protection officer has a task."), "success")
+        flash(
+            _(
+                "Processing has stopped. A legal hold or restriction keeps the file until it ends; the data-protection officer has a task."
+            ),
+            "success",
+        )
     return redirect(url_for("consent.person_consents", person_id=person_id))
 
 
 def _confirm_revocation(person, record, data):
     """Say what the revocation will do (erase / anonymise / wait for a hold) before it is recorded."""
     effect = services.revocation_consequences(g.tenant, record, whole=not data["recipient_keys"])
-    lines = [_("The revocation is recorded and applies from the day it was received: nothing more is passed on "
-               "on the basis of this consent.")]
-    counts = _("Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
-               "registered disclosure(s).", cases=effect["cases"], open=effect["open_cases"], documents=effect["documents"],
-               disclosures=effect["disclosures"])
+    lines = [
+        _(
+            "The revocation is recorded and applies from the day it was received: nothing more is passed on "
+            "on the basis of this consent."
+        )
+    ]
+    counts = _(
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+        "registered disclosure(s).",
+        cases=effect["cases"],
+        open=effect["open_cases"],
+        documents=effect["documents"],
+        disclosures=effect["disclosures"],
+    )
     warning = ""
     if effect["policy"] == "erase":
-        lines += [_("No consent is left to process this person's data on: under the organisation's rules all data of the "
-                    "person are erased at once, including documents. Only a content-free deletion log remains."), counts]
+        lines += [
+            _(
+                "No consent is left to process this person's data on: under the organisation's rules all data of the "
+                "person are erased at once, including documents. Only a content-free deletion log remains."
+            ),
+            counts,
+        ]
         warning = _("This cannot be undone.")
     elif effect["policy"] == "anonymise":
-        lines += [_("No consent is left to process this person's data on: under the organisation's rules the file is "
-                    "anonymised at once. Names, contact data and all free text are removed, documents deleted, open "
-                    "cases closed; only statistical values remain."), counts]
+        lines += [
+            _(
+                "No consent is left to process this person's data on: under the organisation's rules the file is "
+                "anonymised at once. Names, contact data and all free text are removed, documents deleted, open "
+                "cases closed; only statistical values remain."
+            ),
+            counts,
+        ]
         warning = _("This cannot be undone.")
     elif effect["policy"] == "wait":
-        lines += [_("No consent is left to process this person's data on, but the file is kept: %(reason)s. Processing "
-                    "stops now (no disclosures, no new entries), the data-protection officer gets a task, and the "
-                    "organisation's rule is applied when the hold or restriction ends.", reason=effect["hold"]), counts]
+        lines += [
+            _(
+                "No consent is left to process this person's data on, but the file is kept: %(reason)s. Processing "
+                "stops now (no disclosures, no new entries), the data-protection officer gets a task, and the "
+                "organisation's rule is applied when the hold or restriction ends.",
+                reason=effect["hold"],
+            ),
+            counts,
+        ]
     else:
         lines.append(_("Other consents still stand: the file stays as it is."))
     return confirm.confirmation_page(
-        title=_("Record the revocation?"), consequences=lines, warning=warning,
-        action_label=_("Yes, record the revocation"), cancel_url=url_for("consent.person_consents", person_id=person.id))
+        title=_("Record the revocation?"),
+        consequences=lines,
+        warning=warning,
+        action_label=_("Yes, record the revocation"),
+        cancel_url=url_for("consent.person_consents", person_id=person.id),
+    )
 
 
 @bp.route("/cases/<int:case_id>/disclose", methods=["GET", "POST"])
@@ -182,9 +314,16 @@ def disclose(case_id):
 
         def share():
             return services.disclose(
-                _actor(), g.tenant, case.person, recipient_key=form.get("recipient_key", ""), purpose=form.get("purpose", ""),
-                channel=form.get("channel", ""), data_categories=form.getlist("data_categories"), case=case,
-                recipient_name=form.get("recipient_name", "").strip(), override_reason=form.get("override_reason", ""),
+                _actor(),
+                g.tenant,
+                case.person,
+                recipient_key=form.get("recipient_key", ""),
+                purpose=form.get("purpose", ""),
+                channel=form.get("channel", ""),
+                data_categories=form.getlist("data_categories"),
+                case=case,
+                recipient_name=form.get("recipient_name", "").strip(),
+                override_reason=form.get("override_reason", ""),
                 confirmation=form.get("confirmation", ""),
             )
 
@@ -194,7 +333,9 @@ def disclose(case_id):
             db.session.rollback()
             refused, errors = exc.decision.reason, exc.errors
             # Nothing was written; only the refusal itself is audited.
-            services.record_refusal(_actor(), case.person, form.get("recipient_key", ""), form.get("purpose", ""))
+            services.record_refusal(
+                _actor(), case.person, form.get("recipient_key", ""), form.get("purpose", "")
+            )
             db.session.commit()
         except ValidationError as exc:
             db.session.rollback()
@@ -207,10 +348,22 @@ def disclose(case_id):
     page = _page("page")
     rows, total = services.disclosure_page(person_id=case.person_id, page=page)
     return render_template(
-        "consent/disclose.html", case=case, person=case.person, categories=services.categories(), purposes=services.PURPOSES,
-        purpose_label=services.purpose_label, channels=services.CHANNELS, data_categories=DATA_CATEGORIES,
-        strict=services.strict(g.tenant), errors=errors, refused=refused, form=request.form, rows=rows,
-        total=total, page=page, pages=services.page_count(total),
+        "consent/disclose.html",
+        case=case,
+        person=case.person,
+        categories=services.categories(),
+        purposes=services.PURPOSES,
+        purpose_label=services.purpose_label,
+        channels=services.CHANNELS,
+        data_categories=DATA_CATEGORIES,
+        strict=services.strict(g.tenant),
+        errors=errors,
+        refused=refused,
+        form=request.form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=services.page_count(total),
     ), (400 if errors else 200)
 
 
@@ -227,10 +380,19 @@ def register():
     rows, total = services.disclosure_page(page=page)
     overrides, override_total = services.disclosure_page(legal_basis="override", page=override_page)
     names = {c.key: c.name for c in services.categories(active_only=False)}
-    return render_template("consent/register.html", rows=rows, names=names, purpose_label=services.purpose_label,
-                           overrides=overrides, total=total, page=page, pages=services.page_count(total),
-                           override_total=override_total, override_page=override_page,
-                           override_pages=services.page_count(override_total))
+    return render_template(
+        "consent/register.html",
+        rows=rows,
+        names=names,
+        purpose_label=services.purpose_label,
+        overrides=overrides,
+        total=total,
+        page=page,
+        pages=services.page_count(total),
+        override_total=override_total,
+        override_page=override_page,
+        override_pages=services.page_count(override_total),
+    )
 
 
 @bp.route("/privacy")
@@ -248,16 +410,30 @@ def privacy_overview():
     from core.db import utcnow
 
     since = utcnow() - timedelta(days=90)
-    overrides = db.session.scalars(select(Disclosure).where(Disclosure.legal_basis == "override", Disclosure.at >= since)
-                                   .order_by(Disclosure.at.desc())).all()
-    refusals = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since))
-    revocations = db.session.scalars(select(ConsentRevocation).where(ConsentRevocation.at >= since).order_by(ConsentRevocation.at.desc())).all()
+    overrides = db.session.scalars(
+        select(Disclosure)
+        .where(Disclosure.legal_basis == "override", Disclosure.at >= since)
+        .order_by(Disclosure.at.desc())
+    ).all()
+    refusals = db.session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since)
+    )
+    revocations = db.session.scalars(
+        select(ConsentRevocation)
+        .where(ConsentRevocation.at >= since)
+        .order_by(ConsentRevocation.at.desc())
+    ).all()
     via = AuditEvent.details["via"].as_string()
     reads = db.session.execute(
         select(User.display_name, via, func.count())
         .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30),
-               via.in_(("supervision", "substitute")))
+        .where(
+            AuditEvent.action == "case.read",
+            AuditEvent.at >= utcnow() - timedelta(days=30),
+            via.in_(("supervision", "substitute")),
+        )
         .group_by(User.display_name, via)
     ).all()
     # Many different case files read by one person on one day (possible browsing or data theft).
@@ -265,9 +441,12 @@ def privacy_overview():
     day = func.date(AuditEvent.at)
     files = func.count(func.distinct(AuditEvent.object_id))
     bulk = db.session.execute(
-        select(User.display_name, day, files).join(User, User.id == AuditEvent.actor_id)
+        select(User.display_name, day, files)
+        .join(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
-        .group_by(User.display_name, day).having(files > threshold).order_by(day.desc(), User.display_name)
+        .group_by(User.display_name, day)
+        .having(files > threshold)
+        .order_by(day.desc(), User.display_name)
     ).all()
     unusual: dict[str, dict[str, int]] = {}
     for name, how, count in reads:
@@ -280,16 +459,32 @@ def privacy_overview():
     today = date.today()
     open_requests = privacy_requests.open_requests()
     due = candidates(g.tenant, today)
-    restricted = db.session.scalars(select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)).all()
+    restricted = db.session.scalars(
+        select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)
+    ).all()
     from core.privacy import erasure as privacy_erasure
 
     erased_revocations = privacy_erasure.erased_revocations_since(since)
     recipient_notices = privacy_erasure.open_recipient_notices()
-    return render_template("consent/privacy.html", overrides=overrides, refusals=refusals, revocations=revocations,
-                           unusual=sorted(unusual.items()), names=names, purpose_label=services.purpose_label,
-                           open_requests=open_requests, overdue=[r for r in open_requests if r.due_on < today],
-                           due_now=[c for c in due if c.due_on <= today and not c.held], due_soon=[c for c in due if c.due_on > today],
-                           restricted=restricted, kind_label=privacy_requests.kind_label, today=today,
-                           bulk=bulk, threshold=threshold, duties=dsb_overview(g.tenant),
-                           erased_revocations=erased_revocations, recipient_notices=recipient_notices,
-                           waiting=waiting_revocations(today))
+    return render_template(
+        "consent/privacy.html",
+        overrides=overrides,
+        refusals=refusals,
+        revocations=revocations,
+        unusual=sorted(unusual.items()),
+        names=names,
+        purpose_label=services.purpose_label,
+        open_requests=open_requests,
+        overdue=[r for r in open_requests if r.due_on < today],
+        due_now=[c for c in due if c.due_on <= today and not c.held],
+        due_soon=[c for c in due if c.due_on > today],
+        restricted=restricted,
+        kind_label=privacy_requests.kind_label,
+        today=today,
+        bulk=bulk,
+        threshold=threshold,
+        duties=dsb_overview(g.tenant),
+        erased_revocations=erased_revocations,
+        recipient_notices=recipient_notices,
+        waiting=waiting_revocations(today),
+    )

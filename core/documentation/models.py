@@ -21,7 +21,9 @@ class JournalEntry(TenantScoped, db.Model):
     text: Mapped[str] = mapped_column(Text, nullable=False)
     #: Effort in minutes recorded with the entry (phone calls with partners, research …).
     effort_minutes: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class Attachment(TenantScoped, db.Model):
@@ -39,4 +41,6 @@ class Attachment(TenantScoped, db.Model):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     description: Mapped[str] = mapped_column(String(300), default="", nullable=False)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )

@@ -26,7 +26,10 @@ ALLOWED = {
     "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
     "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
     "txt": ("text/plain", ()),
@@ -34,7 +37,10 @@ ALLOWED = {
 
 
 def store_root() -> Path:
-    return Path(current_app.config.get("LOTSE_ATTACHMENT_DIR") or Path(current_app.instance_path) / "attachments")
+    return Path(
+        current_app.config.get("LOTSE_ATTACHMENT_DIR")
+        or Path(current_app.instance_path) / "attachments"
+    )
 
 
 def safe_filename(name: str) -> str:
@@ -70,7 +76,11 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     data = upload.read(MAX_BYTES + 1)
     if ext not in ALLOWED:
-        errors["file"] = [_("Allowed are PDF, images (PNG, JPG), Word/ODT documents, Excel tables and text files.")]
+        errors["file"] = [
+            _(
+                "Allowed are PDF, images (PNG, JPG), Word/ODT documents, Excel tables and text files."
+            )
+        ]
     elif len(data) > MAX_BYTES:
         errors["file"] = [_("The file is larger than %(n)d MB.", n=MAX_BYTES // (1024 * 1024))]
     elif not data:
@@ -88,8 +98,13 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
     path = folder / storage_name
     write_private(path, data)  # 0600: readable by the service user only
     attachment = Attachment(
-        case_id=case.id, filename=filename, storage_name=storage_name, content_type=ALLOWED[ext][0],
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), description=description,
+        case_id=case.id,
+        filename=filename,
+        storage_name=storage_name,
+        content_type=ALLOWED[ext][0],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        description=description,
         uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(attachment)
@@ -103,7 +118,13 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
 
 
 def attachments(case) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.uploaded_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.case_id == case.id)
+            .order_by(Attachment.uploaded_at.desc())
+        )
+    )
 
 
 def attachment_path(attachment: Attachment) -> Path:

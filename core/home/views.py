@@ -25,10 +25,19 @@ CORE_MENU = (
     MenuItem(_l("My follow-ups"), "cases.follow_ups", order=30, permission="cases.work"),
     MenuItem(_l("Caseload"), "cases.caseload", order=40, permission="caseload.view"),
     MenuItem(_l("Deputies"), "cases.deputies", order=45, permission="cases.work"),
-    MenuItem(_l("Data-subject requests"), "privacy.requests_register", order=73, permission="privacy.approve"),
-    MenuItem(_l("Data protection"), "consent.privacy_overview", order=74, permission="disclosures.read"),
+    MenuItem(
+        _l("Data-subject requests"),
+        "privacy.requests_register",
+        order=73,
+        permission="privacy.approve",
+    ),
+    MenuItem(
+        _l("Data protection"), "consent.privacy_overview", order=74, permission="disclosures.read"
+    ),
     MenuItem(_l("Disclosures"), "consent.register", order=75, permission="disclosures.read"),
-    MenuItem(_l("Consent forms"), "consent_templates.index", order=76, permission="consent.templates"),
+    MenuItem(
+        _l("Consent forms"), "consent_templates.index", order=76, permission="consent.templates"
+    ),
     MenuItem(_l("Audit trail"), "audit.index", order=80, permission="audit.read"),
     MenuItem(_l("Administration"), "admin.index", order=90, permission="admin.plugins"),
 )
@@ -89,7 +98,9 @@ def index():
         return redirect(url_for("home.dashboard", tenant=pinned.slug))
     tenants = []
     if current_app.config["LOTSE_LIST_TENANTS"]:
-        tenants = db.session.scalars(select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.name)).all()
+        tenants = db.session.scalars(
+            select(Tenant).where(Tenant.active.is_(True)).order_by(Tenant.name)
+        ).all()
     return render_template("home/index.html", tenants=tenants, title=_("Welcome to Lotse"))
 
 

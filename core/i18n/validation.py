@@ -13,7 +13,10 @@ from flask_babel import gettext as _
 _PATTERNS = [
     (re.compile(r"^Missing data for required field\.$"), lambda m: _("This field is required.")),
     (re.compile(r"^Field may not be null\.$"), lambda m: _("This field is required.")),
-    (re.compile(r"^Not a valid email address\.$"), lambda m: _("Please enter a valid e-mail address.")),
+    (
+        re.compile(r"^Not a valid email address\.$"),
+        lambda m: _("Please enter a valid e-mail address."),
+    ),
     (re.compile(r"^Not a valid date\.$"), lambda m: _("Please enter a valid date.")),
     (re.compile(r"^Not a valid integer\.$"), lambda m: _("Please enter a whole number.")),
     (re.compile(r"^Not a valid number\.$"), lambda m: _("Please enter a number.")),
@@ -21,8 +24,14 @@ _PATTERNS = [
     (re.compile(r"^Not a valid string\.$"), lambda m: _("Please enter text.")),
     (re.compile(r"^Not a valid list\.$"), lambda m: _("Please enter a list.")),
     (re.compile(r"^Unknown field\.$"), lambda m: _("This field is not allowed.")),
-    (re.compile(r"^Shorter than minimum length (\d+)\.$"), lambda m: _("Please enter at least %(n)s characters.", n=m[1])),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), lambda m: _("Please enter at most %(n)s characters.", n=m[1])),
+    (
+        re.compile(r"^Shorter than minimum length (\d+)\.$"),
+        lambda m: _("Please enter at least %(n)s characters.", n=m[1]),
+    ),
+    (
+        re.compile(r"^Longer than maximum length (\d+)\.$"),
+        lambda m: _("Please enter at most %(n)s characters.", n=m[1]),
+    ),
     (
         re.compile(r"^Length must be between 1 and (\d+)\.$"),
         lambda m: _("Please fill in this field (at most %(max)s characters).", max=m[1]),

@@ -40,7 +40,9 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def mail_dir() -> Path:
-    return Path(current_app.config.get("LOTSE_MAIL_DIR") or Path(current_app.instance_path) / "mail")
+    return Path(
+        current_app.config.get("LOTSE_MAIL_DIR") or Path(current_app.instance_path) / "mail"
+    )
 
 
 def backend() -> str:
@@ -106,14 +108,20 @@ def send_or_refuse(to: str, subject: str, body: str, field: str = "email") -> No
     try:
         send(to, subject, body)
     except MailError:
-        raise ValidationError({field: [_(
-            "The e-mail could not be sent, so nothing was changed. Please try again later or ask "
-            "the operator to check the mail server."
-        )]}) from None
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "The e-mail could not be sent, so nothing was changed. Please try again later or ask "
+                        "the operator to check the mail server."
+                    )
+                ]
+            }
+        ) from None
 
 
 def _locale_for(user, tenant) -> str:
-    return (getattr(user, "locale", "") or getattr(tenant, "default_locale", "") or "de")
+    return getattr(user, "locale", "") or getattr(tenant, "default_locale", "") or "de"
 
 
 # --- the messages ----------------------------------------------------------------------------
@@ -125,37 +133,63 @@ def password_link_mail(user, tenant, token: str, *, reason: str) -> None:
     with force_locale(_locale_for(user, tenant)):
         if reason == "setup":
             subject = _("Your access to Lotse – %(tenant)s", tenant=tenant.name)
-            intro = _("%(tenant)s has set up access to Lotse for you. Please choose your password "
-                      "with this link:", tenant=tenant.name)
+            intro = _(
+                "%(tenant)s has set up access to Lotse for you. Please choose your password "
+                "with this link:",
+                tenant=tenant.name,
+            )
         else:
             subject = _("Choose a new password for Lotse – %(tenant)s", tenant=tenant.name)
-            intro = _("A new password was requested for your Lotse account. Please choose it with "
-                      "this link:")
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.display_name),
-            intro,
-            link,
-            _("The link works once and expires after 72 hours. When you set the password, every "
-              "session and every API token of your account ends."),
-            _("If you did not expect this e-mail, you can ignore it; nothing changes."),
-        ]) + "\n"
+            intro = _(
+                "A new password was requested for your Lotse account. Please choose it with "
+                "this link:"
+            )
+        body = (
+            "\n\n".join(
+                [
+                    _("Hello %(name)s,", name=user.display_name),
+                    intro,
+                    link,
+                    _(
+                        "The link works once and expires after 72 hours. When you set the password, every "
+                        "session and every API token of your account ends."
+                    ),
+                    _("If you did not expect this e-mail, you can ignore it; nothing changes."),
+                ]
+            )
+            + "\n"
+        )
         send_or_refuse(user.email, subject, body)
 
 
-def invitation_mail(email: str, display_name: str, tenant, roles_text: str, locale: str = "") -> None:
+def invitation_mail(
+    email: str, display_name: str, tenant, roles_text: str, locale: str = ""
+) -> None:
     """Invitation for an address that already has an account: sign in and accept."""
     link = external_url("auth.login", tenant=tenant.slug)
     with force_locale(locale or tenant.default_locale or "de"):
         subject = _("Invitation to %(tenant)s in Lotse", tenant=tenant.name)
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=display_name),
-            _("%(tenant)s invites you to work with it in Lotse (roles: %(roles)s).",
-              tenant=tenant.name, roles=roles_text),
-            _("Sign in with your existing password at the address below; you can then accept or "
-              "decline the invitation. Nobody else can accept it for you."),
-            link,
-            _("The invitation expires after 14 days. If you did not expect it, ignore this e-mail."),
-        ]) + "\n"
+        body = (
+            "\n\n".join(
+                [
+                    _("Hello %(name)s,", name=display_name),
+                    _(
+                        "%(tenant)s invites you to work with it in Lotse (roles: %(roles)s).",
+                        tenant=tenant.name,
+                        roles=roles_text,
+                    ),
+                    _(
+                        "Sign in with your existing password at the address below; you can then accept or "
+                        "decline the invitation. Nobody else can accept it for you."
+                    ),
+                    link,
+                    _(
+                        "The invitation expires after 14 days. If you did not expect it, ignore this e-mail."
+                    ),
+                ]
+            )
+            + "\n"
+        )
         send_or_refuse(email, subject, body)
 
 
@@ -163,14 +197,23 @@ def login_alert_mail(user, tenant) -> None:
     """Many failed sign-ins for one account from several addresses: tell its owner."""
     with force_locale(_locale_for(user, tenant)):
         subject = _("Unusually many failed sign-ins to your Lotse account")
-        body = "\n\n".join([
-            _("Hello %(name)s,", name=user.display_name),
-            _("Within the last minutes there were unusually many failed attempts to sign in to your "
-              "account from several addresses. Sign-in is slowed down for a while; your password "
-              "still works."),
-            _("If this was not you, please tell your local administration and consider switching "
-              "on two-factor sign-in."),
-        ]) + "\n"
+        body = (
+            "\n\n".join(
+                [
+                    _("Hello %(name)s,", name=user.display_name),
+                    _(
+                        "Within the last minutes there were unusually many failed attempts to sign in to your "
+                        "account from several addresses. Sign-in is slowed down for a while; your password "
+                        "still works."
+                    ),
+                    _(
+                        "If this was not you, please tell your local administration and consider switching "
+                        "on two-factor sign-in."
+                    ),
+                ]
+            )
+            + "\n"
+        )
     try:
         send(user.email, subject, body)
     except MailError:

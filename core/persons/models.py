@@ -27,7 +27,15 @@ RESIDENCE_STATUSES = (
     "unknown",
 )
 
-HOUSEHOLD_ROLES = ("head", "partner", "parent", "minor_child", "adult_child", "relative_caregiver", "other")
+HOUSEHOLD_ROLES = (
+    "head",
+    "partner",
+    "parent",
+    "minor_child",
+    "adult_child",
+    "relative_caregiver",
+    "other",
+)
 
 
 class Person(TenantScoped, CreatedAt, db.Model):
@@ -60,8 +68,12 @@ class Person(TenantScoped, CreatedAt, db.Model):
     name_key: Mapped[str] = mapped_column(String(400), default="", nullable=False, index=True)
     #: Folded "last first" for sorting and prefix search.
     sort_name: Mapped[str] = mapped_column(String(220), default="", nullable=False, index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     #: Art. 18 restriction: frozen, hidden from search and lists, visible to the DSB.
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -107,6 +119,9 @@ class HouseholdMember(TenantScoped, db.Model):
     role: Mapped[str] = mapped_column(String(30), nullable=False)
 
     household: Mapped[Household] = relationship(
-        primaryjoin="foreign(HouseholdMember.household_id) == Household.id", back_populates="members"
+        primaryjoin="foreign(HouseholdMember.household_id) == Household.id",
+        back_populates="members",
     )
-    person: Mapped[Person] = relationship(primaryjoin="foreign(HouseholdMember.person_id) == Person.id")
+    person: Mapped[Person] = relationship(
+        primaryjoin="foreign(HouseholdMember.person_id) == Person.id"
+    )

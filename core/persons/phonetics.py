@@ -7,7 +7,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "œ": "oe", "ı": "i", "ł": "l", "đ": "d"})
+_FOLD = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "oe",
+        "œ": "oe",
+        "ı": "i",
+        "ł": "l",
+        "đ": "d",
+    }
+)
 
 
 def fold(text: str) -> str:
@@ -20,7 +33,9 @@ def fold(text: str) -> str:
 
 def cologne(word: str) -> str:
     """Kölner Phonetik code of one word (digits, duplicates and inner zeros removed)."""
-    letters = re.sub(r"[^a-z]", "", fold(word).replace("ae", "a").replace("oe", "o").replace("ue", "u"))
+    letters = re.sub(
+        r"[^a-z]", "", fold(word).replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    )
     if not letters:
         return ""
     codes = []

@@ -22,9 +22,23 @@ from core.persons.models import (
 from core.persons.phonetics import fold, name_key
 
 PERSON_FIELDS = (
-    "first_name", "last_name", "other_names", "birth_date", "gender", "nationality", "languages",
-    "interpreter_needed", "interpreter_language", "residence_status", "residence_issued_on",
-    "residence_valid_until", "street", "postcode", "city", "phone", "email",
+    "first_name",
+    "last_name",
+    "other_names",
+    "birth_date",
+    "gender",
+    "nationality",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "residence_status",
+    "residence_issued_on",
+    "residence_valid_until",
+    "street",
+    "postcode",
+    "city",
+    "phone",
+    "email",
 )
 
 
@@ -47,7 +61,9 @@ def flush_or_conflict(obj, fields=(), values=None) -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
-        raise ConflictError({f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}) from None
+        raise ConflictError(
+            {f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}
+        ) from None
 
 
 @dataclass
@@ -73,11 +89,20 @@ def clean_person(data: dict) -> dict:
     """Validate form/API input for a person; raises ValidationError with German messages."""
     errors: dict[str, list[str]] = {}
     out: dict = {}
-    for field, limit in (("first_name", 100), ("last_name", 100), ("other_names", 300),
-                         ("street", 200), ("city", 100), ("phone", 60), ("email", 200)):
+    for field, limit in (
+        ("first_name", 100),
+        ("last_name", 100),
+        ("other_names", 300),
+        ("street", 200),
+        ("city", 100),
+        ("phone", 60),
+        ("email", 200),
+    ):
         value = str(data.get(field) or "").strip()
         if len(value) > limit:
-            errors.setdefault(field, []).append(_("Please enter at most %(n)d characters.", n=limit))
+            errors.setdefault(field, []).append(
+                _("Please enter at most %(n)d characters.", n=limit)
+            )
         out[field] = value
     if not out["first_name"]:
         errors.setdefault("first_name", []).append(_("Please enter the first name."))
@@ -101,8 +126,14 @@ def clean_person(data: dict) -> dict:
         out[field] = _parse_date(data.get(field), field, errors)
     if out["birth_date"] and out["birth_date"] > date.today():
         errors.setdefault("birth_date", []).append(_("The birth date lies in the future."))
-    if out["residence_issued_on"] and out["residence_valid_until"] and out["residence_valid_until"] < out["residence_issued_on"]:
-        errors.setdefault("residence_valid_until", []).append(_("The permit cannot end before it was issued."))
+    if (
+        out["residence_issued_on"]
+        and out["residence_valid_until"]
+        and out["residence_valid_until"] < out["residence_issued_on"]
+    ):
+        errors.setdefault("residence_valid_until", []).append(
+            _("The permit cannot end before it was issued.")
+        )
     _clean_codes(data, out, errors)
     out["interpreter_needed"] = bool(data.get("interpreter_needed"))
     if errors:
@@ -132,7 +163,9 @@ def _clean_codes(data: dict, out: dict, errors: dict) -> None:
     out["languages"] = codes[:20]
     interpreter = language_code(data.get("interpreter_language"))
     if interpreter is None:
-        errors.setdefault("interpreter_language", []).append(_("Please choose a language from the list."))
+        errors.setdefault("interpreter_language", []).append(
+            _("Please choose a language from the list.")
+        )
     out["interpreter_language"] = interpreter or ""
 
 
@@ -146,7 +179,9 @@ def has_name_part(first_name: str, last_name: str) -> bool:
     return sum(ch.isalpha() for ch in f"{first_name}{last_name}") >= 2
 
 
-def find_duplicates(first_name: str, last_name: str, birth_date: date | None = None, limit: int = 10) -> list[Candidate]:
+def find_duplicates(
+    first_name: str, last_name: str, birth_date: date | None = None, limit: int = 10
+) -> list[Candidate]:
     """Likely duplicates in the bound tenant: same phonetic name parts or similar spelling; the
     same birth date only ranks a name match higher - it never lists anyone on its own (else a
     birth date would list everyone born that day). Ranked, best first."""
@@ -160,8 +195,11 @@ def find_duplicates(first_name: str, last_name: str, birth_date: date | None = N
     if not conditions:
         return []
     # Restricted (Art. 18) and anonymised records never show up in a search.
-    rows = db.session.scalars(select(Person).where(or_(*conditions), Person.restricted_at.is_(None),
-                                                   Person.anonymised_at.is_(None)).limit(500)).all()
+    rows = db.session.scalars(
+        select(Person)
+        .where(or_(*conditions), Person.restricted_at.is_(None), Person.anonymised_at.is_(None))
+        .limit(500)
+    ).all()
     out = []
     for person in rows:
         codes = set(person.name_key.split())
@@ -197,8 +235,14 @@ def create_person(actor, data: dict) -> Person:
     return person
 
 
-def update_person(actor, person: Person, data: dict, *, expected_version: int | None,
-                  request_id: int | None = None) -> Person:
+def update_person(
+    actor,
+    person: Person,
+    data: dict,
+    *,
+    expected_version: int | None,
+    request_id: int | None = None,
+) -> Person:
     """Apply changes; if someone saved in between, raise ConflictError listing both values of
     every field that both changed (nothing is written). Every change keeps old and new value in
     the correction trail (Art. 16), tied to a rectification request when one is given."""
@@ -211,7 +255,13 @@ def update_person(actor, person: Person, data: dict, *, expected_version: int | 
         changes = {f: (theirs[f], values[f]) for f in PERSON_FIELDS if values[f] != theirs[f]}
         raise ConflictError(changes)
     changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
-    record_changes(actor, person, {f: getattr(person, f) for f in changed}, {f: values[f] for f in changed}, request_id)
+    record_changes(
+        actor,
+        person,
+        {f: getattr(person, f) for f in changed},
+        {f: values[f] for f in changed},
+        request_id,
+    )
     for field in changed:
         setattr(person, field, values[field])
     _stamp_search_keys(person)
@@ -229,12 +279,15 @@ def get_person(person_id: int) -> Person | None:
 
 
 def household_of(person: Person) -> Household | None:
-    member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.person_id == person.id))
+    member = db.session.scalar(
+        select(HouseholdMember).where(HouseholdMember.person_id == person.id)
+    )
     return member.household if member else None
 
 
-def add_to_household(actor, person: Person, *, role: str, household: Household | None = None,
-                     name: str | None = None) -> Household:
+def add_to_household(
+    actor, person: Person, *, role: str, household: Household | None = None, name: str | None = None
+) -> Household:
     ensure_person(actor, person)
     if household is not None and _acting(actor) and not can_see_household(household, actor):
         from werkzeug.exceptions import NotFound
@@ -271,9 +324,14 @@ def can_see_person(person: Person, user) -> bool:
         return False
     if person.created_by_id == user.id:
         return True
-    return db.session.scalar(
-        select(Case.id).where(Case.person_id == person.id, access.visible_condition(user.id, supervise=False))
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Case.id).where(
+                Case.person_id == person.id, access.visible_condition(user.id, supervise=False)
+            )
+        )
+        is not None
+    )
 
 
 def ensure_person(actor, person: Person) -> None:
@@ -292,4 +350,8 @@ def can_see_household(household: Household, user) -> bool:
 
 
 def household_members(household: Household) -> list[HouseholdMember]:
-    return list(db.session.scalars(select(HouseholdMember).where(HouseholdMember.household_id == household.id)))
+    return list(
+        db.session.scalars(
+            select(HouseholdMember).where(HouseholdMember.household_id == household.id)
+        )
+    )

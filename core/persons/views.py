@@ -46,7 +46,9 @@ def search():
     household_id = params.get("household_id", type=int)
     candidates, searched, errors = [], False, {}
     if (first or last or birth) and not services.has_name_part(first, last):
-        errors["last_name"] = [_("Please enter at least part of the name; a date of birth alone is not searched.")]
+        errors["last_name"] = [
+            _("Please enter at least part of the name; a date of birth alone is not searched.")
+        ]
     elif first or last:
         searched = True
         from datetime import date
@@ -60,11 +62,20 @@ def search():
     open_cases = {}
     if candidates:
         ids = [c.person.id for c in candidates]
-        for case in db.session.scalars(select(Case).where(Case.person_id.in_(ids), Case.status == "open")):
+        for case in db.session.scalars(
+            select(Case).where(Case.person_id.in_(ids), Case.status == "open")
+        ):
             open_cases[case.person_id] = case
     return render_template(
-        "persons/search.html", first=first, last=last, birth=birth, candidates=candidates, searched=searched,
-        open_cases=open_cases, errors=errors, household_id=household_id,
+        "persons/search.html",
+        first=first,
+        last=last,
+        birth=birth,
+        candidates=candidates,
+        searched=searched,
+        open_cases=open_cases,
+        errors=errors,
+        household_id=household_id,
         can_see={c.person.id: services.can_see_person(c.person, _actor()) for c in candidates},
     )
 
@@ -72,7 +83,9 @@ def search():
 def _form_person(form) -> dict:
     data = {field: form.get(field, "") for field in services.PERSON_FIELDS}
     data["interpreter_needed"] = "interpreter_needed" in form
-    data["languages"] = [part for value in form.getlist("languages") for part in value.split(",") if part.strip()]
+    data["languages"] = [
+        part for value in form.getlist("languages") for part in value.split(",") if part.strip()
+    ]
     return data
 
 
@@ -82,21 +95,34 @@ def new():
     form = request.form if request.method == "POST" else request.args
     household_id = form.get("household_id", type=int)
     if request.method == "POST" and "prefill" not in request.form:
+
         def create():
             person = services.create_person(_actor(), _form_person(request.form))
             if household_id:
                 household = db.session.get(Household, household_id)
                 if household is None:
                     abort(404)
-                services.add_to_household(_actor(), person, role=request.form.get("household_role", "other"), household=household)
+                services.add_to_household(
+                    _actor(),
+                    person,
+                    role=request.form.get("household_role", "other"),
+                    household=household,
+                )
             return person
 
         errors, person = run_write(create, success=_("Person saved. Now open the case."))
         if not errors:
             return redirect(url_for("cases.new", person_id=person.id))
     return render_template(
-        "persons/form.html", person=None, form=form, errors=errors, conflicts=None, household_id=household_id,
-        genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES,
+        "persons/form.html",
+        person=None,
+        form=form,
+        errors=errors,
+        conflicts=None,
+        household_id=household_id,
+        genders=GENDERS,
+        statuses=RESIDENCE_STATUSES,
+        roles=HOUSEHOLD_ROLES,
     ), (400 if errors else 200)
 
 
@@ -112,7 +138,9 @@ def edit(person_id):
             expected = None
         try:
             errors, _saved = run_write(
-                lambda: services.update_person(_actor(), person, _form_person(form), expected_version=expected),
+                lambda: services.update_person(
+                    _actor(), person, _form_person(form), expected_version=expected
+                ),
                 success=_("Changes saved."),
             )
         except ConflictError as exc:
@@ -124,11 +152,22 @@ def edit(person_id):
                 return redirect(url_for("persons.edit", person_id=person.id))
             person = _visible_person(person_id)
     household = services.household_of(person)
-    cases = db.session.scalars(select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())).all()
+    cases = db.session.scalars(
+        select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())
+    ).all()
     return render_template(
-        "persons/form.html", person=person, form=form, errors=errors, conflicts=conflicts,
-        genders=GENDERS, statuses=RESIDENCE_STATUSES, roles=HOUSEHOLD_ROLES, household=household,
-        members=services.household_members(household) if household else [], cases=cases, household_id=None,
+        "persons/form.html",
+        person=person,
+        form=form,
+        errors=errors,
+        conflicts=conflicts,
+        genders=GENDERS,
+        statuses=RESIDENCE_STATUSES,
+        roles=HOUSEHOLD_ROLES,
+        household=household,
+        members=services.household_members(household) if household else [],
+        cases=cases,
+        household_id=None,
     ), (409 if conflicts is not None else 400 if errors else 200)
 
 
@@ -136,7 +175,9 @@ def edit(person_id):
 def household(person_id):
     person = _visible_person(person_id)
     errors, _h = run_write(
-        lambda: services.add_to_household(_actor(), person, role=request.form.get("role", ""), name=request.form.get("name")),
+        lambda: services.add_to_household(
+            _actor(), person, role=request.form.get("role", ""), name=request.form.get("name")
+        ),
         success=_("Household created."),
     )
     flash_errors(errors)
@@ -155,7 +196,9 @@ def household_add(household_id):
         abort(404)
     other = _visible_person(request.form.get("person_id", type=int) or 0)
     errors, _h = run_write(
-        lambda: services.add_to_household(_actor(), other, role=request.form.get("role", "other"), household=household_),
+        lambda: services.add_to_household(
+            _actor(), other, role=request.form.get("role", "other"), household=household_
+        ),
         success=_("Added to the household."),
     )
     flash_errors(errors)

@@ -25,14 +25,23 @@ def tenant_overview() -> list[dict]:
     with unscoped():
         from core.auth.models import Membership
 
-        members = dict(db.session.execute(select(Membership.tenant_id, func.count()).group_by(Membership.tenant_id)).all())
+        members = dict(
+            db.session.execute(
+                select(Membership.tenant_id, func.count()).group_by(Membership.tenant_id)
+            ).all()
+        )
         plugins = dict(
             db.session.execute(
-                select(TenantPlugin.tenant_id, func.count()).where(TenantPlugin.enabled.is_(True)).group_by(TenantPlugin.tenant_id)
+                select(TenantPlugin.tenant_id, func.count())
+                .where(TenantPlugin.enabled.is_(True))
+                .group_by(TenantPlugin.tenant_id)
             ).all()
         )
     tenants = db.session.scalars(select(Tenant).order_by(Tenant.name)).all()
-    return [{"tenant": t, "members": members.get(t.id, 0), "plugins": plugins.get(t.id, 0)} for t in tenants]
+    return [
+        {"tenant": t, "members": members.get(t.id, 0), "plugins": plugins.get(t.id, 0)}
+        for t in tenants
+    ]
 
 
 def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant:
@@ -58,7 +67,15 @@ def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant
         errors["admin_name"] = [_("Please enter a name.")]
     if errors:
         raise ValidationError(errors)
-    tenant = Tenant(slug=slug, name=name, kind=kind, locales=["de", "en"], default_locale="de", theme={}, settings={})
+    tenant = Tenant(
+        slug=slug,
+        name=name,
+        kind=kind,
+        locales=["de", "en"],
+        default_locale="de",
+        theme={},
+        settings={},
+    )
     db.session.add(tenant)
     db.session.flush()
     with tenant_scope(tenant):
@@ -68,10 +85,16 @@ def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant
         ensure_defaults(tenant)  # recipient categories and the default consent form
         audit.record("tenant.created", actor=actor)
         try:
-            invite_member(tenant, actor, email=admin_email, display_name=admin_name, roles=["tenant_admin"])
+            invite_member(
+                tenant, actor, email=admin_email, display_name=admin_name, roles=["tenant_admin"]
+            )
         except ValidationError as exc:
-            raise ValidationError({"admin_email" if k == "email" else "admin_name" if k == "display_name" else k: v
-                                   for k, v in exc.errors.items()}) from None
+            raise ValidationError(
+                {
+                    "admin_email" if k == "email" else "admin_name" if k == "display_name" else k: v
+                    for k, v in exc.errors.items()
+                }
+            ) from None
     audit.record_platform("tenant.created", actor=actor, obj=tenant)
     return tenant
 
@@ -86,13 +109,17 @@ def set_active(actor, tenant: Tenant, active: bool) -> None:
             .where(AuthSession.tenant_id == tenant.id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-    audit.record_platform("tenant.enabled" if active else "tenant.disabled", actor=actor, obj=tenant)
+    audit.record_platform(
+        "tenant.enabled" if active else "tenant.disabled", actor=actor, obj=tenant
+    )
 
 
 def add_host(actor, tenant: Tenant, host: str) -> TenantHost:
     host = (host or "").strip().lower()
     if not _HOST.match(host):
-        raise ValidationError({"host": [_("Please enter a host name like integration.kreis-kleve.de.")]})
+        raise ValidationError(
+            {"host": [_("Please enter a host name like integration.kreis-kleve.de.")]}
+        )
     if db.session.scalar(select(TenantHost).where(TenantHost.host == host)):
         raise ValidationError({"host": [_("This host name is used already.")]})
     row = TenantHost(tenant_id=tenant.id, host=host)
@@ -103,7 +130,9 @@ def add_host(actor, tenant: Tenant, host: str) -> TenantHost:
 
 
 def remove_host(actor, tenant: Tenant, host_id: int) -> None:
-    row = db.session.scalar(select(TenantHost).where(TenantHost.id == host_id, TenantHost.tenant_id == tenant.id))
+    row = db.session.scalar(
+        select(TenantHost).where(TenantHost.id == host_id, TenantHost.tenant_id == tenant.id)
+    )
     if row is None:
         raise ValidationError({"host": [_("Unknown host name.")]})
     db.session.delete(row)
@@ -122,8 +151,10 @@ def admin_link_refusal(tenant: Tenant) -> str | None:
         members = db.session.scalars(select(Membership)).all()
     admin_ids = {m.user_id for m in members if "tenant_admin" in m.roles}
     if any(u.password_changed_at is not None for u in admins if u.id in admin_ids):
-        return _("This tenant has an administrator with a password; the tenant's own administration "
-                 "manages its accounts.")
+        return _(
+            "This tenant has an administrator with a password; the tenant's own administration "
+            "manages its accounts."
+        )
     return None
 
 
@@ -140,12 +171,21 @@ def resend_admin_link(actor, tenant: Tenant, email: str) -> None:
     with tenant_scope(tenant):
         invitation = auth.open_invitation_for(user, tenant) if user is not None else None
         eligible = (
-            invitation is not None and "tenant_admin" in invitation.roles
-            and user.password_changed_at is None and user.credential_tenant_id == tenant.id
+            invitation is not None
+            and "tenant_admin" in invitation.roles
+            and user.password_changed_at is None
+            and user.credential_tenant_id == tenant.id
         )
         if not eligible:
-            raise ValidationError({"admin_email": [_(
-                "No invited administrator of this tenant with this address is waiting for a set-up link.")]})
+            raise ValidationError(
+                {
+                    "admin_email": [
+                        _(
+                            "No invited administrator of this tenant with this address is waiting for a set-up link."
+                        )
+                    ]
+                }
+            )
         auth.send_password_link(user, tenant, reason="setup")
         audit.record("tenant.admin_link_sent", actor=actor, obj=invitation)
     audit.record_platform("tenant.admin_link_sent", actor=actor, obj=tenant)

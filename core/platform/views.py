@@ -44,7 +44,11 @@ def _actor() -> User:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    if current_user.is_authenticated and current_user.is_platform_operator and current_user.auth_session.tenant_id is None:
+    if (
+        current_user.is_authenticated
+        and current_user.is_platform_operator
+        and current_user.auth_session.tenant_id is None
+    ):
         return redirect(url_for("platform.tenants"))
     error, status, email = None, 200, ""
     if request.method == "POST":
@@ -52,7 +56,10 @@ def login():
         ip = request.remote_addr or "unknown"
         verdict = throttle().check(email, ip)
         if verdict.refused:
-            error, status = _("Too many failed sign-in attempts. Please wait a minute and try again."), 429
+            error, status = (
+                _("Too many failed sign-in attempts. Please wait a minute and try again."),
+                429,
+            )
         else:
             if verdict.slow:
                 slow_down()
@@ -62,7 +69,9 @@ def login():
                 audit.record_platform("auth.login.failed")
                 db.session.commit()
                 error = _("E-mail address or password is not correct.")
-            elif result.user.totp_enabled and not auth.verify_totp(result.user, request.form.get("code", "")):
+            elif result.user.totp_enabled and not auth.verify_totp(
+                result.user, request.form.get("code", "")
+            ):
                 throttle().failed(email, ip)
                 db.session.commit()
                 error = _("Please enter the current code of your authenticator app.")
@@ -99,15 +108,27 @@ def tenant_new():
         form = request.form
         errors, result = run_write(
             lambda: services.create_tenant(
-                _actor(), slug=form.get("slug"), name=form.get("name"), kind=form.get("kind"),
-                admin_email=form.get("admin_email", ""), admin_name=form.get("admin_name", ""),
+                _actor(),
+                slug=form.get("slug"),
+                name=form.get("name"),
+                kind=form.get("kind"),
+                admin_email=form.get("admin_email", ""),
+                admin_name=form.get("admin_name", ""),
             )
         )
         if not errors:
             tenant = result
-            flash(_("Tenant %(name)s created. The first administrator was invited by e-mail.", name=tenant.name), "success")
+            flash(
+                _(
+                    "Tenant %(name)s created. The first administrator was invited by e-mail.",
+                    name=tenant.name,
+                ),
+                "success",
+            )
             return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
-    return render_template("platform/tenant_form.html", form=form, errors=errors, kinds=TENANT_KINDS), (400 if errors else 200)
+    return render_template(
+        "platform/tenant_form.html", form=form, errors=errors, kinds=TENANT_KINDS
+    ), (400 if errors else 200)
 
 
 def _tenant_or_404(tenant_id) -> Tenant:
@@ -129,11 +150,19 @@ def tenant_detail(tenant_id):
 
                 if not confirm.confirmed():
                     return confirm.confirmation_page(
-                        title=_("Disable %(name)s?", name=tenant.name), action_label=_("Yes, disable the tenant"),
+                        title=_("Disable %(name)s?", name=tenant.name),
+                        action_label=_("Yes, disable the tenant"),
                         cancel_url=url_for("platform.tenant_detail", tenant_id=tenant.id),
-                        consequences=[_("Every session of the tenant ends at once; nobody can sign in until it is "
-                                        "enabled again."),
-                                      _("No data is deleted; the daily jobs skip the tenant while it is disabled.")])
+                        consequences=[
+                            _(
+                                "Every session of the tenant ends at once; nobody can sign in until it is "
+                                "enabled again."
+                            ),
+                            _(
+                                "No data is deleted; the daily jobs skip the tenant while it is disabled."
+                            ),
+                        ],
+                    )
                 services.set_active(_actor(), tenant, False)
                 flash(_("Tenant disabled. Its data is kept; nobody can sign in."), "success")
             elif action == "enable":
@@ -147,7 +176,10 @@ def tenant_detail(tenant_id):
                 flash(_("Host name removed."), "success")
             elif action == "admin_link":
                 services.resend_admin_link(_actor(), tenant, request.form.get("admin_email", ""))
-                flash(_("A new set-up link was sent to the administrator's e-mail address."), "success")
+                flash(
+                    _("A new set-up link was sent to the administrator's e-mail address."),
+                    "success",
+                )
             else:
                 abort(400)
         except ValidationError as exc:
@@ -157,8 +189,12 @@ def tenant_detail(tenant_id):
         else:
             db.session.commit()
             return redirect(url_for("platform.tenant_detail", tenant_id=tenant.id))
-    return render_template("platform/tenant_detail.html", tenant=tenant, errors=errors,
-                           admin_link_refusal=services.admin_link_refusal(tenant)), (400 if errors else 200)
+    return render_template(
+        "platform/tenant_detail.html",
+        tenant=tenant,
+        errors=errors,
+        admin_link_refusal=services.admin_link_refusal(tenant),
+    ), (400 if errors else 200)
 
 
 @bp.route("/audit")
@@ -170,5 +206,3 @@ def audit_log():
         .limit(200)
     ).all()
     return render_template("platform/audit.html", rows=rows)
-
-

@@ -52,7 +52,11 @@ def enable_plugin(tenant, name: str, actor=None, *, operator: bool = False) -> l
         meta = pm.metas[plugin]
         if meta.restricted and not operator:
             raise ValidationError(
-                {"plugin": [_("Only the platform operator can enable %(title)s.", title=meta.title)]}
+                {
+                    "plugin": [
+                        _("Only the platform operator can enable %(title)s.", title=meta.title)
+                    ]
+                }
             )
         if not meta.is_available(tenant):
             raise ValidationError(
@@ -72,8 +76,13 @@ def enable_plugin(tenant, name: str, actor=None, *, operator: bool = False) -> l
         row.changed_at = now
         row.changed_by_id = getattr(actor, "id", None)
         switched.append(plugin)
-        audit.record("plugin.enabled", actor=actor, object_type="plugin", object_id=plugin,
-                     pulled_in_by=name if plugin != name else None)
+        audit.record(
+            "plugin.enabled",
+            actor=actor,
+            object_type="plugin",
+            object_id=plugin,
+            pulled_in_by=name if plugin != name else None,
+        )
     if switched:
         tenant.plugins_version += 1
         db.session.flush()
@@ -126,6 +135,11 @@ def update_plugin_settings(tenant, name: str, data: dict, actor=None) -> dict:
         row = TenantPlugin(tenant_id=tenant.id, plugin_name=name, enabled=False)
         db.session.add(row)
     row.settings = settings
-    audit.record("plugin.settings_changed", actor=actor, object_type="plugin", object_id=name,
-                 keys=sorted(settings))
+    audit.record(
+        "plugin.settings_changed",
+        actor=actor,
+        object_type="plugin",
+        object_id=name,
+        keys=sorted(settings),
+    )
     return settings

@@ -41,12 +41,23 @@ def export_refusal(person) -> str:
         return ""
     from core.privacy.models import DataSubjectRequest
 
-    if db.session.scalar(select(DataSubjectRequest.id).where(
-            DataSubjectRequest.person_id == person.id, DataSubjectRequest.status == "open",
-            DataSubjectRequest.kind.in_(("access", "portability"))).limit(1)) is not None:
+    if (
+        db.session.scalar(
+            select(DataSubjectRequest.id)
+            .where(
+                DataSubjectRequest.person_id == person.id,
+                DataSubjectRequest.status == "open",
+                DataSubjectRequest.kind.in_(("access", "portability")),
+            )
+            .limit(1)
+        )
+        is not None
+    ):
         return ""
-    return _("The data of this person are only exported to answer an open request for access (Art. 15 GDPR) or "
-             "data portability (Art. 20 GDPR). Please record the person's request first.")
+    return _(
+        "The data of this person are only exported to answer an open request for access (Art. 15 GDPR) or "
+        "data portability (Art. 20 GDPR). Please record the person's request first."
+    )
 
 
 def _refuse(reason: str):
@@ -59,7 +70,10 @@ def _refuse(reason: str):
         response = jsonify({"message": reason, "errors": {"request": [reason]}, "status": 403})
         response.status_code = 403
     else:
-        response = make_response(render_template("errors/error.html", code=403, title=_("Access denied"), text=reason), 403)
+        response = make_response(
+            render_template("errors/error.html", code=403, title=_("Access denied"), text=reason),
+            403,
+        )
     abort(response)
 
 
@@ -89,7 +103,9 @@ def may_read_records() -> None:
 def _download(body: bytes, mimetype: str, stem: str, suffix: str) -> Response:
     """An attachment download; send_file encodes a translated, non-ASCII file name correctly."""
     name = f"{stem}-{date.today().isoformat()}.{suffix}"
-    response = send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    response = send_file(
+        io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -109,20 +125,30 @@ def package_json(package: dict) -> bytes:
 @bp.route("/persons/<int:person_id>/data-export")
 def data_export(person_id):
     person, package = _package_for(person_id, "html")
-    return render_template("privacy/data_export.html", person=person, package=package, display=display, labelled=labelled,
-                           describe_retention=subject_access.describe_retention)
+    return render_template(
+        "privacy/data_export.html",
+        person=person,
+        package=package,
+        display=display,
+        labelled=labelled,
+        describe_retention=subject_access.describe_retention,
+    )
 
 
 @bp.route("/persons/<int:person_id>/data-export.json")
 def data_export_json(person_id):
     person, package = _package_for(person_id, "json")
-    return _download(package_json(package), "application/json", _("data-export-%(id)d", id=person.id), "json")
+    return _download(
+        package_json(package), "application/json", _("data-export-%(id)d", id=person.id), "json"
+    )
 
 
 @bp.route("/persons/<int:person_id>/data-export.pdf")
 def data_export_pdf(person_id):
     person, package = _package_for(person_id, "pdf")
-    return _download(subject_access_pdf(package), "application/pdf", _("data-export-%(id)d", id=person.id), "pdf")
+    return _download(
+        subject_access_pdf(package), "application/pdf", _("data-export-%(id)d", id=person.id), "pdf"
+    )
 
 
 @bp.route("/persons/<int:person_id>/data-export/documents/<int:attachment_id>")
@@ -134,24 +160,40 @@ def data_export_document(person_id, attachment_id):
     from core.documentation.models import Attachment
 
     person = exportable_person(person_id)
-    attachment = db.session.scalar(select(Attachment).where(
-        Attachment.id == attachment_id, Attachment.case_id.in_(select(Case.id).where(Case.person_id == person.id))))
+    attachment = db.session.scalar(
+        select(Attachment).where(
+            Attachment.id == attachment_id,
+            Attachment.case_id.in_(select(Case.id).where(Case.person_id == person.id)),
+        )
+    )
     if attachment is None:
         abort(404)
     path = documents.attachment_path(attachment)
     if not path.is_file():
         abort(404)
-    audit.record("privacy.exported", actor=_actor(), obj=person, format="document", attachment=attachment.id)
+    audit.record(
+        "privacy.exported", actor=_actor(), obj=person, format="document", attachment=attachment.id
+    )
     db.session.commit()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True, download_name=attachment.filename, max_age=0)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def records_document(tenant) -> dict:
     """The Art. 30 export as one JSON-ready object (the page, the download and the API)."""
-    return {"tenant": {"slug": tenant.slug, "name": tenant.name}, "generated_at": subject_access.plain(utcnow()),
-            "controller": subject_access.controller_info(tenant), "records": build_records(tenant)}
+    return {
+        "tenant": {"slug": tenant.slug, "name": tenant.name},
+        "generated_at": subject_access.plain(utcnow()),
+        "controller": subject_access.controller_info(tenant),
+        "records": build_records(tenant),
+    }
 
 
 def _records(fmt: str) -> dict:
@@ -164,18 +206,29 @@ def _records(fmt: str) -> dict:
 
 @bp.route("/privacy/records-of-processing")
 def records_of_processing():
-    return render_template("privacy/records_of_processing.html", document=_records("html"), display=display)
+    return render_template(
+        "privacy/records_of_processing.html", document=_records("html"), display=display
+    )
 
 
 @bp.route("/privacy/records-of-processing.json")
 def records_of_processing_json():
     document = _records("json")
     body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-    return _download(body, "application/json", _("records-of-processing-%(tenant)s", tenant=g.tenant.slug), "json")
+    return _download(
+        body,
+        "application/json",
+        _("records-of-processing-%(tenant)s", tenant=g.tenant.slug),
+        "json",
+    )
 
 
 @bp.route("/privacy/records-of-processing.pdf")
 def records_of_processing_pdf():
     document = _records("pdf")
-    body = records_pdf(g.tenant, document["controller"], document["records"], document["generated_at"])
-    return _download(body, "application/pdf", _("records-of-processing-%(tenant)s", tenant=g.tenant.slug), "pdf")
+    body = records_pdf(
+        g.tenant, document["controller"], document["records"], document["generated_at"]
+    )
+    return _download(
+        body, "application/pdf", _("records-of-processing-%(tenant)s", tenant=g.tenant.slug), "pdf"
+    )

@@ -92,11 +92,23 @@ def _anonymised_value(action: str, value, column, row):
     if action == YEAR and isinstance(value, date):
         return date(value.year, 7, 1)
     if action == PSEUDONYM:
-        return PLACEHOLDER_FIRST if column.name == "first_name" else f"(Nr. {row.id})" if column.name == "last_name" else ""
+        return (
+            PLACEHOLDER_FIRST
+            if column.name == "first_name"
+            else f"(Nr. {row.id})"
+            if column.name == "last_name"
+            else ""
+        )
     if action == NUMBERS and isinstance(value, dict):
-        return {k: v for k, v in value.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+        return {
+            k: v for k, v in value.items() if isinstance(v, int | float) and not isinstance(v, bool)
+        }
     if action == ORGANISATION:
-        return value if _fold(value) in _known_organisations(row.tenant_id) else _blank(value, column.nullable)
+        return (
+            value
+            if _fold(value) in _known_organisations(row.tenant_id)
+            else _blank(value, column.nullable)
+        )
     return value
 
 
@@ -126,10 +138,18 @@ def _known_organisations(tenant_id: int) -> set[str]:
     names |= {_fold(n) for n in db.session.scalars(select(OrgUnit.name))}
     names |= {_fold(n) for n in db.session.scalars(select(Location.name))}
     tenant = db.session.get(Tenant, tenant_id)
-    names |= {_fold(n) for n in ((tenant.settings or {}).get("partner_organisations") or [] if tenant else [])}
-    shared = (select(HelpPlanItem.partner_name).join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id)
-              .join(Case, Case.id == HelpPlan.case_id).where(HelpPlanItem.partner_name != "")
-              .group_by(HelpPlanItem.partner_name).having(func.count(func.distinct(Case.person_id)) >= ORGANISATION_MIN_CLIENTS))
+    names |= {
+        _fold(n)
+        for n in ((tenant.settings or {}).get("partner_organisations") or [] if tenant else [])
+    }
+    shared = (
+        select(HelpPlanItem.partner_name)
+        .join(HelpPlan, HelpPlan.id == HelpPlanItem.plan_id)
+        .join(Case, Case.id == HelpPlan.case_id)
+        .where(HelpPlanItem.partner_name != "")
+        .group_by(HelpPlanItem.partner_name)
+        .having(func.count(func.distinct(Case.person_id)) >= ORGANISATION_MIN_CLIENTS)
+    )
     names |= {_fold(n) for n in db.session.scalars(shared)}
     names.discard("")
     session.info["lotse_known_organisations"] = names
@@ -189,8 +209,14 @@ logger = logging.getLogger("lotse.privacy")
 def journal_path() -> Path:
     from flask import current_app
 
-    configured = current_app.config.get("LOTSE_DELETION_JOURNAL") or os.environ.get("LOTSE_DELETION_JOURNAL")
-    return Path(configured) if configured else Path(current_app.instance_path) / "deletion-journal.jsonl"
+    configured = current_app.config.get("LOTSE_DELETION_JOURNAL") or os.environ.get(
+        "LOTSE_DELETION_JOURNAL"
+    )
+    return (
+        Path(configured)
+        if configured
+        else Path(current_app.instance_path) / "deletion-journal.jsonl"
+    )
 
 
 def fingerprint(tenant_id: int, person) -> str:
@@ -199,7 +225,9 @@ def fingerprint(tenant_id: int, person) -> str:
 
     created = person.created_at.isoformat() if person.created_at else ""
     message = f"{tenant_id}:person:{person.id}:{created}".encode()
-    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(
+        str(current_app.config["SECRET_KEY"]).encode(), message, hashlib.sha256
+    ).hexdigest()[:32]
 
 
 def _append_journal(entries: list[dict]) -> None:
@@ -212,7 +240,9 @@ def _append_journal(entries: list[dict]) -> None:
                 out.write(json.dumps(entry, sort_keys=True) + "\n")
     except OSError:
         # The erasure itself is committed; the deletion log in the database still records it.
-        logger.exception("deletion journal %s not writable; a restored backup would need a manual replay", path)
+        logger.exception(
+            "deletion journal %s not writable; a restored backup would need a manual replay", path
+        )
 
 
 def read_journal() -> list[dict]:
@@ -230,12 +260,20 @@ def read_journal() -> list[dict]:
     return out
 
 
-def _journal(subject: tuple[int, str], action: str, log_entry: DeletionLog, case_numbers: list[str]) -> None:
+def _journal(
+    subject: tuple[int, str], action: str, log_entry: DeletionLog, case_numbers: list[str]
+) -> None:
     """Queue the journal line; it is written only when the transaction commits."""
     person_id, mark = subject
-    entry = {"tenant_id": log_entry.tenant_id, "action": action, "subject_ref": f"person:{person_id}",
-             "fingerprint": mark, "log_id": log_entry.id,
-             "at": utcnow().isoformat(timespec="seconds"), "case_numbers": case_numbers}
+    entry = {
+        "tenant_id": log_entry.tenant_id,
+        "action": action,
+        "subject_ref": f"person:{person_id}",
+        "fingerprint": mark,
+        "log_id": log_entry.id,
+        "at": utcnow().isoformat(timespec="seconds"),
+        "case_numbers": case_numbers,
+    }
     db.session().info.setdefault("lotse_deletion_journal", []).append(entry)
 
 
@@ -244,7 +282,9 @@ def _covering_references(person) -> int:
     from core.consent.models import ConsentRecord
 
     changed = 0
-    for record in db.session.scalars(select(ConsentRecord).where(ConsentRecord.person_id != person.id)):
+    for record in db.session.scalars(
+        select(ConsentRecord).where(ConsentRecord.person_id != person.id)
+    ):
         if person.id in (record.covered_person_ids or []):
             record.covered_person_ids = [i for i in record.covered_person_ids if i != person.id]
             changed += 1
@@ -287,8 +327,16 @@ class _Pass:
             self.categories |= self.registry.categories_of(self.registry.tables["person"])
         db.session.flush()
         _schedule_file_removal(self.files)
-        log = DeletionLog(subject_ref=subject_ref, action=action, rule=rule[:60], categories=sorted(c for c in self.categories if c),
-                          row_counts=self.counts, files=len(self.files), actor_id=getattr(actor, "id", None), request_id=request_id)
+        log = DeletionLog(
+            subject_ref=subject_ref,
+            action=action,
+            rule=rule[:60],
+            categories=sorted(c for c in self.categories if c),
+            row_counts=self.counts,
+            files=len(self.files),
+            actor_id=getattr(actor, "id", None),
+            request_id=request_id,
+        )
         db.session.add(log)
         db.session.flush()
         audit.record(f"privacy.{action}", actor=actor, obj=log, rule=rule[:60])
@@ -296,11 +344,17 @@ class _Pass:
 
 
 def _recipient_of(row) -> dict:
-    return {"recipient_key": row.recipient_key, "recipient_name": row.recipient_name,
-            "on": row.at.date().isoformat() if row.at else "", "data_categories": list(row.data_categories or [])}
+    return {
+        "recipient_key": row.recipient_key,
+        "recipient_name": row.recipient_name,
+        "on": row.at.date().isoformat() if row.at else "",
+        "data_categories": list(row.data_categories or []),
+    }
 
 
-def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog:
+def erase(
+    person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> DeletionLog:
     """Delete the person and everything linked to them; keep only the deletion log, the
     recipients to be told (Art. 19), a bare count of revocations, and the person's requests
     (without their text; open ones closed as "erased")."""
@@ -328,7 +382,12 @@ def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int 
             if table.table == "disclosure":
                 recipients += [_recipient_of(r) for r in sorted(rows, key=lambda r: (r.at, r.id))]
             elif table.table == "consent_revocation":
-                revocations += [ErasedRevocation(at=r.at, received_on=r.received_on, partial=bool(r.recipient_keys)) for r in rows]
+                revocations += [
+                    ErasedRevocation(
+                        at=r.at, received_on=r.received_on, partial=bool(r.recipient_keys)
+                    )
+                    for r in rows
+                ]
             run.delete(table, rows)
         entry = run.log("erased", rule, actor, request_id)
         if recipients:
@@ -341,7 +400,9 @@ def erase(person, registry: Registry, *, rule: str, actor=None, request_id: int 
         return entry
 
 
-def anonymise(person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None) -> DeletionLog | None:
+def anonymise(
+    person, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
     run = _Pass(person, registry)
@@ -388,7 +449,9 @@ def _close_open_cases(person) -> int:
     every caseload (statistics keep the dates)."""
     from core.cases.models import Case
 
-    cases = list(db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed")))
+    cases = list(
+        db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed"))
+    )
     for case in cases:
         case.status, case.phase, case.closure_reason = "closed", "closure", "anonymised"
         case.closed_on = case.closed_on or date.today()
@@ -397,20 +460,32 @@ def _close_open_cases(person) -> int:
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:
-    return erase(person, registry, **kwargs) if action == "erase" else anonymise(person, registry, **kwargs)
+    return (
+        erase(person, registry, **kwargs)
+        if action == "erase"
+        else anonymise(person, registry, **kwargs)
+    )
 
 
 def deletion_log(limit: int = 200) -> list[DeletionLog]:
-    return list(db.session.scalars(select(DeletionLog).order_by(DeletionLog.at.desc(), DeletionLog.id.desc()).limit(limit)))
-
+    return list(
+        db.session.scalars(
+            select(DeletionLog).order_by(DeletionLog.at.desc(), DeletionLog.id.desc()).limit(limit)
+        )
+    )
 
 
 # --- Art. 19: recipients to inform ----------------------------------------------------------
 
 
 def open_recipient_notices() -> list[RecipientNotice]:
-    return list(db.session.scalars(select(RecipientNotice).where(RecipientNotice.done_at.is_(None))
-                                   .order_by(RecipientNotice.created_at, RecipientNotice.id)))
+    return list(
+        db.session.scalars(
+            select(RecipientNotice)
+            .where(RecipientNotice.done_at.is_(None))
+            .order_by(RecipientNotice.created_at, RecipientNotice.id)
+        )
+    )
 
 
 def recipient_notice(notice_id: int) -> RecipientNotice | None:
@@ -425,7 +500,12 @@ def close_recipient_notice(actor, notice: RecipientNotice) -> RecipientNotice:
         notice.recipients = [{**r, "recipient_name": ""} for r in notice.recipients or []]
         db.session.flush()
         db.session().info["lotse_checkpoint"] = True
-        audit.record("privacy.recipients_informed", actor=actor, obj=notice, recipients=len(notice.recipients))
+        audit.record(
+            "privacy.recipients_informed",
+            actor=actor,
+            obj=notice,
+            recipients=len(notice.recipients),
+        )
     return notice
 
 
@@ -433,4 +513,9 @@ def erased_revocations_since(since) -> int:
     """Revocations whose person has been erased since (the DSB's count includes them)."""
     from sqlalchemy import func
 
-    return db.session.scalar(select(func.count()).select_from(ErasedRevocation).where(ErasedRevocation.at >= since)) or 0
+    return (
+        db.session.scalar(
+            select(func.count()).select_from(ErasedRevocation).where(ErasedRevocation.at >= since)
+        )
+        or 0
+    )

@@ -228,8 +228,12 @@ def special_note(special: str) -> str:
     """The Art. 9 note of a category ("" when it holds no special category)."""
     if not special:
         return ""
-    kinds = ", ".join(str(SPECIAL_LABELS.get(part.strip(), part.strip())) for part in special.split(","))
-    return _("May contain special categories of personal data (Art. 9 GDPR): %(kinds)s.", kinds=kinds)
+    kinds = ", ".join(
+        str(SPECIAL_LABELS.get(part.strip(), part.strip())) for part in special.split(",")
+    )
+    return _(
+        "May contain special categories of personal data (Art. 9 GDPR): %(kinds)s.", kinds=kinds
+    )
 
 
 START_EVENT_LABELS = {

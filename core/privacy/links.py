@@ -19,7 +19,10 @@ def model_for(table: str):
 def attribute_names(model) -> dict[str, str]:
     """Column name → mapped attribute name (they differ only where a model renames a column)."""
     mapper = inspect(model)
-    return {column.name: mapper.get_property_by_column(column).key for column in mapper.local_table.columns}
+    return {
+        column.name: mapper.get_property_by_column(column).key
+        for column in mapper.local_table.columns
+    }
 
 
 class SubjectLinks:
@@ -35,19 +38,50 @@ class SubjectLinks:
 
         self.person_id = person.id
         self.case_ids = list(db.session.scalars(select(Case.id).where(Case.person_id == person.id)))
-        self.consent_ids = list(db.session.scalars(select(ConsentRecord.id).where(ConsentRecord.person_id == person.id)))
-        self.plan_ids = list(db.session.scalars(select(HelpPlan.id).where(HelpPlan.case_id.in_(self.case_ids or [0]))))
-        households = list(db.session.scalars(select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)))
+        self.consent_ids = list(
+            db.session.scalars(select(ConsentRecord.id).where(ConsentRecord.person_id == person.id))
+        )
+        self.plan_ids = list(
+            db.session.scalars(
+                select(HelpPlan.id).where(HelpPlan.case_id.in_(self.case_ids or [0]))
+            )
+        )
+        households = list(
+            db.session.scalars(
+                select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)
+            )
+        )
         if own_households_only:
-            households = [h for h in households if db.session.scalar(select(HouseholdMember.id).where(
-                HouseholdMember.household_id == h, HouseholdMember.person_id != person.id).limit(1)) is None]
+            households = [
+                h
+                for h in households
+                if db.session.scalar(
+                    select(HouseholdMember.id)
+                    .where(
+                        HouseholdMember.household_id == h, HouseholdMember.person_id != person.id
+                    )
+                    .limit(1)
+                )
+                is None
+            ]
         self.household_ids = households
 
     def condition(self, model, table: DataTable):
-        column = {"self": "id", "person": "person_id", "case": "case_id", "consent": "consent_id", "plan": "plan_id",
-                  "household": "id"}[table.link]
+        column = {
+            "self": "id",
+            "person": "person_id",
+            "case": "case_id",
+            "consent": "consent_id",
+            "plan": "plan_id",
+            "household": "id",
+        }[table.link]
         attribute = getattr(model, attribute_names(model)[column])
         if table.link in ("self", "person"):
             return attribute == self.person_id
-        ids = {"case": self.case_ids, "consent": self.consent_ids, "plan": self.plan_ids, "household": self.household_ids}[table.link]
+        ids = {
+            "case": self.case_ids,
+            "consent": self.consent_ids,
+            "plan": self.plan_ids,
+            "household": self.household_ids,
+        }[table.link]
         return attribute.in_(ids or [0])

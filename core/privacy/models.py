@@ -33,8 +33,12 @@ class DataSubjectRequest(TenantScoped, CreatedAt, db.Model):
     #: What the person asked for, in the staff member's words (erased with the person).
     details: Mapped[str] = mapped_column(Text, default="", nullable=False)
     decision_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -48,7 +52,9 @@ class RetentionHold(TenantScoped, CreatedAt, db.Model):
     person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     until: Mapped[date | None] = mapped_column(Date)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -97,14 +103,18 @@ class RecipientNotice(TenantScoped, CreatedAt, db.Model):
     nothing about the person but the deletion log's record number."""
 
     __tablename__ = "recipient_notice"
-    __tenant_table_args__ = (tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),)
+    __tenant_table_args__ = (
+        tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deletion_log_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     #: [{"recipient_key", "recipient_name", "on": "YYYY-MM-DD", "data_categories": [...]}]
     recipients: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    done_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
 class ErasedRevocation(TenantScoped, db.Model):
@@ -112,7 +122,9 @@ class ErasedRevocation(TenantScoped, db.Model):
     so the DSB's revocation figures do not shrink with every erasure."""
 
     __tablename__ = "erased_revocation"
-    __tenant_table_args__ = (tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),)
+    __tenant_table_args__ = (
+        tenant_foreign_key("deletion_log_id", "deletion_log", ondelete="CASCADE"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)

@@ -20,7 +20,9 @@ def _plugin_title(name: str) -> str:
 def retention_text(months, start_event: str) -> str:
     if months is None:
         return _("until %(event)s", event=start_event_label(start_event))
-    return _("%(months)d months after %(event)s", months=months, event=start_event_label(start_event))
+    return _(
+        "%(months)d months after %(event)s", months=months, event=start_event_label(start_event)
+    )
 
 
 def build_records(tenant) -> list[dict]:
@@ -35,8 +37,17 @@ def build_records(tenant) -> list[dict]:
     for key, category in registry.categories.items():
         tables = [t for t in registry.tables.values() if key in registry.categories_of(t)]
         client_data = any(t.link != "none" for t in tables)
-        fields = [{"table": t.table, "column": column, "name": f"{t.table}.{column}", "label": column_label(column)}
-                  for t in tables for column, (cat, _action) in t.columns.items() if cat == key]
+        fields = [
+            {
+                "table": t.table,
+                "column": column,
+                "name": f"{t.table}.{column}",
+                "label": column_label(column),
+            }
+            for t in tables
+            for column, (cat, _action) in t.columns.items()
+            if cat == key
+        ]
         cls = registry.classes[category.retention]
         period = periods.get(cls.key)
         start = period.start if period else cls.start_event
@@ -46,22 +57,25 @@ def build_records(tenant) -> list[dict]:
             recipients += recipient_names
         owners = sorted({registry.owners.get(t.table) or "" for t in tables})
         plugins = [o for o in owners if o]
-        out.append({
-            **category_facts(category),
-            "client_data": client_data,
-            "fields": fields,
-            "recipients": recipients,
-            "retention": {
-                "retention_class": cls.key,
-                "title": str(cls.title),
-                "description": str(cls.description),
-                "start_event": start,
-                "start_event_label": start_event_label(start),
-                "months": months,
-                "text": retention_text(months, start),
-            },
-            "core": "" in owners,
-            "plugins": plugins,
-            "contributed_by": ([_("Core")] if "" in owners else []) + [_plugin_title(p) for p in plugins],
-        })
+        out.append(
+            {
+                **category_facts(category),
+                "client_data": client_data,
+                "fields": fields,
+                "recipients": recipients,
+                "retention": {
+                    "retention_class": cls.key,
+                    "title": str(cls.title),
+                    "description": str(cls.description),
+                    "start_event": start,
+                    "start_event_label": start_event_label(start),
+                    "months": months,
+                    "text": retention_text(months, start),
+                },
+                "core": "" in owners,
+                "plugins": plugins,
+                "contributed_by": ([_("Core")] if "" in owners else [])
+                + [_plugin_title(p) for p in plugins],
+            }
+        )
     return out

@@ -30,23 +30,47 @@ class RestrictedError(ValidationError):
     """A change to a person whose processing is restricted (Art. 18)."""
 
     def __init__(self):
-        super().__init__({"restricted": [_("Processing of this person's data is restricted (Art. 18 GDPR). "
-                                             "Changes are only possible after the data-protection officer lifts the restriction.")]})
+        super().__init__(
+            {
+                "restricted": [
+                    _(
+                        "Processing of this person's data is restricted (Art. 18 GDPR). "
+                        "Changes are only possible after the data-protection officer lifts the restriction."
+                    )
+                ]
+            }
+        )
 
 
 class ProcessingRevokedError(ValidationError):
     """A change to a file whose processing consent was revoked (kept only for a hold)."""
 
     def __init__(self):
-        super().__init__({"consent": [_("The consent to process this person's data was revoked. The file is only kept "
-                                        "because of a legal hold or restriction and cannot be changed.")]})
+        super().__init__(
+            {
+                "consent": [
+                    _(
+                        "The consent to process this person's data was revoked. The file is only kept "
+                        "because of a legal hold or restriction and cannot be changed."
+                    )
+                ]
+            }
+        )
 
 
 class AnonymisedError(ValidationError):
     """A change to an anonymised file: it only serves statistics, names must not come back."""
 
     def __init__(self):
-        super().__init__({"anonymised": [_("This file has been anonymised and only serves statistics. It cannot be changed.")]})
+        super().__init__(
+            {
+                "anonymised": [
+                    _(
+                        "This file has been anonymised and only serves statistics. It cannot be changed."
+                    )
+                ]
+            }
+        )
 
 
 def kind_label(kind: str) -> str:
@@ -61,14 +85,20 @@ def kind_label(kind: str) -> str:
 
 
 def status_label(status: str) -> str:
-    return {"open": _("open"), "done": _("done"), "rejected": _("rejected"),
-            "erased": _("closed: the person's data were erased")}.get(status, status)
+    return {
+        "open": _("open"),
+        "done": _("done"),
+        "rejected": _("rejected"),
+        "erased": _("closed: the person's data were erased"),
+    }.get(status, status)
 
 
 def _case_of(person):
     from core.cases.models import Case
 
-    return db.session.scalar(select(Case).where(Case.person_id == person.id).order_by(Case.id.desc()).limit(1))
+    return db.session.scalar(
+        select(Case).where(Case.person_id == person.id).order_by(Case.id.desc()).limit(1)
+    )
 
 
 def create_request(actor, person, data: dict) -> DataSubjectRequest:
@@ -84,33 +114,56 @@ def create_request(actor, person, data: dict) -> DataSubjectRequest:
         errors["details"] = [_("Please enter at most %(n)d characters.", n=4000)]
     if errors:
         raise ValidationError(errors)
-    request = DataSubjectRequest(person_id=person.id, kind=kind, received_on=received_on, due_on=add_months(received_on, 1),
-                                 details=details, requested_by_id=getattr(actor, "id", None))
+    request = DataSubjectRequest(
+        person_id=person.id,
+        kind=kind,
+        received_on=received_on,
+        due_on=add_months(received_on, 1),
+        details=details,
+        requested_by_id=getattr(actor, "id", None),
+    )
     db.session.add(request)
     db.session.flush()
     from core.cases.services import _ensure_follow_up
 
-    _ensure_follow_up(_case_of(person), getattr(actor, "id", None), request.due_on,
-                      _("Answer data-subject request no. %(n)d (%(kind)s)", n=request.id, kind=kind_label(kind)),
-                      "privacy_request", f"privacy-request:{request.id}")
+    _ensure_follow_up(
+        _case_of(person),
+        getattr(actor, "id", None),
+        request.due_on,
+        _("Answer data-subject request no. %(n)d (%(kind)s)", n=request.id, kind=kind_label(kind)),
+        "privacy_request",
+        f"privacy-request:{request.id}",
+    )
     audit.record("privacy.request_recorded", actor=actor, obj=request, person=person.id, kind=kind)
     return request
 
 
 def open_requests() -> list[DataSubjectRequest]:
-    return list(db.session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.status == "open")
-                                  .order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)))
+    return list(
+        db.session.scalars(
+            select(DataSubjectRequest)
+            .where(DataSubjectRequest.status == "open")
+            .order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)
+        )
+    )
 
 
 def requests_of(person) -> list[DataSubjectRequest]:
-    return list(db.session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.person_id == person.id)
-                                   .order_by(DataSubjectRequest.received_on.desc(), DataSubjectRequest.id.desc())))
+    return list(
+        db.session.scalars(
+            select(DataSubjectRequest)
+            .where(DataSubjectRequest.person_id == person.id)
+            .order_by(DataSubjectRequest.received_on.desc(), DataSubjectRequest.id.desc())
+        )
+    )
 
 
 def _close_follow_up(request) -> None:
     from core.cases.models import FollowUp
 
-    for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.source_key == f"privacy-request:{request.id}")):
+    for follow_up in db.session.scalars(
+        select(FollowUp).where(FollowUp.source_key == f"privacy-request:{request.id}")
+    ):
         follow_up.done_at = follow_up.done_at or utcnow()
 
 
@@ -129,7 +182,13 @@ def reject(actor, request, note: str) -> DataSubjectRequest:
     """Refuse a request (e.g. an Art. 17(3) exception); the reason is mandatory."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"decision_note": [_("Please give the reason for the refusal; the person must be told.")]})
+        raise ValidationError(
+            {
+                "decision_note": [
+                    _("Please give the reason for the refusal; the person must be told.")
+                ]
+            }
+        )
     return _decide(actor, request, "rejected", note)
 
 
@@ -137,9 +196,16 @@ def complete(actor, request, person, note: str = "") -> DataSubjectRequest:
     """Mark access, rectification, portability or objection requests as answered; restriction
     requests restrict the person; erasure requests go through :func:`execute_erasure`."""
     if request.kind == "erasure":
-        raise ValidationError({"kind": [_("Erasure is carried out with its own button, by a second person.")]})
+        raise ValidationError(
+            {"kind": [_("Erasure is carried out with its own button, by a second person.")]}
+        )
     if request.kind == "restriction":
-        restrict(actor, person, request.details or _("Restriction requested (Art. 18 GDPR)"), request=request)
+        restrict(
+            actor,
+            person,
+            request.details or _("Restriction requested (Art. 18 GDPR)"),
+            request=request,
+        )
     return _decide(actor, request, "done", (note or "").strip())
 
 
@@ -151,12 +217,36 @@ def execute_erasure(actor, tenant, request, person, note: str = ""):
     if request.status != "open":
         raise ValidationError({"status": [_("This request has already been decided.")]})
     if getattr(actor, "id", None) is not None and actor.id == request.requested_by_id:
-        raise ValidationError({"approver": [_("A second person must approve the erasure: you recorded this request yourself.")]})
-    if db.session.scalar(select(RetentionHold.id).where(RetentionHold.person_id == person.id, RetentionHold.released_at.is_(None))):
-        raise ValidationError({"hold": [_("A legal hold protects this file. Release it first or refuse the request.")]})
+        raise ValidationError(
+            {
+                "approver": [
+                    _(
+                        "A second person must approve the erasure: you recorded this request yourself."
+                    )
+                ]
+            }
+        )
+    if db.session.scalar(
+        select(RetentionHold.id).where(
+            RetentionHold.person_id == person.id, RetentionHold.released_at.is_(None)
+        )
+    ):
+        raise ValidationError(
+            {
+                "hold": [
+                    _("A legal hold protects this file. Release it first or refuse the request.")
+                ]
+            }
+        )
     _decide(actor, request, "done", (note or "").strip())
     with privileged():
-        return erasure.erase(person, tenant_registry(tenant), rule=f"request:{request.id}", actor=actor, request_id=request.id)
+        return erasure.erase(
+            person,
+            tenant_registry(tenant),
+            rule=f"request:{request.id}",
+            actor=actor,
+            request_id=request.id,
+        )
 
 
 def file_summary(person) -> dict:
@@ -171,9 +261,17 @@ def file_summary(person) -> dict:
     count = lambda stmt: db.session.scalar(stmt) or 0  # noqa: E731
     return {
         "cases": count(select(func.count()).select_from(Case).where(Case.person_id == person.id)),
-        "open_cases": count(select(func.count()).select_from(Case).where(Case.person_id == person.id, Case.status != "closed")),
-        "documents": count(select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))),
-        "disclosures": count(select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)),
+        "open_cases": count(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.person_id == person.id, Case.status != "closed")
+        ),
+        "documents": count(
+            select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))
+        ),
+        "disclosures": count(
+            select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)
+        ),
     }
 
 
@@ -183,12 +281,16 @@ def file_summary(person) -> dict:
 def restrict(actor, person, reason: str, *, request=None) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"restriction_reason": [_("Please give the reason for the restriction.")]})
+        raise ValidationError(
+            {"restriction_reason": [_("Please give the reason for the restriction.")]}
+        )
     with privileged():
         person.restricted_at = utcnow()
         person.restriction_reason = reason[:4000]
         db.session.flush()
-    audit.record("privacy.restricted", actor=actor, obj=person, request=getattr(request, "id", None))
+    audit.record(
+        "privacy.restricted", actor=actor, obj=person, request=getattr(request, "id", None)
+    )
 
 
 def lift_restriction(actor, person) -> None:
@@ -224,7 +326,12 @@ def add_hold(actor, person, data: dict) -> RetentionHold:
         errors["until"] = [_("The date must not lie in the past.")]
     if errors:
         raise ValidationError(errors)
-    hold = RetentionHold(person_id=person.id, reason=reason[:4000], until=until, created_by_id=getattr(actor, "id", None))
+    hold = RetentionHold(
+        person_id=person.id,
+        reason=reason[:4000],
+        until=until,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(hold)
     db.session.flush()
     audit.record("privacy.hold_added", actor=actor, obj=hold, person=person.id)
@@ -242,11 +349,21 @@ def release_hold(actor, hold: RetentionHold):
 
 
 def active_hold(hold_id: int) -> RetentionHold | None:
-    return db.session.scalar(select(RetentionHold).where(RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)))
+    return db.session.scalar(
+        select(RetentionHold).where(
+            RetentionHold.id == hold_id, RetentionHold.released_at.is_(None)
+        )
+    )
 
 
 def holds_of(person) -> list[RetentionHold]:
-    return list(db.session.scalars(select(RetentionHold).where(RetentionHold.person_id == person.id, RetentionHold.released_at.is_(None))))
+    return list(
+        db.session.scalars(
+            select(RetentionHold).where(
+                RetentionHold.person_id == person.id, RetentionHold.released_at.is_(None)
+            )
+        )
+    )
 
 
 # --- correction trail (Art. 16) -------------------------------------------------------------
@@ -259,8 +376,16 @@ def record_changes(actor, person, before: dict, after: dict, request_id: int | N
         new = after.get(field)
         if old != new:
             old, new = _label(field, old), _label(field, new)
-            db.session.add(PersonChange(person_id=person.id, field=field, old_value=_text(old), new_value=_text(new),
-                                        request_id=request_id, actor_id=getattr(actor, "id", None)))
+            db.session.add(
+                PersonChange(
+                    person_id=person.id,
+                    field=field,
+                    old_value=_text(old),
+                    new_value=_text(new),
+                    request_id=request_id,
+                    actor_id=getattr(actor, "id", None),
+                )
+            )
             count += 1
     return count
 
@@ -291,8 +416,13 @@ def _text(value) -> str:
 
 
 def changes_of(person) -> list[PersonChange]:
-    return list(db.session.scalars(select(PersonChange).where(PersonChange.person_id == person.id)
-                                   .order_by(PersonChange.at.desc(), PersonChange.id.desc())))
+    return list(
+        db.session.scalars(
+            select(PersonChange)
+            .where(PersonChange.person_id == person.id)
+            .order_by(PersonChange.at.desc(), PersonChange.id.desc())
+        )
+    )
 
 
 # --- the freeze -----------------------------------------------------------------------------
@@ -315,11 +445,21 @@ def _person_ids_of(obj) -> set[int]:
     if declaration.link == "person":
         return {obj.person_id} if getattr(obj, "person_id", None) else set()
     if declaration.link == "case":
-        person_id = db.session.scalar(select(Case.person_id).where(Case.id == obj.case_id)) if obj.case_id else None
+        person_id = (
+            db.session.scalar(select(Case.person_id).where(Case.id == obj.case_id))
+            if obj.case_id
+            else None
+        )
     elif declaration.link == "plan":
-        person_id = db.session.scalar(select(Case.person_id).join(HelpPlan, HelpPlan.case_id == Case.id).where(HelpPlan.id == obj.plan_id))
+        person_id = db.session.scalar(
+            select(Case.person_id)
+            .join(HelpPlan, HelpPlan.case_id == Case.id)
+            .where(HelpPlan.id == obj.plan_id)
+        )
     else:
-        person_id = db.session.scalar(select(ConsentRecord.person_id).where(ConsentRecord.id == obj.consent_id))
+        person_id = db.session.scalar(
+            select(ConsentRecord.person_id).where(ConsentRecord.id == obj.consent_id)
+        )
     return {person_id} if person_id else set()
 
 
@@ -335,8 +475,12 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
     # The rights themselves stay usable on a frozen file: requests and their follow-ups, holds,
     # withdrawals (Art. 7(3)) and the audit trail.
     exempt = (AuditEvent, DataSubjectRequest, RetentionHold, ConsentRevocation)
-    pending = [o for o in (*session.new, *session.dirty, *session.deleted)
-               if not isinstance(o, exempt) and not (isinstance(o, FollowUp) and o.kind == "privacy_request")]
+    pending = [
+        o
+        for o in (*session.new, *session.dirty, *session.deleted)
+        if not isinstance(o, exempt)
+        and not (isinstance(o, FollowUp) and o.kind == "privacy_request")
+    ]
     if not pending:
         return
     candidates = [o for o in pending if hasattr(o, "tenant_id") and hasattr(o, "__tablename__")]
@@ -350,9 +494,16 @@ def _refuse_changes_to_restricted(session, flush_context, instances):
             ids |= _person_ids_of(obj)
         if not ids:
             return
-        frozen = session.execute(select(Person.restricted_at, Person.anonymised_at, Person.processing_revoked_at).where(
-            Person.id.in_(ids), Person.restricted_at.is_not(None) | Person.anonymised_at.is_not(None)
-            | Person.processing_revoked_at.is_not(None)).limit(1)).first()
+        frozen = session.execute(
+            select(Person.restricted_at, Person.anonymised_at, Person.processing_revoked_at)
+            .where(
+                Person.id.in_(ids),
+                Person.restricted_at.is_not(None)
+                | Person.anonymised_at.is_not(None)
+                | Person.processing_revoked_at.is_not(None),
+            )
+            .limit(1)
+        ).first()
     if frozen is not None:
         if frozen.restricted_at is not None:
             raise RestrictedError()

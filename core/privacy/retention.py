@@ -60,16 +60,29 @@ def policy(tenant, registry: Registry | None = None) -> Policy:
     registry = registry or tenant_registry(tenant)
     raw = (tenant.settings or {}).get("retention") or {}
     action = raw.get("action") if raw.get("action") in ACTIONS else "anonymise"
-    on_revocation = raw.get("on_processing_revocation") if raw.get("on_processing_revocation") in ACTIONS else action
+    on_revocation = (
+        raw.get("on_processing_revocation")
+        if raw.get("on_processing_revocation") in ACTIONS
+        else action
+    )
     periods = {}
     for key, cls in registry.classes.items():
         given = (raw.get("periods") or {}).get(key) or {}
         months = given.get("months", cls.default_months)
-        months = int(months) if isinstance(months, int | float) and months >= 0 else cls.default_months
-        start = given.get("start") if given.get("start") in ("closure", "last_contact") and cls.start_event in ("closure", "last_contact") else cls.start_event
+        months = (
+            int(months) if isinstance(months, int | float) and months >= 0 else cls.default_months
+        )
+        start = (
+            given.get("start")
+            if given.get("start") in ("closure", "last_contact")
+            and cls.start_event in ("closure", "last_contact")
+            else cls.start_event
+        )
         periods[key] = Period(start, months)
     warn = raw.get("warn_days", 30)
-    return Policy(action, on_revocation, int(warn) if isinstance(warn, int) and warn >= 0 else 30, periods)
+    return Policy(
+        action, on_revocation, int(warn) if isinstance(warn, int) and warn >= 0 else 30, periods
+    )
 
 
 @dataclass
@@ -81,43 +94,69 @@ class Candidate:
     hold_reason: str = ""
 
 
-def _caseless_starts(*, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
+def _caseless_starts(
+    *, person_id: int | None = None, latest: date | None = None
+) -> dict[int, date]:
     """A person recorded without any case (a search, an enquiry, a household member) still falls
     under the Löschkonzept: the period starts when the record was created – there is no closure
     and no contact to wait for."""
     from core.cases.models import Case
     from core.persons.models import Person
 
-    stmt = select(Person.id, Person.created_at).where(~select(Case.id).where(Case.person_id == Person.id).exists())
+    stmt = select(Person.id, Person.created_at).where(
+        ~select(Case.id).where(Case.person_id == Person.id).exists()
+    )
     if person_id is not None:
         stmt = stmt.where(Person.id == person_id)
     if latest is not None:
-        stmt = stmt.where(Person.created_at < datetime.combine(latest + timedelta(days=1), time.min, tzinfo=UTC))
+        stmt = stmt.where(
+            Person.created_at < datetime.combine(latest + timedelta(days=1), time.min, tzinfo=UTC)
+        )
     return {pid: created.date() for pid, created in db.session.execute(stmt) if created is not None}
 
 
-def _starts(period: Period, *, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
+def _starts(
+    period: Period, *, person_id: int | None = None, latest: date | None = None
+) -> dict[int, date]:
     """Start date of the client-file class per person, aggregated in the database. Under a
     closure rule a person with any open case has no start yet; ``latest`` drops persons whose
     period cannot have run out (start after it). Persons without a case start at creation."""
-    return {**_case_starts(period, person_id=person_id, latest=latest), **_caseless_starts(person_id=person_id, latest=latest)}
+    return {
+        **_case_starts(period, person_id=person_id, latest=latest),
+        **_caseless_starts(person_id=person_id, latest=latest),
+    }
 
 
-def _case_starts(period: Period, *, person_id: int | None = None, latest: date | None = None) -> dict[int, date]:
+def _case_starts(
+    period: Period, *, person_id: int | None = None, latest: date | None = None
+) -> dict[int, date]:
     from core.cases.models import Case, Contact
 
     if period.start == "closure":
-        still_open = func.sum(sql_case((Case.status != "closed", 1), (Case.closed_on.is_(None), 1), else_=0))
-        stmt = select(Case.person_id, func.max(Case.closed_on)).group_by(Case.person_id).having(still_open == 0)
+        still_open = func.sum(
+            sql_case((Case.status != "closed", 1), (Case.closed_on.is_(None), 1), else_=0)
+        )
+        stmt = (
+            select(Case.person_id, func.max(Case.closed_on))
+            .group_by(Case.person_id)
+            .having(still_open == 0)
+        )
         if latest is not None:
             stmt = stmt.having(func.max(Case.closed_on) <= latest)
         if person_id is not None:
             stmt = stmt.where(Case.person_id == person_id)
         return {pid: start for pid, start in db.session.execute(stmt)}
     opened = select(Case.person_id, func.max(Case.opened_on)).group_by(Case.person_id)
-    contacts = select(Case.person_id, func.max(Contact.contact_on)).join(Case, Case.id == Contact.case_id).group_by(Case.person_id)
+    contacts = (
+        select(Case.person_id, func.max(Contact.contact_on))
+        .join(Case, Case.id == Contact.case_id)
+        .group_by(Case.person_id)
+    )
     if person_id is not None:
-        opened, contacts = opened.where(Case.person_id == person_id), contacts.where(Case.person_id == person_id)
+        opened, contacts = (
+            opened.where(Case.person_id == person_id),
+            contacts.where(Case.person_id == person_id),
+        )
     last_contact = dict(db.session.execute(contacts).all())
     out = {}
     for pid, first in db.session.execute(opened):
@@ -131,10 +170,16 @@ def _holds(today: date, person_id: int | None = None) -> dict[int, str]:
     stmt = select(RetentionHold).where(RetentionHold.released_at.is_(None))
     if person_id is not None:
         stmt = stmt.where(RetentionHold.person_id == person_id)
-    return {r.person_id: r.reason for r in db.session.scalars(stmt) if r.until is None or r.until >= today}
+    return {
+        r.person_id: r.reason
+        for r in db.session.scalars(stmt)
+        if r.until is None or r.until >= today
+    }
 
 
-def candidates(tenant, today: date | None = None, *, registry: Registry | None = None) -> list[Candidate]:
+def candidates(
+    tenant, today: date | None = None, *, registry: Registry | None = None
+) -> list[Candidate]:
     """Persons whose client file is due on ``today`` (or within the warning window)."""
     from core.persons.models import Person
 
@@ -158,7 +203,9 @@ def candidates(tenant, today: date | None = None, *, registry: Registry | None =
         if due > today + timedelta(days=rules.warn_days):
             continue
         held = person_id in holds or person_id in restricted
-        reason = holds.get(person_id) or (_("processing restricted (Art. 18 GDPR)") if person_id in restricted else "")
+        reason = holds.get(person_id) or (
+            _("processing restricted (Art. 18 GDPR)") if person_id in restricted else ""
+        )
         out.append(Candidate(person_id, start, due, held, reason))
     return sorted(out, key=lambda c: (c.due_on, c.person_id))
 
@@ -169,10 +216,21 @@ def person_retention(tenant, person) -> dict:
     rules = policy(tenant, registry)
     period = rules.periods.get(CLIENT_FILE) or Period("closure", None)
     start = _starts(period, person_id=person.id).get(person.id)
-    due = add_months(start, period.months) + timedelta(days=1) if start is not None and period.months is not None else None
+    due = (
+        add_months(start, period.months) + timedelta(days=1)
+        if start is not None and period.months is not None
+        else None
+    )
     today = date.today()
-    return {"retention_class": CLIENT_FILE, "start_event": period.start, "start_on": start, "months": period.months,
-            "due_on": due, "action": rules.action, "held": person.id in _holds(today, person.id) or person.restricted_at is not None}
+    return {
+        "retention_class": CLIENT_FILE,
+        "start_event": period.start,
+        "start_on": start,
+        "months": period.months,
+        "due_on": due,
+        "action": rules.action,
+        "held": person.id in _holds(today, person.id) or person.restricted_at is not None,
+    }
 
 
 def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
@@ -183,9 +241,18 @@ def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
     if period is None or period.months is None:
         return 0
     cutoff = datetime.combine(add_months(today, -period.months), time.min, tzinfo=UTC)
-    count = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.at < cutoff)) or 0
+    count = (
+        db.session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.at < cutoff)
+        )
+        or 0
+    )
     if count and not dry_run:
-        db.session.execute(delete(AuditEvent).where(AuditEvent.at < cutoff).execution_options(synchronize_session=False))
+        db.session.execute(
+            delete(AuditEvent)
+            .where(AuditEvent.at < cutoff)
+            .execution_options(synchronize_session=False)
+        )
     return count
 
 
@@ -198,21 +265,44 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
     today = today or date.today()
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
-    report = {"due": 0, "erased": 0, "anonymised": 0, "held": 0, "warned": 0, "audit_events_removed": 0,
-              "dry_run": dry_run, "items": []}
+    report = {
+        "due": 0,
+        "erased": 0,
+        "anonymised": 0,
+        "held": 0,
+        "warned": 0,
+        "audit_events_removed": 0,
+        "dry_run": dry_run,
+        "items": [],
+    }
     # A restored backup must not bring back anyone erased since: the journal goes first.
     report["replayed"] = replay_deletions(tenant, dry_run=dry_run)["replayed"]
     for candidate in candidates(tenant, today, registry=registry):
-        item = {"person": candidate.person_id, "due_on": candidate.due_on.isoformat(), "held": candidate.held}
+        item = {
+            "person": candidate.person_id,
+            "due_on": candidate.due_on.isoformat(),
+            "held": candidate.held,
+        }
         if candidate.due_on > today:
             # Within the warning window: tell the case manager while the file can still be kept.
             if not dry_run:
-                case = db.session.scalar(select(Case).where(Case.person_id == candidate.person_id).order_by(Case.id.desc()).limit(1))
+                case = db.session.scalar(
+                    select(Case)
+                    .where(Case.person_id == candidate.person_id)
+                    .order_by(Case.id.desc())
+                    .limit(1)
+                )
                 if case is not None and _ensure_follow_up(
-                    case, case.case_manager_id, candidate.due_on - timedelta(days=1),
-                    _("File will be %(action)s on %(date)s under the retention rules", date=candidate.due_on.strftime("%d.%m.%Y"),
-                      action=_("erased") if rules.action == "erase" else _("anonymised")),
-                    "retention_due", f"retention:{candidate.person_id}:{candidate.due_on.isoformat()}",
+                    case,
+                    case.case_manager_id,
+                    candidate.due_on - timedelta(days=1),
+                    _(
+                        "File will be %(action)s on %(date)s under the retention rules",
+                        date=candidate.due_on.strftime("%d.%m.%Y"),
+                        action=_("erased") if rules.action == "erase" else _("anonymised"),
+                    ),
+                    "retention_due",
+                    f"retention:{candidate.person_id}:{candidate.due_on.isoformat()}",
                 ):
                     report["warned"] += 1
             continue
@@ -223,20 +313,33 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
             if not dry_run:
                 from core.audit import services as audit
 
-                audit.record("privacy.retention_held", object_type="Person", object_id=candidate.person_id)
+                audit.record(
+                    "privacy.retention_held", object_type="Person", object_id=candidate.person_id
+                )
             continue
         if dry_run:
             continue
         person = db.session.get(Person, candidate.person_id)
-        for case in db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed")):
+        for case in db.session.scalars(
+            select(Case).where(Case.person_id == person.id, Case.status != "closed")
+        ):
             # JMD: no contact for the whole period closes the file as "kein Kontakt mehr".
-            case.status, case.phase, case.closed_on, case.closure_reason = "closed", "closure", today, "no_contact"
+            case.status, case.phase, case.closed_on, case.closure_reason = (
+                "closed",
+                "closure",
+                today,
+                "no_contact",
+            )
         log = erasure.apply(rules.action, person, registry, rule=f"retention:{CLIENT_FILE}")
         if log is not None:
             report["erased" if rules.action == "erase" else "anonymised"] += 1
     # Revocations that waited for a legal hold whose end date has passed apply their policy now.
     for person, reason in waiting_revocations(today):
-        if not reason and not dry_run and resume_revocation(tenant, person, today=today) is not None:
+        if (
+            not reason
+            and not dry_run
+            and resume_revocation(tenant, person, today=today) is not None
+        ):
             report["erased" if rules.on_processing_revocation == "erase" else "anonymised"] += 1
     report["audit_events_removed"] = _purge_audit(tenant, rules, today, dry_run)
     db.session.flush()
@@ -253,8 +356,13 @@ def held_reason(person, today: date | None = None) -> str:
 def _dpo_ids() -> list[int]:
     from core.auth.models import Membership
 
-    return sorted({m.user_id for m in db.session.scalars(select(Membership).where(Membership.active.is_(True)))
-                   if "dpo" in (m.roles or [])})
+    return sorted(
+        {
+            m.user_id
+            for m in db.session.scalars(select(Membership).where(Membership.active.is_(True)))
+            if "dpo" in (m.roles or [])
+        }
+    )
 
 
 def _revocation_task_key(person_id: int, user_id: int) -> str:
@@ -275,13 +383,25 @@ def apply_revocation_policy(tenant, person, *, actor=None):
     reason = held_reason(person)
     if reason:
         for user_id in _dpo_ids():
-            _ensure_follow_up(None, user_id, date.today(),
-                              _("Consent revoked for record no. %(n)d: the file is kept only because of a legal hold or "
-                                "restriction; it will be %(action)s when that ends", n=person.id,
-                                action=_("erased") if policy(tenant).on_processing_revocation == "erase" else _("anonymised")),
-                              "revocation_held", _revocation_task_key(person.id, user_id))
+            _ensure_follow_up(
+                None,
+                user_id,
+                date.today(),
+                _(
+                    "Consent revoked for record no. %(n)d: the file is kept only because of a legal hold or "
+                    "restriction; it will be %(action)s when that ends",
+                    n=person.id,
+                    action=_("erased")
+                    if policy(tenant).on_processing_revocation == "erase"
+                    else _("anonymised"),
+                ),
+                "revocation_held",
+                _revocation_task_key(person.id, user_id),
+            )
         db.session.flush()
-        audit.record("privacy.revocation_held", actor=actor, object_type="Person", object_id=person.id)
+        audit.record(
+            "privacy.revocation_held", actor=actor, object_type="Person", object_id=person.id
+        )
         return None
     return _apply_revocation(tenant, person, actor)
 
@@ -292,8 +412,12 @@ def _apply_revocation(tenant, person, actor):
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
     person_id = person.id
-    log = erasure.apply(rules.on_processing_revocation, person, registry, rule="revocation", actor=actor)
-    for task in db.session.scalars(select(FollowUp).where(FollowUp.source_key.startswith(f"revocation-hold:{person_id}:"))):
+    log = erasure.apply(
+        rules.on_processing_revocation, person, registry, rule="revocation", actor=actor
+    )
+    for task in db.session.scalars(
+        select(FollowUp).where(FollowUp.source_key.startswith(f"revocation-hold:{person_id}:"))
+    ):
         task.done_at = task.done_at or utcnow()
     db.session.flush()
     return log
@@ -313,8 +437,12 @@ def waiting_revocations(today: date | None = None) -> list:
     """Persons whose processing consent was revoked but whose file a hold or restriction keeps."""
     from core.persons.models import Person
 
-    rows = db.session.scalars(select(Person).where(Person.processing_revoked_at.is_not(None)).order_by(Person.id)).all()
-    return [(p, held_reason(p, today)) for p in rows if p.anonymised_at is None or held_reason(p, today)]
+    rows = db.session.scalars(
+        select(Person).where(Person.processing_revoked_at.is_not(None)).order_by(Person.id)
+    ).all()
+    return [
+        (p, held_reason(p, today)) for p in rows if p.anonymised_at is None or held_reason(p, today)
+    ]
 
 
 # --- after a restore: replay the deletion journal --------------------------------------------

@@ -38,7 +38,10 @@ CONSENT_KIND_LABELS = {
     "cooperation": _l("Agreement to cooperate"),
     "confidentiality_release": _l("Confidentiality release"),
 }
-LEGAL_BASIS_LABELS = {"consent": _l("consent / confidentiality release"), "override": _l("without consent (documented reason)")}
+LEGAL_BASIS_LABELS = {
+    "consent": _l("consent / confidentiality release"),
+    "override": _l("without consent (documented reason)"),
+}
 ACTION_LABELS = {"erase": _l("erasure"), "anonymise": _l("anonymisation")}
 
 
@@ -62,7 +65,9 @@ def _rows(table: DataTable, links: SubjectLinks, tenant) -> list[dict]:
     names = attribute_names(model)
     stmt = select(model).where(links.condition(model, table))
     if hasattr(model, "tenant_id"):
-        stmt = stmt.where(model.tenant_id == tenant.id)  # besides the scope guard: never another tenant
+        stmt = stmt.where(
+            model.tenant_id == tenant.id
+        )  # besides the scope guard: never another tenant
     out = []
     for row in db.session.scalars(stmt.order_by(model.id)):
         values = {"id": row.id}
@@ -102,8 +107,12 @@ def _period_info(tenant, registry: Registry, class_key: str, person_retention: d
         "held": False,
     }
     if person_retention.get("retention_class") == class_key:
-        info.update(start_on=plain(person_retention.get("start_on")), due_on=plain(person_retention.get("due_on")),
-                    action=person_retention.get("action"), held=bool(person_retention.get("held")))
+        info.update(
+            start_on=plain(person_retention.get("start_on")),
+            due_on=plain(person_retention.get("due_on")),
+            action=person_retention.get("action"),
+            held=bool(person_retention.get("held")),
+        )
     return info
 
 
@@ -119,20 +128,26 @@ def _categories(tenant, registry: Registry, links: SubjectLinks, retention: dict
         for table in tables:
             # The category's own columns plus columns that hold no personal data (context).
             columns = [c for c, (cat, _action) in table.columns.items() if cat in (key, None)]
-            rows = [{"id": r["id"], **{c: r[c] for c in columns}} for r in rows_by_table[table.table]]
-            records.append({
-                "table": table.table,
-                "title": table_label(table.table),
-                "plugin": registry.owners.get(table.table),
-                "fields": [{"name": c, "label": column_label(c)} for c in columns],
-                "rows": rows,
-            })
-        out.append({
-            **category_facts(category),
-            "recipients": str(category.recipients),
-            "retention": _period_info(tenant, registry, category.retention, retention),
-            "records": records,
-        })
+            rows = [
+                {"id": r["id"], **{c: r[c] for c in columns}} for r in rows_by_table[table.table]
+            ]
+            records.append(
+                {
+                    "table": table.table,
+                    "title": table_label(table.table),
+                    "plugin": registry.owners.get(table.table),
+                    "fields": [{"name": c, "label": column_label(c)} for c in columns],
+                    "rows": rows,
+                }
+            )
+        out.append(
+            {
+                **category_facts(category),
+                "recipients": str(category.recipients),
+                "retention": _period_info(tenant, registry, category.retention, retention),
+                "records": records,
+            }
+        )
     return out
 
 
@@ -143,36 +158,49 @@ def _consents(person) -> list[dict]:
 
     names = {c.key: c.name for c in consent.categories(active_only=False)}
     history = consent.consent_history(person)
-    titles = {t.id: t.title for t in db.session.scalars(select(ConsentTemplate).where(
-        ConsentTemplate.id.in_([v.template_id for _r, _rv, v in history if v is not None] or [0])))}
+    titles = {
+        t.id: t.title
+        for t in db.session.scalars(
+            select(ConsentTemplate).where(
+                ConsentTemplate.id.in_(
+                    [v.template_id for _r, _rv, v in history if v is not None] or [0]
+                )
+            )
+        )
+    }
     out = []
     for record, revocations, version in history:
         own = record.person_id == person.id
         status = consent.status(record, revocations)
-        out.append({
-            "id": record.id,
-            "kind": record.kind,
-            "kind_label": str(CONSENT_KIND_LABELS.get(record.kind, record.kind)),
-            # A parent's release that covers a child is the child's consent history too.
-            "covers_subject_as": "self" if own else "covered_person",
-            "form": titles.get(version.template_id, "") if version is not None else "",
-            "form_version": version.number if version is not None else None,
-            "language": record.language,
-            "signed_by": record.signed_by,
-            "guardian_name": record.guardian_name if own else "",
-            "granted_on": plain(record.granted_on),
-            "valid_until": plain(record.valid_until),
-            "status": status,
-            "status_label": str(CONSENT_STATUS_LABELS.get(status, status)),
-            "recipients": [names.get(k, k) for k in record.recipient_keys or []],
-            "partner_names": list(record.partner_names or []),
-            "purposes": [consent.purpose_label(p) for p in record.purposes or []],
-            "revocations": [{
-                "received_on": plain(r.received_on),
-                "whole": not r.recipient_keys,
-                "recipients": [names.get(k, k) for k in r.recipient_keys or []],
-            } for r in sorted(revocations, key=lambda r: (r.received_on, r.id))],
-        })
+        out.append(
+            {
+                "id": record.id,
+                "kind": record.kind,
+                "kind_label": str(CONSENT_KIND_LABELS.get(record.kind, record.kind)),
+                # A parent's release that covers a child is the child's consent history too.
+                "covers_subject_as": "self" if own else "covered_person",
+                "form": titles.get(version.template_id, "") if version is not None else "",
+                "form_version": version.number if version is not None else None,
+                "language": record.language,
+                "signed_by": record.signed_by,
+                "guardian_name": record.guardian_name if own else "",
+                "granted_on": plain(record.granted_on),
+                "valid_until": plain(record.valid_until),
+                "status": status,
+                "status_label": str(CONSENT_STATUS_LABELS.get(status, status)),
+                "recipients": [names.get(k, k) for k in record.recipient_keys or []],
+                "partner_names": list(record.partner_names or []),
+                "purposes": [consent.purpose_label(p) for p in record.purposes or []],
+                "revocations": [
+                    {
+                        "received_on": plain(r.received_on),
+                        "whole": not r.recipient_keys,
+                        "recipients": [names.get(k, k) for k in r.recipient_keys or []],
+                    }
+                    for r in sorted(revocations, key=lambda r: (r.received_on, r.id))
+                ],
+            }
+        )
     return out
 
 
@@ -183,20 +211,31 @@ def _disclosures(person) -> list[dict]:
     from core.labels import DATA_CATEGORY_LABELS, DISCLOSURE_CHANNEL_LABELS
 
     names = {c.key: c.name for c in consent.categories(active_only=False)}
-    rows = db.session.scalars(select(Disclosure).where(Disclosure.person_id == person.id).order_by(Disclosure.at, Disclosure.id))
-    return [{
-        "id": row.id,
-        "at": plain(row.at),
-        "recipient_category": names.get(row.recipient_key, row.recipient_key) if row.recipient_key else "",
-        "recipient_name": row.recipient_name,
-        "purpose": row.purpose,
-        "purpose_label": consent.purpose_label(row.purpose),
-        "legal_basis": row.legal_basis,
-        "legal_basis_label": str(LEGAL_BASIS_LABELS.get(row.legal_basis, row.legal_basis)),
-        "data_categories": [str(DATA_CATEGORY_LABELS.get(c, c)) for c in row.data_categories or []],
-        "channel": row.channel,
-        "channel_label": str(DISCLOSURE_CHANNEL_LABELS.get(row.channel, row.channel)),
-    } for row in rows]
+    rows = db.session.scalars(
+        select(Disclosure)
+        .where(Disclosure.person_id == person.id)
+        .order_by(Disclosure.at, Disclosure.id)
+    )
+    return [
+        {
+            "id": row.id,
+            "at": plain(row.at),
+            "recipient_category": names.get(row.recipient_key, row.recipient_key)
+            if row.recipient_key
+            else "",
+            "recipient_name": row.recipient_name,
+            "purpose": row.purpose,
+            "purpose_label": consent.purpose_label(row.purpose),
+            "legal_basis": row.legal_basis,
+            "legal_basis_label": str(LEGAL_BASIS_LABELS.get(row.legal_basis, row.legal_basis)),
+            "data_categories": [
+                str(DATA_CATEGORY_LABELS.get(c, c)) for c in row.data_categories or []
+            ],
+            "channel": row.channel,
+            "channel_label": str(DISCLOSURE_CHANNEL_LABELS.get(row.channel, row.channel)),
+        }
+        for row in rows
+    ]
 
 
 def _access_log(person, links: SubjectLinks) -> list[dict]:
@@ -205,40 +244,94 @@ def _access_log(person, links: SubjectLinks) -> list[dict]:
     from core.auth.models import User
     from core.consent.models import Disclosure
 
-    disclosure_ids = list(db.session.scalars(select(Disclosure.id).where(Disclosure.person_id == person.id)))
-    objects = [("Person", [person.id]), ("Case", links.case_ids), ("ConsentRecord", links.consent_ids),
-               ("Disclosure", disclosure_ids)]
-    condition = or_(*(and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_([str(i) for i in ids]))
-                      for kind, ids in objects if ids))
-    events = list(db.session.scalars(select(AuditEvent).where(condition).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                     .limit(ACCESS_LOG_LIMIT)))
+    disclosure_ids = list(
+        db.session.scalars(select(Disclosure.id).where(Disclosure.person_id == person.id))
+    )
+    objects = [
+        ("Person", [person.id]),
+        ("Case", links.case_ids),
+        ("ConsentRecord", links.consent_ids),
+        ("Disclosure", disclosure_ids),
+    ]
+    condition = or_(
+        *(
+            and_(AuditEvent.object_type == kind, AuditEvent.object_id.in_([str(i) for i in ids]))
+            for kind, ids in objects
+            if ids
+        )
+    )
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(condition)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(ACCESS_LOG_LIMIT)
+        )
+    )
     actor_ids = {e.actor_id for e in events if e.actor_id}
-    actors = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids or {0}))).all())
-    return [{"at": plain(e.at), "action": e.action, "object_type": e.object_type, "object_id": e.object_id,
-             "actor": actors.get(e.actor_id, "") if e.actor_id else ""} for e in events]
+    actors = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_(actor_ids or {0}))
+        ).all()
+    )
+    return [
+        {
+            "at": plain(e.at),
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "actor": actors.get(e.actor_id, "") if e.actor_id else "",
+        }
+        for e in events
+    ]
 
 
 def _requests(person) -> list[dict]:
     from core.privacy.models import DataSubjectRequest
     from core.privacy.requests import kind_label, status_label
 
-    rows = db.session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.person_id == person.id)
-                              .order_by(DataSubjectRequest.received_on, DataSubjectRequest.id))
-    return [{
-        "id": r.id, "kind": r.kind, "kind_label": kind_label(r.kind),
-        "received_on": plain(r.received_on), "due_on": plain(r.due_on), "status": r.status,
-        "status_label": status_label(r.status), "decided_at": plain(r.decided_at),
-    } for r in rows]
+    rows = db.session.scalars(
+        select(DataSubjectRequest)
+        .where(DataSubjectRequest.person_id == person.id)
+        .order_by(DataSubjectRequest.received_on, DataSubjectRequest.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "kind": r.kind,
+            "kind_label": kind_label(r.kind),
+            "received_on": plain(r.received_on),
+            "due_on": plain(r.due_on),
+            "status": r.status,
+            "status_label": status_label(r.status),
+            "decided_at": plain(r.decided_at),
+        }
+        for r in rows
+    ]
 
 
 def _attachments(links: SubjectLinks) -> list[dict]:
     """Listed, not embedded: the files themselves are downloaded from the HTML page."""
     from core.documentation.models import Attachment
 
-    rows = db.session.scalars(select(Attachment).where(Attachment.case_id.in_(links.case_ids or [0]))
-                              .order_by(Attachment.uploaded_at, Attachment.id))
-    return [{"id": a.id, "case_id": a.case_id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
-             "sha256": a.sha256, "description": a.description, "uploaded_at": plain(a.uploaded_at)} for a in rows]
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.case_id.in_(links.case_ids or [0]))
+        .order_by(Attachment.uploaded_at, Attachment.id)
+    )
+    return [
+        {
+            "id": a.id,
+            "case_id": a.case_id,
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+            "sha256": a.sha256,
+            "description": a.description,
+            "uploaded_at": plain(a.uploaded_at),
+        }
+        for a in rows
+    ]
 
 
 def controller_info(tenant) -> dict:
@@ -246,12 +339,26 @@ def controller_info(tenant) -> dict:
     sheet of the consent forms), so the answer names the same contacts the client was given."""
     from core.consent.models import ConsentTemplateVersion
 
-    versions = db.session.scalars(select(ConsentTemplateVersion).where(
-        ConsentTemplateVersion.published_at.is_not(None), ConsentTemplateVersion.retired_at.is_(None))
-        .order_by(ConsentTemplateVersion.published_at.desc(), ConsentTemplateVersion.id.desc()))
+    versions = db.session.scalars(
+        select(ConsentTemplateVersion)
+        .where(
+            ConsentTemplateVersion.published_at.is_not(None),
+            ConsentTemplateVersion.retired_at.is_(None),
+        )
+        .order_by(ConsentTemplateVersion.published_at.desc(), ConsentTemplateVersion.id.desc())
+    )
     notice = next((v.privacy_notice for v in versions if v.privacy_notice), {}) or {}
     info = {"name": tenant.name}
-    for key in ("controller", "dpo", "purposes", "legal_basis", "recipients", "storage", "rights", "authority"):
+    for key in (
+        "controller",
+        "dpo",
+        "purposes",
+        "legal_basis",
+        "recipients",
+        "storage",
+        "rights",
+        "authority",
+    ):
         value = notice.get(key)
         if isinstance(value, str) and value.strip():
             info[key] = value
@@ -262,12 +369,19 @@ def _household(person) -> dict | None:
     from core.labels import HOUSEHOLD_ROLE_LABELS
     from core.persons.models import Household, HouseholdMember
 
-    member = db.session.scalar(select(HouseholdMember).where(HouseholdMember.person_id == person.id).order_by(HouseholdMember.id))
+    member = db.session.scalar(
+        select(HouseholdMember)
+        .where(HouseholdMember.person_id == person.id)
+        .order_by(HouseholdMember.id)
+    )
     if member is None:
         return None
     household = db.session.scalar(select(Household).where(Household.id == member.household_id))
-    return {"name": household.name if household else "", "role": member.role,
-            "role_label": str(HOUSEHOLD_ROLE_LABELS.get(member.role, member.role))}
+    return {
+        "name": household.name if household else "",
+        "role": member.role,
+        "role_label": str(HOUSEHOLD_ROLE_LABELS.get(member.role, member.role)),
+    }
 
 
 def build_package(tenant, person) -> dict:
@@ -286,8 +400,12 @@ def build_package(tenant, person) -> dict:
         "tenant": {"slug": tenant.slug, "name": tenant.name},
         "controller": controller_info(tenant),
         "subject": {
-            "id": person.id, "first_name": person.first_name, "last_name": person.last_name, "name": person.full_name,
-            "birth_date": plain(person.birth_date), "restricted": person.restricted_at is not None,
+            "id": person.id,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "name": person.full_name,
+            "birth_date": plain(person.birth_date),
+            "restricted": person.restricted_at is not None,
             "anonymised": person.anonymised_at is not None,
         },
         "household": _household(person),
@@ -299,14 +417,18 @@ def build_package(tenant, person) -> dict:
         "access_log": _access_log(person, links),
         "retention": {
             "retention_class": retention.get("retention_class"),
-            "title": str(registry.classes[retention["retention_class"]].title) if retention.get("retention_class") in registry.classes else "",
+            "title": str(registry.classes[retention["retention_class"]].title)
+            if retention.get("retention_class") in registry.classes
+            else "",
             "start_event": retention.get("start_event"),
             "start_event_label": start_event_label(retention.get("start_event") or ""),
             "start_on": plain(retention.get("start_on")),
             "months": retention.get("months"),
             "due_on": plain(retention.get("due_on")),
             "action": retention.get("action"),
-            "action_label": str(ACTION_LABELS.get(retention.get("action"), retention.get("action") or "")),
+            "action_label": str(
+                ACTION_LABELS.get(retention.get("action"), retention.get("action") or "")
+            ),
             "held": bool(retention.get("held")),
         },
     }
@@ -318,11 +440,18 @@ def describe_retention(info: dict) -> str:
     if months is None:
         text = _("Kept until %(event)s; then deleted.", event=info.get("start_event_label") or "")
     else:
-        text = _("Kept %(months)d months after %(event)s.", months=months, event=info.get("start_event_label") or "")
+        text = _(
+            "Kept %(months)d months after %(event)s.",
+            months=months,
+            event=info.get("start_event_label") or "",
+        )
     if info.get("due_on"):
         due = date.fromisoformat(info["due_on"][:10])
-        text += " " + _("Due for %(action)s on %(date)s.", action=str(ACTION_LABELS.get(info.get("action"), info.get("action") or "")),
-                        date=due.strftime("%d.%m.%Y"))
+        text += " " + _(
+            "Due for %(action)s on %(date)s.",
+            action=str(ACTION_LABELS.get(info.get("action"), info.get("action") or "")),
+            date=due.strftime("%d.%m.%Y"),
+        )
     elif months is not None and info.get("retention_class") and info.get("action"):
         text += " " + _("The period has not started yet.")
     if info.get("held"):

@@ -49,25 +49,36 @@ def _request_or_404(request_id) -> DataSubjectRequest:
     return row
 
 
-
 @bp.route("/persons/<int:person_id>/privacy", methods=["GET", "POST"])
 def person_privacy(person_id):
     person = privacy_person_or_404(person_id)
     errors = {}
     if request.method == "POST":
         require_permission("privacy.requests")
-        errors, _r = run_write(lambda: requests.create_request(_actor(), person, request.form),
-                               success=_("Request recorded. It is due within one month."))
+        errors, _r = run_write(
+            lambda: requests.create_request(_actor(), person, request.form),
+            success=_("Request recorded. It is due within one month."),
+        )
         if not errors:
             return redirect(url_for("privacy.person_privacy", person_id=person.id))
     return render_template(
-        "privacy/person.html", person=person, requests_=requests.requests_of(person),
-        kind_options=[(k, requests.kind_label(k)) for k in REQUEST_KINDS], column_label=column_label,
+        "privacy/person.html",
+        person=person,
+        requests_=requests.requests_of(person),
+        kind_options=[(k, requests.kind_label(k)) for k in REQUEST_KINDS],
+        column_label=column_label,
         start_event_label=start_event_label,
-        kind_label=requests.kind_label, status_label=requests.status_label, holds=requests.holds_of(person),
-        changes=requests.changes_of(person), info=retention.person_retention(g.tenant, person), errors=errors,
-        form=request.form, today=date.today(), can_decide=has_permission("privacy.approve"),
-        recipients=_recipients_of(person), may_export=has_permission("privacy.requests") and not export_refusal(person),
+        kind_label=requests.kind_label,
+        status_label=requests.status_label,
+        holds=requests.holds_of(person),
+        changes=requests.changes_of(person),
+        info=retention.person_retention(g.tenant, person),
+        errors=errors,
+        form=request.form,
+        today=date.today(),
+        can_decide=has_permission("privacy.approve"),
+        recipients=_recipients_of(person),
+        may_export=has_permission("privacy.requests") and not export_refusal(person),
         may_work=has_permission("cases.work") and persons.can_see_person(person, _actor()),
     ), (400 if errors else 200)
 
@@ -79,14 +90,19 @@ def _recipients_of(person) -> list[str]:
 
     names = {c.key: c.name for c in categories(active_only=False)}
     seen: dict[str, None] = {}
-    for key, name in db.session.execute(select(Disclosure.recipient_key, Disclosure.recipient_name)
-                                        .where(Disclosure.person_id == person.id).order_by(Disclosure.at)):
+    for key, name in db.session.execute(
+        select(Disclosure.recipient_key, Disclosure.recipient_name)
+        .where(Disclosure.person_id == person.id)
+        .order_by(Disclosure.at)
+    ):
         label = " · ".join(x for x in (names.get(key, key) if key else "", name) if x)
         seen.setdefault(label, None)
     return list(seen)
 
 
-@bp.route("/privacy/requests/<int:request_id>/<any(complete, reject, erase):decision>", methods=["POST"])
+@bp.route(
+    "/privacy/requests/<int:request_id>/<any(complete, reject, erase):decision>", methods=["POST"]
+)
 def decide(request_id, decision):
     require_permission("privacy.approve")
     row = _request_or_404(request_id)
@@ -94,15 +110,24 @@ def decide(request_id, decision):
     if person is None:
         abort(404)
     note = request.form.get("decision_note", "")
-    if not confirm.confirmed() and (decision == "erase" or (decision == "complete" and row.kind == "restriction")):
+    if not confirm.confirmed() and (
+        decision == "erase" or (decision == "complete" and row.kind == "restriction")
+    ):
         return _confirm_decision(row, person, decision)
     if decision == "complete":
-        errors, _r = run_write(lambda: requests.complete(_actor(), row, person, note), success=_("Request marked as answered."))
+        errors, _r = run_write(
+            lambda: requests.complete(_actor(), row, person, note),
+            success=_("Request marked as answered."),
+        )
     elif decision == "reject":
-        errors, _r = run_write(lambda: requests.reject(_actor(), row, note), success=_("Request refused."))
+        errors, _r = run_write(
+            lambda: requests.reject(_actor(), row, note), success=_("Request refused.")
+        )
     else:
-        errors, _r = run_write(lambda: requests.execute_erasure(_actor(), g.tenant, row, person, note),
-                               success=_("The person's data were erased. Only the content-free deletion log remains."))
+        errors, _r = run_write(
+            lambda: requests.execute_erasure(_actor(), g.tenant, row, person, note),
+            success=_("The person's data were erased. Only the content-free deletion log remains."),
+        )
         if not errors:
             return redirect(url_for("privacy.requests_register"))
     flash_errors(errors)
@@ -111,9 +136,14 @@ def decide(request_id, decision):
 
 def _counts(person) -> str:
     numbers = requests.file_summary(person)
-    return _("Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
-             "registered disclosure(s).", cases=numbers["cases"], open=numbers["open_cases"], documents=numbers["documents"],
-             disclosures=numbers["disclosures"])
+    return _(
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+        "registered disclosure(s).",
+        cases=numbers["cases"],
+        open=numbers["open_cases"],
+        documents=numbers["documents"],
+        disclosures=numbers["disclosures"],
+    )
 
 
 def _waiting_revocation_line(person) -> list[str]:
@@ -121,27 +151,55 @@ def _waiting_revocation_line(person) -> list[str]:
     if person.processing_revoked_at is None:
         return []
     action = retention.policy(g.tenant).on_processing_revocation
-    return [_("The consent to processing was revoked: when no other hold or restriction remains, the file is erased "
-              "at once.") if action == "erase" else
-            _("The consent to processing was revoked: when no other hold or restriction remains, the file is anonymised "
-              "at once.")]
+    return [
+        _(
+            "The consent to processing was revoked: when no other hold or restriction remains, the file is erased "
+            "at once."
+        )
+        if action == "erase"
+        else _(
+            "The consent to processing was revoked: when no other hold or restriction remains, the file is anonymised "
+            "at once."
+        )
+    ]
 
 
 def _confirm_decision(row, person, decision):
     back = url_for("privacy.person_privacy", person_id=person.id)
     if decision == "erase":
         holds = requests.holds_of(person)
-        lines = [_("All data of the person are erased: master data, cases, documentation, consents, disclosures and "
-                   "documents. The request stays without its text, with a content-free deletion log entry."), _counts(person)]
+        lines = [
+            _(
+                "All data of the person are erased: master data, cases, documentation, consents, disclosures and "
+                "documents. The request stays without its text, with a content-free deletion log entry."
+            ),
+            _counts(person),
+        ]
         if holds:
-            lines.append(_("A legal hold protects this file: the erasure will be refused until it is released."))
-        return confirm.confirmation_page(title=_("Approve the erasure?"), consequences=lines, warning=_("This cannot be undone."),
-                                         action_label=_("Yes, approve and erase"), cancel_url=back)
+            lines.append(
+                _(
+                    "A legal hold protects this file: the erasure will be refused until it is released."
+                )
+            )
+        return confirm.confirmation_page(
+            title=_("Approve the erasure?"),
+            consequences=lines,
+            warning=_("This cannot be undone."),
+            action_label=_("Yes, approve and erase"),
+            cancel_url=back,
+        )
     return confirm.confirmation_page(
-        title=_("Restrict processing?"), cancel_url=back, action_label=_("Yes, restrict processing"),
-        consequences=[_("The person disappears from search, case lists and follow-up lists; the file refuses every change "
-                        "until the restriction is lifted. Those who may see the person still reach it by its address."),
-                      _counts(person)])
+        title=_("Restrict processing?"),
+        cancel_url=back,
+        action_label=_("Yes, restrict processing"),
+        consequences=[
+            _(
+                "The person disappears from search, case lists and follow-up lists; the file refuses every change "
+                "until the restriction is lifted. Those who may see the person still reach it by its address."
+            ),
+            _counts(person),
+        ],
+    )
 
 
 @bp.route("/persons/<int:person_id>/restriction", methods=["POST"])
@@ -152,19 +210,36 @@ def restriction(person_id):
         back = url_for("privacy.person_privacy", person_id=person.id)
         if request.form.get("lift"):
             return confirm.confirmation_page(
-                title=_("Lift the restriction?"), cancel_url=back, action_label=_("Yes, lift the restriction"),
-                consequences=[_("The file can be changed again and appears in search and lists."),
-                              *_waiting_revocation_line(person)], danger=person.processing_revoked_at is not None)
+                title=_("Lift the restriction?"),
+                cancel_url=back,
+                action_label=_("Yes, lift the restriction"),
+                consequences=[
+                    _("The file can be changed again and appears in search and lists."),
+                    *_waiting_revocation_line(person),
+                ],
+                danger=person.processing_revoked_at is not None,
+            )
         return confirm.confirmation_page(
-            title=_("Restrict processing?"), cancel_url=back, action_label=_("Yes, restrict processing"),
-            consequences=[_("The person disappears from search, case lists and follow-up lists; the file refuses every change "
-                            "until the restriction is lifted. Those who may see the person still reach it by its address."),
-                          _counts(person)])
+            title=_("Restrict processing?"),
+            cancel_url=back,
+            action_label=_("Yes, restrict processing"),
+            consequences=[
+                _(
+                    "The person disappears from search, case lists and follow-up lists; the file refuses every change "
+                    "until the restriction is lifted. Those who may see the person still reach it by its address."
+                ),
+                _counts(person),
+            ],
+        )
     if request.form.get("lift"):
-        errors, _r = run_write(lambda: requests.lift_restriction(_actor(), person), success=_("Restriction lifted."))
+        errors, _r = run_write(
+            lambda: requests.lift_restriction(_actor(), person), success=_("Restriction lifted.")
+        )
     else:
-        errors, _r = run_write(lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
-                               success=_("Processing restricted. The person no longer appears in search and lists."))
+        errors, _r = run_write(
+            lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
+            success=_("Processing restricted. The person no longer appears in search and lists."),
+        )
     flash_errors(errors)
     return _back_to(person_id)
 
@@ -173,8 +248,10 @@ def restriction(person_id):
 def add_hold(person_id):
     require_permission("privacy.approve")
     person = privacy_person_or_404(person_id)
-    errors, _r = run_write(lambda: requests.add_hold(_actor(), person, request.form),
-                           success=_("Legal hold recorded. The retention job keeps this file."))
+    errors, _r = run_write(
+        lambda: requests.add_hold(_actor(), person, request.form),
+        success=_("Legal hold recorded. The retention job keeps this file."),
+    )
     flash_errors(errors)
     return redirect(url_for("privacy.person_privacy", person_id=person.id))
 
@@ -188,10 +265,18 @@ def release_hold(hold_id):
     person = privacy_person_or_404(hold.person_id)
     if not confirm.confirmed():
         return confirm.confirmation_page(
-            title=_("Release the legal hold?"), action_label=_("Yes, release the hold"), danger=person.processing_revoked_at is not None,
+            title=_("Release the legal hold?"),
+            action_label=_("Yes, release the hold"),
+            danger=person.processing_revoked_at is not None,
             cancel_url=url_for("privacy.person_privacy", person_id=hold.person_id),
-            consequences=[_("The retention rules apply to the file again; if it is due, the next retention run erases or "
-                            "anonymises it."), *_waiting_revocation_line(person)])
+            consequences=[
+                _(
+                    "The retention rules apply to the file again; if it is due, the next retention run erases or "
+                    "anonymises it."
+                ),
+                *_waiting_revocation_line(person),
+            ],
+        )
     person_id = hold.person_id
     run_write(lambda: requests.release_hold(_actor(), hold), success=_("Legal hold released."))
     return _back_to(person_id)
@@ -209,13 +294,31 @@ def requests_register():
     """All data-subject requests, open ones first, overdue ones marked."""
     if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
         abort(403)
-    rows = db.session.scalars(select(DataSubjectRequest).order_by(
-        (DataSubjectRequest.status == "open").desc(), DataSubjectRequest.due_on, DataSubjectRequest.id.desc()).limit(500)).all()
+    rows = db.session.scalars(
+        select(DataSubjectRequest)
+        .order_by(
+            (DataSubjectRequest.status == "open").desc(),
+            DataSubjectRequest.due_on,
+            DataSubjectRequest.id.desc(),
+        )
+        .limit(500)
+    ).all()
     from core.persons.models import Person
 
-    names = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_([r.person_id for r in rows] or [0])))}
-    return render_template("privacy/requests.html", rows=rows, names=names, kind_label=requests.kind_label,
-                           status_label=requests.status_label, today=date.today())
+    names = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person).where(Person.id.in_([r.person_id for r in rows] or [0]))
+        )
+    }
+    return render_template(
+        "privacy/requests.html",
+        rows=rows,
+        names=names,
+        kind_label=requests.kind_label,
+        status_label=requests.status_label,
+        today=date.today(),
+    )
 
 
 @bp.route("/privacy/deletion-log")
@@ -230,7 +333,9 @@ def retention_due():
     require_permission("disclosures.read")
     today = date.today()
     items = retention.candidates(g.tenant, today)
-    return render_template("privacy/retention.html", items=items, today=today, policy=retention.policy(g.tenant))
+    return render_template(
+        "privacy/retention.html", items=items, today=today, policy=retention.policy(g.tenant)
+    )
 
 
 @bp.route("/privacy/recipient-notices/<int:notice_id>/done", methods=["POST"])
@@ -240,5 +345,8 @@ def recipient_notice_done(notice_id):
     notice = erasure.recipient_notice(notice_id)
     if notice is None:
         abort(404)
-    run_write(lambda: erasure.close_recipient_notice(_actor(), notice), success=_("Marked as done: the recipients were informed."))
+    run_write(
+        lambda: erasure.close_recipient_notice(_actor(), notice),
+        success=_("Marked as done: the recipients were informed."),
+    )
     return redirect(url_for("consent.privacy_overview"))

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from core.db import db
 from core.tenancy.models import ORG_UNIT_KINDS, TENANT_KINDS, Location, OrgUnit, Tenant, TenantHost
 
-SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="use lowercase letters, digits and hyphens")
+SLUG = validate.Regexp(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", error="use lowercase letters, digits and hyphens"
+)
 HEX_COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="use a colour like #0b5d7a")
 RESERVED_SLUGS = {"platform", "static", "api", "login", "logout", "health"}
 
@@ -38,7 +40,9 @@ class OrgUnitSpec(Schema):
 class ThemeSpec(Schema):
     primary = fields.String(load_default="#1f4e79", validate=HEX_COLOUR)
     accent = fields.String(load_default="#9a3412", validate=HEX_COLOUR)
-    logo = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^static/[\w.-]+\.(svg|png)$"))
+    logo = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^static/[\w.-]+\.(svg|png)$")
+    )
 
 
 class TenantSpec(Schema):
@@ -46,7 +50,9 @@ class TenantSpec(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     kind = fields.String(required=True, validate=validate.OneOf(TENANT_KINDS))
     default_locale = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
-    locales = fields.List(fields.String(validate=validate.OneOf(("de", "en"))), load_default=lambda: ["de", "en"])
+    locales = fields.List(
+        fields.String(validate=validate.OneOf(("de", "en"))), load_default=lambda: ["de", "en"]
+    )
     host_aliases = fields.List(fields.String(validate=validate.Length(3, 253)), load_default=list)
     plugins = fields.List(fields.String(), load_default=list)
     theme = fields.Nested(ThemeSpec, load_default=lambda: ThemeSpec().load({}))
@@ -63,7 +69,8 @@ class TenantSpec(Schema):
                 raise ValidationError(f"org unit key {unit['key']!r} used twice", "org_units")
             if unit["parent"] is not None and unit["parent"] not in seen:
                 raise ValidationError(
-                    f"parent {unit['parent']!r} of {unit['key']!r} must be declared earlier", "org_units"
+                    f"parent {unit['parent']!r} of {unit['key']!r} must be declared earlier",
+                    "org_units",
                 )
             seen.add(unit["key"])
 

@@ -52,6 +52,9 @@ def sync(connection, tenant_id: int | None, all_tenants: bool, epoch: int = 0) -
         return
     connection.exec_driver_sql(
         "SELECT set_config('lotse.tenant_id', %(tenant)s, true), set_config('lotse.all_tenants', %(all)s, true)",
-        {"tenant": "" if tenant_id is None else str(tenant_id), "all": "on" if all_tenants else "off"},
+        {
+            "tenant": "" if tenant_id is None else str(tenant_id),
+            "all": "on" if all_tenants else "off",
+        },
     )
     connection.info["lotse_rls"] = wanted

@@ -86,8 +86,12 @@ def _touches_scoped(state) -> bool:
     if any(issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers):
         return True
     tables = find_tables(
-        state.statement, check_columns=True, include_aliases=True, include_joins=True,
-        include_selects=True, include_crud=True,
+        state.statement,
+        check_columns=True,
+        include_aliases=True,
+        include_joins=True,
+        include_selects=True,
+        include_crud=True,
     )
     scoped = _scoped_tables()
     return any(t in scoped for t in tables)
@@ -96,8 +100,12 @@ def _touches_scoped(state) -> bool:
 def _sync_database(session, *, all_tenants: bool = False) -> None:
     """Tell PostgreSQL (row-level security) which tenant this transaction works for."""
     if session.get_bind().dialect.name == "postgresql":
-        rls.sync(session.connection(), current_tenant_id(), all_tenants or is_unscoped(),
-                 session.info.get("lotse_rls_epoch", 0))
+        rls.sync(
+            session.connection(),
+            current_tenant_id(),
+            all_tenants or is_unscoped(),
+            session.info.get("lotse_rls_epoch", 0),
+        )
 
 
 @event.listens_for(Session, "after_begin")
@@ -139,7 +147,9 @@ def _add_tenant_criteria(state):
 
 @event.listens_for(Session, "before_flush")
 def _stamp_and_check_tenant(session, flush_context, instances):
-    if any(isinstance(obj, TenantScoped) for obj in (*session.new, *session.dirty, *session.deleted)):
+    if any(
+        isinstance(obj, TenantScoped) for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
         _sync_database(session)
     unscoped_ok = is_unscoped()
     tenant_id = current_tenant_id()

@@ -41,10 +41,12 @@ def _reset_postgres(url: str) -> None:
         conn.execute(text("CREATE SCHEMA public"))
         # The app runs as a role that is neither owner, superuser nor BYPASSRLS, exactly as in
         # production, so row-level security is exercised by the whole suite.
-        conn.execute(text(
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
-            f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
-        ))
+        conn.execute(
+            text(
+                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
+                f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+            )
+        )
     engine.dispose()
 
 
@@ -52,7 +54,11 @@ def _grant_app_role(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}"))
-        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"))
+        conn.execute(
+            text(
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"
+            )
+        )
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}"))
     engine.dispose()
 
@@ -60,7 +66,11 @@ def _grant_app_role(url: str) -> None:
 def app_role_url(owner_url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    return make_url(owner_url).set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    return (
+        make_url(owner_url)
+        .set(username=APP_ROLE, password=None)
+        .render_as_string(hide_password=False)
+    )
 
 
 def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
@@ -183,7 +193,11 @@ def app(_db_url, _owner_db_url, tmp_path_factory, smtp_server):
         db.engine.dispose()
     if _owner_db_url.startswith("postgresql"):
         _grant_app_role(_owner_db_url)
-    app = create_app(make_test_config(_db_url, tmp_path_factory.getbasetemp(), LOTSE_TEST_OWNER_URL=_owner_db_url))
+    app = create_app(
+        make_test_config(
+            _db_url, tmp_path_factory.getbasetemp(), LOTSE_TEST_OWNER_URL=_owner_db_url
+        )
+    )
     return app
 
 
@@ -243,16 +257,34 @@ def make_tenant(app):
     from core.tenancy.context import tenant_scope
     from core.tenancy.models import OrgUnit, Tenant
 
-    def make(slug=None, *, name=None, kind="kreis", plugins=(), locales=("de", "en"), theme=None, org_units=("team-a",)):
+    def make(
+        slug=None,
+        *,
+        name=None,
+        kind="kreis",
+        plugins=(),
+        locales=("de", "en"),
+        theme=None,
+        org_units=("team-a",),
+    ):
         slug = slug or f"tenant-{next(_counter)}"
         with app.app_context():
-            tenant = Tenant(slug=slug, name=name or f"Kreis {slug.title()}", kind=kind, locales=list(locales),
-                            default_locale=locales[0], theme=theme or {}, settings={})
+            tenant = Tenant(
+                slug=slug,
+                name=name or f"Kreis {slug.title()}",
+                kind=kind,
+                locales=list(locales),
+                default_locale=locales[0],
+                theme=theme or {},
+                settings={},
+            )
             db.session.add(tenant)
             db.session.flush()
             with tenant_scope(tenant):
                 for key in org_units:
-                    db.session.add(OrgUnit(tenant_id=tenant.id, key=key, name=f"Team {key}", kind="team"))
+                    db.session.add(
+                        OrgUnit(tenant_id=tenant.id, key=key, name=f"Team {key}", kind="team")
+                    )
                 for plugin in plugins:
                     enable_plugin(tenant, plugin, None, operator=True)
             db.session.commit()
@@ -272,16 +304,29 @@ def make_user(app):
     from core.db import db, utcnow
     from core.tenancy.context import tenant_scope
 
-    def make(tenant=None, *, roles=("case_manager",), email=None, name=None, operator=False, password=TEST_PASSWORD, org_unit_id=None):
+    def make(
+        tenant=None,
+        *,
+        roles=("case_manager",),
+        email=None,
+        name=None,
+        operator=False,
+        password=TEST_PASSWORD,
+        org_unit_id=None,
+    ):
         email = email or f"user{next(_counter)}@example.org"
         with app.app_context():
             user = auth.find_user(email)
             if user is None:
                 # Like an account created by this tenant's invitation: in its credential care.
-                user = User(email=email, display_name=name or email.split("@")[0].title(),
-                            password_hash=hash_password(password), is_platform_operator=operator,
-                            password_changed_at=utcnow(),
-                            credential_tenant_id=tenant.id if tenant is not None and not operator else None)
+                user = User(
+                    email=email,
+                    display_name=name or email.split("@")[0].title(),
+                    password_hash=hash_password(password),
+                    is_platform_operator=operator,
+                    password_changed_at=utcnow(),
+                    credential_tenant_id=tenant.id if tenant is not None and not operator else None,
+                )
                 db.session.add(user)
                 db.session.flush()
             if tenant is not None:
@@ -364,7 +409,9 @@ def live_server(app, _db_url, tmp_path):
 
     from core.app import create_app
 
-    server_app = create_app(make_test_config(_db_url, tmp_path, SERVER_NAME=None, LOTSE_RAISE_ERRORS=False))
+    server_app = create_app(
+        make_test_config(_db_url, tmp_path, SERVER_NAME=None, LOTSE_RAISE_ERRORS=False)
+    )
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

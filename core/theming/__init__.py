@@ -29,13 +29,23 @@ def contrast_ratio(a: str, b: str) -> float:
 
 def text_colour_on(background: str) -> str:
     """White or near-black, whichever reads better on ``background``."""
-    return "#ffffff" if contrast_ratio(background, "#ffffff") >= contrast_ratio(background, "#1a1a1a") else "#1a1a1a"
+    return (
+        "#ffffff"
+        if contrast_ratio(background, "#ffffff") >= contrast_ratio(background, "#1a1a1a")
+        else "#1a1a1a"
+    )
 
 
 def theme_css(tenant) -> Markup:
     theme = dict(DEFAULT_THEME)
     if tenant is not None:
-        theme.update({k: v for k, v in (tenant.theme or {}).items() if k in DEFAULT_THEME and _HEX.match(str(v))})
+        theme.update(
+            {
+                k: v
+                for k, v in (tenant.theme or {}).items()
+                if k in DEFAULT_THEME and _HEX.match(str(v))
+            }
+        )
     css = (
         ":root{"
         f"--brand:{theme['primary']};--brand-text:{text_colour_on(theme['primary'])};"
@@ -77,7 +87,9 @@ def init_theming(app) -> None:
         return {
             "theme_css": theme_css(tenant),
             "csp_nonce": csp_nonce,
-            "tenant_partial": lambda name: f"tenant/{tenant.slug}/{name}" if tenant else f"partials/{name}",
+            "tenant_partial": lambda name: (
+                f"tenant/{tenant.slug}/{name}" if tenant else f"partials/{name}"
+            ),
             "tenant_logo": _logo_available(app, tenant),
         }
 

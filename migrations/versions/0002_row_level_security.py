@@ -25,4 +25,3 @@ def upgrade():
 def downgrade():
     for table in TABLES:
         disable_rls(op, table)
-

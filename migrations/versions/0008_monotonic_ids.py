@@ -21,7 +21,7 @@ import core.db
 from core.tenancy.rls import disable_rls, enable_rls
 
 revision = "0008_monotonic_ids"
-down_revision = '0007_accounts'
+down_revision = "0007_accounts"
 branch_labels = None
 depends_on = None
 
@@ -35,13 +35,22 @@ def _create_tables():
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("last_number", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], name=op.f("fk_case_number_counter_tenant_id_tenant"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenant.id"],
+            name=op.f("fk_case_number_counter_tenant_id_tenant"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_number_counter")),
         sa.UniqueConstraint("tenant_id", "id", name=op.f("uq_case_number_counter_tenant_id_id")),
-        sa.UniqueConstraint("tenant_id", "year", name=op.f("uq_case_number_counter_tenant_id_year")),
+        sa.UniqueConstraint(
+            "tenant_id", "year", name=op.f("uq_case_number_counter_tenant_id_year")
+        ),
         sqlite_autoincrement=True,
     )
-    op.create_index(op.f("ix_case_number_counter_tenant_id"), "case_number_counter", ["tenant_id"], unique=False)
+    op.create_index(
+        op.f("ix_case_number_counter_tenant_id"), "case_number_counter", ["tenant_id"], unique=False
+    )
 
     op.create_table(
         "recipient_notice",
@@ -52,16 +61,37 @@ def _create_tables():
         sa.Column("done_by_id", sa.Integer(), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("created_at", core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["done_by_id"], ["user_account.id"], name=op.f("fk_recipient_notice_done_by_id_user_account"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["tenant_id", "deletion_log_id"], ["deletion_log.tenant_id", "deletion_log.id"],
-                                name=op.f("fk_recipient_notice_tenant_id_deletion_log"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], name=op.f("fk_recipient_notice_tenant_id_tenant"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["done_by_id"],
+            ["user_account.id"],
+            name=op.f("fk_recipient_notice_done_by_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "deletion_log_id"],
+            ["deletion_log.tenant_id", "deletion_log.id"],
+            name=op.f("fk_recipient_notice_tenant_id_deletion_log"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenant.id"],
+            name=op.f("fk_recipient_notice_tenant_id_tenant"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recipient_notice")),
         sa.UniqueConstraint("tenant_id", "id", name=op.f("uq_recipient_notice_tenant_id_id")),
         sqlite_autoincrement=True,
     )
-    op.create_index(op.f("ix_recipient_notice_deletion_log_id"), "recipient_notice", ["deletion_log_id"], unique=False)
-    op.create_index(op.f("ix_recipient_notice_tenant_id"), "recipient_notice", ["tenant_id"], unique=False)
+    op.create_index(
+        op.f("ix_recipient_notice_deletion_log_id"),
+        "recipient_notice",
+        ["deletion_log_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_recipient_notice_tenant_id"), "recipient_notice", ["tenant_id"], unique=False
+    )
 
     op.create_table(
         "erased_revocation",
@@ -71,15 +101,26 @@ def _create_tables():
         sa.Column("partial", sa.Boolean(), nullable=False),
         sa.Column("deletion_log_id", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["tenant_id", "deletion_log_id"], ["deletion_log.tenant_id", "deletion_log.id"],
-                                name=op.f("fk_erased_revocation_tenant_id_deletion_log"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["tenant_id"], ["tenant.id"], name=op.f("fk_erased_revocation_tenant_id_tenant"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "deletion_log_id"],
+            ["deletion_log.tenant_id", "deletion_log.id"],
+            name=op.f("fk_erased_revocation_tenant_id_deletion_log"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenant.id"],
+            name=op.f("fk_erased_revocation_tenant_id_tenant"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_revocation")),
         sa.UniqueConstraint("tenant_id", "id", name=op.f("uq_erased_revocation_tenant_id_id")),
         sqlite_autoincrement=True,
     )
     op.create_index(op.f("ix_erased_revocation_at"), "erased_revocation", ["at"], unique=False)
-    op.create_index(op.f("ix_erased_revocation_tenant_id"), "erased_revocation", ["tenant_id"], unique=False)
+    op.create_index(
+        op.f("ix_erased_revocation_tenant_id"), "erased_revocation", ["tenant_id"], unique=False
+    )
     for table in NEW_TABLES:
         enable_rls(op, table)
 
@@ -94,13 +135,26 @@ def _seed_counters(bind):
         if match:
             key = (tenant_id, int(match.group(1)))
             highest[key] = max(highest.get(key, 0), int(match.group(2)))
-    counters = sa.table("case_number_counter", sa.column("tenant_id"), sa.column("year"), sa.column("last_number"))
+    counters = sa.table(
+        "case_number_counter", sa.column("tenant_id"), sa.column("year"), sa.column("last_number")
+    )
     if highest:
-        op.bulk_insert(counters, [{"tenant_id": t, "year": y, "last_number": n} for (t, y), n in sorted(highest.items())])
+        op.bulk_insert(
+            counters,
+            [
+                {"tenant_id": t, "year": y, "last_number": n}
+                for (t, y), n in sorted(highest.items())
+            ],
+        )
 
 
 def _needs_autoincrement(bind, table: str) -> bool:
-    sql = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).scalar() or ""
+    sql = (
+        bind.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).scalar()
+        or ""
+    )
     if "AUTOINCREMENT" in sql.upper():
         return False
     pk = [row for row in bind.exec_driver_sql(f'PRAGMA table_info("{table}")') if row[5]]
@@ -108,9 +162,13 @@ def _needs_autoincrement(bind, table: str) -> bool:
 
 
 def _rebuild_sqlite_tables(bind):
-    tables = [name for (name,) in bind.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT LIKE '\\_alembic%' ESCAPE '\\' AND name != 'alembic_version' ORDER BY name")]
+    tables = [
+        name
+        for (name,) in bind.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE '\\_alembic%' ESCAPE '\\' AND name != 'alembic_version' ORDER BY name"
+        )
+    ]
     todo = [t for t in tables if _needs_autoincrement(bind, t)]
     if not todo:
         return
@@ -120,7 +178,9 @@ def _rebuild_sqlite_tables(bind):
             bind.exec_driver_sql("BEGIN")
             for table in todo:
                 # Keep the highest id ever used: the copy's own AUTOINCREMENT starts above it.
-                with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
+                with op.batch_alter_table(
+                    table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+                ):
                     pass
             problems = bind.exec_driver_sql("PRAGMA foreign_key_check").all()
             if problems:

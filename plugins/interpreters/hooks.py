@@ -44,7 +44,11 @@ def lotse_permissions():
 
 @hookimpl
 def lotse_menu_items(tenant, user):
-    return [MenuItem(_("Interpreters"), "plugin_interpreters.index", order=50, permission="interpreters.view")]
+    return [
+        MenuItem(
+            _("Interpreters"), "plugin_interpreters.index", order=50, permission="interpreters.view"
+        )
+    ]
 
 
 @hookimpl
@@ -79,18 +83,33 @@ def lotse_demo_data(tenant):
     if services.search(include_inactive=True):
         return
     entries = [
-        ("Amal Demo-Haddad", "Sprachmittlerpool (Demo)", ["Arabisch (Syrisch)", "Arabisch (Irakisch)"], date(2025, 3, 1)),
+        (
+            "Amal Demo-Haddad",
+            "Sprachmittlerpool (Demo)",
+            ["Arabisch (Syrisch)", "Arabisch (Irakisch)"],
+            date(2025, 3, 1),
+        ),
         ("Dilan Demo-Yıldız", "", ["Kurdisch (Kurmandschi)", "Türkisch"], date(2025, 1, 15)),
         ("Olena Demo-Kovalenko", "Freiberuflich", ["Ukrainisch", "Russisch"], date(2024, 11, 5)),
         ("Yonas Demo-Tesfay", "", ["Tigrinya", "Amharisch"], None),
-        ("Farid Demo-Rahimi", "Sprachmittlerpool (Demo)", ["Dari", "Farsi", "Paschtu"], date(2025, 6, 2)),
+        (
+            "Farid Demo-Rahimi",
+            "Sprachmittlerpool (Demo)",
+            ["Dari", "Farsi", "Paschtu"],
+            date(2025, 6, 2),
+        ),
     ]
     for name, org, languages, pledge in entries:
         services.save(
             None,
             None,
-            {"name": name, "organisation": org, "languages": languages,
-             "pledge_signed_on": pledge.isoformat() if pledge else None, "by_phone": pledge is not None},
+            {
+                "name": name,
+                "organisation": org,
+                "languages": languages,
+                "pledge_signed_on": pledge.isoformat() if pledge else None,
+                "by_phone": pledge is not None,
+            },
         )
 
 
@@ -100,11 +119,39 @@ def lotse_data_categories():
 
     category = "interpreter_pool"
     return [
-        RetentionClass("cooperation_end", _("Cooperation with external partners"), "account_end", None,
-                       _("Deleted by the coordination when the cooperation ends.")),
-        DataCategory(category, _("Interpreter pool"), _("Booking interpreters and language mediators for counselling"),
-                     _("Art. 6(1)(b) and (f) GDPR"), _("Interpreters and language mediators"), "cooperation_end"),
-        DataTable("plg_interpreters_interpreter", "none", {column: (category, KEEP) for column in (
-            "name", "organisation", "languages", "phone", "email", "pledge_signed_on", "on_site", "by_phone", "notes",
-            "active", "created_at")}),
+        RetentionClass(
+            "cooperation_end",
+            _("Cooperation with external partners"),
+            "account_end",
+            None,
+            _("Deleted by the coordination when the cooperation ends."),
+        ),
+        DataCategory(
+            category,
+            _("Interpreter pool"),
+            _("Booking interpreters and language mediators for counselling"),
+            _("Art. 6(1)(b) and (f) GDPR"),
+            _("Interpreters and language mediators"),
+            "cooperation_end",
+        ),
+        DataTable(
+            "plg_interpreters_interpreter",
+            "none",
+            {
+                column: (category, KEEP)
+                for column in (
+                    "name",
+                    "organisation",
+                    "languages",
+                    "phone",
+                    "email",
+                    "pledge_signed_on",
+                    "on_site",
+                    "by_phone",
+                    "notes",
+                    "active",
+                    "created_at",
+                )
+            },
+        ),
     ]

@@ -14,7 +14,9 @@ class InterpreterSettingsSchema(Schema):
         validate=validate.Length(max=2000),
         metadata={
             "label": _("Requesting and billing"),
-            "description": _("Shown above the list, e.g. who approves an assignment and which rate applies."),
+            "description": _(
+                "Shown above the list, e.g. who approves an assignment and which rate applies."
+            ),
             "multiline": True,
         },
     )
@@ -27,13 +29,18 @@ class InterpreterSettingsSchema(Schema):
 
 class InterpreterSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200, error=_("Please enter a name (at most 200 characters).")))
+    name = fields.String(
+        required=True,
+        validate=validate.Length(1, 200, error=_("Please enter a name (at most 200 characters).")),
+    )
     organisation = fields.String(load_default="", validate=validate.Length(max=200))
     #: Languages with dialects, one per entry: "Arabisch (Syrisch)", "Tigrinya".
     languages = fields.List(
         fields.String(validate=validate.Length(1, 80)),
         required=True,
-        validate=validate.Length(1, 30, error=_("Please enter between 1 and 30 languages, one per line.")),
+        validate=validate.Length(
+            1, 30, error=_("Please enter between 1 and 30 languages, one per line.")
+        ),
     )
     phone = fields.String(load_default="", validate=validate.Length(max=60))
     email = fields.Email(load_default="", validate=validate.Length(max=200))

@@ -17,7 +17,9 @@ def _fold(text: str) -> str:
     return text.casefold().replace("ß", "ss")
 
 
-def search(language: str = "", *, only_pledged: bool = False, include_inactive: bool = False) -> list[Interpreter]:
+def search(
+    language: str = "", *, only_pledged: bool = False, include_inactive: bool = False
+) -> list[Interpreter]:
     """Interpreters whose languages contain ``language`` (case- and umlaut-tolerant substring)."""
     stmt = select(Interpreter).order_by(Interpreter.name)
     if not include_inactive:
@@ -53,6 +55,8 @@ def save(actor, interpreter: Interpreter | None, data: dict) -> Interpreter:
         setattr(interpreter, key, value)
     db.session.flush()
     audit.record(
-        "plugin.interpreters.created" if created else "plugin.interpreters.changed", actor=actor, obj=interpreter
+        "plugin.interpreters.created" if created else "plugin.interpreters.changed",
+        actor=actor,
+        obj=interpreter,
     )
     return interpreter

@@ -20,16 +20,26 @@ def index():
     settings = plugin_settings(g.tenant, PLUGIN.name)
     language = request.args.get("language", "")
     show_inactive = has_permission("interpreters.manage") and request.args.get("inactive") == "1"
-    rows = services.search(language, only_pledged=settings["only_pledged"], include_inactive=show_inactive)
+    rows = services.search(
+        language, only_pledged=settings["only_pledged"], include_inactive=show_inactive
+    )
     return render_template(
-        "interpreters/index.html", rows=rows, language=language, settings=settings,
-        languages=services.all_languages(), can_manage=has_permission("interpreters.manage"),
+        "interpreters/index.html",
+        rows=rows,
+        language=language,
+        settings=settings,
+        languages=services.all_languages(),
+        can_manage=has_permission("interpreters.manage"),
         show_inactive=show_inactive,
     )
 
 
 def _form_data(form) -> dict:
-    languages = [line.strip() for line in form.get("languages", "").replace(",", "\n").splitlines() if line.strip()]
+    languages = [
+        line.strip()
+        for line in form.get("languages", "").replace(",", "\n").splitlines()
+        if line.strip()
+    ]
     data = {
         "name": form.get("name", "").strip(),
         "organisation": form.get("organisation", "").strip(),
@@ -58,9 +68,14 @@ def edit(interpreter_id):
     if request.method == "POST":
         form = request.form
         errors, _saved = run_write(
-            lambda: services.save(current_user._get_current_object(), interpreter, _form_data(form)), success=_("Saved.")
+            lambda: services.save(
+                current_user._get_current_object(), interpreter, _form_data(form)
+            ),
+            success=_("Saved."),
         )
         if not errors:
             return redirect(url_for("plugin_interpreters.index"))
         interpreter = services.get(interpreter_id) if interpreter_id else None
-    return render_template("interpreters/form.html", interpreter=interpreter, form=form, errors=errors), (400 if errors else 200)
+    return render_template(
+        "interpreters/form.html", interpreter=interpreter, form=form, errors=errors
+    ), (400 if errors else 200)

@@ -51,28 +51,63 @@ def test_every_error_status_matches_the_documented_body(app, env):
     assert error_schema["properties"]["status"]["type"] == "integer"
     person = call("POST", "/persons", json={"first_name": "Amina", "last_name": "Yusuf"}).json
     stale = {"first_name": "Amina", "last_name": "Yusuf", "version": person["version"]}
-    assert call("PUT", f"/persons/{person['id']}", json={**stale, "last_name": "Yusuf-Kaya"}).status_code == 200
+    assert (
+        call(
+            "PUT", f"/persons/{person['id']}", json={**stale, "last_name": "Yusuf-Kaya"}
+        ).status_code
+        == 200
+    )
     stale["last_name"] = "Kaya"
     app.config["MAX_CONTENT_LENGTH"], limit = 2000, app.config["MAX_CONTENT_LENGTH"]
     try:
         answers = {
-            400: ("POST", "/persons", call("POST", "/persons", data="{kaputt", content_type="application/json")),
+            400: (
+                "POST",
+                "/persons",
+                call("POST", "/persons", data="{kaputt", content_type="application/json"),
+            ),
             401: ("GET", "/me", call("GET", "/me", headers={})),
-            403: ("POST", "/org-units", call("POST", "/org-units", json={"key": "x", "name": "X", "kind": "team"})),
+            403: (
+                "POST",
+                "/org-units",
+                call("POST", "/org-units", json={"key": "x", "name": "X", "kind": "team"}),
+            ),
             404: ("GET", "/persons/{person_id}", call("GET", "/persons/999999")),
             405: ("GET", "/me", call("DELETE", "/me")),
-            409: ("PUT", "/persons/{person_id}", call("PUT", f"/persons/{person['id']}", json=stale)),
-            413: ("POST", "/persons", call("POST", "/persons", data="x" * 5000, content_type="application/json")),
-            415: ("POST", "/persons", call("POST", "/persons", data="first_name=A", content_type="text/plain")),
-            422: ("POST", "/org-units", call("POST", "/org-units", role="tenant_admin", json={"name": "X"})),
+            409: (
+                "PUT",
+                "/persons/{person_id}",
+                call("PUT", f"/persons/{person['id']}", json=stale),
+            ),
+            413: (
+                "POST",
+                "/persons",
+                call("POST", "/persons", data="x" * 5000, content_type="application/json"),
+            ),
+            415: (
+                "POST",
+                "/persons",
+                call("POST", "/persons", data="first_name=A", content_type="text/plain"),
+            ),
+            422: (
+                "POST",
+                "/org-units",
+                call("POST", "/org-units", role="tenant_admin", json={"name": "X"}),
+            ),
         }
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     for status, (method, path, response) in answers.items():
-        assert response.status_code == status, (status, response.status_code, response.get_data(as_text=True)[:300])
+        assert response.status_code == status, (
+            status,
+            response.status_code,
+            response.get_data(as_text=True)[:300],
+        )
         assert response.mimetype == "application/json", status
         body = response.json
-        assert body["status"] == status and isinstance(body["message"], str) and body["message"], body
+        assert body["status"] == status and isinstance(body["message"], str) and body["message"], (
+            body
+        )
         jsonschema.validate(body, error_schema)
         jsonschema.validate(body, _documented(spec, path, method, status))
     assert set(answers[405][2].headers["Allow"].replace(" ", "").split(",")) >= {"GET"}

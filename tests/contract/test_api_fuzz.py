@@ -37,13 +37,20 @@ from core.tenancy.context import tenant_scope
 #: examples belong in a local run, not in the 25-minute CI budget.
 EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 10}
 SLUG = "fuzz"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 
 
 def _role_for(method: str, path: str) -> str:
     """The role an operation is meant for, so the fuzzer reaches the code behind the permission check."""
-    if path.startswith(("/privacy", "/records-of-processing")) or path.endswith(("/holds", "/restriction", "/retention")):
+    if path.startswith(("/privacy", "/records-of-processing")) or path.endswith(
+        ("/holds", "/restriction", "/retention")
+    ):
         return "dpo"
     if path.startswith(("/org-units", "/plugins", "/consent-templates")):
         return "tenant_admin"
@@ -60,16 +67,25 @@ def fuzz_tokens(app, make_tenant, make_user):
         email, _ = make_user(tenant, roles=[role])
         with app.app_context(), tenant_scope(tenant):
             user = auth.find_user(email)
-            _token, clear = auth.create_api_token(db.session.get(User, user.id), tenant, f"fuzz {role}")
+            _token, clear = auth.create_api_token(
+                db.session.get(User, user.id), tenant, f"fuzz {role}"
+            )
             db.session.commit()
         tokens[role] = clear
     # Something to find: one person and one case of the case manager, so ids 1… hit real rows.
     client = app.test_client()
     headers = {"Authorization": f"Bearer {tokens['case_manager']}"}
-    person = client.post(f"/{SLUG}/api/v1/persons", json={"first_name": "Amina", "last_name": "Yusuf"}, headers=headers)
+    person = client.post(
+        f"/{SLUG}/api/v1/persons",
+        json={"first_name": "Amina", "last_name": "Yusuf"},
+        headers=headers,
+    )
     assert person.status_code == 201, person.json
-    case = client.post(f"/{SLUG}/api/v1/cases", json={"person_id": person.json["id"], "case_type": "case_management"},
-                       headers=headers)
+    case = client.post(
+        f"/{SLUG}/api/v1/cases",
+        json={"person_id": person.json["id"], "case_type": "case_management"},
+        headers=headers,
+    )
     assert case.status_code == 201, case.json
     return tokens
 
@@ -77,21 +93,35 @@ def fuzz_tokens(app, make_tenant, make_user):
 def _fuzz_operation(app, operation, token, mode, sent):
     failures = {}
 
-    @settings(max_examples=EXAMPLES[mode], derandomize=True, database=None, deadline=None,
-              phases=(Phase.explicit, Phase.generate),  # failures are collected, not shrunk
-              # Negative bodies are built by rejecting valid ones: filtering is the method, not a smell.
-              suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES[mode],
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=(Phase.explicit, Phase.generate),  # failures are collected, not shrunk
+        # Negative bodies are built by rejecting valid ones: filtering is the method, not a smell.
+        suppress_health_check=[
+            HealthCheck.filter_too_much,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
-        response = case.call(app=app, base_url=f"http://lotse.test/{SLUG}/api/v1",
-                             headers={"Authorization": f"Bearer {token}"})
+        response = case.call(
+            app=app,
+            base_url=f"http://lotse.test/{SLUG}/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+        )
         sent[operation.label] = sent.get(operation.label, 0) + 1
         try:
             case.validate_response(response, checks=CHECKS)
         except FailureGroup as group:
             for failure in group.exceptions:
-                failures.setdefault(f"{operation.label} [{mode.value}] {response.status_code} {failure.title}",
-                                    f"{str(failure)[:400]}\n  {case.as_curl_command()[:300]}")
+                failures.setdefault(
+                    f"{operation.label} [{mode.value}] {response.status_code} {failure.title}",
+                    f"{str(failure)[:400]}\n  {case.as_curl_command()[:300]}",
+                )
 
     run()
     return failures
@@ -106,15 +136,19 @@ def test_api_fuzz(app, fuzz_tokens):
         count = 0
         for result in schema.get_all_operations():
             operation = result.ok()
-            if os.environ.get("FUZZ_ONLY") and not operation.path.startswith(os.environ["FUZZ_ONLY"]):
+            if os.environ.get("FUZZ_ONLY") and not operation.path.startswith(
+                os.environ["FUZZ_ONLY"]
+            ):
                 continue
             count += 1
             token = fuzz_tokens[_role_for(operation.method.upper(), operation.path)]
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 failures.update(_fuzz_operation(app, operation, token, mode, sent))
-        print(f"fuzzed {count} operations in {time.monotonic() - started:.1f}s "
-              f"({time.process_time() - cpu:.1f}s CPU), {sum(sent.values())} requests, "
-              f"fewest per operation: {sorted(sent.items(), key=lambda kv: kv[1])[:3]}")
+        print(
+            f"fuzzed {count} operations in {time.monotonic() - started:.1f}s "
+            f"({time.process_time() - cpu:.1f}s CPU), {sum(sent.values())} requests, "
+            f"fewest per operation: {sorted(sent.items(), key=lambda kv: kv[1])[:3]}"
+        )
     finally:
         app.config["LOTSE_RAISE_ERRORS"] = True
     assert count >= (1 if os.environ.get("FUZZ_ONLY") else 60)

@@ -29,14 +29,19 @@ def _sources(*folders):
 
 
 def test_raw_sql_only_in_allowed_modules():
-    offenders = [rel for path, rel in _sources("core", "plugins")
-                 if rel not in RAW_SQL_ALLOWED and RAW_SQL.search(path.read_text(encoding="utf-8"))]
+    offenders = [
+        rel
+        for path, rel in _sources("core", "plugins")
+        if rel not in RAW_SQL_ALLOWED and RAW_SQL.search(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
 def test_core_never_imports_plugins():
     pattern = re.compile(r"^\s*(from|import)\s+plugins(\.|\s|$)", re.M)
-    assert [rel for path, rel in _sources("core") if pattern.search(path.read_text(encoding="utf-8"))] == []
+    assert [
+        rel for path, rel in _sources("core") if pattern.search(path.read_text(encoding="utf-8"))
+    ] == []
 
 
 def test_plugins_never_import_each_other():

@@ -36,9 +36,18 @@ def test_no_declaration_names_a_missing_table_or_column(app):
 
 
 def test_client_tables_have_the_column_their_link_needs(app):
-    needed = {"self": "id", "person": "person_id", "case": "case_id", "consent": "consent_id", "plan": "plan_id", "household": "id"}
+    needed = {
+        "self": "id",
+        "person": "person_id",
+        "case": "case_id",
+        "consent": "consent_id",
+        "plan": "plan_id",
+        "household": "id",
+    }
     for declaration in app.extensions["lotse.data_registry"].client_tables():
-        assert needed[declaration.link] in db.metadata.tables[declaration.table].columns, declaration.table
+        assert needed[declaration.link] in db.metadata.tables[declaration.table].columns, (
+            declaration.table
+        )
 
 
 def test_plugin_tables_are_declared_by_their_plugin(app):
@@ -50,22 +59,30 @@ def test_plugin_tables_are_declared_by_their_plugin(app):
 def test_free_text_about_clients_is_never_kept_on_anonymisation(app):
     """Names, addresses and free texts must be blanked or replaced; keeping one would leak."""
     registry = app.extensions["lotse.data_registry"]
-    must_go = {"person": {"first_name", "last_name", "street", "phone", "email", "other_names"},
-               "contact": {"summary", "participants"}, "journal_entry": {"text"}, "goal": {"title", "indicator"},
-               "case_file": {"topic", "closure_note"}, "consent_record": {"guardian_name", "partner_names"}}
+    must_go = {
+        "person": {"first_name", "last_name", "street", "phone", "email", "other_names"},
+        "contact": {"summary", "participants"},
+        "journal_entry": {"text"},
+        "goal": {"title", "indicator"},
+        "case_file": {"topic", "closure_note"},
+        "consent_record": {"guardian_name", "partner_names"},
+    }
     for table, columns in must_go.items():
         for column in columns:
             assert registry.tables[table].columns[column][1] != "keep", f"{table}.{column}"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ([DataTable("x", "case", {"a": ("nope", "erase")})], "unknown data category"),
-    ([DataTable("x", "elsewhere", {})], "bad link"),
-    ([DataTable("x", "case", {"a": ("client_master", "shred")})], "unknown action"),
-    ([DataCategory("c", "C", "p", "b", "s", "no_class")], "unknown retention class"),
-    ([RetentionClass("r", "R", "whenever", 1)], "unknown start event"),
-    ([DataTable("person", "self", {})], "declared twice"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ([DataTable("x", "case", {"a": ("nope", "erase")})], "unknown data category"),
+        ([DataTable("x", "elsewhere", {})], "bad link"),
+        ([DataTable("x", "case", {"a": ("client_master", "shred")})], "unknown action"),
+        ([DataCategory("c", "C", "p", "b", "s", "no_class")], "unknown retention class"),
+        ([RetentionClass("r", "R", "whenever", 1)], "unknown start event"),
+        ([DataTable("person", "self", {})], "declared twice"),
+    ],
+)
 def test_inconsistent_declarations_are_refused(bad, message):
     with pytest.raises(ValueError, match=message):
         build([(None, core_declarations()), ("bad", bad)])

@@ -21,7 +21,9 @@ from core.tenancy.context import tenant_scope
 from core.testing.pytest_plugin import Browser, make_test_config
 
 ROOT = Path(__file__).resolve().parents[2]
-HOOKS = sorted(name for name, fn in vars(hookspecs).items() if name.startswith("lotse_") and callable(fn))
+HOOKS = sorted(
+    name for name, fn in vars(hookspecs).items() if name.startswith("lotse_") and callable(fn)
+)
 
 
 def test_every_hook_is_documented_with_its_signature():
@@ -125,13 +127,29 @@ def _spy_plugin():
     def lotse_data_categories():
         from core.privacy.registry import ERASE, DataCategory, DataTable, RetentionClass
 
-        return [RetentionClass("spy_class", "Spy retention", "closure", 12),
-                DataCategory("spy_notes", "Spy notes", "Spying", "none", "clients", "spy_class"),
-                DataTable("spy_note", "case", {"case_id": ("spy_notes", "keep"), "text": ("spy_notes", ERASE)})]
+        return [
+            RetentionClass("spy_class", "Spy retention", "closure", 12),
+            DataCategory("spy_notes", "Spy notes", "Spying", "none", "clients", "spy_class"),
+            DataTable(
+                "spy_note", "case", {"case_id": ("spy_notes", "keep"), "text": ("spy_notes", ERASE)}
+            ),
+        ]
 
-    for fn in (lotse_blueprints, lotse_cli, lotse_migration_dirs, lotse_permissions, lotse_menu_items,
-               lotse_template_slot, lotse_demo_data, lotse_plugin_enabled, lotse_plugin_disabled,
-               lotse_adjust_regelkreis, lotse_case_created, lotse_case_phase_changed, lotse_data_categories):
+    for fn in (
+        lotse_blueprints,
+        lotse_cli,
+        lotse_migration_dirs,
+        lotse_permissions,
+        lotse_menu_items,
+        lotse_template_slot,
+        lotse_demo_data,
+        lotse_plugin_enabled,
+        lotse_plugin_disabled,
+        lotse_adjust_regelkreis,
+        lotse_case_created,
+        lotse_case_phase_changed,
+        lotse_data_categories,
+    ):
         setattr(module, fn.__name__, fn)
     return module
 
@@ -180,7 +198,12 @@ def test_hook_lotse_migration_dirs(app):
     from core.migrate import alembic_config
 
     with app.app_context():
-        assert any("interpreters" in loc for loc in alembic_config().get_main_option("version_locations").split(__import__("os").pathsep))
+        assert any(
+            "interpreters" in loc
+            for loc in alembic_config()
+            .get_main_option("version_locations")
+            .split(__import__("os").pathsep)
+        )
 
 
 def test_hook_lotse_permissions(spy_app, spy_tenant, make_user):
@@ -272,9 +295,15 @@ def test_hook_lotse_case_types(app, make_tenant, make_user):
     without = make_tenant("pb-off")
     with app.test_request_context():
         with tenant_scope(with_plugin):
-            assert "process_support" in regelkreis_for(db.session.get(Tenant, with_plugin.id)).case_types
+            assert (
+                "process_support"
+                in regelkreis_for(db.session.get(Tenant, with_plugin.id)).case_types
+            )
         with tenant_scope(without):
-            assert "process_support" not in regelkreis_for(db.session.get(Tenant, without.id)).case_types
+            assert (
+                "process_support"
+                not in regelkreis_for(db.session.get(Tenant, without.id)).case_types
+            )
     email, _ = make_user(with_plugin, roles=["case_manager"])
     browser = Browser(app.test_client())
     browser.login("pb-on", email)
@@ -282,9 +311,18 @@ def test_hook_lotse_case_types(app, make_tenant, make_user):
     response = browser.post("/pb-on/persons/new", {"first_name": "Frau", "last_name": "P."})
     person_id = int(response.headers["Location"].split("person_id=")[1])
     browser.get(f"/pb-on/cases/new?person_id={person_id}")
-    missing = browser.post("/pb-on/cases/new", {"person_id": person_id, "case_type": "process_support"})
+    missing = browser.post(
+        "/pb-on/cases/new", {"person_id": person_id, "case_type": "process_support"}
+    )
     assert missing.status_code == 400  # one topic complex must be named
-    ok = browser.post("/pb-on/cases/new", {"person_id": person_id, "case_type": "process_support", "topic": "Schulanmeldung der Tochter"})
+    ok = browser.post(
+        "/pb-on/cases/new",
+        {
+            "person_id": person_id,
+            "case_type": "process_support",
+            "topic": "Schulanmeldung der Tochter",
+        },
+    )
     assert ok.status_code == 302
 
 
@@ -309,7 +347,12 @@ def test_hook_lotse_case_phase_changed(spy_app, spy_tenant, make_user):
     case_id, email = _open_spy_case(spy_app, spy_tenant, make_user)
     with spy_app.test_request_context(), tenant_scope(spy_tenant):
         user = db.session.scalar(select(User).where(User.email == email))
-        services.move_to_phase(user, db.session.get(Tenant, spy_tenant.id), db.session.get(Case, case_id), "access_check")
+        services.move_to_phase(
+            user,
+            db.session.get(Tenant, spy_tenant.id),
+            db.session.get(Case, case_id),
+            "access_check",
+        )
         db.session.commit()
     assert ("phase", "intake", "access_check") in events
 

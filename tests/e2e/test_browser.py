@@ -25,7 +25,9 @@ def test_sign_in_and_switch_tenant(demo_data, live_server, page, audit):
     page.get_by_label("E-Mail-Adresse").fill("verbund@lotse.demo")
     page.get_by_label("Passwort").fill("falsch-falsch-falsch")
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("alert")).to_contain_text("E-Mail-Adresse oder Passwort ist nicht richtig")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "E-Mail-Adresse oder Passwort ist nicht richtig"
+    )
     audit.check("03-login-error")
     sign_in(page, live_server, "oberhausen", "verbund@lotse.demo")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Guten Tag")
@@ -54,7 +56,9 @@ def test_admin_enables_plugin_and_sees_it(demo_data, live_server, page, audit):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Seite nicht gefunden")
     audit.check("11-plugin-off-404")
     page.goto(f"{live_server}/viersen/admin/plugins")
-    page.locator("#plugin-interpreters").get_by_role("button", name=re.compile("Einschalten")).click()
+    page.locator("#plugin-interpreters").get_by_role(
+        "button", name=re.compile("Einschalten")
+    ).click()
     expect(page.locator(".flash--success")).to_contain_text("Eingeschaltet")
     nav.get_by_role("link", name="Dolmetscher*innen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dolmetscher*innen")
@@ -68,9 +72,14 @@ def test_admin_enables_plugin_and_sees_it(demo_data, live_server, page, audit):
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator(".error-summary")).to_be_visible()
     audit.check("13-interpreter-form-errors")
-    for path, name in [("/viersen/admin/users", "14-admin-users"), ("/viersen/admin/org-units", "15-admin-org-units"),
-                       ("/viersen/admin/settings", "16-admin-settings"), ("/viersen/admin/plugins/interpreters/settings", "17-plugin-settings"),
-                       ("/viersen/admin/users/new", "18-admin-user-new"), ("/viersen/account", "19-account")]:
+    for path, name in [
+        ("/viersen/admin/users", "14-admin-users"),
+        ("/viersen/admin/org-units", "15-admin-org-units"),
+        ("/viersen/admin/settings", "16-admin-settings"),
+        ("/viersen/admin/plugins/interpreters/settings", "17-plugin-settings"),
+        ("/viersen/admin/users/new", "18-admin-user-new"),
+        ("/viersen/account", "19-account"),
+    ]:
         page.goto(f"{live_server}{path}")
         audit.check(name)
     page.get_by_role("link", name="Zwei-Faktor-Anmeldung einschalten").click()
@@ -85,7 +94,9 @@ def test_dpo_and_operator_pages(demo_data, live_server, page, audit):
     page.get_by_role("link", name="Datenschutz", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Datenschutz")
     audit.check("30a-privacy-overview")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Weitergaben").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Weitergaben"
+    ).click()
     audit.check("30b-disclosure-register")
     page.get_by_role("button", name="Abmelden").click()
     page.goto(f"{live_server}/platform/login")
@@ -114,7 +125,9 @@ def test_invitation_is_accepted_by_its_owner(demo_data, live_server, page, audit
     page.get_by_label("Name").fill("Beratung aus Kleve")
     page.get_by_label("Case Management").check()
     page.get_by_role("button", name="Einladung senden").click()
-    expect(page.locator(".flash--success")).to_contain_text("Eine Einladung wurde an cm@kleve.demo geschickt")
+    expect(page.locator(".flash--success")).to_contain_text(
+        "Eine Einladung wurde an cm@kleve.demo geschickt"
+    )
     expect(page.get_by_role("table").nth(1)).to_contain_text("cm@kleve.demo")
     audit.check("21-admin-invitation-sent")
     page.get_by_role("button", name="Abmelden").click()

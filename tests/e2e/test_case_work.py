@@ -33,10 +33,14 @@ def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
     expect(page.locator(".phase-bar")).to_be_visible()
     audit.check("44-case-overview")
     case_url = page.url
-    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Kontakte").click()
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role(
+        "link", name="Kontakte"
+    ).click()
     page.get_by_label("Datum").fill(date.today().isoformat())
     page.get_by_label("Dauer in Minuten").fill("50")
-    page.get_by_label("Zusammenfassung").fill("Erstgespräch mit Dolmetscherin, Anliegen Sprachkurs und Wohnung.")
+    page.get_by_label("Zusammenfassung").fill(
+        "Erstgespräch mit Dolmetscherin, Anliegen Sprachkurs und Wohnung."
+    )
     page.get_by_role("button", name="Kontakt speichern").click()
     expect(page.get_by_role("table")).to_contain_text("Erstgespräch mit Dolmetscherin")
     audit.check("45-contacts")
@@ -45,15 +49,21 @@ def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
     page.get_by_role("button", name="Phase wechseln").click()
     expect(page.locator(".phase-bar__step.is-current")).to_contain_text("Zugangsprüfung")
     page.get_by_label(re.compile("aufgenommen")).first.check()
-    page.get_by_label("Begründung der Entscheidung").fill("Nachholende Integration, AT seit drei Jahren")
+    page.get_by_label("Begründung der Entscheidung").fill(
+        "Nachholende Integration, AT seit drei Jahren"
+    )
     page.get_by_role("button", name="Entscheidung erfassen").click()
     audit.check("46-after-access-decision")
-    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Ziele").click()
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role(
+        "link", name="Ziele"
+    ).click()
     page.get_by_label("Lebensbereich").select_option("language")
     page.locator("#f-title").fill("Deutschkurs B1 bis zum Sommer abschließen")
     page.get_by_role("button", name="Ziel speichern").click()
     audit.check("47-goals")
-    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role("link", name="Hilfeplan").click()
+    page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role(
+        "link", name="Hilfeplan"
+    ).click()
     page.get_by_role("button", name="Hilfeplan beginnen").click()
     page.get_by_label("Maßnahme").fill("Anmeldung beim Integrationskursträger")
     page.get_by_role("button", name="Maßnahme hinzufügen").click()

@@ -24,10 +24,14 @@ def test_dsb_desk_and_consent_forms(demo_data, live_server, page, audit):
     page.get_by_role("link", name="Verzeichnis der Verarbeitungstätigkeiten (Art. 30)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verarbeitungstätigkeiten")
     audit.check("63-records-of-processing")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Betroffenenanfragen").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Betroffenenanfragen"
+    ).click()
     expect(page.get_by_role("table")).to_contain_text("Auskunft")
     audit.check("64-requests-register")
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Einwilligungsformulare").click()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Einwilligungsformulare"
+    ).click()
     audit.check("65-consent-forms")
     page.get_by_role("link", name="Einwilligung und Schweigepflichtentbindung").first.click()
     audit.check("65a-consent-form-versions")
@@ -41,8 +45,12 @@ def test_coordinator_records_request_and_restricts(demo_data, live_server, page,
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
     page.locator("table a").first.click()
     page.locator(".case-header h1 a").click()
-    page.get_by_role("link", name="Betroffenenrechte: Auskunft, Berichtigung, Löschung, Einschränkung").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Datenschutz und Rechte der betroffenen Person")
+    page.get_by_role(
+        "link", name="Betroffenenrechte: Auskunft, Berichtigung, Löschung, Einschränkung"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Datenschutz und Rechte der betroffenen Person"
+    )
     audit.check("66-person-privacy")
     page.get_by_role("button", name="Anfrage erfassen").click()
     expect(page.locator(".error-summary")).to_be_visible()

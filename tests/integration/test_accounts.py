@@ -26,7 +26,9 @@ NEW_PW = "Ein eigener langer Satz über Fahrräder"
 def _member_ids(app, tenant, email):
     with app.app_context(), tenant_scope(tenant):
         return db.session.scalars(
-            select(Membership.id).join(User, User.id == Membership.user_id).where(User.email == email)
+            select(Membership.id)
+            .join(User, User.id == Membership.user_id)
+            .where(User.email == email)
         ).all()
 
 
@@ -37,7 +39,9 @@ def _password_hash(app, email):
 
 def _invite(browser, slug, email, roles=("case_manager",), name="Eingeladene Person"):
     browser.get(f"/{slug}/admin/users/new")
-    return browser.post(f"/{slug}/admin/users/new", {"email": email, "display_name": name, "roles": list(roles)})
+    return browser.post(
+        f"/{slug}/admin/users/new", {"email": email, "display_name": name, "roles": list(roles)}
+    )
 
 
 @pytest.fixture
@@ -54,7 +58,9 @@ def admin_of(make_tenant, make_user, new_browser):
     return make
 
 
-def test_new_address_gets_setup_mail_and_joins_when_choosing_password(app, admin_of, new_browser, mail_outbox):
+def test_new_address_gets_setup_mail_and_joins_when_choosing_password(
+    app, admin_of, new_browser, mail_outbox
+):
     tenant, admin = admin_of("verw")
     response = _invite(admin, "verw", "Neu@Example.org")
     assert response.status_code == 302
@@ -65,7 +71,9 @@ def test_new_address_gets_setup_mail_and_joins_when_choosing_password(app, admin
     assert link.startswith("https://lotse.example/verw/password/")
     person = new_browser()
     path = link.removeprefix("https://lotse.example")
-    assert person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    assert (
+        person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    )
     assert len(_member_ids(app, tenant, "neu@example.org")) == 1
     person.login("verw", "neu@example.org", NEW_PW)
     assert person.get("/verw/").status_code == 200
@@ -73,7 +81,9 @@ def test_new_address_gets_setup_mail_and_joins_when_choosing_password(app, admin
     assert new_browser().get(path).status_code == 404
 
 
-def test_reinvitation_sends_a_fresh_setup_link_while_the_first_was_unused(app, admin_of, new_browser, mail_outbox):
+def test_reinvitation_sends_a_fresh_setup_link_while_the_first_was_unused(
+    app, admin_of, new_browser, mail_outbox
+):
     tenant, admin = admin_of("verw")
     _invite(admin, "verw", "spaet@example.org")
     _invite(admin, "verw", "spaet@example.org")
@@ -83,11 +93,15 @@ def test_reinvitation_sends_a_fresh_setup_link_while_the_first_was_unused(app, a
     assert new_browser().get(old).status_code == 404  # the earlier link stopped working
     path = mail_outbox.link("spaet@example.org").removeprefix("https://lotse.example")
     person = new_browser()
-    assert person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    assert (
+        person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    )
     assert len(_member_ids(app, tenant, "spaet@example.org")) == 1
 
 
-def test_invite_answers_identically_and_never_names_operators(app, admin_of, make_tenant, make_user, mail_outbox):
+def test_invite_answers_identically_and_never_names_operators(
+    app, admin_of, make_tenant, make_user, mail_outbox
+):
     tenant, admin = admin_of("verw")
     other = make_tenant("anders")
     existing, _ = make_user(other, email="vorhanden@example.org")
@@ -111,8 +125,12 @@ def test_invite_answers_identically_and_never_names_operators(app, admin_of, mak
     assert "/verw/password/" in mail_outbox.to("frisch@example.org")[-1].get_body().get_content()
 
 
-@pytest.mark.parametrize("attacker_slug, victim_slug", list(itertools.permutations(["kreis-a", "kreis-b", "kreis-c"], 2)))
-def test_takeover_chain_fails_at_every_step(app, admin_of, make_user, new_browser, mail_outbox, attacker_slug, victim_slug):
+@pytest.mark.parametrize(
+    "attacker_slug, victim_slug", list(itertools.permutations(["kreis-a", "kreis-b", "kreis-c"], 2))
+)
+def test_takeover_chain_fails_at_every_step(
+    app, admin_of, make_user, new_browser, mail_outbox, attacker_slug, victim_slug
+):
     """Invite the victim's address → reset → sign in elsewhere: every step fails, for every pair."""
     tenants = {slug: admin_of(slug) for slug in (attacker_slug, victim_slug)}
     attacker_tenant, attacker = tenants[attacker_slug]
@@ -126,7 +144,12 @@ def test_takeover_chain_fails_at_every_step(app, admin_of, make_user, new_browse
     # (b) No membership to reset; the victim's membership id of the other tenant is a 404.
     victim_member_id = _member_ids(app, victim_tenant, victim)[0]
     assert attacker.get(f"/{attacker_slug}/admin/users/{victim_member_id}").status_code == 404
-    assert attacker.post(f"/{attacker_slug}/admin/users/{victim_member_id}", {"action": "reset"}).status_code == 404
+    assert (
+        attacker.post(
+            f"/{attacker_slug}/admin/users/{victim_member_id}", {"action": "reset"}
+        ).status_code
+        == 404
+    )
     # Even after the victim accepts (a legitimate second tenant), the attacker cannot reset it.
     owner = new_browser()
     owner.get(f"/{attacker_slug}/login")
@@ -145,7 +168,9 @@ def test_takeover_chain_fails_at_every_step(app, admin_of, make_user, new_browse
     new_browser().login(victim_slug, victim, victim_pw)
 
 
-def test_reset_by_admin_goes_to_the_owner_only_and_ends_everything(app, admin_of, make_user, new_browser, mail_outbox):
+def test_reset_by_admin_goes_to_the_owner_only_and_ends_everything(
+    app, admin_of, make_user, new_browser, mail_outbox
+):
     tenant, admin = admin_of("verw")
     email, password = make_user(tenant, roles=["case_manager"])
     member_id = _member_ids(app, tenant, email)[0]
@@ -167,21 +192,28 @@ def test_reset_by_admin_goes_to_the_owner_only_and_ends_everything(app, admin_of
     assert link.startswith("https://lotse.example/verw/password/")  # never the Host header
     path = link.removeprefix("https://lotse.example")
     setter = new_browser()
-    assert setter.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    assert (
+        setter.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    )
     # Every session and every API token of the account ended.
     assert person.get("/verw/").status_code == 302
     assert api.get("/verw/api/v1/me", headers=auth).status_code == 401
 
 
-def test_forgot_password_mails_owner_with_configured_base_url(app, make_tenant, make_user, new_browser, mail_outbox):
+def test_forgot_password_mails_owner_with_configured_base_url(
+    app, make_tenant, make_user, new_browser, mail_outbox
+):
     tenant = make_tenant("verw")
     email, _ = make_user(tenant)
     answers = []
     for address in (email, "niemand@example.org"):
         browser = new_browser()
         browser.get("/verw/password/forgot", environ_overrides={"HTTP_HOST": "evil.example"})
-        response = browser.post("/verw/password/forgot", {"email": address},
-                                environ_overrides={"HTTP_HOST": "evil.example"})
+        response = browser.post(
+            "/verw/password/forgot",
+            {"email": address},
+            environ_overrides={"HTTP_HOST": "evil.example"},
+        )
         page = re.sub(r'(nonce|value)="[^"]*"', "", response.get_data(as_text=True))
         answers.append((response.status_code, page.replace(address, "")))
     assert answers[0] == answers[1] and answers[0][0] == 200  # same answer with or without account
@@ -191,7 +223,9 @@ def test_forgot_password_mails_owner_with_configured_base_url(app, make_tenant, 
     assert mail_outbox.to("niemand@example.org") == []
 
 
-def test_reset_refused_for_shared_and_preexisting_accounts(app, admin_of, make_tenant, make_user, mail_outbox):
+def test_reset_refused_for_shared_and_preexisting_accounts(
+    app, admin_of, make_tenant, make_user, mail_outbox
+):
     tenant, admin = admin_of("verw")
     other = make_tenant("anders")
     shared, _ = make_user(other, email="geteilt@example.org")
@@ -202,10 +236,14 @@ def test_reset_refused_for_shared_and_preexisting_accounts(app, admin_of, make_t
     admin.post(f"/verw/admin/users/{member_id}", {"action": "reset"})
     assert mail_outbox.to(shared) == []
     with app.app_context():
-        assert db.session.scalar(select(User.credential_tenant_id).where(User.email == shared)) is None
+        assert (
+            db.session.scalar(select(User.credential_tenant_id).where(User.email == shared)) is None
+        )
 
 
-def test_invitee_must_sign_in_and_accept(app, admin_of, make_tenant, make_user, new_browser, mail_outbox):
+def test_invitee_must_sign_in_and_accept(
+    app, admin_of, make_tenant, make_user, new_browser, mail_outbox
+):
     tenant, admin = admin_of("verw")
     home = make_tenant("heimat")
     email, password = make_user(home, roles=["case_manager"])
@@ -226,7 +264,9 @@ def test_invitee_must_sign_in_and_accept(app, admin_of, make_tenant, make_user, 
     assert _member_ids(app, tenant, email)
 
 
-def test_declined_and_withdrawn_invitations_give_nothing(app, admin_of, make_tenant, make_user, new_browser):
+def test_declined_and_withdrawn_invitations_give_nothing(
+    app, admin_of, make_tenant, make_user, new_browser
+):
     tenant, admin = admin_of("verw")
     home = make_tenant("heimat")
     email, password = make_user(home)
@@ -241,8 +281,11 @@ def test_declined_and_withdrawn_invitations_give_nothing(app, admin_of, make_ten
     # A withdrawn invitation no longer opens the sign-in.
     _invite(admin, "verw", email)
     with app.app_context(), tenant_scope(tenant):
-        invitation_id = db.session.scalar(select(Invitation.id).where(Invitation.accepted_at.is_(None),
-                                                                     Invitation.declined_at.is_(None)))
+        invitation_id = db.session.scalar(
+            select(Invitation.id).where(
+                Invitation.accepted_at.is_(None), Invitation.declined_at.is_(None)
+            )
+        )
     admin.get("/verw/admin/users")
     admin.post(f"/verw/admin/invitations/{invitation_id}/withdraw")
     late = new_browser()
@@ -258,7 +301,10 @@ def test_nobody_grants_themselves_a_role(app, make_tenant, make_user, new_browse
     admin.login("verw", email)
     own_id = _member_ids(app, tenant, email)[0]
     admin.get(f"/verw/admin/users/{own_id}")
-    response = admin.post(f"/verw/admin/users/{own_id}", {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"})
+    response = admin.post(
+        f"/verw/admin/users/{own_id}",
+        {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"},
+    )
     assert response.status_code == 400 and "eigenen Rollen" in response.get_data(as_text=True)
     assert _invite(admin, "verw", email, roles=["coordinator"]).status_code == 400
     with app.app_context(), tenant_scope(tenant):
@@ -274,20 +320,37 @@ def tenant_settings(app, tenant, **values):
         db.session.commit()
 
 
-def test_admin_and_case_data_roles_are_separate_duties(app, admin_of, make_user, new_browser, mail_outbox):
+def test_admin_and_case_data_roles_are_separate_duties(
+    app, admin_of, make_user, new_browser, mail_outbox
+):
     tenant, admin = admin_of("verw")
     refused = _invite(admin, "verw", "beides@example.org", roles=["tenant_admin", "case_manager"])
     assert refused.status_code == 400 and "getrennte Aufgaben" in refused.get_data(as_text=True)
     colleague, _ = make_user(tenant, roles=["tenant_admin"])
     member_id = _member_ids(app, tenant, colleague)[0]
     admin.get(f"/verw/admin/users/{member_id}")
-    refused = admin.post(f"/verw/admin/users/{member_id}", {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"})
+    refused = admin.post(
+        f"/verw/admin/users/{member_id}",
+        {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"},
+    )
     assert refused.status_code == 400
     # The explicit setting allows it; setting and grant are audited and shown to the DSB.
     admin.get("/verw/admin/settings")
-    admin.post("/verw/admin/settings", {"name": "Verwaltung", "primary": "#1f4e79", "accent": "#9a3412",
-                                        "locales": ["de", "en"], "default_locale": "de", "admin_may_hold_case_roles": "1"})
-    ok = admin.post(f"/verw/admin/users/{member_id}", {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"})
+    admin.post(
+        "/verw/admin/settings",
+        {
+            "name": "Verwaltung",
+            "primary": "#1f4e79",
+            "accent": "#9a3412",
+            "locales": ["de", "en"],
+            "default_locale": "de",
+            "admin_may_hold_case_roles": "1",
+        },
+    )
+    ok = admin.post(
+        f"/verw/admin/users/{member_id}",
+        {"roles": ["tenant_admin", "coordinator"], "active": "1", "action": "save"},
+    )
     assert ok.status_code == 302
     with app.app_context(), tenant_scope(tenant):
         actions = set(db.session.scalars(select(AuditEvent.action)).all())
@@ -305,9 +368,14 @@ def test_case_data_role_grants_are_listed_for_the_dsb(app, admin_of, make_user, 
     email, _ = make_user(tenant, roles=["steering_member"])
     member_id = _member_ids(app, tenant, email)[0]
     admin.get(f"/verw/admin/users/{member_id}")
-    admin.post(f"/verw/admin/users/{member_id}", {"roles": ["case_manager"], "active": "1", "action": "save"})
+    admin.post(
+        f"/verw/admin/users/{member_id}",
+        {"roles": ["case_manager"], "active": "1", "action": "save"},
+    )
     with app.app_context(), tenant_scope(tenant):
-        grants = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "admin.case_data_role_granted")).all()
+        grants = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "admin.case_data_role_granted")
+        ).all()
     assert len(grants) == 1 and grants[0].details["roles"] == ["case_manager"]
 
 
@@ -322,10 +390,20 @@ def operator(make_user, new_browser):
     return browser
 
 
-def test_operator_link_only_before_any_admin_password(app, operator, new_browser, mail_outbox, make_user):
+def test_operator_link_only_before_any_admin_password(
+    app, operator, new_browser, mail_outbox, make_user
+):
     operator.get("/platform/tenants/new")
-    created = operator.post("/platform/tenants/new", {"name": "Kreis Wesel", "slug": "wesel", "kind": "kreis",
-                                                      "admin_email": "admin@wesel.example", "admin_name": "Admin Wesel"})
+    created = operator.post(
+        "/platform/tenants/new",
+        {
+            "name": "Kreis Wesel",
+            "slug": "wesel",
+            "kind": "kreis",
+            "admin_email": "admin@wesel.example",
+            "admin_name": "Admin Wesel",
+        },
+    )
     assert created.status_code == 302
     page = operator.get(created.headers["Location"]).get_data(as_text=True)
     assert not TOKEN_RE.search(page)
@@ -335,33 +413,51 @@ def test_operator_link_only_before_any_admin_password(app, operator, new_browser
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == "wesel"))
         tenant_id = tenant.id
     # While nobody chose a password, the operator may re-send — by mail only.
-    resent = operator.post(f"/platform/tenants/{tenant_id}", {"action": "admin_link", "admin_email": "admin@wesel.example"})
+    resent = operator.post(
+        f"/platform/tenants/{tenant_id}",
+        {"action": "admin_link", "admin_email": "admin@wesel.example"},
+    )
     assert resent.status_code == 302 and len(mail_outbox.to("admin@wesel.example")) == 2
     assert not TOKEN_RE.search(operator.get(resent.headers["Location"]).get_data(as_text=True))
     path = mail_outbox.link("admin@wesel.example").removeprefix("https://lotse.example")
     person = new_browser()
-    assert person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    assert (
+        person.post(path, {"new_password": NEW_PW, "confirm_password": NEW_PW}).status_code == 302
+    )
     person.login("wesel", "admin@wesel.example", NEW_PW)
     assert person.get("/wesel/admin/plugins").status_code == 200
     # From now on the operator cannot reach this (or any) account's credentials.
-    again = operator.post(f"/platform/tenants/{tenant_id}", {"action": "admin_link", "admin_email": "admin@wesel.example"})
+    again = operator.post(
+        f"/platform/tenants/{tenant_id}",
+        {"action": "admin_link", "admin_email": "admin@wesel.example"},
+    )
     assert again.status_code == 400 and len(mail_outbox.to("admin@wesel.example")) == 2
     assert _password_hash(app, "admin@wesel.example") != ""
 
 
-def test_operator_cannot_send_links_to_case_managers_or_active_admins(app, operator, make_tenant, make_user, mail_outbox):
+def test_operator_cannot_send_links_to_case_managers_or_active_admins(
+    app, operator, make_tenant, make_user, mail_outbox
+):
     tenant = make_tenant("schutz")
     cm, _ = make_user(tenant, roles=["case_manager"])
     admin, _ = make_user(tenant, roles=["tenant_admin"])
     for email in (cm, admin):
-        response = operator.post(f"/platform/tenants/{tenant.id}", {"action": "admin_link", "admin_email": email})
+        response = operator.post(
+            f"/platform/tenants/{tenant.id}", {"action": "admin_link", "admin_email": email}
+        )
         assert response.status_code == 400
     assert len(mail_outbox) == 0
 
 
 def test_operator_sees_no_case_data(app, operator, make_tenant):
     tenant = make_tenant("schutz")
-    for path in ("/schutz/", "/schutz/cases/", "/schutz/persons/new", "/schutz/api/v1/cases", "/schutz/privacy"):
+    for path in (
+        "/schutz/",
+        "/schutz/cases/",
+        "/schutz/persons/new",
+        "/schutz/api/v1/cases",
+        "/schutz/privacy",
+    ):
         assert operator.get(path).status_code in (302, 404)
     assert operator.get(f"/platform/tenants/{tenant.id}").status_code == 200
 
@@ -373,8 +469,11 @@ def test_cli_user_create_mails_the_link(app, make_tenant, mail_outbox):
 
     make_tenant("kleve")
     runner = CliRunner()
-    result = runner.invoke(main, ["user", "create", "--email", "neu@kleve.example", "--name", "Neu", "--tenant", "kleve"],
-                           obj=_script_info(app))
+    result = runner.invoke(
+        main,
+        ["user", "create", "--email", "neu@kleve.example", "--name", "Neu", "--tenant", "kleve"],
+        obj=_script_info(app),
+    )
     assert result.exit_code == 0, result.output
     assert "/password/" not in result.output and "E-Mail" in result.output
     assert mail_outbox.link("neu@kleve.example").startswith("https://lotse.example/kleve/password/")
@@ -395,7 +494,11 @@ def test_invitation_count_does_not_leak_membership_elsewhere(app, admin_of, make
     _invite(admin, "verw", "unbekannt@example.org")
     page = admin.get("/verw/admin/users").get_data(as_text=True)
     rows = re.findall(r"<tr>.*?</tr>", page, re.S)
-    shape = [re.sub(r"[\w.+-]+@[\w.-]+|Eingeladene Person|\d+", "", row) for row in rows if "@" in row and "Withdraw" not in row]
+    shape = [
+        re.sub(r"[\w.+-]+@[\w.-]+|Eingeladene Person|\d+", "", row)
+        for row in rows
+        if "@" in row and "Withdraw" not in row
+    ]
     assert len(set(shape[-2:])) == 1
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(select(func.count()).select_from(Membership)) == 1
@@ -406,7 +509,9 @@ def test_invitation_count_does_not_leak_membership_elsewhere(app, admin_of, make
 
 def _login_from(browser, slug, email, password, ip):
     browser.get(f"/{slug}/login", environ_base={"REMOTE_ADDR": ip})
-    return browser.post(f"/{slug}/login", {"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip})
+    return browser.post(
+        f"/{slug}/login", {"email": email, "password": password}, environ_base={"REMOTE_ADDR": ip}
+    )
 
 
 def test_attacker_cannot_keep_a_named_user_out(app, make_tenant, make_user, new_browser):
@@ -420,7 +525,9 @@ def test_attacker_cannot_keep_a_named_user_out(app, make_tenant, make_user, new_
     assert _login_from(new_browser(), "verw", email, password, "198.51.100.4").status_code == 302
 
 
-def test_account_ceiling_slows_and_alerts_but_accepts_the_password(app, make_tenant, make_user, new_browser, mail_outbox, monkeypatch):
+def test_account_ceiling_slows_and_alerts_but_accepts_the_password(
+    app, make_tenant, make_user, new_browser, mail_outbox, monkeypatch
+):
     from limits import RateLimitItemPerMinute
 
     from core.auth import throttle as throttle_module
@@ -430,8 +537,11 @@ def test_account_ceiling_slows_and_alerts_but_accepts_the_password(app, make_ten
     limiter = app.extensions["lotse.throttle"]
     monkeypatch.setattr(limiter, "account_ceiling", RateLimitItemPerMinute(6, multiples=15))
     slowed = []
-    monkeypatch.setattr(throttle_module.time if hasattr(throttle_module, "time") else __import__("time"), "sleep",
-                        lambda seconds: slowed.append(seconds))
+    monkeypatch.setattr(
+        throttle_module.time if hasattr(throttle_module, "time") else __import__("time"),
+        "sleep",
+        lambda seconds: slowed.append(seconds),
+    )
     app.config["LOTSE_LOGIN_SLOWDOWN_SECONDS"] = 1.5
     try:
         for i in range(8):  # a botnet: every try from another address
@@ -444,8 +554,14 @@ def test_account_ceiling_slows_and_alerts_but_accepts_the_password(app, make_ten
     alerts = [m for m in mail_outbox.to(email) if "fehlgeschlagene" in m["Subject"]]
     assert len(alerts) == 1  # once per window, to the owner
     with app.app_context(), tenant_scope(tenant):
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "auth.login.account_ceiling_reached")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "auth.login.account_ceiling_reached")
+            )
+            == 1
+        )
 
 
 def test_failures_are_counted_across_workers(app, make_tenant, make_user, new_browser):
@@ -473,7 +589,9 @@ def test_memory_storage_is_refused_for_several_workers(monkeypatch):
 
     monkeypatch.setenv("LOTSE_RATELIMIT_STORAGE", "memory://")
     result = CliRunner().invoke(main, ["serve", "--workers", "2"])
-    assert result.exit_code == 2 and "memory://" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2 and "memory://" in result.output and "Traceback" not in result.output
+    )
 
 
 # --- secrets stay on the server (item 6) and mail without a server (item 2) -------------------
@@ -499,7 +617,9 @@ def test_no_secret_travels_in_the_cookie_session(app, make_tenant, make_user, ne
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     stored = repr(_cookie_session(app, browser))
     assert token not in stored and secret not in stored
-    enabled = browser.post("/verw/account/second-factor", {"password": password, "code": pyotp.TOTP(secret).now()})
+    enabled = browser.post(
+        "/verw/account/second-factor", {"password": password, "code": pyotp.TOTP(secret).now()}
+    )
     codes = re.findall(r"<li><code>([0-9a-f-]+)</code></li>", enabled.get_data(as_text=True))
     assert len(codes) == 10
     stored = repr(_cookie_session(app, browser))
@@ -522,7 +642,9 @@ def test_token_lifetime_is_at_most_90_days(app, make_tenant, make_user, new_brow
     assert 89 <= days <= 90
 
 
-def test_tokens_die_when_the_user_ends_other_sessions_or_changes_password(app, make_tenant, make_user, new_browser):
+def test_tokens_die_when_the_user_ends_other_sessions_or_changes_password(
+    app, make_tenant, make_user, new_browser
+):
     tenant = make_tenant("verw")
     email, password = make_user(tenant)
     browser = new_browser()
@@ -531,14 +653,20 @@ def test_tokens_die_when_the_user_ends_other_sessions_or_changes_password(app, m
 
     def new_token():
         response = browser.post("/verw/account/tokens", {"name": "T", "days": "30"})
-        return {"Authorization": "Bearer " + re.search(r"(lotse_[A-Za-z0-9_-]{20,})", response.get_data(as_text=True)).group(1)}
+        return {
+            "Authorization": "Bearer "
+            + re.search(r"(lotse_[A-Za-z0-9_-]{20,})", response.get_data(as_text=True)).group(1)
+        }
 
     first = new_token()
     assert api.get("/verw/api/v1/me", headers=first).status_code == 200
     browser.post("/verw/account/sessions/end-others")
     assert api.get("/verw/api/v1/me", headers=first).status_code == 401
     second = new_token()
-    browser.post("/verw/account/password", {"current_password": password, "new_password": NEW_PW, "confirm_password": NEW_PW})
+    browser.post(
+        "/verw/account/password",
+        {"current_password": password, "new_password": NEW_PW, "confirm_password": NEW_PW},
+    )
     assert api.get("/verw/api/v1/me", headers=second).status_code == 401
 
 
@@ -550,7 +678,9 @@ def test_without_smtp_server_mails_become_private_eml_files(app, make_tenant, ma
 
     tenant = make_tenant("verw")
     email, _ = make_user(tenant)
-    offline = create_app({**app.config, "LOTSE_MAIL_SERVER": "", "LOTSE_MAIL_DIR": str(tmp_path / "mail")})
+    offline = create_app(
+        {**app.config, "LOTSE_MAIL_SERVER": "", "LOTSE_MAIL_DIR": str(tmp_path / "mail")}
+    )
     browser = Browser(offline.test_client())
     browser.get("/verw/password/forgot")
     browser.post("/verw/password/forgot", {"email": email})

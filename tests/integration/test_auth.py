@@ -100,7 +100,9 @@ def test_per_address_limit(app, browser, tenant, make_user):
         throttle.per_ip = original
 
 
-def test_session_cookie_is_replaced_and_dead_after_logout(app, browser, tenant, make_user, new_browser):
+def test_session_cookie_is_replaced_and_dead_after_logout(
+    app, browser, tenant, make_user, new_browser
+):
     email, password = make_user(tenant)
     _login(browser, "kreis-a", email, password)
     cookie = browser.client.get_cookie(app.config["SESSION_COOKIE_NAME"], domain="lotse.test").value
@@ -146,7 +148,9 @@ def test_csrf_required_on_forms(browser, tenant, make_user):
 def test_open_redirect_is_ignored(browser, tenant, make_user):
     email, password = make_user(tenant)
     browser.get("/kreis-a/login")
-    response = browser.post("/kreis-a/login?next=https://evil.example/", {"email": email, "password": password})
+    response = browser.post(
+        "/kreis-a/login?next=https://evil.example/", {"email": email, "password": password}
+    )
     assert response.headers["Location"].endswith("/kreis-a/")
 
 
@@ -171,7 +175,9 @@ def test_second_factor_enrol_login_and_replay(app, browser, tenant, make_user, n
     assert response.headers["Location"].endswith("/kreis-a/login/second-factor")
     assert second.get("/kreis-a/").status_code == 302  # nothing else before the second factor
     second.get("/kreis-a/login/second-factor")
-    replay = second.post("/kreis-a/login/second-factor", {"code": code})  # same code as at enrolment
+    replay = second.post(
+        "/kreis-a/login/second-factor", {"code": code}
+    )  # same code as at enrolment
     assert replay.status_code == 200 and "bereits verwendet" in replay.get_data(as_text=True)
     ok = second.post("/kreis-a/login/second-factor", {"code": recovery[0]})
     assert ok.status_code == 302
@@ -184,19 +190,36 @@ def test_second_factor_enrol_login_and_replay(app, browser, tenant, make_user, n
     assert reused.status_code == 200  # recovery codes work once
 
 
-def test_password_change_needs_current_password_and_ends_other_sessions(browser, tenant, make_user, new_browser):
+def test_password_change_needs_current_password_and_ends_other_sessions(
+    browser, tenant, make_user, new_browser
+):
     email, password = make_user(tenant)
     _login(browser, "kreis-a", email, password)
     other = new_browser()
     _login(other, "kreis-a", email, password)
     browser.get("/kreis-a/account")
-    bad = browser.post("/kreis-a/account/password", {"current_password": "nope", "new_password": "x", "confirm_password": "y"})
+    bad = browser.post(
+        "/kreis-a/account/password",
+        {"current_password": "nope", "new_password": "x", "confirm_password": "y"},
+    )
     text = bad.get_data(as_text=True)
-    assert bad.status_code == 400 and "aktuelle Passwort" in text and "stimmen nicht überein" in text
-    weak = browser.post("/kreis-a/account/password", {"current_password": password, "new_password": "password1234", "confirm_password": "password1234"})
+    assert (
+        bad.status_code == 400 and "aktuelle Passwort" in text and "stimmen nicht überein" in text
+    )
+    weak = browser.post(
+        "/kreis-a/account/password",
+        {
+            "current_password": password,
+            "new_password": "password1234",
+            "confirm_password": "password1234",
+        },
+    )
     assert weak.status_code == 400
     new = "Ein langer Satz über Fahrräder"
-    ok = browser.post("/kreis-a/account/password", {"current_password": password, "new_password": new, "confirm_password": new})
+    ok = browser.post(
+        "/kreis-a/account/password",
+        {"current_password": password, "new_password": new, "confirm_password": new},
+    )
     assert ok.status_code == 302
     assert other.get("/kreis-a/").status_code == 302
     assert browser.get("/kreis-a/").status_code == 200
@@ -308,7 +331,9 @@ def test_api_token_lifecycle(app, browser, tenant, make_tenant, make_user):
     with app.app_context():
         from core.auth.models import ApiToken
 
-        stored = db.session.scalars(select(ApiToken.token_hash).execution_options(all_tenants=True)).all()
+        stored = db.session.scalars(
+            select(ApiToken.token_hash).execution_options(all_tenants=True)
+        ).all()
         assert token not in stored and len(stored) == 1
     token_id = re.search(r"/account/tokens/(\d+)/revoke", html).group(1)
     browser.post(f"/kreis-a/account/tokens/{token_id}/revoke")

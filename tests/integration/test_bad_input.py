@@ -52,7 +52,12 @@ def _person(api):
 
 @pytest.mark.parametrize("value", [PG_BIG, BIG, 10**40])
 def test_huge_ids_in_urls_are_not_found(api, signed_in, value):
-    for path in (f"/cases/{value}", f"/persons/{value}", f"/persons/{value}/consents", f"/cases/{value}/journal"):
+    for path in (
+        f"/cases/{value}",
+        f"/persons/{value}",
+        f"/persons/{value}/consents",
+        f"/cases/{value}/journal",
+    ):
         response = api("GET", path)
         assert response.status_code == 404, (path, response.status_code)
         assert response.json["status"] == 404 and response.json["message"]
@@ -95,7 +100,11 @@ def test_nul_bytes_are_refused_everywhere(api, browser, tenant, make_user):
     assert response.status_code == 400
     assert "Zeichen" in response.get_data(as_text=True)
     email, password = make_user(tenant, roles=["case_manager"])
-    response = browser.post("/kante/login", {"email": email, "password": password}, headers={"User-Agent": "Mozilla\x00"})
+    response = browser.post(
+        "/kante/login",
+        {"email": email, "password": password},
+        headers={"User-Agent": "Mozilla\x00"},
+    )
     assert response.status_code == 400
     assert browser.get("/kante%00/login").status_code in (400, 404)
     assert browser.get("/kante/login%00").status_code in (400, 404)
@@ -116,19 +125,26 @@ def test_deeply_nested_json_is_a_400(api):
         assert response.json["status"] == 400
 
 
-@pytest.mark.parametrize("target", ["/kante/\r\nSet-Cookie: x=1", "/kante/%0d%0aX: 1", "/\\evil.example", "\r\n/kante/"])
+@pytest.mark.parametrize(
+    "target", ["/kante/\r\nSet-Cookie: x=1", "/kante/%0d%0aX: 1", "/\\evil.example", "\r\n/kante/"]
+)
 def test_crlf_in_next_is_ignored(browser, tenant, make_user, target):
     email, password = make_user(tenant, roles=["case_manager"])
     browser.get("/kante/login")
-    response = browser.client.post("/kante/login", query_string={"next": target},
-                                   data={"email": email, "password": password, "csrf_token": browser.token})
+    response = browser.client.post(
+        "/kante/login",
+        query_string={"next": target},
+        data={"email": email, "password": password, "csrf_token": browser.token},
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     assert "\r" not in location and "\n" not in location and "evil" not in location
     assert not location.startswith("//") and "\\" not in location
 
 
-@pytest.mark.parametrize("host", ["bad host", "a/b", "[zz", "ex\x00ample.org", "ex%41mple.org", "a@b"])
+@pytest.mark.parametrize(
+    "host", ["bad host", "a/b", "[zz", "ex\x00ample.org", "ex%41mple.org", "a@b"]
+)
 def test_malformed_host_is_a_400(app, tenant, host):
     response = app.test_client().get("/kante/login", headers={"Host": host})
     assert response.status_code == 400
@@ -142,17 +158,32 @@ def test_dates_at_the_ends_of_the_calendar(api, signed_in, day):
     case = api("POST", "/cases", json={"person_id": person["id"], "case_type": "case_management"})
     assert case.status_code == 201, case.json
     answers = {
-        "received_on": api("POST", f"/persons/{person['id']}/privacy-requests", json={"kind": "access", "received_on": day}),
-        "due_on": api("POST", "/follow-ups", json={"case_id": case.json["id"], "title": "Termin", "due_on": day}),
-        "birth_date": api("POST", "/persons", json={"first_name": "Eda", "last_name": "Kaya", "birth_date": day}),
-        "residence_valid_until": api("PUT", f"/persons/{person['id']}", json={
-            **_editable(person), "version": person["version"], "residence_valid_until": day}),
+        "received_on": api(
+            "POST",
+            f"/persons/{person['id']}/privacy-requests",
+            json={"kind": "access", "received_on": day},
+        ),
+        "due_on": api(
+            "POST",
+            "/follow-ups",
+            json={"case_id": case.json["id"], "title": "Termin", "due_on": day},
+        ),
+        "birth_date": api(
+            "POST", "/persons", json={"first_name": "Eda", "last_name": "Kaya", "birth_date": day}
+        ),
+        "residence_valid_until": api(
+            "PUT",
+            f"/persons/{person['id']}",
+            json={**_editable(person), "version": person["version"], "residence_valid_until": day},
+        ),
     }
     for field, response in answers.items():
         assert response.status_code == 400, (field, response.json)
         assert field in response.json["errors"]["json"], response.json
     signed_in.get("/kante/persons/new")
-    html = signed_in.post("/kante/persons/new", {"first_name": "Eda", "last_name": "Kaya", "birth_date": day[:10]})
+    html = signed_in.post(
+        "/kante/persons/new", {"first_name": "Eda", "last_name": "Kaya", "birth_date": day[:10]}
+    )
     assert html.status_code == 400 and "Datum zwischen 1000 und 8999" in html.get_data(as_text=True)
 
 
@@ -164,7 +195,11 @@ def test_host_alias_with_trailing_dot_stays_with_its_tenant(app, make_tenant, br
     with app.app_context():
         db.session.add(TenantHost(tenant_id=a.id, host="integration.kreis-a.de"))
         db.session.commit()
-    for host in ("integration.kreis-a.de.", "INTEGRATION.Kreis-A.de.:443", "integration.kreis-a.de.:80"):
+    for host in (
+        "integration.kreis-a.de.",
+        "INTEGRATION.Kreis-A.de.:443",
+        "integration.kreis-a.de.:80",
+    ):
         base = f"http://{host}"
         assert browser.client.get("/dot-b/login", base_url=base).status_code == 404, host
         assert browser.client.get("/dot-a/login", base_url=base).status_code == 200, host

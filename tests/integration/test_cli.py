@@ -21,7 +21,9 @@ def run(app):
     from core.cli import main
 
     def invoke(*args, input=None):
-        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
+        return CliRunner().invoke(
+            main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input
+        )
 
     return invoke
 
@@ -54,6 +56,7 @@ def test_example_tenants_hold_their_real_structure(app, run):
     for slug in ("hoexter", "kleve", "oberhausen"):
         run("tenant", "load", slug)
     with app.app_context():
+
         def units(slug):
             tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
             with tenant_scope(tenant):
@@ -66,7 +69,9 @@ def test_example_tenants_hold_their_real_structure(app, run):
         assert sum(u.kind == "welcome_center" for u in kleve) == 1
         assert sum(u.key.startswith("rt-") for u in kleve) == 4
         oberhausen = units("oberhausen")
-        assert {u.key for u in oberhausen if u.kind == "social_area"} == {f"sr-{n}" for n in range(71, 77)}
+        assert {u.key for u in oberhausen if u.kind == "social_area"} == {
+            f"sr-{n}" for n in range(71, 77)
+        }
 
 
 def test_bad_tenant_file_writes_nothing(app, run, tmp_path):
@@ -84,7 +89,10 @@ def test_bad_tenant_file_writes_nothing(app, run, tmp_path):
 def test_unknown_plugin_in_tenant_file_writes_nothing(app, run, tmp_path):
     folder = tmp_path / "plugfehler"
     folder.mkdir()
-    (folder / "tenant.toml").write_text('slug = "plugfehler"\nname = "X"\nkind = "kreis"\nplugins = ["gibtsnicht"]\n', encoding="utf-8")
+    (folder / "tenant.toml").write_text(
+        'slug = "plugfehler"\nname = "X"\nkind = "kreis"\nplugins = ["gibtsnicht"]\n',
+        encoding="utf-8",
+    )
     result = run("tenant", "load", str(folder))
     assert result.exit_code == 2 and "gibtsnicht" in result.output
     assert _tenants(app) == 0
@@ -94,14 +102,38 @@ def test_user_create_validates(app, run):
     run("tenant", "load", "kleve")
     result = run("user", "create", "--email", "kaputt", "--name", "X", "--tenant", "kleve")
     assert result.exit_code == 2 and "E-Mail" in result.output
-    result = run("user", "create", "--email", "a@b.de", "--name", "X", "--tenant", "kleve", "--roles", "kaiser")
+    result = run(
+        "user",
+        "create",
+        "--email",
+        "a@b.de",
+        "--name",
+        "X",
+        "--tenant",
+        "kleve",
+        "--roles",
+        "kaiser",
+    )
     assert result.exit_code == 2
     from core.auth.models import User
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
-    ok = run("user", "create", "--email", "a@b.de", "--name", "Anna", "--tenant", "kleve", "--roles", "case_manager")
-    assert ok.exit_code == 0 and "/password/" not in ok.output and "per E-Mail an a@b.de" in ok.output
+    ok = run(
+        "user",
+        "create",
+        "--email",
+        "a@b.de",
+        "--name",
+        "Anna",
+        "--tenant",
+        "kleve",
+        "--roles",
+        "case_manager",
+    )
+    assert (
+        ok.exit_code == 0 and "/password/" not in ok.output and "per E-Mail an a@b.de" in ok.output
+    )
 
 
 def test_plugin_commands(app, run):
@@ -116,9 +148,42 @@ def test_plugin_commands(app, run):
 
 
 def test_tenant_create_and_disable(app, run):
-    result = run("tenant", "create", "--slug", "wesel", "--name", "Kreis Wesel", "--kind", "kreis", "--admin-email", "a@wesel.de", "--admin-name", "A")
-    assert result.exit_code == 0 and "/password/" not in result.output and "a@wesel.de" in result.output
-    assert run("tenant", "create", "--slug", "wesel", "--name", "X", "--kind", "kreis", "--admin-email", "b@wesel.de", "--admin-name", "B").exit_code == 2
+    result = run(
+        "tenant",
+        "create",
+        "--slug",
+        "wesel",
+        "--name",
+        "Kreis Wesel",
+        "--kind",
+        "kreis",
+        "--admin-email",
+        "a@wesel.de",
+        "--admin-name",
+        "A",
+    )
+    assert (
+        result.exit_code == 0
+        and "/password/" not in result.output
+        and "a@wesel.de" in result.output
+    )
+    assert (
+        run(
+            "tenant",
+            "create",
+            "--slug",
+            "wesel",
+            "--name",
+            "X",
+            "--kind",
+            "kreis",
+            "--admin-email",
+            "b@wesel.de",
+            "--admin-name",
+            "B",
+        ).exit_code
+        == 2
+    )
     assert run("tenant", "disable", "wesel").exit_code == 0
     assert "deaktiviert" in run("tenant", "list").output
 

@@ -35,14 +35,18 @@ class Session:
 
     def __init__(self, base, slug, email, password):
         self.base, self.slug = base, slug
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
         html = self.get(f"/{slug}/login")[1]
         self.token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         data = {"csrf_token": self.token, "email": email, "password": password}
         assert self.send("POST", f"/{slug}/login", urllib.parse.urlencode(data).encode())[0] == 302
 
     def send(self, method, path, body=None, headers=None):
-        request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        request = urllib.request.Request(
+            self.base + path, data=body, method=method, headers=headers or {}
+        )
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, response.read().decode()
@@ -61,11 +65,20 @@ class Session:
 
     def post_form(self, path, data):
         body = urllib.parse.urlencode({**data, "csrf_token": self.token}).encode()
-        return self.send("POST", f"/{self.slug}{path}", body, {"Content-Type": "application/x-www-form-urlencoded"})[0]
+        return self.send(
+            "POST",
+            f"/{self.slug}{path}",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )[0]
 
     def api(self, method, path, data):
-        return self.send(method, f"/{self.slug}/api/v1{path}", json.dumps(data).encode(),
-                         {"Content-Type": "application/json", "X-CSRFToken": self.token})
+        return self.send(
+            method,
+            f"/{self.slug}/api/v1{path}",
+            json.dumps(data).encode(),
+            {"Content-Type": "application/json", "X-CSRFToken": self.token},
+        )
 
 
 def _simultaneously(sessions, action):
@@ -109,8 +122,12 @@ def setting(app, make_tenant, make_user, live_server):
     email, password = make_user(tenant, roles=["case_manager"])
     with app.app_context(), tenant_scope(tenant):
         user = db.session.scalar(select(User).where(User.email == email))
-        person = persons.create_person(user, {"first_name": "Rena", "last_name": "Race", "phone": "0", "city": "Kleve"})
-        case = cases.open_case(user, db.session.get(Tenant, tenant.id), person, {"case_type": "case_management"})
+        person = persons.create_person(
+            user, {"first_name": "Rena", "last_name": "Race", "phone": "0", "city": "Kleve"}
+        )
+        case = cases.open_case(
+            user, db.session.get(Tenant, tenant.id), person, {"case_type": "case_management"}
+        )
         db.session.commit()
         ids = {"person": person.id, "case": case.id, "user": user.id}
     sessions = [Session(live_server, "gleichzeitig", email, password) for _ in range(SESSIONS)]
@@ -131,8 +148,16 @@ def test_eight_simultaneous_person_saves_one_wins_the_rest_409(app, setting, _db
     assert versions == {1}
 
     def save(i, session):
-        return session.post_form(path, {"first_name": "Rena", "last_name": "Race", "phone": f"0151-{i}", "city": "Kleve",
-                                        "version": "1"})
+        return session.post_form(
+            path,
+            {
+                "first_name": "Rena",
+                "last_name": "Race",
+                "phone": f"0151-{i}",
+                "city": "Kleve",
+                "version": "1",
+            },
+        )
 
     results = _simultaneously(sessions, save)
     _assert_one_winner(results, 302, _db_url)
@@ -158,7 +183,9 @@ def test_eight_simultaneous_case_saves_and_parallel_entries(app, setting, _db_ur
     version = {s.form_page(path) for s in sessions}.pop()
 
     def save(i, session):
-        return session.post_form(path, {"case_manager_id": ids["user"], "topic": f"Thema {i}", "version": version})
+        return session.post_form(
+            path, {"case_manager_id": ids["user"], "topic": f"Thema {i}", "version": version}
+        )
 
     _assert_one_winner(_simultaneously(sessions, save), 302, _db_url)
 
@@ -181,20 +208,47 @@ def test_put_keeps_omitted_fields_and_clears_explicit_ones(app, make_tenant, mak
     browser.login("patch", email)
 
     def call(method, path, body):
-        return browser.client.open(f"/patch/api/v1{path}", method=method, json=body, headers={"X-CSRFToken": browser.token})
+        return browser.client.open(
+            f"/patch/api/v1{path}", method=method, json=body, headers={"X-CSRFToken": browser.token}
+        )
 
-    created = call("POST", "/persons", {"first_name": "Omar", "last_name": "Teil", "phone": "0151", "city": "Wesel",
-                                        "birth_date": "1980-02-03", "languages": ["ar"]}).get_json()
+    created = call(
+        "POST",
+        "/persons",
+        {
+            "first_name": "Omar",
+            "last_name": "Teil",
+            "phone": "0151",
+            "city": "Wesel",
+            "birth_date": "1980-02-03",
+            "languages": ["ar"],
+        },
+    ).get_json()
     # Omitted: unchanged.
-    changed = call("PUT", f"/persons/{created['id']}", {"city": "Kleve", "version": created["version"]})
+    changed = call(
+        "PUT", f"/persons/{created['id']}", {"city": "Kleve", "version": created["version"]}
+    )
     assert changed.status_code == 200, changed.get_json()
     body = changed.get_json()
-    assert (body["city"], body["phone"], body["birth_date"], body["languages"], body["first_name"]) == \
-        ("Kleve", "0151", "1980-02-03", ["ar"], "Omar")
+    assert (
+        body["city"],
+        body["phone"],
+        body["birth_date"],
+        body["languages"],
+        body["first_name"],
+    ) == ("Kleve", "0151", "1980-02-03", ["ar"], "Omar")
     # Sent empty (or null for a date, [] for a list): cleared.
-    cleared = call("PUT", f"/persons/{created['id']}", {"phone": "", "birth_date": None, "languages": [],
-                                                        "version": body["version"]}).get_json()
-    assert (cleared["phone"], cleared["birth_date"], cleared["languages"], cleared["city"]) == ("", None, [], "Kleve")
+    cleared = call(
+        "PUT",
+        f"/persons/{created['id']}",
+        {"phone": "", "birth_date": None, "languages": [], "version": body["version"]},
+    ).get_json()
+    assert (cleared["phone"], cleared["birth_date"], cleared["languages"], cleared["city"]) == (
+        "",
+        None,
+        [],
+        "Kleve",
+    )
     # A required field cannot be cleared; the error names it.
     refused = call("PUT", f"/persons/{created['id']}", {"last_name": ""})
     assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"last_name"}
@@ -217,10 +271,15 @@ def test_eight_simultaneous_case_openings_leave_one_open_case(app, setting, _db_
         session.form_page(f"/persons/{ids['person']}")  # a fresh CSRF token for the API
 
     def open_(i, session):
-        return session.api("POST", "/cases", {"person_id": other_id, "case_type": "case_management"})[0]
+        return session.api(
+            "POST", "/cases", {"person_id": other_id, "case_type": "case_management"}
+        )[0]
 
     results = _simultaneously(sessions, open_)
     assert 500 not in results and set(results) <= {201, 409, 422}, results
     assert results.count(201) == 1, results
     with app.app_context(), tenant_scope(tenant):
-        assert db.session.query(Case).filter(Case.person_id == other_id, Case.status == "open").count() == 1
+        assert (
+            db.session.query(Case).filter(Case.person_id == other_id, Case.status == "open").count()
+            == 1
+        )

@@ -17,29 +17,81 @@ def test_consent_api_flow(app, kreis, cm, browser, make_user, new_browser, make_
     api = browser.client
     headers = {"X-CSRFToken": browser.token}
     assert api.get(f"/fall/api/v1/persons/{person_id}/consents").json == []
-    refused = api.post("/fall/api/v1/disclosures", json={"case_id": case_id, "recipient_key": "jobcenter", "purpose": "referral",
-                                                         "channel": "referral", "data_categories": ["master_data"]}, headers=headers)
-    assert refused.status_code == 422 and "Schweigepflichtentbindung" in refused.json["errors"]["consent"][0]
+    refused = api.post(
+        "/fall/api/v1/disclosures",
+        json={
+            "case_id": case_id,
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+        headers=headers,
+    )
+    assert (
+        refused.status_code == 422
+        and "Schweigepflichtentbindung" in refused.json["errors"]["consent"][0]
+    )
     with app.app_context(), tenant_scope(kreis):
         from core.consent.services import current_versions
 
         version_id = current_versions()[0].id
-    bad = api.post(f"/fall/api/v1/persons/{person_id}/consents", json={"template_version_id": version_id, "purposes": ["referral"]}, headers=headers)
+    bad = api.post(
+        f"/fall/api/v1/persons/{person_id}/consents",
+        json={"template_version_id": version_id, "purposes": ["referral"]},
+        headers=headers,
+    )
     assert bad.status_code == 422 and "recipient_keys" in bad.json["errors"]
-    ok = api.post(f"/fall/api/v1/persons/{person_id}/consents", json={"template_version_id": version_id, "recipient_keys": ["jobcenter"],
-                                                                      "purposes": ["referral"]}, headers=headers)
+    ok = api.post(
+        f"/fall/api/v1/persons/{person_id}/consents",
+        json={
+            "template_version_id": version_id,
+            "recipient_keys": ["jobcenter"],
+            "purposes": ["referral"],
+        },
+        headers=headers,
+    )
     assert ok.status_code == 201 and ok.json["status"] == "active"
-    shared = api.post("/fall/api/v1/disclosures", json={"case_id": case_id, "recipient_key": "jobcenter", "purpose": "referral",
-                                                        "channel": "referral", "data_categories": ["master_data"]}, headers=headers)
+    shared = api.post(
+        "/fall/api/v1/disclosures",
+        json={
+            "case_id": case_id,
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+        headers=headers,
+    )
     assert shared.status_code == 201 and shared.json["legal_basis"] == "consent"
-    revoked = api.post(f"/fall/api/v1/persons/{person_id}/consents/{ok.json['id']}/revoke", json={}, headers=headers)
+    revoked = api.post(
+        f"/fall/api/v1/persons/{person_id}/consents/{ok.json['id']}/revoke",
+        json={},
+        headers=headers,
+    )
     assert revoked.status_code == 201
-    again = api.post("/fall/api/v1/disclosures", json={"case_id": case_id, "recipient_key": "jobcenter", "purpose": "referral",
-                                                       "channel": "referral", "data_categories": ["master_data"]}, headers=headers)
+    again = api.post(
+        "/fall/api/v1/disclosures",
+        json={
+            "case_id": case_id,
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+        headers=headers,
+    )
     assert again.status_code == 422 and "widerrufen" in again.json["errors"]["consent"][0]
     with app.app_context(), tenant_scope(kreis):
         assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused")) == 2
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "disclosure.refused")
+            )
+            == 2
+        )
     assert api.get("/fall/api/v1/disclosures").status_code == 403
     dsb_email, _ = make_user(kreis, roles=["dpo"])
     dsb = new_browser()

@@ -25,16 +25,23 @@ def ctx(app, make_tenant):
     with app.test_request_context(), tenant_scope(tenant):
         t = db.session.get(Tenant, tenant.id)
         consent.ensure_defaults(t)
-        person = create_person(None, {"first_name": "Nour", "last_name": "Beispiel", "birth_date": "1990-01-01"})
+        person = create_person(
+            None, {"first_name": "Nour", "last_name": "Beispiel", "birth_date": "1990-01-01"}
+        )
         version = consent.current_versions()[0]
         db.session.commit()
         yield t, person, version
 
 
 def _grant(person, version, **extra):
-    data = {"template_version_id": version.id, "language": "de", "signed_by": "self",
-            "recipient_keys": ["jobcenter", "schools_daycare"], "purposes": ["referral", "case_conference"],
-            "granted_on": (TODAY - timedelta(days=10)).isoformat()}
+    data = {
+        "template_version_id": version.id,
+        "language": "de",
+        "signed_by": "self",
+        "recipient_keys": ["jobcenter", "schools_daycare"],
+        "purposes": ["referral", "case_conference"],
+        "granted_on": (TODAY - timedelta(days=10)).isoformat(),
+    }
     data.update(extra)
     record = consent.record_consent(None, person, data)
     db.session.commit()
@@ -42,22 +49,33 @@ def _grant(person, version, **extra):
 
 
 def _share(tenant, person, recipient="jobcenter", purpose="referral", **extra):
-    return consent.disclose(None, tenant, person, recipient_key=recipient, purpose=purpose, channel="referral",
-                            data_categories=["master_data", "needs"], **extra)
+    return consent.disclose(
+        None,
+        tenant,
+        person,
+        recipient_key=recipient,
+        purpose=purpose,
+        channel="referral",
+        data_categories=["master_data", "needs"],
+        **extra,
+    )
 
 
 def _disclosures():
     return db.session.scalar(select(func.count()).select_from(Disclosure))
 
 
-@pytest.mark.parametrize("setup,fragment", [
-    ("none", "keine Schweigepflichtentbindung"),
-    ("other_recipient", "umfasst"),
-    ("other_purpose", "Zweck"),
-    ("expired", "abgelaufen"),
-    ("revoked", "widerrufen"),
-    ("future", "erst ab"),
-])
+@pytest.mark.parametrize(
+    "setup,fragment",
+    [
+        ("none", "keine Schweigepflichtentbindung"),
+        ("other_recipient", "umfasst"),
+        ("other_purpose", "Zweck"),
+        ("expired", "abgelaufen"),
+        ("revoked", "widerrufen"),
+        ("future", "erst ab"),
+    ],
+)
 def test_every_refusal_names_what_is_missing_and_writes_nothing(ctx, setup, fragment):
     tenant, person, version = ctx
     if setup == "other_recipient":
@@ -82,7 +100,14 @@ def test_every_refusal_names_what_is_missing_and_writes_nothing(ctx, setup, frag
     consent.record_refusal(None, person, "jobcenter", "referral")
     db.session.commit()
     assert _disclosures() == 0
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused")) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "disclosure.refused")
+        )
+        == 1
+    )
 
 
 def test_valid_release_registers_the_disclosure(ctx):
@@ -90,7 +115,11 @@ def test_valid_release_registers_the_disclosure(ctx):
     record = _grant(person, version)
     row = _share(tenant, person)
     db.session.commit()
-    assert (row.legal_basis, row.consent_id, row.recipient_key) == ("consent", record.id, "jobcenter")
+    assert (row.legal_basis, row.consent_id, row.recipient_key) == (
+        "consent",
+        record.id,
+        "jobcenter",
+    )
     assert _disclosures() == 1
 
 
@@ -117,7 +146,12 @@ def test_override_needs_a_reason_and_is_audited(ctx):
     row = _share(tenant, person, override_reason="Akute Kindeswohlgefährdung, § 8a SGB VIII")
     db.session.commit()
     assert row.legal_basis == "override" and row.consent_id is None
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "disclosure.override")) == "disclosure.override"
+    assert (
+        db.session.scalar(
+            select(AuditEvent.action).where(AuditEvent.action == "disclosure.override")
+        )
+        == "disclosure.override"
+    )
 
 
 def test_strict_tenant_requires_confirmation_per_disclosure(ctx):
@@ -134,12 +168,26 @@ def test_strict_tenant_requires_confirmation_per_disclosure(ctx):
 
 def test_under_16_needs_a_guardian(ctx):
     tenant, person, version = ctx
-    child = create_person(None, {"first_name": "Kind", "last_name": "Beispiel", "birth_date": (TODAY - timedelta(days=365 * 12)).isoformat()})
+    child = create_person(
+        None,
+        {
+            "first_name": "Kind",
+            "last_name": "Beispiel",
+            "birth_date": (TODAY - timedelta(days=365 * 12)).isoformat(),
+        },
+    )
     with pytest.raises(ValidationError) as refused:
         _grant(child, version)
     db.session.rollback()
     assert "unter 16" in refused.value.errors["signed_by"][0]
-    child = create_person(None, {"first_name": "Kind", "last_name": "Beispiel", "birth_date": (TODAY - timedelta(days=365 * 12)).isoformat()})
+    child = create_person(
+        None,
+        {
+            "first_name": "Kind",
+            "last_name": "Beispiel",
+            "birth_date": (TODAY - timedelta(days=365 * 12)).isoformat(),
+        },
+    )
     _grant(child, version, signed_by="guardian", guardian_name="Mutter Beispiel")
     assert consent.check(child, "jobcenter", "referral").allowed
 

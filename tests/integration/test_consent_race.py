@@ -31,9 +31,16 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
     for run in range(RUNS):
         with app.test_request_context(), tenant_scope(tenant):
             person = create_person(None, {"first_name": "Race", "last_name": f"Lauf{run}"})
-            record = consent.record_consent(None, person, {
-                "template_version_id": version_id, "recipient_keys": ["jobcenter"], "purposes": ["referral"],
-                "granted_on": (date.today() - timedelta(days=1)).isoformat()})
+            record = consent.record_consent(
+                None,
+                person,
+                {
+                    "template_version_id": version_id,
+                    "recipient_keys": ["jobcenter"],
+                    "purposes": ["referral"],
+                    "granted_on": (date.today() - timedelta(days=1)).isoformat(),
+                },
+            )
             db.session.commit()
             person_id, record_id = person.id, record.id
         barrier = threading.Barrier(2)
@@ -47,8 +54,15 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
                 person_ = db.session.get(Person, person_id)
                 barrier.wait()
                 try:
-                    consent.disclose(None, t, person_, recipient_key="jobcenter", purpose="referral", channel="referral",
-                                     data_categories=["master_data"])
+                    consent.disclose(
+                        None,
+                        t,
+                        person_,
+                        recipient_key="jobcenter",
+                        purpose="referral",
+                        channel="referral",
+                        data_categories=["master_data"],
+                    )
                     db.session.commit()
                     outcome["shared"] = True
                 except consent.ConsentRefused:
@@ -65,15 +79,21 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
                 db.session.commit()
                 db.session.remove()
 
-        threads = [threading.Thread(target=share, args=(barrier, person_id, outcome)),
-                   threading.Thread(target=revoke, args=(barrier, record_id))]
+        threads = [
+            threading.Thread(target=share, args=(barrier, person_id, outcome)),
+            threading.Thread(target=revoke, args=(barrier, record_id)),
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
         with app.app_context(), tenant_scope(tenant):
-            revocation = db.session.scalar(select(ConsentRevocation).where(ConsentRevocation.consent_id == record_id))
-            disclosure = db.session.scalar(select(Disclosure).where(Disclosure.person_id == person_id))
+            revocation = db.session.scalar(
+                select(ConsentRevocation).where(ConsentRevocation.consent_id == record_id)
+            )
+            disclosure = db.session.scalar(
+                select(Disclosure).where(Disclosure.person_id == person_id)
+            )
             if disclosure is not None:
                 shares_before += 1
                 # Both paths hold the consent row lock until commit: the later lock holder has
@@ -82,6 +102,8 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
                     violations += 1
             else:
                 refused += 1
-    print(f"T11: {RUNS} runs, {shares_before} shares before the revocation, {refused} refused, {violations} after")
+    print(
+        f"T11: {RUNS} runs, {shares_before} shares before the revocation, {refused} refused, {violations} after"
+    )
     assert violations == 0
     assert shares_before + refused == RUNS

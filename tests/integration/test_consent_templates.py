@@ -70,7 +70,9 @@ def _draft_form(lang_texts, **extra):
     return data
 
 
-def _new_template(dpo, key="processing-jmd", kind="processing", title="Einwilligung Datenverarbeitung"):
+def _new_template(
+    dpo, key="processing-jmd", kind="processing", title="Einwilligung Datenverarbeitung"
+):
     dpo.get("/fall/consent-forms/")  # creates the tenant's default form and recipient categories
     dpo.get("/fall/consent-forms/new")
     response = dpo.post("/fall/consent-forms/new", {"key": key, "kind": kind, "title": title})
@@ -87,15 +89,20 @@ def _new_draft(dpo, template_id):
 
 def _version(app, tenant, version_id):
     with app.app_context(), tenant_scope(tenant):
-        version = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+        version = db.session.scalar(
+            select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id)
+        )
         db.session.expunge(version)
         return version
 
 
 def _default_version_id(app, tenant):
     with app.app_context(), tenant_scope(tenant):
-        return db.session.scalar(select(ConsentTemplateVersion.id).join(
-            ConsentTemplate, ConsentTemplate.id == ConsentTemplateVersion.template_id).where(ConsentTemplate.key == "release"))
+        return db.session.scalar(
+            select(ConsentTemplateVersion.id)
+            .join(ConsentTemplate, ConsentTemplate.id == ConsentTemplateVersion.template_id)
+            .where(ConsentTemplate.key == "release")
+        )
 
 
 def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
@@ -118,14 +125,23 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     version_id = _new_draft(dpo, template_id)
     draft = _version(app, kreis, version_id)
     assert draft.number == 1 and draft.published_at is None
-    assert draft.privacy_notice["authority"].startswith("Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen")
+    assert draft.privacy_notice["authority"].startswith(
+        "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen"
+    )
 
     # Bad input: German form errors, nothing written.
     edit = f"/fall/consent-forms/versions/{version_id}"
     status, html = dpo.text(edit)
     assert status == 200 and 'name="texts.de.purpose"' in html
-    bad = dpo.post(edit, _draft_form({"de": ("", "")}, valid_months="zwölf", recipient_keys=["gibt-es-nicht"],
-                                     **{"privacy_notice.authority": ""}))
+    bad = dpo.post(
+        edit,
+        _draft_form(
+            {"de": ("", "")},
+            valid_months="zwölf",
+            recipient_keys=["gibt-es-nicht"],
+            **{"privacy_notice.authority": ""},
+        ),
+    )
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)
     assert "error-summary" in page and "Bitte geben Sie eine ganze Zahl ein." in page
@@ -136,7 +152,10 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     assert _audits(app, kreis, "consent.version_changed") == 0
 
     # Adding a language only shows its fields (right-to-left for Arabic); nothing is written.
-    added = dpo.post(edit, {**_draft_form({"de": ("Zweck", "Text")}), "action": "add_language", "add_language": "ar"})
+    added = dpo.post(
+        edit,
+        {**_draft_form({"de": ("Zweck", "Text")}), "action": "add_language", "add_language": "ar"},
+    )
     assert added.status_code == 200
     page = added.get_data(as_text=True)
     assert 'name="texts.ar.purpose"' in page and '<div lang="ar" dir="rtl">' in page
@@ -146,8 +165,16 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     half = dpo.post(edit, _draft_form({"de": ("Zweck", "Text"), "en": ("Purpose", "")}))
     assert half.status_code == 400 and 'id="e-texts.en.body-1"' in half.get_data(as_text=True)
 
-    ok = dpo.post(edit, _draft_form({"de": ("Beratung im Case Management", "Ich willige ein."),
-                                     "ar": ("الاستشارة", "أوافق على معالجة بياناتي.")}, valid_months="24"))
+    ok = dpo.post(
+        edit,
+        _draft_form(
+            {
+                "de": ("Beratung im Case Management", "Ich willige ein."),
+                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
+            },
+            valid_months="24",
+        ),
+    )
     assert ok.status_code == 302, ok.get_data(as_text=True)[:3000]
     saved = _version(app, kreis, version_id)
     assert saved.texts["ar"]["purpose"] == "الاستشارة" and saved.valid_months == 24
@@ -156,11 +183,26 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
 
     # Removing a language on save.
     dpo.get(edit)
-    removed = dpo.post(edit, {**_draft_form({"de": ("Beratung im Case Management", "Ich willige ein."), "ar": ("", "")}),
-                              "remove_language": ["ar"]})
+    removed = dpo.post(
+        edit,
+        {
+            **_draft_form(
+                {"de": ("Beratung im Case Management", "Ich willige ein."), "ar": ("", "")}
+            ),
+            "remove_language": ["ar"],
+        },
+    )
     assert removed.status_code == 302 and set(_version(app, kreis, version_id).texts) == {"de"}
-    readded = dpo.post(edit, _draft_form({"de": ("Beratung im Case Management", "Ich willige ein."),
-                                          "ar": ("الاستشارة", "أوافق على معالجة بياناتي.")}, valid_months="24"))
+    readded = dpo.post(
+        edit,
+        _draft_form(
+            {
+                "de": ("Beratung im Case Management", "Ich willige ein."),
+                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
+            },
+            valid_months="24",
+        ),
+    )
     assert readded.status_code == 302
 
     published = dpo.post(f"/fall/consent-forms/versions/{version_id}/publish")
@@ -168,7 +210,9 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     assert _version(app, kreis, version_id).published_at is not None
     assert _audits(app, kreis, "consent.version_published") == 1
     with app.app_context(), tenant_scope(kreis):
-        details = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action.like("consent.%"))).all()
+        details = db.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action.like("consent.%"))
+        ).all()
         assert all(isinstance(v, int | list | type(None)) for d in details for v in d.values())
 
     # Published versions are frozen.
@@ -184,9 +228,17 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     second = _version(app, kreis, second_id)
     assert second.number == 2 and second.texts == saved.texts and second.privacy_notice == NOTICE
     again = dpo.post(f"/fall/consent-forms/{template_id}/versions")
-    assert again.status_code == 302 and _count(app, kreis, ConsentTemplateVersion, ConsentTemplateVersion.template_id == template_id) == 2
+    assert (
+        again.status_code == 302
+        and _count(
+            app, kreis, ConsentTemplateVersion, ConsentTemplateVersion.template_id == template_id
+        )
+        == 2
+    )
     status, html = dpo.text(f"/fall/consent-forms/{template_id}")
-    assert _de(app, "Arabic") in html and _de(app, "draft") in html and _de(app, "published") in html
+    assert (
+        _de(app, "Arabic") in html and _de(app, "draft") in html and _de(app, "published") in html
+    )
 
     asked = dpo.post(f"/fall/consent-forms/versions/{version_id}/retire")
     assert asked.status_code == 200 and _version(app, kreis, version_id).retired_at is None
@@ -196,7 +248,12 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
 
 
 def test_publishing_needs_a_complete_draft(app, kreis, dpo):  # noqa: F811
-    template_id = _new_template(dpo, key="release-jmd", kind="confidentiality_release", title="Schweigepflichtentbindung JMD")
+    template_id = _new_template(
+        dpo,
+        key="release-jmd",
+        kind="confidentiality_release",
+        title="Schweigepflichtentbindung JMD",
+    )
     version_id = _new_draft(dpo, template_id)
     response = dpo.post(f"/fall/consent-forms/versions/{version_id}/publish")
     assert response.status_code == 400
@@ -211,34 +268,73 @@ def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser,
     assert status == 200
     version_id = _default_version_id(app, kreis)
     assert f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=de" in html
-    assert f"/fall/persons/{person_id}/consents/form/{version_id}?lang=ar" in html  # language chooser of the form
+    assert (
+        f"/fall/persons/{person_id}/consents/form/{version_id}?lang=ar" in html
+    )  # language chooser of the form
     with app.app_context(), tenant_scope(kreis):
-        notice = db.session.scalar(select(ConsentTemplateVersion.privacy_notice).where(ConsentTemplateVersion.id == version_id))
-    assert set(notice) == {"controller", "dpo", "purposes", "legal_basis", "recipients", "storage", "rights", "authority"}
+        notice = db.session.scalar(
+            select(ConsentTemplateVersion.privacy_notice).where(
+                ConsentTemplateVersion.id == version_id
+            )
+        )
+    assert set(notice) == {
+        "controller",
+        "dpo",
+        "purposes",
+        "legal_basis",
+        "recipients",
+        "storage",
+        "rights",
+        "authority",
+    }
     assert notice["controller"] == "Kreis Fall"
     # Case managers hand it out; the DPO sees it too.
     for who in (browser, dpo):
-        status, page = who.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=de")
+        status, page = who.text(
+            f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=de"
+        )
         assert status == 200
         for value in notice.values():
             assert str(escape(value)) in page
-        for heading in ("Controller", "Data protection officer", "Purposes of the processing", "Legal basis",
-                        "Recipients or categories of recipients", "Storage period", "Rights of the data subject",
-                        "Supervisory authority"):
+        for heading in (
+            "Controller",
+            "Data protection officer",
+            "Purposes of the processing",
+            "Legal basis",
+            "Recipients or categories of recipients",
+            "Storage period",
+            "Rights of the data subject",
+            "Supervisory authority",
+        ):
             assert _de(app, heading) in page
         assert "Kavalleriestraße 2–4, 40213 Düsseldorf" in page
-        assert "Jobcenter / Agentur für Arbeit" in page  # the recipient list comes from the categories
-    status, page = browser.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=ar")
+        assert (
+            "Jobcenter / Agentur für Arbeit" in page
+        )  # the recipient list comes from the categories
+    status, page = browser.text(
+        f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=ar"
+    )
     assert status == 200 and 'dir="rtl"' in page and 'lang="ar"' in page and "إدارة الحالات" in page
-    status, page = browser.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=en")
+    status, page = browser.text(
+        f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=en"
+    )
     assert status == 200 and 'dir="rtl"' not in page and "Identifying support needs" in page
-    assert browser.get(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=xx").status_code == 404
+    assert (
+        browser.get(
+            f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=xx"
+        ).status_code
+        == 404
+    )
     # The printed consent form is right-to-left in Arabic as well.
     status, page = browser.text(f"/fall/persons/{person_id}/consents/form/{version_id}?lang=ar")
     assert status == 200 and 'dir="rtl"' in page
     # The same form as PDF, in the client's language and with the person's name.
     pdf = browser.get(f"/fall/persons/{person_id}/consents/form/{version_id}.pdf?lang=ar")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    assert (
+        pdf.status_code == 200
+        and pdf.data.startswith(b"%PDF")
+        and pdf.mimetype == "application/pdf"
+    )
     from io import BytesIO
 
     from pypdf import PdfReader
@@ -253,28 +349,57 @@ def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser,
     # Drafts are not handed out by case managers.
     template_id = _new_template(dpo)
     draft_id = _new_draft(dpo, template_id)
-    assert browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}.pdf?lang=de").status_code == 404
-    assert browser.get(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de").status_code == 404
-    assert browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}?lang=de").status_code == 404
-    assert dpo.get(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de").status_code == 200
+    assert (
+        browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}.pdf?lang=de").status_code
+        == 404
+    )
+    assert (
+        browser.get(
+            f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de"
+        ).status_code
+        == 404
+    )
+    assert (
+        browser.get(f"/fall/persons/{person_id}/consents/form/{draft_id}?lang=de").status_code
+        == 404
+    )
+    assert (
+        dpo.get(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=de").status_code
+        == 200
+    )
 
 
 def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):  # noqa: F811
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
-    for path in ("/fall/consent-forms/", "/fall/consent-forms/new", f"/fall/consent-forms/{template_id}",
-                 f"/fall/consent-forms/versions/{version_id}", "/fall/consent-forms/recipients"):
+    for path in (
+        "/fall/consent-forms/",
+        "/fall/consent-forms/new",
+        f"/fall/consent-forms/{template_id}",
+        f"/fall/consent-forms/versions/{version_id}",
+        "/fall/consent-forms/recipients",
+    ):
         assert browser.get(path).status_code == 403, path
     browser.get("/fall/")
-    for path in (f"/fall/consent-forms/{template_id}/versions", f"/fall/consent-forms/versions/{version_id}/publish",
-                 f"/fall/consent-forms/versions/{version_id}/retire", f"/fall/consent-forms/recipients/{category_id}/active"):
+    for path in (
+        f"/fall/consent-forms/{template_id}/versions",
+        f"/fall/consent-forms/versions/{version_id}/publish",
+        f"/fall/consent-forms/versions/{version_id}/retire",
+        f"/fall/consent-forms/recipients/{category_id}/active",
+    ):
         assert browser.post(path, {"active": "0"}).status_code == 403, path
     assert _de(app, "Consent forms") not in browser.get("/fall/").get_data(as_text=True)
     api = browser.client
     assert api.get("/fall/api/v1/consent-templates").status_code == 403
     assert api.get(f"/fall/api/v1/consent-templates/versions/{version_id}").status_code == 403
-    assert api.post(f"/fall/api/v1/consent-templates/versions/{version_id}/publish", headers={"X-CSRFToken": browser.token}).status_code == 403
+    assert (
+        api.post(
+            f"/fall/api/v1/consent-templates/versions/{version_id}/publish",
+            headers={"X-CSRFToken": browser.token},
+        ).status_code
+        == 403
+    )
     assert _version(app, kreis, version_id).published_at is None
 
 
@@ -290,7 +415,9 @@ def _category_id(app, tenant, key):
         return db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
 
 
-def test_other_tenant_gets_404_for_templates_and_versions(app, kreis, dpo, make_tenant, make_user, new_browser):  # noqa: F811
+def test_other_tenant_gets_404_for_templates_and_versions(
+    app, kreis, dpo, make_tenant, make_user, new_browser
+):  # noqa: F811
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
@@ -299,19 +426,48 @@ def test_other_tenant_gets_404_for_templates_and_versions(app, kreis, dpo, make_
     stranger = new_browser()
     stranger.login("anders", email)
     assert stranger.get("/anders/consent-forms/").status_code == 200  # own defaults are created
-    for path in (f"/anders/consent-forms/{template_id}", f"/anders/consent-forms/versions/{version_id}",
-                 f"/anders/consent-forms/versions/{version_id}/information-sheet?lang=de"):
+    for path in (
+        f"/anders/consent-forms/{template_id}",
+        f"/anders/consent-forms/versions/{version_id}",
+        f"/anders/consent-forms/versions/{version_id}/information-sheet?lang=de",
+    ):
         assert stranger.get(path).status_code == 404, path
-    for path in (f"/anders/consent-forms/{template_id}/versions", f"/anders/consent-forms/versions/{version_id}",
-                 f"/anders/consent-forms/versions/{version_id}/publish", f"/anders/consent-forms/versions/{version_id}/retire",
-                 f"/anders/consent-forms/recipients/{category_id}/active"):
+    for path in (
+        f"/anders/consent-forms/{template_id}/versions",
+        f"/anders/consent-forms/versions/{version_id}",
+        f"/anders/consent-forms/versions/{version_id}/publish",
+        f"/anders/consent-forms/versions/{version_id}/retire",
+        f"/anders/consent-forms/recipients/{category_id}/active",
+    ):
         assert stranger.post(path, _draft_form({"de": ("x", "y")})).status_code == 404, path
     api, headers = stranger.client, {"X-CSRFToken": stranger.token}
     assert api.get(f"/anders/api/v1/consent-templates/versions/{version_id}").status_code == 404
-    assert api.patch(f"/anders/api/v1/consent-templates/versions/{version_id}", json={"processing_bodies": "x"}, headers=headers).status_code == 404
-    assert api.post(f"/anders/api/v1/consent-templates/{template_id}/versions", headers=headers).status_code == 404
-    assert api.post(f"/anders/api/v1/consent-templates/versions/{version_id}/publish", headers=headers).status_code == 404
-    assert api.post(f"/anders/api/v1/consent-templates/versions/{version_id}/retire", headers=headers).status_code == 404
+    assert (
+        api.patch(
+            f"/anders/api/v1/consent-templates/versions/{version_id}",
+            json={"processing_bodies": "x"},
+            headers=headers,
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/anders/api/v1/consent-templates/{template_id}/versions", headers=headers
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/anders/api/v1/consent-templates/versions/{version_id}/publish", headers=headers
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/anders/api/v1/consent-templates/versions/{version_id}/retire", headers=headers
+        ).status_code
+        == 404
+    )
     assert all(t["key"] == "release" for t in api.get("/anders/api/v1/consent-templates").json)
     # And the other tenant's own URL space for tenant A answers 404 as well.
     assert stranger.get(f"/fall/consent-forms/{template_id}").status_code == 404
@@ -323,22 +479,48 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):  # no
     assert status == 200 and "Jobcenter / Agentur für Arbeit" in html
     bad = dpo.post("/fall/consent-forms/recipients", {"key": "jobcenter", "name": ""})
     assert bad.status_code == 400 and "error-summary" in bad.get_data(as_text=True)
-    ok = dpo.post("/fall/consent-forms/recipients", {"key": "immigration_office", "name": "Ausländerbehörde"})
+    ok = dpo.post(
+        "/fall/consent-forms/recipients", {"key": "immigration_office", "name": "Ausländerbehörde"}
+    )
     assert ok.status_code == 302
     category_id = _category_id(app, kreis, "immigration_office")
     assert _audits(app, kreis, "consent.category_created") == 1
     dpo.get("/fall/consent-forms/recipients")
-    assert dpo.post(f"/fall/consent-forms/recipients/{category_id}/active", {"active": "0"}).status_code == 302
+    assert (
+        dpo.post(
+            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "0"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(kreis):
-        assert db.session.scalar(select(RecipientCategory.active).where(RecipientCategory.id == category_id)) is False
+        assert (
+            db.session.scalar(
+                select(RecipientCategory.active).where(RecipientCategory.id == category_id)
+            )
+            is False
+        )
     # Inactive categories are not offered in a draft.
-    template_id = _new_template(dpo, key="release-x", kind="confidentiality_release", title="Entbindung X")
+    template_id = _new_template(
+        dpo, key="release-x", kind="confidentiality_release", title="Entbindung X"
+    )
     version_id = _new_draft(dpo, template_id)
-    assert "Ausländerbehörde" not in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(as_text=True)
+    assert "Ausländerbehörde" not in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
+        as_text=True
+    )
     dpo.get("/fall/consent-forms/recipients")
-    assert dpo.post(f"/fall/consent-forms/recipients/{category_id}/active", {"active": "1"}).status_code == 302
-    assert "Ausländerbehörde" in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(as_text=True)
-    assert _audits(app, kreis, "consent.category_deactivated") == 1 and _audits(app, kreis, "consent.category_reactivated") == 1
+    assert (
+        dpo.post(
+            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "1"}
+        ).status_code
+        == 302
+    )
+    assert "Ausländerbehörde" in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
+        as_text=True
+    )
+    assert (
+        _audits(app, kreis, "consent.category_deactivated") == 1
+        and _audits(app, kreis, "consent.category_reactivated") == 1
+    )
     assert _count(app, kreis, RecipientCategory, RecipientCategory.key == "immigration_office") == 1
 
 
@@ -346,8 +528,13 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):  # no
 
 
 def _consent_form(app, tenant, **extra):
-    data = {"template_version_id": str(_default_version_id(app, tenant)), "recipient_keys": ["jobcenter"],
-            "purposes": ["referral"], "language": "de", "signed_by": "self"}
+    data = {
+        "template_version_id": str(_default_version_id(app, tenant)),
+        "recipient_keys": ["jobcenter"],
+        "purposes": ["referral"],
+        "language": "de",
+        "signed_by": "self",
+    }
     data.update(extra)
     return data
 
@@ -357,18 +544,36 @@ def test_evidence_upload_is_filed_and_linked(app, kreis, cm, browser):  # noqa: 
     case_id = _open_case(browser, person_id)
     url = f"/fall/persons/{person_id}/consents"
     status, html = browser.text(url)
-    assert 'enctype="multipart/form-data"' in html and 'name="evidence"' in html and 'name="csrf_token"' in html
-    response = browser.post(url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(PDF), "Einwilligung unterschrieben.pdf")})
+    assert (
+        'enctype="multipart/form-data"' in html
+        and 'name="evidence"' in html
+        and 'name="csrf_token"' in html
+    )
+    response = browser.post(
+        url,
+        {
+            **_consent_form(app, kreis),
+            "evidence": (io.BytesIO(PDF), "Einwilligung unterschrieben.pdf"),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     with app.app_context(), tenant_scope(kreis):
         record = db.session.scalar(select(ConsentRecord))
-        attachment = db.session.scalar(select(Attachment).where(Attachment.id == record.evidence_id))
-        assert attachment is not None and attachment.case_id == case_id and attachment.content_type == "application/pdf"
+        attachment = db.session.scalar(
+            select(Attachment).where(Attachment.id == record.evidence_id)
+        )
+        assert (
+            attachment is not None
+            and attachment.case_id == case_id
+            and attachment.content_type == "application/pdf"
+        )
         attachment_id = attachment.id
     assert _audits(app, kreis, "consent.evidence_added") == 1
     html = browser.get(url).get_data(as_text=True)
     link = f"/fall/cases/{case_id}/documents/{attachment_id}"
-    assert _de(app, "Evidence") in html and link in html and "Einwilligung unterschrieben.pdf" in html
+    assert (
+        _de(app, "Evidence") in html and link in html and "Einwilligung unterschrieben.pdf" in html
+    )
     download = browser.get(link)
     assert download.status_code == 200 and download.data == PDF
     # Without a file the history says so.
@@ -381,16 +586,34 @@ def test_disguised_or_forbidden_evidence_writes_nothing(app, kreis, cm, browser)
     _open_case(browser, person_id)
     url = f"/fall/persons/{person_id}/consents"
     browser.get(url)
-    disguised = browser.post(url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(b"MZ\x90\x00\x03 not a pdf"), "scan.pdf")})
+    disguised = browser.post(
+        url,
+        {
+            **_consent_form(app, kreis),
+            "evidence": (io.BytesIO(b"MZ\x90\x00\x03 not a pdf"), "scan.pdf"),
+        },
+    )
     assert disguised.status_code == 400
     page = disguised.get_data(as_text=True)
     assert "Der Inhalt der Datei passt nicht zum Dateityp." in page and 'id="f-evidence"' in page
-    forbidden = browser.post(url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(b"MZ\x90\x00"), "scan.exe")})
+    forbidden = browser.post(
+        url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(b"MZ\x90\x00"), "scan.exe")}
+    )
     assert forbidden.status_code == 400
-    assert _de(app, "Please upload the signed form as PDF, JPG or PNG.") in forbidden.get_data(as_text=True)
+    assert _de(app, "Please upload the signed form as PDF, JPG or PNG.") in forbidden.get_data(
+        as_text=True
+    )
     # An invalid consent and a file: both are reported, nothing is written.
-    both = browser.post(url, {**_consent_form(app, kreis, recipient_keys=[]), "evidence": (io.BytesIO(b"x"), "scan.exe")})
-    assert both.status_code == 400 and _de(app, "Please upload the signed form as PDF, JPG or PNG.") in both.get_data(as_text=True)
+    both = browser.post(
+        url,
+        {
+            **_consent_form(app, kreis, recipient_keys=[]),
+            "evidence": (io.BytesIO(b"x"), "scan.exe"),
+        },
+    )
+    assert both.status_code == 400 and _de(
+        app, "Please upload the signed form as PDF, JPG or PNG."
+    ) in both.get_data(as_text=True)
     assert _count(app, kreis, ConsentRecord) == 0 and _count(app, kreis, Attachment) == 0
     assert _audits(app, kreis, "consent.recorded") == 0
 
@@ -399,11 +622,19 @@ def test_evidence_needs_a_case(app, kreis, cm, browser):  # noqa: F811
     person_id = _new_person(browser)
     url = f"/fall/persons/{person_id}/consents"
     browser.get(url)
-    response = browser.post(url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(PDF), "scan.pdf")})
+    response = browser.post(
+        url, {**_consent_form(app, kreis), "evidence": (io.BytesIO(PDF), "scan.pdf")}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert _de(app, "The signed form is filed in the person's case, but this person has no case yet. "
-                    "Please open a case first or record the consent without the file.") in page
+    assert (
+        _de(
+            app,
+            "The signed form is filed in the person's case, but this person has no case yet. "
+            "Please open a case first or record the consent without the file.",
+        )
+        in page
+    )
     assert re.search(r'<p class="field__error" id="e-evidence-1">', page)
     assert _count(app, kreis, ConsentRecord) == 0 and _count(app, kreis, Attachment) == 0
     # Without the file the consent can be recorded.
@@ -417,63 +648,132 @@ def test_consent_template_api(app, kreis, dpo):  # noqa: F811
     api, headers = dpo.client, {"X-CSRFToken": dpo.token}
     rows = api.get("/fall/api/v1/consent-templates").json
     default = next(t for t in rows if t["key"] == "release")
-    assert default["versions"][0]["languages"] == ["de", "en", "ar"] and default["versions"][0]["status"] == "published"
-    schema_bad = api.post("/fall/api/v1/consent-templates", json={"key": "x", "kind": "nope"}, headers=headers)
-    assert schema_bad.status_code == 422 and {"kind", "title"} <= set(schema_bad.json["errors"]["json"])
-    service_bad = api.post("/fall/api/v1/consent-templates", json={"key": "Bad Key", "kind": "processing", "title": "X"}, headers=headers)
+    assert (
+        default["versions"][0]["languages"] == ["de", "en", "ar"]
+        and default["versions"][0]["status"] == "published"
+    )
+    schema_bad = api.post(
+        "/fall/api/v1/consent-templates", json={"key": "x", "kind": "nope"}, headers=headers
+    )
+    assert schema_bad.status_code == 422 and {"kind", "title"} <= set(
+        schema_bad.json["errors"]["json"]
+    )
+    service_bad = api.post(
+        "/fall/api/v1/consent-templates",
+        json={"key": "Bad Key", "kind": "processing", "title": "X"},
+        headers=headers,
+    )
     assert service_bad.status_code == 422 and "key" in service_bad.json["errors"]
-    duplicate = api.post("/fall/api/v1/consent-templates", json={"key": "release", "kind": "processing", "title": "X"}, headers=headers)
+    duplicate = api.post(
+        "/fall/api/v1/consent-templates",
+        json={"key": "release", "kind": "processing", "title": "X"},
+        headers=headers,
+    )
     assert duplicate.status_code == 422 and "key" in duplicate.json["errors"]
-    created = api.post("/fall/api/v1/consent-templates", json={"key": "processing-jmd", "kind": "processing",
-                                                               "title": "Einwilligung Datenverarbeitung"}, headers=headers)
+    created = api.post(
+        "/fall/api/v1/consent-templates",
+        json={
+            "key": "processing-jmd",
+            "kind": "processing",
+            "title": "Einwilligung Datenverarbeitung",
+        },
+        headers=headers,
+    )
     assert created.status_code == 201 and created.json["versions"] == []
     template_id = created.json["id"]
 
     draft = api.post(f"/fall/api/v1/consent-templates/{template_id}/versions", headers=headers)
-    assert draft.status_code == 201 and draft.json["status"] == "draft" and draft.json["number"] == 1
+    assert (
+        draft.status_code == 201 and draft.json["status"] == "draft" and draft.json["number"] == 1
+    )
     version_id = draft.json["id"]
     second = api.post(f"/fall/api/v1/consent-templates/{template_id}/versions", headers=headers)
     assert second.status_code == 422 and "version" in second.json["errors"]
 
     url = f"/fall/api/v1/consent-templates/versions/{version_id}"
-    unknown_language = api.patch(url, json={"texts": {"xx": {"purpose": "a", "body": "b"}}}, headers=headers)
-    assert unknown_language.status_code == 422 and "texts" in unknown_language.json["errors"]["json"]
+    unknown_language = api.patch(
+        url, json={"texts": {"xx": {"purpose": "a", "body": "b"}}}, headers=headers
+    )
+    assert (
+        unknown_language.status_code == 422 and "texts" in unknown_language.json["errors"]["json"]
+    )
     bad_months = api.patch(url, json={"valid_months": 0, "purposes": ["nope"]}, headers=headers)
-    assert bad_months.status_code == 422 and {"valid_months", "purposes"} <= set(bad_months.json["errors"]["json"])
-    no_german = api.patch(url, json={"texts": {"en": {"purpose": "Purpose", "body": "Body"}}, "purposes": ["counselling"]}, headers=headers)
+    assert bad_months.status_code == 422 and {"valid_months", "purposes"} <= set(
+        bad_months.json["errors"]["json"]
+    )
+    no_german = api.patch(
+        url,
+        json={"texts": {"en": {"purpose": "Purpose", "body": "Body"}}, "purposes": ["counselling"]},
+        headers=headers,
+    )
     assert no_german.status_code == 422 and "texts.de.purpose" in no_german.json["errors"]
     assert _version(app, kreis, version_id).texts == {"de": {"purpose": "", "body": ""}}
 
-    patched = api.patch(url, json={"texts": {"de": {"purpose": "Beratung", "body": "Ich willige ein."},
-                                             "fa": {"purpose": "مشاوره", "body": "موافقم."}},
-                                   "purposes": ["counselling"], "valid_months": 12, "privacy_notice": {"storage": "Zwei Jahre"}},
-                        headers=headers)
+    patched = api.patch(
+        url,
+        json={
+            "texts": {
+                "de": {"purpose": "Beratung", "body": "Ich willige ein."},
+                "fa": {"purpose": "مشاوره", "body": "موافقم."},
+            },
+            "purposes": ["counselling"],
+            "valid_months": 12,
+            "privacy_notice": {"storage": "Zwei Jahre"},
+        },
+        headers=headers,
+    )
     assert patched.status_code == 200, patched.json
-    assert patched.json["languages"] == ["de", "fa"] and patched.json["privacy_notice"]["storage"] == "Zwei Jahre"
-    assert patched.json["privacy_notice"]["controller"] == "Kreis Fall"  # the rest of the sheet stays
+    assert (
+        patched.json["languages"] == ["de", "fa"]
+        and patched.json["privacy_notice"]["storage"] == "Zwei Jahre"
+    )
+    assert (
+        patched.json["privacy_notice"]["controller"] == "Kreis Fall"
+    )  # the rest of the sheet stays
     got = api.get(url).json
-    assert got["texts"]["fa"]["purpose"] == "مشاوره" and got["purposes"] == ["counselling"] and got["recipient_keys"] == []
+    assert (
+        got["texts"]["fa"]["purpose"] == "مشاوره"
+        and got["purposes"] == ["counselling"]
+        and got["recipient_keys"] == []
+    )
     assert set(got["privacy_notice"]) == set(NOTICE)
 
     published = api.post(f"{url}/publish", headers=headers)
     assert published.status_code == 200 and published.json["status"] == "published"
     refused = api.patch(url, json={"processing_bodies": "Anders"}, headers=headers)
     assert refused.status_code == 409
-    assert refused.json["message"] == _de(app, "This version is published and can no longer be changed. Create a new draft instead.")
+    assert refused.json["message"] == _de(
+        app, "This version is published and can no longer be changed. Create a new draft instead."
+    )
     assert api.post(f"{url}/publish", headers=headers).status_code == 409
     assert _version(app, kreis, version_id).processing_bodies != "Anders"
 
     copy = api.post(f"/fall/api/v1/consent-templates/{template_id}/versions", headers=headers)
-    assert copy.status_code == 201 and copy.json["number"] == 2 and copy.json["texts"] == got["texts"]
-    listed = next(t for t in api.get("/fall/api/v1/consent-templates").json if t["id"] == template_id)
-    assert [(v["number"], v["status"], v["languages"]) for v in listed["versions"]] == [(2, "draft", ["de", "fa"]), (1, "published", ["de", "fa"])]
+    assert (
+        copy.status_code == 201 and copy.json["number"] == 2 and copy.json["texts"] == got["texts"]
+    )
+    listed = next(
+        t for t in api.get("/fall/api/v1/consent-templates").json if t["id"] == template_id
+    )
+    assert [(v["number"], v["status"], v["languages"]) for v in listed["versions"]] == [
+        (2, "draft", ["de", "fa"]),
+        (1, "published", ["de", "fa"]),
+    ]
 
     retired = api.post(f"{url}/retire", headers=headers)
     assert retired.status_code == 200 and retired.json["status"] == "retired"
     assert api.post(f"{url}/retire", headers=headers).status_code == 422
-    assert api.post(f"/fall/api/v1/consent-templates/versions/{copy.json['id']}/retire", headers=headers).status_code == 422
+    assert (
+        api.post(
+            f"/fall/api/v1/consent-templates/versions/{copy.json['id']}/retire", headers=headers
+        ).status_code
+        == 422
+    )
     assert api.get("/fall/api/v1/consent-templates/versions/999999").status_code == 404
-    assert _audits(app, kreis, "consent.version_published") == 1 and _audits(app, kreis, "consent.version_retired") == 1
+    assert (
+        _audits(app, kreis, "consent.version_published") == 1
+        and _audits(app, kreis, "consent.version_retired") == 1
+    )
 
 
 def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo):  # noqa: F811
@@ -481,7 +781,9 @@ def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo
     version_id = _default_version_id(app, kreis)
     with app.app_context(), tenant_scope(kreis):
         # Tenants set up before the sheet existed have only the controller in version 1.
-        old = db.session.scalar(select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id))
+        old = db.session.scalar(
+            select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id)
+        )
         old.privacy_notice, old.texts = {"controller": "Stadt Alt"}, {"de": old.texts["de"]}
         template_id = old.template_id
         db.session.commit()
@@ -499,19 +801,28 @@ def test_information_sheet_speaks_the_client_language(app, kreis, cm, browser, d
     status, page = dpo.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=ar")
     assert status == 200 and "الجهة المسؤولة" in page and "السلطة الرقابية" in page
     assert "لك الحق في الاطلاع" in page  # the rights, translated
-    assert "Kavalleriestraße 2–4" in page and 'lang="de" dir="ltr"' in page  # the authority's address, in German
+    assert (
+        "Kavalleriestraße 2–4" in page and 'lang="de" dir="ltr"' in page
+    )  # the authority's address, in German
     status, page = dpo.text(f"/fall/consent-forms/versions/{version_id}/information-sheet?lang=en")
     assert "Supervisory authority" in page and "You have the right of access" in page
     # A translator fills the Turkish sheet in a draft; an over-long part is refused by name.
     template_id = _new_template(dpo)
     draft_id = _new_draft(dpo, template_id)
     dpo.get(f"/fall/consent-forms/versions/{draft_id}")
-    form = _draft_form({"de": ("Zweck", "Text"), "tr": ("Amaç", "Metin")},
-                       **{"texts.tr.notice.rights": "x" * 5000})
+    form = _draft_form(
+        {"de": ("Zweck", "Text"), "tr": ("Amaç", "Metin")}, **{"texts.tr.notice.rights": "x" * 5000}
+    )
     refused = dpo.post(f"/fall/consent-forms/versions/{draft_id}", form)
-    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.get_data(as_text=True) and "4000" in refused.get_data(as_text=True)
+    assert (
+        refused.status_code == 400
+        and 'aria-invalid="true"' in refused.get_data(as_text=True)
+        and "4000" in refused.get_data(as_text=True)
+    )
     form["texts.tr.notice.rights"] = "Bilgi edinme hakkınız vardır (md. 15)."
     assert dpo.post(f"/fall/consent-forms/versions/{draft_id}", form).status_code == 302
-    assert _version(app, kreis, draft_id).texts["tr"]["notice"] == {"rights": "Bilgi edinme hakkınız vardır (md. 15)."}
+    assert _version(app, kreis, draft_id).texts["tr"]["notice"] == {
+        "rights": "Bilgi edinme hakkınız vardır (md. 15)."
+    }
     status, page = dpo.text(f"/fall/consent-forms/versions/{draft_id}/information-sheet?lang=tr")
     assert "İlgili kişinin hakları" in page and "Bilgi edinme hakkınız" in page

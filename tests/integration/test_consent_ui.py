@@ -18,30 +18,84 @@ def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_
     assert status == 200 and "Noch keine Einwilligung" in html
     disclose = f"/fall/cases/{case_id}/disclose"
     browser.get(disclose)
-    refused = browser.post(disclose, {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
-    assert refused.status_code == 400 and "keine Schweigepflichtentbindung" in refused.get_data(as_text=True)
+    refused = browser.post(
+        disclose,
+        {
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+    )
+    assert refused.status_code == 400 and "keine Schweigepflichtentbindung" in refused.get_data(
+        as_text=True
+    )
     browser.get(f"/fall/persons/{person_id}/consents")
     import re
 
-    version_id = re.search(r'name="template_version_id"[^>]*>\s*<option value="(\d+)"', browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)).group(1)
-    bad = browser.post(f"/fall/persons/{person_id}/consents", {"template_version_id": version_id, "purposes": ["referral"]})
-    assert bad.status_code == 400 and "mindestens eine empfangende Stelle" in bad.get_data(as_text=True)
-    ok = browser.post(f"/fall/persons/{person_id}/consents", {"template_version_id": version_id, "recipient_keys": ["jobcenter"],
-                                                              "purposes": ["referral"], "language": "de", "signed_by": "self"})
+    version_id = re.search(
+        r'name="template_version_id"[^>]*>\s*<option value="(\d+)"',
+        browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True),
+    ).group(1)
+    bad = browser.post(
+        f"/fall/persons/{person_id}/consents",
+        {"template_version_id": version_id, "purposes": ["referral"]},
+    )
+    assert bad.status_code == 400 and "mindestens eine empfangende Stelle" in bad.get_data(
+        as_text=True
+    )
+    ok = browser.post(
+        f"/fall/persons/{person_id}/consents",
+        {
+            "template_version_id": version_id,
+            "recipient_keys": ["jobcenter"],
+            "purposes": ["referral"],
+            "language": "de",
+            "signed_by": "self",
+        },
+    )
     assert ok.status_code == 302
     browser.get(disclose)
-    shared = browser.post(disclose, {"recipient_key": "jobcenter", "recipient_name": "Jobcenter, Team 3", "purpose": "referral",
-                                     "channel": "referral", "data_categories": ["master_data", "needs"]})
+    shared = browser.post(
+        disclose,
+        {
+            "recipient_key": "jobcenter",
+            "recipient_name": "Jobcenter, Team 3",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data", "needs"],
+        },
+    )
     assert shared.status_code == 302
     html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    assert browser.post(f"/fall/persons/{person_id}/consents/{consent_id}/revoke", {"confirmed": "1"}).status_code == 302
+    assert (
+        browser.post(
+            f"/fall/persons/{person_id}/consents/{consent_id}/revoke", {"confirmed": "1"}
+        ).status_code
+        == 302
+    )
     browser.get(disclose)
-    again = browser.post(disclose, {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    again = browser.post(
+        disclose,
+        {
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+    )
     assert again.status_code == 400 and "widerrufen" in again.get_data(as_text=True)
     with app.app_context(), tenant_scope(kreis):
         assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "disclosure.refused")) == 2
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "disclosure.refused")
+            )
+            == 2
+        )
     # The DSB reads the register; case managers do not.
     assert browser.get("/fall/disclosures").status_code == 403
     dsb_email, _ = make_user(kreis, roles=["dpo"])
@@ -61,8 +115,16 @@ def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_
     case_id = _open_case(browser, _new_person(browser))
     disclose = f"/fall/cases/{case_id}/disclose"
     browser.get(disclose)
-    response = browser.post(disclose, {"recipient_key": "city_services", "purpose": "referral", "channel": "phone",
-                                       "data_categories": ["master_data"], "override_reason": "Gefahr im Verzug, § 34 StGB"})
+    response = browser.post(
+        disclose,
+        {
+            "recipient_key": "city_services",
+            "purpose": "referral",
+            "channel": "phone",
+            "data_categories": ["master_data"],
+            "override_reason": "Gefahr im Verzug, § 34 StGB",
+        },
+    )
     assert response.status_code == 302
     dsb_email, _ = make_user(kreis, roles=["dpo"])
     dsb = new_browser()
@@ -75,19 +137,38 @@ def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser):  # no
 
     person_id = _new_person(browser, street="Marktstraße 1", city="Oberhausen")
     html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
-    link = re.search(r'href="(/fall/persons/\d+/consents/form/\d+\?lang=de)"', html).group(1).replace("&amp;", "&")
+    link = (
+        re.search(r'href="(/fall/persons/\d+/consents/form/\d+\?lang=de)"', html)
+        .group(1)
+        .replace("&amp;", "&")
+    )
     status, page = browser.text(link)
     assert status == 200 and "Yılmaz" in page and "Marktstraße 1" in page and "Unterschrift" in page
     assert "Jobcenter" in page
     assert browser.get(link.replace("lang=de", "lang=xx")).status_code == 404
     with app.app_context(), tenant_scope(kreis):
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "consent.form_printed")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "consent.form_printed")
+            )
+            == 1
+        )
 
 
 def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
     case_id = _open_case(browser, _new_person(browser))
     browser.get(f"/fall/cases/{case_id}/disclose")
-    browser.post(f"/fall/cases/{case_id}/disclose", {"recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    browser.post(
+        f"/fall/cases/{case_id}/disclose",
+        {
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+    )
     boss_email, _ = make_user(kreis, roles=["coordinator"], name="Frau Aufsicht")
     boss = new_browser()
     boss.login("fall", boss_email)
@@ -101,7 +182,9 @@ def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_br
     assert '<p class="big-number">1</p>' in html  # one refused disclosure
 
 
-def test_many_case_files_on_one_day_are_shown_to_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
+def test_many_case_files_on_one_day_are_shown_to_the_dpo(
+    app, kreis, cm, browser, make_user, new_browser
+):  # noqa: F811
     """Above the tenant's threshold of different files per day, a reader appears on the DSB desk."""
     ids = [_open_case(browser, _new_person(browser, last_name=f"Leser{n}")) for n in range(3)]
     with app.app_context():

@@ -15,7 +15,15 @@ from core.persons.models import HouseholdMember, Person
 from core.tenancy.context import tenant_scope, unscoped
 from core.tenancy.models import Tenant
 
-CM_PHASES = {"intake", "access_check", "assessment", "goal_agreement", "help_planning", "linking", "monitoring"}
+CM_PHASES = {
+    "intake",
+    "access_check",
+    "assessment",
+    "goal_agreement",
+    "help_planning",
+    "linking",
+    "monitoring",
+}
 
 
 @pytest.fixture
@@ -25,7 +33,9 @@ def run(app):
     from core.cli import main
 
     def invoke(*args, input=None):
-        return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
+        return CliRunner().invoke(
+            main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input
+        )
 
     return invoke
 
@@ -62,11 +72,21 @@ def test_demo_cases_cover_the_whole_regelkreis(app):
                 managed = [c for c in all_cases if c.case_type == "case_management"]
                 assert {c.phase for c in managed if c.status == "open"} >= CM_PHASES, slug
                 closed = [c for c in all_cases if c.status == "closed"]
-                assert closed and all(c.phase == "closure" and c.closure_reason for c in closed), slug
+                assert closed and all(c.phase == "closure" and c.closure_reason for c in closed), (
+                    slug
+                )
                 assert any(c.evaluation.get("satisfaction") for c in closed), slug
                 short = [c for c in all_cases if c.case_type == "short_counselling"]
                 assert short and short[0].topic
-                assert 2 <= db.session.scalar(select(func.count()).select_from(Contact).where(Contact.case_id == short[0].id)) <= 3
+                assert (
+                    2
+                    <= db.session.scalar(
+                        select(func.count())
+                        .select_from(Contact)
+                        .where(Contact.case_id == short[0].id)
+                    )
+                    <= 3
+                )
                 assert any(c.case_type == "referral_counselling" for c in all_cases)
                 # a household whose two members both have a case
                 members = db.session.scalars(select(HouseholdMember)).all()
@@ -76,16 +96,34 @@ def test_demo_cases_cover_the_whole_regelkreis(app):
                 with_cases = {c.person_id for c in all_cases}
                 assert any(len(people & with_cases) >= 2 for people in by_household.values()), slug
                 # an open case whose residence permit ends within 60 days
-                expiring = db.session.scalars(select(Person).join(Case, Case.person_id == Person.id).where(
-                    Case.status == "open", Person.residence_valid_until.between(today, today + timedelta(days=60)))).all()
+                expiring = db.session.scalars(
+                    select(Person)
+                    .join(Case, Case.person_id == Person.id)
+                    .where(
+                        Case.status == "open",
+                        Person.residence_valid_until.between(today, today + timedelta(days=60)),
+                    )
+                ).all()
                 assert expiring, slug
                 # a case without activity for more than six months, with its automatic follow-up
-                stale = [c for c in all_cases if c.status == "open" and c.last_activity_at < utcnow() - timedelta(days=183)]
+                stale = [
+                    c
+                    for c in all_cases
+                    if c.status == "open" and c.last_activity_at < utcnow() - timedelta(days=183)
+                ]
                 assert stale, slug
-                kinds = {f.kind for f in db.session.scalars(select(FollowUp).where(FollowUp.done_at.is_(None)))}
+                kinds = {
+                    f.kind
+                    for f in db.session.scalars(select(FollowUp).where(FollowUp.done_at.is_(None)))
+                }
                 assert {"manual", "inactivity", "residence_expiry", "goal_review"} <= kinds, slug
-                overdue = db.session.scalars(select(FollowUp).where(
-                    FollowUp.kind == "manual", FollowUp.done_at.is_(None), FollowUp.due_on < today)).all()
+                overdue = db.session.scalars(
+                    select(FollowUp).where(
+                        FollowUp.kind == "manual",
+                        FollowUp.done_at.is_(None),
+                        FollowUp.due_on < today,
+                    )
+                ).all()
                 assert overdue, slug
                 # no contact lies in the future; cases belong to the demo case manager or coordinator
                 assert db.session.scalar(select(func.max(Contact.contact_on))) <= today
@@ -103,19 +141,34 @@ def test_jmd_tenant_has_the_samira_case(app):
         goals = db.session.scalars(select(Goal).where(Goal.case_id == case.id)).all()
         assert len(goals) == 5
         titles = " ".join(g.title for g in goals)
-        for word in ("psychischen Stabilität", "Aufenthalts", "Lebensunterhalts", "Selbstständige Lebensführung",
-                     "Sprache und Ausbildung"):
+        for word in (
+            "psychischen Stabilität",
+            "Aufenthalts",
+            "Lebensunterhalts",
+            "Selbstständige Lebensführung",
+            "Sprache und Ausbildung",
+        ):
             assert word in titles
-        agreed = db.session.scalar(select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed"))
+        agreed = db.session.scalar(
+            select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")
+        )
         assert agreed is not None and agreed.number == 2  # the goals were agreed step by step
         # Wiedervorlage 12.01. after an IFP of 05.10.: 99 days, kept when moving the dates
-        first = db.session.scalar(select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.number == 1))
+        first = db.session.scalar(
+            select(HelpPlan).where(HelpPlan.case_id == case.id, HelpPlan.number == 1)
+        )
         assert (agreed.review_on - first.agreed_on).days == 99 and agreed.review_on > today
-        items = db.session.scalars(select(HelpPlanItem).where(HelpPlanItem.plan_id == agreed.id)).all()
+        items = db.session.scalars(
+            select(HelpPlanItem).where(HelpPlanItem.plan_id == agreed.id)
+        ).all()
         assert {i.responsible for i in items} == {"client", "case_manager", "partner"}
         partners = {i.partner_name for i in items}
-        assert {"Ausländerbehörde", "Flüchtlingssozialberatung in der Unterkunft",
-                "Evang. Zentrum für Beratung und Therapie am Weißen Stein", "Jobcenter"} <= partners
+        assert {
+            "Ausländerbehörde",
+            "Flüchtlingssozialberatung in der Unterkunft",
+            "Evang. Zentrum für Beratung und Therapie am Weißen Stein",
+            "Jobcenter",
+        } <= partners
         therapy = next(i for i in items if i.measure.startswith("Teilziel 2 – Therapie beginnen"))
         assert (therapy.due_on - first.agreed_on).days == 58
         assert case.phase == "monitoring"
@@ -144,7 +197,9 @@ def test_demo_scale_adds_cases_round_robin(app, run):
     assert all(after[slug] - before[slug] == 6 for slug in DEMO_TENANTS)
     with app.app_context():
         with unscoped():
-            every = db.session.scalar(select(func.count()).select_from(Case).execution_options(all_tenants=True))
+            every = db.session.scalar(
+                select(func.count()).select_from(Case).execution_options(all_tenants=True)
+            )
         assert every == sum(after.values())  # no row outside the demo tenants' scopes
         for slug in DEMO_TENANTS:
             tenant = _tenant(slug)
@@ -154,9 +209,28 @@ def test_demo_scale_adds_cases_round_robin(app, run):
                 assert len({c.number for c in scaled}) == 6
                 for case in scaled:
                     person = db.session.scalar(select(Person).where(Person.id == case.person_id))
-                    assert person is not None and person.tenant_id == tenant.id and person.sort_name and person.name_key
-                    assert 1 <= db.session.scalar(select(func.count()).select_from(Contact).where(Contact.case_id == case.id)) <= 5
-                    assert 1 <= db.session.scalar(select(func.count()).select_from(Goal).where(Goal.case_id == case.id)) <= 3
+                    assert (
+                        person is not None
+                        and person.tenant_id == tenant.id
+                        and person.sort_name
+                        and person.name_key
+                    )
+                    assert (
+                        1
+                        <= db.session.scalar(
+                            select(func.count())
+                            .select_from(Contact)
+                            .where(Contact.case_id == case.id)
+                        )
+                        <= 5
+                    )
+                    assert (
+                        1
+                        <= db.session.scalar(
+                            select(func.count()).select_from(Goal).where(Goal.case_id == case.id)
+                        )
+                        <= 3
+                    )
     # a second run continues the numbering
     assert run("demo", "--scale", "5", "--seed", "2").exit_code == 0
     assert sum(_counts(app).values()) == sum(after.values()) + 5

@@ -27,27 +27,61 @@ def _fill(app, tenant, cm_email):
         user = db.session.scalar(select(User).where(User.email == cm_email))
         old = persons.create_person(user, {"first_name": "Alte", "last_name": "Weitergabe"})
         busy = persons.create_person(user, {"first_name": "Viele", "last_name": "Weitergaben"})
-        case = cases.open_case(user, db.session.get(Tenant, tenant.id), old, {"case_type": "case_management"})
+        case = cases.open_case(
+            user, db.session.get(Tenant, tenant.id), old, {"case_type": "case_management"}
+        )
         from core.consent import services as consent
 
         consent.ensure_defaults(db.session.get(Tenant, tenant.id))
-        version = next(v for v in consent.current_versions() if "jobcenter" in (v.recipient_keys or []))
-        record = consent.record_consent(user, old, {"template_version_id": version.id, "recipient_keys": ["jobcenter"],
-                                                    "purposes": ["referral"]})
+        version = next(
+            v for v in consent.current_versions() if "jobcenter" in (v.recipient_keys or [])
+        )
+        record = consent.record_consent(
+            user,
+            old,
+            {
+                "template_version_id": version.id,
+                "recipient_keys": ["jobcenter"],
+                "purposes": ["referral"],
+            },
+        )
         start = utcnow() - timedelta(days=400)
-        rows = [Disclosure(person_id=old.id, case_id=case.id, recipient_key="jobcenter", purpose="referral", channel="letter",
-                           legal_basis="override" if i % 20 == 0 else "consent", consent_id=None if i % 20 == 0 else record.id,
-                           override_reason=f"Grund {i}",
-                           recipient_name=f"ALT-{i:03d}", at=start + timedelta(hours=i)) for i in range(OLD)]
-        rows += [Disclosure(person_id=busy.id, recipient_key="jobcenter", purpose="referral", channel="letter",
-                            legal_basis="consent", consent_id=record.id, recipient_name=f"NEU-{i:03d}", at=start + timedelta(days=30, hours=i))
-                 for i in range(NEW)]
+        rows = [
+            Disclosure(
+                person_id=old.id,
+                case_id=case.id,
+                recipient_key="jobcenter",
+                purpose="referral",
+                channel="letter",
+                legal_basis="override" if i % 20 == 0 else "consent",
+                consent_id=None if i % 20 == 0 else record.id,
+                override_reason=f"Grund {i}",
+                recipient_name=f"ALT-{i:03d}",
+                at=start + timedelta(hours=i),
+            )
+            for i in range(OLD)
+        ]
+        rows += [
+            Disclosure(
+                person_id=busy.id,
+                recipient_key="jobcenter",
+                purpose="referral",
+                channel="letter",
+                legal_basis="consent",
+                consent_id=record.id,
+                recipient_name=f"NEU-{i:03d}",
+                at=start + timedelta(days=30, hours=i),
+            )
+            for i in range(NEW)
+        ]
         db.session.add_all(rows)
         db.session.commit()
         return case.id
 
 
-def test_the_persons_list_and_the_register_page_through_everything(app, make_tenant, make_user, new_browser):
+def test_the_persons_list_and_the_register_page_through_everything(
+    app, make_tenant, make_user, new_browser
+):
     tenant = make_tenant("weitergabe")
     cm_email, _ = make_user(tenant, roles=["case_manager"])
     dpo_email, _ = make_user(tenant, roles=["dpo"])
@@ -74,11 +108,20 @@ def test_the_persons_list_and_the_register_page_through_everything(app, make_ten
     last = dpo.get("/weitergabe/disclosures?page=12").get_data(as_text=True)
     assert "ALT-000" in last and "Seite 12 von 12" in last
     assert dpo.get("/weitergabe/disclosures?page=2147483647").status_code == 200
-    assert dpo.get("/weitergabe/disclosures?page=99999999999999999999999").status_code == 400  # input guard
+    assert (
+        dpo.get("/weitergabe/disclosures?page=99999999999999999999999").status_code == 400
+    )  # input guard
 
     # The API: the same register with page and page_size, the total in X-Pagination.
-    response = dpo.client.get("/weitergabe/api/v1/disclosures", query_string={"page": 6, "page_size": 100})
+    response = dpo.client.get(
+        "/weitergabe/api/v1/disclosures", query_string={"page": 6, "page_size": 100}
+    )
     assert response.status_code == 200
     assert json.loads(response.headers["X-Pagination"])["total"] == OLD + NEW
     assert [row["recipient_name"] for row in response.get_json()][-1] == "ALT-000"
-    assert dpo.client.get("/weitergabe/api/v1/disclosures", query_string={"page": 7, "page_size": 100}).get_json() == []
+    assert (
+        dpo.client.get(
+            "/weitergabe/api/v1/disclosures", query_string={"page": 7, "page_size": 100}
+        ).get_json()
+        == []
+    )

@@ -14,7 +14,9 @@ CATALOGS = [ROOT / "core/translations/de/LC_MESSAGES/messages.po"] + sorted(
 )
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-4] if "plugins" in p.parts else "core")
+@pytest.mark.parametrize(
+    "path", CATALOGS, ids=lambda p: p.parts[-4] if "plugins" in p.parts else "core"
+)
 def test_german_catalog_is_complete(path):
     catalog = read_po(path.open("rb"))
     missing = []
@@ -37,7 +39,15 @@ def _extracted_ids(paths, ROOT=ROOT):
     ids = set()
     for directory, config in paths:
         for _file, _line, message, _comments, _ctx in extract_from_dir(
-            directory, method_map=config, keywords={"_": None, "_l": None, "lazy_gettext": None, "gettext": None, "ngettext": (1, 2)},
+            directory,
+            method_map=config,
+            keywords={
+                "_": None,
+                "_l": None,
+                "lazy_gettext": None,
+                "gettext": None,
+                "ngettext": (1, 2),
+            },
         ):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
@@ -45,9 +55,13 @@ def _extracted_ids(paths, ROOT=ROOT):
 
 def test_catalog_matches_the_source():
     """Every string in the code is in the German catalog (run `make extract-messages` if not)."""
-    catalog = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(CATALOGS[0].open("rb")) if m.id}
+    catalog = {
+        m.id if isinstance(m.id, str) else m.id[0] for m in read_po(CATALOGS[0].open("rb")) if m.id
+    }
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    in_code = _extracted_ids([(str(ROOT / "core"), method_map), (str(ROOT / "templates"), [("**.html", "jinja2")])])
+    in_code = _extracted_ids(
+        [(str(ROOT / "core"), method_map), (str(ROOT / "templates"), [("**.html", "jinja2")])]
+    )
     missing = sorted(in_code - catalog)
     assert not missing, f"not in catalog: {missing[:8]}"
 
@@ -89,7 +103,9 @@ def test_500_page_is_german_and_reveals_nothing(_db_url, tmp_path, make_tenant):
     from core.app import create_app
     from core.testing.pytest_plugin import make_test_config
 
-    app = create_app(make_test_config(_db_url, tmp_path, LOTSE_RAISE_ERRORS=False, PROPAGATE_EXCEPTIONS=False))
+    app = create_app(
+        make_test_config(_db_url, tmp_path, LOTSE_RAISE_ERRORS=False, PROPAGATE_EXCEPTIONS=False)
+    )
 
     @app.route("/<tenant>/kaputt")
     def broken():
@@ -149,9 +165,13 @@ def test_tenant_logo_is_served_only_for_its_file(app, browser):
     assert browser.get("/kleve/brand/..%2Ftenant.toml").status_code == 404
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-4] if "plugins" in p.parts else "core")
+@pytest.mark.parametrize(
+    "path", CATALOGS, ids=lambda p: p.parts[-4] if "plugins" in p.parts else "core"
+)
 def test_english_catalog_is_kept_in_step(path):
     """English msgids are the source; the English catalog lists exactly the same messages."""
     english = Path(str(path).replace("/de/LC_MESSAGES/", "/en/LC_MESSAGES/"))
-    ids = lambda p: {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(p.open("rb")) if m.id}  # noqa: E731
+    ids = lambda p: {
+        m.id if isinstance(m.id, str) else m.id[0] for m in read_po(p.open("rb")) if m.id
+    }  # noqa: E731
     assert ids(english) == ids(path)

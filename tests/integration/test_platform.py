@@ -18,7 +18,10 @@ def operator(make_user, browser):
 
 def test_bad_tenant_input_writes_nothing(app, operator, browser):
     browser.get("/platform/tenants/new")
-    response = browser.post("/platform/tenants/new", {"name": "", "slug": "Platform!", "kind": "dorf", "admin_email": "x"})
+    response = browser.post(
+        "/platform/tenants/new",
+        {"name": "", "slug": "Platform!", "kind": "dorf", "admin_email": "x"},
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalars(select(Tenant)).all() == []
@@ -26,11 +29,22 @@ def test_bad_tenant_input_writes_nothing(app, operator, browser):
 
 def test_reserved_slug_is_refused(app, operator, browser):
     browser.get("/platform/tenants/new")
-    response = browser.post("/platform/tenants/new", {"name": "X", "slug": "platform", "kind": "kreis", "admin_email": "a@b.de", "admin_name": "A"})
+    response = browser.post(
+        "/platform/tenants/new",
+        {
+            "name": "X",
+            "slug": "platform",
+            "kind": "kreis",
+            "admin_email": "a@b.de",
+            "admin_name": "A",
+        },
+    )
     assert response.status_code == 400
 
 
-def test_disabling_tenant_ends_sessions_and_sign_in(app, operator, browser, make_tenant, make_user, new_browser):
+def test_disabling_tenant_ends_sessions_and_sign_in(
+    app, operator, browser, make_tenant, make_user, new_browser
+):
     tenant = make_tenant("aus")
     email, password = make_user(tenant)
     member = new_browser()
@@ -50,7 +64,9 @@ def test_operator_cannot_take_over_case_managers(app, operator, browser, make_te
     tenant = make_tenant("schutz")
     cm, _ = make_user(tenant, roles=["case_manager"])
     browser.get(f"/platform/tenants/{tenant.id}")
-    response = browser.post(f"/platform/tenants/{tenant.id}", {"action": "admin_link", "admin_email": cm})
+    response = browser.post(
+        f"/platform/tenants/{tenant.id}", {"action": "admin_link", "admin_email": cm}
+    )
     assert response.status_code == 400
 
 
@@ -70,8 +86,12 @@ def test_operator_actions_are_audited(app, operator, browser, make_tenant):
 
     tenant = make_tenant("prot")
     browser.get(f"/platform/tenants/{tenant.id}")
-    browser.post(f"/platform/tenants/{tenant.id}", {"action": "add_host", "host": "prot.example.de"})
-    bad = browser.post(f"/platform/tenants/{tenant.id}", {"action": "add_host", "host": "kein host"})
+    browser.post(
+        f"/platform/tenants/{tenant.id}", {"action": "add_host", "host": "prot.example.de"}
+    )
+    bad = browser.post(
+        f"/platform/tenants/{tenant.id}", {"action": "add_host", "host": "kein host"}
+    )
     assert bad.status_code == 400
     with app.app_context():
         actions = db.session.scalars(select(PlatformAuditEvent.action)).all()

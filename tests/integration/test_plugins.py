@@ -46,7 +46,10 @@ def test_admin_switches_plugin_on_and_off_without_restart(app, tenants, make_use
     assert response.status_code == 302
     assert browser.get("/ohne/interpreters/").status_code == 200
     browser.get("/ohne/interpreters/new")
-    saved = browser.post("/ohne/interpreters/new", {"name": "Test Person", "languages": "Dari", "on_site": "1", "active": "1"})
+    saved = browser.post(
+        "/ohne/interpreters/new",
+        {"name": "Test Person", "languages": "Dari", "on_site": "1", "active": "1"},
+    )
     assert saved.status_code == 302
     browser.get("/ohne/admin/plugins")
     browser.post("/ohne/admin/plugins/interpreters", {"action": "disable"})
@@ -75,7 +78,9 @@ calls: list[tuple[str, str]] = []
 
 def _plugin(name, requires=(), *, restricted=False):
     module = types.ModuleType(f"testplugin_{name}")
-    meta = PluginMeta(name=name, title=name.title(), requires=frozenset(requires), restricted=restricted)
+    meta = PluginMeta(
+        name=name, title=name.title(), requires=frozenset(requires), restricted=restricted
+    )
     module.PLUGIN = meta
     bp = plugin_blueprint(meta, __name__)
 
@@ -102,7 +107,11 @@ def _plugin(name, requires=(), *, restricted=False):
 @pytest.fixture
 def dep_app(_db_url, tmp_path):
     pm = LotsePluginManager()
-    for module in (_plugin("base_data"), _plugin("reports", requires=["base_data"]), _plugin("special", restricted=True)):
+    for module in (
+        _plugin("base_data"),
+        _plugin("reports", requires=["base_data"]),
+        _plugin("special", restricted=True),
+    ):
         pm.register_plugin(module)
     app = create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
     return app
@@ -192,8 +201,11 @@ def test_plugin_settings_are_validated(tenants, make_user, browser, app):
     browser.get("/mit/admin/plugins/interpreters/settings")
     bad = browser.post("/mit/admin/plugins/interpreters/settings", {"billing_info": "x" * 2001})
     assert bad.status_code == 400 and "höchstens 2000 Zeichen" in bad.get_data(as_text=True)
-    ok = browser.post("/mit/admin/plugins/interpreters/settings", {"billing_info": "Über das Sekretariat anfragen.", "only_pledged": "1"})
+    ok = browser.post(
+        "/mit/admin/plugins/interpreters/settings",
+        {"billing_info": "Über das Sekretariat anfragen.", "only_pledged": "1"},
+    )
     assert ok.status_code == 302
-    assert "Über das Sekretariat anfragen." in browser.get("/mit/interpreters/").get_data(as_text=True)
-
-
+    assert "Über das Sekretariat anfragen." in browser.get("/mit/interpreters/").get_data(
+        as_text=True
+    )

@@ -34,12 +34,22 @@ def cm(tenant, make_user, browser):
 
 def _person_and_case(browser):
     browser.get(f"/{SLUG}/persons/new")
-    response = browser.post(f"/{SLUG}/persons/new", {"first_name": "Amina", "last_name": "Yusuf", "birth_date": "1990-04-01"})
+    response = browser.post(
+        f"/{SLUG}/persons/new",
+        {"first_name": "Amina", "last_name": "Yusuf", "birth_date": "1990-04-01"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     person_id = int(re.search(r"person_id=(\d+)", response.headers["Location"]).group(1))
     browser.get(f"/{SLUG}/cases/new?person_id={person_id}")
-    response = browser.post(f"/{SLUG}/cases/new", {"person_id": person_id, "case_type": "case_management",
-                                                   "access_path": "forwarded", "source": "jobcenter"})
+    response = browser.post(
+        f"/{SLUG}/cases/new",
+        {
+            "person_id": person_id,
+            "case_type": "case_management",
+            "access_path": "forwarded",
+            "source": "jobcenter",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:1000]
     return person_id, int(response.headers["Location"].rstrip("/").split("/")[-1])
 
@@ -47,8 +57,11 @@ def _person_and_case(browser):
 def _upload(browser, case_id):
     base = f"/{SLUG}/cases/{case_id}/documents"
     browser.get(base)
-    ok = browser.post(base, {"file": (io.BytesIO(b"%PDF-1.7\n..."), "Bescheid.pdf"), "description": "Bescheid"},
-                      content_type="multipart/form-data")
+    ok = browser.post(
+        base,
+        {"file": (io.BytesIO(b"%PDF-1.7\n..."), "Bescheid.pdf"), "description": "Bescheid"},
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 302
     html = browser.get(base).get_data(as_text=True)
     return re.search(rf'href="(/{SLUG}/cases/\d+/documents/\d+)"', html).group(1)
@@ -66,12 +79,18 @@ def test_every_authenticated_page_and_download_is_no_store(app, cm, tmp_path):
     ids = {"person_id": person_id, "case_id": case_id}
     checked, cacheable = [], []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if "GET" not in rule.methods or not rule.rule.startswith("/<tenant>/") or "logout" in rule.endpoint:
+        if (
+            "GET" not in rule.methods
+            or not rule.rule.startswith("/<tenant>/")
+            or "logout" in rule.endpoint
+        ):
             continue
         values = {}
         for arg in rule.arguments:
             converter = type(rule._converters.get(arg)).__name__
-            values[arg] = SLUG if arg == "tenant" else ids.get(arg, 1) if "Integer" in converter else "x"
+            values[arg] = (
+                SLUG if arg == "tenant" else ids.get(arg, 1) if "Integer" in converter else "x"
+            )
         url = rule.rule
         for arg, value in values.items():
             url = re.sub(rf"<(?:[^:<>]+:)?{arg}>", str(value), url)
@@ -80,7 +99,11 @@ def test_every_authenticated_page_and_download_is_no_store(app, cm, tmp_path):
             cacheable.append(url)
             continue
         checked.append(url)
-        assert _no_store(response), (url, response.status_code, response.headers.get("Cache-Control"))
+        assert _no_store(response), (
+            url,
+            response.status_code,
+            response.headers.get("Cache-Control"),
+        )
     assert len(checked) > 60
     response = cm.client.get(download)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -158,7 +181,8 @@ def test_access_log_of_lotse_serve_has_no_query_string(capsys):
     for handler in logger.access_log.handlers:
         handler.stream = stream
     environ = EnvironBuilder(
-        path=f"/{SLUG}/persons/search", query_string="first_name=Amina&last_name=Yusuf&birth_date=1990-04-01",
+        path=f"/{SLUG}/persons/search",
+        query_string="first_name=Amina&last_name=Yusuf&birth_date=1990-04-01",
         headers={"Referer": f"http://lotse.test/{SLUG}/persons/search?last_name=Yusuf"},
     ).get_environ()
 
@@ -182,13 +206,20 @@ def test_person_search_posts_and_keeps_names_out_of_urls(app, cm):
     html = cm.get(f"/{SLUG}/persons/search").get_data(as_text=True)
     form = re.search(r'<form method="(\w+)"[^>]*role="search"', html)
     assert form and form.group(1) == "post"
-    response = cm.post(f"/{SLUG}/persons/search", {"first_name": "Amina", "last_name": "Yusuf", "birth_date": "1990-04-01"})
+    response = cm.post(
+        f"/{SLUG}/persons/search",
+        {"first_name": "Amina", "last_name": "Yusuf", "birth_date": "1990-04-01"},
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     # The follow-up "create" step carries the names in a form body too, never in a link.
-    assert not re.search(r'href="[^"]*(Amina|Yusuf|1990-04-01)', html), re.findall(r'href="[^"]*"', html)
-    prefill = cm.post(f"/{SLUG}/persons/new", {"prefill": "1", "first_name": "Amina", "last_name": "Yusuf",
-                                               "birth_date": "1990-04-01"})
+    assert not re.search(r'href="[^"]*(Amina|Yusuf|1990-04-01)', html), re.findall(
+        r'href="[^"]*"', html
+    )
+    prefill = cm.post(
+        f"/{SLUG}/persons/new",
+        {"prefill": "1", "first_name": "Amina", "last_name": "Yusuf", "birth_date": "1990-04-01"},
+    )
     assert prefill.status_code == 200
     assert 'value="Amina"' in prefill.get_data(as_text=True)
     with app.app_context():
@@ -196,4 +227,9 @@ def test_person_search_posts_and_keeps_names_out_of_urls(app, cm):
 
         from core.persons.models import Person
 
-        assert db.session.scalar(select(func.count()).select_from(Person).execution_options(all_tenants=True)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Person).execution_options(all_tenants=True)
+            )
+            == 0
+        )

@@ -69,15 +69,27 @@ def test_enabled_plugins_only_and_tenant_periods(app, tenants):
     assert records["client_master"]["retention"]["start_event"] == "last_contact"
     for record in _records(app, without):
         if record["retention"]["retention_class"] == "client_file":
-            assert record["retention"]["months"] == 60 and record["retention"]["start_event"] == "closure"
+            assert (
+                record["retention"]["months"] == 60
+                and record["retention"]["start_event"] == "closure"
+            )
         if record["retention"]["retention_class"] == "audit_log":
-            assert record["retention"]["months"] == 24  # the class default where the tenant sets none
+            assert (
+                record["retention"]["months"] == 24
+            )  # the class default where the tenant sets none
 
     master = records["client_master"]
-    assert {"person.first_name", "person.birth_date", "household.name"} <= {f["name"] for f in master["fields"]}
-    assert any(name.startswith("Jobcenter") for name in master["recipients"])  # the tenant's recipient categories
+    assert {"person.first_name", "person.birth_date", "household.name"} <= {
+        f["name"] for f in master["fields"]
+    }
+    assert any(
+        name.startswith("Jobcenter") for name in master["recipients"]
+    )  # the tenant's recipient categories
     assert not any(name.startswith("Jobcenter") for name in records["staff"]["recipients"])
-    assert records["case_documentation"]["special"] == "health" and records["case_documentation"]["special_note"]
+    assert (
+        records["case_documentation"]["special"] == "health"
+        and records["case_documentation"]["special_note"]
+    )
 
 
 def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
@@ -89,7 +101,9 @@ def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
     assert status == 200
     assert 'id="category-interpreter_pool"' in html
     periods = re.findall(r'<dd class="retention-period">([^<]*)</dd>', html)
-    assert len(periods) == html.count('<section class="panel" id="category-') and all(re.search(r"\d+", p) for p in periods)
+    assert len(periods) == html.count('<section class="panel" id="category-') and all(
+        re.search(r"\d+", p) for p in periods
+    )
 
     document = dpo.get("/mit-dolmetsch/privacy/records-of-processing.json")
     assert document.status_code == 200 and "attachment" in document.headers["Content-Disposition"]
@@ -107,8 +121,12 @@ def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
     assert [r["key"] for r in api.json["records"]] == [r["key"] for r in document.json["records"]]
 
     with app.app_context(), tenant_scope(with_plugin):
-        formats = sorted(e.details["format"] for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "privacy.records_exported")))
+        formats = sorted(
+            e.details["format"]
+            for e in db.session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "privacy.records_exported")
+            )
+        )
     assert formats == ["api", "html", "json", "pdf"]
 
     # Local administration may read it too; case workers may not.
@@ -120,8 +138,12 @@ def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
     cm_email, _ = make_user(without, roles=["case_manager", "coordinator"])
     cm = new_browser()
     cm.login("ohne-dolmetsch", cm_email)
-    for path in ("/ohne-dolmetsch/privacy/records-of-processing", "/ohne-dolmetsch/privacy/records-of-processing.pdf",
-                 "/ohne-dolmetsch/privacy/records-of-processing.json", "/ohne-dolmetsch/api/v1/records-of-processing"):
+    for path in (
+        "/ohne-dolmetsch/privacy/records-of-processing",
+        "/ohne-dolmetsch/privacy/records-of-processing.pdf",
+        "/ohne-dolmetsch/privacy/records-of-processing.json",
+        "/ohne-dolmetsch/api/v1/records-of-processing",
+    ):
         assert cm.client.get(path).status_code == 403, path
         # A member of the other tenant gets 404: not even that the page exists there.
         assert dpo.client.get(path).status_code == 404, path

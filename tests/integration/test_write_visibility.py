@@ -23,28 +23,45 @@ SOON = (date.today() + timedelta(days=30)).isoformat()
 #: Write routes that carry no client object of the tenant (account, administration, consent
 #: forms, plugin master data, sign-in) or create a new one from scratch - with the reason.
 NO_CLIENT_OBJECT = {
-    "auth.change_language": "own account", "auth.change_password": "own account",
-    "auth.setup_second_factor": "own account", "auth.disable_second_factor": "own account",
-    "auth.end_other_sessions": "own account", "auth.create_token": "own account",
+    "auth.change_language": "own account",
+    "auth.change_password": "own account",
+    "auth.setup_second_factor": "own account",
+    "auth.disable_second_factor": "own account",
+    "auth.end_other_sessions": "own account",
+    "auth.create_token": "own account",
     "auth.revoke_token": "own account (tokens of others are 404 in the service)",
-    "auth.go_to_tenant": "session", "auth.login": "sign-in", "auth.second_factor": "sign-in",
-    "auth.logout": "session", "auth.set_password": "set-up link", "auth.switch_tenant": "session",
+    "auth.go_to_tenant": "session",
+    "auth.login": "sign-in",
+    "auth.second_factor": "sign-in",
+    "auth.logout": "session",
+    "auth.set_password": "set-up link",
+    "auth.switch_tenant": "session",
     "auth.forgot_password": "sign-in (mails the account's own address)",
     "auth.invitation": "own invitation (tests/integration/test_accounts.py)",
     "admin.invitation_withdraw": "administration (invitations of this tenant only)",
     "persons.search": "search only, writes nothing (POST keeps names out of URLs and logs)",
     "privacy.recipient_notice_done": "content-free Art. 19 task of the DSB (tests/privacy/test_after_erasure.py)",
-    "admin.org_unit_edit": "administration", "admin.location_save": "administration",
-    "admin.plugin_switch": "administration", "admin.plugin_settings": "administration",
-    "admin.settings": "administration", "admin.user_edit": "administration", "admin.user_new": "administration",
-    "consent_templates.new_draft": "consent forms", "consent_templates.new": "consent forms",
-    "consent_templates.recipients": "consent forms", "consent_templates.recipient_active": "consent forms",
-    "consent_templates.version": "consent forms", "consent_templates.publish": "consent forms",
+    "admin.org_unit_edit": "administration",
+    "admin.location_save": "administration",
+    "admin.plugin_switch": "administration",
+    "admin.plugin_settings": "administration",
+    "admin.settings": "administration",
+    "admin.user_edit": "administration",
+    "admin.user_new": "administration",
+    "consent_templates.new_draft": "consent forms",
+    "consent_templates.new": "consent forms",
+    "consent_templates.recipients": "consent forms",
+    "consent_templates.recipient_active": "consent forms",
+    "consent_templates.version": "consent forms",
+    "consent_templates.publish": "consent forms",
     "consent_templates.retire": "consent forms",
-    "api_consent_templates.Templates": "consent forms", "api_consent_templates.create_draft": "consent forms",
-    "api_consent_templates.Version": "consent forms", "api_consent_templates.publish": "consent forms",
+    "api_consent_templates.Templates": "consent forms",
+    "api_consent_templates.create_draft": "consent forms",
+    "api_consent_templates.Version": "consent forms",
+    "api_consent_templates.publish": "consent forms",
     "api_consent_templates.retire": "consent forms",
-    "api_org_units.OrgUnits": "administration", "api_org_units.OrgUnitItem": "administration",
+    "api_org_units.OrgUnits": "administration",
+    "api_org_units.OrgUnitItem": "administration",
     "api_plugins.PluginItem": "administration",
     "api_persons.Persons": "creates a new person (no existing object)",
     "cases.deputies": "user ids only, checked as members who hold cases",
@@ -59,15 +76,26 @@ WRITES = {
     ("persons.edit", "POST"): [({"first_name": "X", "last_name": "Y", "version": "1"}, 404)],
     ("persons.household", "POST"): [({"role": "head", "name": "X"}, 404)],
     ("persons.household_add", "POST"): [({"person_id": "{own_person}", "role": "other"}, 404)],
-    ("persons.new", "POST"): [({"first_name": "Neu", "last_name": "Person", "household_id": "{household}",
-                                "household_role": "other"}, 404)],
+    ("persons.new", "POST"): [
+        (
+            {
+                "first_name": "Neu",
+                "last_name": "Person",
+                "household_id": "{household}",
+                "household_role": "other",
+            },
+            404,
+        )
+    ],
     ("cases.new", "POST"): [({"person_id": "{person}", "case_type": "case_management"}, 404)],
     ("cases.edit", "POST"): [({"case_manager_id": "{outsider}", "version": "{case_version}"}, 404)],
     ("cases.phase", "POST"): [({"phase": "access_check"}, 404)],
     ("cases.access_decision", "POST"): [({"admitted": "1", "reason": "x"}, 404)],
     ("cases.convert", "POST"): [({"reason": "x"}, 404)],
     ("cases.share", "POST"): [({"user_id": "{outsider}"}, 404)],
-    ("cases.contacts", "POST"): [({"contact_on": TODAY, "duration_minutes": "30", "channel": "in_person"}, 404)],
+    ("cases.contacts", "POST"): [
+        ({"contact_on": TODAY, "duration_minutes": "30", "channel": "in_person"}, 404)
+    ],
     ("cases.journal", "POST"): [({"text": "x"}, 404)],
     ("cases.goals", "POST"): [({"life_area": "language", "title": "x"}, 404)],
     ("cases.plan_draft", "POST"): [({}, 404)],
@@ -75,12 +103,25 @@ WRITES = {
     ("cases.plan_agree", "POST"): [({"review_on": SOON}, 404)],
     ("cases.documents_", "POST"): [({"description": "x"}, 404)],
     ("cases.case_follow_ups", "POST"): [({"due_on": SOON, "title": "x"}, 404)],
-    ("cases.closure", "POST"): [({"closure_reason": "goals_achieved"}, 404), ({"action": "reopen", "reason": "x"}, 404)],
+    ("cases.closure", "POST"): [
+        ({"closure_reason": "goals_achieved"}, 404),
+        ({"action": "reopen", "reason": "x"}, 404),
+    ],
     ("cases.follow_up_done", "POST"): [({}, 404)],
     ("consent.person_consents", "POST"): [({"template_version_id": "{version}"}, 404)],
     ("consent.revoke", "POST"): [({}, 404)],
-    ("consent.disclose", "POST"): [({"recipient_key": "jobcenter", "purpose": "referral", "channel": "letter",
-                                     "data_categories": "master_data", "override_reason": "x"}, 404)],
+    ("consent.disclose", "POST"): [
+        (
+            {
+                "recipient_key": "jobcenter",
+                "purpose": "referral",
+                "channel": "letter",
+                "data_categories": "master_data",
+                "override_reason": "x",
+            },
+            404,
+        )
+    ],
     ("privacy.person_privacy", "POST"): [({"kind": "access"}, 404)],
     ("privacy.restriction", "POST"): [({"restriction_reason": "x"}, 403)],
     ("privacy.add_hold", "POST"): [({"reason": "x"}, 403)],
@@ -95,20 +136,34 @@ WRITES = {
     ("api_cases.reopen", "POST"): [({"reason": "x"}, 404)],
     ("api_cases.convert", "POST"): [({"reason": "x"}, 404)],
     ("api_cases.share", "POST"): [({"user_id": "{outsider}"}, 404)],
-    ("api_cases.Contacts", "POST"): [({"contact_on": TODAY, "duration_minutes": 30, "channel": "in_person"}, 404)],
+    ("api_cases.Contacts", "POST"): [
+        ({"contact_on": TODAY, "duration_minutes": 30, "channel": "in_person"}, 404)
+    ],
     ("api_cases.Journal", "POST"): [({"text": "x"}, 404)],
     ("api_cases.Goals", "POST"): [({"life_area": "language", "title": "x"}, 404)],
     ("api_cases.GoalItem", "PUT"): [({"life_area": "language", "title": "x"}, 404)],
     ("api_cases.help_plan_draft", "POST"): [({}, 404)],
     ("api_cases.help_plan_item", "POST"): [({"measure": "x", "responsible": "client"}, 404)],
     ("api_cases.help_plan_agree", "POST"): [({"review_on": SOON}, 404)],
-    ("api_follow_ups.FollowUps", "POST"): [({"case_id": "{case}", "due_on": SOON, "title": "x"}, 404)],
+    ("api_follow_ups.FollowUps", "POST"): [
+        ({"case_id": "{case}", "due_on": SOON, "title": "x"}, 404)
+    ],
     ("api_follow_ups.follow_up_done", "POST"): [({}, 404)],
     ("api_consents.Consents", "POST"): [({"template_version_id": "{version}"}, 404)],
     ("api_consents.revoke", "POST"): [({}, 404)],
-    ("api_disclosures.Disclosures", "POST"): [({"case_id": "{case}", "recipient_key": "jobcenter", "purpose": "referral",
-                                                "channel": "letter", "data_categories": ["master_data"],
-                                                "override_reason": "x"}, 404)],
+    ("api_disclosures.Disclosures", "POST"): [
+        (
+            {
+                "case_id": "{case}",
+                "recipient_key": "jobcenter",
+                "purpose": "referral",
+                "channel": "letter",
+                "data_categories": ["master_data"],
+                "override_reason": "x",
+            },
+            404,
+        )
+    ],
     ("api_person_privacy.PersonRequests", "POST"): [({"kind": "access"}, 404)],
     ("api_person_privacy.Restriction", "PUT"): [({"restriction_reason": "x"}, 403)],
     ("api_person_privacy.Restriction", "DELETE"): [({}, 403)],
@@ -152,8 +207,12 @@ def world(app, make_tenant, make_user, new_browser):
     owner.login("sicht", owner_email)
 
     def api(method, path, body=None):
-        response = owner.client.open(f"/sicht/api/v1{path}", method=method, json=body or {},
-                                     headers={"X-CSRFToken": owner.token})
+        response = owner.client.open(
+            f"/sicht/api/v1{path}",
+            method=method,
+            json=body or {},
+            headers={"X-CSRFToken": owner.token},
+        )
         assert response.status_code in (200, 201), (path, response.get_json())
         return response.get_json()
 
@@ -161,8 +220,14 @@ def world(app, make_tenant, make_user, new_browser):
     case = api("POST", "/cases", {"person_id": person, "case_type": "case_management"})
     goal = api("POST", f"/cases/{case['id']}/goals", {"life_area": "language", "title": "B1"})["id"]
     plan = api("POST", f"/cases/{case['id']}/help-plans/draft")["id"]
-    api("POST", f"/cases/{case['id']}/help-plans/{plan}/items", {"measure": "Kurs", "responsible": "client"})
-    follow_up = api("POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "x"})["id"]
+    api(
+        "POST",
+        f"/cases/{case['id']}/help-plans/{plan}/items",
+        {"measure": "Kurs", "responsible": "client"},
+    )
+    follow_up = api("POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "x"})[
+        "id"
+    ]
     outsider_browser = new_browser()
     outsider_browser.login("sicht", outsider_email)
     with app.app_context(), tenant_scope(tenant):
@@ -175,12 +240,24 @@ def world(app, make_tenant, make_user, new_browser):
         household = add_to_household(owner_user, p, role="head", name="Haushalt Geheim")
         from core.consent.models import ConsentRecord
 
-        record = ConsentRecord(person_id=person, template_version_id=version.id, kind="processing", language="de",
-                               signed_by="self", granted_on=date.today(), recorded_by_id=owner_user.id)
+        record = ConsentRecord(
+            person_id=person,
+            template_version_id=version.id,
+            kind="processing",
+            language="de",
+            signed_by="self",
+            granted_on=date.today(),
+            recorded_by_id=owner_user.id,
+        )
         db.session.add(record)
         hold = RetentionHold(person_id=person, reason="Verfahren", created_by_id=owner_user.id)
         db.session.add(hold)
-        request_ = DataSubjectRequest(person_id=person, kind="access", received_on=date.today(), due_on=date.today() + timedelta(days=30))
+        request_ = DataSubjectRequest(
+            person_id=person,
+            kind="access",
+            received_on=date.today(),
+            due_on=date.today() + timedelta(days=30),
+        )
         db.session.add(request_)
         # The outsider's own person: visible to them, so only the hidden household can refuse.
         from core.persons.services import create_person
@@ -188,10 +265,23 @@ def world(app, make_tenant, make_user, new_browser):
         own = create_person(outsider, {"first_name": "Eigene", "last_name": "Person"})
         db.session.commit()
         ids = {
-            "person": person, "person_id": person, "case": case["id"], "case_id": case["id"], "goal_id": goal,
-            "plan_id": plan, "follow_up_id": follow_up, "household": household.id, "household_id": household.id,
-            "consent_id": record.id, "hold_id": hold.id, "request_id": request_.id, "decision": "complete",
-            "version": version.id, "outsider": outsider.id, "own_person": own.id, "case_version": case["version"],
+            "person": person,
+            "person_id": person,
+            "case": case["id"],
+            "case_id": case["id"],
+            "goal_id": goal,
+            "plan_id": plan,
+            "follow_up_id": follow_up,
+            "household": household.id,
+            "household_id": household.id,
+            "consent_id": record.id,
+            "hold_id": hold.id,
+            "request_id": request_.id,
+            "decision": "complete",
+            "version": version.id,
+            "outsider": outsider.id,
+            "own_person": own.id,
+            "case_version": case["version"],
         }
     return tenant, outsider_browser, ids
 
@@ -223,7 +313,9 @@ def _fingerprint(app, tenant):
             if "version" in table.c:
                 out[f"{table.name}.version"] = db.session.scalar(select(func.sum(table.c.version)))
             if "updated_at" in table.c:
-                out[f"{table.name}.updated_at"] = db.session.scalar(select(func.max(table.c.updated_at)))
+                out[f"{table.name}.updated_at"] = db.session.scalar(
+                    select(func.max(table.c.updated_at))
+                )
     return out
 
 
@@ -238,11 +330,20 @@ def test_every_write_answers_404_for_what_the_user_cannot_see(app, world):
         for body, expected in variants:
             body = {key: _fill(value, ids) for key, value in body.items()}
             if "/api/v1/" in rule.rule:
-                response = outsider.client.open(path, method=method, json=body, headers={"X-CSRFToken": outsider.token})
+                response = outsider.client.open(
+                    path, method=method, json=body, headers={"X-CSRFToken": outsider.token}
+                )
             else:
-                response = outsider.client.open(path, method=method, data={**body, "csrf_token": outsider.token})
-            assert response.status_code == expected, (method, path, body, response.status_code,
-                                                      response.get_data(as_text=True)[:300])
+                response = outsider.client.open(
+                    path, method=method, data={**body, "csrf_token": outsider.token}
+                )
+            assert response.status_code == expected, (
+                method,
+                path,
+                body,
+                response.status_code,
+                response.get_data(as_text=True)[:300],
+            )
             assert "Geheim" not in response.get_data(as_text=True), path
             checked += 1
     assert checked >= len(WRITES)
@@ -264,11 +365,17 @@ class Member:
             self.id = db.session.scalar(select(User.id).where(User.email == email))
 
     def api(self, method, path, body=None):
-        return self.browser.client.open(f"/{self.slug}/api/v1{path}", method=method, json=body or {},
-                                        headers={"X-CSRFToken": self.browser.token})
+        return self.browser.client.open(
+            f"/{self.slug}/api/v1{path}",
+            method=method,
+            json=body or {},
+            headers={"X-CSRFToken": self.browser.token},
+        )
 
     def form(self, path, data):
-        return self.browser.client.post(f"/{self.slug}{path}", data={**data, "csrf_token": self.browser.token})
+        return self.browser.client.post(
+            f"/{self.slug}{path}", data={**data, "csrf_token": self.browser.token}
+        )
 
 
 @pytest.fixture
@@ -287,22 +394,34 @@ def _case_row(app, tenant, case_id):
 
     with app.app_context(), tenant_scope(tenant):
         case = db.session.get(Case, case_id)
-        shares = sorted(db.session.scalars(select(CaseShare.user_id).where(CaseShare.case_id == case_id)))
+        shares = sorted(
+            db.session.scalars(select(CaseShare.user_id).where(CaseShare.case_id == case_id))
+        )
         return case.case_manager_id, case.deputy_id, case.version, shares
 
 
 def test_a_shared_colleague_can_neither_take_over_nor_share_on(app, team):
     tenant, member = team
     owner, shared, third, coordinator = member(), member(), member(), member(["coordinator"])
-    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Said"}).get_json()["id"]
-    case = owner.api("POST", "/cases", {"person_id": person, "case_type": "case_management"}).get_json()
-    assert owner.api("POST", f"/cases/{case['id']}/shares", {"user_id": shared.id}).status_code == 201
+    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Said"}).get_json()[
+        "id"
+    ]
+    case = owner.api(
+        "POST", "/cases", {"person_id": person, "case_type": "case_management"}
+    ).get_json()
+    assert (
+        owner.api("POST", f"/cases/{case['id']}/shares", {"user_id": shared.id}).status_code == 201
+    )
 
     # Take over (HTML form of the case data): refused with the field named, nothing changed.
-    taken = shared.form(f"/cases/{case['id']}/edit", {"case_manager_id": shared.id, "version": case["version"]})
+    taken = shared.form(
+        f"/cases/{case['id']}/edit", {"case_manager_id": shared.id, "version": case["version"]}
+    )
     assert taken.status_code == 400 and "den Fall übergeben" in taken.get_data(as_text=True)
-    deputy = shared.form(f"/cases/{case['id']}/edit", {"case_manager_id": owner.id, "deputy_id": shared.id,
-                                                       "version": case["version"]})
+    deputy = shared.form(
+        f"/cases/{case['id']}/edit",
+        {"case_manager_id": owner.id, "deputy_id": shared.id, "version": case["version"]},
+    )
     assert deputy.status_code == 400
     # Share on: API answers 422 naming the field, the HTML form shows the reason; no share is made.
     on = shared.api("POST", f"/cases/{case['id']}/shares", {"user_id": third.id})
@@ -310,14 +429,20 @@ def test_a_shared_colleague_can_neither_take_over_nor_share_on(app, team):
     shared.form(f"/cases/{case['id']}/share", {"user_id": third.id})
     assert _case_row(app, tenant, case["id"]) == (owner.id, None, case["version"], [shared.id])
     # The shared colleague still works on the case (a contact) - only responsibility is closed.
-    assert shared.api("POST", f"/cases/{case['id']}/journal", {"text": "Telefonat"}).status_code == 201
+    assert (
+        shared.api("POST", f"/cases/{case['id']}/journal", {"text": "Telefonat"}).status_code == 201
+    )
 
     # The case manager hands over; coordination assigns.
     version = _case_row(app, tenant, case["id"])[2]
-    handed = owner.form(f"/cases/{case['id']}/edit", {"case_manager_id": shared.id, "version": version})
+    handed = owner.form(
+        f"/cases/{case['id']}/edit", {"case_manager_id": shared.id, "version": version}
+    )
     assert handed.status_code == 302
     version = _case_row(app, tenant, case["id"])[2]
-    assigned = coordinator.form(f"/cases/{case['id']}/edit", {"case_manager_id": third.id, "version": version})
+    assigned = coordinator.form(
+        f"/cases/{case['id']}/edit", {"case_manager_id": third.id, "version": version}
+    )
     assert assigned.status_code == 302
     assert _case_row(app, tenant, case["id"])[0] == third.id
 
@@ -325,17 +450,32 @@ def test_a_shared_colleague_can_neither_take_over_nor_share_on(app, team):
 def test_ids_in_the_body_resolve_only_to_what_the_user_may_use(app, team):
     tenant, member = team
     owner, other, admin = member(), member(), member(["tenant_admin"])
-    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Said"}).get_json()["id"]
-    hidden = other.api("POST", "/persons", {"first_name": "Verborgen", "last_name": "Person"}).get_json()["id"]
+    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Said"}).get_json()[
+        "id"
+    ]
+    hidden = other.api(
+        "POST", "/persons", {"first_name": "Verborgen", "last_name": "Person"}
+    ).get_json()["id"]
     # A case for the administration (no case work) is not in the list of case workers.
-    refused = owner.api("POST", "/cases", {"person_id": person, "case_type": "case_management", "case_manager_id": admin.id})
+    refused = owner.api(
+        "POST",
+        "/cases",
+        {"person_id": person, "case_type": "case_management", "case_manager_id": admin.id},
+    )
     assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"case_manager_id"}
-    case = owner.api("POST", "/cases", {"person_id": person, "case_type": "case_management"}).get_json()
-    assert owner.api("POST", f"/cases/{case['id']}/shares", {"user_id": admin.id}).status_code == 422
+    case = owner.api(
+        "POST", "/cases", {"person_id": person, "case_type": "case_management"}
+    ).get_json()
+    assert (
+        owner.api("POST", f"/cases/{case['id']}/shares", {"user_id": admin.id}).status_code == 422
+    )
     # Goal ratings name goals of this case only.
     foreign_goal = 999
-    closed = owner.api("POST", f"/cases/{case['id']}/close", {"closure_reason": "goals_achieved",
-                                                              "goal_ratings": {str(foreign_goal): 3}})
+    closed = owner.api(
+        "POST",
+        f"/cases/{case['id']}/close",
+        {"closure_reason": "goals_achieved", "goal_ratings": {str(foreign_goal): 3}},
+    )
     assert closed.status_code == 422 and set(closed.get_json()["errors"]) == {"goal_ratings"}
     # A consent covers only family members the user may see.
     from core.consent import services as consent
@@ -344,7 +484,11 @@ def test_ids_in_the_body_resolve_only_to_what_the_user_may_use(app, team):
         consent.ensure_defaults(tenant)
         db.session.commit()
         version = consent.current_versions()[0].id
-    covered = owner.api("POST", f"/persons/{person}/consents", {"template_version_id": version, "covered_person_ids": [hidden]})
+    covered = owner.api(
+        "POST",
+        f"/persons/{person}/consents",
+        {"template_version_id": version, "covered_person_ids": [hidden]},
+    )
     assert covered.status_code == 422 and "covered_person_ids" in covered.get_json()["errors"]
     # A new person cannot join a household the user cannot see (HTML).
     other_household = other.form(f"/persons/{hidden}/household", {"role": "head", "name": "H"})
@@ -354,7 +498,9 @@ def test_ids_in_the_body_resolve_only_to_what_the_user_may_use(app, team):
     with app.app_context(), tenant_scope(tenant):
         household_id = db.session.scalar(select(Household.id))
         persons_before = db.session.scalar(select(func.count(Person.id)))
-    joined = owner.form("/persons/new", {"first_name": "Neu", "last_name": "Mitglied", "household_id": household_id})
+    joined = owner.form(
+        "/persons/new", {"first_name": "Neu", "last_name": "Mitglied", "household_id": household_id}
+    )
     assert joined.status_code == 404
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(select(func.count(Person.id))) == persons_before
@@ -367,7 +513,9 @@ def test_a_birth_date_alone_lists_nobody(app, team):
     tenant, member = team
     cm = member()
     for first, last in (("Amina", "Yusuf"), ("Peter", "Schmidt"), ("Olga", "Ivanova")):
-        cm.api("POST", "/persons", {"first_name": first, "last_name": last, "birth_date": "1990-04-01"})
+        cm.api(
+            "POST", "/persons", {"first_name": first, "last_name": last, "birth_date": "1990-04-01"}
+        )
     # API: any name that matches nobody, plus the date, lists nobody born that day.
     assert cm.api("GET", "/persons?q=Zq%20Xv&birth_date=1990-04-01").get_json() == []
     no_name = cm.api("GET", "/persons?q=1990-04-01&birth_date=1990-04-01")
@@ -376,7 +524,9 @@ def test_a_birth_date_alone_lists_nobody(app, team):
     found = cm.api("GET", "/persons?q=Amina%20Jusuf&birth_date=1990-04-01").get_json()
     assert [c["last_name"] for c in found] == ["Yusuf"] and found[0]["score"] >= 70
     # HTML search before create: same rule, with the reason at the name field.
-    html = cm.browser.get("/team/persons/search?first_name=Zq&last_name=Xv&birth_date=1990-04-01").get_data(as_text=True)
+    html = cm.browser.get(
+        "/team/persons/search?first_name=Zq&last_name=Xv&birth_date=1990-04-01"
+    ).get_data(as_text=True)
     assert "Schmidt" not in html and "Yusuf" not in html and "Ivanova" not in html
     response = cm.browser.get("/team/persons/search?birth_date=1990-04-01")
     html = response.get_data(as_text=True)
@@ -388,27 +538,54 @@ def test_follow_ups_of_a_case_the_assignee_cannot_open(app, team):
 
     tenant, member = team
     owner, colleague, successor = member(), member(), member()
-    person = owner.api("POST", "/persons", {"first_name": "Hana", "last_name": "Verborgen"}).get_json()["id"]
-    case = owner.api("POST", "/cases", {"person_id": person, "case_type": "case_management"}).get_json()
+    person = owner.api(
+        "POST", "/persons", {"first_name": "Hana", "last_name": "Verborgen"}
+    ).get_json()["id"]
+    case = owner.api(
+        "POST", "/cases", {"person_id": person, "case_type": "case_management"}
+    ).get_json()
     # The rule: a follow-up of a case goes only to a colleague who may open it.
-    refused = owner.api("POST", "/follow-ups", {"case_id": case["id"], "due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id})
+    refused = owner.api(
+        "POST",
+        "/follow-ups",
+        {"case_id": case["id"], "due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id},
+    )
     assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"assignee_id"}
-    html = owner.form(f"/cases/{case['id']}/follow-ups", {"due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id})
+    html = owner.form(
+        f"/cases/{case['id']}/follow-ups",
+        {"due_on": TODAY, "title": "Bescheid", "assignee_id": colleague.id},
+    )
     assert html.status_code == 400
     # One that exists anyway (access ended since: deputy period over, older data): case number
     # only - no name, no text - in the list, on the dashboard and in the API.
     with app.app_context(), tenant_scope(tenant):
-        db.session.add(FollowUp(case_id=case["id"], assignee_id=colleague.id, due_on=date.today(),
-                                title="Hana Verborgen anrufen", kind="manual"))
+        db.session.add(
+            FollowUp(
+                case_id=case["id"],
+                assignee_id=colleague.id,
+                due_on=date.today(),
+                title="Hana Verborgen anrufen",
+                kind="manual",
+            )
+        )
         db.session.commit()
     for page in ("/team/follow-ups", "/team/"):
         body = colleague.browser.get(page).get_data(as_text=True)
         assert "Verborgen" not in body and case["number"] in body, page
     rows = colleague.api("GET", "/follow-ups").get_json()
-    assert [(r["case_number"], r["person_name"], r["title"]) for r in rows] == [(case["number"], None, "")]
+    assert [(r["case_number"], r["person_name"], r["title"]) for r in rows] == [
+        (case["number"], None, "")
+    ]
     # A hand-over takes the open follow-ups of the previous case manager along.
-    mine = owner.api("POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "Termin"}).get_json()
+    mine = owner.api(
+        "POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "Termin"}
+    ).get_json()
     version = _case_row(app, tenant, case["id"])[2]
-    assert owner.form(f"/cases/{case['id']}/edit", {"case_manager_id": successor.id, "version": version}).status_code == 302
+    assert (
+        owner.form(
+            f"/cases/{case['id']}/edit", {"case_manager_id": successor.id, "version": version}
+        ).status_code
+        == 302
+    )
     assert [r["id"] for r in successor.api("GET", "/follow-ups").get_json()] == [mine["id"]]
     assert owner.api("GET", "/follow-ups").get_json() == []

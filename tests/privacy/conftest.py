@@ -34,52 +34,162 @@ def canary(prefix: str, tag: str) -> str:
     return f"{prefix}Kanarie{tag}"
 
 
-def build_client(tenant: Tenant, actor, prefix: str, *, household=None, contact_on: date | None = None) -> Client:
+def build_client(
+    tenant: Tenant, actor, prefix: str, *, household=None, contact_on: date | None = None
+) -> Client:
     """Every service a case manager uses, each text field carrying a distinct canary."""
     c = lambda tag: canary(prefix, tag)  # noqa: E731
-    person = create_person(actor, {
-        "first_name": c("Vorname"), "last_name": c("Nachname"), "other_names": c("Geburtsname"), "birth_date": "1990-05-17",
-        "nationality": "syrisch", "street": c("Strasse"), "postcode": "47051", "city": c("Ort"), "phone": c("Telefon"),
-        "email": f"{c('Mail').lower()}@example.org", "residence_status": "permit_limited",
-        "residence_valid_until": (date.today() + timedelta(days=400)).isoformat(),
-    })
+    person = create_person(
+        actor,
+        {
+            "first_name": c("Vorname"),
+            "last_name": c("Nachname"),
+            "other_names": c("Geburtsname"),
+            "birth_date": "1990-05-17",
+            "nationality": "syrisch",
+            "street": c("Strasse"),
+            "postcode": "47051",
+            "city": c("Ort"),
+            "phone": c("Telefon"),
+            "email": f"{c('Mail').lower()}@example.org",
+            "residence_status": "permit_limited",
+            "residence_valid_until": (date.today() + timedelta(days=400)).isoformat(),
+        },
+    )
     db.session.flush()
-    update_person(actor, person, {**_person_form(person), "city": c("NeuerOrt")}, expected_version=person.version)
+    update_person(
+        actor,
+        person,
+        {**_person_form(person), "city": c("NeuerOrt")},
+        expected_version=person.version,
+    )
     if household is None:
         household = add_to_household(actor, person, role="head", name=c("Haushalt"))
     else:
         add_to_household(actor, person, role="partner", household=household)
-    case = cases.open_case(actor, tenant, person, {"case_type": "case_management", "topic": c("Thema"),
-                                                   "opened_on": (contact_on or date.today()).isoformat()})
-    cases.record_access_decision(actor, case, {"admitted": "yes", "target_group": "Neuzugewanderte", "reason": c("Zugang")})
-    cases.add_contact(actor, tenant, case, {"contact_on": (contact_on or date.today()).isoformat(), "duration_minutes": 45,
-                                            "channel": "in_person", "participants": c("Teilnehmende"), "summary": c("Gespraech")})
+    case = cases.open_case(
+        actor,
+        tenant,
+        person,
+        {
+            "case_type": "case_management",
+            "topic": c("Thema"),
+            "opened_on": (contact_on or date.today()).isoformat(),
+        },
+    )
+    cases.record_access_decision(
+        actor, case, {"admitted": "yes", "target_group": "Neuzugewanderte", "reason": c("Zugang")}
+    )
+    cases.add_contact(
+        actor,
+        tenant,
+        case,
+        {
+            "contact_on": (contact_on or date.today()).isoformat(),
+            "duration_minutes": 45,
+            "channel": "in_person",
+            "participants": c("Teilnehmende"),
+            "summary": c("Gespraech"),
+        },
+    )
     cases.add_journal_entry(actor, case, {"text": c("Journal"), "effort_minutes": 20})
-    goal = cases.save_goal(actor, tenant, case, None, {"life_area": list(cases.case_settings(tenant).life_areas)[0],
-                                                       "title": c("Ziel"), "indicator": c("Indikator"),
-                                                       "achievement_note": c("Zielnotiz")})
+    goal = cases.save_goal(
+        actor,
+        tenant,
+        case,
+        None,
+        {
+            "life_area": list(cases.case_settings(tenant).life_areas)[0],
+            "title": c("Ziel"),
+            "indicator": c("Indikator"),
+            "achievement_note": c("Zielnotiz"),
+        },
+    )
     plan = cases.editable_plan(actor, case)
     plan.note = c("Plannotiz")
-    cases.save_plan_item(actor, case, plan, None, {"goal_id": goal.id, "measure": c("Massnahme"), "responsible": "partner",
-                                                   "partner_name": c("Partner")})
-    cases.add_follow_up(actor, case, {"title": c("Wiedervorlage"), "due_on": (date.today() + timedelta(days=5)).isoformat()})
+    cases.save_plan_item(
+        actor,
+        case,
+        plan,
+        None,
+        {
+            "goal_id": goal.id,
+            "measure": c("Massnahme"),
+            "responsible": "partner",
+            "partner_name": c("Partner"),
+        },
+    )
+    cases.add_follow_up(
+        actor,
+        case,
+        {"title": c("Wiedervorlage"), "due_on": (date.today() + timedelta(days=5)).isoformat()},
+    )
     pdf = b"%PDF-1.4\n" + c("Anhang").encode() + b"\n%%EOF\n"
-    attachment = save_attachment(actor, case, FileStorage(io.BytesIO(pdf), filename=f"{c('Datei')}.pdf"), c("Beschreibung"))
+    attachment = save_attachment(
+        actor, case, FileStorage(io.BytesIO(pdf), filename=f"{c('Datei')}.pdf"), c("Beschreibung")
+    )
     consent.ensure_defaults(tenant)
     version = consent.current_versions()[0]
-    record = consent.record_consent(actor, person, {
-        "template_version_id": version.id, "language": "de", "signed_by": "guardian", "guardian_name": c("Vormund"),
-        "recipient_keys": ["jobcenter"], "partner_names": [c("Partnerstelle")], "purposes": ["referral"],
-        "granted_on": (date.today() - timedelta(days=3)).isoformat(), "evidence_id": attachment.id})
-    consent.disclose(actor, tenant, person, recipient_key="", recipient_name=c("Empfaenger"), purpose="referral",
-                     channel="letter", data_categories=["master_data"], case=case, override_reason=c("Begruendung"),
-                     confirmation="oral")
+    record = consent.record_consent(
+        actor,
+        person,
+        {
+            "template_version_id": version.id,
+            "language": "de",
+            "signed_by": "guardian",
+            "guardian_name": c("Vormund"),
+            "recipient_keys": ["jobcenter"],
+            "partner_names": [c("Partnerstelle")],
+            "purposes": ["referral"],
+            "granted_on": (date.today() - timedelta(days=3)).isoformat(),
+            "evidence_id": attachment.id,
+        },
+    )
+    consent.disclose(
+        actor,
+        tenant,
+        person,
+        recipient_key="",
+        recipient_name=c("Empfaenger"),
+        purpose="referral",
+        channel="letter",
+        data_categories=["master_data"],
+        case=case,
+        override_reason=c("Begruendung"),
+        confirmation="oral",
+    )
     requests.create_request(actor, person, {"kind": "access", "details": c("Anfrage")})
     db.session.flush()
-    names = ["Vorname", "Nachname", "Geburtsname", "Strasse", "Ort", "NeuerOrt", "Telefon", "Mail", "Thema", "Zugang",
-             "Teilnehmende", "Gespraech", "Journal", "Ziel", "Indikator", "Zielnotiz", "Plannotiz", "Massnahme", "Partner",
-             "Wiedervorlage", "Anhang", "Datei", "Beschreibung", "Vormund", "Partnerstelle", "Empfaenger", "Begruendung",
-             "Anfrage"]
+    names = [
+        "Vorname",
+        "Nachname",
+        "Geburtsname",
+        "Strasse",
+        "Ort",
+        "NeuerOrt",
+        "Telefon",
+        "Mail",
+        "Thema",
+        "Zugang",
+        "Teilnehmende",
+        "Gespraech",
+        "Journal",
+        "Ziel",
+        "Indikator",
+        "Zielnotiz",
+        "Plannotiz",
+        "Massnahme",
+        "Partner",
+        "Wiedervorlage",
+        "Anhang",
+        "Datei",
+        "Beschreibung",
+        "Vormund",
+        "Partnerstelle",
+        "Empfaenger",
+        "Begruendung",
+        "Anfrage",
+    ]
     canaries = [c(n) if n != "Mail" else c(n).lower() for n in names]
     # The household's name is shared with the other members: it goes with the last of them.
     assert record.id
@@ -113,7 +223,9 @@ def world(app, make_tenant, make_user, tmp_path, monkeypatch):
             a = build_client(t, actor, "PersA")
             from core.persons.models import HouseholdMember
 
-            household = db.session.scalar(select(HouseholdMember).where(HouseholdMember.person_id == a.person_id)).household
+            household = db.session.scalar(
+                select(HouseholdMember).where(HouseholdMember.person_id == a.person_id)
+            ).household
             b = build_client(t, actor, "PersB", household=household)
             db.session.commit()
         with tenant_scope(other):
@@ -122,6 +234,14 @@ def world(app, make_tenant, make_user, tmp_path, monkeypatch):
             # Same name as A in another tenant: must survive everything done to A.
             namesake = build_client(o, other_actor, "PersA")
             db.session.commit()
-    out.update(tenant=tenant, other=other, a=a, b=b, namesake=namesake, email=email, email_dpo=email_dpo,
-               email_other=email_other)
+    out.update(
+        tenant=tenant,
+        other=other,
+        a=a,
+        b=b,
+        namesake=namesake,
+        email=email,
+        email_dpo=email_dpo,
+        email_other=email_other,
+    )
     return out

@@ -48,14 +48,22 @@ def _erase(app, world, person_id):
         return log.id
 
 
-def test_recipients_of_past_disclosures_become_a_content_free_task_for_the_dsb(app, world, new_browser, make_user):
+def test_recipients_of_past_disclosures_become_a_content_free_task_for_the_dsb(
+    app, world, new_browser, make_user
+):
     a = world["a"]
     log_id = _erase(app, world, a.person_id)
     with app.app_context(), tenant_scope(world["tenant"]):
         (notice,) = db.session.scalars(select(RecipientNotice)).all()
         assert notice.deletion_log_id == log_id and notice.done_at is None
-        assert notice.recipients == [{"recipient_key": "", "recipient_name": "PersAKanarieEmpfaenger",
-                                      "on": date.today().isoformat(), "data_categories": ["master_data"]}]
+        assert notice.recipients == [
+            {
+                "recipient_key": "",
+                "recipient_name": "PersAKanarieEmpfaenger",
+                "on": date.today().isoformat(),
+                "data_categories": ["master_data"],
+            }
+        ]
         # Nothing about the person: no other canary (and, above, no id field).
         text = json.dumps(notice.recipients)
         assert [c for c in a.canaries if c in text] == ["PersAKanarieEmpfaenger"]
@@ -84,13 +92,18 @@ def _revocation_count(html: str) -> int:
 def test_the_dsb_counts_revocations_of_persons_erased_since(app, world, new_browser):
     with app.app_context():
         tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {**(tenant.settings or {}), "retention": {"action": "erase", "on_processing_revocation": "erase"}}
+        tenant.settings = {
+            **(tenant.settings or {}),
+            "retention": {"action": "erase", "on_processing_revocation": "erase"},
+        }
         db.session.commit()
     dpo = _login(new_browser, world["email_dpo"])
     assert _revocation_count(dpo.get("/priv/privacy").get_data(as_text=True)) == 0
     with app.test_request_context(), tenant_scope(world["tenant"]):
         actor = db.session.scalar(select(User).where(User.email == world["email"]))
-        record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.person_id == world["a"].person_id))
+        record = db.session.scalar(
+            select(ConsentRecord).where(ConsentRecord.person_id == world["a"].person_id)
+        )
         consent.revoke(actor, record, {})
         db.session.commit()
         assert db.session.get(Person, world["a"].person_id) is None
@@ -120,7 +133,10 @@ def test_a_restored_backup_brings_no_erased_person_back(app, world, tmp_path, mo
     _erase(app, world, a.person_id)
     journal = (tmp_path / "journal.jsonl").read_text()
     entry = json.loads(journal.splitlines()[-1])
-    assert entry["subject_ref"] == f"person:{a.person_id}" and entry["fingerprint"] == person_fingerprint
+    assert (
+        entry["subject_ref"] == f"person:{a.person_id}"
+        and entry["fingerprint"] == person_fingerprint
+    )
     assert "kanarie" not in journal.lower()
 
     if path is not None:
@@ -135,30 +151,54 @@ def test_a_restored_backup_brings_no_erased_person_back(app, world, tmp_path, mo
         # creation time (as a restored dump would have it).
         with app.test_request_context(), tenant_scope(world["tenant"]):
             actor = db.session.scalar(select(User).where(User.email == world["email"]))
-            back = create_person(actor, {"first_name": "Zurueck", "last_name": "Aus Sicherung", "birth_date": "1990-05-17"})
+            back = create_person(
+                actor,
+                {"first_name": "Zurueck", "last_name": "Aus Sicherung", "birth_date": "1990-05-17"},
+            )
             db.session.flush()
-            db.session.execute(update(Person).where(Person.id == back.id).values(id=a.person_id, created_at=person.created_at)
-                               .execution_options(synchronize_session=False))
+            db.session.execute(
+                update(Person)
+                .where(Person.id == back.id)
+                .values(id=a.person_id, created_at=person.created_at)
+                .execution_options(synchronize_session=False)
+            )
             db.session.commit()
     with app.test_request_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
 
-    result = CliRunner().invoke(main, ["jobs", "replay-deletions", "--tenant", "priv"], obj=_script_info(app))
+    result = CliRunner().invoke(
+        main, ["jobs", "replay-deletions", "--tenant", "priv"], obj=_script_info(app)
+    )
     assert result.exit_code == 0 and '"replayed": 1' in result.output, result.output
     with app.test_request_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
         assert db.session.get(Person, b.person_id) is not None
     # Idempotent, also as part of the retention job.
-    result = CliRunner().invoke(main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app))
+    result = CliRunner().invoke(
+        main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app)
+    )
     assert result.exit_code == 0 and '"replayed": 0' in result.output, result.output
 
 
-def test_the_journal_never_hits_another_record_with_the_same_number(app, world, tmp_path, monkeypatch):
+def test_the_journal_never_hits_another_record_with_the_same_number(
+    app, world, tmp_path, monkeypatch
+):
     journal = tmp_path / "journal.jsonl"
     monkeypatch.setitem(app.config, "LOTSE_DELETION_JOURNAL", str(journal))
     b = world["b"]
-    journal.write_text(json.dumps({"tenant_id": world["tenant"].id, "action": "erased", "subject_ref": f"person:{b.person_id}",
-                                   "fingerprint": "0" * 32, "log_id": 1, "case_numbers": ["2026-0999"]}) + "\n")
+    journal.write_text(
+        json.dumps(
+            {
+                "tenant_id": world["tenant"].id,
+                "action": "erased",
+                "subject_ref": f"person:{b.person_id}",
+                "fingerprint": "0" * 32,
+                "log_id": 1,
+                "case_numbers": ["2026-0999"],
+            }
+        )
+        + "\n"
+    )
     with app.test_request_context(), tenant_scope(world["tenant"]):
         report = retention.replay_deletions(db.session.get(Tenant, world["tenant"].id))
         db.session.commit()
@@ -173,7 +213,9 @@ def test_the_journal_never_hits_another_record_with_the_same_number(app, world, 
 def test_retention_job_vacuums_on_postgresql_or_reports_the_refusal(app, world):
     """VACUUM needs the table owner; the app role is not, so the job says so and carries on."""
     _erase(app, world, world["a"].person_id)
-    result = CliRunner().invoke(main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app))
+    result = CliRunner().invoke(
+        main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app)
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -187,12 +229,19 @@ def test_retention_job_vacuums_on_postgresql_or_reports_the_refusal(app, world):
 def test_a_person_without_a_case_falls_under_the_retention_rules(app, world):
     with app.app_context():
         tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {**(tenant.settings or {}), "retention": {
-            "action": "erase", "periods": {"client_file": {"start": "closure", "months": 6}}}}
+        tenant.settings = {
+            **(tenant.settings or {}),
+            "retention": {
+                "action": "erase",
+                "periods": {"client_file": {"start": "closure", "months": 6}},
+            },
+        }
         db.session.commit()
     with app.test_request_context(), tenant_scope(world["tenant"]):
         actor = db.session.scalar(select(User).where(User.email == world["email"]))
-        person = create_person(actor, {"first_name": "Ohne", "last_name": "Fall", "birth_date": "1980-01-01"})
+        person = create_person(
+            actor, {"first_name": "Ohne", "last_name": "Fall", "birth_date": "1980-01-01"}
+        )
         db.session.flush()
         person.created_at = utcnow() - timedelta(days=400)
         db.session.commit()

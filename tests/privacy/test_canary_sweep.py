@@ -35,8 +35,11 @@ def _residue(app, prefix: str) -> dict[str, int]:
     with app.app_context(), unscoped():
         for table in db.metadata.sorted_tables:
             for column in table.columns:
-                count = db.session.scalar(select(func.count()).select_from(table).where(
-                    func.lower(cast(column, String)).like(needle)))
+                count = db.session.scalar(
+                    select(func.count())
+                    .select_from(table)
+                    .where(func.lower(cast(column, String)).like(needle))
+                )
                 if count:
                     found[f"{table.name}.{column.name}"] = count
         db.session.rollback()
@@ -71,15 +74,35 @@ def _fill_everything(app, world, prefix: str) -> tuple[int, int]:
             # Written directly: free text from before the coded fields existed must go too.
             person.nationality, person.languages = c("Nationalitaet"), [c("Sprache")]
             person.interpreter_needed, person.interpreter_language = True, c("Dolmetschsprache")
-            for decision in db.session.scalars(select(AccessDecision).where(AccessDecision.case_id == case.id)):
+            for decision in db.session.scalars(
+                select(AccessDecision).where(AccessDecision.case_id == case.id)
+            ):
                 decision.target_group = c("Zielgruppe")
-            db.session.add(PhaseTransition(case_id=case.id, from_phase=case.phase, to_phase=case.phase, reason=c("Phasengrund")))
-        cases.close_case(actor, tenant, case, {"closure_reason": "other", "closure_note": c("Abschluss"),
-                                               "evaluation_comment": c("Bewertung"), "evaluation_course": 4})
+            db.session.add(
+                PhaseTransition(
+                    case_id=case.id,
+                    from_phase=case.phase,
+                    to_phase=case.phase,
+                    reason=c("Phasengrund"),
+                )
+            )
+        cases.close_case(
+            actor,
+            tenant,
+            case,
+            {
+                "closure_reason": "other",
+                "closure_note": c("Abschluss"),
+                "evaluation_comment": c("Bewertung"),
+                "evaluation_course": 4,
+            },
+        )
         hold = requests.add_hold(actor, person, {"reason": c("Aufbewahrung")})
         requests.release_hold(actor, hold)
         requests.restrict(actor, person, c("Einschraenkung"))
-        requests.create_request(actor, person, {"kind": "rectification", "details": c("Berichtigung")})
+        requests.create_request(
+            actor, person, {"kind": "rectification", "details": c("Berichtigung")}
+        )
         db.session.commit()
         return client.person_id, client.case_id
 
@@ -89,21 +112,41 @@ def test_erasure_leaves_no_canary_anywhere(app, world, new_browser, caplog, caps
     person_id, _case_id = _fill_everything(app, world, "Sweep")
     before = _residue(app, "Sweep")
     # The fill reached the columns it claims to (the scan itself works).
-    assert {"person.first_name", "person.nationality", "contact.summary", "journal_entry.text", "attachment.description",
-            "consent_record.guardian_name", "data_subject_request.details", "retention_hold.reason",
-            "case_file.closure_note", "help_plan_item.measure"} <= set(before)
+    assert {
+        "person.first_name",
+        "person.nationality",
+        "contact.summary",
+        "journal_entry.text",
+        "attachment.description",
+        "consent_record.guardian_name",
+        "data_subject_request.details",
+        "retention_hold.reason",
+        "case_file.closure_note",
+        "help_plan_item.measure",
+    } <= set(before)
     assert b"SweepKanarieAnhang" in _files(app)
 
     cm = new_browser()
     cm.login("priv", world["email"])
     dpo = new_browser()
     dpo.login("priv", world["email_dpo"])
-    assert cm.post(f"/priv/persons/{person_id}/privacy", {"kind": "erasure", "details": canary("Sweep", "Loeschwunsch")}).status_code == 302
+    assert (
+        cm.post(
+            f"/priv/persons/{person_id}/privacy",
+            {"kind": "erasure", "details": canary("Sweep", "Loeschwunsch")},
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(select(DataSubjectRequest.id).where(
-            DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"))
-    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": canary("Sweep", "Entscheidung"),
-                                                                       "confirmed": "1"})
+        request_id = db.session.scalar(
+            select(DataSubjectRequest.id).where(
+                DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"
+            )
+        )
+    response = dpo.post(
+        f"/priv/privacy/requests/{request_id}/erase",
+        {"decision_note": canary("Sweep", "Entscheidung"), "confirmed": "1"},
+    )
     assert response.status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, person_id) is None
@@ -138,7 +181,9 @@ def test_anonymisation_leaves_no_canary_in_any_table(app, world):
     assert _residue(app, "Anon")
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
-        log = erasure.anonymise(db.session.get(Person, person_id), tenant_registry(tenant), rule="test")
+        log = erasure.anonymise(
+            db.session.get(Person, person_id), tenant_registry(tenant), rule="test"
+        )
         db.session.commit()
         assert log is not None and db.session.get(Person, person_id).anonymised_at is not None
         assert db.session.get(Person, person_id).birth_date == date(1990, 7, 1)

@@ -33,17 +33,31 @@ def test_privacy_actions_show_their_consequences_first(app, world, new_browser):
     dpo = _login(new_browser, "priv", world["email_dpo"])
     cm = _login(new_browser, "priv", world["email"])
     # Restriction: nothing happens before the confirmation; the reason travels along.
-    text = _asks(dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "bestritten"}),
-                 "verschwindet aus der Suche", "Betroffen: 1 Fall/Fälle")
+    text = _asks(
+        dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "bestritten"}),
+        "verschwindet aus der Suche",
+        "Betroffen: 1 Fall/Fälle",
+    )
     assert 'name="restriction_reason" value="bestritten"' in text
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id).restricted_at is None
     # Erasure approval: what goes, how many cases and documents, and that it is final.
-    assert cm.post(f"/priv/persons/{a.person_id}/privacy", {"kind": "erasure", "received_on": "2026-11-01"}).status_code == 302
+    assert (
+        cm.post(
+            f"/priv/persons/{a.person_id}/privacy", {"kind": "erasure", "received_on": "2026-11-01"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "erasure"))
-    _asks(dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft"}),
-          "Alle Daten der Person werden gelöscht", "1 Dokument(e)", "nicht rückgängig")
+        request_id = db.session.scalar(
+            select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "erasure")
+        )
+    _asks(
+        dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft"}),
+        "Alle Daten der Person werden gelöscht",
+        "1 Dokument(e)",
+        "nicht rückgängig",
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
     # Releasing a legal hold.
@@ -61,7 +75,10 @@ def test_removing_a_location_asks_first(app, make_tenant, make_user, new_browser
     admin = _login(new_browser, "verw", email)
     with app.app_context(), tenant_scope(tenant):
         unit_id = db.session.scalar(select(OrgUnit.id))
-    admin.post(f"/verw/admin/org-units/{unit_id}/locations", {"name": "Büro Nord", "postcode": "47533", "city": "Kleve"})
+    admin.post(
+        f"/verw/admin/org-units/{unit_id}/locations",
+        {"name": "Büro Nord", "postcode": "47533", "city": "Kleve"},
+    )
     with app.app_context(), tenant_scope(tenant):
         location_id = db.session.scalar(select(Location.id))
     path = f"/verw/admin/org-units/{unit_id}/locations/{location_id}"

@@ -26,21 +26,33 @@ def _login(new_browser, tenant, email, password=None):
 
 def test_dsb_exports_only_for_an_open_access_request(app, world, new_browser, make_user):
     a = world["a"]
-    email_dpo, _ = make_user(world["tenant"], roles=["dpo"])  # the DSB alone, without case-work roles
-    paths = [f"/priv/persons/{a.person_id}/data-export", f"/priv/persons/{a.person_id}/data-export.json",
-             f"/priv/persons/{a.person_id}/data-export.pdf", f"/priv/api/v1/persons/{a.person_id}/data-export"]
+    email_dpo, _ = make_user(
+        world["tenant"], roles=["dpo"]
+    )  # the DSB alone, without case-work roles
+    paths = [
+        f"/priv/persons/{a.person_id}/data-export",
+        f"/priv/persons/{a.person_id}/data-export.json",
+        f"/priv/persons/{a.person_id}/data-export.pdf",
+        f"/priv/api/v1/persons/{a.person_id}/data-export",
+    ]
     dpo = _login(new_browser, "priv", email_dpo)
     # The fixture recorded an open access request for A: the DSB may answer it.
     assert [dpo.client.get(p).status_code for p in paths] == [200] * 4
     with app.app_context(), tenant_scope(world["tenant"]):
-        for row in db.session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.person_id == a.person_id)):
+        for row in db.session.scalars(
+            select(DataSubjectRequest).where(DataSubjectRequest.person_id == a.person_id)
+        ):
             row.status = "done"
         db.session.commit()
     assert [dpo.client.get(p).status_code for p in paths] == [403] * 4
     page = dpo.client.get(paths[0]).get_data(as_text=True)
     assert "nur zur Beantwortung eines offenen Antrags auf Auskunft" in page
     api = dpo.client.get(paths[3])
-    assert api.json["status"] == 403 and "request" in api.json["errors"] and "Auskunft" in api.json["errors"]["request"][0]
+    assert (
+        api.json["status"] == 403
+        and "request" in api.json["errors"]
+        and "Auskunft" in api.json["errors"]["request"][0]
+    )
     # The privacy page no longer offers the package to the DSB.
     privacy = dpo.client.get(f"/priv/persons/{a.person_id}/privacy").get_data(as_text=True)
     assert "/data-export" not in privacy
@@ -74,8 +86,14 @@ def test_no_link_on_the_dsb_pages_is_forbidden_in_any_demo_tenant(app, new_brows
     for slug in DEMO_TENANTS:
         dsb = _login(new_browser, slug, f"dsb@{slug}.demo", DEMO_PASSWORD)
         prefix = f"/{slug}/"
-        start = [f"/{slug}/privacy", f"/{slug}/privacy/requests", f"/{slug}/privacy/retention", f"/{slug}/privacy/deletion-log",
-                 f"/{slug}/disclosures", f"/{slug}/privacy/records-of-processing"]
+        start = [
+            f"/{slug}/privacy",
+            f"/{slug}/privacy/requests",
+            f"/{slug}/privacy/retention",
+            f"/{slug}/privacy/deletion-log",
+            f"/{slug}/disclosures",
+            f"/{slug}/privacy/records-of-processing",
+        ]
         seen: dict[str, str] = {url: "start" for url in start}
         level = list(start)
         for _depth in range(3):

@@ -34,8 +34,11 @@ def dump(app, exclude_tenant: int | None = None) -> str:
 def files_text(app, exclude_tenant: int | None = None) -> str:
     """The upload store: file names and contents (one folder per tenant)."""
     root = Path(app.config["LOTSE_ATTACHMENT_DIR"])
-    return "\n".join(p.read_bytes().decode("latin-1") + p.name for p in root.rglob("*")
-                     if p.is_file() and p.parent.name != str(exclude_tenant))
+    return "\n".join(
+        p.read_bytes().decode("latin-1") + p.name
+        for p in root.rglob("*")
+        if p.is_file() and p.parent.name != str(exclude_tenant)
+    )
 
 
 def redis_text() -> str:
@@ -57,13 +60,17 @@ def redis_text() -> str:
 def _statistics():
     return {
         "cases": db.session.scalar(select(func.count()).select_from(Case)),
-        "by_type": sorted(db.session.execute(select(Case.case_type, func.count()).group_by(Case.case_type)).all()),
+        "by_type": sorted(
+            db.session.execute(select(Case.case_type, func.count()).group_by(Case.case_type)).all()
+        ),
         "contacts": db.session.scalar(select(func.count()).select_from(Contact)),
         "minutes": db.session.scalar(select(func.sum(Contact.duration_minutes))),
         "journal_effort": db.session.scalar(select(func.sum(JournalEntry.effort_minutes))),
         "goals": db.session.scalar(select(func.count()).select_from(Goal)),
         "persons": db.session.scalar(select(func.count()).select_from(Person)),
-        "genders": sorted(db.session.execute(select(Person.gender, func.count()).group_by(Person.gender)).all()),
+        "genders": sorted(
+            db.session.execute(select(Person.gender, func.count()).group_by(Person.gender)).all()
+        ),
     }
 
 
@@ -73,7 +80,9 @@ def test_erasure_leaves_only_the_deletion_log(app, world):
     assert all(c in before for c in a.canaries)
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
-        log = erasure.erase(db.session.get(Person, a.person_id), tenant_registry(tenant), rule="test")
+        log = erasure.erase(
+            db.session.get(Person, a.person_id), tenant_registry(tenant), rule="test"
+        )
         db.session.commit()
         log_id = log.id
     # Database (every table, incl. sessions and audit payloads), upload store and Redis. Exports
@@ -106,7 +115,9 @@ def test_erasure_of_the_last_household_member_removes_the_household(app, world):
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
         for key in ("a", "b"):
-            erasure.erase(db.session.get(Person, world[key].person_id), tenant_registry(tenant), rule="test")
+            erasure.erase(
+                db.session.get(Person, world[key].person_id), tenant_registry(tenant), rule="test"
+            )
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(Household)) == 0
     assert "PersAKanarieHaushalt" not in dump(app, world["other"].id)
@@ -117,13 +128,18 @@ def test_anonymisation_keeps_statistics_and_nothing_personal(app, world):
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
         before = _statistics()
-        log = erasure.anonymise(db.session.get(Person, a.person_id), tenant_registry(tenant), rule="test")
+        log = erasure.anonymise(
+            db.session.get(Person, a.person_id), tenant_registry(tenant), rule="test"
+        )
         db.session.commit()
         assert log.action == "anonymised"
         assert _statistics() == before
         person = db.session.get(Person, a.person_id)
         assert person.anonymised_at is not None and person.first_name == "Anonymisiert"
-        assert person.birth_date.year == 1990 and (person.birth_date.month, person.birth_date.day) == (7, 1)
+        assert person.birth_date.year == 1990 and (
+            person.birth_date.month,
+            person.birth_date.day,
+        ) == (7, 1)
         # Idempotent: nothing left to change, no second log entry.
         assert erasure.anonymise(person, tenant_registry(tenant), rule="test") is None
         db.session.commit()
@@ -144,4 +160,3 @@ def test_a_failed_erasure_keeps_rows_and_files(app, world, monkeypatch):
         assert db.session.get(Person, a.person_id) is not None
     assert files_text(app, world["other"].id) == files_before
     assert all(c in dump(app) + files_before for c in a.canaries)
-

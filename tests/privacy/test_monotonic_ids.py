@@ -26,8 +26,14 @@ def _login(new_browser, email):
 
 
 def _new_person(browser, last_name: str) -> int:
-    data = {"first_name": "Neu", "last_name": last_name, "birth_date": "1991-02-03", "gender": "female",
-            "residence_status": "permit_limited", "postcode": "46045"}
+    data = {
+        "first_name": "Neu",
+        "last_name": last_name,
+        "birth_date": "1991-02-03",
+        "gender": "female",
+        "residence_status": "permit_limited",
+        "postcode": "46045",
+    }
     browser.get("/priv/persons/new")
     response = browser.post("/priv/persons/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -36,37 +42,66 @@ def _new_person(browser, last_name: str) -> int:
 
 def _open_case(browser, person_id: int) -> int:
     browser.get(f"/priv/cases/new?person_id={person_id}")
-    response = browser.post("/priv/cases/new", {"person_id": person_id, "case_type": "case_management"})
+    response = browser.post(
+        "/priv/cases/new", {"person_id": person_id, "case_type": "case_management"}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
 
 def _erase_by_request(app, world, cm, dpo, person_id: int) -> None:
-    assert cm.post(f"/priv/persons/{person_id}/privacy", {"kind": "erasure", "details": "alles löschen"}).status_code == 302
+    assert (
+        cm.post(
+            f"/priv/persons/{person_id}/privacy", {"kind": "erasure", "details": "alles löschen"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(select(DataSubjectRequest.id).where(
-            DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"))
-    assert dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"}).status_code == 302
+        request_id = db.session.scalar(
+            select(DataSubjectRequest.id).where(
+                DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"
+            )
+        )
+    assert (
+        dpo.post(
+            f"/priv/privacy/requests/{request_id}/erase",
+            {"decision_note": "geprüft", "confirmed": "1"},
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, person_id) is None
 
 
-def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_person(app, world, new_browser):
+def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_person(
+    app, world, new_browser
+):
     cm, dpo = _login(new_browser, world["email"]), _login(new_browser, world["email_dpo"])
     # The newest person (highest id) is the one SQLite would hand out again.
     old_person = _new_person(cm, "Geloescht")
     old_case = _open_case(cm, old_person)
     assert cm.get(f"/priv/cases/{old_case}").status_code == 200
-    assert cm.post(f"/priv/persons/{old_person}/privacy", {"kind": "access", "details": "Auskunft bitte"}).status_code == 302
+    assert (
+        cm.post(
+            f"/priv/persons/{old_person}/privacy", {"kind": "access", "details": "Auskunft bitte"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
-        trail = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.object_id.in_([str(old_person), str(old_case)])))
+        trail = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.object_id.in_([str(old_person), str(old_case)]))
+        )
         assert trail > 0
     _erase_by_request(app, world, cm, dpo, old_person)
     with app.app_context(), tenant_scope(world["tenant"]):
         # Item 16: the open Art. 15 request is closed with its outcome, not left open or deleted.
-        access = db.session.scalar(select(DataSubjectRequest).where(
-            DataSubjectRequest.person_id == old_person, DataSubjectRequest.kind == "access"))
+        access = db.session.scalar(
+            select(DataSubjectRequest).where(
+                DataSubjectRequest.person_id == old_person, DataSubjectRequest.kind == "access"
+            )
+        )
         assert access.status == "erased" and access.details == "" and access.decided_at is not None
         last_event = db.session.scalar(select(func.max(AuditEvent.id)))
 
@@ -75,11 +110,21 @@ def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_per
     assert (new_person, new_case) != (old_person, old_case)
     assert new_person > old_person and new_case > old_case
     with app.app_context(), tenant_scope(world["tenant"]):
-        assert db.session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.person_id == new_person)).all() == []
-        inherited = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.id <= last_event,
-            ((AuditEvent.object_type == "Person") & (AuditEvent.object_id == str(new_person)))
-            | ((AuditEvent.object_type == "Case") & (AuditEvent.object_id == str(new_case)))))
+        assert (
+            db.session.scalars(
+                select(DataSubjectRequest).where(DataSubjectRequest.person_id == new_person)
+            ).all()
+            == []
+        )
+        inherited = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.id <= last_event,
+                ((AuditEvent.object_type == "Person") & (AuditEvent.object_id == str(new_person)))
+                | ((AuditEvent.object_type == "Case") & (AuditEvent.object_id == str(new_case))),
+            )
+        )
         assert inherited == 0
 
 
@@ -101,20 +146,36 @@ def test_case_numbers_are_never_issued_twice(app, world, new_browser):
 
 def test_every_table_is_created_with_autoincrement(app):
     """The default lives in one place (core.db): every model and every table a migration creates."""
-    missing = [t.name for t in db.metadata.sorted_tables if not t.dialect_options["sqlite"]["autoincrement"]]
+    missing = [
+        t.name
+        for t in db.metadata.sorted_tables
+        if not t.dialect_options["sqlite"]["autoincrement"]
+    ]
     assert missing == []
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             return
         with db.engine.connect() as conn:
-            rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all()
+            rows = conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).all()
             without = []
             for name, sql in rows:
                 pk = [c for c in conn.exec_driver_sql(f'PRAGMA table_info("{name}")') if c[5]]
-                if len(pk) == 1 and pk[0][2].upper() == "INTEGER" and "AUTOINCREMENT" not in sql.upper():
+                if (
+                    len(pk) == 1
+                    and pk[0][2].upper() == "INTEGER"
+                    and "AUTOINCREMENT" not in sql.upper()
+                ):
                     without.append(name)
     assert without == []
-    assert {"person", "case_file", "audit_event", "data_subject_request", "plg_interpreters_interpreter"} <= {r[0] for r in rows}
+    assert {
+        "person",
+        "case_file",
+        "audit_event",
+        "data_subject_request",
+        "plg_interpreters_interpreter",
+    } <= {r[0] for r in rows}
 
 
 def _rows(path, sql):
@@ -143,7 +204,10 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
             migrate.upgrade("0006_data_protection")
     finally:
         event.listen(Table, "before_create", core.db._monotonic_on_create)
-    assert all("AUTOINCREMENT" not in sql for (sql,) in _rows(path, "SELECT sql FROM sqlite_master WHERE name = 'person'"))
+    assert all(
+        "AUTOINCREMENT" not in sql
+        for (sql,) in _rows(path, "SELECT sql FROM sqlite_master WHERE name = 'person'")
+    )
     con = sqlite3.connect(path)
     con.executescript("""
         INSERT INTO tenant (id, slug, name, kind, active, default_locale, locales, theme, settings, plugins_version, created_at)
@@ -163,7 +227,10 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
     with old_app.app_context():
         migrate.upgrade("heads")
         db.engine.dispose()
-    tables = _rows(path, "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")
+    tables = _rows(
+        path,
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'",
+    )
     assert [name for name, sql in tables if "AUTOINCREMENT" not in sql] == []
     assert _rows(path, "SELECT id, number FROM case_file") == [(3, "2026-0009")]
     assert _rows(path, "SELECT id FROM person") == [(7,)]

@@ -30,8 +30,12 @@ def _configure(tenant_id, **retention_settings):
 def jmd(app, world):
     """JMD rule: anonymise nine months after the last contact."""
     with app.app_context():
-        _configure(world["tenant"].id, action="anonymise", warn_days=30,
-                   periods={"client_file": {"start": "last_contact", "months": 9}})
+        _configure(
+            world["tenant"].id,
+            action="anonymise",
+            warn_days=30,
+            periods={"client_file": {"start": "last_contact", "months": 9}},
+        )
     with app.test_request_context(), tenant_scope(world["tenant"]):
         # Move A's whole history back to January 2025; B keeps today's contact.
         case = db.session.get(Case, world["a"].case_id)
@@ -83,7 +87,9 @@ def test_case_manager_is_warned_before_the_period_ends(app, jmd):
     assert report["warned"] == 1 and report["anonymised"] == 0
     _run(app, jmd, end - timedelta(days=9))
     with app.test_request_context(), tenant_scope(jmd["tenant"]):
-        warnings = db.session.scalars(select(FollowUp).where(FollowUp.kind == "retention_due")).all()
+        warnings = db.session.scalars(
+            select(FollowUp).where(FollowUp.kind == "retention_due")
+        ).all()
         assert len(warnings) == 1 and "11.10.2025" in warnings[0].title
 
 
@@ -105,7 +111,9 @@ def test_legal_hold_and_restriction_keep_the_file(app, jmd):
         from core.privacy.models import RetentionHold
 
         requests.release_hold(None, db.session.get(RetentionHold, hold_id))
-        requests.restrict(None, db.session.get(Person, jmd["a"].person_id), "Richtigkeit bestritten")
+        requests.restrict(
+            None, db.session.get(Person, jmd["a"].person_id), "Richtigkeit bestritten"
+        )
         db.session.commit()
     assert _run(app, jmd, date(2026, 1, 1))["held"] == 1
     assert not _anonymised(app, jmd, jmd["a"].person_id)
@@ -117,7 +125,11 @@ def test_periods_differ_per_tenant_on_the_same_day(app, world):
     day = date(2025, 1, 1)
     for key, months in (("tenant", 36), ("other", 60)):
         with app.app_context():
-            _configure(world[key].id, action="erase", periods={"client_file": {"start": "closure", "months": months}})
+            _configure(
+                world[key].id,
+                action="erase",
+                periods={"client_file": {"start": "closure", "months": months}},
+            )
         with app.test_request_context(), tenant_scope(world[key]):
             for case in db.session.scalars(select(Case)):
                 case.status, case.closed_on, case.closure_reason = "closed", closed, "goals_reached"
@@ -131,7 +143,11 @@ def test_periods_differ_per_tenant_on_the_same_day(app, world):
 
 def test_open_cases_are_never_due_under_a_closure_rule(app, world):
     with app.app_context():
-        _configure(world["tenant"].id, action="erase", periods={"client_file": {"start": "closure", "months": 0}})
+        _configure(
+            world["tenant"].id,
+            action="erase",
+            periods={"client_file": {"start": "closure", "months": 0}},
+        )
     assert _run(app, world, date.today() + timedelta(days=3650))["due"] == 0
 
 
@@ -139,11 +155,16 @@ def test_cli_retention_job(app, jmd):
     runner = CliRunner()
     from core.cli import main
 
-    result = runner.invoke(main, ["jobs", "retention", "--tenant", "priv", "--dry-run", "--date", "2026-01-01"],
-                           obj=_script_info(app))
+    result = runner.invoke(
+        main,
+        ["jobs", "retention", "--tenant", "priv", "--dry-run", "--date", "2026-01-01"],
+        obj=_script_info(app),
+    )
     assert result.exit_code == 0, result.output
     assert '"due": 1' in result.output and "person:" in result.output
-    refused = runner.invoke(main, ["jobs", "retention", "--date", "2026-01-01"], obj=_script_info(app))
+    refused = runner.invoke(
+        main, ["jobs", "retention", "--date", "2026-01-01"], obj=_script_info(app)
+    )
     assert refused.exit_code != 0 and "dry-run" in refused.output
     assert not _anonymised(app, jmd, jmd["a"].person_id)
     result = runner.invoke(main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app))

@@ -36,7 +36,10 @@ def _login(new_browser, email):
 def _policy(app, tenant, action):
     with app.app_context():
         t = db.session.get(Tenant, tenant.id)
-        t.settings = {**(t.settings or {}), "retention": {"action": "anonymise", "on_processing_revocation": action}}
+        t.settings = {
+            **(t.settings or {}),
+            "retention": {"action": "anonymise", "on_processing_revocation": action},
+        }
         db.session.commit()
 
 
@@ -48,51 +51,95 @@ def _release_id(cm, person_id) -> str:
 def _add_processing_consent(app, world, person_id) -> int:
     """A separate consent to processing besides the release (JMD-style forms)."""
     with app.test_request_context(), tenant_scope(world["tenant"]):
-        template = ConsentTemplate(key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung")
+        template = ConsentTemplate(
+            key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung"
+        )
         db.session.add(template)
         db.session.flush()
-        version = ConsentTemplateVersion(template_id=template.id, number=1, texts={"de": {"purpose": "Beratung", "body": "…"}},
-                                         recipient_keys=[], purposes=["counselling"], published_at=utcnow())
+        version = ConsentTemplateVersion(
+            template_id=template.id,
+            number=1,
+            texts={"de": {"purpose": "Beratung", "body": "…"}},
+            recipient_keys=[],
+            purposes=["counselling"],
+            published_at=utcnow(),
+        )
         db.session.add(version)
         db.session.flush()
-        record = consent.record_consent(None, db.session.get(Person, person_id), {
-            "template_version_id": version.id, "purposes": ["counselling"],
-            "granted_on": (date.today() - timedelta(days=2)).isoformat()})
+        record = consent.record_consent(
+            None,
+            db.session.get(Person, person_id),
+            {
+                "template_version_id": version.id,
+                "purposes": ["counselling"],
+                "granted_on": (date.today() - timedelta(days=2)).isoformat(),
+            },
+        )
         db.session.commit()
         return record.id
 
 
-def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(app, world, new_browser):
+def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(
+    app, world, new_browser
+):
     _policy(app, world["tenant"], "erase")
     a = world["a"]
     dpo = _login(new_browser, world["email_dpo"])
-    assert dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Klage anhängig"}).status_code == 302
+    assert (
+        dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Klage anhängig"}).status_code
+        == 302
+    )
     cm = _login(new_browser, world["email"])
     consent_id = _release_id(cm, a.person_id)
     # First the consequences, without JavaScript; nothing is recorded yet.
-    page = cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"received_on": date.today().isoformat()})
+    page = cm.post(
+        f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke",
+        {"received_on": date.today().isoformat()},
+    )
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and 'name="confirmed" value="1"' in text and "Klage anhängig" in text
+    assert (
+        page.status_code == 200
+        and 'name="confirmed" value="1"' in text
+        and "Klage anhängig" in text
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.scalar(select(func.count()).select_from(ConsentRevocation)) == 0
-    response = cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke",
-                       {"received_on": date.today().isoformat(), "confirmed": "1"})
+    response = cm.post(
+        f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke",
+        {"received_on": date.today().isoformat(), "confirmed": "1"},
+    )
     assert response.status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, a.person_id)
-        assert person is not None and person.anonymised_at is None and person.processing_revoked_at is not None
+        assert (
+            person is not None
+            and person.anonymised_at is None
+            and person.processing_revoked_at is not None
+        )
         assert db.session.scalar(select(func.count()).select_from(ConsentRevocation)) == 1
         assert db.session.scalar(select(func.count()).select_from(DeletionLog)) == 0
         tasks = db.session.scalars(select(FollowUp).where(FollowUp.kind == "revocation_held")).all()
         assert len(tasks) == 1 and tasks[0].done_at is None and "PersA" not in tasks[0].title
         disclosures = db.session.scalar(select(func.count()).select_from(Disclosure))
-        hold_id = db.session.scalar(select(RetentionHold.id).where(RetentionHold.person_id == a.person_id))
+        hold_id = db.session.scalar(
+            select(RetentionHold.id).where(RetentionHold.person_id == a.person_id)
+        )
     # Processing stopped: no disclosure (not even with an override), no new entry.
-    refused = cm.post(f"/priv/cases/{a.case_id}/disclose", {
-        "recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"],
-        "override_reason": "Gefahr im Verzug", "confirmation": "oral"})
+    refused = cm.post(
+        f"/priv/cases/{a.case_id}/disclose",
+        {
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+            "override_reason": "Gefahr im Verzug",
+            "confirmation": "oral",
+        },
+    )
     assert refused.status_code == 400 and "widerrufen" in refused.get_data(as_text=True)
-    journal = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"})
+    journal = cm.post(
+        f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
+    )
     assert journal.status_code == 400 and "widerrufen" in journal.get_data(as_text=True)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.scalar(select(func.count()).select_from(Disclosure)) == disclosures
@@ -106,15 +153,24 @@ def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_releas
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
         assert db.session.scalar(select(DeletionLog.rule)) == "revocation"
-        assert all(t.done_at is not None for t in db.session.scalars(select(FollowUp).where(FollowUp.kind == "revocation_held")))
+        assert all(
+            t.done_at is not None
+            for t in db.session.scalars(select(FollowUp).where(FollowUp.kind == "revocation_held"))
+        )
 
 
 def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, new_browser):
     b = world["b"]
     dpo = _login(new_browser, world["email_dpo"])
-    dpo.post(f"/priv/persons/{b.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"})
+    dpo.post(
+        f"/priv/persons/{b.person_id}/restriction",
+        {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
+    )
     cm = _login(new_browser, world["email"])
-    cm.post(f"/priv/persons/{b.person_id}/consents/{_release_id(cm, b.person_id)}/revoke", {"confirmed": "1"})
+    cm.post(
+        f"/priv/persons/{b.person_id}/consents/{_release_id(cm, b.person_id)}/revoke",
+        {"confirmed": "1"},
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, b.person_id)
         assert person.anonymised_at is None and person.processing_revoked_at is not None
@@ -129,9 +185,15 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
     _policy(app, world["tenant"], "erase")
     a = world["a"]
     dpo = _login(new_browser, world["email_dpo"])
-    dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Prüfung", "until": date.today().isoformat()})
+    dpo.post(
+        f"/priv/persons/{a.person_id}/holds",
+        {"reason": "Prüfung", "until": date.today().isoformat()},
+    )
     cm = _login(new_browser, world["email"])
-    cm.post(f"/priv/persons/{a.person_id}/consents/{_release_id(cm, a.person_id)}/revoke", {"confirmed": "1"})
+    cm.post(
+        f"/priv/persons/{a.person_id}/consents/{_release_id(cm, a.person_id)}/revoke",
+        {"confirmed": "1"},
+    )
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
         retention.run(tenant, date.today())
@@ -142,14 +204,20 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
         assert db.session.get(Person, a.person_id) is None and report["erased"] >= 1
 
 
-def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(app, world, new_browser):
+def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(
+    app, world, new_browser
+):
     _policy(app, world["tenant"], "anonymise")
     a = world["a"]
     processing_id = _add_processing_consent(app, world, a.person_id)
     cm = _login(new_browser, world["email"])
     with app.app_context(), tenant_scope(world["tenant"]):
-        release = db.session.scalar(select(ConsentRecord).where(ConsentRecord.person_id == a.person_id,
-                                                                ConsentRecord.kind == "confidentiality_release"))
+        release = db.session.scalar(
+            select(ConsentRecord).where(
+                ConsentRecord.person_id == a.person_id,
+                ConsentRecord.kind == "confidentiality_release",
+            )
+        )
         assert release is not None
     page = cm.post(f"/priv/persons/{a.person_id}/consents/{processing_id}/revoke", {})
     assert page.status_code == 200 and "anonymisiert" in page.get_data(as_text=True)
@@ -157,13 +225,27 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, a.person_id)
         assert person.anonymised_at is not None and person.processing_revoked_at is not None
-    refused = cm.post(f"/priv/cases/{a.case_id}/disclose", {
-        "recipient_key": "jobcenter", "purpose": "referral", "channel": "referral", "data_categories": ["master_data"]})
+    refused = cm.post(
+        f"/priv/cases/{a.case_id}/disclose",
+        {
+            "recipient_key": "jobcenter",
+            "purpose": "referral",
+            "channel": "referral",
+            "data_categories": ["master_data"],
+        },
+    )
     assert refused.status_code == 400
-    assert cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "x", "effort_minutes": "5"}).status_code == 400
+    assert (
+        cm.post(
+            f"/priv/cases/{a.case_id}/journal", {"text": "x", "effort_minutes": "5"}
+        ).status_code
+        == 400
+    )
 
 
-def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, new_browser):
+def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(
+    app, world, new_browser
+):
     _policy(app, world["tenant"], "erase")
     a = world["a"]
     _add_processing_consent(app, world, a.person_id)
@@ -176,7 +258,11 @@ def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app
     cm.post(f"/priv/persons/{a.person_id}/consents/{release_id}/revoke", {"confirmed": "1"})
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, a.person_id)
-        assert person is not None and person.processing_revoked_at is None and person.anonymised_at is None
+        assert (
+            person is not None
+            and person.processing_revoked_at is None
+            and person.anonymised_at is None
+        )
 
 
 def test_api_revocation_needs_no_confirmation_and_reports_the_stop(app, world, new_browser):
@@ -185,17 +271,28 @@ def test_api_revocation_needs_no_confirmation_and_reports_the_stop(app, world, n
     a = world["a"]
     dpo = new_browser()
     dpo.login("priv", world["email_dpo"])
-    hold = dpo.client.post(f"/priv/api/v1/persons/{a.person_id}/holds", json={"reason": "Klage"}, headers={"X-CSRFToken": dpo.token})
+    hold = dpo.client.post(
+        f"/priv/api/v1/persons/{a.person_id}/holds",
+        json={"reason": "Klage"},
+        headers={"X-CSRFToken": dpo.token},
+    )
     assert hold.status_code == 201
     cm = new_browser()
     cm.login("priv", world["email"])
     with app.app_context(), tenant_scope(world["tenant"]):
-        consent_id = db.session.scalar(select(ConsentRecord.id).where(ConsentRecord.person_id == a.person_id))
-    answer = cm.client.post(f"/priv/api/v1/persons/{a.person_id}/consents/{consent_id}/revoke", json={},
-                            headers={"X-CSRFToken": cm.token})
+        consent_id = db.session.scalar(
+            select(ConsentRecord.id).where(ConsentRecord.person_id == a.person_id)
+        )
+    answer = cm.client.post(
+        f"/priv/api/v1/persons/{a.person_id}/consents/{consent_id}/revoke",
+        json={},
+        headers={"X-CSRFToken": cm.token},
+    )
     assert answer.status_code == 201, answer.json
     assert answer.json["policy_applied"] is None and answer.json["processing_stopped"] is True
-    released = dpo.client.post(f"/priv/api/v1/privacy/holds/{hold.json['id']}/release", headers={"X-CSRFToken": dpo.token})
+    released = dpo.client.post(
+        f"/priv/api/v1/privacy/holds/{hold.json['id']}/release", headers={"X-CSRFToken": dpo.token}
+    )
     assert released.status_code == 200
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None

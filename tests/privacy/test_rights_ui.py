@@ -27,9 +27,16 @@ def test_erasure_request_needs_a_second_person(app, world, new_browser):
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
     assert "Bitte wählen Sie einen Wert aus der Liste." in text and "Zukunft" in text
-    assert cm.post(page, {"kind": "erasure", "received_on": "2026-11-01", "details": "Bitte alles löschen"}).status_code == 302
+    assert (
+        cm.post(
+            page, {"kind": "erasure", "received_on": "2026-11-01", "details": "Bitte alles löschen"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
-        request = db.session.scalar(select(DataSubjectRequest).where(DataSubjectRequest.kind == "erasure"))
+        request = db.session.scalar(
+            select(DataSubjectRequest).where(DataSubjectRequest.kind == "erasure")
+        )
         assert request.due_on.isoformat() == "2026-12-01"
         request_id = request.id
     # The recorder may not approve their own erasure request.
@@ -38,12 +45,18 @@ def test_erasure_request_needs_a_second_person(app, world, new_browser):
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
     dpo = _login(new_browser, world["email_dpo"])
-    response = dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"})
+    response = dpo.post(
+        f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"}
+    )
     assert response.status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
         log = db.session.scalar(select(DeletionLog))
-        assert (log.action, log.rule, log.request_id) == ("erased", f"request:{request_id}", request_id)
+        assert (log.action, log.rule, log.request_id) == (
+            "erased",
+            f"request:{request_id}",
+            request_id,
+        )
         assert db.session.get(DataSubjectRequest, request_id).status == "done"
     register = dpo.get("/priv/privacy/requests").get_data(as_text=True)
     assert f"gelöscht (Nr. {a.person_id})" in register and "PersAKanarie" not in register
@@ -62,26 +75,43 @@ def test_case_manager_cannot_decide(app, world, new_browser, make_user):
 def test_restriction_hides_and_freezes(app, world, new_browser):
     a = world["a"]
     dpo = _login(new_browser, world["email_dpo"])
-    assert dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "", "confirmed": "1"}).status_code == 302
+    assert (
+        dpo.post(
+            f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "", "confirmed": "1"}
+        ).status_code
+        == 302
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id).restricted_at is None  # a reason is required
-    dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"})
+    dpo.post(
+        f"/priv/persons/{a.person_id}/restriction",
+        {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
+    )
     cm = _login(new_browser, world["email"])
     assert "PersAKanarieNachname" not in cm.get("/priv/cases/?status=all").get_data(as_text=True)
     assert "PersBKanarieNachname" in cm.get("/priv/cases/?status=all").get_data(as_text=True)
-    found = cm.get("/priv/persons/search?last_name=PersAKanarieNachname&first_name=PersAKanarieVorname").get_data(as_text=True)
-    assert f"/priv/persons/{a.person_id}\"" not in found
+    found = cm.get(
+        "/priv/persons/search?last_name=PersAKanarieNachname&first_name=PersAKanarieVorname"
+    ).get_data(as_text=True)
+    assert f'/priv/persons/{a.person_id}"' not in found
     # Reachable by the direct path, with the banner; changes are refused.
     page = cm.get(f"/priv/persons/{a.person_id}")
     assert page.status_code == 200 and "Verarbeitung eingeschränkt" in page.get_data(as_text=True)
     case_page = cm.get(f"/priv/cases/{a.case_id}/journal")
     assert "Verarbeitung eingeschränkt" in case_page.get_data(as_text=True)
-    refused = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"})
+    refused = cm.post(
+        f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
+    )
     assert refused.status_code == 400 and "eingeschränkt" in refused.get_data(as_text=True)
     # The DSB sees the restricted person on the overview and lifts the restriction.
     assert "PersAKanarieNachname" in dpo.get("/priv/privacy").get_data(as_text=True)
     dpo.post(f"/priv/persons/{a.person_id}/restriction", {"lift": "1", "confirmed": "1"})
-    assert cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}).status_code == 302
+    assert (
+        cm.post(
+            f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
+        ).status_code
+        == 302
+    )
 
 
 def test_corrections_are_visible_with_before_and_after(app, world, new_browser):
@@ -96,7 +126,10 @@ def test_corrections_are_visible_with_before_and_after(app, world, new_browser):
 def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_browser):
     with app.app_context():
         tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {**(tenant.settings or {}), "retention": {"action": "erase", "on_processing_revocation": "erase"}}
+        tenant.settings = {
+            **(tenant.settings or {}),
+            "retention": {"action": "erase", "on_processing_revocation": "erase"},
+        }
         db.session.commit()
     a = world["a"]
     cm = _login(new_browser, world["email"])
@@ -104,7 +137,9 @@ def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_
     import re
 
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    response = cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"})
+    response = cm.post(
+        f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/priv/cases/")
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
@@ -116,21 +151,34 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
 
     a, b = world["a"], world["b"]
     dpo = _login(new_browser, world["email_dpo"])
-    dpo.post(f"/priv/persons/{b.person_id}/restriction", {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"})
+    dpo.post(
+        f"/priv/persons/{b.person_id}/restriction",
+        {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
+    )
     cm = _login(new_browser, world["email"])
     # Withdrawal stays possible on a restricted file (Art. 7(3) GDPR).
     html = cm.get(f"/priv/persons/{b.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
-    cm.post(f"/priv/persons/{b.person_id}/consents/{consent_id}/revoke", {"recipient_keys": ["jobcenter"], "confirmed": "1"})
+    cm.post(
+        f"/priv/persons/{b.person_id}/consents/{consent_id}/revoke",
+        {"recipient_keys": ["jobcenter"], "confirmed": "1"},
+    )
     from core.consent.models import ConsentRevocation
 
     with app.app_context(), tenant_scope(world["tenant"]):
-        assert db.session.scalar(select(ConsentRevocation.id).where(ConsentRevocation.consent_id == int(consent_id))) is not None
+        assert (
+            db.session.scalar(
+                select(ConsentRevocation.id).where(ConsentRevocation.consent_id == int(consent_id))
+            )
+            is not None
+        )
     # Revoking A's only release anonymises A (default policy); the file is frozen afterwards.
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
     cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"})
-    refused = cm.post(f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"})
+    refused = cm.post(
+        f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"}
+    )
     assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)
 
 
@@ -139,16 +187,27 @@ def test_rights_stay_usable_on_a_restricted_file(app, world, new_browser):
     a = world["a"]
     cm = _login(new_browser, world["email"])
     page = f"/priv/persons/{a.person_id}/privacy"
-    assert cm.post(page, {"kind": "restriction", "details": "Adresse bestritten"}).status_code == 302
+    assert (
+        cm.post(page, {"kind": "restriction", "details": "Adresse bestritten"}).status_code == 302
+    )
     dpo = _login(new_browser, world["email_dpo"])
     with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction"))
-    dpo.post(f"/priv/privacy/requests/{request_id}/complete", {"decision_note": "eingeschränkt", "confirmed": "1"})
+        request_id = db.session.scalar(
+            select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction")
+        )
+    dpo.post(
+        f"/priv/privacy/requests/{request_id}/complete",
+        {"decision_note": "eingeschränkt", "confirmed": "1"},
+    )
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(DataSubjectRequest, request_id).status == "done"
         assert db.session.get(Person, a.person_id).restricted_at is not None
     assert cm.post(page, {"kind": "access", "details": "Kopie bitte"}).status_code == 302
     dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Klage"})
     with app.app_context(), tenant_scope(world["tenant"]):
-        kinds = set(db.session.scalars(select(DataSubjectRequest.kind).where(DataSubjectRequest.person_id == a.person_id)))
+        kinds = set(
+            db.session.scalars(
+                select(DataSubjectRequest.kind).where(DataSubjectRequest.person_id == a.person_id)
+            )
+        )
         assert {"restriction", "access"} <= kinds

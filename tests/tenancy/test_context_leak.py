@@ -21,7 +21,9 @@ def _client(base, slug, email, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(f"{base}/{slug}/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password}).encode()
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "email": email, "password": password}
+    ).encode()
     opener.open(f"{base}/{slug}/login", data=data).read()
     return opener
 

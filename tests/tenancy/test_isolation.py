@@ -30,8 +30,23 @@ MODELS = _all_scoped_models()
 
 def test_registry_collects_core_and_plugin_models():
     names = {m.__name__ for m in MODELS}
-    assert {"OrgUnit", "Location", "Membership", "TenantPlugin", "ApiToken", "AuditEvent", "Interpreter",
-            "Person", "Case", "Contact", "Goal", "HelpPlan", "HelpPlanItem", "FollowUp", "JournalEntry"} <= names
+    assert {
+        "OrgUnit",
+        "Location",
+        "Membership",
+        "TenantPlugin",
+        "ApiToken",
+        "AuditEvent",
+        "Interpreter",
+        "Person",
+        "Case",
+        "Contact",
+        "Goal",
+        "HelpPlan",
+        "HelpPlanItem",
+        "FollowUp",
+        "JournalEntry",
+    } <= names
 
 
 def test_every_scoped_table_has_not_null_indexed_tenant_fk(app):
@@ -65,10 +80,15 @@ def test_rows_of_another_tenant_are_invisible(app_ctx, two_tenants, model):
         count = db.session.scalar(select(func.count()).select_from(model))
         assert count == len(rows)
         changed = db.session.execute(
-            update(model).where(model.id == foreign_id).values(tenant_id=a.id).execution_options(synchronize_session=False)
+            update(model)
+            .where(model.id == foreign_id)
+            .values(tenant_id=a.id)
+            .execution_options(synchronize_session=False)
         )
         assert changed.rowcount == 0
-        removed = db.session.execute(delete(model).where(model.id == foreign_id).execution_options(synchronize_session=False))
+        removed = db.session.execute(
+            delete(model).where(model.id == foreign_id).execution_options(synchronize_session=False)
+        )
         assert removed.rowcount == 0
     db.session.commit()
     with unscoped():
@@ -112,7 +132,9 @@ def _composite_fks():
     return out
 
 
-@pytest.mark.parametrize("model,fk", _composite_fks(), ids=lambda x: getattr(x, "__name__", None) or x.name)
+@pytest.mark.parametrize(
+    "model,fk", _composite_fks(), ids=lambda x: getattr(x, "__name__", None) or x.name
+)
 def test_database_rejects_cross_tenant_links(app_ctx, two_tenants, model, fk):
     """Even with the ORM guard bypassed, the composite FK stops a link to another tenant's row."""
     from tests.tenancy.rows import model_for_table
@@ -138,7 +160,9 @@ def test_lazy_loads_and_joins_are_filtered(app_ctx, two_tenants):
     db.session.commit()
     db.session.expunge_all()
     with tenant_scope(a):
-        joined = db.session.execute(select(OrgUnit, Location).join(Location, Location.org_unit_id == OrgUnit.id)).all()
+        joined = db.session.execute(
+            select(OrgUnit, Location).join(Location, Location.org_unit_id == OrgUnit.id)
+        ).all()
         assert all(unit.tenant_id == a.id for unit, _ in joined)
         units = db.session.scalars(select(OrgUnit)).all()
         for unit in units:

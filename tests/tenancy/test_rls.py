@@ -35,7 +35,9 @@ def rows(app, make_tenant):
 def _count(conn, tenant_id=None, all_tenants=False):
     if tenant_id is not None or all_tenants:
         conn.execute(
-            text("SELECT set_config('lotse.tenant_id', :t, true), set_config('lotse.all_tenants', :a, true)"),
+            text(
+                "SELECT set_config('lotse.tenant_id', :t, true), set_config('lotse.all_tenants', :a, true)"
+            ),
             {"t": str(tenant_id or ""), "a": "on" if all_tenants else "off"},
         )
     return conn.execute(text("SELECT count(*) FROM org_unit")).scalar()
@@ -43,9 +45,15 @@ def _count(conn, tenant_id=None, all_tenants=False):
 
 def test_app_role_cannot_bypass(pg):
     with pg.connect() as conn:
-        role = conn.execute(text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")).one()
+        role = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
         assert role == (False, False)
-        owned = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")).scalar()
+        owned = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
+            )
+        ).scalar()
         assert owned == 0
 
 
@@ -69,8 +77,10 @@ def test_insert_into_other_tenant_is_refused(pg, rows):
         _count(conn, a.id)
         with pytest.raises(DBAPIError, match="row-level security"):
             conn.execute(
-                text("INSERT INTO org_unit (tenant_id, key, name, kind, description, active, created_at) "
-                     "VALUES (:t, 'x', 'x', 'team', '', true, now())"),
+                text(
+                    "INSERT INTO org_unit (tenant_id, key, name, kind, description, active, created_at) "
+                    "VALUES (:t, 'x', 'x', 'team', '', true, now())"
+                ),
                 {"t": b.id},
             )
         trans.rollback()
@@ -80,7 +90,9 @@ def test_update_of_other_tenant_touches_nothing(pg, rows):
     a, b = rows
     with pg.begin() as conn:
         _count(conn, a.id)
-        changed = conn.execute(text("UPDATE org_unit SET name = 'hijacked' WHERE tenant_id = :b"), {"b": b.id}).rowcount
+        changed = conn.execute(
+            text("UPDATE org_unit SET name = 'hijacked' WHERE tenant_id = :b"), {"b": b.id}
+        ).rowcount
         assert changed == 0
 
 
@@ -88,17 +100,24 @@ def test_every_tenant_table_is_forced_with_a_policy(pg, app):
     with app.app_context():
         scoped = {m.__tablename__ for m in scoped_models()}
     with pg.connect() as conn:
-        tables = set(conn.execute(text(
-            "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'tenant_id'"
-        )).scalars())
+        tables = set(
+            conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attname = 'tenant_id'"
+                )
+            ).scalars()
+        )
         assert scoped <= tables
         for table in tables - PLATFORM_TABLES_WITH_TENANT_ID:
-            forced, policies = conn.execute(text(
-                "SELECT c.relforcerowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
-                "FROM pg_class c WHERE c.relname = :t"
-            ), {"t": table}).one()
+            forced, policies = conn.execute(
+                text(
+                    "SELECT c.relforcerowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
+                    "FROM pg_class c WHERE c.relname = :t"
+                ),
+                {"t": table},
+            ).one()
             assert forced and policies >= 1, table
 
 
@@ -109,6 +128,8 @@ def test_orm_and_database_agree(app, rows, pg):
         with tenant_scope(a):
             units = db.session.scalars(db.select(OrgUnit)).all()
             assert [u.tenant_id for u in units] == [a.id]
-            setting = db.session.execute(text("SELECT current_setting('lotse.tenant_id', true)")).scalar()
+            setting = db.session.execute(
+                text("SELECT current_setting('lotse.tenant_id', true)")
+            ).scalar()
             assert setting == str(a.id)
         db.session.commit()

@@ -22,7 +22,13 @@ def build_path(rule, slug, object_id):
 
     def fill(match):
         converter = match.group(1) or ""
-        return str(object_id) if converter.startswith("int") else "interpreters" if "name" in match.group(2) else "x"
+        return (
+            str(object_id)
+            if converter.startswith("int")
+            else "interpreters"
+            if "name" in match.group(2)
+            else "x"
+        )
 
     return re.sub(r"<(?:(\w+):)?(\w+)>", fill, path)
 
@@ -42,7 +48,12 @@ def two_tenants(make_tenant, make_user, app):
 
 def test_inventory_is_not_empty(app):
     endpoints = {rule.endpoint for rule in tenant_rules(app)}
-    assert {"home.dashboard", "admin.plugin_list", "plugin_interpreters.index", "api_me.Me"} <= endpoints
+    assert {
+        "home.dashboard",
+        "admin.plugin_list",
+        "plugin_interpreters.index",
+        "api_me.Me",
+    } <= endpoints
 
 
 def test_member_of_other_tenant_gets_404_everywhere(app, two_tenants, make_user, browser):
@@ -54,7 +65,9 @@ def test_member_of_other_tenant_gets_404_everywhere(app, two_tenants, make_user,
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for object_id in (1, 999999):
                 path = build_path(rule, "kleve-t", object_id)
-                response = browser.client.open(path, method=method, data={"csrf_token": browser.token})
+                response = browser.client.open(
+                    path, method=method, data={"csrf_token": browser.token}
+                )
                 body = response.get_data(as_text=True)
                 assert response.status_code == 404, (method, path, response.status_code)
                 assert "CANARY" not in body and "Geheim" not in body, path
@@ -102,9 +115,19 @@ def test_host_alias_pins_its_tenant(app, make_tenant, browser):
     with app.app_context():
         db.session.add(TenantHost(tenant_id=a.id, host="integration.kreis-a.de"))
         db.session.commit()
-    assert browser.client.get("/", base_url="http://integration.kreis-a.de").headers["Location"].endswith("/alias-a/")
-    assert browser.client.get("/alias-a/login", base_url="http://integration.kreis-a.de").status_code == 200
-    assert browser.client.get("/alias-b/login", base_url="http://integration.kreis-a.de").status_code == 404
+    assert (
+        browser.client.get("/", base_url="http://integration.kreis-a.de")
+        .headers["Location"]
+        .endswith("/alias-a/")
+    )
+    assert (
+        browser.client.get("/alias-a/login", base_url="http://integration.kreis-a.de").status_code
+        == 200
+    )
+    assert (
+        browser.client.get("/alias-b/login", base_url="http://integration.kreis-a.de").status_code
+        == 404
+    )
 
 
 def test_multi_tenant_user_must_switch_explicitly(app, make_tenant, make_user, browser):

@@ -53,8 +53,14 @@ def _render(
     if wants_json():
         payload = {"message": text, "status": code}
         if data and data.get("messages"):
-            # flask-smorest validation errors: {"json": {"field": ["message", …]}}
-            payload["errors"] = data["messages"]
+            # webargs groups errors by location ({"json": {…}}, {"query": {…}}): the API has one
+            # shape for every validation error, {"errors": {"field.nested": ["…"]}}.
+            from core.schemas import flatten_errors
+
+            errors: dict[str, list[str]] = {}
+            for location_errors in data["messages"].values():
+                errors.update(flatten_errors(location_errors))
+            payload["errors"] = errors
         return jsonify(payload), code, headers or {}
     return (
         render_template("errors/error.html", code=code, title=title, text=text),

@@ -25,6 +25,7 @@ from core.auth.models import (
 from core.auth.passwords import hash_password, policy_errors, verify_password
 from core.auth.permissions import ROLES
 from core.db import db, utcnow
+from core.schemas import ValidationError  # noqa: F401  (re-exported: callers still import it here)
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "lotse_"  # noqa: S105 - a public prefix, not a secret
@@ -32,14 +33,6 @@ SETUP_TOKEN_HOURS = 72
 INVITATION_DAYS = 14
 #: Longest lifetime of a personal API token (days); there are no unlimited tokens.
 TOKEN_MAX_DAYS = 90
-
-
-class ValidationError(Exception):
-    """Bad input: ``errors`` maps field names to lists of translated messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def _sha256(value: str) -> str:

@@ -656,7 +656,7 @@ def test_consent_template_api(app, kreis, dpo):  # noqa: F811
         "/fall/api/v1/consent-templates", json={"key": "x", "kind": "nope"}, headers=headers
     )
     assert schema_bad.status_code == 422 and {"kind", "title"} <= set(
-        schema_bad.json["errors"]["json"]
+        schema_bad.json["errors"]
     )
     service_bad = api.post(
         "/fall/api/v1/consent-templates",
@@ -695,11 +695,11 @@ def test_consent_template_api(app, kreis, dpo):  # noqa: F811
         url, json={"texts": {"xx": {"purpose": "a", "body": "b"}}}, headers=headers
     )
     assert (
-        unknown_language.status_code == 422 and "texts" in unknown_language.json["errors"]["json"]
+        unknown_language.status_code == 422 and "texts" in unknown_language.json["errors"]
     )
     bad_months = api.patch(url, json={"valid_months": 0, "purposes": ["nope"]}, headers=headers)
     assert bad_months.status_code == 422 and {"valid_months", "purposes"} <= set(
-        bad_months.json["errors"]["json"]
+        bad_months.json["errors"]
     )
     no_german = api.patch(
         url,

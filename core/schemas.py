@@ -1,0 +1,149 @@
+"""The one validation layer: marshmallow schemas that HTML views and the API share.
+
+Every domain has a ``schemas.py`` built from the pieces here. A service receives the *validated*
+dict of :func:`load` (never ``request.form``); the HTML view reads its form with
+:func:`form_input`, the API passes its JSON body, and both get the same German messages. A failed
+load raises :class:`ValidationError` whose ``errors`` are flat: ``{"field": ["…"]}``, nested fields
+dotted (``"children.0.first_name"``) — the one error shape of the API and of the forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import ValidationError as MarshmallowError
+
+from core.i18n.validation import translate_message
+
+
+class ValidationError(Exception):
+    """Bad input: ``errors`` maps field names (nested ones dotted) to lists of translated messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested ``messages`` → ``{"a.0.b": ["…"]}`` with translated texts.
+
+    Schema-level errors (``_schema``) keep that key at the top and become ``"<prefix>"`` below it.
+    """
+    out: dict[str, list[str]] = {}
+
+    def add(key: str, text: Any) -> None:
+        out.setdefault(key or "_schema", []).append(translate_message(str(text)))
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, Mapping):
+            for name, inner in value.items():
+                name = str(name)
+                if name == "_schema":
+                    walk(inner, key)
+                else:
+                    walk(inner, f"{key}.{name}" if key else name)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, Mapping | list | tuple):
+                    walk(item, key)
+                else:
+                    add(key, item)
+        else:
+            add(key, value)
+
+    walk(messages, prefix)
+    return out
+
+
+class LotseSchema(Schema):
+    """Base of every input schema: unknown keys are refused (API) and strings are trimmed."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def load(
+    schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool | Iterable[str] = False
+) -> dict[str, Any]:
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape."""
+    if isinstance(schema, type):
+        schema = schema()
+    try:
+        return schema.load(dict(data), partial=partial)
+    except MarshmallowError as exc:
+        raise ValidationError(flatten_errors(exc.messages)) from None
+
+
+def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
+    """An HTML form (``request.form``) as the input ``schema`` expects.
+
+    Only the schema's fields are read (CSRF token and buttons are not fields); list fields take
+    every value; a missing checkbox is ``False``; an empty optional text is left out, so the
+    schema's ``load_default`` applies, exactly as an API client omitting the field.
+    """
+    if isinstance(schema, type):
+        schema = schema()
+    out: dict[str, Any] = {}
+    for name, field in schema.load_fields.items():
+        key = field.data_key or name
+        if isinstance(field, fields.List):
+            values = [v for v in form.getlist(key) if v != ""]
+            if values or key in form:
+                out[key] = values
+            continue
+        if isinstance(field, fields.Boolean):
+            out[key] = form.get(key) not in (None, "", "0", "false", "off")
+            continue
+        if key not in form:
+            continue
+        value = form.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        if value == "" and not field.required:
+            # Optional and empty: "clear this" for nullable fields, "not given" otherwise.
+            if field.allow_none:
+                out[key] = None
+            continue
+        out[key] = value
+    return out
+
+
+# --- Field builders with German messages and the allowed values visible in OpenAPI ---------------
+
+
+class Text(fields.String):
+    """Trimmed text with a length limit; required means "not blank"."""
+
+    def __init__(self, *, max_length: int = 200, min_length: int | None = None, **kwargs: Any):
+        validators = list(kwargs.pop("validate", []) or [])
+        lower = min_length if min_length is not None else (1 if kwargs.get("required") else None)
+        validators.insert(0, validate.Length(min=lower, max=max_length))
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.strip()
+
+
+def choice(values: Iterable[str], **kwargs: Any) -> fields.String:
+    """A string from a fixed list; OpenAPI states the list as ``enum``."""
+    allowed = list(values)
+    kwargs.setdefault("allow_none", not kwargs.get("required", False))
+    # marshmallow's "Must be one of" is translated by core.i18n.validation at load time.
+    return fields.String(validate=validate.OneOf(allowed), **kwargs)
+
+
+__all__ = [
+    "EXCLUDE",
+    "RAISE",
+    "LotseSchema",
+    "Text",
+    "ValidationError",
+    "choice",
+    "flatten_errors",
+    "form_input",
+    "load",
+]

@@ -55,3 +55,17 @@ def due_follow_ups(tenant, today: date) -> list[tuple[FollowUpSource, list[DueFo
             items.append(item)
         result.append((source, items))
     return result
+
+
+def kind_label(kind: str):
+    """What the follow-up lists call a kind: core's label, else the label of the tenant's source
+    of that key, else the key (a source of a plugin switched off since)."""
+    from flask import g
+
+    from core.labels import FOLLOW_UP_KIND_LABELS
+
+    if kind in FOLLOW_UP_KIND_LABELS:
+        return FOLLOW_UP_KIND_LABELS[kind]
+    tenant = g.get("tenant")
+    source = follow_up_sources(tenant).get(kind) if tenant is not None else None
+    return source.label if source is not None else kind

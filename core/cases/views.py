@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases import access, services
+from core.cases.follow_up_sources import kind_label
 from core.cases.models import (
     ACCESS_PATHS,
     CLOSURE_REASONS,
@@ -37,6 +38,7 @@ from core.persons.services import ConflictError
 from core.web import flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
+bp.add_app_template_global(kind_label, "follow_up_kind_label")
 
 
 def _actor():

@@ -297,6 +297,8 @@ def test_hook_lotse_follow_up_sources(prov, make_user):
             assert "prov.reminder" not in first and "prov.reminder" not in kinds
     assert "PROV-Erinnerung" in browser.get("/prov-on/").get_data(as_text=True)
     assert "PROV-Erinnerung" not in other.get("/prov-off/").get_data(as_text=True)
+    # The lists name the kind by the source's label.
+    assert "<td>Erinnerung</td>" in browser.get("/prov-on/follow-ups").get_data(as_text=True)
 
 
 def test_hook_lotse_report_providers(prov):

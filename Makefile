@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= $(or $(LOTSE_PORT),5000)
 DEMO_DB ?= instance/demo.sqlite3
-TRANSLATION_DIRS := core/translations $(wildcard plugins/*/translations)
+TRANSLATION_DIRS := core/translations $(wildcard plugins/*/translations) $(wildcard docs/examples/*/*/translations)
 
 .PHONY: demo test test-sqlite test-postgres install install-test translations extract-messages lint bench clean serve
 

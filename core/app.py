@@ -20,6 +20,7 @@ from core.extensions import babel, csrf, db, login_manager
 from core.i18n import select_locale
 from core.input_guard import init_input_guard
 from core.labels import init_labels
+from core.plugins.checks import validate_extension_points
 from core.plugins.manager import LotsePluginManager
 from core.privacy.registry import build_registry
 from core.security import set_security_headers
@@ -84,6 +85,8 @@ def create_app(
     _register_blueprints(app, pm)
     _register_errors(app)
     app.after_request(set_security_headers)
+    # Plugins' providers, phase requirements and template slots: a mistake stops the start.
+    validate_extension_points(app)
     return app
 
 

@@ -54,10 +54,11 @@ def lotse_menu_items(tenant, user):
 
 
 @hookspec
-def lotse_template_slot(slot, tenant, user):
-    """Return HTML (``markupsafe.Markup``) to place in a named slot of a core template, or None.
+def lotse_template_slot(slot, tenant, user, context):
+    """Return HTML (``markupsafe.Markup``) to place in a declared slot of a core template, or None.
 
-    Slots: ``dashboard`` (start page panels), ``head`` (extra stylesheet links).
+    Slots are declared in :data:`core.plugins.slots.TEMPLATE_SLOTS` (``head``, ``dashboard``,
+    ``case_panels``, ``case_tabs``); ``context`` holds what the template passes (e.g. ``case``).
     Kind: runtime; returns Markup or None.
     """
 
@@ -128,4 +129,87 @@ def lotse_data_categories():
 
     Kind: startup (read once from every installed plugin; a tenant's records of processing only
     list its enabled plugins); returns an iterable of declarations.
+    """
+
+
+# --- Extension points (providers) ---------------------------------------------------------------
+# Runtime hooks that return provider objects (:mod:`core.plugins.providers`). Core collects them
+# through the tenant relay, checks type and key uniqueness, and calls each of them once at
+# start-up with every plugin enabled and a stand-in tenant: build and return providers only, do
+# the work (database queries) in the providers' methods.
+
+
+@hookspec
+def lotse_form_definitions(tenant):
+    """Return :class:`~core.plugins.providers.FormDefinition` objects (key, version, fields).
+
+    Kind: runtime; returns an iterable of form definitions.
+    """
+
+
+@hookspec
+def lotse_field_types(tenant):
+    """Return :class:`~core.plugins.providers.FieldType` providers for form fields.
+
+    Kind: runtime; returns an iterable of field types.
+    """
+
+
+@hookspec
+def lotse_eligibility_rules(tenant):
+    """Return :class:`~core.plugins.providers.EligibilityRule` providers (target groups and
+    general conditions, ``evaluate(person, case) -> Verdict``).
+
+    Kind: runtime; returns an iterable of eligibility rules.
+    """
+
+
+@hookspec
+def lotse_phase_requirements(tenant):
+    """Return :class:`~core.plugins.providers.PhaseRequirement` providers that Regelkreis phases
+    may name in ``requires`` (``check(case) -> list of problems``).
+
+    Kind: runtime; returns an iterable of phase requirements.
+    """
+
+
+@hookspec
+def lotse_follow_up_sources(tenant):
+    """Return :class:`~core.plugins.providers.FollowUpSource` providers whose due items
+    ``lotse jobs follow-ups`` stores as follow-ups.
+
+    Kind: runtime; returns an iterable of follow-up sources.
+    """
+
+
+@hookspec
+def lotse_report_providers(tenant):
+    """Return :class:`~core.plugins.providers.ReportProvider` objects (reports and exports).
+
+    Kind: runtime; returns an iterable of report providers.
+    """
+
+
+@hookspec
+def lotse_partner_tables(tenant):
+    """Return :class:`~core.plugins.providers.PartnerTable` providers (partner organisations and
+    services with the postcodes they cover).
+
+    Kind: runtime; returns an iterable of partner tables.
+    """
+
+
+@hookspec
+def lotse_case_panels(tenant):
+    """Return :class:`~core.plugins.providers.CasePanel` providers shown on the case overview.
+
+    Kind: runtime; returns an iterable of case panels.
+    """
+
+
+@hookspec
+def lotse_case_tabs(tenant):
+    """Return :class:`~core.plugins.providers.CaseTab` providers: extra tabs of the case file.
+
+    Kind: runtime; returns an iterable of case tabs.
     """

@@ -37,6 +37,7 @@ from core.cases.models import (
     HelpPlanItem,
     PhaseTransition,
 )
+from core.cases.requirements import requirement_problems
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
 from core.documentation.models import JournalEntry
@@ -383,51 +384,6 @@ def touch(case: Case) -> None:
 # --- the Regelkreis ------------------------------------------------------------------------
 
 
-def _requirement_failures(case: Case, phase) -> list[str]:
-    messages = []
-    for check in phase.requires:
-        ok, message = REQUIREMENTS[check](case)
-        if not ok:
-            messages.append(message)
-    return messages
-
-
-def _access_admitted(case):
-    decision = db.session.scalar(
-        select(AccessDecision)
-        .where(AccessDecision.case_id == case.id)
-        .order_by(AccessDecision.id.desc())
-    )
-    return (
-        decision is not None and decision.admitted,
-        _("A positive access decision must be recorded first (Zugangsprüfung)."),
-    )
-
-
-def _has_goal(case):
-    return (
-        db.session.scalar(select(func.count(Goal.id)).where(Goal.case_id == case.id)) > 0,
-        _("At least one goal must be agreed first."),
-    )
-
-
-def _plan_agreed(case):
-    return (
-        db.session.scalar(
-            select(HelpPlan.id).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")
-        )
-        is not None,
-        _("An agreed help plan is needed first."),
-    )
-
-
-REQUIREMENTS = {
-    "access_admitted": _access_admitted,
-    "has_goal": _has_goal,
-    "plan_agreed": _plan_agreed,
-}
-
-
 def allowed_moves(tenant, case: Case) -> list[tuple[str, object, bool]]:
     """(phase key, label, backwards) a user can move to from the current phase (closure excluded:
     it has its own form)."""
@@ -466,7 +422,7 @@ def move_to_phase(
     if len(reason) > 2000:
         errors["reason"] = [_("Please enter at most %(n)d characters.", n=2000)]
     if not backwards:
-        failures = _requirement_failures(case, target)
+        failures = requirement_problems(tenant, case, target)
         if failures:
             errors["phase"] = failures
     if errors:
@@ -1018,7 +974,8 @@ def case_follow_ups(case: Case):
 
 def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     """The job behind ``lotse jobs follow-ups``: residence permits about to expire, cases without
-    activity, help-plan items due. Idempotent through ``source_key``."""
+    activity, help-plan items due, plus what the tenant's plugins' follow-up sources say is due.
+    Idempotent through ``source_key``."""
     today = today or date.today()
     settings = case_settings(tenant)
     created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0, "consent_expiry": 0}
@@ -1083,6 +1040,17 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         ):
             created["help_plan_due"] += 1
     created["consent_expiry"] = _consent_expiry_follow_ups(today)
+    from core.cases.follow_up_sources import due_follow_ups
+
+    for source, items in due_follow_ups(tenant, today):
+        created[source.key] = 0
+        for item in items:
+            assignee = item.assignee_id or (item.case.case_manager_id if item.case else None)
+            title = str(item.title)[:300]
+            if _ensure_follow_up(
+                item.case, assignee, item.due_on, title, source.key, item.source_key
+            ):
+                created[source.key] += 1
     db.session.flush()
     return created
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases import access, services
+from core.cases.follow_up_sources import kind_label
 from core.cases.models import (
     ACCESS_PATHS,
     CLOSURE_REASONS,
@@ -37,6 +38,7 @@ from core.persons.services import ConflictError
 from core.web import flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
+bp.add_app_template_global(kind_label, "follow_up_kind_label")
 
 
 def _actor():
@@ -726,3 +728,23 @@ def deputies():
         can_approve=access.can_supervise(),
         today=date.today(),
     ), (400 if errors else 200)
+
+
+# --- tabs from plugins ---------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/tabs/<key>")
+def plugin_tab(case_id, key):
+    """A tab a plugin adds to the case file (``lotse_case_tabs``); 404 where it is not shown."""
+    from core.cases.panels import render_tab, visible_tab
+
+    case = _case_or_404(case_id, None)
+    tab = visible_tab(g.tenant, case, key)
+    if tab is None:
+        abort(404)
+    services.record_read(_actor(), case, f"tab:{key}")
+    db.session.commit()
+    return render_template(
+        "cases/plugin_tab.html",
+        **_case_context(case, f"tab:{key}", tab=tab, body=render_tab(tab, case)),
+    )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.auth.models import Membership
 from core.auth.permissions import current_permissions
 from core.db import db
+from core.plugins.slots import render_slot
 from core.tenancy.context import unscoped
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import tenant_for_host
@@ -54,12 +55,9 @@ def menu_items() -> list[MenuItem]:
     )
 
 
-def slot(name: str) -> Markup:
-    """Render a template slot from the enabled plugins' ``lotse_template_slot`` answers."""
-    if g.get("tenant") is None:
-        return Markup("")
-    parts = g.hooks.lotse_template_slot(slot=name, tenant=g.tenant, user=current_user)
-    return Markup("\n").join(p for p in parts if p)
+def slot(name: str, **context) -> Markup:
+    """Render a declared template slot (:mod:`core.plugins.slots`) for the current tenant."""
+    return render_slot(name, **context)
 
 
 def other_tenants() -> list[Tenant]:

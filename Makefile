@@ -57,17 +57,17 @@ test-postgres:
 	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
 
 extract-messages: $(VENV)/.installed-test
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
+	$(BIN)/pybabel -q extract -w 100 --add-location=file --sort-output -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
 	@for l in de en; do \
 	  if [ -f core/translations/$$l/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
+	    $(BIN)/pybabel -q update -w 100 -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	  else $(BIN)/pybabel -q init -i core/translations/messages.pot -d core/translations -l $$l; fi; \
 	done
 	@for p in plugins/*/; do n=$$(basename $$p); [ -d "$$p/translations" ] || continue; \
-	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
+	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -w 100 --add-location=file --sort-output -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
 	  for l in de en; do \
 	    if [ -f $$p/translations/$$l/LC_MESSAGES/plugin_$$n.po ]; then \
-	      $(BIN)/pybabel -q update -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
+	      $(BIN)/pybabel -q update -w 100 -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	    else $(BIN)/pybabel -q init -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l; fi; \
 	  done; \
 	done

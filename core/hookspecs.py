@@ -22,6 +22,16 @@ def lotse_blueprints():
 
 
 @hookspec
+def lotse_api_blueprints():
+    """Return flask-smorest blueprints for the JSON API below ``/<tenant>/api/v1`` (build a
+    plugin's with ``core.plugin_api.plugin_api_blueprint``).
+
+    Kind: startup; returns an iterable of flask-smorest blueprints. A plugin's answer 404 and are
+    left out of the tenant's OpenAPI description unless the tenant enabled the plugin.
+    """
+
+
+@hookspec
 def lotse_cli(cli):
     """Add click commands or groups to the ``lotse`` command.
 
@@ -123,8 +133,9 @@ def lotse_case_phase_changed(case, old, new):
 @hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its
-    :class:`DataTable` objects (every column of every plugin table), and any new
-    :class:`DataCategory` or :class:`RetentionClass` they use.
+    :class:`DataTable` objects (every column of every plugin table), any new
+    :class:`DataCategory` or :class:`RetentionClass` they use, and :class:`FieldLabels` naming
+    its tables and columns for people.
 
     Kind: startup (read once from every installed plugin; a tenant's records of processing only
     list its enabled plugins); returns an iterable of declarations.

@@ -9,8 +9,6 @@ Plugins import from here and nowhere else in ``core`` (a contract test parses ev
 
 from __future__ import annotations
 
-from flask import g
-
 from core import __version__ as LOTSE_VERSION
 from core import hookimpl
 from core.audit import services as audit
@@ -60,6 +58,8 @@ from core.web import MenuItem, run_write
 
 def current_tenant() -> Tenant | None:
     """The tenant of the running request (None outside a tenant, e.g. under ``/platform/``)."""
+    from flask import g
+
     return g.get("tenant")
 
 

@@ -15,7 +15,7 @@ hookspec = pluggy.HookspecMarker("lotse")
 
 @hookspec
 def lotse_blueprints():
-    """Return Flask blueprints to register (build them with ``core.plugins.plugin_blueprint``).
+    """Return Flask blueprints to register (a plugin builds them with ``plugin_blueprint``).
 
     Kind: startup; returns an iterable of blueprints.
     """
@@ -26,8 +26,8 @@ def lotse_api_blueprints():
     """Return flask-smorest blueprints for the JSON API below ``/<tenant>/api/v1`` (build a
     plugin's with ``core.plugin_api.plugin_api_blueprint``).
 
-    Kind: startup; returns an iterable of flask-smorest blueprints. A plugin's answer 404 and are
-    left out of the tenant's OpenAPI description unless the tenant enabled the plugin.
+    Kind: startup; returns an iterable of flask-smorest blueprints. A plugin's blueprints answer
+    404 and stay out of a tenant's OpenAPI description unless the tenant enabled the plugin.
     """
 
 

@@ -130,32 +130,31 @@ def _plain(value):
 
 
 def _register_api_blueprints(app, api: Api, pm) -> None:
-    """API blueprints of the core domains, then those of the plugins. A plugin's answer 404 for
-    a tenant that has not switched the plugin on and are left out of its OpenAPI description;
+    """API blueprints of the core domains, then those of the plugins. A plugin's blueprints answer
+    404 for a tenant that has not switched the plugin on and stay out of its OpenAPI description;
     their first path segment must not be one of core's."""
     plugin_docs: dict[str, dict[str, set[str]]] = {}
     owners: dict[str, str] = {}
     core_segments: set[str] = set()
     for owner, blueprints in pm.contributions("lotse_api_blueprints"):
-        builtin = pm.is_builtin(owner)
         for blp in blueprints:
+            _protect(blp)
+            url_prefix = f"{API_PREFIX}{blp.url_prefix or ''}"
             segment = (blp.url_prefix or "").strip("/").split("/")[0]
-            if builtin:
+            if pm.is_builtin(owner):
                 core_segments.add(segment)
-            elif segment in core_segments or not segment:
+                api.register_blueprint(blp, url_prefix=url_prefix)
+                continue
+            if not segment or segment in core_segments or segment == "openapi.json":
                 raise ValueError(
                     f"plugin API blueprint {blp.name} collides with core API /{segment}"
                 )
-            _protect(blp)
-            before = None if builtin else _documented(api)
-            api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
-            if not builtin:
-                owners[blp.name] = owner
-                docs = plugin_docs.setdefault(
-                    owner, {"paths": set(), "tags": set(), "schemas": set()}
-                )
-                for key, names in _documented(api).items():
-                    docs[key] |= names - before[key]
+            before = _documented(api)
+            api.register_blueprint(blp, url_prefix=url_prefix)
+            owners[blp.name] = owner
+            docs = plugin_docs.setdefault(owner, {"paths": set(), "tags": set(), "schemas": set()})
+            for key, names in _documented(api).items():
+                docs[key] |= names - before[key]
     app.extensions["lotse.api_owners"] = owners
     app.extensions["lotse.api_plugin_docs"] = plugin_docs
 

@@ -4,13 +4,16 @@ plugin on (a disabled feature does not exist for that tenant)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, g
+from flask_smorest import Blueprint as ApiBlueprint
 
 from core.i18n import plugin_gettext_callables
 from core.plugins.meta import PluginMeta
 
 
-def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs) -> Blueprint:
+def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs: Any) -> Blueprint:
     bp = Blueprint(
         meta.blueprint_name,
         import_name,
@@ -35,13 +38,13 @@ def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs) -> Blueprint:
     return bp
 
 
-def plugin_api_blueprint(meta: PluginMeta, import_name: str, *, description: str = ""):
+def plugin_api_blueprint(
+    meta: PluginMeta, import_name: str, *, description: str = ""
+) -> ApiBlueprint:
     """A flask-smorest blueprint for a plugin's JSON API, mounted at
     ``/<tenant>/api/v1/<plugin-slug>/``. Return it from ``lotse_api_blueprints``; Lotse adds the
     API guard (token or session, CSRF, JSON only) and answers 404 for tenants without the plugin.
     """
-    from flask_smorest import Blueprint as ApiBlueprint
-
     blp = ApiBlueprint(
         f"{meta.blueprint_name}_api",
         import_name,

@@ -12,9 +12,11 @@ import core.plugin_api
 
 ROOT = Path(__file__).resolve().parents[2]
 FACADE = "core.plugin_api"
+#: A plugin's own test suite may also use the shipped pytest plugin (fixtures, ``Browser``).
+TESTING = "core.testing"
 
 
-def foreign_core_imports(source: str) -> list[str]:
+def foreign_core_imports(source: str, *, test_module: bool = False) -> list[str]:
     """Every import of a ``core`` module other than the facade, as ``line: module``."""
     found = []
     for node in ast.walk(ast.parse(source)):
@@ -27,7 +29,11 @@ def foreign_core_imports(source: str) -> list[str]:
         else:
             continue
         for module in modules:
-            if (module == "core" or module.startswith("core.")) and module != FACADE:
+            if module == FACADE or (
+                test_module and (module == TESTING or module.startswith(f"{TESTING}."))
+            ):
+                continue
+            if module == "core" or module.startswith("core."):
                 found.append(f"{node.lineno}: {module}")
     return found
 
@@ -44,7 +50,8 @@ def test_plugins_exist_to_be_checked():
 
 @pytest.mark.parametrize("path", plugin_modules(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_plugin_imports_only_the_public_plugin_api(path):
-    offenders = foreign_core_imports(path.read_text(encoding="utf-8"))
+    test_module = "tests" in path.relative_to(ROOT).parts or path.name == "conftest.py"
+    offenders = foreign_core_imports(path.read_text(encoding="utf-8"), test_module=test_module)
     assert offenders == [], f"{path.relative_to(ROOT)} imports past {FACADE}: {offenders}"
 
 
@@ -62,6 +69,13 @@ def test_plugin_imports_only_the_public_plugin_api(path):
 )
 def test_the_check_catches_every_way_past_the_facade(source, bad):
     assert foreign_core_imports(source) == bad
+
+
+def test_only_a_plugins_tests_may_use_the_shipped_pytest_plugin():
+    source = "from core.testing.pytest_plugin import Browser"
+    assert foreign_core_imports(source, test_module=True) == []
+    assert foreign_core_imports(source) == ["1: core.testing.pytest_plugin"]
+    assert foreign_core_imports("from core.db import db", test_module=True) == ["1: core.db"]
 
 
 def test_the_facade_exports_exactly_what_it_lists():

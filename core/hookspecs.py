@@ -15,9 +15,19 @@ hookspec = pluggy.HookspecMarker("lotse")
 
 @hookspec
 def lotse_blueprints():
-    """Return Flask blueprints to register (build them with ``core.plugins.plugin_blueprint``).
+    """Return Flask blueprints to register (a plugin builds them with ``plugin_blueprint``).
 
     Kind: startup; returns an iterable of blueprints.
+    """
+
+
+@hookspec
+def lotse_api_blueprints():
+    """Return flask-smorest blueprints for the JSON API below ``/<tenant>/api/v1`` (build a
+    plugin's with ``core.plugin_api.plugin_api_blueprint``).
+
+    Kind: startup; returns an iterable of flask-smorest blueprints. A plugin's blueprints answer
+    404 and stay out of a tenant's OpenAPI description unless the tenant enabled the plugin.
     """
 
 
@@ -124,8 +134,9 @@ def lotse_case_phase_changed(case, old, new):
 @hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its
-    :class:`DataTable` objects (every column of every plugin table), and any new
-    :class:`DataCategory` or :class:`RetentionClass` they use.
+    :class:`DataTable` objects (every column of every plugin table), any new
+    :class:`DataCategory` or :class:`RetentionClass` they use, and :class:`FieldLabels` naming
+    its tables and columns for people.
 
     Kind: startup (read once from every installed plugin; a tenant's records of processing only
     list its enabled plugins); returns an iterable of declarations.

@@ -13,7 +13,7 @@ RAW_SQL_ALLOWED = {
     "core/db.py",  # SQLite PRAGMAs on connect
     "core/file_modes.py",  # SQLite PRAGMA database_list on connect (file names, no data access)
     "core/tenancy/rls.py",
-    "core/demo_scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
+    "core/demo/scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
     "core/cli.py",
     "core/testing/pytest_plugin.py",
 }

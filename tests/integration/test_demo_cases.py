@@ -1,4 +1,4 @@
-"""Demo cases (``core.demo_cases``) and ``lotse demo --scale`` (``core.demo_scale``)."""
+"""Demo cases (``core.demo.cases``) and ``lotse demo --scale`` (``core.demo.scale``)."""
 
 from __future__ import annotations
 
@@ -175,7 +175,7 @@ def test_jmd_tenant_has_the_samira_case(app):
 
 
 def test_seeding_twice_creates_nothing_new(app):
-    from core.demo_cases import seed_cases
+    from core.demo import seed_cases
 
     _seed(app)
     before = _counts(app)

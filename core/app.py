@@ -21,6 +21,7 @@ from core.i18n import select_locale
 from core.input_guard import init_input_guard
 from core.labels import init_labels
 from core.plugins.manager import LotsePluginManager
+from core.plugins.relay import enter_tenant as enter_plugin_tenant
 from core.privacy.registry import build_registry
 from core.security import set_security_headers
 from core.tenancy.resolve import init_resolution
@@ -49,7 +50,7 @@ def create_app(
     db.init_app(app)
     # Before tenant resolution and before any route exists: bad input never reaches a query.
     init_input_guard(app)
-    init_resolution(app)
+    init_resolution(app, on_enter=[enter_plugin_tenant])
     # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
     _register_access_control(app)
     csrf.init_app(app)
@@ -90,7 +91,6 @@ def create_app(
 def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
     from core.admin.views import bp as admin_bp
     from core.api import init_api
-    from core.audit.views import bp as audit_bp
     from core.auth.views import bp as auth_bp
     from core.cases.views import bp as cases_bp
     from core.consent.template_views import bp as consent_templates_bp
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
     from core.home.views import bp as home_bp
     from core.persons.views import bp as persons_bp
     from core.platform.views import bp as platform_bp
+    from core.privacy.audit_views import bp as audit_bp
     from core.privacy.document_views import bp as privacy_documents_bp
     from core.privacy.views import bp as privacy_bp
 

@@ -861,7 +861,7 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
     plan.review_on = review_on
     plan.agreed_by_client = bool(data.get("agreed_by_client"))
     touch(case)
-    _ensure_follow_up(
+    ensure_follow_up(
         case,
         case.case_manager_id,
         review_on,
@@ -871,7 +871,7 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
     )
     for item in plan.items:
         if item.due_on and item.status in ("open", "in_progress"):
-            _ensure_follow_up(
+            ensure_follow_up(
                 case,
                 case.case_manager_id,
                 item.due_on,
@@ -887,7 +887,9 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
 # --- follow-ups ----------------------------------------------------------------------------
 
 
-def _ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> FollowUp | None:
+def ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> FollowUp | None:
+    """An automatic follow-up, once per ``source_key`` (``None`` if it exists already); the
+    privacy jobs use it too."""
     existing = db.session.scalar(select(FollowUp).where(FollowUp.source_key == source_key))
     if existing is not None:
         return None
@@ -1035,7 +1037,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     for case, person in rows:
         key = f"residence:{person.id}:{person.residence_valid_until.isoformat()}"
         due = max(today, person.residence_valid_until - timedelta(days=30))
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             due,
@@ -1052,7 +1054,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)
     ):
         key = f"inactive:{case.id}:{case.last_activity_at.date().isoformat()}"
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             today,
@@ -1073,7 +1075,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         )
     ).all()
     for item, _plan, case in items:
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             item.due_on,
@@ -1131,7 +1133,7 @@ def _consent_expiry_follow_ups(today: date) -> int:
         )
         if case is None:
             continue
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             max(today, record.valid_until - timedelta(days=14)),
@@ -1215,7 +1217,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
     ):
         follow_up.done_at = utcnow()
     if follow_up_talk_on:
-        _ensure_follow_up(
+        ensure_follow_up(
             case,
             case.case_manager_id,
             follow_up_talk_on,

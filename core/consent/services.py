@@ -487,9 +487,10 @@ def _ensure_visible(actor, person, case=None) -> None:
 
 def _covered_visible(actor, person_ids) -> bool:
     """Family members a consent also covers must be persons the user may see."""
-    from core.persons.services import _acting, can_see_person, get_person
+    from core.auth.permissions import acting_member
+    from core.persons.services import can_see_person, get_person
 
-    if not _acting(actor):
+    if not acting_member(actor):
         return True
     for person_id in person_ids:
         other = get_person(person_id)

@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.auth.services import ValidationError
+from core.schemas import ValidationError
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from core.audit import services as audit
 from core.auth.services import EMAIL_RE, ValidationError
+from core.conflicts import ConflictError, flush_or_conflict
 from core.db import db
 from core.persons.models import (
     GENDERS,
@@ -40,30 +41,6 @@ PERSON_FIELDS = (
     "phone",
     "email",
 )
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since it was opened. ``changes`` maps each field that both
-    touched to ``(their_value, your_value)``."""
-
-    def __init__(self, changes: dict[str, tuple]):
-        super().__init__(changes)
-        self.changes = changes
-
-
-def flush_or_conflict(obj, fields=(), values=None) -> None:
-    """Flush a versioned row. Two saves that both passed the version check race in the database:
-    the write is ``UPDATE … WHERE version = :read`` (``version_id_col``), so the later one
-    matches no row. That is a conflict like any other - rolled back, with the winner's values."""
-    from sqlalchemy.orm.exc import StaleDataError
-
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
-        raise ConflictError(
-            {f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}
-        ) from None
 
 
 @dataclass
@@ -308,9 +285,9 @@ def add_to_household(
 
 
 def _acting(actor) -> bool:
-    from core.cases.access import _acting_user
+    from core.auth.permissions import acting_member
 
-    return _acting_user(actor)
+    return acting_member(actor)
 
 
 def can_see_person(person: Person, user) -> bool:

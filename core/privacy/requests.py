@@ -124,9 +124,9 @@ def create_request(actor, person, data: dict) -> DataSubjectRequest:
     )
     db.session.add(request)
     db.session.flush()
-    from core.cases.services import _ensure_follow_up
+    from core.cases.services import ensure_follow_up
 
-    _ensure_follow_up(
+    ensure_follow_up(
         _case_of(person),
         getattr(actor, "id", None),
         request.due_on,

@@ -65,6 +65,7 @@ def create_app(
     pm = plugin_manager or LotsePluginManager()
     if plugin_manager is None and app.config["LOTSE_PLUGINS_AUTOLOAD"]:
         pm.load_entry_points()
+    _register_core_subscribers(pm)
     pm.validate()
     app.extensions["lotse.pm"] = pm
 
@@ -86,6 +87,15 @@ def create_app(
     _register_errors(app)
     app.after_request(set_security_headers)
     return app
+
+
+def _register_core_subscribers(pm: LotsePluginManager) -> None:
+    """Core's reactions to domain events (:mod:`core.events`): built in, no tenant switches them
+    off (no ``PluginMeta``, so the tenant relay never removes them)."""
+    from core.privacy import subscribers as privacy_subscribers
+
+    if pm.get_plugin("core.privacy") is None:
+        pm.register(privacy_subscribers, name="core.privacy")
 
 
 def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:

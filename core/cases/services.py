@@ -13,6 +13,7 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from core import events
 from core.audit import services as audit
 from core.auth.models import Membership, User
 from core.auth.permissions import registry
@@ -38,6 +39,7 @@ from core.cases.models import (
     PhaseTransition,
 )
 from core.cases.settings import case_settings, regelkreis_for
+from core.dates import add_months
 from core.db import db, utcnow
 from core.documentation.models import JournalEntry
 from core.persons.models import Person
@@ -1049,7 +1051,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
             key,
         ):
             created["residence_expiry"] += 1
-    cutoff = utcnow() - timedelta(days=30 * settings.inactivity_months)
+    cutoff = add_months(utcnow(), -settings.inactivity_months)
     for case in db.session.scalars(
         select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)
     ):
@@ -1227,6 +1229,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
         )
     db.session.flush()
     audit.record("case.closed", actor=actor, obj=case, reason=reason)
+    events.case_closed(case, actor=actor)
     return case
 
 

@@ -58,3 +58,10 @@ def relay_for(tenant, enabled: set[str] | None = None) -> TenantHookRelay:
             del cache[old]
         cache[key] = relay
     return relay
+
+
+def hooks_for(tenant) -> TenantHookRelay:
+    """The relay of ``tenant``: the request's own one when the request is in that tenant."""
+    if g.get("hooks") is not None and getattr(g.get("tenant"), "id", None) == tenant.id:
+        return g.hooks
+    return relay_for(tenant)

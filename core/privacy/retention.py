@@ -17,7 +17,6 @@ already anonymised has nothing left to change and writes no second log entry.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -25,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select
 
+from core.dates import add_months
 from core.db import db, utcnow
 from core.privacy import erasure
 from core.privacy.models import RetentionHold
@@ -32,13 +32,6 @@ from core.privacy.registry import Registry, tenant_registry
 
 ACTIONS = ("erase", "anonymise")
 CLIENT_FILE = "client_file"
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,12 @@ def test_plugin_tables_carry_their_prefix(app):
 KNOWN_UPWARD_IMPORTS = {
     # can_see_person asks the case visibility rules; persons/views.py reads Case.
     ("core.persons", "core.cases"),
-    # update_person writes the Art. 16 correction trail (privacy.requests.record_changes):
-    # becomes a subscriber of lotse_person_changed.
-    ("core.persons", "core.privacy"),
     # generate_follow_ups reminds of expiring confidentiality releases (consent records).
     ("core.cases", "core.consent"),
     # save_attachment checks case access (cases.access.ensure_case).
     ("core.documentation", "core.cases"),
-    # revoke applies the retention policy (privacy.retention.apply_revocation_policy: becomes a
-    # subscriber of lotse_consent_revoked); the DSB pages read retention; form_pdf uses privacy.pdf.
+    # revocation_consequences previews the retention policy, revoke works privileged on a frozen
+    # file (privacy.erasure), the DSB pages read retention, form_pdf uses privacy.pdf.
     ("core.consent", "core.privacy"),
 }
 

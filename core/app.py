@@ -45,7 +45,7 @@ def create_app(
         app.config.update(config)
     if app.config["LOTSE_TRUSTED_PROXIES"]:
         n = app.config["LOTSE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
     # Before tenant resolution and before any route exists: bad input never reaches a query.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -67,7 +68,9 @@ class _Seeder:
 
     # -- helpers
 
-    def day(self, offset: int) -> date:
+    def day(self, offset: int | None) -> date:
+        if offset is None:
+            raise ValueError("this step of the story needs a day")
         return self.today + timedelta(days=offset)
 
     def fmt(self, text: str, extra: dict) -> str:
@@ -156,7 +159,7 @@ class _Seeder:
         )
         self._stamp_transition(case, self.day(c["opened"]), 0)
         case.created_at = _at(self.day(c["opened"]))
-        goals: dict[str, object] = {}
+        goals: dict[str, Any] = {}
         last_day = c["opened"]
         minute = 0
 
@@ -236,18 +239,18 @@ class _Seeder:
                 plan = cases.editable_plan(actor, case)
                 db.session.expire(plan, ["items"])
                 wanted = fill(data["prefix"])
-                row = next(i for i in plan.items if i.measure.startswith(wanted))
+                plan_item = next(i for i in plan.items if i.measure.startswith(wanted))
                 cases.save_plan_item(
                     actor,
                     case,
                     plan,
-                    row,
+                    plan_item,
                     {
-                        "goal_id": row.goal_id,
-                        "measure": row.measure,
-                        "responsible": row.responsible,
-                        "partner_name": row.partner_name,
-                        "due_on": row.due_on,
+                        "goal_id": plan_item.goal_id,
+                        "measure": plan_item.measure,
+                        "responsible": plan_item.responsible,
+                        "partner_name": plan_item.partner_name,
+                        "due_on": plan_item.due_on,
                         "status": data["status"],
                     },
                 )
@@ -295,7 +298,7 @@ class _Seeder:
                     "closure_note": fill(data["note"]),
                     "closed_on": self.day(offset),
                     "evaluation_comment": fill(data["comment"]),
-                    "follow_up_talk_on": self.day(offset + 180)
+                    "follow_up_talk_on": self.day(offset) + timedelta(days=180)
                     if data["talk"] is not None
                     else None,
                 }
@@ -310,7 +313,9 @@ class _Seeder:
         case.last_activity_at = _at(self.day(min(last_day, 0)), minute)
         return case
 
-    def _advance(self, actor, case, target: str, reason: str, offset: int, minute: int) -> None:
+    def _advance(
+        self, actor, case, target: str, reason: str, offset: int | None, minute: int
+    ) -> None:
         """Move forward one phase at a time (the Regelkreis checks every step)."""
         phases = [p.key for p in self.regelkreis.phases(case.case_type)]
         if target not in phases:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import func, select, text
 
@@ -626,7 +627,7 @@ def _one_case(rng: random.Random, t: _Tenant, now: datetime) -> tuple[dict, dict
                 "created_at": _moment(decided, rng),
             }
         )
-    plan = None
+    plan: dict[str, Any] | None = None
     if (
         case_type == "case_management"
         and "linking" in phases

@@ -67,6 +67,7 @@ def _send_smtp(msg: EmailMessage) -> None:
     host, port = cfg["LOTSE_MAIL_SERVER"], int(cfg["LOTSE_MAIL_PORT"])
     context = ssl.create_default_context()
     try:
+        server: smtplib.SMTP
         if cfg["LOTSE_MAIL_USE_SSL"]:
             server = smtplib.SMTP_SSL(host, port, timeout=15, context=context)
         else:

@@ -678,7 +678,8 @@ def demo(reset, scale, seed):
     if reset:
         if url.get_backend_name() != "sqlite" or not url.database:
             _fail(
-                "--reset löscht nur eine SQLite-Datei; für PostgreSQL bitte eine leere Datenbank anlegen"
+                "--reset löscht nur eine SQLite-Datei; "
+                "für PostgreSQL bitte eine leere Datenbank anlegen"
             )
         db.engine.dispose()
         Path(url.database).unlink(missing_ok=True)
@@ -693,7 +694,8 @@ def demo(reset, scale, seed):
 
     if backend() == "file":
         click.echo(
-            f"E-Mails (Einladungen, Passwort-Links) werden nicht versandt, sondern als .eml-Dateien in {mail_dir()} abgelegt."
+            "E-Mails (Einladungen, Passwort-Links) werden nicht versandt, "
+            f"sondern als .eml-Dateien in {mail_dir()} abgelegt."
         )
     if scale:
         from core.demo.scale import generate_cases

@@ -55,7 +55,8 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 
 
 def is_lost_write_race(exc: OperationalError) -> bool:
-    """SQLite: the write lock could not be had, or the snapshot went stale under a committed writer."""
+    """SQLite: the write lock could not be had, or the snapshot went stale under a committed
+    writer."""
     return "database is locked" in str(getattr(exc, "orig", exc))
 
 

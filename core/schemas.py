@@ -71,7 +71,7 @@ def load(
     *,
     partial: bool | Sequence[str] | AbstractSet[str] = False,
 ) -> dict[str, Any]:
-    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape."""
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` (the flat error shape)."""
     if isinstance(schema, type):
         schema = schema()
     try:

@@ -103,6 +103,7 @@ class _Seeder:
         p = story.person
         city, postcode = self.ctx["towns"][(self.variant + index) % len(self.ctx["towns"])]
         anrede = ("Frau " if p["gender"] == "female" else "Herr ") + last
+        street = _STREETS[(self.variant + index) % len(_STREETS)]
         names = {"anrede": anrede, "vorname": first, "nachname": last, "city": city}
         person = persons.create_person(
             actor,
@@ -121,7 +122,7 @@ class _Seeder:
                 "residence_status": p["residence_status"],
                 "residence_issued_on": self.day(p["issued"]) if p["issued"] is not None else None,
                 "residence_valid_until": self.day(p["valid"]) if p["valid"] is not None else None,
-                "street": f"{_STREETS[(self.variant + index) % len(_STREETS)]} {3 + (index * 7) % 60}",
+                "street": f"{street} {3 + (index * 7) % 60}",
                 "postcode": postcode,
                 "city": city,
                 "phone": f"030 23125 {(self.variant + index * 37) % 1000:03d}",

@@ -40,7 +40,7 @@ def enabled_plugins(tenant) -> set[str]:
 
 
 def enter_tenant(tenant) -> None:
-    """A request entered ``tenant``: its plugins (for the URL gate) and its hook relay go on ``g``."""
+    """A request entered ``tenant``: its plugins (for the URL gate) and hook relay go on ``g``."""
     g.enabled_plugins = enabled_plugins(tenant)
     g.hooks = relay_for(tenant, enabled=g.enabled_plugins)
 

@@ -41,15 +41,20 @@ STORIES = [
                 -5,
                 "in_person",
                 60,
-                "Erstgespräch in der offenen Sprechstunde. {anrede} lebt seit zwei Jahren mit ihren Kindern (8 und 11 Jahre) "
-                "in {city}. Anliegen: Anerkennung ihres Berufsabschlusses als Buchhalterin, die Wohnung ist für drei Personen "
-                "zu klein, die ältere Tochter hat Schwierigkeiten in der Schule. Über Case Management, Freiwilligkeit, "
-                "Schweigepflicht und Datenschutz informiert; Informationsblatt ausgehändigt, Einwilligung unterschrieben.",
+                "Erstgespräch in der offenen Sprechstunde. {anrede} lebt seit zwei Jahren mit "
+                "ihren Kindern (8 und 11 Jahre) "
+                "in {city}. Anliegen: Anerkennung ihres Berufsabschlusses als Buchhalterin, die "
+                "Wohnung ist für drei Personen "
+                "zu klein, die ältere Tochter hat Schwierigkeiten in der Schule. Über Case "
+                "Management, Freiwilligkeit, "
+                "Schweigepflicht und Datenschutz informiert; Informationsblatt ausgehändigt, "
+                "Einwilligung unterschrieben.",
                 "Klientin",
             ),
             journal(
                 -4,
-                "Erhebungsbogen Erstgespräch vervollständigt. Für die Berufsanerkennung kommt die {recognition} in Frage. "
+                "Erhebungsbogen Erstgespräch vervollständigt. Für die Berufsanerkennung kommt die "
+                "{recognition} in Frage. "
                 "Vor der Zugangsprüfung Zeugnisse und Arbeitsnachweise sichten.",
                 20,
             ),
@@ -74,8 +79,10 @@ STORIES = [
                 -18,
                 "in_person",
                 75,
-                "Warme Übergabe durch das {jobcenter}: gemeinsames Gespräch mit der Integrationsfachkraft und {anrede}. "
-                "Themen: Kündigungsandrohung wegen zwei Monatsmieten Rückstand, abgebrochener Integrationskurs, Schulden bei "
+                "Warme Übergabe durch das {jobcenter}: gemeinsames Gespräch mit der "
+                "Integrationsfachkraft und {anrede}. "
+                "Themen: Kündigungsandrohung wegen zwei Monatsmieten Rückstand, abgebrochener "
+                "Integrationskurs, Schulden bei "
                 "einem Mobilfunkanbieter. {anrede} möchte Unterstützung annehmen.",
                 "Klient, Integrationsfachkraft Jobcenter",
             ),
@@ -84,18 +91,22 @@ STORIES = [
                 -11,
                 "phone",
                 20,
-                "Telefonat: {anrede} hat die Schweigepflichtentbindung gegenüber Jobcenter und Vermieter unterschrieben "
+                "Telefonat: {anrede} hat die Schweigepflichtentbindung gegenüber Jobcenter und "
+                "Vermieter unterschrieben "
                 "zurückgebracht. Das Kündigungsschreiben des Vermieters liegt vor.",
             ),
             journal(
                 -10,
-                "Zugangsprüfung begonnen: Zielgruppe erfüllt, mehrere Bedarfsbereiche (Wohnen, Finanzen, Sprache), "
-                "Regelversorgung allein greift nicht. Offen: Rückmeldung des Jobcenters zu laufenden Maßnahmen.",
+                "Zugangsprüfung begonnen: Zielgruppe erfüllt, mehrere Bedarfsbereiche (Wohnen, "
+                "Finanzen, Sprache), "
+                "Regelversorgung allein greift nicht. Offen: Rückmeldung des Jobcenters zu "
+                "laufenden Maßnahmen.",
                 25,
             ),
             follow_up(
                 -2,
-                "Zugangsprüfung abschließen: Rückmeldung des Jobcenters zu laufenden Maßnahmen fehlt",
+                "Zugangsprüfung abschließen: Rückmeldung des Jobcenters zu laufenden Maßnahmen "
+                "fehlt",
             ),
         ],
     ),
@@ -115,8 +126,10 @@ STORIES = [
                 -52,
                 "in_person",
                 60,
-                "Erstgespräch mit Sprachmittlerin. {anrede} ist alleinerziehend mit drei Kindern (6, 10 und 14 Jahre). Die "
-                "MBE hat weitergeleitet, weil der Bedarf über die Migrationsberatung hinausgeht: Mietrückstand, kein "
+                "Erstgespräch mit Sprachmittlerin. {anrede} ist alleinerziehend mit drei Kindern "
+                "(6, 10 und 14 Jahre). Die "
+                "MBE hat weitergeleitet, weil der Bedarf über die Migrationsberatung hinausgeht: "
+                "Mietrückstand, kein "
                 "OGS-Platz, eigene gesundheitliche Beschwerden (Rücken, Schlafstörungen).",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -124,7 +137,8 @@ STORIES = [
             phase(-45, "access_check"),
             access(
                 -38,
-                "Unterversorgung in mindestens drei Dimensionen (Wohnen, Einkommen, Gesundheit); Mutter und "
+                "Unterversorgung in mindestens drei Dimensionen (Wohnen, Einkommen, Gesundheit); "
+                "Mutter und "
                 "minderjährige Kinder betroffen. Kooperationsbereit, Einwilligung liegt vor.",
                 "family",
             ),
@@ -133,8 +147,10 @@ STORIES = [
                 -38,
                 "in_person",
                 90,
-                "Assessmentgespräch: Lebensbereiche gemeinsam durchgegangen. Ressourcen: gute Kontakte zur Nachbarin, hohe "
-                "Motivation für den Sprachkurs; die älteste Tochter übersetzt oft und soll entlastet werden. Bedarfe: Wohnung "
+                "Assessmentgespräch: Lebensbereiche gemeinsam durchgegangen. Ressourcen: gute "
+                "Kontakte zur Nachbarin, hohe "
+                "Motivation für den Sprachkurs; die älteste Tochter übersetzt oft und soll "
+                "entlastet werden. Bedarfe: Wohnung "
                 "feucht, Mietrückstand, keine hausärztliche Anbindung.",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -143,15 +159,18 @@ STORIES = [
                 -24,
                 "home_visit",
                 60,
-                "Hausbesuch: Schimmel im Kinderzimmer, der Vermieter reagiert nicht. Schreiben an den Vermieter gemeinsam "
+                "Hausbesuch: Schimmel im Kinderzimmer, der Vermieter reagiert nicht. Schreiben an "
+                "den Vermieter gemeinsam "
                 "aufgesetzt. Der Sohn (14) wirkt belastet; Kontakt zur Schulsozialarbeit angeregt.",
                 "Klientin, Kinder, Sprachmittlerin",
                 True,
             ),
             journal(
                 -20,
-                "Ressourcenkarte mit {anrede} erstellt. Unterschiedliche Sichtweisen festgehalten: Die Klientin sieht die "
-                "Wohnung als dringendstes Thema, aus fachlicher Sicht zuerst die Sicherung des Einkommens "
+                "Ressourcenkarte mit {anrede} erstellt. Unterschiedliche Sichtweisen festgehalten: "
+                "Die Klientin sieht die "
+                "Wohnung als dringendstes Thema, aus fachlicher Sicht zuerst die Sicherung des "
+                "Einkommens "
                 "(Mietrückstand).",
                 30,
             ),
@@ -183,8 +202,10 @@ STORIES = [
                 -80,
                 "in_person",
                 60,
-                "Erstgespräch nach Hinweis der Ausländerbehörde. {anrede} lebt seit fünf Jahren in Deutschland, hat den "
-                "Integrationskurs ohne B1-Abschluss beendet und arbeitet als Helfer im Minijob. Anliegen: feste Arbeit, "
+                "Erstgespräch nach Hinweis der Ausländerbehörde. {anrede} lebt seit fünf Jahren in "
+                "Deutschland, hat den "
+                "Integrationskurs ohne B1-Abschluss beendet und arbeitet als Helfer im Minijob. "
+                "Anliegen: feste Arbeit, "
                 "Verlängerung der Aufenthaltserlaubnis, später Familiennachzug der Ehefrau.",
                 "Klient, Sprachmittler",
                 True,
@@ -192,7 +213,8 @@ STORIES = [
             phase(-74, "access_check"),
             access(
                 -70,
-                "Nachholender Bedarf in der Erstintegration (Sprache, Arbeit, Aufenthalt); Zugang zu Regelangeboten "
+                "Nachholender Bedarf in der Erstintegration (Sprache, Arbeit, Aufenthalt); Zugang "
+                "zu Regelangeboten "
                 "bisher nicht gelungen. Kooperationsbereit, Einwilligung liegt vor.",
             ),
             phase(-70, "assessment"),
@@ -200,8 +222,10 @@ STORIES = [
                 -60,
                 "in_person",
                 75,
-                "Assessment: Berufserfahrung als Lagerarbeiter, Staplerschein fehlt. Mündlich gutes Deutsch, schriftlich A2. "
-                "Das Einkommen reicht nicht zur Sicherung des Lebensunterhalts – Voraussetzung für Verlängerung und "
+                "Assessment: Berufserfahrung als Lagerarbeiter, Staplerschein fehlt. Mündlich "
+                "gutes Deutsch, schriftlich A2. "
+                "Das Einkommen reicht nicht zur Sicherung des Lebensunterhalts – Voraussetzung für "
+                "Verlängerung und "
                 "Familiennachzug.",
                 "Klient, Sprachmittler",
                 True,
@@ -210,7 +234,8 @@ STORIES = [
                 -35,
                 "phone",
                 15,
-                "Kurzes Telefonat: Der Arbeitgeber bietet 30 Wochenstunden an, sobald der Staplerschein vorliegt.",
+                "Kurzes Telefonat: Der Arbeitgeber bietet 30 Wochenstunden an, sobald der "
+                "Staplerschein vorliegt.",
             ),
             phase(-12, "goal_agreement"),
             goal(
@@ -241,14 +266,16 @@ STORIES = [
                 -12,
                 "in_person",
                 60,
-                "Zielvereinbarung: drei Ziele gemeinsam formuliert und priorisiert. Die Aufenthaltserlaubnis läuft in wenigen "
+                "Zielvereinbarung: drei Ziele gemeinsam formuliert und priorisiert. Die "
+                "Aufenthaltserlaubnis läuft in wenigen "
                 "Wochen ab – die Verlängerung hat Vorrang.",
                 "Klient, Sprachmittler",
                 True,
             ),
             follow_up(
                 10,
-                "Termin bei der Ausländerbehörde vorbereiten: Pass, Arbeitsvertrag, Lohnabrechnungen",
+                "Termin bei der Ausländerbehörde vorbereiten: Pass, Arbeitsvertrag, "
+                "Lohnabrechnungen",
             ),
         ],
     ),
@@ -277,8 +304,10 @@ STORIES = [
                 -95,
                 "in_person",
                 60,
-                "Erstgespräch mit {anrede} und ihrem ältesten Sohn. Die fünfköpfige Familie lebt in einer Zweizimmerwohnung; "
-                "der Ehemann ist erwerbsunfähig. {anrede} hat Diabetes und keine fachärztliche Anbindung. Der Sohn möchte "
+                "Erstgespräch mit {anrede} und ihrem ältesten Sohn. Die fünfköpfige Familie lebt "
+                "in einer Zweizimmerwohnung; "
+                "der Ehemann ist erwerbsunfähig. {anrede} hat Diabetes und keine fachärztliche "
+                "Anbindung. Der Sohn möchte "
                 "eine Ausbildung beginnen (eigener Fall).",
                 "Klientin, Sohn, Sprachmittler",
                 True,
@@ -286,7 +315,8 @@ STORIES = [
             phase(-88, "access_check"),
             access(
                 -80,
-                "Multiple familiäre Problemlagen: Wohnen, Gesundheit, Einkommen, Bildung; Eltern und minderjährige "
+                "Multiple familiäre Problemlagen: Wohnen, Gesundheit, Einkommen, Bildung; Eltern "
+                "und minderjährige "
                 "Kinder betroffen. Einwilligung liegt vor.",
                 "family",
             ),
@@ -295,7 +325,8 @@ STORIES = [
                 -66,
                 "home_visit",
                 90,
-                "Hausbesuch und Assessment mit Sprachmittler: Wohnung deutlich überbelegt (fünf Personen auf 48 m²). "
+                "Hausbesuch und Assessment mit Sprachmittler: Wohnung deutlich überbelegt (fünf "
+                "Personen auf 48 m²). "
                 "Ressourcen: großer Familienzusammenhalt, Unterstützung durch die Moscheegemeinde.",
                 "Klientin, Ehemann, Sprachmittler",
                 True,
@@ -321,7 +352,8 @@ STORIES = [
                 -40,
                 "in_person",
                 60,
-                "Zielvereinbarung: Wohnung und Gesundheit als Prioritäten vereinbart; die Ausbildung des Sohnes läuft über "
+                "Zielvereinbarung: Wohnung und Gesundheit als Prioritäten vereinbart; die "
+                "Ausbildung des Sohnes läuft über "
                 "seinen eigenen Fall.",
                 "Klientin, Sprachmittler",
                 True,
@@ -330,7 +362,8 @@ STORIES = [
             item("wohnen", "Wohnberechtigungsschein beantragen", "client", due=14),
             item(
                 "wohnen",
-                "Antrag auf Wohnberechtigungsschein gemeinsam ausfüllen; Kontakt zu Wohnungsgesellschaften herstellen",
+                "Antrag auf Wohnberechtigungsschein gemeinsam ausfüllen; Kontakt zu "
+                "Wohnungsgesellschaften herstellen",
                 "case_manager",
                 due=14,
             ),
@@ -351,7 +384,8 @@ STORIES = [
                 -6,
                 "in_person",
                 45,
-                "Hilfeplanung begonnen: Maßnahmen zu beiden Zielen besprochen, Entwurf des Hilfeplans erstellt. Vereinbarung "
+                "Hilfeplanung begonnen: Maßnahmen zu beiden Zielen besprochen, Entwurf des "
+                "Hilfeplans erstellt. Vereinbarung "
                 "beim nächsten Termin mit Sprachmittler.",
                 "Klientin, Sprachmittler",
                 True,
@@ -370,13 +404,15 @@ STORIES = [
                 -90,
                 "in_person",
                 45,
-                "Erstgespräch mit {anrede}. Hauptschulabschluss nach Klasse 10 (Internationale Förderklasse); möchte "
+                "Erstgespräch mit {anrede}. Hauptschulabschluss nach Klasse 10 (Internationale "
+                "Förderklasse); möchte "
                 "Elektroniker werden, hat aber noch keine Bewerbungen geschrieben.",
             ),
             phase(-85, "access_check"),
             access(
                 -80,
-                "Teil der familiären Problemlage (Familie {nachname}); eigener Bedarf am Übergang Schule–Beruf und in der "
+                "Teil der familiären Problemlage (Familie {nachname}); eigener Bedarf am Übergang "
+                "Schule–Beruf und in der "
                 "Sprache. Einwilligung liegt vor.",
                 "family",
             ),
@@ -385,7 +421,8 @@ STORIES = [
                 -70,
                 "in_person",
                 60,
-                "Assessment: gute Mathematikkenntnisse, Praktikum im Elektrohandwerk positiv bewertet. Hemmnisse: Deutsch "
+                "Assessment: gute Mathematikkenntnisse, Praktikum im Elektrohandwerk positiv "
+                "bewertet. Hemmnisse: Deutsch "
                 "schriftlich B1, keine Bewerbungserfahrung.",
             ),
             phase(-50, "goal_agreement"),
@@ -441,17 +478,20 @@ STORIES = [
                 -28,
                 "in_person",
                 45,
-                "Hilfeplan gemeinsam vereinbart und unterschrieben; {anrede} hat eine Kopie bekommen.",
+                "Hilfeplan gemeinsam vereinbart und unterschrieben; {anrede} hat eine Kopie "
+                "bekommen.",
             ),
             contact(
                 -9,
                 "phone",
                 15,
-                "Rückmeldung: zwei Einladungen zu Vorstellungsgesprächen. Das Jobcenter prüft den Sprachkurs.",
+                "Rückmeldung: zwei Einladungen zu Vorstellungsgesprächen. Das Jobcenter prüft den "
+                "Sprachkurs.",
             ),
             journal(
                 -8,
-                "Telefonat mit dem {jobcenter}: Antrag auf Berufssprachkurs liegt vor, Entscheidung in etwa zwei Wochen.",
+                "Telefonat mit dem {jobcenter}: Antrag auf Berufssprachkurs liegt vor, "
+                "Entscheidung in etwa zwei Wochen.",
                 10,
             ),
         ],
@@ -473,14 +513,17 @@ STORIES = [
                 -150,
                 "in_person",
                 60,
-                "Erstgespräch mit {anrede} und seiner Tochter. Seit einem Schlaganfall ist er auf Hilfe angewiesen; die "
-                "Tochter pflegt neben ihrer Arbeit und ist erschöpft. Pflegegrad 2 ist festgestellt.",
+                "Erstgespräch mit {anrede} und seiner Tochter. Seit einem Schlaganfall ist er auf "
+                "Hilfe angewiesen; die "
+                "Tochter pflegt neben ihrer Arbeit und ist erschöpft. Pflegegrad 2 ist "
+                "festgestellt.",
                 "Klient, Tochter",
             ),
             phase(-145, "access_check"),
             access(
                 -140,
-                "Pflegegrad 2 liegt vor; die pflegende Angehörige braucht Entlastung, komplementäre Dienste fehlen. "
+                "Pflegegrad 2 liegt vor; die pflegende Angehörige braucht Entlastung, "
+                "komplementäre Dienste fehlen. "
                 "Einwilligung von Klient und Tochter liegt vor.",
                 "care",
             ),
@@ -489,7 +532,8 @@ STORIES = [
                 -130,
                 "home_visit",
                 90,
-                "Hausbesuch: Bad nicht barrierefrei, kein Hausnotruf. Checkliste „Bedarfseinschätzung Pflegesetting“ "
+                "Hausbesuch: Bad nicht barrierefrei, kein Hausnotruf. Checkliste "
+                "„Bedarfseinschätzung Pflegesetting“ "
                 "gemeinsam ausgefüllt.",
                 "Klient, Tochter",
             ),
@@ -534,7 +578,8 @@ STORIES = [
                 -80,
                 "phone",
                 20,
-                "Abstimmung mit der Pflegeberatung: Antrag auf Höherstufung gestellt, Begutachtung durch den Medizinischen "
+                "Abstimmung mit der Pflegeberatung: Antrag auf Höherstufung gestellt, Begutachtung "
+                "durch den Medizinischen "
                 "Dienst steht aus.",
                 "Pflegeberatung",
             ),
@@ -544,7 +589,8 @@ STORIES = [
                 -45,
                 "home_visit",
                 60,
-                "Monitoring: Tagespflege an zwei Tagen läuft, {anrede} geht gern hin. Hausnotruf ist installiert. Die Tochter "
+                "Monitoring: Tagespflege an zwei Tagen läuft, {anrede} geht gern hin. Hausnotruf "
+                "ist installiert. Die Tochter "
                 "berichtet, dass sie wieder schlafen kann.",
                 "Klient, Tochter",
             ),
@@ -574,13 +620,15 @@ STORIES = [
                 -330,
                 "in_person",
                 60,
-                "Erstgespräch: {anrede} ist vor drei Jahren aus Spanien zugezogen, spricht Spanisch und Französisch, kaum "
+                "Erstgespräch: {anrede} ist vor drei Jahren aus Spanien zugezogen, spricht "
+                "Spanisch und Französisch, kaum "
                 "Deutsch. Arbeitslos, Schulden aus einem Autokauf, lebt in Trennung.",
             ),
             phase(-325, "access_check"),
             access(
                 -318,
-                "Nachholender Bedarf (Sprache, Arbeit, Finanzen); mehrere Stellen beteiligt, Regelversorgung greift "
+                "Nachholender Bedarf (Sprache, Arbeit, Finanzen); mehrere Stellen beteiligt, "
+                "Regelversorgung greift "
                 "nicht. Einwilligung liegt vor.",
             ),
             phase(-318, "assessment"),
@@ -588,7 +636,8 @@ STORIES = [
                 -300,
                 "in_person",
                 60,
-                "Assessment: Berufserfahrung als Busfahrer, Umschreibung der Fahrerlaubnis offen. Schulden rund 6.000 Euro.",
+                "Assessment: Berufserfahrung als Busfahrer, Umschreibung der Fahrerlaubnis offen. "
+                "Schulden rund 6.000 Euro.",
             ),
             phase(-290, "goal_agreement"),
             goal(
@@ -624,18 +673,21 @@ STORIES = [
                 -250,
                 "phone",
                 10,
-                "{anrede} hat den Termin bei der Schuldnerberatung abgesagt; neuer Termin vereinbart.",
+                "{anrede} hat den Termin bei der Schuldnerberatung abgesagt; neuer Termin "
+                "vereinbart.",
             ),
             contact(
                 -230,
                 "in_person",
                 30,
-                "Kurzer Termin: Unterlagen zu den Forderungen nur teilweise mitgebracht. {anrede} wirkt wegen der Trennung "
+                "Kurzer Termin: Unterlagen zu den Forderungen nur teilweise mitgebracht. {anrede} "
+                "wirkt wegen der Trennung "
                 "sehr belastet.",
             ),
             journal(
                 -200,
-                "Brief mit Terminangebot versandt; telefonisch nicht erreichbar, keine Rückmeldung.",
+                "Brief mit Terminangebot versandt; telefonisch nicht erreichbar, "
+                "keine Rückmeldung.",
                 15,
             ),
         ],
@@ -656,13 +708,15 @@ STORIES = [
                 -430,
                 "in_person",
                 60,
-                "Erstgespräch: {anrede} möchte nach dem Integrationskurs in die Pflege. In Eritrea hat sie ohne Abschluss "
+                "Erstgespräch: {anrede} möchte nach dem Integrationskurs in die Pflege. In Eritrea "
+                "hat sie ohne Abschluss "
                 "als Hilfskraft im Krankenhaus gearbeitet.",
             ),
             phase(-425, "access_check"),
             access(
                 -420,
-                "Nachholender Bedarf beim Zugang zu Ausbildung und Sprache; mehrere Stellen beteiligt. Einwilligung "
+                "Nachholender Bedarf beim Zugang zu Ausbildung und Sprache; mehrere Stellen "
+                "beteiligt. Einwilligung "
                 "liegt vor.",
             ),
             phase(-420, "assessment"),
@@ -670,7 +724,8 @@ STORIES = [
                 -405,
                 "in_person",
                 75,
-                "Assessment: sehr motiviert; die Kinderbetreuung ist über die Schwester gesichert. Sprachniveau B1, für die "
+                "Assessment: sehr motiviert; die Kinderbetreuung ist über die Schwester gesichert. "
+                "Sprachniveau B1, für die "
                 "Ausbildung ist B2 nötig.",
             ),
             phase(-395, "goal_agreement"),
@@ -711,21 +766,24 @@ STORIES = [
                 -330,
                 "phone",
                 15,
-                "Das Praktikum im Seniorenzentrum läuft; sehr positive Rückmeldung der Praxisanleitung.",
+                "Das Praktikum im Seniorenzentrum läuft; sehr positive Rückmeldung der "
+                "Praxisanleitung.",
             ),
             phase(-300, "monitoring"),
             contact(
                 -250,
                 "in_person",
                 60,
-                "Zielüberprüfung: B2-Prüfung bestanden, Zusage einer Pflegeschule zum nächsten Ausbildungsbeginn.",
+                "Zielüberprüfung: B2-Prüfung bestanden, Zusage einer Pflegeschule zum nächsten "
+                "Ausbildungsbeginn.",
             ),
             tick(-250),
             contact(
                 -100,
                 "in_person",
                 45,
-                "Die Ausbildung hat begonnen; {anrede} kommt gut zurecht. Abschlussgespräch vereinbart und Nachgespräch in "
+                "Die Ausbildung hat begonnen; {anrede} kommt gut zurecht. Abschlussgespräch "
+                "vereinbart und Nachgespräch in "
                 "sechs Monaten angeboten.",
             ),
             close(
@@ -739,7 +797,8 @@ STORIES = [
                     "mandate": 5,
                 },
                 ratings={"ausbildung": 4, "sprache": 4},
-                comment="Beide Ziele erreicht; die Klientin ist sehr zufrieden. Versorgungslücke: ausbildungsbegleitender "
+                comment="Beide Ziele erreicht; die Klientin ist sehr zufrieden. Versorgungslücke: "
+                "ausbildungsbegleitender "
                 "Sprachkurs vor Ort fehlt.",
                 talk=90,
             ),
@@ -761,8 +820,10 @@ STORIES = [
                 -210,
                 "in_person",
                 60,
-                "Erstgespräch, begleitet von einer Ehrenamtlichen. {anrede} arbeitet über einen Subunternehmer in der "
-                "Fleischverarbeitung ohne schriftlichen Arbeitsvertrag; die Unterkunft stellt der Arbeitgeber. "
+                "Erstgespräch, begleitet von einer Ehrenamtlichen. {anrede} arbeitet über einen "
+                "Subunternehmer in der "
+                "Fleischverarbeitung ohne schriftlichen Arbeitsvertrag; die Unterkunft stellt der "
+                "Arbeitgeber. "
                 "Krankenversicherung ungeklärt.",
                 "Klient, Ehrenamtliche, Sprachmittlerin",
                 True,
@@ -770,7 +831,8 @@ STORIES = [
             phase(-205, "access_check"),
             access(
                 -200,
-                "Nachholender Bedarf (Gesundheit, Wohnen, Arbeit); Regelangebote nicht erreichbar. Einwilligung "
+                "Nachholender Bedarf (Gesundheit, Wohnen, Arbeit); Regelangebote nicht erreichbar. "
+                "Einwilligung "
                 "liegt vor.",
             ),
             phase(-200, "assessment"),
@@ -778,7 +840,8 @@ STORIES = [
                 -185,
                 "in_person",
                 60,
-                "Assessment: Kein Krankenversicherungsschutz nachweisbar, Lohnabrechnungen unvollständig. Wunsch: eigene "
+                "Assessment: Kein Krankenversicherungsschutz nachweisbar, Lohnabrechnungen "
+                "unvollständig. Wunsch: eigene "
                 "Wohnung und regulärer Arbeitsvertrag.",
                 "Klient, Sprachmittlerin",
                 True,
@@ -802,7 +865,8 @@ STORIES = [
             ),
             journal(
                 -150,
-                "Anfrage bei der Beratungsstelle für mobile Beschäftigte: Wartezeit derzeit drei Monate. Die "
+                "Anfrage bei der Beratungsstelle für mobile Beschäftigte: Wartezeit derzeit drei "
+                "Monate. Die "
                 "Krankenkasse nimmt ohne Nachweise des Arbeitgebers nicht auf.",
                 30,
             ),
@@ -818,7 +882,8 @@ STORIES = [
             close(
                 -100,
                 "structural_obstacles",
-                note="Arbeitsrechtliche Beratung für EU-Beschäftigte ist regional nicht verfügbar, bezahlbarer Wohnraum "
+                note="Arbeitsrechtliche Beratung für EU-Beschäftigte ist regional nicht verfügbar, "
+                "bezahlbarer Wohnraum "
                 "fehlt. Versorgungslücke an die Koordination gemeldet.",
                 evaluation={
                     "satisfaction": 3,
@@ -828,7 +893,8 @@ STORIES = [
                     "mandate": 3,
                 },
                 ratings={"kv": 3, "wohnen": 0},
-                comment="Teilerfolg bei der Krankenversicherung; das Wohnziel scheiterte am Angebot.",
+                comment="Teilerfolg bei der Krankenversicherung; das Wohnziel scheiterte am "
+                "Angebot.",
             ),
         ],
         owner="coord",
@@ -854,20 +920,24 @@ STORIES = [
                 -21,
                 "in_person",
                 45,
-                "Anliegen: Die Familienkasse fordert Schulbescheinigungen und Aufenthaltsnachweise an, das Kindergeld ist "
-                "seit drei Monaten eingestellt. Schreiben gemeinsam gelesen, Liste der Unterlagen erstellt.",
+                "Anliegen: Die Familienkasse fordert Schulbescheinigungen und Aufenthaltsnachweise "
+                "an, das Kindergeld ist "
+                "seit drei Monaten eingestellt. Schreiben gemeinsam gelesen, Liste der Unterlagen "
+                "erstellt.",
             ),
             contact(
                 -14,
                 "in_person",
                 30,
-                "Unterlagen vollständig mitgebracht; Anschreiben an die Familienkasse gemeinsam formuliert und abgeschickt.",
+                "Unterlagen vollständig mitgebracht; Anschreiben an die Familienkasse gemeinsam "
+                "formuliert und abgeschickt.",
             ),
             contact(
                 -3,
                 "phone",
                 10,
-                "Rückmeldung: Die Familienkasse hat den Eingang bestätigt. {anrede} meldet sich, falls keine Zahlung kommt.",
+                "Rückmeldung: Die Familienkasse hat den Eingang bestätigt. {anrede} meldet sich, "
+                "falls keine Zahlung kommt.",
             ),
             follow_up(25, "Kurzberatung: Kindergeldzahlung nachfragen, danach abschließen"),
         ],
@@ -895,15 +965,18 @@ STORIES = [
                 -8,
                 "in_person",
                 40,
-                "Erstberatung: ein klar umrissenes Anliegen (Schulden beim Energieversorger und beim Vermieter), keine "
-                "weiteren Bedarfe; Case Management ist nicht angezeigt. Verweis an die {debt}, gemeinsamer Übergabetermin "
+                "Erstberatung: ein klar umrissenes Anliegen (Schulden beim Energieversorger und "
+                "beim Vermieter), keine "
+                "weiteren Bedarfe; Case Management ist nicht angezeigt. Verweis an die {debt}, "
+                "gemeinsamer Übergabetermin "
                 "vereinbart.",
             ),
             contact(
                 -2,
                 "in_person",
                 30,
-                "Warme Übergabe in der Schuldnerberatung: gemeinsames Gespräch mit der Beraterin, Unterlagen übergeben. "
+                "Warme Übergabe in der Schuldnerberatung: gemeinsames Gespräch mit der Beraterin, "
+                "Unterlagen übergeben. "
                 "{anrede} weiß, dass er jederzeit wiederkommen kann.",
                 "Klient, Schuldnerberaterin",
             ),

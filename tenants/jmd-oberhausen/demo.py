@@ -45,9 +45,15 @@ CONTEXT = {
     "abh": "Ausländer- und Einbürgerungsbehörde Oberhausen",
     "youth": "Jugendamt Oberhausen",
     "mbe": "Migrationsberatung für Erwachsene (MBE) Oberhausen",
-    "target_first": "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt",
-    "target_family": "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt",
-    "target_care": "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt",
+    "target_first": (
+        "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt"
+    ),
+    "target_family": (
+        "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt"
+    ),
+    "target_care": (
+        "Junge Neuzugewanderte (12–27 Jahre); Screening: Übernahme in das Case Management angezeigt"
+    ),
 }
 
 JMD_STORIES = [
@@ -70,15 +76,19 @@ JMD_STORIES = [
                 -6,
                 "in_person",
                 50,
-                "Erstgespräch mit {vorname} und seinem Vater. {vorname} ist vor drei Monaten im Familiennachzug eingereist "
-                "und wartet auf einen Schulplatz (Seiteneinstieg). Berufswunsch: Kfz-Mechatroniker. Über den JMD, "
-                "Freiwilligkeit und Datenschutz informiert; Einwilligung von {vorname} und den Eltern liegt vor.",
+                "Erstgespräch mit {vorname} und seinem Vater. {vorname} ist vor drei Monaten im "
+                "Familiennachzug eingereist "
+                "und wartet auf einen Schulplatz (Seiteneinstieg). Berufswunsch: "
+                "Kfz-Mechatroniker. Über den JMD, "
+                "Freiwilligkeit und Datenschutz informiert; Einwilligung von {vorname} und den "
+                "Eltern liegt vor.",
                 "Jugendlicher, Vater, Sprachmittler",
                 True,
             ),
             journal(
                 -5,
-                "Stammdaten erfasst. Kontakt zum Kommunalen Integrationszentrum wegen des Schulplatzes aufgenommen.",
+                "Stammdaten erfasst. Kontakt zum Kommunalen Integrationszentrum wegen des "
+                "Schulplatzes aufgenommen.",
                 15,
             ),
             follow_up(7, "Screening-Gespräch mit {vorname} (Screeningbogen JMD)"),
@@ -96,14 +106,18 @@ JMD_STORIES = [
                 -20,
                 "in_person",
                 60,
-                "Erstgespräch nach Hinweis des Jobcenters (U25-Team). {vorname} hat in Kyjiw drei Semester Informatik "
-                "studiert und besucht den Integrationskurs (B1). Sie wünscht Beratung zu Studium oder Ausbildung.",
+                "Erstgespräch nach Hinweis des Jobcenters (U25-Team). {vorname} hat in Kyjiw drei "
+                "Semester Informatik "
+                "studiert und besucht den Integrationskurs (B1). Sie wünscht Beratung zu Studium "
+                "oder Ausbildung.",
             ),
             phase(-12, "access_check"),
             journal(
                 -12,
-                "Screening durchgeführt: neu zugewandert, keine Kenntnis über Förderangebote, fehlender Berufsabschluss, "
-                "psychische Belastung durch die Kriegssituation der Familie – vier Kriterien erfüllt. Entscheidung in der "
+                "Screening durchgeführt: neu zugewandert, keine Kenntnis über Förderangebote, "
+                "fehlender Berufsabschluss, "
+                "psychische Belastung durch die Kriegssituation der Familie – vier Kriterien "
+                "erfüllt. Entscheidung in der "
                 "Teambesprechung.",
                 20,
             ),
@@ -120,15 +134,18 @@ JMD_STORIES = [
                 -48,
                 "in_person",
                 60,
-                "Warme Übergabe durch die Betreuerin der Jugendhilfe: Die Hilfe für junge Volljährige endet in zwei Monaten. "
-                "{vorname} lebt in einer Verselbstständigungswohnung und besucht die Internationale Förderklasse am "
+                "Warme Übergabe durch die Betreuerin der Jugendhilfe: Die Hilfe für junge "
+                "Volljährige endet in zwei Monaten. "
+                "{vorname} lebt in einer Verselbstständigungswohnung und besucht die "
+                "Internationale Förderklasse am "
                 "Berufskolleg.",
                 "Jugendlicher, Betreuerin Jugendhilfe",
             ),
             phase(-42, "access_check"),
             access(
                 -35,
-                "Screening: fehlende Berufsorientierung, belastende Wohnsituation, Probleme im Umgang mit Behörden, "
+                "Screening: fehlende Berufsorientierung, belastende Wohnsituation, Probleme im "
+                "Umgang mit Behörden, "
                 "Isolation – Übernahme in das Case Management angezeigt. Einwilligung liegt vor.",
             ),
             phase(-35, "assessment"),
@@ -136,15 +153,18 @@ JMD_STORIES = [
                 -35,
                 "in_person",
                 75,
-                "Ressourcenerhebung gemeinsam ausgefüllt. Stärken: Fußballverein, handwerkliches Geschick. Belastung: Wohnung "
+                "Ressourcenerhebung gemeinsam ausgefüllt. Stärken: Fußballverein, handwerkliches "
+                "Geschick. Belastung: Wohnung "
                 "nach Ende der Jugendhilfe ungesichert, Post vom Amt bleibt ungeöffnet.",
             ),
             contact(
                 -15,
                 "in_person",
                 45,
-                "Fortsetzung Assessment: Netzwerkkarte erstellt – wichtigste Bezugspersonen sind der Fußballtrainer und ein "
-                "Onkel in Hamburg. Duldung muss bald verlängert werden; Ausbildungsduldung als Perspektive besprochen.",
+                "Fortsetzung Assessment: Netzwerkkarte erstellt – wichtigste Bezugspersonen sind "
+                "der Fußballtrainer und ein "
+                "Onkel in Hamburg. Duldung muss bald verlängert werden; Ausbildungsduldung als "
+                "Perspektive besprochen.",
             ),
             follow_up(5, "Assessment abschließen und Integrationsförderplan vorbereiten"),
         ],
@@ -168,23 +188,28 @@ JMD_STORIES = [
                 -75,
                 "in_person",
                 60,
-                "Erstgespräch. Die MBE hat wegen des Alters an den JMD verwiesen. {vorname} lebt mit ihrer Mutter, hat im "
-                "Irak das Abitur gemacht und möchte eine Ausbildung als Medizinische Fachangestellte beginnen.",
+                "Erstgespräch. Die MBE hat wegen des Alters an den JMD verwiesen. {vorname} lebt "
+                "mit ihrer Mutter, hat im "
+                "Irak das Abitur gemacht und möchte eine Ausbildung als Medizinische "
+                "Fachangestellte beginnen.",
                 "Klientin, Sprachmittlerin",
                 True,
             ),
             phase(-70, "access_check"),
             access(
                 -64,
-                "Screening: fehlender verwertbarer Berufsabschluss, geringe Deutschkenntnisse, keine Kenntnis über "
-                "Förderangebote, Probleme mit Behörden – Übernahme angezeigt. Einwilligung liegt vor.",
+                "Screening: fehlender verwertbarer Berufsabschluss, geringe Deutschkenntnisse, "
+                "keine Kenntnis über "
+                "Förderangebote, Probleme mit Behörden – Übernahme angezeigt. Einwilligung liegt "
+                "vor.",
             ),
             phase(-64, "assessment"),
             contact(
                 -50,
                 "in_person",
                 75,
-                "Ressourcenerhebung: hohe Lernmotivation, gute Schulnoten; Zeugnisanerkennung fehlt.",
+                "Ressourcenerhebung: hohe Lernmotivation, gute Schulnoten; Zeugnisanerkennung "
+                "fehlt.",
                 "Klientin, Sprachmittlerin",
                 True,
             ),
@@ -217,7 +242,8 @@ JMD_STORIES = [
                 -10,
                 "in_person",
                 60,
-                "Zielvereinbarung: höchstens drei Ziele mit Priorität; die Aufenthaltserlaubnis läuft in wenigen Wochen ab.",
+                "Zielvereinbarung: höchstens drei Ziele mit Priorität; die Aufenthaltserlaubnis "
+                "läuft in wenigen Wochen ab.",
                 "Klientin, Sprachmittlerin",
                 True,
             ),
@@ -234,14 +260,16 @@ JMD_STORIES = [
                 -90,
                 "in_person",
                 60,
-                "Erstgespräch mit {vorname} und ihrem Ehemann. {vorname} ist schwanger (7. Monat); sie möchte nach der Geburt "
+                "Erstgespräch mit {vorname} und ihrem Ehemann. {vorname} ist schwanger (7. Monat); "
+                "sie möchte nach der Geburt "
                 "den Schulabschluss nachholen. Die Wohnung ist zu klein und feucht.",
                 "Klientin, Ehemann",
             ),
             phase(-84, "access_check"),
             access(
                 -78,
-                "Screening: belastende Wohnsituation, fehlender Schulabschluss, geringe Kenntnis über Förderangebote, "
+                "Screening: belastende Wohnsituation, fehlender Schulabschluss, geringe Kenntnis "
+                "über Förderangebote, "
                 "Isolation – Übernahme angezeigt. Einwilligung liegt vor.",
             ),
             phase(-78, "assessment"),
@@ -298,13 +326,15 @@ JMD_STORIES = [
                 -88,
                 "in_person",
                 45,
-                "Erstgespräch: {vorname} arbeitet als Aushilfe in einer Bäckerei und möchte eine Ausbildung als "
+                "Erstgespräch: {vorname} arbeitet als Aushilfe in einer Bäckerei und möchte eine "
+                "Ausbildung als "
                 "Anlagenmechaniker beginnen; Zeugnisse aus Syrien liegen vor.",
             ),
             phase(-84, "access_check"),
             access(
                 -78,
-                "Screening: fehlender verwertbarer Berufsabschluss, fehlende Berufsorientierung, belastende "
+                "Screening: fehlender verwertbarer Berufsabschluss, fehlende Berufsorientierung, "
+                "belastende "
                 "Wohnsituation, Schulden – Übernahme angezeigt. Einwilligung liegt vor.",
             ),
             phase(-78, "assessment"),
@@ -374,13 +404,15 @@ JMD_STORIES = [
                 -260,
                 "in_person",
                 60,
-                "Erstgespräch: {vorname} hat eine Ausbildungszusage als Fachlagerist, hat aber Angst "
+                "Erstgespräch: {vorname} hat eine Ausbildungszusage als Fachlagerist, hat aber "
+                "Angst "
                 "vor der Berufsschule (Fachsprache).",
             ),
             phase(-255, "access_check"),
             access(
                 -250,
-                "Screening: fehlender Berufsabschluss, geringe Fachsprachkenntnisse, Probleme mit Behörden, Isolation – "
+                "Screening: fehlender Berufsabschluss, geringe Fachsprachkenntnisse, Probleme mit "
+                "Behörden, Isolation – "
                 "Übernahme angezeigt.",
             ),
             phase(-250, "assessment"),
@@ -426,7 +458,8 @@ JMD_STORIES = [
                 -150,
                 "phone",
                 15,
-                "Monitoring mit dem Träger der Assistierten Ausbildung: Nachhilfe läuft zweimal pro Woche.",
+                "Monitoring mit dem Träger der Assistierten Ausbildung: Nachhilfe läuft zweimal "
+                "pro Woche.",
                 "Bildungsbegleiterin",
             ),
             contact(
@@ -451,13 +484,15 @@ JMD_STORIES = [
                 -320,
                 "in_person",
                 50,
-                "Erstgespräch: {vorname} wohnt in einer Gemeinschaftsunterkunft, möchte Deutsch lernen "
+                "Erstgespräch: {vorname} wohnt in einer Gemeinschaftsunterkunft, möchte Deutsch "
+                "lernen "
                 "und arbeiten. Asylverfahren läuft.",
             ),
             phase(-315, "access_check"),
             access(
                 -310,
-                "Screening: geringe Deutschkenntnisse, fehlende Schulabschlüsse, belastende Wohnsituation, Isolation – "
+                "Screening: geringe Deutschkenntnisse, fehlende Schulabschlüsse, belastende "
+                "Wohnsituation, Isolation – "
                 "Übernahme angezeigt.",
             ),
             phase(-310, "assessment"),
@@ -495,7 +530,8 @@ JMD_STORIES = [
             ),
             journal(
                 -215,
-                "Termin nicht wahrgenommen. Laut Unterkunft ist {vorname} häufig bei Freunden in einer anderen Stadt.",
+                "Termin nicht wahrgenommen. Laut Unterkunft ist {vorname} häufig bei Freunden in "
+                "einer anderen Stadt.",
                 10,
             ),
         ],
@@ -510,13 +546,15 @@ JMD_STORIES = [
                 -400,
                 "in_person",
                 60,
-                "Erstgespräch: {vorname} ist zum Studium gekommen, das Studienkolleg ist schwieriger als "
+                "Erstgespräch: {vorname} ist zum Studium gekommen, das Studienkolleg ist "
+                "schwieriger als "
                 "gedacht; Finanzierung unsicher.",
             ),
             phase(-395, "access_check"),
             access(
                 -390,
-                "Screening: keine Kenntnis über Förderangebote, Probleme mit Behörden, Schulden, Isolation – Übernahme "
+                "Screening: keine Kenntnis über Förderangebote, Probleme mit Behörden, Schulden, "
+                "Isolation – Übernahme "
                 "angezeigt.",
             ),
             phase(-390, "assessment"),
@@ -567,7 +605,8 @@ JMD_STORIES = [
                     "mandate": 4,
                 },
                 ratings={"studium": 4, "finanzen": 4},
-                comment="Feststellungsprüfung bestanden, Studium begonnen; Rückkehr jederzeit möglich.",
+                comment="Feststellungsprüfung bestanden, Studium begonnen; Rückkehr jederzeit "
+                "möglich.",
                 talk=30,
             ),
         ],
@@ -587,7 +626,8 @@ JMD_STORIES = [
             phase(-415, "access_check"),
             access(
                 -410,
-                "Screening: geringe Deutschkenntnisse, keine Berufsorientierung, belastende Wohnsituation, Schulden – "
+                "Screening: geringe Deutschkenntnisse, keine Berufsorientierung, belastende "
+                "Wohnsituation, Schulden – "
                 "Übernahme angezeigt.",
             ),
             phase(-410, "assessment"),
@@ -610,7 +650,8 @@ JMD_STORIES = [
             close(
                 -20,
                 "no_contact",
-                note="Letzter Kontakt vor mehr als neun Monaten; Anschreiben blieben unbeantwortet.",
+                note="Letzter Kontakt vor mehr als neun Monaten; "
+                "Anschreiben blieben unbeantwortet.",
                 ratings={"arbeit": 1},
             ),
         ],
@@ -683,9 +724,9 @@ JMD_STORIES = [
 
 
 def _samira(d0: int) -> Story:
-    """The example of the JMD Arbeitshilfe: IFP dated 05.10.2016, Wiedervorlage 12.01.2017 (+99 days),
-    tasks until 12.10. (+7), 14.10. (+9), 02.12. (+58), from 10.10. (+5); further goals agreed step
-    by step. ``d0`` is the day of the IFP relative to today."""
+    """The example of the JMD Arbeitshilfe: IFP dated 05.10.2016, Wiedervorlage 12.01.2017
+    (+99 days), tasks until 12.10. (+7), 14.10. (+9), 02.12. (+58), from 10.10. (+5); further goals
+    agreed step by step. ``d0`` is the day of the IFP relative to today."""
     review = d0 + 99
 
     def on(offset):  # a date in a text, counted from the IFP day
@@ -710,18 +751,24 @@ def _samira(d0: int) -> Story:
                 d0 - 21,
                 "in_person",
                 60,
-                "Erstgespräch, begleitet von ihrer Schwägerin, die bereits vom JMD beraten wird. Samira ist vor etwa einem "
-                "Jahr eingereist und lebt mit ihrem einjährigen Kind in einer Gemeinschaftsunterkunft. Schulbesuch bis "
-                "Klasse 8, ohne Abschluss. Sie wirkt sehr belastet und schläft schlecht. Information über die Zusammenarbeit "
-                "im Case Management; Einwilligungs- und Datenschutzerklärung in Dari unterschrieben.",
+                "Erstgespräch, begleitet von ihrer Schwägerin, die bereits vom JMD beraten wird. "
+                "Samira ist vor etwa einem "
+                "Jahr eingereist und lebt mit ihrem einjährigen Kind in einer "
+                "Gemeinschaftsunterkunft. Schulbesuch bis "
+                "Klasse 8, ohne Abschluss. Sie wirkt sehr belastet und schläft schlecht. "
+                "Information über die Zusammenarbeit "
+                "im Case Management; Einwilligungs- und Datenschutzerklärung in Dari "
+                "unterschrieben.",
                 "Klientin, Schwägerin, Sprachmittlerin",
                 True,
             ),
             phase(d0 - 14, "access_check"),
             access(
                 d0 - 14,
-                "Screening JMD: neu zugewandert, keine oder geringe Deutschkenntnisse, keine Kenntnis über adäquate "
-                "Förderangebote, fehlender Schulabschluss, belastende Wohnsituation, psychische Belastung, Isolation. "
+                "Screening JMD: neu zugewandert, keine oder geringe Deutschkenntnisse, keine "
+                "Kenntnis über adäquate "
+                "Förderangebote, fehlender Schulabschluss, belastende Wohnsituation, psychische "
+                "Belastung, Isolation. "
                 "Die Übernahme in das Case Management des JMD ist angezeigt.",
             ),
             phase(d0 - 14, "assessment"),
@@ -729,8 +776,10 @@ def _samira(d0: int) -> Story:
                 d0 - 10,
                 "in_person",
                 90,
-                "Ressourcenerhebung (Diakonie Hessen) in einfacher Sprache mit Sprachmittlerin. Ressourcen: Schwägerin als "
-                "Bezugsperson, Interesse an Gruppenangeboten. Belastungen: Aufenthalt ungeklärt, kein eigenes Einkommen, "
+                "Ressourcenerhebung (Diakonie Hessen) in einfacher Sprache mit Sprachmittlerin. "
+                "Ressourcen: Schwägerin als "
+                "Bezugsperson, Interesse an Gruppenangeboten. Belastungen: Aufenthalt ungeklärt, "
+                "kein eigenes Einkommen, "
                 "keine Therapie trotz starker Belastung, kein Krippenplatz.",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -740,8 +789,10 @@ def _samira(d0: int) -> Story:
                 "aufenthalt",
                 ("residence",),
                 "Sicherung des Aufenthalts",
-                "Teilziel 1: Die für den Aufenthaltstitel nötigen Unterlagen sind beschafft, ausgefüllt und bei der "
-                "Ausländerbehörde eingereicht. Teilziel 2: Der Aufenthalt ist geklärt. Passendes Angebot vorhanden: ja.",
+                "Teilziel 1: Die für den Aufenthaltstitel nötigen Unterlagen sind beschafft, "
+                "ausgefüllt und bei der "
+                "Ausländerbehörde eingereicht. Teilziel 2: Der Aufenthalt ist geklärt. Passendes "
+                "Angebot vorhanden: ja.",
                 1,
                 review,
             ),
@@ -749,10 +800,10 @@ def _samira(d0: int) -> Story:
                 "stabilitaet",
                 ("health",),
                 "Herstellung und Sicherung der psychischen Stabilität",
-                "Die notwendige psychische Stabilität für die weitere Lebensplanung ist hergestellt. Teilziel 1: Stabilisierung "
-                "durch Gespräche und Gruppenarbeit bis zum Therapiebeginn (ab sofort). Teilziel 2: Therapie beginnen (bis "
-                + on(58)
-                + "). Passendes Angebot vorhanden: ja.",
+                "Die notwendige psychische Stabilität für die weitere Lebensplanung ist "
+                "hergestellt. Teilziel 1: Stabilisierung "
+                "durch Gespräche und Gruppenarbeit bis zum Therapiebeginn (ab sofort). Teilziel 2: "
+                "Therapie beginnen (bis " + on(58) + "). Passendes Angebot vorhanden: ja.",
                 1,
                 review,
             ),
@@ -760,7 +811,8 @@ def _samira(d0: int) -> Story:
                 d0 - 3,
                 "in_person",
                 60,
-                "Zielvereinbarung: Samira und der JMD vereinbaren die Ziele nach und nach. Zuerst: Sicherung des Aufenthalts "
+                "Zielvereinbarung: Samira und der JMD vereinbaren die Ziele nach und nach. Zuerst: "
+                "Sicherung des Aufenthalts "
                 "und psychische Stabilität.",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -786,19 +838,22 @@ def _samira(d0: int) -> Story:
             ),
             item(
                 "aufenthalt",
-                "Teilziel 1 – Möglichkeiten der benötigten Unterstützung aufzeigen, inklusive Adressen",
+                "Teilziel 1 – Möglichkeiten der benötigten Unterstützung aufzeigen, inklusive "
+                "Adressen",
                 "case_manager",
                 due=d0 + 7,
             ),
             item(
                 "aufenthalt",
-                "Teilziel 1 – Telefonische Absprache mit der Flüchtlingssozialberatung in der Unterkunft",
+                "Teilziel 1 – Telefonische Absprache mit der Flüchtlingssozialberatung in der "
+                "Unterkunft",
                 "case_manager",
                 due=d0 + 7,
             ),
             item(
                 "aufenthalt",
-                "Teilziel 2 – Aufenthalt klären: Entscheidung über den Antrag (einbezogene Einrichtung; "
+                "Teilziel 2 – Aufenthalt klären: Entscheidung über den Antrag (einbezogene "
+                "Einrichtung; "
                 "passendes Angebot vorhanden: ja)",
                 "partner",
                 "Ausländerbehörde",
@@ -806,13 +861,15 @@ def _samira(d0: int) -> Story:
             ),
             item(
                 "aufenthalt",
-                "Einbezogene Einrichtung: Unterstützung in der Unterkunft (passendes Angebot vorhanden: ja)",
+                "Einbezogene Einrichtung: Unterstützung in der Unterkunft (passendes Angebot "
+                "vorhanden: ja)",
                 "partner",
                 "Flüchtlingssozialberatung in der Unterkunft",
             ),
             item(
                 "stabilitaet",
-                "Teilziel 1 – Überbrückende Stabilisierungsgespräche und Gruppenangebote des JMD wahrnehmen "
+                "Teilziel 1 – Überbrückende Stabilisierungsgespräche und Gruppenangebote des JMD "
+                "wahrnehmen "
                 "(ab " + on(7) + ")",
                 "client",
                 due=d0 + 7,
@@ -831,7 +888,8 @@ def _samira(d0: int) -> Story:
             ),
             item(
                 "stabilitaet",
-                "Teilziel 1 – Regelmäßige Stabilisierungsgespräche nach Bedarf bis zum Therapiebeginn "
+                "Teilziel 1 – Regelmäßige Stabilisierungsgespräche nach Bedarf bis zum "
+                "Therapiebeginn "
                 "(fortlaufend)",
                 "case_manager",
                 status="in_progress",
@@ -846,7 +904,8 @@ def _samira(d0: int) -> Story:
             ),
             item(
                 "stabilitaet",
-                "Teilziel 2 – Therapie beginnen (einbezogene Einrichtung; passendes Angebot vorhanden: ja)",
+                "Teilziel 2 – Therapie beginnen (einbezogene Einrichtung; passendes Angebot "
+                "vorhanden: ja)",
                 "partner",
                 "Evang. Zentrum für Beratung und Therapie am Weißen Stein",
                 due=d0 + 58,
@@ -856,7 +915,8 @@ def _samira(d0: int) -> Story:
                 d0,
                 "in_person",
                 60,
-                "Integrationsförderplan besprochen und vereinbart; er gilt als Integrationsvereinbarung. Ausgedruckt und "
+                "Integrationsförderplan besprochen und vereinbart; er gilt als "
+                "Integrationsvereinbarung. Ausgedruckt und "
                 "Samira ausgehändigt. Wiedervorlage am " + on(99) + ".",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -865,7 +925,8 @@ def _samira(d0: int) -> Story:
                 d0,
                 "phone",
                 10,
-                "Kontaktaufnahme mit dem Evang. Zentrum für Beratung und Therapie: Aufnahme auf die Warteliste, "
+                "Kontaktaufnahme mit dem Evang. Zentrum für Beratung und Therapie: Aufnahme auf "
+                "die Warteliste, "
                 "Therapiebeginn voraussichtlich in acht Wochen.",
                 "Evang. Zentrum für Beratung und Therapie",
             ),
@@ -874,7 +935,8 @@ def _samira(d0: int) -> Story:
                 d0 + 7,
                 "in_person",
                 60,
-                "Antrag auf Aufenthaltserlaubnis gemeinsam ausgefüllt; Adressen der Unterstützungsangebote übergeben. "
+                "Antrag auf Aufenthaltserlaubnis gemeinsam ausgefüllt; Adressen der "
+                "Unterstützungsangebote übergeben. "
                 "Telefonische Absprache mit der Flüchtlingssozialberatung in der Unterkunft.",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -890,7 +952,8 @@ def _samira(d0: int) -> Story:
                 d0 + 14,
                 "in_person",
                 45,
-                "Stabilisierungsgespräch. Samira war zweimal beim „Frauenfrühstück“ und hat dort Kontakt zu anderen "
+                "Stabilisierungsgespräch. Samira war zweimal beim „Frauenfrühstück“ und hat dort "
+                "Kontakt zu anderen "
                 "jungen Müttern gefunden.",
                 "Klientin, Sprachmittlerin",
                 True,
@@ -907,7 +970,8 @@ def _samira(d0: int) -> Story:
                 "lebensfuehrung",
                 ("daily_life", "housing"),
                 "Selbstständige Lebensführung",
-                "Samira lebt mit ihrem Kind in einer eigenen Wohnung (Betreutes Wohnen), regelt Behördenpost mit wenig "
+                "Samira lebt mit ihrem Kind in einer eigenen Wohnung (Betreutes Wohnen), regelt "
+                "Behördenpost mit wenig "
                 "Unterstützung; das Kind hat einen Krippenplatz",
                 3,
                 review + 90,
@@ -916,7 +980,8 @@ def _samira(d0: int) -> Story:
                 "sprache",
                 ("language", "work_education"),
                 "Zugang zu Sprache und Ausbildung",
-                "Samira besucht regelmäßig einen Sprachkurs; eine Perspektive für Schulabschluss oder Ausbildung ist "
+                "Samira besucht regelmäßig einen Sprachkurs; eine Perspektive für Schulabschluss "
+                "oder Ausbildung ist "
                 "erarbeitet",
                 3,
                 review + 180,
@@ -996,14 +1061,16 @@ def _samira(d0: int) -> Story:
                 d0 + 21,
                 "in_person",
                 60,
-                "Weitere Ziele vereinbart: Sicherung des Lebensunterhalts, selbstständige Lebensführung, Zugang zu Sprache "
+                "Weitere Ziele vereinbart: Sicherung des Lebensunterhalts, selbstständige "
+                "Lebensführung, Zugang zu Sprache "
                 "und Ausbildung. Neue Fassung des Integrationsförderplans ausgehändigt.",
                 "Klientin, Sprachmittlerin",
                 True,
             ),
             journal(
                 d0 + 26,
-                "Bewilligungsbescheid des Jobcenters: Leistungen nach dem SGB II ab Ende des Monats.",
+                "Bewilligungsbescheid des Jobcenters: Leistungen nach dem SGB II ab Ende des "
+                "Monats.",
                 10,
             ),
             phase(d0 + 28, "monitoring"),
@@ -1018,15 +1085,18 @@ def _samira(d0: int) -> Story:
                 d0 + 33,
                 "in_person",
                 45,
-                "Monitoring mit Samira: stabiler, nimmt regelmäßig am Frauenfrühstück teil. Bei allen angefragten "
+                "Monitoring mit Samira: stabiler, nimmt regelmäßig am Frauenfrühstück teil. Bei "
+                "allen angefragten "
                 "Kinderkrippen kein freier Platz.",
                 "Klientin, Sprachmittlerin",
                 True,
             ),
             journal(
                 d0 + 33,
-                "Versorgungslücke festgehalten: kein freier Krippenplatz für Kinder geflüchteter Mütter; "
-                "Wartezeit auf einen Therapieplatz bis zu einem Jahr oder länger – für die Netzwerkarbeit "
+                "Versorgungslücke festgehalten: kein freier Krippenplatz für Kinder geflüchteter "
+                "Mütter; "
+                "Wartezeit auf einen Therapieplatz bis zu einem Jahr oder länger – für die "
+                "Netzwerkarbeit "
                 "gebündelt und anonymisiert weitergeben.",
                 15,
             ),

@@ -1,5 +1,6 @@
-"""Demo fiction of the city of Oberhausen (``lotse demo``): the places and services its clients meet;
-the cases are the KIM stories shared by the KIM example tenants, told with these surroundings."""
+"""Demo fiction of the city of Oberhausen (``lotse demo``): the places and services its clients
+meet; the cases are the KIM stories shared by the KIM example tenants, told with these
+surroundings."""
 
 from __future__ import annotations
 

@@ -25,8 +25,13 @@ CONTEXT = {
     "jobcenter": "Jobcenter Kreis Viersen",
     "abh": "Ausländerbehörde Kreis Viersen",
     "care": "Pflege- und Wohnberatung Kreis Viersen",
-    "target_first": "Multidimensionale Bedarfslage, mehrere Integrationsakteure beteiligt (Indikation nach § 2.3)",
-    "target_family": "Multidimensionale Bedarfslage der Familie, mehrere Integrationsakteure beteiligt (§ 2.3)",
+    "target_first": (
+        "Multidimensionale Bedarfslage, mehrere Integrationsakteure beteiligt "
+        "(Indikation nach § 2.3)"
+    ),
+    "target_family": (
+        "Multidimensionale Bedarfslage der Familie, mehrere Integrationsakteure beteiligt (§ 2.3)"
+    ),
     "target_care": "Multidimensionale Bedarfslage mit Pflegebedarf (§ 2.3)",
 }
 

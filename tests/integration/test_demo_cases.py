@@ -125,7 +125,8 @@ def test_demo_cases_cover_the_whole_regelkreis(app):
                     )
                 ).all()
                 assert overdue, slug
-                # no contact lies in the future; cases belong to the demo case manager or coordinator
+                # no contact lies in the future; cases belong to the demo case manager or the
+                # coordinator
                 assert db.session.scalar(select(func.max(Contact.contact_on))) <= today
                 managers = {c.case_manager_id for c in all_cases}
                 assert len(managers) == 2, slug

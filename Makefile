@@ -72,8 +72,12 @@ extract-messages: $(VENV)/.installed-test
 	  done; \
 	done
 
+LINT_DIRS := core plugins tests migrations bench tenants docs
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check core plugins tests migrations bench
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python -m bench

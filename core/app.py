@@ -22,6 +22,7 @@ from core.input_guard import init_input_guard
 from core.labels import init_labels
 from core.plugins.checks import validate_extension_points
 from core.plugins.manager import LotsePluginManager
+from core.plugins.relay import enter_tenant as enter_plugin_tenant
 from core.privacy.registry import build_registry
 from core.security import set_security_headers
 from core.tenancy.resolve import init_resolution
@@ -45,12 +46,12 @@ def create_app(
         app.config.update(config)
     if app.config["LOTSE_TRUSTED_PROXIES"]:
         n = app.config["LOTSE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
     # Before tenant resolution and before any route exists: bad input never reaches a query.
     init_input_guard(app)
-    init_resolution(app)
+    init_resolution(app, on_enter=[enter_plugin_tenant])
     # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
     _register_access_control(app)
     csrf.init_app(app)

@@ -131,6 +131,40 @@ def lotse_case_phase_changed(case, old, new):
     """
 
 
+# --- Domain events ------------------------------------------------------------------------------
+#
+# A domain announces what happened through :mod:`core.events`; other domains and plugins react
+# here instead of being called by it (a lower domain never calls upward). Each runs inside the
+# transaction of the change: raising undoes it.
+
+
+@hookspec
+def lotse_person_changed(person, changes, actor, request_id):
+    """Notification that master data of ``person`` changed: ``changes`` maps each changed field to
+    ``(old, new)``; ``request_id`` is the rectification request (Art. 16) behind it, or ``None``.
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_consent_revoked(consent, revocation, actor, ends_processing):
+    """Notification that ``consent`` was revoked (``revocation``, in full or for some recipients);
+    ``ends_processing`` is true when nothing is left to process the person's data on, so the
+    tenant's revocation policy applies (core's privacy domain applies it, after the plugins).
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_case_closed(case, actor):
+    """Notification that ``case`` was closed (status, reason, evaluation and closing date set).
+
+    Kind: runtime; returns nothing.
+    """
+
+
 @hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its

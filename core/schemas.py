@@ -9,7 +9,8 @@ dotted (``"children.0.first_name"``) — the one error shape of the API and of t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
@@ -65,13 +66,17 @@ class LotseSchema(Schema):
 
 
 def load(
-    schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool | Iterable[str] = False
+    schema: Schema | type[Schema],
+    data: Mapping[str, Any],
+    *,
+    partial: bool | Sequence[str] | AbstractSet[str] = False,
 ) -> dict[str, Any]:
-    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape."""
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` (the flat error shape)."""
     if isinstance(schema, type):
         schema = schema()
     try:
-        return schema.load(dict(data), partial=partial)
+        loaded: dict[str, Any] = schema.load(dict(data), partial=partial)
+        return loaded
     except MarshmallowError as exc:
         raise ValidationError(flatten_errors(exc.messages)) from None
 

@@ -17,10 +17,11 @@ from marshmallow import Schema, fields
 from wtforms import ValidationError as WTFValidationError
 
 from core.auth.services import ValidationError
-from core.conflicts import conflict_response, register_conflict_handlers
+from core.conflicts import ConflictError, conflict_response
 from core.db import db
+from core.errors import register_conflict_handlers
 from core.extensions import csrf
-from core.persons.services import ConflictError
+from core.tenancy.resolve import is_api_request
 
 API_PREFIX = "/<tenant>/api/v1"
 
@@ -84,14 +85,14 @@ def init_api(app, pm) -> Api:
 
     @app.errorhandler(ValidationError)
     def _validation(exc):
-        if _is_api_request():
+        if is_api_request():
             db.session.rollback()  # nothing of a failed write stays in the session
             return jsonify({"message": "invalid input", "errors": exc.errors, "status": 422}), 422
         raise exc
 
     @app.errorhandler(ConflictError)
     def _conflict(exc):
-        if _is_api_request():
+        if is_api_request():
             db.session.rollback()
             conflicts = {
                 field: {"theirs": _plain(theirs), "yours": _plain(yours)}
@@ -106,10 +107,6 @@ def init_api(app, pm) -> Api:
     register_conflict_handlers(app)
 
     return api
-
-
-def _is_api_request() -> bool:
-    return request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/")
 
 
 def _conflict_message() -> str:

@@ -21,13 +21,6 @@ from core.web import MenuItem
 ORDER = 60
 
 
-@hookimpl
-def lotse_blueprints():
-    from core.audit.views import bp
-
-    return [bp]
-
-
 MENU = (MenuItem(_l("Audit trail"), "audit.index", order=80, permission="audit.read"),)
 
 

@@ -92,3 +92,16 @@ def require_permission(name: str) -> None:
     """Abort with 403 unless the current member holds ``name``."""
     if not has_permission(name):
         abort(403)
+
+
+def acting_member(actor) -> bool:
+    """Checks apply to members acting through a request (a membership is bound); jobs, the CLI
+    and the demo builder run without one and act for the organisation."""
+    from flask import has_request_context
+
+    return (
+        actor is not None
+        and getattr(actor, "id", None) is not None
+        and has_request_context()
+        and g.get("membership") is not None
+    )

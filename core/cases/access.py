@@ -13,6 +13,7 @@ from datetime import date
 from flask import g
 from sqlalchemy import and_, exists, or_, select
 
+from core.auth.permissions import acting_member as _acting_user
 from core.auth.permissions import current_permissions
 from core.cases.models import Case, CaseShare, Deputy
 
@@ -87,19 +88,6 @@ def access_reason(case: Case, user) -> str | None:
 
 def remember_reason(case: Case, reason: str) -> None:
     g.setdefault("case_access", {})[case.id] = reason
-
-
-def _acting_user(actor) -> bool:
-    """Checks apply to members acting through a request (a membership is bound); jobs, the CLI
-    and the demo builder run without one and act for the organisation."""
-    from flask import has_request_context
-
-    return (
-        actor is not None
-        and getattr(actor, "id", None) is not None
-        and has_request_context()
-        and g.get("membership") is not None
-    )
 
 
 def ensure_case(actor, case: Case) -> str | None:

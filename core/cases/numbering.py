@@ -15,11 +15,11 @@ from sqlalchemy import Integer, UniqueConstraint, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import db
+from core.db import Model, db
 from core.tenancy.scoping import TenantScoped
 
 
-class CaseNumberCounter(TenantScoped, db.Model):
+class CaseNumberCounter(TenantScoped, Model):
     """The last case number issued in one tenant and year (content-free)."""
 
     __tablename__ = "case_number_counter"

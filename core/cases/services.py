@@ -13,6 +13,7 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from core import events
 from core.audit import services as audit
 from core.auth.models import Membership, User
 from core.auth.permissions import registry
@@ -39,6 +40,7 @@ from core.cases.models import (
 )
 from core.cases.requirements import requirement_problems
 from core.cases.settings import case_settings, regelkreis_for
+from core.dates import add_months
 from core.db import db, utcnow
 from core.documentation.models import JournalEntry
 from core.persons.models import Person
@@ -817,7 +819,7 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
     plan.review_on = review_on
     plan.agreed_by_client = bool(data.get("agreed_by_client"))
     touch(case)
-    _ensure_follow_up(
+    ensure_follow_up(
         case,
         case.case_manager_id,
         review_on,
@@ -827,7 +829,7 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
     )
     for item in plan.items:
         if item.due_on and item.status in ("open", "in_progress"):
-            _ensure_follow_up(
+            ensure_follow_up(
                 case,
                 case.case_manager_id,
                 item.due_on,
@@ -843,7 +845,9 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: dict, *, expected_versio
 # --- follow-ups ----------------------------------------------------------------------------
 
 
-def _ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> FollowUp | None:
+def ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> FollowUp | None:
+    """An automatic follow-up, once per ``source_key`` (``None`` if it exists already); the
+    privacy jobs use it too."""
     existing = db.session.scalar(select(FollowUp).where(FollowUp.source_key == source_key))
     if existing is not None:
         return None
@@ -992,7 +996,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     for case, person in rows:
         key = f"residence:{person.id}:{person.residence_valid_until.isoformat()}"
         due = max(today, person.residence_valid_until - timedelta(days=30))
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             due,
@@ -1004,12 +1008,12 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
             key,
         ):
             created["residence_expiry"] += 1
-    cutoff = utcnow() - timedelta(days=30 * settings.inactivity_months)
+    cutoff = add_months(utcnow(), -settings.inactivity_months)
     for case in db.session.scalars(
         select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)
     ):
         key = f"inactive:{case.id}:{case.last_activity_at.date().isoformat()}"
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             today,
@@ -1030,7 +1034,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         )
     ).all()
     for item, _plan, case in items:
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             item.due_on,
@@ -1099,7 +1103,7 @@ def _consent_expiry_follow_ups(today: date) -> int:
         )
         if case is None:
             continue
-        if _ensure_follow_up(
+        if ensure_follow_up(
             case,
             case.case_manager_id,
             max(today, record.valid_until - timedelta(days=14)),
@@ -1183,7 +1187,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
     ):
         follow_up.done_at = utcnow()
     if follow_up_talk_on:
-        _ensure_follow_up(
+        ensure_follow_up(
             case,
             case.case_manager_id,
             follow_up_talk_on,
@@ -1193,6 +1197,7 @@ def close_case(actor, tenant, case: Case, data: dict, *, expected_version=None) 
         )
     db.session.flush()
     audit.record("case.closed", actor=actor, obj=case, reason=reason)
+    events.case_closed(case, actor=actor)
     return case
 
 

@@ -30,6 +30,7 @@ from core.cases.models import (
     PhaseTransition,
 )
 from core.cases.settings import case_settings, regelkreis_for
+from core.dates import add_months
 from core.db import db
 from core.documentation import services as documents
 from core.documentation.models import Attachment
@@ -634,16 +635,9 @@ def closure(case_id):
             reasons=CLOSURE_REASONS,
             dimensions=EVALUATION_DIMENSIONS,
             goals=services.goals(case),
-            suggested_talk=_months_later(date.today(), settings.follow_up_talk_months),
+            suggested_talk=add_months(date.today(), settings.follow_up_talk_months),
         ),
     ), (400 if errors else 200)
-
-
-def _months_later(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, 28))
 
 
 # --- work overviews ------------------------------------------------------------------------

@@ -34,7 +34,7 @@ def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs: Any) -> Bluep
         # Plugin templates translate through the plugin's own domain, falling back to core.
         return plugin_gettext_callables(meta.translation_domain)
 
-    bp.lotse_plugin = meta.name
+    bp.lotse_plugin = meta.name  # type: ignore[attr-defined]  # read by the 404 gate
     return bp
 
 

@@ -17,6 +17,10 @@ from core.privacy.registry import (
     FieldLabels,
     RetentionClass,
 )
+
+# Reactions to the other domains' events (core.events): the correction trail and the revocation
+# policy. Imported here, they belong to this built-in plugin: no tenant can switch them off.
+from core.privacy.subscribers import lotse_consent_revoked, lotse_person_changed  # noqa: F401
 from core.web import MenuItem
 
 #: Position among the built-in domains: the data categories of the records of processing and the
@@ -26,10 +30,12 @@ ORDER = 50
 
 @hookimpl
 def lotse_blueprints():
+    from core.privacy.audit_views import bp as audit_views_bp
     from core.privacy.document_views import bp as document_views_bp
     from core.privacy.views import bp as views_bp
 
-    return [document_views_bp, views_bp]
+    # The audit trail page is the DSB's tool, so it lives here (the audit domain only records).
+    return [audit_views_bp, document_views_bp, views_bp]
 
 
 @hookimpl

@@ -416,8 +416,13 @@ def _category_id(app, tenant, key):
 
 
 def test_other_tenant_gets_404_for_templates_and_versions(
-    app, kreis, dpo, make_tenant, make_user, new_browser
-):  # noqa: F811
+    app,
+    kreis,  # noqa: F811 - the fixture imported from test_cases_ui
+    dpo,
+    make_tenant,
+    make_user,
+    new_browser,
+):
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
@@ -655,9 +660,7 @@ def test_consent_template_api(app, kreis, dpo):  # noqa: F811
     schema_bad = api.post(
         "/fall/api/v1/consent-templates", json={"key": "x", "kind": "nope"}, headers=headers
     )
-    assert schema_bad.status_code == 422 and {"kind", "title"} <= set(
-        schema_bad.json["errors"]
-    )
+    assert schema_bad.status_code == 422 and {"kind", "title"} <= set(schema_bad.json["errors"])
     service_bad = api.post(
         "/fall/api/v1/consent-templates",
         json={"key": "Bad Key", "kind": "processing", "title": "X"},

@@ -185,6 +185,17 @@ def lotse_data_categories():
 
 
 @hookspec
+def lotse_check_extensions(app, tenant, relays):
+    """Check the extension points a domain reads, once at start-up, so a plugin's mistake stops
+    ``create_app`` instead of surfacing when a user first meets it. ``tenant`` is an unsaved
+    stand-in; ``relays`` are ``(who, hooks)`` pairs: each plugin with what it requires, then all
+    plugins. Raise :class:`core.plugins.providers.ExtensionError` naming ``who``.
+
+    Kind: startup; returns nothing.
+    """
+
+
+@hookspec
 def lotse_form_definitions(tenant):
     """Return :class:`~core.plugins.providers.FormDefinition` objects (key, version, fields).
 

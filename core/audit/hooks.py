@@ -47,7 +47,8 @@ CLASSES = (
         "event",
         24,
         _l(
-            "Content-free log of reads, changes and disclosures, kept to demonstrate lawful processing."
+            "Content-free log of reads, changes and disclosures, kept to demonstrate lawful "
+            "processing."
         ),
     ),
 )

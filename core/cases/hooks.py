@@ -40,6 +40,13 @@ def lotse_api_blueprints():
     return cases.blueprints()
 
 
+@hookimpl
+def lotse_check_extensions(app, tenant, relays):
+    from core.cases.checks import check_case_extensions
+
+    check_case_extensions(app, tenant, relays)
+
+
 MENU = (
     MenuItem(_l("Cases"), "cases.index", order=20, permission="cases.work"),
     MenuItem(_l("My follow-ups"), "cases.follow_ups", order=30, permission="cases.work"),
@@ -87,7 +94,8 @@ CATEGORIES = (
         "case_documentation",
         _l("Case documentation"),
         _l(
-            "Documenting the Regelkreis: access, assessment, goals, help plans, contacts, journal, closure"
+            "Documenting the Regelkreis: access, assessment, goals, help plans, contacts, journal, "
+            "closure"
         ),
         CONSENT_BASIS,
         CLIENTS,

@@ -1051,7 +1051,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         for item in items:
             assignee = item.assignee_id or (item.case.case_manager_id if item.case else None)
             title = str(item.title)[:300]
-            if _ensure_follow_up(
+            if ensure_follow_up(
                 item.case, assignee, item.due_on, title, source.key, item.source_key
             ):
                 created[source.key] += 1

@@ -137,7 +137,7 @@ def new():
         )
         if not errors:
             return redirect(url_for("cases.show", case_id=case.id))
-    from core.admin.services import org_units
+    from core.tenancy.org_units import org_units
 
     return render_template(
         "cases/new.html",
@@ -205,7 +205,7 @@ def edit(case_id):
         if not errors and conflicts is None:
             return redirect(url_for("cases.show", case_id=case_id))
         case = _case_or_404(case_id, None)
-    from core.admin.services import org_units
+    from core.tenancy.org_units import org_units
 
     workers = services.case_workers()
     names = {u.id: u.display_name for u in workers}

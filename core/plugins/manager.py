@@ -53,8 +53,10 @@ class LotsePluginManager(pluggy.PluginManager):
 
     def parse_hookimpl_opts(self, plugin: object, name: str) -> Any:
         opts = super().parse_hookimpl_opts(plugin, name)
-        if opts is not None and plugin in self.builtins.values():
+        if opts is not None and plugin in self.builtins.values() and not opts.get("trylast"):
             # Core answers before any plugin (menus, blueprints): a copy, the marker is shared.
+            # An explicit ``trylast`` (the revocation policy, which must run after the plugins
+            # that may still need the data) is kept.
             opts = {**opts, "tryfirst": True}
         return opts
 

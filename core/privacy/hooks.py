@@ -91,7 +91,8 @@ CLASSES = (
         "closure",
         36,
         _l(
-            "Everything about a client: master data, case documentation, consents. The tenant sets the start "
+            "Everything about a client: master data, case documentation, consents. The tenant sets "
+            "the start "
             "event (closure of the last case or last contact) and the period."
         ),
     ),

@@ -178,8 +178,14 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def _package_edges() -> dict[tuple[str, str], list[str]]:
+    """Imports between packages. A domain's ``hooks.py`` is left out: it is that domain's
+    composition root (like ``core.app``), found by name and imported by nobody, so it may name
+    the declaration types of other packages (permissions, menu items, data categories) without
+    making the domain itself depend on them."""
     edges: dict[tuple[str, str], list[str]] = {}
     for importer, imported, _name, where in _core_imports():
+        if importer.endswith(".hooks"):
+            continue
         if _package(importer) != _package(imported):
             edges.setdefault((_package(importer), _package(imported)), []).append(where)
     return edges
@@ -232,3 +238,14 @@ def test_no_private_names_imported_across_packages():
             offenders.append(f"{where}: {imported} {name or ''}")
     assert offenders == []
     assert KNOWN_PRIVATE_IMPORTS - found == set(), "stale entries in KNOWN_PRIVATE_IMPORTS"
+
+
+def test_no_module_imports_a_domain_hooks_module():
+    """What makes leaving ``hooks.py`` out of the package graph sound: only the built-in plugin
+    discovery loads them (by name), so they can never close an import cycle."""
+    importers = [
+        where
+        for importer, imported, _name, where in _core_imports()
+        if imported.endswith(".hooks") and imported != "core.hookspecs"
+    ]
+    assert importers == []

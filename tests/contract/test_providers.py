@@ -540,3 +540,24 @@ def test_every_template_of_the_app_uses_declared_slots_only(app):
         for name in slot_names_in(path.read_text(encoding="utf-8"))
     }
     assert used == set(TEMPLATE_SLOTS), "a declared slot no template uses, or the reverse"
+
+
+def test_hook_lotse_check_extensions(_db_url, tmp_path):
+    """A plugin's own start-up check runs once with the stand-in tenant and sees one relay per
+    plugin (with what it requires) plus all plugins; raising stops ``create_app``."""
+    seen = []
+
+    def check(app, tenant, relays):
+        seen.append((tenant.id, [who for who, _hooks in relays]))
+
+    build_app(_db_url, tmp_path, fake_plugin("watcher", lotse_check_extensions=check))
+    assert len(seen) == 1
+    tenant_id, who = seen[0]
+    assert tenant_id is None  # the unsaved stand-in, never a real tenant
+    assert "plugin 'watcher'" in who and who[-1] == "all plugins enabled"
+
+    def refuse(app, tenant, relays):
+        raise ExtensionError("watcher: the partner table names no postcode")
+
+    with pytest.raises(ExtensionError, match="names no postcode"):
+        build_app(_db_url, tmp_path, fake_plugin("strict", lotse_check_extensions=refuse))

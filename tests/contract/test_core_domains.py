@@ -21,6 +21,7 @@ DOMAINS_WITH_HOOKS = {
     "auth",
     "cases",
     "consent",
+    "demo",
     "documentation",
     "home",
     "persons",

@@ -296,3 +296,14 @@ class Deputy(TenantScoped, CreatedAt, Model):
         if not self.cross_unit:
             return True
         return bool(self.approved_by_absent_lead_id and self.approved_by_deputy_lead_id)
+
+
+class CaseNumberCounter(TenantScoped, Model):
+    """The last case number issued in one tenant and year (content-free)."""
+
+    __tablename__ = "case_number_counter"
+    __tenant_table_args__ = (UniqueConstraint("tenant_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

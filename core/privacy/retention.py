@@ -446,7 +446,7 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
     from a backup taken before an erasure must not bring the person back. A journal line only
     hits the record it was written for (same number *and* keyed fingerprint); case-number
     counters are raised past every number the journal knows, so none is issued twice."""
-    from core.cases.numbering import CaseNumberCounter
+    from core.cases.models import CaseNumberCounter
     from core.persons.models import Person
 
     registry = tenant_registry(tenant)

@@ -10,6 +10,7 @@ dotted (``"children.0.first_name"``) — the one error shape of the API and of t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
@@ -65,9 +66,14 @@ class LotseSchema(Schema):
 
 
 def load(
-    schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool | Iterable[str] = False
+    schema: Schema | type[Schema],
+    data: Mapping[str, Any],
+    *,
+    partial: bool | Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape."""
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape.
+
+    ``partial=None`` keeps the schema instance's own setting (``Schema(partial=True)``)."""
     if isinstance(schema, type):
         schema = schema()
     try:
@@ -136,13 +142,111 @@ def choice(values: Iterable[str], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(allowed), **kwargs)
 
 
+class Many(fields.List):
+    """A list of scalars whose item errors are reported at the list itself.
+
+    A form shows one message beside its group of checkboxes (``errors["purposes"]``), not one
+    per ticked box (``purposes.0``); the API names the same field. A value ticked twice counts once.
+    """
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        try:
+            items = super()._deserialize(value, attr, data, **kwargs)
+        except MarshmallowError as exc:
+            messages = exc.messages
+            if isinstance(messages, Mapping):
+                first = next(iter(messages.values()), [])
+                messages = first if isinstance(first, list) else [first]
+            raise MarshmallowError(messages) from None
+        return list(dict.fromkeys(items))
+
+
+def choices(values: Iterable[str], **kwargs: Any) -> Many:
+    """Several strings from a fixed list (checkboxes); OpenAPI states the list as the items' ``enum``."""
+    return Many(fields.String(validate=validate.OneOf(list(values))), **kwargs)
+
+
+class Pattern(validate.Regexp):
+    """A regular expression (stated in OpenAPI as ``pattern``); an empty value is left to the
+    field's length rule, so a blank field gets one message, not two."""
+
+    def __call__(self, value: str) -> str:
+        return value if value == "" else super().__call__(value)
+
+
+class Slug(Text):
+    """A short machine name (key, slug): trimmed and lowercased, then matched against ``pattern``.
+
+    ``message`` is a ``lazy_gettext`` string: translated when the check fails, not at import.
+    """
+
+    def __init__(self, *, pattern: str, message: Any, max_length: int = 60, **kwargs: Any):
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(Pattern(pattern, error=message))
+        super().__init__(max_length=max_length, validate=validators, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
+class Day(fields.Date):
+    """An ISO date; for an optional date an empty string means "no date", as an empty form field
+    does (API clients send ``""`` as often as ``null``)."""
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        if value == "" and self.allow_none:
+            value = None
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class DateWithin(validate.Validator):
+    """A date no more than ``past_years`` before and ``future_years`` after today ("today" is the
+    day of the check). Catches typos like 2205 for 2025 that no deadline or retention rule expects.
+    """
+
+    def __init__(self, *, past_years: int | None = None, future_years: int | None = None):
+        self.past_years, self.future_years = past_years, future_years
+
+    def __call__(self, value: date) -> date:
+        from flask_babel import gettext
+
+        today = date.today()
+        start = date(today.year - self.past_years, 1, 1) if self.past_years is not None else None
+        end = (
+            date(today.year + self.future_years, 12, 31) if self.future_years is not None else None
+        )
+        if start and end and not start <= value <= end:
+            message = gettext(
+                "Please enter a date between %(start)s and %(end)s.",
+                start=start.strftime("%d.%m.%Y"),
+                end=end.strftime("%d.%m.%Y"),
+            )
+        elif start and value < start:
+            message = gettext(
+                "Please enter a date on or after %(start)s.", start=start.strftime("%d.%m.%Y")
+            )
+        elif end and value > end:
+            message = gettext(
+                "Please enter a date on or before %(end)s.", end=end.strftime("%d.%m.%Y")
+            )
+        else:
+            return value
+        raise MarshmallowError(message)
+
+
 __all__ = [
     "EXCLUDE",
     "RAISE",
     "LotseSchema",
+    "DateWithin",
+    "Day",
+    "Many",
+    "Pattern",
+    "Slug",
     "Text",
     "ValidationError",
     "choice",
+    "choices",
     "flatten_errors",
     "form_input",
     "load",

@@ -16,22 +16,20 @@ from core.auth.services import ValidationError
 from core.cases import services as cases
 from core.consent import services
 from core.consent import template_services as forms
-from core.consent.models import ConsentRecord, ConsentTemplate
+from core.consent.models import (
+    CHANNELS,
+    DATA_CATEGORIES,
+    PURPOSES,
+    ConsentRecord,
+    ConsentTemplate,
+)
+from core.consent.schemas import ConsentSchema, DisclosureInputSchema, RevocationSchema
 from core.db import db
 from core.persons import services as persons
+from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
-
-DATA_CATEGORIES = (
-    "master_data",
-    "residence",
-    "needs",
-    "goals_plan",
-    "contacts",
-    "documents",
-    "health",
-)
 
 
 def _actor():
@@ -53,18 +51,10 @@ def person_consents(person_id):
     db.session.commit()
     errors = {}
     if request.method == "POST":
-        form = {
-            **request.form,
-            "recipient_keys": request.form.getlist("recipient_keys"),
-            "purposes": request.form.getlist("purposes"),
-            "covered_person_ids": request.form.getlist("covered_person_ids"),
-            "partner_names": [
-                p for p in request.form.get("partner_names", "").split("\n") if p.strip()
-            ],
-        }
+        data = form_input(ConsentSchema, request.form)
         errors, _r = run_write(
             lambda: services.record_consent_with_evidence(
-                _actor(), person, form, request.files.get("evidence")
+                _actor(), person, data, request.files.get("evidence")
             ),
             success=_("Consent recorded."),
         )
@@ -105,7 +95,7 @@ def person_consents(person_id):
         languages_of=forms.languages_of,
         language_label=forms.language_label,
         categories=services.categories(),
-        purposes=services.PURPOSES,
+        purposes=PURPOSES,
         purpose_label=services.purpose_label,
         children=children,
         errors=errors,
@@ -204,10 +194,7 @@ def revoke(person_id, consent_id):
         record.person_id != person.id and person.id not in (record.covered_person_ids or [])
     ):
         abort(404)
-    data = {
-        "received_on": request.form.get("received_on"),
-        "recipient_keys": request.form.getlist("recipient_keys"),
-    }
+    data = form_input(RevocationSchema, request.form)
     if not confirm.confirmed():
         return _confirm_revocation(person, record, data)
     person_id = person.id
@@ -244,7 +231,9 @@ def revoke(person_id, consent_id):
 
 def _confirm_revocation(person, record, data):
     """Say what the revocation will do (erase / anonymise / wait for a hold) before it is recorded."""
-    effect = services.revocation_consequences(g.tenant, record, whole=not data["recipient_keys"])
+    effect = services.revocation_consequences(
+        g.tenant, record, whole=not data.get("recipient_keys")
+    )
     lines = [
         _(
             "The revocation is recorded and applies from the day it was received: nothing more is passed on "
@@ -310,33 +299,13 @@ def disclose(case_id):
     db.session.commit()
     errors, refused = {}, None
     if request.method == "POST":
-        form = request.form
-
-        def share():
-            return services.disclose(
-                _actor(),
-                g.tenant,
-                case.person,
-                recipient_key=form.get("recipient_key", ""),
-                purpose=form.get("purpose", ""),
-                channel=form.get("channel", ""),
-                data_categories=form.getlist("data_categories"),
-                case=case,
-                recipient_name=form.get("recipient_name", "").strip(),
-                override_reason=form.get("override_reason", ""),
-                confirmation=form.get("confirmation", ""),
-            )
-
         try:
-            share()
-        except services.ConsentRefused as exc:
-            db.session.rollback()
-            refused, errors = exc.decision.reason, exc.errors
-            # Nothing was written; only the refusal itself is audited.
-            services.record_refusal(
-                _actor(), case.person, form.get("recipient_key", ""), form.get("purpose", "")
+            services.disclose_from_case(
+                _actor(), g.tenant, case, form_input(DisclosureInputSchema, request.form)
             )
-            db.session.commit()
+        except services.ConsentRefused as exc:
+            # Nothing was written; only the refusal itself is audited (by the service).
+            refused, errors = exc.decision.reason, exc.errors
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -352,9 +321,9 @@ def disclose(case_id):
         case=case,
         person=case.person,
         categories=services.categories(),
-        purposes=services.PURPOSES,
+        purposes=PURPOSES,
         purpose_label=services.purpose_label,
-        channels=services.CHANNELS,
+        channels=CHANNELS,
         data_categories=DATA_CATEGORIES,
         strict=services.strict(g.tenant),
         errors=errors,

@@ -500,6 +500,10 @@ def record_consent(actor, person, data) -> ConsentRecord:
     the chosen form version and on the person is checked here.
     """
     _ensure_visible(actor, person)
+    data = dict(data)
+    # Code (imports, tests) may name the filed paper directly. It is no field of the schema, so
+    # neither a page nor the API can set it: the page files it via record_consent_with_evidence.
+    evidence_id = data.pop("evidence_id", None)
     values = load(ConsentSchema, data)
     version = db.session.scalar(
         select(ConsentTemplateVersion).where(
@@ -557,6 +561,7 @@ def record_consent(actor, person, data) -> ConsentRecord:
         purposes=purposes,
         granted_on=granted_on,
         valid_until=valid_until,
+        evidence_id=evidence_id,
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(record)
@@ -702,36 +707,9 @@ def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = Tru
     out = {"policy": "", "cases": 0, "open_cases": 0, "documents": 0, "disclosures": 0, "hold": ""}
     if not whole or person is None or not ends_processing(consent):
         return out
-    from sqlalchemy import func
+    from core.privacy.requests import file_summary
 
-    from core.cases.models import Case
-    from core.documentation.models import Attachment
-
-    case_ids = select(Case.id).where(Case.person_id == person.id)
-    out["cases"] = (
-        db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id))
-        or 0
-    )
-    out["open_cases"] = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(Case.person_id == person.id, Case.status != "closed")
-        )
-        or 0
-    )
-    out["documents"] = (
-        db.session.scalar(
-            select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))
-        )
-        or 0
-    )
-    out["disclosures"] = (
-        db.session.scalar(
-            select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)
-        )
-        or 0
-    )
+    out.update(file_summary(person))
     out["hold"] = held_reason(person)
     out["policy"] = "wait" if out["hold"] else policy(tenant).on_processing_revocation
     return out

@@ -368,92 +368,14 @@ def register():
 def privacy_overview():
     """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
     require_permission("disclosures.read")
-    from datetime import timedelta
-
-    from sqlalchemy import func
-
-    from core.audit.models import AuditEvent
-    from core.auth.duties import dsb_overview
-    from core.auth.models import User
-    from core.consent.models import ConsentRevocation, Disclosure
-    from core.db import utcnow
-
-    since = utcnow() - timedelta(days=90)
-    overrides = db.session.scalars(
-        select(Disclosure)
-        .where(Disclosure.legal_basis == "override", Disclosure.at >= since)
-        .order_by(Disclosure.at.desc())
-    ).all()
-    refusals = db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since)
-    )
-    revocations = db.session.scalars(
-        select(ConsentRevocation)
-        .where(ConsentRevocation.at >= since)
-        .order_by(ConsentRevocation.at.desc())
-    ).all()
-    via = AuditEvent.details["via"].as_string()
-    reads = db.session.execute(
-        select(User.display_name, via, func.count())
-        .join(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.action == "case.read",
-            AuditEvent.at >= utcnow() - timedelta(days=30),
-            via.in_(("supervision", "substitute")),
-        )
-        .group_by(User.display_name, via)
-    ).all()
-    # Many different case files read by one person on one day (possible browsing or data theft).
-    threshold = int((g.tenant.settings or {}).get("unusual_reads_per_day") or 25)
-    day = func.date(AuditEvent.at)
-    files = func.count(func.distinct(AuditEvent.object_id))
-    bulk = db.session.execute(
-        select(User.display_name, day, files)
-        .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
-        .group_by(User.display_name, day)
-        .having(files > threshold)
-        .order_by(day.desc(), User.display_name)
-    ).all()
-    unusual: dict[str, dict[str, int]] = {}
-    for name, how, count in reads:
-        unusual.setdefault(name, {})[how] = count
-    names = {c.key: c.name for c in services.categories(active_only=False)}
-    from core.persons.models import Person
+    from core.privacy import desk
     from core.privacy import requests as privacy_requests
-    from core.privacy.retention import candidates, waiting_revocations
 
-    today = date.today()
-    open_requests = privacy_requests.open_requests()
-    due = candidates(g.tenant, today)
-    restricted = db.session.scalars(
-        select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)
-    ).all()
-    from core.privacy import erasure as privacy_erasure
-
-    erased_revocations = privacy_erasure.erased_revocations_since(since)
-    recipient_notices = privacy_erasure.open_recipient_notices()
+    names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template(
         "consent/privacy.html",
-        overrides=overrides,
-        refusals=refusals,
-        revocations=revocations,
-        unusual=sorted(unusual.items()),
         names=names,
         purpose_label=services.purpose_label,
-        open_requests=open_requests,
-        overdue=[r for r in open_requests if r.due_on < today],
-        due_now=[c for c in due if c.due_on <= today and not c.held],
-        due_soon=[c for c in due if c.due_on > today],
-        restricted=restricted,
         kind_label=privacy_requests.kind_label,
-        today=today,
-        bulk=bulk,
-        threshold=threshold,
-        duties=dsb_overview(g.tenant),
-        erased_revocations=erased_revocations,
-        recipient_notices=recipient_notices,
-        waiting=waiting_revocations(today),
+        **desk.overview(g.tenant),
     )

@@ -105,7 +105,7 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
         if key not in form:
             continue
         value = form.get(key)
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(field, Secret):
             value = value.strip()
         if value == "" and not field.required:
             # Optional and empty: "clear this" for nullable fields, "not given" otherwise.
@@ -119,12 +119,46 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
 # --- Field builders with German messages and the allowed values visible in OpenAPI ---------------
 
 
-class Text(fields.String):
-    """Trimmed text with a length limit; required means "not blank"."""
+class Secret(fields.String):
+    """A password or code exactly as typed: never trimmed (blanks may belong to it)."""
 
-    def __init__(self, *, max_length: int = 200, min_length: int | None = None, **kwargs: Any):
+
+class NotBlank(validate.Validator):
+    """Text that must say something; ``message`` (a ``lazy_gettext`` string) is translated when
+    the check fails."""
+
+    def __init__(self, message: Any):
+        self.message = message
+
+    def __call__(self, value: str) -> str:
+        if not value:
+            raise MarshmallowError(str(self.message))
+        return value
+
+
+class Text(fields.String):
+    """Trimmed text with a length limit; required means "not blank".
+
+    ``blank`` replaces the generic message for a required field left blank, missing or null
+    (e.g. "Please give the reason for the restriction.").
+    """
+
+    def __init__(
+        self,
+        *,
+        max_length: int = 200,
+        min_length: int | None = None,
+        blank: Any = None,
+        **kwargs: Any,
+    ):
         validators = list(kwargs.pop("validate", []) or [])
         lower = min_length if min_length is not None else (1 if kwargs.get("required") else None)
+        if blank is not None:
+            lower = None
+            validators.insert(0, NotBlank(blank))
+            kwargs["error_messages"] = {"required": blank, "null": blank} | dict(
+                kwargs.get("error_messages") or {}
+            )
         validators.insert(0, validate.Length(min=lower, max=max_length))
         kwargs.setdefault("allow_none", not kwargs.get("required", False))
         super().__init__(validate=validators, **kwargs)
@@ -241,7 +275,9 @@ __all__ = [
     "DateWithin",
     "Day",
     "Many",
+    "NotBlank",
     "Pattern",
+    "Secret",
     "Slug",
     "Text",
     "ValidationError",

@@ -19,29 +19,9 @@ DECISIONS = ("complete", "reject", "erase")
 REASON_MAX = 4000
 
 
-class NotBlank(validate.Validator):
-    """A text that must say something; ``message`` (lazy) is translated when the check fails."""
-
-    def __init__(self, message: Any):
-        self.message = message
-
-    def __call__(self, value: str) -> str:
-        if not value:
-            raise ValidationError(str(self.message))
-        return value
-
-
 def reason(message: Any, **kwargs: Any) -> Text:
     """A required reason; blank, missing or null all get ``message``."""
-    return Text(
-        max_length=REASON_MAX,
-        min_length=0,
-        required=True,
-        allow_none=False,
-        validate=[NotBlank(message)],
-        error_messages={"required": message, "null": message},
-        **kwargs,
-    )
+    return Text(max_length=REASON_MAX, required=True, allow_none=False, blank=message, **kwargs)
 
 
 class RequestSchema(LotseSchema):

@@ -86,7 +86,7 @@ class RevocationSchema(LotseSchema):
         metadata={"description": "Day the revocation was received; empty: today."},
     )
     recipient_keys = Many(
-        Text(max_length=60),
+        Text(max_length=60, allow_none=False),
         load_default=list,
         metadata={"description": "Recipient categories withdrawn; empty: the whole consent."},
     )
@@ -141,12 +141,12 @@ class ConsentSchema(LotseSchema):
         metadata={"description": "Minor children the consent also covers."},
     )
     recipient_keys = Many(
-        Text(max_length=60),
+        Text(max_length=60, allow_none=False),
         load_default=list,
         metadata={"description": "Recipient categories of the chosen form version."},
     )
     partner_names = Lines(
-        Text(max_length=200),
+        Text(max_length=200, allow_none=False),
         load_default=list,
         metadata={"description": "Further named recipients (on the page: one per line)."},
     )
@@ -362,7 +362,7 @@ class VersionSchema(LotseSchema):
         },
     )
     recipient_keys = Many(
-        Text(max_length=60),
+        Text(max_length=60, allow_none=False),
         metadata={"description": "Active recipient categories of the tenant."},
     )
     purposes = choices(

@@ -271,6 +271,14 @@ def save_location(tenant, actor, unit: OrgUnit, location: Location | None, data)
     return location
 
 
+def delete_location(tenant, actor, location: Location) -> None:
+    location_id = location.id
+    db.session.delete(location)
+    audit.record(
+        "admin.location_deleted", actor=actor, object_type="Location", object_id=location_id
+    )
+
+
 # --- branding and locales --------------------------------------------------------------------
 
 

@@ -101,7 +101,7 @@ def plugin_settings(name):
         )
         if not errors:
             return redirect(url_for("admin.plugin_list"))
-        values = {name: data.get(name, request.form.get(name, "")) for name in schema.fields}
+        values = {f: data.get(f, request.form.get(f, "")) for f in schema.fields}
     return render_template(
         "admin/plugin_settings.html",
         meta=meta,
@@ -292,14 +292,10 @@ def location_save(unit_id, location_id):
                     )
                 ],
             )
-        db.session.delete(location)
-        from core.audit import services as audit
-
-        audit.record(
-            "admin.location_deleted", actor=_actor(), object_type="Location", object_id=location_id
+        run_write(
+            lambda: services.delete_location(g.tenant, _actor(), location),
+            success=_("Location removed."),
         )
-        db.session.commit()
-        flash(_("Location removed."), "success")
         return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
     errors, _saved = run_write(
         lambda: services.save_location(

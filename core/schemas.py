@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from datetime import date
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
@@ -69,9 +70,11 @@ def load(
     schema: Schema | type[Schema],
     data: Mapping[str, Any],
     *,
-    partial: bool | Sequence[str] | AbstractSet[str] = False,
+    partial: bool | Sequence[str] | AbstractSet[str] | None = None,
 ) -> dict[str, Any]:
-    """Validate ``data`` with ``schema``; raise :class:`ValidationError` (the flat error shape)."""
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape.
+
+    ``partial=None`` keeps the schema instance's own setting (``Schema(partial=True)``)."""
     if isinstance(schema, type):
         schema = schema()
     try:
@@ -104,7 +107,7 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
         if key not in form:
             continue
         value = form.get(key)
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(field, Secret):
             value = value.strip()
         if value == "" and not field.required:
             # Optional and empty: "clear this" for nullable fields, "not given" otherwise.
@@ -118,12 +121,46 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
 # --- Field builders with German messages and the allowed values visible in OpenAPI ---------------
 
 
-class Text(fields.String):
-    """Trimmed text with a length limit; required means "not blank"."""
+class Secret(fields.String):
+    """A password or code exactly as typed: never trimmed (blanks may belong to it)."""
 
-    def __init__(self, *, max_length: int = 200, min_length: int | None = None, **kwargs: Any):
+
+class NotBlank(validate.Validator):
+    """Text that must say something; ``message`` (a ``lazy_gettext`` string) is translated when
+    the check fails."""
+
+    def __init__(self, message: Any):
+        self.message = message
+
+    def __call__(self, value: str) -> str:
+        if not value:
+            raise MarshmallowError(str(self.message))
+        return value
+
+
+class Text(fields.String):
+    """Trimmed text with a length limit; required means "not blank".
+
+    ``blank`` replaces the generic message for a required field left blank, missing or null
+    (e.g. "Please give the reason for the restriction.").
+    """
+
+    def __init__(
+        self,
+        *,
+        max_length: int = 200,
+        min_length: int | None = None,
+        blank: Any = None,
+        **kwargs: Any,
+    ):
         validators = list(kwargs.pop("validate", []) or [])
         lower = min_length if min_length is not None else (1 if kwargs.get("required") else None)
+        if blank is not None:
+            lower = None
+            validators.insert(0, NotBlank(blank))
+            kwargs["error_messages"] = {"required": blank, "null": blank} | dict(
+                kwargs.get("error_messages") or {}
+            )
         validators.insert(0, validate.Length(min=lower, max=max_length))
         kwargs.setdefault("allow_none", not kwargs.get("required", False))
         super().__init__(validate=validators, **kwargs)
@@ -141,13 +178,113 @@ def choice(values: Iterable[str], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(allowed), **kwargs)
 
 
+class Many(fields.List):
+    """A list of scalars whose item errors are reported at the list itself.
+
+    A form shows one message beside its group of checkboxes (``errors["purposes"]``), not one
+    per ticked box (``purposes.0``); the API names the same field. A value ticked twice counts once.
+    """
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[Any]:
+        try:
+            items = super()._deserialize(value, attr, data, **kwargs)
+        except MarshmallowError as exc:
+            messages = exc.messages
+            if isinstance(messages, Mapping):
+                first = next(iter(messages.values()), [])
+                messages = first if isinstance(first, list) else [first]
+            raise MarshmallowError(messages) from None
+        return list(dict.fromkeys(items))
+
+
+def choices(values: Iterable[str], **kwargs: Any) -> Many:
+    """Several strings from a fixed list (checkboxes); OpenAPI states the list as the items' ``enum``."""
+    return Many(fields.String(validate=validate.OneOf(list(values))), **kwargs)
+
+
+class Pattern(validate.Regexp):
+    """A regular expression (stated in OpenAPI as ``pattern``); an empty value is left to the
+    field's length rule, so a blank field gets one message, not two."""
+
+    def __call__(self, value: str) -> str:
+        return value if value == "" else super().__call__(value)
+
+
+class Slug(Text):
+    """A short machine name (key, slug): trimmed and lowercased, then matched against ``pattern``.
+
+    ``message`` is a ``lazy_gettext`` string: translated when the check fails, not at import.
+    """
+
+    def __init__(self, *, pattern: str, message: Any, max_length: int = 60, **kwargs: Any):
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(Pattern(pattern, error=message))
+        super().__init__(max_length=max_length, validate=validators, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).lower()
+
+
+class Day(fields.Date):
+    """An ISO date; for an optional date an empty string means "no date", as an empty form field
+    does (API clients send ``""`` as often as ``null``)."""
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        if value == "" and self.allow_none:
+            value = None
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+class DateWithin(validate.Validator):
+    """A date no more than ``past_years`` before and ``future_years`` after today ("today" is the
+    day of the check). Catches typos like 2205 for 2025 that no deadline or retention rule expects.
+    """
+
+    def __init__(self, *, past_years: int | None = None, future_years: int | None = None):
+        self.past_years, self.future_years = past_years, future_years
+
+    def __call__(self, value: date) -> date:
+        from flask_babel import gettext
+
+        today = date.today()
+        start = date(today.year - self.past_years, 1, 1) if self.past_years is not None else None
+        end = (
+            date(today.year + self.future_years, 12, 31) if self.future_years is not None else None
+        )
+        if start and end and not start <= value <= end:
+            message = gettext(
+                "Please enter a date between %(start)s and %(end)s.",
+                start=start.strftime("%d.%m.%Y"),
+                end=end.strftime("%d.%m.%Y"),
+            )
+        elif start and value < start:
+            message = gettext(
+                "Please enter a date on or after %(start)s.", start=start.strftime("%d.%m.%Y")
+            )
+        elif end and value > end:
+            message = gettext(
+                "Please enter a date on or before %(end)s.", end=end.strftime("%d.%m.%Y")
+            )
+        else:
+            return value
+        raise MarshmallowError(message)
+
+
 __all__ = [
     "EXCLUDE",
     "RAISE",
     "LotseSchema",
+    "DateWithin",
+    "Day",
+    "Many",
+    "NotBlank",
+    "Pattern",
+    "Secret",
+    "Slug",
     "Text",
     "ValidationError",
     "choice",
+    "choices",
     "flatten_errors",
     "form_input",
     "load",

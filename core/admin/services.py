@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.admin.schemas import (
+    InvitationSchema,
+    LocationSchema,
+    MembershipSchema,
+    OrgUnitSchema,
+    PluginSwitchSchema,
+    SettingsSchema,
+)
 from core.audit import services as audit
 from core.auth import services as auth
 from core.auth.duties import check_duties, record_case_data_grant, set_allows_both
@@ -17,12 +24,9 @@ from core.auth.services import ValidationError
 from core.auth.sessions import revoke_all
 from core.db import db, utcnow
 from core.mail import services as mail
-from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
+from core.schemas import load
+from core.tenancy.models import Location, OrgUnit
 from core.tenancy.org_units import org_unit_tree, org_units  # noqa: F401  (admin pages and API)
-
-_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-_POSTCODE = re.compile(r"^(\d{5})?$")
 
 
 def members(tenant) -> list[Membership]:
@@ -37,17 +41,12 @@ def get_member(tenant, membership_id: int) -> Membership | None:
     return db.session.scalar(select(Membership).where(Membership.id == membership_id))
 
 
-def _org_unit_id(value) -> int | None:
-    if value in (None, "", "0"):
+def _org_unit_id(unit_id: int | None, field: str = "org_unit_id") -> int | None:
+    """An org unit id from a loaded schema (``None`` and 0: none), checked against the tenant."""
+    if not unit_id:
         return None
-    try:
-        unit_id = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            {"org_unit_id": [_("Please choose an org unit from the list.")]}
-        ) from None
-    if db.session.scalar(select(OrgUnit).where(OrgUnit.id == unit_id)) is None:
-        raise ValidationError({"org_unit_id": [_("Please choose an org unit from the list.")]})
+    if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == unit_id)) is None:
+        raise ValidationError({field: [_("Please choose an org unit from the list.")]})
     return unit_id
 
 
@@ -64,32 +63,17 @@ def get_invitation(tenant, invitation_id: int) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.id == invitation_id))
 
 
-def _clean_invitee(email, display_name) -> tuple[str, str]:
-    errors: dict[str, list[str]] = {}
-    email = auth.normalise_email(email)
-    display_name = (display_name or "").strip()
-    if not auth.EMAIL_RE.match(email) or len(email) > 254:
-        errors["email"] = [_("Please enter a valid e-mail address.")]
-    if not display_name:
-        errors["display_name"] = [_("Please enter a name.")]
-    elif len(display_name) > 200:
-        errors["display_name"] = [_("The name may have at most 200 characters.")]
-    if errors:
-        raise ValidationError(errors)
-    return email, display_name
-
-
-def invite_member(tenant, actor, *, email, display_name, roles, org_unit_id=None) -> Invitation:
-    """Invite an e-mail address. Nothing the administrator sees depends on whether an account
-    with that address exists (or belongs to the operator): a new account gets a set-up link by
-    mail and joins when it sets its password; an existing account gets an invitation by mail and
-    joins only when its owner signs in and accepts. The membership never appears silently."""
-    roles = auth.validate_roles(roles)
-    if not roles:
-        raise ValidationError({"roles": [_("Please choose at least one role.")]})
+def invite_member(tenant, actor, data) -> Invitation:
+    """Invite an e-mail address (``data``: the raw input of
+    :class:`~core.admin.schemas.InvitationSchema`). Nothing the administrator sees depends on
+    whether an account with that address exists (or belongs to the operator): a new account gets a
+    set-up link by mail and joins when it sets its password; an existing account gets an
+    invitation by mail and joins only when its owner signs in and accepts. The membership never
+    appears silently."""
+    values = load(InvitationSchema, data)
+    email, display_name, roles = values["email"], values["display_name"], sorted(values["roles"])
     check_duties(tenant, roles)
-    unit_id = _org_unit_id(org_unit_id)
-    email, display_name = _clean_invitee(email, display_name)
+    unit_id = _org_unit_id(values["org_unit_id"])
     if actor is not None and email == getattr(actor, "email", None):
         raise ValidationError(
             {"email": [_("You cannot invite yourself: nobody grants themselves a role.")]}
@@ -144,28 +128,12 @@ def withdraw_invitation(tenant, actor, invitation: Invitation) -> None:
     audit.record("admin.invitation_withdrawn", actor=actor, obj=invitation)
 
 
-def _weekly_hours(value) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        hours = float(str(value).replace(",", "."))
-    except ValueError:
-        raise ValidationError(
-            {"weekly_hours": [_("Please enter the weekly hours as a number, e.g. 19,5.")]}
-        ) from None
-    if not 1 <= hours <= 60:
-        raise ValidationError({"weekly_hours": [_("Please enter between 1 and 60 hours.")]})
-    return hours
-
-
-def update_member(
-    tenant, actor, membership: Membership, *, roles, org_unit_id, active: bool, weekly_hours=None
-) -> None:
-    membership.weekly_hours = _weekly_hours(weekly_hours)
-    roles = auth.validate_roles(roles)
-    if not roles:
-        raise ValidationError({"roles": [_("Please choose at least one role.")]})
-    unit_id = _org_unit_id(org_unit_id)
+def update_member(tenant, actor, membership: Membership, data) -> None:
+    """Change a member (``data``: raw input of :class:`~core.admin.schemas.MembershipSchema`)."""
+    values = load(MembershipSchema, data)
+    roles, active = sorted(values["roles"]), values["active"]
+    unit_id = _org_unit_id(values["org_unit_id"])
+    membership.weekly_hours = values["weekly_hours"]
     before, was_active = list(membership.roles), membership.active
     if membership.user_id == getattr(actor, "id", None):
         # Nobody grants themselves a role (or takes away their own administration).
@@ -232,29 +200,20 @@ def end_sessions(tenant, actor, membership: Membership) -> int:
 # --- org units -------------------------------------------------------------------------------
 
 
-def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:
+def save_org_unit(tenant, actor, unit: OrgUnit | None, data) -> OrgUnit:
+    """Create or change an org unit (``data``: the raw input of
+    :class:`~core.admin.schemas.OrgUnitSchema`)."""
+    values = load(OrgUnitSchema, data)
     errors: dict[str, list[str]] = {}
-    name = (data.get("name") or "").strip()
-    key = (data.get("key") or "").strip().lower()
-    kind = data.get("kind") or ""
-    description = (data.get("description") or "").strip()
-    if not name or len(name) > 200:
-        errors["name"] = [_("Please enter a name (at most 200 characters).")]
-    if not _KEY.match(key) or len(key) > 60:
-        errors["key"] = [_("Use lowercase letters, digits and hyphens (e.g. rt-nord).")]
-    elif db.session.scalar(
-        select(OrgUnit).where(OrgUnit.key == key, OrgUnit.id != (unit.id if unit else -1))
+    if db.session.scalar(
+        select(OrgUnit).where(OrgUnit.key == values["key"], OrgUnit.id != (unit.id if unit else -1))
     ):
         errors["key"] = [_("This key is used by another org unit.")]
-    if kind not in ORG_UNIT_KINDS:
-        errors["kind"] = [_("Please choose a kind from the list.")]
-    if len(description) > 2000:
-        errors["description"] = [_("At most 2000 characters.")]
     parent_id = None
     try:
-        parent_id = _org_unit_id(data.get("parent_id"))
+        parent_id = _org_unit_id(values["parent_id"], "parent_id")
     except ValidationError as exc:
-        errors["parent_id"] = exc.errors["org_unit_id"]
+        errors.update(exc.errors)
     if unit is not None and parent_id is not None:
         ancestor = db.session.get(OrgUnit, parent_id)
         while ancestor is not None:
@@ -268,14 +227,9 @@ def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:
     if created:
         unit = OrgUnit(tenant_id=tenant.id)
         db.session.add(unit)
-    unit.name, unit.key, unit.kind, unit.description, unit.parent_id = (
-        name,
-        key,
-        kind,
-        description,
-        parent_id,
-    )
-    unit.active = bool(data.get("active", True))
+    for name in ("name", "key", "kind", "description", "active"):
+        setattr(unit, name, values[name])
+    unit.parent_id = parent_id
     db.session.flush()
     audit.record(
         "admin.org_unit_created" if created else "admin.org_unit_changed", actor=actor, obj=unit
@@ -283,23 +237,10 @@ def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:
     return unit
 
 
-def save_location(tenant, actor, unit: OrgUnit, location: Location | None, data: dict) -> Location:
-    errors: dict[str, list[str]] = {}
-    values = {
-        f: (data.get(f) or "").strip()
-        for f in ("name", "street", "postcode", "city", "phone", "email")
-    }
-    if not values["name"] or len(values["name"]) > 200:
-        errors["name"] = [_("Please enter a name (at most 200 characters).")]
-    if not _POSTCODE.match(values["postcode"]):
-        errors["postcode"] = [_("A postcode has five digits.")]
-    if values["email"] and not auth.EMAIL_RE.match(values["email"]):
-        errors["email"] = [_("Please enter a valid e-mail address.")]
-    for field, limit in (("street", 200), ("city", 100), ("phone", 60), ("email", 200)):
-        if len(values[field]) > limit:
-            errors[field] = [_("At most %(n)d characters.", n=limit)]
-    if errors:
-        raise ValidationError(errors)
+def save_location(tenant, actor, unit: OrgUnit, location: Location | None, data) -> Location:
+    """Create or change a location (``data``: the raw input of
+    :class:`~core.admin.schemas.LocationSchema`)."""
+    values = load(LocationSchema, data)
     if location is None:
         location = Location(tenant_id=tenant.id, org_unit_id=unit.id)
         db.session.add(location)
@@ -310,30 +251,40 @@ def save_location(tenant, actor, unit: OrgUnit, location: Location | None, data:
     return location
 
 
+def delete_location(tenant, actor, location: Location) -> None:
+    location_id = location.id
+    db.session.delete(location)
+    audit.record(
+        "admin.location_deleted", actor=actor, object_type="Location", object_id=location_id
+    )
+
+
 # --- branding and locales --------------------------------------------------------------------
 
 
-def save_settings(tenant, actor, data: dict) -> None:
-    errors: dict[str, list[str]] = {}
-    name = (data.get("name") or "").strip()
-    primary = (data.get("primary") or "").strip()
-    accent = (data.get("accent") or "").strip()
-    locales = [loc for loc in data.get("locales", []) if loc in ("de", "en")]
-    default_locale = data.get("default_locale") or ""
-    if not name or len(name) > 200:
-        errors["name"] = [_("Please enter a name (at most 200 characters).")]
-    for field, value in (("primary", primary), ("accent", accent)):
-        if not _HEX.match(value):
-            errors[field] = [_("Please enter a colour like #0b5d7a.")]
-    if "de" not in locales:
-        errors["locales"] = [_("German must stay available.")]
-    if default_locale not in locales:
-        errors["default_locale"] = [_("The default language must be one of the offered languages.")]
-    if errors:
-        raise ValidationError(errors)
+def save_settings(tenant, actor, data) -> None:
+    """Name, colours, languages (``data``: the raw input of
+    :class:`~core.admin.schemas.SettingsSchema`)."""
+    values = load(SettingsSchema, data)
+    name, locales, default_locale = values["name"], values["locales"], values["default_locale"]
+    primary, accent = values["primary"], values["accent"]
     tenant.name = name
     tenant.theme = {**(tenant.theme or {}), "primary": primary.lower(), "accent": accent.lower()}
     tenant.locales = locales
     tenant.default_locale = default_locale
     audit.record("admin.settings_changed", actor=actor, object_type="tenant", object_id=tenant.id)
-    set_allows_both(tenant, actor, bool(data.get("admin_may_hold_case_roles")))
+    set_allows_both(tenant, actor, values["admin_may_hold_case_roles"])
+
+
+# --- plugins --------------------------------------------------------------------------------
+
+
+def switch_plugin(tenant, actor, name: str, data) -> list[str]:
+    """Switch a plugin on (its dependencies follow) or off (its dependants follow; the data is
+    kept); ``data``: the raw input of :class:`~core.admin.schemas.PluginSwitchSchema`. Returns
+    the plugins switched."""
+    from core.plugins import services as plugins
+
+    if load(PluginSwitchSchema, data)["enabled"]:
+        return plugins.enable_plugin(tenant, name, actor)
+    return plugins.disable_plugin(tenant, name, actor)

@@ -7,10 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.admin import services
+from core.admin.schemas import (
+    InvitationSchema,
+    LocationSchema,
+    MembershipSchema,
+    OrgUnitSchema,
+    SettingsSchema,
+)
 from core.auth.permissions import ROLES, has_permission, require_permission
-from core.auth.services import ValidationError
 from core.db import db
 from core.plugins import services as plugins
+from core.schemas import form_input
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
 from core.web import flash_errors, run_write
 
@@ -58,34 +65,22 @@ def plugin_switch(name):
     if name not in plugins.manager().metas:
         abort(404)
     action = request.form.get("action")
-    try:
-        if action == "enable":
-            switched = plugins.enable_plugin(g.tenant, name, _actor())
-            titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
-            flash(
-                _("Switched on: %(titles)s", titles=titles)
-                if switched
-                else _("Nothing to change."),
-                "success",
-            )
-        elif action == "disable":
-            switched = plugins.disable_plugin(g.tenant, name, _actor())
-            titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
-            flash(
-                _("Switched off: %(titles)s. The data is kept.", titles=titles)
-                if switched
-                else _("Nothing to change."),
-                "success",
-            )
+    if action not in ("enable", "disable"):
+        abort(400)
+    errors, switched = run_write(
+        lambda: services.switch_plugin(g.tenant, _actor(), name, {"enabled": action == "enable"})
+    )
+    if errors:
+        flash_errors(errors)
+    else:
+        titles = ", ".join(str(plugins.manager().metas[p].title) for p in switched)
+        if not switched:
+            message = _("Nothing to change.")
+        elif action == "enable":
+            message = _("Switched on: %(titles)s", titles=titles)
         else:
-            abort(400)
-    except ValidationError as exc:
-        db.session.rollback()
-        for messages in exc.errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(url_for("admin.plugin_list"))
-    db.session.commit()
+            message = _("Switched off: %(titles)s. The data is kept.", titles=titles)
+        flash(message, "success")
     return redirect(url_for("admin.plugin_list"))
 
 
@@ -99,19 +94,14 @@ def plugin_settings(name):
     errors = {}
     values = plugins.plugin_settings(g.tenant, name)
     if request.method == "POST":
-        data = {}
-        for field_name, field in schema.fields.items():
-            if field.__class__.__name__ == "Boolean":
-                data[field_name] = field_name in request.form
-            else:
-                data[field_name] = request.form.get(field_name, "")
+        data = form_input(schema, request.form)
         errors, _saved = run_write(
             lambda: plugins.update_plugin_settings(g.tenant, name, data, _actor()),
             success=_("Settings saved."),
         )
         if not errors:
             return redirect(url_for("admin.plugin_list"))
-        values = data
+        values = {f: data.get(f, request.form.get(f, "")) for f in schema.fields}
     return render_template(
         "admin/plugin_settings.html",
         meta=meta,
@@ -145,12 +135,7 @@ def user_new():
         form = request.form
         errors, invitation = run_write(
             lambda: services.invite_member(
-                g.tenant,
-                _actor(),
-                email=form.get("email", ""),
-                display_name=form.get("display_name", ""),
-                roles=form.getlist("roles"),
-                org_unit_id=form.get("org_unit_id"),
+                g.tenant, _actor(), form_input(InvitationSchema, request.form)
             )
         )
         if not errors:
@@ -214,13 +199,7 @@ def user_edit(membership_id):
             return redirect(url_for("admin.user_edit", membership_id=member.id))
         errors, _done = run_write(
             lambda: services.update_member(
-                g.tenant,
-                _actor(),
-                member,
-                roles=request.form.getlist("roles"),
-                org_unit_id=request.form.get("org_unit_id"),
-                active="active" in request.form,
-                weekly_hours=request.form.get("weekly_hours"),
+                g.tenant, _actor(), member, form_input(MembershipSchema, request.form)
             ),
             success=_("Changes saved."),
         )
@@ -268,7 +247,7 @@ def org_unit_edit(unit_id):
         form = request.form
         errors, saved = run_write(
             lambda: services.save_org_unit(
-                g.tenant, _actor(), unit, {**form, "active": "active" in form}
+                g.tenant, _actor(), unit, form_input(OrgUnitSchema, form)
             ),
             success=_("Org unit saved."),
         )
@@ -313,17 +292,15 @@ def location_save(unit_id, location_id):
                     )
                 ],
             )
-        db.session.delete(location)
-        from core.audit import services as audit
-
-        audit.record(
-            "admin.location_deleted", actor=_actor(), object_type="Location", object_id=location_id
+        run_write(
+            lambda: services.delete_location(g.tenant, _actor(), location),
+            success=_("Location removed."),
         )
-        db.session.commit()
-        flash(_("Location removed."), "success")
         return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
     errors, _saved = run_write(
-        lambda: services.save_location(g.tenant, _actor(), unit, location, request.form),
+        lambda: services.save_location(
+            g.tenant, _actor(), unit, location, form_input(LocationSchema, request.form)
+        ),
         success=_("Location saved."),
     )
     if not errors:
@@ -357,7 +334,10 @@ def settings():
             "admin_may_hold_case_roles": "admin_may_hold_case_roles" in request.form,
         }
         errors, _saved = run_write(
-            lambda: services.save_settings(g.tenant, _actor(), form), success=_("Settings saved.")
+            lambda: services.save_settings(
+                g.tenant, _actor(), form_input(SettingsSchema, request.form)
+            ),
+            success=_("Settings saved."),
         )
         if not errors:
             return redirect(url_for("admin.settings"))

@@ -7,13 +7,18 @@ from flask import abort, g
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases import services as cases
 from core.consent import services as consent
 from core.consent.models import ConsentRecord
+from core.consent.schemas import (
+    ConsentSchema,
+    DisclosureRequestSchema,
+    DisclosureSchema,
+    RevocationSchema,
+)
 from core.db import db
 from core.persons import services as persons
 
@@ -33,92 +38,6 @@ disclosures_blp = Blueprint(
 
 def blueprints():
     return (consents_blp, disclosures_blp)
-
-
-class RevocationSchema(Schema):
-    id = fields.Integer()
-    received_on = fields.Date()
-    recipient_keys = fields.List(fields.String())
-    policy_applied = fields.String(
-        dump_only=True,
-        allow_none=True,
-        metadata={
-            "description": '"erased" or "anonymised" when this revocation removed the last consent processing rested on.'
-        },
-    )
-    processing_stopped = fields.Boolean(
-        dump_only=True,
-        metadata={
-            "description": "True when processing stopped: the policy ran, or a legal hold/restriction keeps the file frozen until it ends."
-        },
-    )
-
-
-class ConsentSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    person_id = fields.Integer(dump_only=True)
-    kind = fields.String(dump_only=True)
-    template_version_id = fields.Integer(required=True)
-    language = fields.String(load_default="de")
-    signed_by = fields.String(load_default="self")
-    guardian_name = fields.String(load_default="")
-    covered_person_ids = fields.List(fields.Integer(), load_default=list)
-    recipient_keys = fields.List(fields.String(), load_default=list)
-    partner_names = fields.List(fields.String(), load_default=list)
-    purposes = fields.List(fields.String(), load_default=list)
-    granted_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    valid_until = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    status = fields.String(dump_only=True)
-    revocations = fields.List(fields.Nested(RevocationSchema), dump_only=True)
-
-
-class RevokeSchema(Schema):
-    received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    recipient_keys = fields.List(
-        fields.String(), load_default=list, metadata={"description": "Empty: the whole consent."}
-    )
-
-
-class DisclosureInputSchema(Schema):
-    case_id = fields.Integer(required=True)
-    recipient_key = fields.String(required=True)
-    recipient_name = fields.String(load_default="")
-    purpose = fields.String(required=True)
-    channel = fields.String(required=True)
-    data_categories = fields.List(
-        fields.String(
-            metadata={
-                "enum": [
-                    "master_data",
-                    "residence",
-                    "needs",
-                    "goals_plan",
-                    "contacts",
-                    "documents",
-                    "health",
-                ]
-            }
-        ),
-        required=True,
-    )
-    confirmation = fields.String(load_default="")
-    override_reason = fields.String(load_default="")
-
-
-class DisclosureSchema(Schema):
-    id = fields.Integer()
-    person_id = fields.Integer()
-    case_id = fields.Integer(allow_none=True)
-    recipient_key = fields.String()
-    recipient_name = fields.String()
-    data_categories = fields.List(fields.String())
-    purpose = fields.String()
-    legal_basis = fields.String()
-    consent_id = fields.Integer(allow_none=True)
-    override_reason = fields.String()
-    confirmation = fields.String()
-    channel = fields.String()
-    at = fields.DateTime()
 
 
 def _actor():
@@ -153,8 +72,8 @@ def _row(record, revocations):
         )
     }
     data.update(
-        granted_on=record.granted_on.isoformat(),
-        valid_until=record.valid_until.isoformat() if record.valid_until else None,
+        granted_on=record.granted_on,
+        valid_until=record.valid_until,
         status=consent.status(record, revocations),
         revocations=revocations,
     )
@@ -183,7 +102,7 @@ class Consents(MethodView):
 
 
 @consents_blp.route("/<int:person_id>/consents/<int:consent_id>/revoke", methods=["POST"])
-@consents_blp.arguments(RevokeSchema)
+@consents_blp.arguments(RevocationSchema)
 @consents_blp.response(201, RevocationSchema)
 def revoke(data, person_id, consent_id):
     """Revoke in one step; effective from the day it was received. Consequence (no confirmation step
@@ -229,34 +148,16 @@ class Disclosures(MethodView):
         pagination_parameters.item_count = total
         return rows
 
-    @disclosures_blp.arguments(DisclosureInputSchema)
+    @disclosures_blp.arguments(DisclosureRequestSchema)
     @disclosures_blp.response(201, DisclosureSchema)
     def post(self, data):
         """Pass data on through the gate. Refused (422, field "consent") with the German reason
         when no valid release covers recipient and purpose; the refusal is audited."""
-        case = cases.get_case(data["case_id"], _actor())
+        case = cases.get_case(data.pop("case_id"), _actor())
         if case is None:
             abort(404)
         consent.ensure_defaults(g.tenant)
         db.session.commit()
-        try:
-            row = consent.disclose(
-                _actor(),
-                g.tenant,
-                case.person,
-                recipient_key=data["recipient_key"],
-                purpose=data["purpose"],
-                channel=data["channel"],
-                data_categories=data["data_categories"],
-                case=case,
-                recipient_name=data["recipient_name"],
-                override_reason=data["override_reason"],
-                confirmation=data["confirmation"],
-            )
-        except consent.ConsentRefused:
-            db.session.rollback()
-            consent.record_refusal(_actor(), case.person, data["recipient_key"], data["purpose"])
-            db.session.commit()
-            raise
+        row = consent.disclose_from_case(_actor(), g.tenant, case, data)
         db.session.commit()
         return row

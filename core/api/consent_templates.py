@@ -8,12 +8,11 @@ from flask import abort, g
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
 from core.auth.permissions import require_permission
 from core.consent import services
 from core.consent import template_services as forms
-from core.consent.models import CONSENT_KINDS
+from core.consent.schemas import TemplateSchema, VersionPatchSchema, VersionSchema
 from core.db import db
 
 templates_blp = Blueprint(
@@ -26,73 +25,6 @@ templates_blp = Blueprint(
 
 def blueprints():
     return (templates_blp,)
-
-
-class TextSchema(Schema):
-    purpose = fields.String(required=True)
-    body = fields.String(required=True)
-
-
-class NoticeSchema(Schema):
-    """Art. 13 GDPR information sheet."""
-
-    controller = fields.String()
-    dpo = fields.String(metadata={"description": "Contact of the data-protection officer."})
-    purposes = fields.String()
-    legal_basis = fields.String()
-    recipients = fields.String()
-    storage = fields.String(metadata={"description": "Storage period."})
-    rights = fields.String(metadata={"description": "Rights of the data subject (Art. 15–21)."})
-    authority = fields.String(metadata={"description": "Supervisory authority."})
-
-
-class VersionSummarySchema(Schema):
-    id = fields.Integer()
-    number = fields.Integer()
-    status = fields.String(metadata={"description": "draft, published or retired"})
-    languages = fields.List(fields.String())
-    published_at = fields.DateTime(allow_none=True)
-    retired_at = fields.DateTime(allow_none=True)
-
-
-class TemplateSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    key = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    versions = fields.List(fields.Nested(VersionSummarySchema), dump_only=True)
-
-
-class VersionSchema(Schema):
-    id = fields.Integer()
-    template_id = fields.Integer()
-    number = fields.Integer()
-    status = fields.String()
-    languages = fields.List(fields.String())
-    texts = fields.Dict(keys=fields.String(), values=fields.Nested(TextSchema))
-    recipient_keys = fields.List(fields.String())
-    purposes = fields.List(fields.String())
-    processing_bodies = fields.String()
-    valid_months = fields.Integer(allow_none=True)
-    privacy_notice = fields.Nested(NoticeSchema)
-    published_at = fields.DateTime(allow_none=True)
-    retired_at = fields.DateTime(allow_none=True)
-
-
-class VersionPatchSchema(Schema):
-    """Fields sent replace the draft's values (``texts`` as a whole, so languages can be removed;
-    ``privacy_notice`` part by part); fields left out stay as they are."""
-
-    texts = fields.Dict(
-        keys=fields.String(validate=validate.OneOf(list(forms.LANGUAGES))),
-        values=fields.Nested(TextSchema),
-        metadata={"description": "Per language: purpose and body. German is required."},
-    )
-    recipient_keys = fields.List(fields.String())
-    purposes = fields.List(fields.String(validate=validate.OneOf(services.PURPOSES)))
-    processing_bodies = fields.String(validate=validate.Length(max=2000))
-    valid_months = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=120))
-    privacy_notice = fields.Nested(NoticeSchema)
 
 
 def _actor():
@@ -176,13 +108,15 @@ class Version(MethodView):
         require_permission("consent.templates")
         return _version_row(forms.version_or_404(version_id))
 
-    @templates_blp.arguments(VersionPatchSchema)
+    @templates_blp.arguments(VersionPatchSchema(partial=True))
     @templates_blp.response(200, VersionSchema)
     @templates_blp.alt_response(
         409, description="The version is published and frozen: create a new draft."
     )
     def patch(self, data, version_id):
-        """Change a draft. Published versions answer 409."""
+        """Change a draft: fields sent replace the draft's values (``texts`` as a whole, so
+        languages can be removed; ``privacy_notice`` part by part); fields left out stay as they
+        are. Published versions answer 409."""
         require_permission("consent.templates")
         version = forms.version_or_404(version_id)
         if "privacy_notice" in data:

@@ -6,11 +6,12 @@ from flask import abort, g
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.admin import services as admin
+from core.admin.schemas import OrgUnitSchema, PluginSchema, PluginSwitchSchema
 from core.auth.permissions import current_permissions, require_permission
+from core.auth.schemas import MeSchema
 from core.db import db
 from core.plugins import services as plugins
 from core.tenancy.models import OrgUnit
@@ -26,56 +27,6 @@ plugin_blp = Blueprint(
 
 def blueprints():
     return (me_blp, org_blp, plugin_blp)
-
-
-class TenantSchema(Schema):
-    slug = fields.String()
-    name = fields.String()
-    kind = fields.String()
-
-
-class MeSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    display_name = fields.String()
-    roles = fields.List(fields.String())
-    permissions = fields.List(fields.String())
-    org_unit_id = fields.Integer(allow_none=True)
-    tenant = fields.Nested(TenantSchema)
-
-
-class LocationSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    street = fields.String()
-    postcode = fields.String()
-    city = fields.String()
-    phone = fields.String()
-    email = fields.String()
-
-
-class OrgUnitSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    key = fields.String(required=True)
-    name = fields.String(required=True)
-    kind = fields.String(required=True)
-    parent_id = fields.Integer(allow_none=True, load_default=None)
-    description = fields.String(load_default="")
-    active = fields.Boolean(load_default=True)
-    locations = fields.List(fields.Nested(LocationSchema), dump_only=True)
-
-
-class PluginSchema(Schema):
-    name = fields.String()
-    title = fields.String()
-    description = fields.String()
-    version = fields.String()
-    enabled = fields.Boolean()
-    requires = fields.List(fields.String())
-
-
-class PluginSwitchSchema(Schema):
-    enabled = fields.Boolean(required=True)
 
 
 @me_blp.route("")
@@ -162,10 +113,6 @@ class PluginItem(MethodView):
         require_permission("admin.plugins")
         if name not in plugins.manager().metas:
             abort(404)
-        actor = current_user._get_current_object()
-        if data["enabled"]:
-            plugins.enable_plugin(g.tenant, name, actor)
-        else:
-            plugins.disable_plugin(g.tenant, name, actor)
+        admin.switch_plugin(g.tenant, current_user._get_current_object(), name, data)
         db.session.commit()
         return _plugin_rows()

@@ -9,7 +9,6 @@ from flask import abort, g
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.auth.permissions import has_permission, require_permission
@@ -17,6 +16,17 @@ from core.db import db
 from core.persons import services as persons
 from core.privacy import erasure, requests, retention
 from core.privacy.models import DataSubjectRequest
+from core.privacy.schemas import (
+    ChangeSchema,
+    DecisionSchema,
+    DeletionLogSchema,
+    DueSchema,
+    HoldSchema,
+    RequestSchema,
+    RestrictionSchema,
+    RestrictionStateSchema,
+    RetentionInfoSchema,
+)
 from core.privacy.views import privacy_person_or_404
 
 person_blp = Blueprint(
@@ -35,93 +45,6 @@ privacy_blp = Blueprint(
 
 def blueprints():
     return (person_blp, privacy_blp)
-
-
-class RequestSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    person_id = fields.Integer(dump_only=True)
-    kind = fields.String(
-        required=True,
-        metadata={
-            "enum": [
-                "access",
-                "rectification",
-                "erasure",
-                "restriction",
-                "objection",
-                "portability",
-            ]
-        },
-    )
-    received_on = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    due_on = fields.Date(dump_only=True)
-    status = fields.String(dump_only=True)
-    details = fields.String(load_default="")
-    decision_note = fields.String(dump_only=True)
-    requested_by_id = fields.Integer(dump_only=True, allow_none=True)
-    decided_by_id = fields.Integer(dump_only=True, allow_none=True)
-    decided_at = fields.DateTime(dump_only=True, allow_none=True)
-
-
-class DecisionSchema(Schema):
-    decision = fields.String(required=True, metadata={"enum": ["complete", "reject", "erase"]})
-    decision_note = fields.String(load_default="")
-
-
-class RestrictionSchema(Schema):
-    restriction_reason = fields.String(required=True)
-
-
-class RestrictionStateSchema(Schema):
-    restricted = fields.Boolean()
-    restricted_at = fields.DateTime(allow_none=True)
-    restriction_reason = fields.String()
-
-
-class HoldSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    reason = fields.String(required=True)
-    until = fields.String(load_default=None, allow_none=True, metadata={"format": "date"})
-    released_at = fields.DateTime(dump_only=True, allow_none=True)
-
-
-class ChangeSchema(Schema):
-    id = fields.Integer()
-    field = fields.String()
-    old_value = fields.String()
-    new_value = fields.String()
-    request_id = fields.Integer(allow_none=True)
-    actor_id = fields.Integer(allow_none=True)
-    at = fields.DateTime()
-
-
-class RetentionInfoSchema(Schema):
-    retention_class = fields.String()
-    start_event = fields.String()
-    start_on = fields.Date(allow_none=True)
-    months = fields.Integer(allow_none=True)
-    due_on = fields.Date(allow_none=True)
-    action = fields.String()
-    held = fields.Boolean()
-
-
-class DueSchema(Schema):
-    person_id = fields.Integer()
-    start_on = fields.Date()
-    due_on = fields.Date()
-    held = fields.Boolean()
-
-
-class DeletionLogSchema(Schema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    subject_ref = fields.String()
-    action = fields.String()
-    rule = fields.String()
-    categories = fields.List(fields.String())
-    row_counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    files = fields.Integer()
-    request_id = fields.Integer(allow_none=True)
 
 
 def _actor():
@@ -180,7 +103,7 @@ class Restriction(MethodView):
         """Restrict processing (Art. 18): hidden from search and lists, frozen."""
         require_permission("privacy.approve")
         person = privacy_person_or_404(person_id)
-        requests.restrict(_actor(), person, data["restriction_reason"])
+        requests.restrict(_actor(), person, data)
         db.session.commit()
         return _restriction_state(person)
 
@@ -234,12 +157,11 @@ def release_hold(hold_id):
 @privacy_blp.route("/requests")
 @privacy_blp.response(200, RequestSchema(many=True))
 def all_requests():
-    """Every request of the tenant (decision makers and the data-protection officer)."""
+    """Every request of the tenant (decision makers and the data-protection officer): open ones
+    first, the most urgent on top."""
     if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
         abort(403)
-    return db.session.scalars(
-        select(DataSubjectRequest).order_by(DataSubjectRequest.due_on, DataSubjectRequest.id)
-    ).all()
+    return requests.register(limit=None)
 
 
 @privacy_blp.route("/requests/<int:request_id>/decision", methods=["POST"])
@@ -255,19 +177,7 @@ def decide(data, request_id):
     person = persons.get_person(row.person_id) if row is not None else None
     if row is None or person is None:
         abort(404)
-    note = data.get("decision_note", "")
-    if data["decision"] == "complete":
-        requests.complete(_actor(), row, person, note)
-    elif data["decision"] == "reject":
-        requests.reject(_actor(), row, note)
-    elif data["decision"] == "erase":
-        requests.execute_erasure(_actor(), g.tenant, row, person, note)
-    else:
-        from flask_babel import gettext as _
-
-        from core.auth.services import ValidationError
-
-        raise ValidationError({"decision": [_("Please choose a value from the list.")]})
+    requests.decide(_actor(), g.tenant, row, person, data)
     db.session.commit()
     return row  # the request itself outlives an erasure, as evidence
 

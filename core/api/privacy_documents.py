@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import g, jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from core.audit import services as audit
 from core.db import db
 from core.privacy import subject_access
 from core.privacy.document_views import exportable_person, may_read_records, records_document
+from core.privacy.schemas import PackageSchema, RecordsDocumentSchema
 
 persons_blp = Blueprint(
     "api_privacy_export",
@@ -31,84 +31,6 @@ records_blp = Blueprint(
 
 def blueprints():
     return (persons_blp, records_blp)
-
-
-class RecordSchema(Schema):
-    table = fields.String()
-    title = fields.String()
-    plugin = fields.String(allow_none=True)
-    fields_ = fields.List(fields.Dict(), data_key="fields")
-    rows = fields.List(
-        fields.Dict(),
-        metadata={"description": "Every declared column; dates ISO 8601, JSON as stored."},
-    )
-
-
-class CategorySchema(Schema):
-    key = fields.String()
-    title = fields.String()
-    purpose = fields.String()
-    legal_basis = fields.String()
-    subjects = fields.String()
-    recipients = fields.String()
-    special = fields.String()
-    special_note = fields.String()
-    retention = fields.Dict()
-    records = fields.List(fields.Nested(RecordSchema))
-
-
-class PackageSchema(Schema):
-    schema_version = fields.String(
-        metadata={"description": "Version of core/privacy/subject_access.schema.json"}
-    )
-    generated_at = fields.String(metadata={"format": "date-time"})
-    language = fields.String()
-    tenant = fields.Dict()
-    controller = fields.Dict(
-        metadata={"description": "Controller, DPO, rights and authority from the privacy notice."}
-    )
-    subject = fields.Dict()
-    household = fields.Dict(
-        allow_none=True, metadata={"description": "Household name and the person's own role only."}
-    )
-    categories = fields.List(fields.Nested(CategorySchema))
-    consents = fields.List(fields.Dict())
-    disclosures = fields.List(
-        fields.Dict(),
-        metadata={"description": "Recipients, purpose, date, legal basis (Art. 15(1)(c))."},
-    )
-    requests = fields.List(fields.Dict())
-    attachments = fields.List(
-        fields.Dict(), metadata={"description": "Listed with checksum; contents are not embedded."}
-    )
-    access_log = fields.List(fields.Dict())
-    retention = fields.Dict()
-
-
-class ProcessingRecordSchema(Schema):
-    key = fields.String()
-    title = fields.String()
-    purpose = fields.String()
-    legal_basis = fields.String()
-    subjects = fields.String()
-    special = fields.String()
-    special_note = fields.String()
-    client_data = fields.Boolean()
-    fields_ = fields.List(fields.Dict(), data_key="fields")
-    recipients = fields.List(fields.String())
-    retention = fields.Dict(
-        metadata={"description": "Retention class, start event and the tenant's period in months."}
-    )
-    core = fields.Boolean()
-    plugins = fields.List(fields.String())
-    contributed_by = fields.List(fields.String())
-
-
-class RecordsDocumentSchema(Schema):
-    tenant = fields.Dict()
-    generated_at = fields.String(metadata={"format": "date-time"})
-    controller = fields.Dict()
-    records = fields.List(fields.Nested(ProcessingRecordSchema))
 
 
 @persons_blp.route("/<int:person_id>/data-export")

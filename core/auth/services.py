@@ -24,15 +24,24 @@ from core.auth.models import (
 )
 from core.auth.passwords import hash_password, policy_errors, verify_password
 from core.auth.permissions import ROLES
+from core.auth.schemas import (
+    EMAIL_PATTERN,
+    TOKEN_MAX_DAYS,
+    AccountSchema,
+    ApiTokenSchema,
+    LanguageSchema,
+    NewPasswordSchema,
+    PasswordChangeSchema,
+    TotpDisableSchema,
+    TotpSetupSchema,
+)
 from core.db import db, utcnow
-from core.schemas import ValidationError  # noqa: F401  (re-exported: callers still import it here)
+from core.schemas import ValidationError, load
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(EMAIL_PATTERN)
 TOKEN_PREFIX = "lotse_"  # noqa: S105 - a public prefix, not a secret
 SETUP_TOKEN_HOURS = 72
 INVITATION_DAYS = 14
-#: Longest lifetime of a personal API token (days); there are no unlimited tokens.
-TOKEN_MAX_DAYS = 90
 
 
 def _sha256(value: str) -> str:
@@ -184,18 +193,14 @@ def create_user(
     credential_tenant=None,
 ) -> User:
     errors: dict[str, list[str]] = {}
-    email = normalise_email(email)
-    if not EMAIL_RE.match(email) or len(email) > 254:
-        errors.setdefault("email", []).append(_("Please enter a valid e-mail address."))
-    elif find_user(email) is not None:
-        errors.setdefault("email", []).append(
-            _("An account with this e-mail address exists already.")
-        )
-    display_name = (display_name or "").strip()
-    if not display_name:
-        errors.setdefault("display_name", []).append(_("Please enter a name."))
-    elif len(display_name) > 200:
-        errors.setdefault("display_name", []).append(_("The name may have at most 200 characters."))
+    try:
+        values = load(AccountSchema, {"email": email, "display_name": display_name})
+        email, display_name = values["email"], values["display_name"]
+    except ValidationError as exc:
+        errors = dict(exc.errors)
+        email, display_name = normalise_email(email), (display_name or "").strip()
+    if "email" not in errors and find_user(email) is not None:
+        errors["email"] = [_("An account with this e-mail address exists already.")]
     if password is not None and check_policy:
         problems = policy_errors(password, context=(email.split("@")[0],))
         if problems:
@@ -317,15 +322,88 @@ def set_password(user: User, new_password: str, *, context: tuple[str, ...] = ()
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current: str, new: str, confirm: str, *, context=()) -> None:
+def change_password(user: User, data, *, context=(), keep: AuthSession | None = None):
+    """The account's own change (``data``: :class:`~core.auth.schemas.PasswordChangeSchema`):
+    the current password first; then every other session and every API token ends. Returns the
+    numbers of sessions and tokens ended."""
     errors: dict[str, list[str]] = {}
+    values = None
+    try:
+        values = load(PasswordChangeSchema, data)
+    except ValidationError as exc:
+        errors = exc.errors
+    current = values["current_password"] if values else str(data.get("current_password") or "")
     if not verify_password(user.password_hash, current)[0]:
-        errors["current_password"] = [_("The current password is not correct.")]
-    if new != confirm:
-        errors["confirm_password"] = [_("The two new passwords do not match.")]
+        errors = {"current_password": [_("The current password is not correct.")], **errors}
     if errors:
         raise ValidationError(errors)
-    set_password(user, new, context=context)
+    set_password(user, values["new_password"], context=context)
+    ended, tokens = end_all_access(user, keep=keep)
+    audit.record(
+        "auth.password_changed", actor=user, other_sessions_ended=ended, tokens_revoked=tokens
+    )
+    return ended, tokens
+
+
+def set_password_by_link(user: User, link: PasswordSetupToken, tenant, data, *, context=()):
+    """A one-time link from a mail (``data``: :class:`~core.auth.schemas.NewPasswordSchema`):
+    the first password of a new account, which then joins through its invitation, or a reset.
+    The link is used up; every session and API token of the account ends."""
+    values = load(NewPasswordSchema, data)
+    invitation = open_invitation_for(user, tenant)
+    first_password = user.password_changed_at is None
+    set_password(user, values["new_password"], context=context)
+    if first_password and invitation is not None:
+        accept_invitation(user, invitation, tenant)
+    link.used_at = utcnow()
+    sessions_ended, tokens_revoked = end_all_access(user)
+    audit.record(
+        "auth.password_set",
+        actor=user,
+        sessions_ended=sessions_ended,
+        tokens_revoked=tokens_revoked,
+    )
+
+
+def enable_second_factor(user: User, row: AuthSession, data) -> list[str]:
+    """Switch the second factor on with the secret on offer in ``row`` (``data``:
+    :class:`~core.auth.schemas.TotpSetupSchema`). Other sessions end; returns the recovery codes
+    (shown once)."""
+    from core.auth.sessions import revoke_all
+
+    values = load(TotpSetupSchema, data)
+    if not verify_password_for(user, values["password"]):
+        raise ValidationError({"password": [_("The current password is not correct.")]})
+    if not verify_totp(user, values["code"], secret=row.pending_totp_secret):
+        raise ValidationError(
+            {
+                "code": [
+                    _("The code is not correct. Please check the time on your phone and try again.")
+                ]
+            }
+        )
+    codes = enable_totp(user, row.pending_totp_secret)
+    row.pending_totp_secret = None
+    revoke_all(user.id, keep=row)
+    audit.record("auth.second_factor.enabled", actor=user)
+    return codes
+
+
+def disable_second_factor(user: User, data) -> None:
+    """Switch the second factor off: the current password is asked again."""
+    values = load(TotpDisableSchema, data)
+    if not verify_password_for(user, values["disable_password"]):
+        raise ValidationError({"disable_password": [_("The current password is not correct.")]})
+    disable_totp(user)
+    audit.record("auth.second_factor.disabled", actor=user)
+
+
+def set_locale(user: User, tenant, data) -> None:
+    """The account's language: one the tenant offers, or empty for the tenant's default."""
+    locale = load(LanguageSchema, data)["locale"]
+    if locale not in ("", *tenant.locales):
+        raise ValidationError({"locale": [_("This language is not offered here.")]})
+    user.locale = locale
 
 
 # --- API tokens ----------------------------------------------------------------------------
@@ -334,15 +412,9 @@ def change_password(user: User, current: str, new: str, confirm: str, *, context
 def create_api_token(
     user: User, tenant, name: str, days: int = TOKEN_MAX_DAYS
 ) -> tuple[ApiToken, str]:
-    name = (name or "").strip()
-    if not name or len(name) > 100:
-        raise ValidationError(
-            {"name": [_("Please give the token a name (at most 100 characters).")]}
-        )
-    if days is None or not (1 <= days <= TOKEN_MAX_DAYS):
-        raise ValidationError(
-            {"days": [_("A token is valid for 1 to %(n)d days.", n=TOKEN_MAX_DAYS)]}
-        )
+    """A personal API token of ``user`` in ``tenant``; the clear secret is returned once."""
+    values = load(ApiTokenSchema, {"name": name, "days": days})
+    name, days = values["name"], values["days"]
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         tenant_id=tenant.id,

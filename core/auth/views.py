@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import segno
 from flask import (
     Blueprint,
@@ -22,18 +20,27 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from core.audit import services as audit
-from core.auth import services
+from core.auth import services, signin
 from core.auth.models import ApiToken, AuthSession, User
-from core.auth.sessions import live_sessions, load_session, open_session, revoke, revoke_all
-from core.auth.throttle import slow_down, throttle
+from core.auth.schemas import (
+    ApiTokenSchema,
+    EmailSchema,
+    InvitationAnswerSchema,
+    LanguageSchema,
+    LoginSchema,
+    NewPasswordSchema,
+    PasswordChangeSchema,
+    SecondFactorSchema,
+    TotpDisableSchema,
+    TotpSetupSchema,
+)
+from core.auth.sessions import live_sessions, load_session, revoke
 from core.db import db, utcnow
 from core.extensions import login_manager
-from core.mail.services import login_alert_mail
+from core.schemas import form_input
 from core.tenancy.context import tenant_scope
 from core.tenancy.resolve import tenant_by_slug
 from core.web import public, run_write, safe_next
-
-log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/<tenant>", template_folder="templates")
 
@@ -83,53 +90,20 @@ def _context_words() -> tuple[str, ...]:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
-    error = None
-    status = 200
-    email = ""
+    error, status, email = None, 200, ""
     if request.method == "POST":
-        email = services.normalise_email(request.form.get("email", ""))
-        password = request.form.get("password", "")
-        limiter = throttle()
-        verdict = limiter.check(email, _client_ip())
-        if verdict.refused:
-            audit.record("auth.login.throttled")
-            db.session.commit()
-            error = _("Too many failed sign-in attempts. Please wait a minute and try again.")
-            status = 429
-        else:
-            if verdict.slow:
-                slow_down()
-            result = services.check_credentials(email, password, tenant=g.tenant)
-            if not result.ok:
-                _count_failure(limiter, email)
-                error = _("E-mail address or password is not correct.")
-            else:
-                limiter.succeeded(email, _client_ip())
-                user = result.user
-                session.clear()  # no value from before the sign-in survives (fixation)
-                row = open_session(user, g.tenant, fully_authenticated=not user.totp_enabled)
-                audit.record("auth.login.password_ok", actor=user, second_factor=user.totp_enabled)
-                db.session.commit()
-                login_user(user)
-                session["next"] = safe_next(request.args.get("next"), "")
-                if not row.fully_authenticated:
-                    return redirect(url_for("auth.second_factor"))
-                return redirect(safe_next(session.pop("next", None), url_for("home.dashboard")))
-    return render_template("auth/login.html", error=error, email=email), status
-
-
-def _count_failure(limiter, email: str) -> None:
-    """Count a failed attempt; when an account reaches its ceiling, alert (once per window)."""
-    if limiter.failed(email, _client_ip()):
-        audit.record("auth.login.account_ceiling_reached")
-        log.warning(
-            "many failed sign-ins for one account from several addresses (tenant %s)", g.tenant.slug
+        outcome = signin.sign_in(
+            form_input(LoginSchema, request.form), ip=_client_ip(), tenant=g.tenant
         )
-        user = services.find_user(email)
-        if user is not None and user.active and services.membership_of(user, g.tenant) is not None:
-            login_alert_mail(user, g.tenant)
-    audit.record("auth.login.failed")
-    db.session.commit()
+        if outcome.ok:
+            session.clear()  # no value from before the sign-in survives (fixation)
+            login_user(outcome.user)
+            session["next"] = safe_next(request.args.get("next"), "")
+            if not outcome.session.fully_authenticated:
+                return redirect(url_for("auth.second_factor"))
+            return redirect(safe_next(session.pop("next", None), url_for("home.dashboard")))
+        error, status, email = outcome.error, outcome.status, outcome.email
+    return render_template("auth/login.html", error=error, email=email), status
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
@@ -137,24 +111,18 @@ def second_factor():
     row = current_user.auth_session
     if row.fully_authenticated:
         return redirect(url_for("home.dashboard"))
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        code = request.form.get("code", "")
-        user = current_user._get_current_object()
-        if throttle().is_throttled(f"totp:{user.id}", _client_ip()):
-            error = _("Too many failed attempts. Please wait a minute and try again.")
-            return render_template("auth/second_factor.html", error=error), 429
-        elif services.verify_totp(user, code) or services.use_recovery_code(user, code):
-            row.fully_authenticated = True
-            audit.record("auth.login.succeeded", actor=user)
-            db.session.commit()
+        outcome = signin.confirm_second_factor(
+            current_user._get_current_object(),
+            row,
+            form_input(SecondFactorSchema, request.form),
+            ip=_client_ip(),
+        )
+        if outcome.ok:
             return redirect(safe_next(session.pop("next", None), url_for("home.dashboard")))
-        else:
-            throttle().failed(f"totp:{user.id}", _client_ip())
-            audit.record("auth.second_factor.failed", actor=user)
-            db.session.commit()
-            error = _("The code is not correct or was used already.")
-    return render_template("auth/second_factor.html", error=error)
+        error, status = outcome.error, outcome.status
+    return render_template("auth/second_factor.html", error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -214,30 +182,13 @@ def forgot_password():
     whether or not the address has an account here."""
     sent, status, error = False, 200, None
     if request.method == "POST":
-        email = services.normalise_email(request.form.get("email", ""))
-        limiter = throttle()
-        if limiter.is_throttled(f"reset:{email}", _client_ip()):
-            error, status = _("Too many requests. Please wait a minute and try again."), 429
-        else:
-            limiter.failed(f"reset:{email}", _client_ip())  # every request counts: no mail bombing
-            user = services.find_user(email)
-            if (
-                user is not None
-                and user.active
-                and not user.is_platform_operator
-                and (
-                    services.membership_of(user, g.tenant) is not None
-                    or services.open_invitation_for(user, g.tenant) is not None
-                )
-            ):
-                try:
-                    services.send_password_link(user, g.tenant, reason="reset")
-                    audit.record("auth.password_reset_requested", actor=user)
-                except services.ValidationError:
-                    db.session.rollback()
-                    log.warning("self-service reset mail could not be sent")
-            db.session.commit()
+        outcome = signin.request_password_reset(
+            form_input(EmailSchema, request.form), ip=_client_ip(), tenant=g.tenant
+        )
+        if outcome.ok:
             sent = True
+        else:
+            error, status = outcome.error, outcome.status
     return render_template("auth/forgot_password.html", sent=sent, error=error), status
 
 
@@ -254,30 +205,17 @@ def set_password(token):
         abort(404)
     errors = {}
     if request.method == "POST":
-        new = request.form.get("new_password", "")
-        if new != request.form.get("confirm_password", ""):
-            errors["confirm_password"] = [_("The two new passwords do not match.")]
-        else:
-            try:
-                first_password = user.password_changed_at is None
-                services.set_password(user, new, context=_context_words())
-                if first_password and invitation is not None:
-                    # A new account joins by choosing its password through the invitation's link.
-                    services.accept_invitation(user, invitation, g.tenant)
-            except services.ValidationError as exc:
-                db.session.rollback()
-                errors = exc.errors
+        errors, _done = run_write(
+            lambda: services.set_password_by_link(
+                user,
+                row,
+                g.tenant,
+                form_input(NewPasswordSchema, request.form),
+                context=_context_words(),
+            ),
+            success=_("Your password has been saved. You can sign in now."),
+        )
         if not errors:
-            row.used_at = utcnow()
-            sessions_ended, tokens_revoked = services.end_all_access(user)
-            audit.record(
-                "auth.password_set",
-                actor=user,
-                sessions_ended=sessions_ended,
-                tokens_revoked=tokens_revoked,
-            )
-            db.session.commit()
-            flash(_("Your password has been saved. You can sign in now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", invalid=False, errors=errors, user=user)
 
@@ -293,7 +231,7 @@ def invitation():
         abort(404)
     errors = {}
     if request.method == "POST":
-        decision = request.form.get("decision")
+        decision = form_input(InvitationAnswerSchema, request.form).get("decision")
         if decision == "accept":
             errors, _membership = run_write(
                 lambda: services.accept_invitation(user, pending, g.tenant),
@@ -344,18 +282,13 @@ def change_password():
     try:
         services.change_password(
             user,
-            request.form.get("current_password", ""),
-            request.form.get("new_password", ""),
-            request.form.get("confirm_password", ""),
+            form_input(PasswordChangeSchema, request.form),
             context=_context_words(),
+            keep=user.auth_session,
         )
     except services.ValidationError as exc:
         db.session.rollback()
         return _account_with_errors(exc.errors)
-    ended, tokens = services.end_all_access(user, keep=user.auth_session)
-    audit.record(
-        "auth.password_changed", actor=user, other_sessions_ended=ended, tokens_revoked=tokens
-    )
     db.session.commit()
     flash(
         _("Your password has been changed. Your other sessions and your API tokens were ended."),
@@ -385,10 +318,11 @@ def _account_with_errors(errors, *, new_token=None, recovery_codes=None, status=
 @bp.route("/account/language", methods=["POST"])
 def change_language():
     user = current_user._get_current_object()
-    locale = request.form.get("locale", "")
-    if locale not in ("", *g.tenant.locales):
-        return _account_with_errors({"locale": [_("This language is not offered here.")]})
-    user.locale = locale
+    try:
+        services.set_locale(user, g.tenant, form_input(LanguageSchema, request.form))
+    except services.ValidationError as exc:
+        db.session.rollback()
+        return _account_with_errors(exc.errors)
     db.session.commit()
     return redirect(url_for("auth.account"))
 
@@ -404,24 +338,22 @@ def setup_second_factor():
     secret = row.pending_totp_secret
     error = None
     if request.method == "POST":
-        if not services.verify_password_for(user, request.form.get("password", "")):
-            error = _("The current password is not correct.")
-        elif not services.verify_totp(user, request.form.get("code", ""), secret=secret):
-            error = _("The code is not correct. Please check the time on your phone and try again.")
+        try:
+            codes = services.enable_second_factor(
+                user, row, form_input(TotpSetupSchema, request.form)
+            )
+        except services.ValidationError as exc:
+            db.session.rollback()
+            error = next(iter(exc.errors.values()))[0]
         else:
-            codes = services.enable_totp(user, secret)
-            row.pending_totp_secret = None
-            revoke_all(user.id, keep=user.auth_session)
-            audit.record("auth.second_factor.enabled", actor=user)
             db.session.commit()
             flash(_("Two-factor sign-in is now on."), "success")
             return _account_with_errors({}, recovery_codes=codes, status=200)
     uri = services.totp_uri(user, secret, issuer=f"Lotse {g.tenant.name}")
-    qr = Markup(  # noqa: S704 - segno's own SVG, no user input
-        segno.make(uri, micro=False).svg_inline(
-            scale=4, title=_("QR code for your authenticator app")
-        )
+    svg = segno.make(uri, micro=False).svg_inline(
+        scale=4, title=_("QR code for your authenticator app")
     )
+    qr = Markup(svg)  # noqa: S704 - segno's own SVG of our URI, no user HTML
     return render_template("auth/second_factor_setup.html", qr=qr, secret=secret, error=error), (
         400 if error else 200
     )
@@ -430,12 +362,11 @@ def setup_second_factor():
 @bp.route("/account/second-factor/disable", methods=["POST"])
 def disable_second_factor():
     user = current_user._get_current_object()
-    if not services.verify_password_for(user, request.form.get("disable_password", "")):
-        return _account_with_errors(
-            {"disable_password": [_("The current password is not correct.")]}
-        )
-    services.disable_totp(user)
-    audit.record("auth.second_factor.disabled", actor=user)
+    try:
+        services.disable_second_factor(user, form_input(TotpDisableSchema, request.form))
+    except services.ValidationError as exc:
+        db.session.rollback()
+        return _account_with_errors(exc.errors)
     db.session.commit()
     flash(_("Two-factor sign-in is now off."), "info")
     return redirect(url_for("auth.account"))
@@ -447,13 +378,10 @@ def create_token():
 
     require_permission("api.use")
     user = current_user._get_current_object()
-    try:
-        days = int(request.form.get("days") or services.TOKEN_MAX_DAYS)
-    except ValueError:
-        days = -1
+    data = form_input(ApiTokenSchema, request.form)
     try:
         _token, clear = services.create_api_token(
-            user, g.tenant, request.form.get("name", ""), days
+            user, g.tenant, data.get("name", ""), data.get("days", services.TOKEN_MAX_DAYS)
         )
     except services.ValidationError as exc:
         db.session.rollback()

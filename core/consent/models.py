@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,6 +14,44 @@ from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 CONSENT_KINDS = ("processing", "cooperation", "confidentiality_release")
 SIGNERS = ("self", "guardian")
+#: What a disclosure may contain (codes; the labels live in core.labels.DATA_CATEGORY_LABELS).
+DATA_CATEGORIES = (
+    "master_data",
+    "residence",
+    "needs",
+    "goals_plan",
+    "contacts",
+    "documents",
+    "health",
+)
+PURPOSES = ("counselling", "referral", "case_conference", "export", "print")
+CHANNELS = ("referral", "case_conference", "export", "print", "phone", "letter", "email")
+#: How the client agreed to one single disclosure (tenants with ``consent_strict``).
+CONFIRMATIONS = ("oral", "written")
+#: Languages a form can be offered in (the clients' languages); German is always required.
+FORM_LANGUAGES = {
+    "de": _l("German"),
+    "en": _l("English"),
+    "ar": _l("Arabic"),
+    "fa": _l("Persian (Farsi)"),
+    "tr": _l("Turkish"),
+    "uk": _l("Ukrainian"),
+    "ru": _l("Russian"),
+    "ti": _l("Tigrinya"),
+    "ku": _l("Kurdish (Kurmanji)"),
+    "fr": _l("French"),
+}
+#: The Art. 13 GDPR information sheet, in the order it is printed.
+NOTICE_FIELDS = (
+    "controller",
+    "dpo",
+    "purposes",
+    "legal_basis",
+    "recipients",
+    "storage",
+    "rights",
+    "authority",
+)
 
 
 class RecipientCategory(TenantScoped, CreatedAt, Model):

@@ -23,8 +23,9 @@ from core import events
 from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.consent.models import (
+    CONFIRMATIONS,
     CONSENT_KINDS,
-    SIGNERS,
+    PURPOSES,
     ConsentRecord,
     ConsentRevocation,
     ConsentTemplate,
@@ -32,22 +33,14 @@ from core.consent.models import (
     Disclosure,
     RecipientCategory,
 )
+from core.consent.schemas import (
+    ConsentSchema,
+    DisclosureInputSchema,
+    RevocationSchema,
+)
 from core.dates import add_months, age_on
 from core.db import db
-from core.persons.services import _parse_date
-
-#: What a disclosure may contain (codes; the labels live in core.labels.DATA_CATEGORY_LABELS).
-DATA_CATEGORIES = (
-    "master_data",
-    "residence",
-    "needs",
-    "goals_plan",
-    "contacts",
-    "documents",
-    "health",
-)
-PURPOSES = ("counselling", "referral", "case_conference", "export", "print")
-CHANNELS = ("referral", "case_conference", "export", "print", "phone", "letter", "email")
+from core.schemas import load
 
 
 class ConsentRefused(ValidationError):
@@ -195,27 +188,18 @@ def strict(tenant) -> bool:
     return bool((tenant.settings or {}).get("consent_strict"))
 
 
-def disclose(
-    actor,
-    tenant,
-    person,
-    *,
-    recipient_key: str,
-    purpose: str,
-    channel: str,
-    data_categories,
-    case=None,
-    recipient_name: str = "",
-    override_reason: str = "",
-    confirmation: str = "",
-) -> Disclosure:
-    """Check the gate and register the disclosure in the running transaction, or raise."""
+def disclose(actor, tenant, person, data=None, *, case=None, **values) -> Disclosure:
+    """Check the gate and register the disclosure in the running transaction, or raise.
+
+    ``data`` is the raw input of :class:`~core.consent.schemas.DisclosureInputSchema` (a form or
+    JSON body); keyword arguments are merged into it (callers in code name the fields directly).
+    """
     _ensure_visible(actor, person, case)
+    values = load(DisclosureInputSchema, {**dict(data or {}), **values})
+    recipient_key, recipient_name = values["recipient_key"], values["recipient_name"]
+    purpose, override_reason = values["purpose"], values["override_reason"]
+    confirmation = values["confirmation"]
     errors: dict[str, list[str]] = {}
-    if purpose not in PURPOSES:
-        errors["purpose"] = [_("Please choose a value from the list.")]
-    if channel not in CHANNELS:
-        errors["channel"] = [_("Please choose a value from the list.")]
     if (
         recipient_key
         and db.session.scalar(
@@ -224,16 +208,7 @@ def disclose(
         is None
     ):
         errors["recipient_key"] = [_("Please choose a value from the list.")]
-    if not recipient_key and not recipient_name:
-        errors["recipient_key"] = [_("Please name the recipient.")]
-    categories_ = [str(c)[:60] for c in (data_categories or []) if str(c).strip()]
-    if not categories_:
-        errors["data_categories"] = [_("Please say which data are passed on.")]
-    elif any(c not in DATA_CATEGORIES for c in categories_):
-        # Codes only: the register outlives anonymisation, so it must not hold free text.
-        errors["data_categories"] = [_("Please choose a value from the list.")]
-    override_reason = (override_reason or "").strip()
-    if strict(tenant) and not override_reason and confirmation not in ("oral", "written"):
+    if strict(tenant) and not override_reason and confirmation not in CONFIRMATIONS:
         errors["confirmation"] = [
             _(
                 "This organisation asks for the client's agreement to every single disclosure. Please record how the client agreed."
@@ -260,15 +235,16 @@ def disclose(
     row = Disclosure(
         person_id=person.id,
         case_id=getattr(case, "id", None),
-        recipient_key=recipient_key or "",
-        recipient_name=(recipient_name or "")[:200],
-        data_categories=categories_,
+        recipient_key=recipient_key,
+        recipient_name=recipient_name,
+        # Codes only: the register outlives anonymisation, so it must not hold free text.
+        data_categories=values["data_categories"],
         purpose=purpose,
         legal_basis="consent" if decision.allowed else "override",
         consent_id=decision.consent_id,
-        override_reason=override_reason[:4000],
-        confirmation=confirmation if confirmation in ("oral", "written") else "",
-        channel=channel,
+        override_reason=override_reason,
+        confirmation=confirmation,
+        channel=values["channel"],
         actor_id=getattr(actor, "id", None),
     )
     db.session.add(row)
@@ -282,6 +258,25 @@ def disclose(
         purpose=purpose,
     )
     return row
+
+
+def disclose_from_case(actor, tenant, case, data) -> Disclosure:
+    """Pass data on from a case (the page and the API): :func:`disclose` in the caller's
+    transaction. A refusal (:class:`ConsentRefused`) leaves nothing of the attempt but its audit
+    row, which is committed here on its own, so the caller's answer cannot lose it."""
+    values = load(DisclosureInputSchema, data)
+    person_id = case.person_id
+    try:
+        return disclose(actor, tenant, case.person, values, case=case)
+    except ConsentRefused:
+        db.session.rollback()
+        from core.persons.models import Person
+
+        record_refusal(
+            actor, db.session.get(Person, person_id), values["recipient_key"], values["purpose"]
+        )
+        db.session.commit()
+        raise
 
 
 def record_refusal(actor, person, recipient_key: str, purpose: str) -> None:
@@ -501,50 +496,48 @@ def _covered_visible(actor, person_ids) -> bool:
     return True
 
 
-def record_consent(actor, person, data: dict) -> ConsentRecord:
-    """Record a signed consent (append-only). Under-16s need a guardian's signature."""
+def record_consent(actor, person, data) -> ConsentRecord:
+    """Record a signed consent (append-only). Under-16s need a guardian's signature.
+
+    ``data`` is the raw input of :class:`~core.consent.schemas.ConsentSchema`; what depends on
+    the chosen form version and on the person is checked here.
+    """
     _ensure_visible(actor, person)
-    errors: dict[str, list[str]] = {}
-    version = None
-    try:
-        version = db.session.scalar(
-            select(ConsentTemplateVersion).where(
-                ConsentTemplateVersion.id == int(data.get("template_version_id") or 0),
-                ConsentTemplateVersion.published_at.is_not(None),
-            )
+    data = dict(data)
+    # Code (imports, tests) may name the filed paper directly. It is no field of the schema, so
+    # neither a page nor the API can set it: the page files it via record_consent_with_evidence.
+    evidence_id = data.pop("evidence_id", None)
+    values = load(ConsentSchema, data)
+    version = db.session.scalar(
+        select(ConsentTemplateVersion).where(
+            ConsentTemplateVersion.id == values["template_version_id"],
+            ConsentTemplateVersion.published_at.is_not(None),
         )
-    except (TypeError, ValueError):
-        version = None
-    if version is None:
-        errors["template_version_id"] = [_("Please choose a form from the list.")]
-    language = data.get("language") or "de"
-    if version is not None and language not in (version.texts or {}):
-        errors["language"] = [_("This form does not exist in the chosen language.")]
-    signed_by = data.get("signed_by") or "self"
-    if signed_by not in SIGNERS:
-        errors["signed_by"] = [_("Please choose a value from the list.")]
-    guardian = str(data.get("guardian_name") or "").strip()[:200]
-    granted_on = _parse_date(data.get("granted_on"), "granted_on", errors) or date.today()
-    if granted_on > date.today():
-        errors["granted_on"] = [_("The consent cannot be dated in the future.")]
-    valid_until = _parse_date(data.get("valid_until"), "valid_until", errors)
-    if version is not None and version.valid_months and valid_until is None:
-        valid_until = add_months(granted_on, version.valid_months)
-    if valid_until and valid_until < granted_on:
-        errors["valid_until"] = [_("The end cannot lie before the signature.")]
-    recipient_keys = [k for k in (data.get("recipient_keys") or []) if k]
-    allowed_keys = set(version.recipient_keys) if version else set()
-    if any(k not in allowed_keys for k in recipient_keys):
-        errors["recipient_keys"] = [_("Please choose recipients of this form.")]
-    purposes = [p for p in (data.get("purposes") or []) if p]
-    if version is not None and any(p not in version.purposes for p in purposes):
-        errors["purposes"] = [_("Please choose purposes of this form.")]
-    kind = None
-    if version is not None:
-        kind = db.session.scalar(
+    )
+    kind = (
+        db.session.scalar(
             select(ConsentTemplate.kind).where(ConsentTemplate.id == version.template_id)
         )
-    if kind == "confidentiality_release" and not recipient_keys and not data.get("partner_names"):
+        if version is not None
+        else None
+    )
+    if kind not in CONSENT_KINDS:
+        raise ValidationError({"template_version_id": [_("Please choose a form from the list.")]})
+    errors: dict[str, list[str]] = {}
+    language, signed_by = values["language"], values["signed_by"]
+    recipient_keys, purposes = values["recipient_keys"], values["purposes"]
+    covered = values["covered_person_ids"]
+    granted_on = values["granted_on"] or date.today()
+    valid_until = values["valid_until"]
+    if language not in (version.texts or {}):
+        errors["language"] = [_("This form does not exist in the chosen language.")]
+    if version.valid_months and valid_until is None:
+        valid_until = add_months(granted_on, version.valid_months)
+    if any(k not in (version.recipient_keys or []) for k in recipient_keys):
+        errors["recipient_keys"] = [_("Please choose recipients of this form.")]
+    if any(p not in (version.purposes or []) for p in purposes):
+        errors["purposes"] = [_("Please choose purposes of this form.")]
+    if kind == "confidentiality_release" and not recipient_keys and not values["partner_names"]:
         errors["recipient_keys"] = [
             _("A confidentiality release must name at least one recipient.")
         ]
@@ -553,35 +546,24 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
     if person.birth_date is not None:
         if age_on(person.birth_date, granted_on) < 16 and signed_by == "self":
             errors["signed_by"] = [_("The person is under 16: a parent or guardian must sign.")]
-    if signed_by == "guardian" and not guardian:
-        errors["guardian_name"] = [_("Please enter the name of the parent or guardian who signed.")]
-    covered = []
-    for raw in data.get("covered_person_ids") or []:
-        try:
-            covered.append(int(raw))
-        except (TypeError, ValueError):
-            continue
     if not _covered_visible(actor, covered):
         errors["covered_person_ids"] = [_("Please choose family members from the list.")]
-    if kind is not None and kind not in CONSENT_KINDS:
-        errors["template_version_id"] = [_("Please choose a form from the list.")]
     if errors:
         raise ValidationError(errors)
-    partners = [str(p).strip()[:200] for p in (data.get("partner_names") or []) if str(p).strip()]
     record = ConsentRecord(
         person_id=person.id,
         template_version_id=version.id,
         kind=kind,
         language=language,
         signed_by=signed_by,
-        guardian_name=guardian,
+        guardian_name=values["guardian_name"],
         covered_person_ids=covered,
         recipient_keys=recipient_keys,
-        partner_names=partners,
+        partner_names=values["partner_names"],
         purposes=purposes,
         granted_on=granted_on,
         valid_until=valid_until,
-        evidence_id=data.get("evidence_id") or None,
+        evidence_id=evidence_id,
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(record)
@@ -630,7 +612,7 @@ def record_consent_with_evidence(actor, person, data: dict, upload=None) -> Cons
                 )
             ]
     try:
-        record = record_consent(actor, person, {**data, "evidence_id": None})
+        record = record_consent(actor, person, data)
     except ValidationError as exc:
         raise ValidationError({**exc.errors, **errors}) from exc
     if errors:
@@ -659,20 +641,16 @@ def evidence_links(records) -> dict[int, object]:
     return {r.id: by_id[r.evidence_id] for r in records if r.evidence_id in by_id}
 
 
-def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
+def revoke(actor, consent: ConsentRecord, data) -> ConsentRevocation:
     """One step, like granting: date received and scope (whole consent or some recipients)."""
     from core.persons.models import Person
 
     _ensure_visible(actor, db.session.get(Person, consent.person_id))
-    errors: dict[str, list[str]] = {}
-    received_on = _parse_date(data.get("received_on"), "received_on", errors) or date.today()
-    if received_on > date.today():
-        errors["received_on"] = [_("A revocation cannot be dated in the future.")]
-    keys = [k for k in (data.get("recipient_keys") or []) if k]
+    values = load(RevocationSchema, data)
+    received_on = values["received_on"] or date.today()
+    keys = values["recipient_keys"]
     if any(k not in (consent.recipient_keys or []) for k in keys):
-        errors["recipient_keys"] = [_("Please choose recipients of this consent.")]
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"recipient_keys": [_("Please choose recipients of this consent.")]})
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(
             select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update()
@@ -725,36 +703,9 @@ def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = Tru
     out = {"policy": "", "cases": 0, "open_cases": 0, "documents": 0, "disclosures": 0, "hold": ""}
     if not whole or person is None or not ends_processing(consent):
         return out
-    from sqlalchemy import func
+    from core.privacy.requests import file_summary
 
-    from core.cases.models import Case
-    from core.documentation.models import Attachment
-
-    case_ids = select(Case.id).where(Case.person_id == person.id)
-    out["cases"] = (
-        db.session.scalar(select(func.count()).select_from(Case).where(Case.person_id == person.id))
-        or 0
-    )
-    out["open_cases"] = (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(Case.person_id == person.id, Case.status != "closed")
-        )
-        or 0
-    )
-    out["documents"] = (
-        db.session.scalar(
-            select(func.count()).select_from(Attachment).where(Attachment.case_id.in_(case_ids))
-        )
-        or 0
-    )
-    out["disclosures"] = (
-        db.session.scalar(
-            select(func.count()).select_from(Disclosure).where(Disclosure.person_id == person.id)
-        )
-        or 0
-    )
+    out.update(file_summary(person))
     out["hold"] = held_reason(person)
     out["policy"] = "wait" if out["hold"] else policy(tenant).on_processing_revocation
     return out

@@ -4,8 +4,6 @@ always go into a new draft. Every write is audited with ids only."""
 
 from __future__ import annotations
 
-import re
-
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,50 +12,26 @@ from sqlalchemy import func, select
 from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.consent.models import (
-    CONSENT_KINDS,
+    FORM_LANGUAGES,
+    NOTICE_FIELDS,
     ConsentTemplate,
     ConsentTemplateVersion,
     RecipientCategory,
 )
-from core.consent.services import PURPOSES, default_privacy_notice
+from core.consent.schemas import RecipientCategorySchema, TemplateSchema, VersionSchema
+from core.consent.services import default_privacy_notice
 from core.db import db, utcnow
+from core.schemas import load
 
-#: Languages a form can be offered in (the clients' languages); German is always required.
-LANGUAGES = {
-    "de": _l("German"),
-    "en": _l("English"),
-    "ar": _l("Arabic"),
-    "fa": _l("Persian (Farsi)"),
-    "tr": _l("Turkish"),
-    "uk": _l("Ukrainian"),
-    "ru": _l("Russian"),
-    "ti": _l("Tigrinya"),
-    "ku": _l("Kurdish (Kurmanji)"),
-    "fr": _l("French"),
-}
+#: Languages a form can be offered in (codes → names); German is always required.
+LANGUAGES = FORM_LANGUAGES
 RTL_LANGUAGES = frozenset({"ar", "fa"})
-
-#: The Art. 13 GDPR information sheet, in the order it is printed.
-NOTICE_FIELDS = (
-    "controller",
-    "dpo",
-    "purposes",
-    "legal_basis",
-    "recipients",
-    "storage",
-    "rights",
-    "authority",
-)
 
 KIND_LABELS = {
     "processing": _l("Consent to data processing"),
     "cooperation": _l("Agreement on cooperation"),
     "confidentiality_release": _l("Consent and confidentiality release"),
 }
-
-_KEY = re.compile(r"^[a-z0-9]+([_-][a-z0-9]+)*$")
-_TEXT_MAX = 20000
-_NOTICE_MAX = 4000
 
 
 class VersionFrozen(Exception):
@@ -272,26 +246,17 @@ def get_category(category_id: int) -> RecipientCategory | None:
 # --- templates -----------------------------------------------------------------------------
 
 
-def create_template(actor, tenant, data: dict) -> ConsentTemplate:
-    errors: dict[str, list[str]] = {}
-    key = str(data.get("key") or "").strip().lower()
-    kind = str(data.get("kind") or "")
-    title = str(data.get("title") or "").strip()
-    if not _KEY.match(key) or len(key) > 60:
-        errors["key"] = [
-            _("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")
-        ]
-    elif (
-        db.session.scalar(select(ConsentTemplate.id).where(ConsentTemplate.key == key)) is not None
+def create_template(actor, tenant, data) -> ConsentTemplate:
+    """A new consent form (its wording follows as a draft version)."""
+    values = load(TemplateSchema, data)
+    if (
+        db.session.scalar(select(ConsentTemplate.id).where(ConsentTemplate.key == values["key"]))
+        is not None
     ):
-        errors["key"] = [_("This key is used by another form.")]
-    if kind not in CONSENT_KINDS:
-        errors["kind"] = [_("Please choose a value from the list.")]
-    if not title or len(title) > 200:
-        errors["title"] = [_("Please enter a title (at most 200 characters).")]
-    if errors:
-        raise ValidationError(errors)
-    template = ConsentTemplate(tenant_id=tenant.id, key=key, kind=kind, title=title)
+        raise ValidationError({"key": [_("This key is used by another form.")]})
+    template = ConsentTemplate(
+        tenant_id=tenant.id, key=values["key"], kind=values["kind"], title=values["title"]
+    )
     db.session.add(template)
     db.session.flush()
     audit.record("consent.template_created", actor=actor, obj=template)
@@ -356,109 +321,29 @@ def create_draft(actor, tenant, template: ConsentTemplate) -> ConsentTemplateVer
     return version
 
 
-def _clean_texts(raw, errors) -> dict:
-    texts: dict[str, dict[str, str]] = {}
-    if not isinstance(raw, dict):
-        errors["texts"] = [_("Please enter the texts per language.")]
-        return texts
-    for lang, text in raw.items():
-        if lang not in LANGUAGES:
-            errors["texts"] = [_("Please choose languages from the list.")]
-            continue
-        text = text if isinstance(text, dict) else {}
-        cleaned: dict = {}
-        notice = text.get("notice") if lang != "de" and isinstance(text.get("notice"), dict) else {}
-        translated = {}
-        for name in NOTICE_FIELDS:
-            value = str(notice.get(name) or "").strip()
-            if len(value) > _NOTICE_MAX:
-                errors[f"texts.{lang}.notice.{name}"] = [
-                    _("Please enter at most %(n)d characters.", n=_NOTICE_MAX)
-                ]
-            if value:
-                translated[name] = value
-        if translated:
-            # The information sheet in this language; parts left empty are printed in German.
-            cleaned["notice"] = translated
-        for part in ("purpose", "body"):
-            value = str(text.get(part) or "").strip()
-            if not value:
-                if lang == "de":
-                    message = _("Please enter the German text.")
-                else:
-                    message = _(
-                        "Please enter the text in %(language)s or remove the language.",
-                        language=language_label(lang),
-                    )
-                errors[f"texts.{lang}.{part}"] = [message]
-            elif len(value) > _TEXT_MAX:
-                errors[f"texts.{lang}.{part}"] = [
-                    _("Please enter at most %(n)d characters.", n=_TEXT_MAX)
-                ]
-            cleaned[part] = value
-        texts[lang] = cleaned
-    if "de" not in texts:
-        errors["texts.de.purpose"] = [_("Please enter the German text.")]
-    return texts
+#: The stored values of a version, as :class:`~core.consent.schemas.VersionSchema` loads them.
+VERSION_FIELDS = (
+    "texts",
+    "recipient_keys",
+    "purposes",
+    "processing_bodies",
+    "valid_months",
+    "privacy_notice",
+)
 
 
-def _clean(template: ConsentTemplate, data: dict) -> dict:
-    """Check a full set of version values; raise with field-named German messages."""
-    errors: dict[str, list[str]] = {}
-    texts = _clean_texts(data.get("texts"), errors)
+def _validated(template: ConsentTemplate, data) -> dict:
+    """A whole version checked by the schema, then against the tenant's recipient categories."""
+    values = load(VersionSchema, data)
     known = {c.key: c.active for c in all_categories()}
-    keys = [str(k) for k in (data.get("recipient_keys") or []) if k]
+    keys = values["recipient_keys"]
     if any(not known.get(k) for k in keys):
-        errors["recipient_keys"] = [_("Please choose recipients from the list.")]
-    elif template.kind == "confidentiality_release" and not keys:
-        errors["recipient_keys"] = [
-            _("A confidentiality release must name at least one recipient.")
-        ]
-    purposes = [str(p) for p in (data.get("purposes") or []) if p]
-    if any(p not in PURPOSES for p in purposes):
-        errors["purposes"] = [_("Please choose a value from the list.")]
-    elif not purposes:
-        errors["purposes"] = [_("Please choose at least one purpose.")]
-    bodies = str(data.get("processing_bodies") or "").strip()
-    if len(bodies) > 2000:
-        errors["processing_bodies"] = [_("Please enter at most %(n)d characters.", n=2000)]
-    months = data.get("valid_months")
-    if months in ("", None):
-        months = None
-    else:
-        try:
-            months = int(months)
-        except (TypeError, ValueError):
-            errors["valid_months"] = [_("Please enter a whole number.")]
-            months = None
-        else:
-            if not 1 <= months <= 120:
-                errors["valid_months"] = [
-                    _("Please enter a number between %(min)d and %(max)d.", min=1, max=120)
-                ]
-    raw_notice = data.get("privacy_notice") or {}
-    notice = {}
-    for name in NOTICE_FIELDS:
-        value = str(raw_notice.get(name) or "").strip() if isinstance(raw_notice, dict) else ""
-        if not value:
-            errors[f"privacy_notice.{name}"] = [
-                _("The information sheet needs this part (Art. 13 GDPR).")
-            ]
-        elif len(value) > _NOTICE_MAX:
-            errors[f"privacy_notice.{name}"] = [
-                _("Please enter at most %(n)d characters.", n=_NOTICE_MAX)
-            ]
-        notice[name] = value
-    if errors:
-        raise ValidationError(errors)
-    return {
-        "texts": texts,
-        "recipient_keys": keys,
-        "purposes": purposes,
-        "processing_bodies": bodies,
-        "valid_months": months,
-        "privacy_notice": notice,
-    }
+        raise ValidationError({"recipient_keys": [_("Please choose recipients from the list.")]})
+    if template.kind == "confidentiality_release" and not keys:
+        raise ValidationError(
+            {"recipient_keys": [_("A confidentiality release must name at least one recipient.")]}
+        )
+    return values
 
 
 def _frozen() -> VersionFrozen:
@@ -467,20 +352,13 @@ def _frozen() -> VersionFrozen:
     )
 
 
-def update_draft(actor, version: ConsentTemplateVersion, data: dict) -> ConsentTemplateVersion:
+def update_draft(actor, version: ConsentTemplateVersion, data) -> ConsentTemplateVersion:
     """Replace the draft's values with ``data`` (missing keys keep their value); all or nothing."""
     if version.published_at is not None:
         raise _frozen()
     template = get_template(version.template_id)
-    current = {
-        "texts": version.texts,
-        "recipient_keys": version.recipient_keys,
-        "purposes": version.purposes,
-        "processing_bodies": version.processing_bodies,
-        "valid_months": version.valid_months,
-        "privacy_notice": version.privacy_notice,
-    }
-    values = _clean(template, {**current, **{k: v for k, v in data.items() if k in current}})
+    current = {name: getattr(version, name) for name in VERSION_FIELDS}
+    values = _validated(template, {**current, **dict(data)})
     changed = sorted(k for k, v in values.items() if v != current[k])
     for name, value in values.items():
         setattr(version, name, value)
@@ -496,17 +374,7 @@ def publish(actor, version: ConsentTemplateVersion) -> ConsentTemplateVersion:
     if version.published_at is not None:
         raise VersionFrozen(_("This version is already published."))
     template = get_template(version.template_id)
-    _clean(
-        template,
-        {
-            "texts": version.texts,
-            "recipient_keys": version.recipient_keys,
-            "purposes": version.purposes,
-            "processing_bodies": version.processing_bodies,
-            "valid_months": version.valid_months,
-            "privacy_notice": version.privacy_notice,
-        },
-    )
+    _validated(template, {name: getattr(version, name) for name in VERSION_FIELDS})
     version.published_at = utcnow()
     db.session.flush()
     audit.record("consent.version_published", actor=actor, obj=version, template=template.id)
@@ -528,24 +396,16 @@ def retire(actor, version: ConsentTemplateVersion) -> ConsentTemplateVersion:
 # --- recipient categories ------------------------------------------------------------------
 
 
-def add_category(actor, tenant, data: dict) -> RecipientCategory:
-    errors: dict[str, list[str]] = {}
-    key = str(data.get("key") or "").strip().lower()
-    name = str(data.get("name") or "").strip()
-    if not _KEY.match(key) or len(key) > 60:
-        errors["key"] = [
-            _("Use lowercase letters, digits, hyphens and underscores (e.g. release-jmd).")
-        ]
-    elif (
-        db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
+def add_category(actor, tenant, data) -> RecipientCategory:
+    values = load(RecipientCategorySchema, data)
+    if (
+        db.session.scalar(
+            select(RecipientCategory.id).where(RecipientCategory.key == values["key"])
+        )
         is not None
     ):
-        errors["key"] = [_("This key is used by another recipient category.")]
-    if not name or len(name) > 300:
-        errors["name"] = [_("Please enter a name (at most %(n)d characters).", n=300)]
-    if errors:
-        raise ValidationError(errors)
-    category = RecipientCategory(tenant_id=tenant.id, key=key, name=name)
+        raise ValidationError({"key": [_("This key is used by another recipient category.")]})
+    category = RecipientCategory(tenant_id=tenant.id, key=values["key"], name=values["name"])
     db.session.add(category)
     db.session.flush()
     audit.record("consent.category_created", actor=actor, obj=category)

@@ -10,8 +10,10 @@ from flask_login import current_user
 from core.auth.permissions import has_permission, require_permission
 from core.consent import services
 from core.consent import template_services as forms
-from core.consent.models import CONSENT_KINDS
+from core.consent.models import CONSENT_KINDS, PURPOSES
+from core.consent.schemas import RecipientCategorySchema, TemplateSchema
 from core.db import db
+from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint(
@@ -57,7 +59,9 @@ def new():
     errors = {}
     if request.method == "POST":
         errors, template = run_write(
-            lambda: forms.create_template(_actor(), g.tenant, request.form),
+            lambda: forms.create_template(
+                _actor(), g.tenant, form_input(TemplateSchema, request.form)
+            ),
             success=_("Form created."),
         )
         if not errors:
@@ -104,6 +108,9 @@ def _values_from(version) -> dict:
 
 
 def _values_from_form(form) -> dict:
+    """The page's flat field names (``texts.de.purpose``, ``privacy_notice.dpo``) as the nested
+    input of :class:`~core.consent.schemas.VersionSchema`, plus what the page itself needs (the
+    languages shown, those marked for removal). Nothing is checked here."""
     languages = [
         lang for lang in dict.fromkeys(form.getlist("languages")) if lang in forms.LANGUAGES
     ]
@@ -132,7 +139,7 @@ def _values_from_form(form) -> dict:
         "recipient_keys": form.getlist("recipient_keys"),
         "purposes": form.getlist("purposes"),
         "processing_bodies": form.get("processing_bodies", ""),
-        "valid_months": form.get("valid_months", ""),
+        "valid_months": form.get("valid_months", "").strip() or None,
         "privacy_notice": {
             name: form.get(f"privacy_notice.{name}", "") for name in forms.NOTICE_FIELDS
         },
@@ -148,7 +155,7 @@ def _render_version(version, values, errors, code=200):
         values=values,
         errors=errors,
         categories=forms.all_categories(),
-        purposes=services.PURPOSES,
+        purposes=PURPOSES,
         purpose_label=services.purpose_label,
         languages=forms.LANGUAGES,
         notice_fields=forms.NOTICE_FIELDS,
@@ -177,18 +184,9 @@ def version(version_id):
             values["texts"][lang] = {"purpose": "", "body": ""}
         return _render_version(version_, values, {})
     data = {
+        **{k: values[k] for k in forms.VERSION_FIELDS},
         "texts": {
             lang: text for lang, text in values["texts"].items() if lang not in values["remove"]
-        },
-        **{
-            k: values[k]
-            for k in (
-                "recipient_keys",
-                "purposes",
-                "processing_bodies",
-                "valid_months",
-                "privacy_notice",
-            )
         },
     }
     errors, _saved = run_write(
@@ -288,7 +286,9 @@ def recipients():
     errors = {}
     if request.method == "POST":
         errors, _c = run_write(
-            lambda: forms.add_category(_actor(), g.tenant, request.form),
+            lambda: forms.add_category(
+                _actor(), g.tenant, form_input(RecipientCategorySchema, request.form)
+            ),
             success=_("Recipient category added."),
         )
         if not errors:

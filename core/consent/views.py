@@ -16,22 +16,20 @@ from core.auth.services import ValidationError
 from core.cases import services as cases
 from core.consent import services
 from core.consent import template_services as forms
-from core.consent.models import ConsentRecord, ConsentTemplate
+from core.consent.models import (
+    CHANNELS,
+    DATA_CATEGORIES,
+    PURPOSES,
+    ConsentRecord,
+    ConsentTemplate,
+)
+from core.consent.schemas import ConsentSchema, DisclosureInputSchema, RevocationSchema
 from core.db import db
 from core.persons import services as persons
+from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
-
-DATA_CATEGORIES = (
-    "master_data",
-    "residence",
-    "needs",
-    "goals_plan",
-    "contacts",
-    "documents",
-    "health",
-)
 
 
 def _actor():
@@ -53,18 +51,10 @@ def person_consents(person_id):
     db.session.commit()
     errors = {}
     if request.method == "POST":
-        form = {
-            **request.form,
-            "recipient_keys": request.form.getlist("recipient_keys"),
-            "purposes": request.form.getlist("purposes"),
-            "covered_person_ids": request.form.getlist("covered_person_ids"),
-            "partner_names": [
-                p for p in request.form.get("partner_names", "").split("\n") if p.strip()
-            ],
-        }
+        data = form_input(ConsentSchema, request.form)
         errors, _r = run_write(
             lambda: services.record_consent_with_evidence(
-                _actor(), person, form, request.files.get("evidence")
+                _actor(), person, data, request.files.get("evidence")
             ),
             success=_("Consent recorded."),
         )
@@ -105,7 +95,7 @@ def person_consents(person_id):
         languages_of=forms.languages_of,
         language_label=forms.language_label,
         categories=services.categories(),
-        purposes=services.PURPOSES,
+        purposes=PURPOSES,
         purpose_label=services.purpose_label,
         children=children,
         errors=errors,
@@ -204,10 +194,7 @@ def revoke(person_id, consent_id):
         record.person_id != person.id and person.id not in (record.covered_person_ids or [])
     ):
         abort(404)
-    data = {
-        "received_on": request.form.get("received_on"),
-        "recipient_keys": request.form.getlist("recipient_keys"),
-    }
+    data = form_input(RevocationSchema, request.form)
     if not confirm.confirmed():
         return _confirm_revocation(person, record, data)
     person_id = person.id
@@ -244,7 +231,9 @@ def revoke(person_id, consent_id):
 
 def _confirm_revocation(person, record, data):
     """Say what the revocation will do (erase / anonymise / wait for a hold) before it is recorded."""
-    effect = services.revocation_consequences(g.tenant, record, whole=not data["recipient_keys"])
+    effect = services.revocation_consequences(
+        g.tenant, record, whole=not data.get("recipient_keys")
+    )
     lines = [
         _(
             "The revocation is recorded and applies from the day it was received: nothing more is passed on "
@@ -310,33 +299,13 @@ def disclose(case_id):
     db.session.commit()
     errors, refused = {}, None
     if request.method == "POST":
-        form = request.form
-
-        def share():
-            return services.disclose(
-                _actor(),
-                g.tenant,
-                case.person,
-                recipient_key=form.get("recipient_key", ""),
-                purpose=form.get("purpose", ""),
-                channel=form.get("channel", ""),
-                data_categories=form.getlist("data_categories"),
-                case=case,
-                recipient_name=form.get("recipient_name", "").strip(),
-                override_reason=form.get("override_reason", ""),
-                confirmation=form.get("confirmation", ""),
-            )
-
         try:
-            share()
-        except services.ConsentRefused as exc:
-            db.session.rollback()
-            refused, errors = exc.decision.reason, exc.errors
-            # Nothing was written; only the refusal itself is audited.
-            services.record_refusal(
-                _actor(), case.person, form.get("recipient_key", ""), form.get("purpose", "")
+            services.disclose_from_case(
+                _actor(), g.tenant, case, form_input(DisclosureInputSchema, request.form)
             )
-            db.session.commit()
+        except services.ConsentRefused as exc:
+            # Nothing was written; only the refusal itself is audited (by the service).
+            refused, errors = exc.decision.reason, exc.errors
         except ValidationError as exc:
             db.session.rollback()
             errors = exc.errors
@@ -352,9 +321,9 @@ def disclose(case_id):
         case=case,
         person=case.person,
         categories=services.categories(),
-        purposes=services.PURPOSES,
+        purposes=PURPOSES,
         purpose_label=services.purpose_label,
-        channels=services.CHANNELS,
+        channels=CHANNELS,
         data_categories=DATA_CATEGORIES,
         strict=services.strict(g.tenant),
         errors=errors,
@@ -399,92 +368,14 @@ def register():
 def privacy_overview():
     """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
     require_permission("disclosures.read")
-    from datetime import timedelta
-
-    from sqlalchemy import func
-
-    from core.audit.models import AuditEvent
-    from core.auth.duties import dsb_overview
-    from core.auth.models import User
-    from core.consent.models import ConsentRevocation, Disclosure
-    from core.db import utcnow
-
-    since = utcnow() - timedelta(days=90)
-    overrides = db.session.scalars(
-        select(Disclosure)
-        .where(Disclosure.legal_basis == "override", Disclosure.at >= since)
-        .order_by(Disclosure.at.desc())
-    ).all()
-    refusals = db.session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.action == "disclosure.refused", AuditEvent.at >= since)
-    )
-    revocations = db.session.scalars(
-        select(ConsentRevocation)
-        .where(ConsentRevocation.at >= since)
-        .order_by(ConsentRevocation.at.desc())
-    ).all()
-    via = AuditEvent.details["via"].as_string()
-    reads = db.session.execute(
-        select(User.display_name, via, func.count())
-        .join(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.action == "case.read",
-            AuditEvent.at >= utcnow() - timedelta(days=30),
-            via.in_(("supervision", "substitute")),
-        )
-        .group_by(User.display_name, via)
-    ).all()
-    # Many different case files read by one person on one day (possible browsing or data theft).
-    threshold = int((g.tenant.settings or {}).get("unusual_reads_per_day") or 25)
-    day = func.date(AuditEvent.at)
-    files = func.count(func.distinct(AuditEvent.object_id))
-    bulk = db.session.execute(
-        select(User.display_name, day, files)
-        .join(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.action == "case.read", AuditEvent.at >= utcnow() - timedelta(days=30))
-        .group_by(User.display_name, day)
-        .having(files > threshold)
-        .order_by(day.desc(), User.display_name)
-    ).all()
-    unusual: dict[str, dict[str, int]] = {}
-    for name, how, count in reads:
-        unusual.setdefault(name, {})[how] = count
-    names = {c.key: c.name for c in services.categories(active_only=False)}
-    from core.persons.models import Person
+    from core.privacy import desk
     from core.privacy import requests as privacy_requests
-    from core.privacy.retention import candidates, waiting_revocations
 
-    today = date.today()
-    open_requests = privacy_requests.open_requests()
-    due = candidates(g.tenant, today)
-    restricted = db.session.scalars(
-        select(Person).where(Person.restricted_at.is_not(None)).order_by(Person.sort_name)
-    ).all()
-    from core.privacy import erasure as privacy_erasure
-
-    erased_revocations = privacy_erasure.erased_revocations_since(since)
-    recipient_notices = privacy_erasure.open_recipient_notices()
+    names = {c.key: c.name for c in services.categories(active_only=False)}
     return render_template(
         "consent/privacy.html",
-        overrides=overrides,
-        refusals=refusals,
-        revocations=revocations,
-        unusual=sorted(unusual.items()),
         names=names,
         purpose_label=services.purpose_label,
-        open_requests=open_requests,
-        overdue=[r for r in open_requests if r.due_on < today],
-        due_now=[c for c in due if c.due_on <= today and not c.held],
-        due_soon=[c for c in due if c.due_on > today],
-        restricted=restricted,
         kind_label=privacy_requests.kind_label,
-        today=today,
-        bulk=bulk,
-        threshold=threshold,
-        duties=dsb_overview(g.tenant),
-        erased_revocations=erased_revocations,
-        recipient_notices=recipient_notices,
-        waiting=waiting_revocations(today),
+        **desk.overview(g.tenant),
     )

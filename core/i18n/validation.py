@@ -41,6 +41,14 @@ _PATTERNS = [
         lambda m: _("Please enter between %(min)s and %(max)s characters.", min=m[1], max=m[2]),
     ),
     (re.compile(r"^Must be one of: .*\.$"), lambda m: _("Please choose a value from the list.")),
+    (
+        re.compile(
+            r"^Must be greater than or equal to (-?\d+) and less than or equal to (-?\d+)\.$"
+        ),
+        lambda m: _(
+            "Please enter a number between %(min)d and %(max)d.", min=int(m[1]), max=int(m[2])
+        ),
+    ),
 ]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -12,12 +10,11 @@ from core.auth import services as auth
 from core.auth.models import AuthSession
 from core.auth.services import ValidationError
 from core.db import db, utcnow
+from core.platform.schemas import AdminLinkSchema, HostRemovalSchema, HostSchema, TenantSchema
+from core.schemas import load
 from core.tenancy.context import tenant_scope, unscoped
 from core.tenancy.loader import RESERVED_SLUGS
-from core.tenancy.models import TENANT_KINDS, Tenant, TenantHost, TenantPlugin
-
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_HOST = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+from core.tenancy.models import Tenant, TenantHost, TenantPlugin
 
 
 def tenant_overview() -> list[dict]:
@@ -44,29 +41,18 @@ def tenant_overview() -> list[dict]:
     ]
 
 
-def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant:
+def create_tenant(actor, data=None, **values) -> Tenant:
     """A new tenant and an invitation for its first administrator (mailed, never shown).
 
-    The operator gets the same answer whatever the address: a new account receives a set-up
-    link, an existing one an invitation it must accept after signing in with its own password.
+    ``data`` is the raw input of :class:`~core.platform.schemas.TenantSchema`; keyword arguments
+    are merged into it (the ``lotse tenant create`` command names the fields directly). The
+    operator gets the same answer whatever the address: a new account receives a set-up link, an
+    existing one an invitation it must accept after signing in with its own password.
     """
-    errors: dict[str, list[str]] = {}
-    slug = (slug or "").strip().lower()
-    name = (name or "").strip()
-    if not _SLUG.match(slug) or len(slug) > 40:
-        errors["slug"] = [_("Use lowercase letters, digits and hyphens (e.g. kreis-wesel).")]
-    elif slug in RESERVED_SLUGS or db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
-        errors["slug"] = [_("This short name is taken.")]
-    if not name or len(name) > 200:
-        errors["name"] = [_("Please enter a name (at most 200 characters).")]
-    if kind not in TENANT_KINDS:
-        errors["kind"] = [_("Please choose a kind from the list.")]
-    if not auth.EMAIL_RE.match(auth.normalise_email(admin_email)):
-        errors["admin_email"] = [_("Please enter a valid e-mail address.")]
-    if not (admin_name or "").strip():
-        errors["admin_name"] = [_("Please enter a name.")]
-    if errors:
-        raise ValidationError(errors)
+    values = load(TenantSchema, {**dict(data or {}), **values})
+    slug, name, kind = values["slug"], values["name"], values["kind"]
+    if slug in RESERVED_SLUGS or db.session.scalar(select(Tenant).where(Tenant.slug == slug)):
+        raise ValidationError({"slug": [_("This short name is taken.")]})
     tenant = Tenant(
         slug=slug,
         name=name,
@@ -86,7 +72,13 @@ def create_tenant(actor, *, slug, name, kind, admin_email, admin_name) -> Tenant
         audit.record("tenant.created", actor=actor)
         try:
             invite_member(
-                tenant, actor, email=admin_email, display_name=admin_name, roles=["tenant_admin"]
+                tenant,
+                actor,
+                {
+                    "email": values["admin_email"],
+                    "display_name": values["admin_name"],
+                    "roles": ["tenant_admin"],
+                },
             )
         except ValidationError as exc:
             raise ValidationError(
@@ -114,12 +106,9 @@ def set_active(actor, tenant: Tenant, active: bool) -> None:
     )
 
 
-def add_host(actor, tenant: Tenant, host: str) -> TenantHost:
-    host = (host or "").strip().lower()
-    if not _HOST.match(host):
-        raise ValidationError(
-            {"host": [_("Please enter a host name like integration.kreis-kleve.de.")]}
-        )
+def add_host(actor, tenant: Tenant, data) -> TenantHost:
+    """A further host name (``data``: the raw input of :class:`~core.platform.schemas.HostSchema`)."""
+    host = load(HostSchema, data)["host"]
     if db.session.scalar(select(TenantHost).where(TenantHost.host == host)):
         raise ValidationError({"host": [_("This host name is used already.")]})
     row = TenantHost(tenant_id=tenant.id, host=host)
@@ -129,7 +118,9 @@ def add_host(actor, tenant: Tenant, host: str) -> TenantHost:
     return row
 
 
-def remove_host(actor, tenant: Tenant, host_id: int) -> None:
+def remove_host(actor, tenant: Tenant, data) -> None:
+    """``data``: the raw input of :class:`~core.platform.schemas.HostRemovalSchema`."""
+    host_id = load(HostRemovalSchema, data)["host_id"]
     row = db.session.scalar(
         select(TenantHost).where(TenantHost.id == host_id, TenantHost.tenant_id == tenant.id)
     )
@@ -158,7 +149,7 @@ def admin_link_refusal(tenant: Tenant) -> str | None:
     return None
 
 
-def resend_admin_link(actor, tenant: Tenant, email: str) -> None:
+def resend_admin_link(actor, tenant: Tenant, data) -> None:
     """Mail a new set-up link to an invited first administrator who never chose a password.
 
     Never for an active account (one that has set a password) and never for a case manager: the
@@ -167,7 +158,7 @@ def resend_admin_link(actor, tenant: Tenant, email: str) -> None:
     refusal = admin_link_refusal(tenant)
     if refusal:
         raise ValidationError({"admin_email": [refusal]})
-    user = auth.find_user(email)
+    user = auth.find_user(load(AdminLinkSchema, data)["admin_email"])
     with tenant_scope(tenant):
         invitation = auth.open_invitation_for(user, tenant) if user is not None else None
         eligible = (

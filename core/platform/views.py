@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from core.audit import services as audit
 from core.audit.models import PlatformAuditEvent
-from core.auth import services as auth
+from core.auth import signin
 from core.auth.models import User
+from core.auth.schemas import LoginSchema
 from core.auth.services import ValidationError
-from core.auth.sessions import open_session, revoke
-from core.auth.throttle import slow_down, throttle
+from core.auth.sessions import revoke
 from core.db import db
 from core.platform import services
+from core.platform.schemas import AdminLinkSchema, HostRemovalSchema, HostSchema, TenantSchema
+from core.schemas import form_input
 from core.tenancy.models import TENANT_KINDS, Tenant
 from core.web import run_write, safe_next
 
@@ -52,37 +54,16 @@ def login():
         return redirect(url_for("platform.tenants"))
     error, status, email = None, 200, ""
     if request.method == "POST":
-        email = auth.normalise_email(request.form.get("email", ""))
-        ip = request.remote_addr or "unknown"
-        verdict = throttle().check(email, ip)
-        if verdict.refused:
-            error, status = (
-                _("Too many failed sign-in attempts. Please wait a minute and try again."),
-                429,
-            )
-        else:
-            if verdict.slow:
-                slow_down()
-            result = auth.check_credentials(email, request.form.get("password", ""), operator=True)
-            if not result.ok:
-                throttle().failed(email, ip)
-                audit.record_platform("auth.login.failed")
-                db.session.commit()
-                error = _("E-mail address or password is not correct.")
-            elif result.user.totp_enabled and not auth.verify_totp(
-                result.user, request.form.get("code", "")
-            ):
-                throttle().failed(email, ip)
-                db.session.commit()
-                error = _("Please enter the current code of your authenticator app.")
-            else:
-                throttle().succeeded(email, ip)
-                session.clear()
-                open_session(result.user, None, fully_authenticated=True)
-                audit.record_platform("auth.login.succeeded", actor=result.user)
-                db.session.commit()
-                login_user(result.user)
-                return redirect(safe_next(request.args.get("next"), url_for("platform.tenants")))
+        outcome = signin.sign_in(
+            form_input(LoginSchema, request.form),
+            ip=request.remote_addr or "unknown",
+            operator=True,
+        )
+        if outcome.ok:
+            session.clear()
+            login_user(outcome.user)
+            return redirect(safe_next(request.args.get("next"), url_for("platform.tenants")))
+        error, status, email = outcome.error, outcome.status, outcome.email
     return render_template("platform/login.html", error=error, email=email), status
 
 
@@ -107,14 +88,7 @@ def tenant_new():
     if request.method == "POST":
         form = request.form
         errors, result = run_write(
-            lambda: services.create_tenant(
-                _actor(),
-                slug=form.get("slug"),
-                name=form.get("name"),
-                kind=form.get("kind"),
-                admin_email=form.get("admin_email", ""),
-                admin_name=form.get("admin_name", ""),
-            )
+            lambda: services.create_tenant(_actor(), form_input(TenantSchema, form))
         )
         if not errors:
             tenant = result
@@ -169,13 +143,15 @@ def tenant_detail(tenant_id):
                 services.set_active(_actor(), tenant, True)
                 flash(_("Tenant enabled."), "success")
             elif action == "add_host":
-                services.add_host(_actor(), tenant, request.form.get("host", ""))
+                services.add_host(_actor(), tenant, form_input(HostSchema, request.form))
                 flash(_("Host name added."), "success")
             elif action == "remove_host":
-                services.remove_host(_actor(), tenant, request.form.get("host_id", type=int) or 0)
+                services.remove_host(_actor(), tenant, form_input(HostRemovalSchema, request.form))
                 flash(_("Host name removed."), "success")
             elif action == "admin_link":
-                services.resend_admin_link(_actor(), tenant, request.form.get("admin_email", ""))
+                services.resend_admin_link(
+                    _actor(), tenant, form_input(AdminLinkSchema, request.form)
+                )
                 flash(
                     _("A new set-up link was sent to the administrator's e-mail address."),
                     "success",

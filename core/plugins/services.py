@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
 from core.audit import services as audit
 from core.db import db, utcnow
-from core.i18n.validation import form_errors
 from core.plugins.relay import enabled_plugins, relay_for
-from core.schemas import ValidationError
+from core.schemas import ValidationError, load
 from core.tenancy.models import TenantPlugin
 
 
@@ -120,10 +118,7 @@ def update_plugin_settings(tenant, name: str, data: dict, actor=None) -> dict:
     meta = manager().metas[name]
     if meta.settings_schema is None:
         raise ValidationError({"settings": [_("This plugin has no settings.")]})
-    try:
-        settings = meta.settings_schema().load(data)
-    except SchemaError as exc:
-        raise ValidationError(form_errors(exc.messages)) from exc
+    settings = load(meta.settings_schema, data)
     row = _rows(tenant).get(name)
     if row is None:
         row = TenantPlugin(tenant_id=tenant.id, plugin_name=name, enabled=False)

@@ -19,11 +19,12 @@ from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.dates import add_months
 from core.db import db, utcnow
-from core.persons.services import _parse_date
 from core.privacy import erasure
 from core.privacy.erasure import privileged
-from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, PersonChange, RetentionHold
+from core.privacy.models import DataSubjectRequest, PersonChange, RetentionHold
 from core.privacy.registry import registry, tenant_registry
+from core.privacy.schemas import DecisionSchema, HoldSchema, RequestSchema, RestrictionSchema
+from core.schemas import load
 
 
 class RestrictedError(ValidationError):
@@ -101,19 +102,11 @@ def _case_of(person):
     )
 
 
-def create_request(actor, person, data: dict) -> DataSubjectRequest:
-    errors: dict[str, list[str]] = {}
-    kind = data.get("kind") or ""
-    if kind not in REQUEST_KINDS:
-        errors["kind"] = [_("Please choose a value from the list.")]
-    received_on = _parse_date(data.get("received_on"), "received_on", errors) or date.today()
-    if received_on > date.today():
-        errors["received_on"] = [_("The date of receipt cannot lie in the future.")]
-    details = str(data.get("details") or "").strip()
-    if len(details) > 4000:
-        errors["details"] = [_("Please enter at most %(n)d characters.", n=4000)]
-    if errors:
-        raise ValidationError(errors)
+def create_request(actor, person, data) -> DataSubjectRequest:
+    """Record a request (``data``: the raw input of :class:`~core.privacy.schemas.RequestSchema`)."""
+    values = load(RequestSchema, data)
+    kind, details = values["kind"], values["details"]
+    received_on = values["received_on"] or date.today()
     request = DataSubjectRequest(
         person_id=person.id,
         kind=kind,
@@ -136,6 +129,19 @@ def create_request(actor, person, data: dict) -> DataSubjectRequest:
     )
     audit.record("privacy.request_recorded", actor=actor, obj=request, person=person.id, kind=kind)
     return request
+
+
+def register(limit: int | None = 500) -> list[DataSubjectRequest]:
+    """Every request of the tenant (the register page and the API): open ones first, the most
+    urgent on top."""
+    stmt = select(DataSubjectRequest).order_by(
+        (DataSubjectRequest.status == "open").desc(),
+        DataSubjectRequest.due_on,
+        DataSubjectRequest.id.desc(),
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 def open_requests() -> list[DataSubjectRequest]:
@@ -209,6 +215,18 @@ def complete(actor, request, person, note: str = "") -> DataSubjectRequest:
     return _decide(actor, request, "done", (note or "").strip())
 
 
+def decide(actor, tenant, request, person, data):
+    """Decide a request (the page and the API): ``data`` is the raw input of
+    :class:`~core.privacy.schemas.DecisionSchema` (``complete``, ``reject`` or ``erase``)."""
+    values = load(DecisionSchema, data)
+    note = values["decision_note"]
+    if values["decision"] == "complete":
+        return complete(actor, request, person, note)
+    if values["decision"] == "reject":
+        return reject(actor, request, note)
+    return execute_erasure(actor, tenant, request, person, note)
+
+
 def execute_erasure(actor, tenant, request, person, note: str = ""):
     """Four eyes: the decider is not the recorder. Erases (or, where the tenant only anonymises,
     anonymises) the person in this transaction and closes the request."""
@@ -278,15 +296,15 @@ def file_summary(person) -> dict:
 # --- restriction (Art. 18) ----------------------------------------------------------------
 
 
-def restrict(actor, person, reason: str, *, request=None) -> None:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(
-            {"restriction_reason": [_("Please give the reason for the restriction.")]}
-        )
+def restrict(actor, person, data, *, request=None) -> None:
+    """Restrict processing (Art. 18). ``data``: the raw input of
+    :class:`~core.privacy.schemas.RestrictionSchema`, or the reason itself as text."""
+    if isinstance(data, str):
+        data = {"restriction_reason": data}
+    reason = load(RestrictionSchema, data)["restriction_reason"]
     with privileged():
         person.restricted_at = utcnow()
-        person.restriction_reason = reason[:4000]
+        person.restriction_reason = reason
         db.session.flush()
     audit.record(
         "privacy.restricted", actor=actor, obj=person, request=getattr(request, "id", None)
@@ -316,20 +334,13 @@ def _resume_revocation(actor, person):
 # --- legal holds ----------------------------------------------------------------------------
 
 
-def add_hold(actor, person, data: dict) -> RetentionHold:
-    errors: dict[str, list[str]] = {}
-    reason = str(data.get("reason") or "").strip()
-    if not reason:
-        errors["reason"] = [_("Please give the reason for keeping the file.")]
-    until = _parse_date(data.get("until"), "until", errors)
-    if until is not None and until < date.today():
-        errors["until"] = [_("The date must not lie in the past.")]
-    if errors:
-        raise ValidationError(errors)
+def add_hold(actor, person, data) -> RetentionHold:
+    """A legal hold (``data``: the raw input of :class:`~core.privacy.schemas.HoldSchema`)."""
+    values = load(HoldSchema, data)
     hold = RetentionHold(
         person_id=person.id,
-        reason=reason[:4000],
-        until=until,
+        reason=values["reason"],
+        until=values["until"],
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(hold)

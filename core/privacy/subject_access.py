@@ -337,7 +337,7 @@ def _attachments(links: SubjectLinks) -> list[dict]:
 def controller_info(tenant) -> dict:
     """Controller, DPO, rights and authority from the newest published privacy notice (Art. 13
     sheet of the consent forms), so the answer names the same contacts the client was given."""
-    from core.consent.models import ConsentTemplateVersion
+    from core.consent.models import NOTICE_FIELDS, ConsentTemplateVersion
 
     versions = db.session.scalars(
         select(ConsentTemplateVersion)
@@ -349,16 +349,7 @@ def controller_info(tenant) -> dict:
     )
     notice = next((v.privacy_notice for v in versions if v.privacy_notice), {}) or {}
     info = {"name": tenant.name}
-    for key in (
-        "controller",
-        "dpo",
-        "purposes",
-        "legal_basis",
-        "recipients",
-        "storage",
-        "rights",
-        "authority",
-    ):
+    for key in NOTICE_FIELDS:
         value = notice.get(key)
         if isinstance(value, str) and value.strip():
             info[key] = value

@@ -18,6 +18,8 @@ from core.privacy import erasure, requests, retention
 from core.privacy.document_views import export_refusal
 from core.privacy.field_labels import column_label, start_event_label
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest
+from core.privacy.schemas import DecisionSchema, HoldSchema, RequestSchema, RestrictionSchema
+from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("privacy", __name__, url_prefix="/<tenant>", template_folder="templates")
@@ -56,7 +58,9 @@ def person_privacy(person_id):
     if request.method == "POST":
         require_permission("privacy.requests")
         errors, _r = run_write(
-            lambda: requests.create_request(_actor(), person, request.form),
+            lambda: requests.create_request(
+                _actor(), person, form_input(RequestSchema, request.form)
+            ),
             success=_("Request recorded. It is due within one month."),
         )
         if not errors:
@@ -109,27 +113,21 @@ def decide(request_id, decision):
     person = persons.get_person(row.person_id)
     if person is None:
         abort(404)
-    note = request.form.get("decision_note", "")
     if not confirm.confirmed() and (
         decision == "erase" or (decision == "complete" and row.kind == "restriction")
     ):
         return _confirm_decision(row, person, decision)
-    if decision == "complete":
-        errors, _r = run_write(
-            lambda: requests.complete(_actor(), row, person, note),
-            success=_("Request marked as answered."),
-        )
-    elif decision == "reject":
-        errors, _r = run_write(
-            lambda: requests.reject(_actor(), row, note), success=_("Request refused.")
-        )
-    else:
-        errors, _r = run_write(
-            lambda: requests.execute_erasure(_actor(), g.tenant, row, person, note),
-            success=_("The person's data were erased. Only the content-free deletion log remains."),
-        )
-        if not errors:
-            return redirect(url_for("privacy.requests_register"))
+    success = {
+        "complete": _("Request marked as answered."),
+        "reject": _("Request refused."),
+        "erase": _("The person's data were erased. Only the content-free deletion log remains."),
+    }[decision]
+    data = {**form_input(DecisionSchema, request.form), "decision": decision}
+    errors, _r = run_write(
+        lambda: requests.decide(_actor(), g.tenant, row, person, data), success=success
+    )
+    if decision == "erase" and not errors:
+        return redirect(url_for("privacy.requests_register"))
     flash_errors(errors)
     return redirect(url_for("privacy.person_privacy", person_id=row.person_id))
 
@@ -237,7 +235,9 @@ def restriction(person_id):
         )
     else:
         errors, _r = run_write(
-            lambda: requests.restrict(_actor(), person, request.form.get("restriction_reason", "")),
+            lambda: requests.restrict(
+                _actor(), person, form_input(RestrictionSchema, request.form)
+            ),
             success=_("Processing restricted. The person no longer appears in search and lists."),
         )
     flash_errors(errors)
@@ -249,7 +249,7 @@ def add_hold(person_id):
     require_permission("privacy.approve")
     person = privacy_person_or_404(person_id)
     errors, _r = run_write(
-        lambda: requests.add_hold(_actor(), person, request.form),
+        lambda: requests.add_hold(_actor(), person, form_input(HoldSchema, request.form)),
         success=_("Legal hold recorded. The retention job keeps this file."),
     )
     flash_errors(errors)
@@ -294,15 +294,7 @@ def requests_register():
     """All data-subject requests, open ones first, overdue ones marked."""
     if not (has_permission("privacy.approve") or has_permission("disclosures.read")):
         abort(403)
-    rows = db.session.scalars(
-        select(DataSubjectRequest)
-        .order_by(
-            (DataSubjectRequest.status == "open").desc(),
-            DataSubjectRequest.due_on,
-            DataSubjectRequest.id.desc(),
-        )
-        .limit(500)
-    ).all()
+    rows = requests.register()
     from core.persons.models import Person
 
     names = {

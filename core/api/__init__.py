@@ -36,8 +36,9 @@ class ErrorSchema(Schema):
     )
     errors = fields.Dict(
         metadata={
-            "description": "Field errors by location and field name, e.g. "
-            '`{"json": {"last_name": ["…"]}}`'
+            "description": "400/422: every validation error in one shape, by field name; "
+            "nested fields are dotted, e.g. "
+            '`{"last_name": ["…"], "goal_ratings.17.value": ["…"]}`'
         }
     )
     conflicts = fields.Dict(

@@ -120,3 +120,41 @@ def test_html_405_names_allowed_methods_in_german(make_tenant, browser):
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"] and "GET" in response.headers["Allow"]
     assert "nicht möglich" in response.get_data(as_text=True)
+
+
+def _flat(errors) -> bool:
+    return isinstance(errors, dict) and all(
+        isinstance(key, str)
+        and isinstance(messages, list)
+        and messages
+        and all(isinstance(m, str) and m for m in messages)
+        for key, messages in errors.items()
+    )
+
+
+def test_every_validation_error_has_one_flat_shape(env):
+    """A bad query string, a body the schema refuses, a value only the service can judge and a
+    number too large for the database: four sources, one shape ``{"errors": {"field": ["…"]}}``
+    with German sentences, never grouped by location (``json``/``query``)."""
+    _spec, call = env
+    person = call("POST", "/persons", json={"first_name": "Amina", "last_name": "Yusuf"}).json
+    open_case = {"person_id": person["id"], "case_type": "case_management"}
+    assert call("POST", "/cases", json=open_case).status_code == 201
+    answers = {
+        "query": call("GET", "/cases?page=abc"),
+        "schema": call("POST", "/persons", json={"first_name": "", "last_name": "x" * 500}),
+        "service": call("POST", "/cases", json=open_case),  # one open case per person
+        "too_big": call("POST", "/cases", json={**open_case, "person_id": 10**30}),
+        "unseen": call("POST", "/cases", json={**open_case, "person_id": 999999}),
+    }
+    for source, answer in answers.items():
+        assert answer.status_code in (400, 404, 422), (source, answer.status_code)
+        if answer.status_code == 404:
+            continue  # an id the user cannot see is "not found", never a field error
+        body = answer.json
+        assert _flat(body.get("errors")), (source, body)
+        assert not {"json", "query", "form"} & set(body["errors"]), (source, body)
+        assert body["status"] == answer.status_code and body["message"]
+    assert [answers[s].status_code for s in answers] == [422, 422, 422, 400, 404]
+    long_name = answers["schema"].json["errors"]["last_name"][0]
+    assert "Zeichen" in long_name  # German, and says what is wrong

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, missing, validate
 from marshmallow import ValidationError as MarshmallowError
 
 from core.i18n.validation import translate_message
@@ -65,15 +65,29 @@ class LotseSchema(Schema):
 
 
 def load(
-    schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool | Iterable[str] = False
+    schema: Schema | type[Schema],
+    data: Mapping[str, Any],
+    *,
+    partial: bool | Iterable[str] = False,
+    errors: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
-    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape."""
+    """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape.
+
+    ``errors`` are problems the service already found in the record's state ("the case is closed
+    already"); they are raised together with the schema's, so one answer names everything.
+    """
     if isinstance(schema, type):
         schema = schema()
+    found: dict[str, list[str]] = {key: list(value) for key, value in (errors or {}).items()}
     try:
-        return schema.load(dict(data), partial=partial)
+        result = schema.load(dict(data), partial=partial)
     except MarshmallowError as exc:
-        raise ValidationError(flatten_errors(exc.messages)) from None
+        for key, messages in flatten_errors(exc.messages).items():
+            found.setdefault(key, []).extend(messages)
+        result = None
+    if found:
+        raise ValidationError(found)
+    return result
 
 
 def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
@@ -94,6 +108,8 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
                 out[key] = values
             continue
         if isinstance(field, fields.Boolean):
+            if key not in form and field.required:
+                continue  # a required yes/no (radio buttons) left unanswered is missing, not "no"
             out[key] = form.get(key) not in (None, "", "0", "false", "off")
             continue
         if key not in form:
@@ -134,6 +150,53 @@ def choice(values: Iterable[str], **kwargs: Any) -> fields.String:
     kwargs.setdefault("allow_none", not kwargs.get("required", False))
     # marshmallow's "Must be one of" is translated by core.i18n.validation at load time.
     return fields.String(validate=validate.OneOf(allowed), **kwargs)
+
+
+class RequiredText(fields.String):
+    """Trimmed text that must be given, with a length limit; a missing or blank value gets its own
+    sentence (``blank``, e.g. ``_l("Please enter the first name.")``), a too long one says so."""
+
+    def __init__(self, *, max_length: int = 200, blank: Any = None, **kwargs: Any):
+        validators = [validate.Length(max=max_length), *(kwargs.pop("validate", []) or [])]
+        messages = dict(kwargs.pop("error_messages", {}) or {})
+        if blank is not None:
+            messages.setdefault("required", blank)
+            messages.setdefault("null", blank)
+        metadata = {"minLength": 1, **(kwargs.pop("metadata", {}) or {})}
+        super().__init__(
+            required=True, validate=validators, error_messages=messages, metadata=metadata, **kwargs
+        )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise self.make_error("required")
+        return text
+
+
+def optional_text(max_length: int = 200, **kwargs: Any) -> Text:
+    """Text that may stay empty: "" when not given (never ``None``, the columns are NOT NULL)."""
+    kwargs.setdefault("load_default", "")
+    kwargs.setdefault("allow_none", False)
+    return Text(max_length=max_length, **kwargs)
+
+
+class _BlankIsMissing:
+    """An empty or blank string is "not given" (an empty form field, ``""`` in JSON): the field's
+    ``load_default`` applies, or its "required" message - never "not a valid date/number"."""
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = missing
+        return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
+class Date(_BlankIsMissing, fields.Date):
+    """An ISO date ("YYYY-MM-DD"); empty means not given."""
+
+
+class Integer(_BlankIsMissing, fields.Integer):
+    """A whole number; empty means not given."""
 
 
 __all__ = [

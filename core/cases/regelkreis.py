@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 class Phase:
     key: str
     label: object
-    #: Names of checks in ``core.cases.services.REQUIREMENTS`` that must pass to enter the phase.
+    #: Names of checks in ``core.cases.phases.REQUIREMENTS`` that must pass to enter the phase.
     requires: tuple[str, ...] = ()
 
 

@@ -124,7 +124,7 @@ def create_request(actor, person, data: dict) -> DataSubjectRequest:
     )
     db.session.add(request)
     db.session.flush()
-    from core.cases.services import _ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up as _ensure_follow_up
 
     _ensure_follow_up(
         _case_of(person),

@@ -162,10 +162,7 @@ class RequiredText(fields.String):
         if blank is not None:
             messages.setdefault("required", blank)
             messages.setdefault("null", blank)
-        metadata = {"minLength": 1, **(kwargs.pop("metadata", {}) or {})}
-        super().__init__(
-            required=True, validate=validators, error_messages=messages, metadata=metadata, **kwargs
-        )
+        super().__init__(required=True, validate=validators, error_messages=messages, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()

@@ -180,7 +180,17 @@ def optional_text(max_length: int = 200, **kwargs: Any) -> Text:
 
 class _BlankIsMissing:
     """An empty or blank string is "not given" (an empty form field, ``""`` in JSON): the field's
-    ``load_default`` applies, or its "required" message - never "not a valid date/number"."""
+    ``load_default`` applies, or its "required" message - never "not a valid date/number".
+    ``blank`` is that message when the field must be given ("Please enter the first day.")."""
+
+    def __init__(self, *args: Any, blank: Any = None, **kwargs: Any):
+        if blank is not None:
+            kwargs["error_messages"] = {
+                "required": blank,
+                "null": blank,
+                **kwargs.get("error_messages", {}),
+            }
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 
     def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
         if isinstance(value, str) and not value.strip():

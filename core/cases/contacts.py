@@ -8,11 +8,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from core.audit import services as audit
 from core.cases import access
 from core.cases.models import Case, Contact
 from core.cases.schemas import ContactSchema
-from core.cases.services import touch
+from core.cases.services import add_to_case
 from core.cases.settings import regelkreis_for
 from core.db import db
 from core.documentation.models import JournalEntry
@@ -56,10 +55,7 @@ def add_contact(actor, tenant, case: Case, data: Mapping[str, Any]) -> Contact:
         summary=summary,
         author_id=getattr(actor, "id", None),
     )
-    db.session.add(contact)
-    touch(case)
-    db.session.flush()
-    audit.record("case.contact_added", actor=actor, obj=case, contact=contact.id)
+    add_to_case(actor, case, contact, "case.contact_added", id_as="contact")
     return contact
 
 

@@ -39,6 +39,18 @@ def ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> Foll
     return follow_up
 
 
+def plan_item_follow_up(case, item) -> FollowUp | None:
+    """The follow-up of a help-plan measure with a due date (one per item and plan version)."""
+    return ensure_follow_up(
+        case,
+        case.case_manager_id,
+        item.due_on,
+        item.measure[:300],
+        "help_plan_due",
+        f"plan-item:{item.id}",
+    )
+
+
 def add_follow_up(actor, data: Mapping[str, Any]) -> FollowUp:
     """A follow-up for oneself or a colleague, for the case ``data["case_id"]`` (404 if the actor
     may not open it) or on its own. A follow-up of a case goes only to a colleague who may open
@@ -215,14 +227,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         )
     ).all()
     for item, _plan, case in items:
-        if ensure_follow_up(
-            case,
-            case.case_manager_id,
-            item.due_on,
-            item.measure[:300],
-            "help_plan_due",
-            f"plan-item:{item.id}",
-        ):
+        if plan_item_follow_up(case, item):
             created["help_plan_due"] += 1
     created["consent_expiry"] = _consent_expiry_follow_ups(today)
     db.session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.audit import services as audit
 from core.cases import access
-from core.cases.follow_ups import ensure_follow_up
+from core.cases.follow_ups import ensure_follow_up, plan_item_follow_up
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem
 from core.cases.schemas import HelpPlanAgreeSchema, PlanItemSchema
 from core.cases.services import touch
@@ -169,14 +169,7 @@ def agree_plan(actor, case: Case, plan: HelpPlan, data: Mapping[str, Any]) -> He
     )
     for item in plan.items:
         if item.due_on and item.status in ("open", "in_progress"):
-            ensure_follow_up(
-                case,
-                case.case_manager_id,
-                item.due_on,
-                item.measure[:300],
-                "help_plan_due",
-                f"plan-item:{item.id}",
-            )
+            plan_item_follow_up(case, item)
     db.session.flush()
     audit.record("case.plan_agreed", actor=actor, obj=case, plan=plan.id, number=plan.number)
     return plan

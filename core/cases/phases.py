@@ -18,7 +18,7 @@ from core.audit import services as audit
 from core.cases import access
 from core.cases.models import AccessDecision, Case, Goal, HelpPlan, PhaseTransition
 from core.cases.schemas import AccessDecisionSchema, PhaseMoveSchema
-from core.cases.services import hooks_for, touch
+from core.cases.services import add_to_case, hooks_for, touch
 from core.cases.settings import regelkreis_for
 from core.db import db
 from core.persons.services import ConflictError
@@ -143,8 +143,5 @@ def record_access_decision(actor, case: Case, data: Mapping[str, Any]) -> Access
         decided_on=values["decided_on"] or date.today(),
         actor_id=getattr(actor, "id", None),
     )
-    db.session.add(decision)
-    touch(case)
-    db.session.flush()
-    audit.record("case.access_decided", actor=actor, obj=case, admitted=decision.admitted)
+    add_to_case(actor, case, decision, "case.access_decided", admitted=decision.admitted)
     return decision

@@ -221,17 +221,8 @@ class CaseOpenInputSchema(_CaseDataSchema):
 class CaseUpdateSchema(_CaseDataSchema):
     """Changing the responsibility and access data of a case (the case form)."""
 
-    case_manager_id = Integer(
-        required=True,
-        allow_none=True,
-        error_messages={"required": _l("Please choose a person from the list.")},
-    )
+    case_manager_id = Integer(required=True, blank=_l("Please choose a person from the list."))
     version = _version_field()
-
-    @validates("case_manager_id")
-    def _manager_given(self, value: int | None, **kwargs: Any) -> None:
-        if value is None:
-            raise ValidationError(pick_from_list())
 
 
 #: The case data the case form changes (the conflict check compares these).
@@ -344,10 +335,7 @@ class ShareSchema(CaseInputSchema):
 
     id = fields.Integer(dump_only=True)
     case_id = fields.Integer(dump_only=True)
-    user_id = Integer(
-        required=True,
-        error_messages={"required": _l("Please choose a person from the list.")},
-    )
+    user_id = Integer(required=True, blank=_l("Please choose a person from the list."))
     shared_by_id = fields.Integer(dump_only=True, allow_none=True)
 
     @validates("user_id")
@@ -464,13 +452,7 @@ class ContactSchema(CaseInputSchema):
 
     id = fields.Integer(dump_only=True)
     case_id = fields.Integer(dump_only=True)
-    contact_on = Date(
-        required=True,
-        error_messages={
-            "required": _l("Please enter the date of the contact."),
-            "null": _l("Please enter the date of the contact."),
-        },
-    )
+    contact_on = Date(required=True, blank=_l("Please enter the date of the contact."))
     duration_minutes = Integer(required=True, validate=validate.Range(min=1, max=600))
     channel = choice(CONTACT_CHANNELS, required=True)
     participants = optional_text(300)
@@ -593,13 +575,7 @@ class HelpPlanAgreeSchema(CaseInputSchema):
     agreed_on = Date(
         allow_none=True, load_default=None, metadata={"description": "Default: today."}
     )
-    review_on = Date(
-        required=True,
-        error_messages={
-            "required": _l("Please agree a review date (Überprüfungszeitraum)."),
-            "null": _l("Please agree a review date (Überprüfungszeitraum)."),
-        },
-    )
+    review_on = Date(required=True, blank=_l("Please agree a review date (Überprüfungszeitraum)."))
     agreed_by_client = fields.Boolean(load_default=False)
     version = _version_field()
 
@@ -622,13 +598,7 @@ class FollowUpSchema(CaseInputSchema):
     case_number = fields.String(dump_only=True, allow_none=True)
     person_name = fields.String(dump_only=True, allow_none=True)
     assignee_id = _id_field("Who sees it in their list (default: you).")
-    due_on = Date(
-        required=True,
-        error_messages={
-            "required": _l("Please enter the date."),
-            "null": _l("Please enter the date."),
-        },
-    )
+    due_on = Date(required=True, blank=_l("Please enter the date."))
     title = RequiredText(max_length=300, blank=_l("Please enter what is to be checked."))
     kind = fields.String(dump_only=True)
     done_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -707,24 +677,9 @@ class DeputySchema(CaseInputSchema):
     """A deputy arrangement (Vertretung) for a time of absence, at most a year."""
 
     absent_id = _id_field("Who is absent (default: you; others only for coordination).")
-    deputy_id = Integer(
-        required=True,
-        error_messages={"required": _l("Please choose a person from the list.")},
-    )
-    starts_on = Date(
-        required=True,
-        error_messages={
-            "required": _l("Please enter the first day."),
-            "null": _l("Please enter the first day."),
-        },
-    )
-    ends_on = Date(
-        required=True,
-        error_messages={
-            "required": _l("Please enter the last day."),
-            "null": _l("Please enter the last day."),
-        },
-    )
+    deputy_id = Integer(required=True, blank=_l("Please choose a person from the list."))
+    starts_on = Date(required=True, blank=_l("Please enter the first day."))
+    ends_on = Date(required=True, blank=_l("Please enter the last day."))
 
     @pre_load
     def _absent_default(self, data: Any, **kwargs: Any) -> Any:

@@ -72,6 +72,20 @@ def touch(case: Case) -> None:
     db.session.execute(update(Case).where(Case.id == case.id).values(last_activity_at=utcnow()))
 
 
+def add_to_case(
+    actor, case: Case, row, action: str, *, id_as: str | None = None, **details
+) -> None:
+    """Add ``row`` (a contact, a journal entry, a decision …) to the case file in the running
+    transaction: note the activity, flush for its id, audit ``action`` (ids only, as
+    ``id_as=<row id>`` when given)."""
+    db.session.add(row)
+    touch(case)
+    db.session.flush()
+    if id_as:
+        details[id_as] = row.id
+    audit.record(action, actor=actor, obj=case, **details)
+
+
 # --- reading -------------------------------------------------------------------------------
 
 

@@ -71,7 +71,7 @@ def _looks_like(data: bytes, ext: str) -> bool:
 
 def add_journal_entry(actor, case, data: Mapping[str, Any]) -> JournalEntry:
     from core.cases import access
-    from core.cases.services import touch
+    from core.cases.services import add_to_case
 
     access.ensure_case(actor, case)
     values = load(JournalEntrySchema, data)
@@ -81,10 +81,7 @@ def add_journal_entry(actor, case, data: Mapping[str, Any]) -> JournalEntry:
         effort_minutes=values["effort_minutes"] or 0,
         author_id=getattr(actor, "id", None),
     )
-    db.session.add(entry)
-    touch(case)
-    db.session.flush()
-    audit.record("case.journal_added", actor=actor, obj=case, entry=entry.id)
+    add_to_case(actor, case, entry, "case.journal_added", id_as="entry")
     return entry
 
 

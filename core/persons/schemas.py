@@ -38,43 +38,56 @@ def _language_codes() -> list[str]:
     return sorted(language_names("de"))
 
 
-class CountryCode(fields.String):
-    """ISO 3166-1 alpha-2 code; a code or a German or English name is accepted, "" = unknown."""
+class _IsoCode(fields.String):
+    """A code of a list (OpenAPI: ``enum``); a code or a German or English name is accepted."""
 
-    def __init__(self, **kwargs: Any):
-        metadata = {
-            "enum": _country_codes(),
-            "description": "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown).",
-        }
-        super().__init__(metadata=metadata, **kwargs)
+    def __init__(self, codes: list[str], description: str, **kwargs: Any):
+        super().__init__(metadata={"enum": codes, "description": description}, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        from core.labels import country_code
-
-        code = country_code(super()._deserialize(value, attr, data, **kwargs))
+        code = self.lookup(super()._deserialize(value, attr, data, **kwargs))
         if code is None:
-            raise ValidationError(_("Please choose a country from the list."))
+            raise ValidationError(self.unknown())
         return code
 
+    def lookup(self, text: str) -> str | None:
+        raise NotImplementedError
 
-class LanguageCode(fields.String):
-    """ISO 639-1 code (639-3 where there is none); a code or a German or English name."""
+    def unknown(self) -> str:
+        raise NotImplementedError
+
+
+class CountryCode(_IsoCode):
+    """ISO 3166-1 alpha-2 code, "" = unknown."""
+
+    def __init__(self, **kwargs: Any):
+        description = "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown)."
+        super().__init__(_country_codes(), description, **kwargs)
+
+    def lookup(self, text: str) -> str | None:
+        from core.labels import country_code
+
+        return country_code(text)
+
+    def unknown(self) -> str:
+        return _("Please choose a country from the list.")
+
+
+class LanguageCode(_IsoCode):
+    """ISO 639-1 code (639-3 where there is none)."""
 
     def __init__(self, *, allow_empty: bool = True, **kwargs: Any):
         codes = _language_codes()
-        metadata = {
-            "enum": ["", *codes] if allow_empty else codes,
-            "description": "ISO 639-1 code, ISO 639-3 where no 639-1 code exists.",
-        }
-        super().__init__(metadata=metadata, **kwargs)
+        description = "ISO 639-1 code, ISO 639-3 where no 639-1 code exists."
+        super().__init__(["", *codes] if allow_empty else codes, description, **kwargs)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+    def lookup(self, text: str) -> str | None:
         from core.labels import language_code
 
-        code = language_code(super()._deserialize(value, attr, data, **kwargs))
-        if code is None:
-            raise ValidationError(_("Please choose a language from the list."))
-        return code
+        return language_code(text)
+
+    def unknown(self) -> str:
+        return _("Please choose a language from the list.")
 
 
 class LanguageList(fields.List):
@@ -86,8 +99,6 @@ class LanguageList(fields.List):
         super().__init__(LanguageCode(allow_empty=False), metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
-        from core.labels import language_code
-
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple):
@@ -97,9 +108,9 @@ class LanguageList(fields.List):
             if not isinstance(item, str):
                 raise self.make_error("invalid")
             for part in item.replace("\n", ",").split(","):
-                code = language_code(part)
+                code = self.inner.lookup(part)
                 if code is None:
-                    raise ValidationError(_("Please choose a language from the list."))
+                    raise ValidationError(self.inner.unknown())
                 if code and code not in codes:
                     codes.append(code)
         return codes[:MAX_LANGUAGES]

@@ -38,6 +38,7 @@ from core.cases.models import (
     Case,
     Goal,
 )
+from core.cases.settings import case_settings, regelkreis_for
 from core.db import db
 from core.persons.schemas import PersonSummarySchema
 from core.schemas import Date, Integer, LotseSchema, RequiredText, choice, optional_text
@@ -90,13 +91,9 @@ class CaseInputSchema(LotseSchema):
         self.tenant, self.actor, self.case = tenant, actor, case
 
     def _regelkreis(self):
-        from core.cases.settings import regelkreis_for
-
         return regelkreis_for(self.tenant) if self.tenant is not None else None
 
     def _settings(self):
-        from core.cases.settings import case_settings
-
         return case_settings(self.tenant) if self.tenant is not None else None
 
     def _default_to_actor(self, data: Any, field: str) -> Any:
@@ -150,9 +147,9 @@ class _CaseDataSchema(CaseInputSchema):
     def _org_unit(self, value: int | None, **kwargs: Any) -> None:
         from core.tenancy.models import OrgUnit
 
-        if value is not None and db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == value)):
+        if value is None:
             return
-        if value is not None:
+        if db.session.scalar(select(OrgUnit.id).where(OrgUnit.id == value)) is None:
             raise ValidationError(_("Please choose an org unit from the list."))
 
     @validates_schema(skip_on_field_errors=False)

@@ -188,7 +188,7 @@ class _BlankIsMissing:
             kwargs["error_messages"] = {
                 "required": blank,
                 "null": blank,
-                **kwargs.get("error_messages", {}),
+                **(kwargs.get("error_messages") or {}),
             }
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
 

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= $(or $(LOTSE_PORT),5000)
 DEMO_DB ?= instance/demo.sqlite3
-TRANSLATION_DIRS := core/translations $(wildcard plugins/*/translations)
+TRANSLATION_DIRS := core/translations $(wildcard plugins/*/translations) $(wildcard docs/examples/*/*/translations)
 
 .PHONY: demo test test-sqlite test-postgres install install-test translations extract-messages lint bench clean serve
 
@@ -57,23 +57,27 @@ test-postgres:
 	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
 
 extract-messages: $(VENV)/.installed-test
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
+	$(BIN)/pybabel -q extract -w 100 --add-location=file --sort-output -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .
 	@for l in de en; do \
 	  if [ -f core/translations/$$l/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
+	    $(BIN)/pybabel -q update -w 100 -i core/translations/messages.pot -d core/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	  else $(BIN)/pybabel -q init -i core/translations/messages.pot -d core/translations -l $$l; fi; \
 	done
 	@for p in plugins/*/; do n=$$(basename $$p); [ -d "$$p/translations" ] || continue; \
-	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
+	  (cd $$p && ../../$(BIN)/pybabel -q -q extract -w 100 --add-location=file --sort-output -F ../../babel-plugin.cfg -k _l -o translations/plugin_$$n.pot .) || exit 1; \
 	  for l in de en; do \
 	    if [ -f $$p/translations/$$l/LC_MESSAGES/plugin_$$n.po ]; then \
-	      $(BIN)/pybabel -q update -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
+	      $(BIN)/pybabel -q update -w 100 -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l --no-fuzzy-matching --ignore-obsolete; \
 	    else $(BIN)/pybabel -q init -D plugin_$$n -i $$p/translations/plugin_$$n.pot -d $$p/translations -l $$l; fi; \
 	  done; \
 	done
 
+LINT_DIRS := core plugins tests migrations bench tenants docs
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check core plugins tests migrations bench
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python -m bench

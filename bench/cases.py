@@ -238,7 +238,7 @@ def main(argv=None) -> int:
 
     app, url = build_app("lotse-bench-cases-")
     from core.db import db
-    from core.demo_scale import generate_cases
+    from core.demo.scale import generate_cases
 
     mode = detect_mode(app) if args.mode == "auto" else args.mode
     what = {"pages": "HTML pages", "api": "JSON API", "services": "service functions"}[mode]

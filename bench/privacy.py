@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     from sqlalchemy import select
 
     from core.db import db
-    from core.demo_scale import generate_cases
+    from core.demo.scale import generate_cases
     from core.persons.models import Person
     from core.privacy import erasure, retention
     from core.privacy.registry import tenant_registry

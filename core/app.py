@@ -14,13 +14,15 @@ import core.models  # noqa: F401  (complete mapper registry before anything quer
 import core.privacy.erasure  # noqa: F401  (files of erased rows go on commit)
 import core.privacy.requests  # noqa: F401  (the Art. 18 freeze listens on every flush)
 from core import config as lotse_config
-from core.auth.permissions import CORE_PERMISSIONS, PermissionRegistry
+from core.auth.permissions import PermissionRegistry
 from core.auth.throttle import init_throttle
 from core.extensions import babel, csrf, db, login_manager
 from core.i18n import select_locale
 from core.input_guard import init_input_guard
 from core.labels import init_labels
+from core.plugins.checks import validate_extension_points
 from core.plugins.manager import LotsePluginManager
+from core.plugins.relay import enter_tenant as enter_plugin_tenant
 from core.privacy.registry import build_registry
 from core.security import set_security_headers
 from core.tenancy.resolve import init_resolution
@@ -44,12 +46,12 @@ def create_app(
         app.config.update(config)
     if app.config["LOTSE_TRUSTED_PROXIES"]:
         n = app.config["LOTSE_TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
     # Before tenant resolution and before any route exists: bad input never reaches a query.
     init_input_guard(app)
-    init_resolution(app)
+    init_resolution(app, on_enter=[enter_plugin_tenant])
     # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
     _register_access_control(app)
     csrf.init_app(app)
@@ -64,12 +66,13 @@ def create_app(
     pm = plugin_manager or LotsePluginManager()
     if plugin_manager is None and app.config["LOTSE_PLUGINS_AUTOLOAD"]:
         pm.load_entry_points()
+    if app.config["LOTSE_TRACE_HOOKS"]:
+        pm.trace_calls()
     pm.validate()
     app.extensions["lotse.pm"] = pm
 
+    # Core domains contribute through the same hooks as plugins (core/<domain>/hooks.py).
     registry = PermissionRegistry()
-    for permission in CORE_PERMISSIONS:
-        registry.register(permission)
     for permissions in pm.hook.lotse_permissions():
         for permission in permissions:
             registry.register(permission)
@@ -84,49 +87,32 @@ def create_app(
     _register_blueprints(app, pm)
     _register_errors(app)
     app.after_request(set_security_headers)
+    # Plugins' providers, phase requirements and template slots: a mistake stops the start.
+    validate_extension_points(app)
     return app
 
 
 def _register_blueprints(app: Flask, pm: LotsePluginManager) -> None:
-    from core.admin.views import bp as admin_bp
     from core.api import init_api
-    from core.audit.views import bp as audit_bp
-    from core.auth.views import bp as auth_bp
-    from core.cases.views import bp as cases_bp
-    from core.consent.template_views import bp as consent_templates_bp
-    from core.consent.views import bp as consent_bp
-    from core.home.views import bp as home_bp
-    from core.persons.views import bp as persons_bp
-    from core.platform.views import bp as platform_bp
-    from core.privacy.document_views import bp as privacy_documents_bp
-    from core.privacy.views import bp as privacy_bp
 
-    for bp in (
-        home_bp,
-        auth_bp,
-        admin_bp,
-        audit_bp,
-        platform_bp,
-        persons_bp,
-        cases_bp,
-        consent_bp,
-        consent_templates_bp,
-        privacy_documents_bp,
-        privacy_bp,
-    ):
-        app.register_blueprint(bp)
-    init_api(app)
+    plugin_blueprints = []
+    for owner, blueprints in pm.contributions("lotse_blueprints"):
+        for bp in blueprints:
+            if pm.is_builtin(owner):
+                app.register_blueprint(bp)
+            else:
+                plugin_blueprints.append(bp)
+    init_api(app, pm)
     core_rules = {
         rule.rule.split("/")[2]
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/<tenant>/")
     }
-    for blueprints in pm.hook.lotse_blueprints():
-        for bp in blueprints:
-            slug = (bp.url_prefix or "").split("/")[2:3]
-            if slug and slug[0] in core_rules:
-                raise ValueError(f"plugin blueprint {bp.name} collides with core URL /{slug[0]}/")
-            app.register_blueprint(bp)
+    for bp in plugin_blueprints:
+        slug = (bp.url_prefix or "").split("/")[2:3]
+        if slug and slug[0] in core_rules:
+            raise ValueError(f"plugin blueprint {bp.name} collides with core URL /{slug[0]}/")
+        app.register_blueprint(bp)
 
 
 def _register_access_control(app: Flask) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -263,41 +264,25 @@ def tenant_list():
         click.echo(f"{tenant.slug:20} {tenant.kind:18} {state:12} {tenant.name}")
 
 
-def resolve_tenant_file(source: str) -> Path:
-    path = Path(source)
-    if path.is_dir():
-        path = path / "tenant.toml"
-    if not path.exists():
-        path = Path(current_app.config["LOTSE_TENANTS_DIR"]) / source / "tenant.toml"
-    if not path.exists():
-        _fail(f"keine tenant.toml für {source!r} gefunden")
-    return path
+@contextmanager
+def _tenant_file_errors():
+    """A missing or bad tenant.toml (or demo file) ends the command with a message."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    except SchemaError as exc:
+        _fail(exc.messages)
+    except ValidationError as exc:
+        _fail(exc.errors)
 
 
 def load_tenant(source: str, *, with_plugins: bool = True):
     """Apply a tenant.toml (path, folder or slug in tenants/); returns (tenant, created)."""
-    from core.plugins.services import enable_plugin
-    from core.tenancy.context import tenant_scope
-    from core.tenancy.loader import apply_org_units, apply_tenant_spec, read_tenant_file
+    from core.platform.provisioning import load_tenant as provision
 
-    path = resolve_tenant_file(source)
-    try:
-        spec = read_tenant_file(path)
-    except SchemaError as exc:
-        _fail(exc.messages)
-    unknown = [p for p in spec["plugins"] if p not in current_app.extensions["lotse.pm"].metas]
-    if unknown:
-        _fail({"plugins": [f"unbekanntes Plugin: {', '.join(unknown)}"]})
-    tenant, created = apply_tenant_spec(spec)
-    with tenant_scope(tenant):
-        apply_org_units(tenant, spec)
-        from core.consent.services import ensure_defaults
-
-        ensure_defaults(tenant)
-        if with_plugins:
-            for name in spec["plugins"]:
-                enable_plugin(tenant, name, None, operator=True)
-    return tenant, created
+    with _tenant_file_errors():
+        return provision(source, with_plugins=with_plugins)
 
 
 @tenant_group.command("load")
@@ -693,13 +678,15 @@ def demo(reset, scale, seed):
     if reset:
         if url.get_backend_name() != "sqlite" or not url.database:
             _fail(
-                "--reset löscht nur eine SQLite-Datei; für PostgreSQL bitte eine leere Datenbank anlegen"
+                "--reset löscht nur eine SQLite-Datei; "
+                "für PostgreSQL bitte eine leere Datenbank anlegen"
             )
         db.engine.dispose()
         Path(url.database).unlink(missing_ok=True)
     Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)
     migrate.upgrade("heads")
-    summary = seed_demo()
+    with _tenant_file_errors():
+        summary = seed_demo()
     db.session.commit()
     for line in summary:
         click.echo(line)
@@ -707,10 +694,11 @@ def demo(reset, scale, seed):
 
     if backend() == "file":
         click.echo(
-            f"E-Mails (Einladungen, Passwort-Links) werden nicht versandt, sondern als .eml-Dateien in {mail_dir()} abgelegt."
+            "E-Mails (Einladungen, Passwort-Links) werden nicht versandt, "
+            f"sondern als .eml-Dateien in {mail_dir()} abgelegt."
         )
     if scale:
-        from core.demo_scale import generate_cases
+        from core.demo.scale import generate_cases
 
         with click.progressbar(length=scale, label=_("Creating synthetic cases")) as bar:
             created = generate_cases(scale, seed=seed, on_progress=bar.update)

@@ -93,6 +93,8 @@ def from_environment() -> dict:
         "LOTSE_SESSION_MAX_HOURS": _int("LOTSE_SESSION_MAX_HOURS", 12),
         "LOTSE_LIST_TENANTS": _bool("LOTSE_LIST_TENANTS", True),
         "LOTSE_PLUGINS_AUTOLOAD": _bool("LOTSE_PLUGINS_AUTOLOAD", True),
+        # Log every hook call (hook, plugin, milliseconds) at INFO on the ``lotse.hooks`` logger.
+        "LOTSE_TRACE_HOOKS": _bool("LOTSE_TRACE_HOOKS", False),
         "LOTSE_TENANTS_DIR": os.environ.get("LOTSE_TENANTS_DIR", str(PROJECT_ROOT / "tenants")),
         "LOTSE_TRUSTED_PROXIES": _int("LOTSE_TRUSTED_PROXIES", 0),
         "SESSION_COOKIE_NAME": "__Host-lotse" if secure else "lotse_session",

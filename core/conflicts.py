@@ -20,6 +20,28 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.db import db
 
 
+class ConflictError(Exception):
+    """Someone else saved the record since it was opened. ``changes`` maps each field that both
+    touched to ``(their_value, your_value)``."""
+
+    def __init__(self, changes: dict[str, tuple]):
+        super().__init__(changes)
+        self.changes = changes
+
+
+def flush_or_conflict(obj, fields=(), values=None) -> None:
+    """Flush a versioned row. Two saves that both passed the version check race in the database:
+    the write is ``UPDATE … WHERE version = :read`` (``version_id_col``), so the later one
+    matches no row. That is a conflict like any other - rolled back, with the winner's values."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
+        raise ConflictError(
+            {f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}
+        ) from None
+
+
 def conflict_message() -> str:
     return _(
         "Someone else has changed this record in the meantime. Nothing was saved: please compare and try again."
@@ -33,43 +55,20 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 
 
 def is_lost_write_race(exc: OperationalError) -> bool:
-    """SQLite: the write lock could not be had, or the snapshot went stale under a committed writer."""
+    """SQLite: the write lock could not be had, or the snapshot went stale under a committed
+    writer."""
     return "database is locked" in str(getattr(exc, "orig", exc))
 
 
 def conflict_response(conflicts: dict | None = None):
     """The 409 answer: JSON for the API, the German conflict page for the HTML views."""
-    from core.api import _is_api_request
+    from core.tenancy.resolve import is_api_request
 
     db.session.rollback()
-    if _is_api_request():
+    if is_api_request():
         return jsonify(
             {"message": conflict_message(), "conflicts": conflicts or {}, "status": 409}
         ), 409
     return render_template(
         "errors/error.html", code=409, title=_("Saved by someone else"), text=conflict_message()
     ), 409
-
-
-def register_conflict_handlers(app) -> None:
-    @app.errorhandler(StaleDataError)
-    def _stale(exc):
-        return conflict_response()
-
-    @app.errorhandler(IntegrityError)
-    def _integrity(exc):
-        if is_unique_violation(exc):
-            return conflict_response()
-        return _unexpected(exc)
-
-    @app.errorhandler(OperationalError)
-    def _operational(exc):
-        if is_lost_write_race(exc):
-            return conflict_response()
-        return _unexpected(exc)
-
-
-def _unexpected(exc):
-    from core.errors import unexpected
-
-    return unexpected(exc)

@@ -6,6 +6,7 @@ Explicit constraint names keep Alembic diffs stable on SQLite and PostgreSQL ali
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, Table, event
@@ -48,6 +49,13 @@ def _monotonic_on_create(table, connection, **kw):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    #: What ``db.Model`` is to a type checker (Flask-SQLAlchemy builds the class at run time, and
+    #: mypy takes no instance attribute as a base class). Models derive from ``Model``.
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:

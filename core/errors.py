@@ -117,3 +117,27 @@ def register_error_handlers(app):
         )
 
     app.errorhandler(Exception)(unexpected)
+
+
+def register_conflict_handlers(app) -> None:
+    """Lost write races (:mod:`core.conflicts`) answer 409; other database errors are 500s."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from core.conflicts import conflict_response, is_lost_write_race, is_unique_violation
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        return conflict_response()
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        if is_unique_violation(exc):
+            return conflict_response()
+        return unexpected(exc)
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc):
+        if is_lost_write_race(exc):
+            return conflict_response()
+        return unexpected(exc)

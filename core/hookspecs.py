@@ -15,9 +15,19 @@ hookspec = pluggy.HookspecMarker("lotse")
 
 @hookspec
 def lotse_blueprints():
-    """Return Flask blueprints to register (build them with ``core.plugins.plugin_blueprint``).
+    """Return Flask blueprints to register (a plugin builds them with ``plugin_blueprint``).
 
     Kind: startup; returns an iterable of blueprints.
+    """
+
+
+@hookspec
+def lotse_api_blueprints():
+    """Return flask-smorest blueprints for the JSON API below ``/<tenant>/api/v1`` (build a
+    plugin's with ``core.plugin_api.plugin_api_blueprint``).
+
+    Kind: startup; returns an iterable of flask-smorest blueprints. A plugin's blueprints answer
+    404 and stay out of a tenant's OpenAPI description unless the tenant enabled the plugin.
     """
 
 
@@ -54,10 +64,11 @@ def lotse_menu_items(tenant, user):
 
 
 @hookspec
-def lotse_template_slot(slot, tenant, user):
-    """Return HTML (``markupsafe.Markup``) to place in a named slot of a core template, or None.
+def lotse_template_slot(slot, tenant, user, context):
+    """Return HTML (``markupsafe.Markup``) to place in a declared slot of a core template, or None.
 
-    Slots: ``dashboard`` (start page panels), ``head`` (extra stylesheet links).
+    Slots are declared in :data:`core.plugins.slots.TEMPLATE_SLOTS` (``head``, ``dashboard``,
+    ``case_panels``, ``case_tabs``); ``context`` holds what the template passes (e.g. ``case``).
     Kind: runtime; returns Markup or None.
     """
 
@@ -120,12 +131,141 @@ def lotse_case_phase_changed(case, old, new):
     """
 
 
+# --- Domain events ------------------------------------------------------------------------------
+#
+# A domain announces what happened through :mod:`core.events`; other domains and plugins react
+# here instead of being called by it (a lower domain never calls upward). Each runs inside the
+# transaction of the change: raising undoes it.
+
+
+@hookspec
+def lotse_person_changed(person, changes, actor, request_id):
+    """Notification that master data of ``person`` changed: ``changes`` maps each changed field to
+    ``(old, new)``; ``request_id`` is the rectification request (Art. 16) behind it, or ``None``.
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_consent_revoked(consent, revocation, actor, ends_processing):
+    """Notification that ``consent`` was revoked (``revocation``, in full or for some recipients);
+    ``ends_processing`` is true when nothing is left to process the person's data on, so the
+    tenant's revocation policy applies (core's privacy domain applies it, after the plugins).
+
+    Kind: runtime; returns nothing.
+    """
+
+
+@hookspec
+def lotse_case_closed(case, actor):
+    """Notification that ``case`` was closed (status, reason, evaluation and closing date set).
+
+    Kind: runtime; returns nothing.
+    """
+
+
 @hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its
-    :class:`DataTable` objects (every column of every plugin table), and any new
-    :class:`DataCategory` or :class:`RetentionClass` they use.
+    :class:`DataTable` objects (every column of every plugin table), any new
+    :class:`DataCategory` or :class:`RetentionClass` they use, and :class:`FieldLabels` naming
+    its tables and columns for people.
 
     Kind: startup (read once from every installed plugin; a tenant's records of processing only
     list its enabled plugins); returns an iterable of declarations.
+    """
+
+
+# --- Extension points (providers) ---------------------------------------------------------------
+# Runtime hooks that return provider objects (:mod:`core.plugins.providers`). Core collects them
+# through the tenant relay, checks type and key uniqueness, and calls each of them once at
+# start-up with every plugin enabled and a stand-in tenant: build and return providers only, do
+# the work (database queries) in the providers' methods.
+
+
+@hookspec
+def lotse_check_extensions(app, tenant, relays):
+    """Check the extension points a domain reads, once at start-up, so a plugin's mistake stops
+    ``create_app`` instead of surfacing when a user first meets it. ``tenant`` is an unsaved
+    stand-in; ``relays`` are ``(who, hooks)`` pairs: each plugin with what it requires, then all
+    plugins. Raise :class:`core.plugins.providers.ExtensionError` naming ``who``.
+
+    Kind: startup; returns nothing.
+    """
+
+
+@hookspec
+def lotse_form_definitions(tenant):
+    """Return :class:`~core.plugins.providers.FormDefinition` objects (key, version, fields).
+
+    Kind: runtime; returns an iterable of form definitions.
+    """
+
+
+@hookspec
+def lotse_field_types(tenant):
+    """Return :class:`~core.plugins.providers.FieldType` providers for form fields.
+
+    Kind: runtime; returns an iterable of field types.
+    """
+
+
+@hookspec
+def lotse_eligibility_rules(tenant):
+    """Return :class:`~core.plugins.providers.EligibilityRule` providers (target groups and
+    general conditions, ``evaluate(person, case) -> Verdict``).
+
+    Kind: runtime; returns an iterable of eligibility rules.
+    """
+
+
+@hookspec
+def lotse_phase_requirements(tenant):
+    """Return :class:`~core.plugins.providers.PhaseRequirement` providers that Regelkreis phases
+    may name in ``requires`` (``check(case) -> list of problems``).
+
+    Kind: runtime; returns an iterable of phase requirements.
+    """
+
+
+@hookspec
+def lotse_follow_up_sources(tenant):
+    """Return :class:`~core.plugins.providers.FollowUpSource` providers whose due items
+    ``lotse jobs follow-ups`` stores as follow-ups.
+
+    Kind: runtime; returns an iterable of follow-up sources.
+    """
+
+
+@hookspec
+def lotse_report_providers(tenant):
+    """Return :class:`~core.plugins.providers.ReportProvider` objects (reports and exports).
+
+    Kind: runtime; returns an iterable of report providers.
+    """
+
+
+@hookspec
+def lotse_partner_tables(tenant):
+    """Return :class:`~core.plugins.providers.PartnerTable` providers (partner organisations and
+    services with the postcodes they cover).
+
+    Kind: runtime; returns an iterable of partner tables.
+    """
+
+
+@hookspec
+def lotse_case_panels(tenant):
+    """Return :class:`~core.plugins.providers.CasePanel` providers shown on the case overview.
+
+    Kind: runtime; returns an iterable of case panels.
+    """
+
+
+@hookspec
+def lotse_case_tabs(tenant):
+    """Return :class:`~core.plugins.providers.CaseTab` providers: extra tabs of the case file.
+
+    Kind: runtime; returns an iterable of case tabs.
     """

@@ -74,7 +74,7 @@ def _too_big(value: str) -> bool:
 
 def _date_out_of_range(value: str) -> bool:
     match = _ISO_DATE.match(value)
-    return bool(match) and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
+    return match is not None and not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
 
 
 def _date_problem() -> str:
@@ -98,7 +98,7 @@ def check_request(endpoint=None, values=None) -> None:
     if _BAD_TEXT.search(request.path) or _BAD_TEXT.search(request.headers.get("User-Agent", "")):
         raise BadInput(_text_problem())  # the user agent is stored with the sign-in session
     for location, multidict in (("query", request.args), ("form", request.form)):
-        errors = {}
+        errors: dict[str, list[str]] = {}
         for key, value in multidict.items(multi=True):
             if _BAD_TEXT.search(key) or _BAD_TEXT.search(value):
                 errors.setdefault(_safe_key(key), []).append(_text_problem())

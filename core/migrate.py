@@ -22,7 +22,7 @@ def alembic_config() -> Config:
     # Alembic splits version_locations on this separator.
     cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", os.pathsep.join(locations))
-    cfg.attributes["flask_app"] = current_app._get_current_object()
+    cfg.attributes["flask_app"] = current_app._get_current_object()  # type: ignore[attr-defined]
     return cfg
 
 

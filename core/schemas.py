@@ -9,7 +9,8 @@ dotted (``"children.0.first_name"``) — the one error shape of the API and of t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, missing, validate
@@ -68,7 +69,7 @@ def load(
     schema: Schema | type[Schema],
     data: Mapping[str, Any],
     *,
-    partial: bool | Iterable[str] = False,
+    partial: bool | Sequence[str] | AbstractSet[str] = False,
     errors: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape.
@@ -80,14 +81,14 @@ def load(
         schema = schema()
     found: dict[str, list[str]] = {key: list(value) for key, value in (errors or {}).items()}
     try:
-        result = schema.load(dict(data), partial=partial)
+        loaded: dict[str, Any] = schema.load(dict(data), partial=partial)
     except MarshmallowError as exc:
         for key, messages in flatten_errors(exc.messages).items():
             found.setdefault(key, []).extend(messages)
-        result = None
+        raise ValidationError(found) from None
     if found:
         raise ValidationError(found)
-    return result
+    return loaded
 
 
 def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
@@ -190,7 +191,7 @@ class _BlankIsMissing:
                 "null": blank,
                 **(kwargs.get("error_messages") or {}),
             }
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
 
     def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
         if isinstance(value, str) and not value.strip():

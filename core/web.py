@@ -63,15 +63,15 @@ def run_write(action, *, success: str | None = None):
     """Run one write (a service call) as one transaction.
 
     Returns ``(errors, result)``: on success the transaction is committed, ``success`` is flashed
-    and ``errors`` is empty; on a :class:`~core.auth.services.ValidationError` everything is rolled
+    and ``errors`` is empty; on a :class:`~core.schemas.ValidationError` everything is rolled
     back and ``errors`` maps field names to messages. Nothing is ever half-written.
     """
     from flask import flash
     from sqlalchemy.orm.exc import StaleDataError
 
-    from core.auth.services import ValidationError
+    from core.conflicts import ConflictError
     from core.db import db
-    from core.persons.services import ConflictError
+    from core.schemas import ValidationError
 
     try:
         result = action()

@@ -18,6 +18,7 @@ from core.auth.sessions import revoke_all
 from core.db import db, utcnow
 from core.mail import services as mail
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
+from core.tenancy.org_units import org_unit_tree, org_units  # noqa: F401  (admin pages and API)
 
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -229,27 +230,6 @@ def end_sessions(tenant, actor, membership: Membership) -> int:
 
 
 # --- org units -------------------------------------------------------------------------------
-
-
-def org_units() -> list[OrgUnit]:
-    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.name)))
-
-
-def org_unit_tree() -> list[tuple[int, OrgUnit]]:
-    """(depth, unit) pairs in tree order for indented display."""
-    units = org_units()
-    children: dict[int | None, list[OrgUnit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    out: list[tuple[int, OrgUnit]] = []
-
-    def walk(parent_id, depth):
-        for unit in children.get(parent_id, []):
-            out.append((depth, unit))
-            walk(unit.id, depth + 1)
-
-    walk(None, 0)
-    return out
 
 
 def save_org_unit(tenant, actor, unit: OrgUnit | None, data: dict) -> OrgUnit:

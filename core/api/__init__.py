@@ -17,10 +17,11 @@ from marshmallow import Schema, fields
 from wtforms import ValidationError as WTFValidationError
 
 from core.auth.services import ValidationError
-from core.conflicts import conflict_response, register_conflict_handlers
+from core.conflicts import ConflictError, conflict_response
 from core.db import db
+from core.errors import register_conflict_handlers
 from core.extensions import csrf
-from core.persons.services import ConflictError
+from core.tenancy.resolve import is_api_request
 
 API_PREFIX = "/<tenant>/api/v1"
 
@@ -48,7 +49,7 @@ class LotseApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
 
-def init_api(app) -> Api:
+def init_api(app, pm) -> Api:
     app.config.setdefault("API_TITLE", "Lotse API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -73,41 +74,25 @@ def init_api(app) -> Api:
         },
     )
     api = LotseApi(app)
-    from core.api import cases as cases_api
-    from core.api import consent as consent_api
-    from core.api import consent_templates as consent_templates_api
-    from core.api import platform as platform_api
-    from core.api import privacy as privacy_api
-    from core.api import privacy_documents as privacy_documents_api
-
-    for blp in (
-        *platform_api.blueprints(),
-        *cases_api.blueprints(),
-        *consent_api.blueprints(),
-        *consent_templates_api.blueprints(),
-        *privacy_documents_api.blueprints(),
-        *privacy_api.blueprints(),
-    ):
-        _protect(blp)
-        api.register_blueprint(blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}")
+    _register_api_blueprints(app, api, pm)
     app.extensions["lotse.api"] = api
 
     @app.route(f"{API_PREFIX}/openapi.json")
     def openapi_json():
-        return jsonify(tenant_spec(api, g.tenant))
+        return jsonify(tenant_spec(api, g.tenant, g.enabled_plugins))
 
     openapi_json.lotse_public = True
 
     @app.errorhandler(ValidationError)
     def _validation(exc):
-        if _is_api_request():
+        if is_api_request():
             db.session.rollback()  # nothing of a failed write stays in the session
             return jsonify({"message": "invalid input", "errors": exc.errors, "status": 422}), 422
         raise exc
 
     @app.errorhandler(ConflictError)
     def _conflict(exc):
-        if _is_api_request():
+        if is_api_request():
             db.session.rollback()
             conflicts = {
                 field: {"theirs": _plain(theirs), "yours": _plain(yours)}
@@ -122,10 +107,6 @@ def init_api(app) -> Api:
     register_conflict_handlers(app)
 
     return api
-
-
-def _is_api_request() -> bool:
-    return request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/")
 
 
 def _conflict_message() -> str:
@@ -145,12 +126,44 @@ def _plain(value):
     return str(value)
 
 
-def register_api_blueprint(blp) -> None:
-    """For plugins: add an API blueprint below ``/<tenant>/api/v1``."""
-    _protect(blp)
-    current_app.extensions["lotse.api"].register_blueprint(
-        blp, url_prefix=f"{API_PREFIX}{blp.url_prefix or ''}"
-    )
+def _register_api_blueprints(app, api: Api, pm) -> None:
+    """API blueprints of the core domains, then those of the plugins. A plugin's blueprints answer
+    404 for a tenant that has not switched the plugin on and stay out of its OpenAPI description;
+    their first path segment must not be one of core's."""
+    plugin_docs: dict[str, dict[str, set[str]]] = {}
+    owners: dict[str, str] = {}
+    core_segments: set[str] = set()
+    for owner, blueprints in pm.contributions("lotse_api_blueprints"):
+        for blp in blueprints:
+            _protect(blp)
+            url_prefix = f"{API_PREFIX}{blp.url_prefix or ''}"
+            segment = (blp.url_prefix or "").strip("/").split("/")[0]
+            if pm.is_builtin(owner):
+                core_segments.add(segment)
+                api.register_blueprint(blp, url_prefix=url_prefix)
+                continue
+            if not segment or segment in core_segments or segment == "openapi.json":
+                raise ValueError(
+                    f"plugin API blueprint {blp.name} collides with core API /{segment}"
+                )
+            before = _documented(api)
+            api.register_blueprint(blp, url_prefix=url_prefix)
+            owners[blp.name] = owner
+            docs = plugin_docs.setdefault(owner, {"paths": set(), "tags": set(), "schemas": set()})
+            for key, names in _documented(api).items():
+                docs[key] |= names - before[key]
+    app.extensions["lotse.api_owners"] = owners
+    app.extensions["lotse.api_plugin_docs"] = plugin_docs
+
+
+def _documented(api: Api) -> dict[str, set[str]]:
+    """Paths, tags and schemas of the OpenAPI description as it stands."""
+    spec = api.spec.to_dict()
+    return {
+        "paths": set(spec.get("paths", {})),
+        "tags": {tag["name"] for tag in spec.get("tags", [])},
+        "schemas": set(spec.get("components", {}).get("schemas", {})),
+    }
 
 
 def _protect(blp) -> None:
@@ -161,6 +174,9 @@ def _protect(blp) -> None:
 
     @blp.before_request
     def _api_guard():
+        owner = current_app.extensions["lotse.api_owners"].get(request.blueprint)
+        if owner is not None and owner not in g.get("enabled_plugins", ()):
+            abort(404)  # a plugin the tenant has not switched on does not exist for it
         if not current_user.is_authenticated:
             abort(401)
         from core.auth.permissions import has_permission
@@ -180,11 +196,26 @@ def _protect(blp) -> None:
                 raise CSRFError(str(exc)) from exc
 
 
-def tenant_spec(api: Api, tenant) -> dict:
+def tenant_spec(api: Api, tenant, enabled_plugins=None) -> dict:
+    """The OpenAPI description as ``tenant`` sees it: its base URL, only its enabled plugins."""
+    from core.plugins.services import enabled_plugins as plugins_of
+
     spec = copy.deepcopy(api.spec.to_dict())
+    enabled = plugins_of(tenant) if enabled_plugins is None else enabled_plugins
+    hidden: dict[str, set[str]] = {"paths": set(), "tags": set(), "schemas": set()}
+    for plugin, docs in current_app.extensions["lotse.api_plugin_docs"].items():
+        if plugin not in enabled:
+            for key, names in docs.items():
+                hidden[key] |= names
+    spec["tags"] = [t for t in spec.get("tags", []) if t["name"] not in hidden["tags"]]
+    schemas = spec.get("components", {}).get("schemas", {})
+    for name in hidden["schemas"]:
+        schemas.pop(name, None)
     prefix = API_PREFIX.replace("<tenant>", "{tenant}")
     paths = {}
     for path, item in spec.get("paths", {}).items():
+        if path in hidden["paths"]:
+            continue
         new_path = path[len(prefix) :] if path.startswith(prefix) else path
         for operation in item.values():
             if isinstance(operation, dict) and "parameters" in operation:

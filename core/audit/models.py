@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped
 
 
-class AuditEvent(TenantScoped, db.Model):
+class AuditEvent(TenantScoped, Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,7 +26,7 @@ class AuditEvent(TenantScoped, db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
 
-class PlatformAuditEvent(db.Model):
+class PlatformAuditEvent(Model):
     __tablename__ = "platform_audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)

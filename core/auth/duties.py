@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit import services as audit
-from core.auth.services import ValidationError
 from core.db import db, utcnow
+from core.schemas import ValidationError
 
 ADMIN_ROLE = "tenant_admin"
 SETTING = "admin_may_hold_case_roles"

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import CreatedAt, UTCDateTime, db
+from core.db import CreatedAt, Model, UTCDateTime
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 
-class User(UserMixin, CreatedAt, db.Model):
+class User(UserMixin, CreatedAt, Model):
     """A person who signs in. Platform-level: one account may hold memberships in several tenants."""
 
     __tablename__ = "user_account"
@@ -42,7 +43,7 @@ class User(UserMixin, CreatedAt, db.Model):
     memberships: Mapped[list[Membership]] = relationship(back_populates="user")
 
     #: The server-side session this user object was loaded for (set by the session loader).
-    auth_session = None
+    auth_session = cast("AuthSession | None", None)
 
     def get_id(self) -> str:
         # flask-login stores this in the cookie: the revocable session id, never the user id.
@@ -55,7 +56,7 @@ class User(UserMixin, CreatedAt, db.Model):
         return self.active
 
 
-class Membership(TenantScoped, CreatedAt, db.Model):
+class Membership(TenantScoped, CreatedAt, Model):
     """A user's place in one tenant: roles and org unit."""
 
     __tablename__ = "membership"
@@ -81,7 +82,7 @@ class Membership(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class AuthSession(db.Model):
+class AuthSession(Model):
     """Server-side record of a signed-in browser, so logout and admin actions really end it.
 
     The cookie carries only ``public_id``; the row holds its hash, the tenant the session was
@@ -112,7 +113,7 @@ class AuthSession(db.Model):
     public_id: str = ""
 
 
-class Invitation(TenantScoped, CreatedAt, db.Model):
+class Invitation(TenantScoped, CreatedAt, Model):
     """An offer of membership, addressed to an e-mail address, not to an account.
 
     The administrator never learns whether the address has an account: the membership is created
@@ -162,7 +163,7 @@ class Invitation(TenantScoped, CreatedAt, db.Model):
         )
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed sign-in (or second-factor) attempt, counted by every worker alike.
 
     ``key_hash`` is a SHA-256 of the scope's key (account + client address, account alone, or
@@ -179,7 +180,7 @@ class LoginFailure(db.Model):
     __table_args__ = (Index("ix_login_failure_scope_key_hash_at", "scope", "key_hash", "at"),)
 
 
-class ApiToken(TenantScoped, CreatedAt, db.Model):
+class ApiToken(TenantScoped, CreatedAt, Model):
     """Personal API token of one user for one tenant. Only a SHA-256 hash is stored."""
 
     __tablename__ = "api_token"
@@ -199,7 +200,7 @@ class ApiToken(TenantScoped, CreatedAt, db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecoveryCode(CreatedAt, db.Model):
+class RecoveryCode(CreatedAt, Model):
     """One-time recovery code for a lost second factor, stored as an Argon2 hash."""
 
     __tablename__ = "recovery_code"
@@ -212,7 +213,7 @@ class RecoveryCode(CreatedAt, db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class PasswordSetupToken(CreatedAt, db.Model):
+class PasswordSetupToken(CreatedAt, Model):
     """One-time link with which a new user sets their own password (admins never choose it)."""
 
     __tablename__ = "password_setup_token"

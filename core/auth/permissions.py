@@ -1,4 +1,5 @@
-"""Roles and the permission registry that plugins extend through ``lotse_permissions``.
+"""Roles and the permission registry that core domains and plugins fill through
+``lotse_permissions``.
 
 A role is a bundle name stored on a membership; a permission is a named capability checked in
 views and services. Plugins add permissions (and say which roles get them by default); they
@@ -34,62 +35,6 @@ class Permission:
     #: True when the permission lets its holder read client case data. Roles holding such a
     #: permission are separated from local administration (see ``core.auth.duties``).
     case_data: bool = False
-
-
-CORE_PERMISSIONS = (
-    Permission("admin.plugins", _l("Switch plugins on and off"), roles=frozenset({"tenant_admin"})),
-    Permission("admin.users", _l("Manage users and roles"), roles=frozenset({"tenant_admin"})),
-    Permission(
-        "admin.org_units", _l("Manage org units and locations"), roles=frozenset({"tenant_admin"})
-    ),
-    Permission(
-        "admin.settings",
-        _l("Change tenant settings and branding"),
-        roles=frozenset({"tenant_admin"}),
-    ),
-    Permission("audit.read", _l("Read the audit trail"), roles=frozenset({"dpo"})),
-    Permission("api.use", _l("Use the JSON API with personal tokens"), roles=frozenset(ROLES)),
-    Permission(
-        "cases.work",
-        _l("Work on own, shared and deputised cases"),
-        roles=frozenset({"case_manager", "coordinator"}),
-        case_data=True,
-    ),
-    Permission(
-        "cases.supervise",
-        _l("Read all cases of the tenant (Fachaufsicht, audited)"),
-        roles=frozenset({"coordinator"}),
-        case_data=True,
-    ),
-    Permission(
-        "caseload.view",
-        _l("See the caseload of all case managers"),
-        roles=frozenset({"coordinator"}),
-    ),
-    Permission(
-        "disclosures.read",
-        _l("Read the disclosure register and consent overrides"),
-        roles=frozenset({"dpo"}),
-        case_data=True,
-    ),
-    Permission(
-        "consent.templates",
-        _l("Manage consent forms, information sheets and recipient categories"),
-        roles=frozenset({"dpo", "tenant_admin"}),
-    ),
-    Permission(
-        "privacy.requests",
-        _l("Record data-subject requests and export a person's data"),
-        roles=frozenset({"case_manager", "coordinator", "dpo"}),
-        case_data=True,
-    ),
-    Permission(
-        "privacy.approve",
-        _l("Decide data-subject requests: erasure (second pair of eyes), restriction, holds"),
-        roles=frozenset({"coordinator", "dpo"}),
-        case_data=True,
-    ),
-)
 
 
 class PermissionRegistry:
@@ -147,3 +92,16 @@ def require_permission(name: str) -> None:
     """Abort with 403 unless the current member holds ``name``."""
     if not has_permission(name):
         abort(403)
+
+
+def acting_member(actor) -> bool:
+    """Checks apply to members acting through a request (a membership is bound); jobs, the CLI
+    and the demo builder run without one and act for the organisation."""
+    from flask import has_request_context
+
+    return (
+        actor is not None
+        and getattr(actor, "id", None) is not None
+        and has_request_context()
+        and g.get("membership") is not None
+    )

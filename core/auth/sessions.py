@@ -77,7 +77,7 @@ def revoke_all(
         stmt = stmt.where(AuthSession.tenant_id == tenant_id)
     if keep is not None:
         stmt = stmt.where(AuthSession.id != keep.id)
-    return db.session.execute(stmt).rowcount
+    return db.session.execute(stmt).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 _BROWSERS = (

@@ -37,7 +37,8 @@ def add_contact(actor, tenant, case: Case, data: Mapping[str, Any]) -> Contact:
                 {
                     "over_limit_reason": [
                         _(
-                            "A short counselling has at most %(n)d sessions. Give a reason for another one or convert the case to case management.",
+                            "A short counselling has at most %(n)d sessions. Give a reason for "
+                            "another one or convert the case to case management.",
                             n=limit,
                         )
                     ]

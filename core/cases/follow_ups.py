@@ -11,19 +11,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit import services as audit
-from core.auth.models import Membership
-from core.auth.permissions import registry
+from core.auth.permissions import acting_member
 from core.cases import access
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem
 from core.cases.schemas import FollowUpSchema
 from core.cases.settings import case_settings
+from core.dates import add_months
 from core.db import db, utcnow
 from core.persons.models import Person
 from core.schemas import load
 
 
 def ensure_follow_up(case, assignee_id, due_on, title, kind, source_key) -> FollowUp | None:
-    """An automatic follow-up, unless one with ``source_key`` exists already (then None)."""
+    """An automatic follow-up, once per ``source_key`` (``None`` if it exists already); the
+    privacy jobs use it too."""
     existing = db.session.scalar(select(FollowUp).where(FollowUp.source_key == source_key))
     if existing is not None:
         return None
@@ -70,22 +71,9 @@ def add_follow_up(actor, data: Mapping[str, Any]) -> FollowUp:
     return follow_up
 
 
-def may_open(user_id: int, case: Case) -> bool:
-    """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
-    return (
-        db.session.scalar(
-            select(Case.id).where(
-                Case.id == case.id,
-                access.visible_condition(user_id, supervise=_supervises(user_id)),
-            )
-        )
-        is not None
-    )
-
-
 def complete_follow_up(actor, follow_up: FollowUp) -> FollowUp:
     """The assignee marks done, or someone who may open its case."""
-    if access._acting_user(actor) and follow_up.assignee_id != actor.id:
+    if acting_member(actor) and follow_up.assignee_id != actor.id:
         case = (
             db.session.scalar(select(Case).where(Case.id == follow_up.case_id))
             if follow_up.case_id
@@ -109,12 +97,10 @@ def mark_done(actor, follow_up_id: int) -> tuple[FollowUp, Case | None]:
     A follow-up that is neither the actor's nor of a case they may open is a 404; an assignee
     who can no longer open the case (handed over) still ticks it off, and learns nothing more
     about the case than its id."""
-    from core.cases.services import get_case
-
     follow_up = db.session.scalar(select(FollowUp).where(FollowUp.id == follow_up_id))
     if follow_up is None:
         raise _not_found()
-    case = get_case(follow_up.case_id, actor) if follow_up.case_id is not None else None
+    case = access.get_case(follow_up.case_id, actor) if follow_up.case_id is not None else None
     if follow_up.assignee_id != getattr(actor, "id", None) and case is None:
         raise _not_found()
     return complete_follow_up(actor, follow_up), case
@@ -132,7 +118,7 @@ def my_follow_ups(user, *, include_done=False):
     handed over, deputy period ended): the list then shows the case number only, never the
     client's name or the follow-up's text."""
     visible = select(Case.id).where(
-        access.visible_condition(user.id, supervise=_supervises(user.id))
+        access.visible_condition(user.id, supervise=access.supervises(user.id))
     )
     stmt = (
         select(FollowUp, Case, Person, Case.id.in_(visible))
@@ -155,13 +141,6 @@ def my_follow_ups(user, *, include_done=False):
     return [(f, c, p if c is None or seen else None) for f, c, p, seen in rows]
 
 
-def _supervises(user_id: int) -> bool:
-    roles = db.session.scalar(
-        select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
-    )
-    return "cases.supervise" in registry().granted(roles or [])
-
-
 def case_follow_ups(case: Case):
     return list(
         db.session.scalars(
@@ -172,7 +151,8 @@ def case_follow_ups(case: Case):
 
 def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     """The job behind ``lotse jobs follow-ups``: residence permits about to expire, cases without
-    activity, help-plan items due. Idempotent through ``source_key``."""
+    activity, help-plan items due, plus what the tenant's plugins' follow-up sources say is due.
+    Idempotent through ``source_key``."""
     today = today or date.today()
     settings = case_settings(tenant)
     created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0, "consent_expiry": 0}
@@ -201,7 +181,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
             key,
         ):
             created["residence_expiry"] += 1
-    cutoff = utcnow() - timedelta(days=30 * settings.inactivity_months)
+    cutoff = add_months(utcnow(), -settings.inactivity_months)
     for case in db.session.scalars(
         select(Case).where(Case.status == "open", Case.last_activity_at < cutoff)
     ):
@@ -230,6 +210,17 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         if plan_item_follow_up(case, item):
             created["help_plan_due"] += 1
     created["consent_expiry"] = _consent_expiry_follow_ups(today)
+    from core.cases.follow_up_sources import due_follow_ups
+
+    for source, due in due_follow_ups(tenant, today):
+        created[source.key] = 0
+        for entry in due:
+            assignee = entry.assignee_id or (entry.case.case_manager_id if entry.case else None)
+            title = str(entry.title)[:300]
+            if ensure_follow_up(
+                entry.case, assignee, entry.due_on, title, source.key, entry.source_key
+            ):
+                created[source.key] += 1
     db.session.flush()
     return created
 

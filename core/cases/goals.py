@@ -12,8 +12,8 @@ from core.cases import access
 from core.cases.models import Case, Goal
 from core.cases.schemas import GOAL_FIELDS, GoalSchema, GoalUpdateSchema
 from core.cases.services import touch
+from core.conflicts import ConflictError, flush_or_conflict
 from core.db import db
-from core.persons.services import ConflictError, flush_or_conflict
 from core.schemas import load
 
 

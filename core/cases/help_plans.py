@@ -16,8 +16,8 @@ from core.cases.follow_ups import ensure_follow_up, plan_item_follow_up
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem
 from core.cases.schemas import HelpPlanAgreeSchema, PlanItemSchema
 from core.cases.services import touch
+from core.conflicts import ConflictError
 from core.db import db, utcnow
-from core.persons.services import ConflictError
 from core.schemas import ValidationError, load
 
 

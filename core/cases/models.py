@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.db import CreatedAt, Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 CONTACT_CHANNELS = ("in_person", "phone", "email", "home_visit", "outreach", "video", "letter")
@@ -41,7 +41,7 @@ FOLLOW_UP_KINDS = (
 )
 
 
-class Case(TenantScoped, CreatedAt, db.Model):
+class Case(TenantScoped, CreatedAt, Model):
     """One person, one case. Family members have their own cases, linked via the household."""
 
     __tablename__ = "case_file"
@@ -101,7 +101,7 @@ def _case_fk(table_args=()):
     return (tenant_foreign_key("case_id", "case_file", ondelete="CASCADE"), *table_args)
 
 
-class PhaseTransition(TenantScoped, db.Model):
+class PhaseTransition(TenantScoped, Model):
     """Every move through the Regelkreis: who, when, why (going back included)."""
 
     __tablename__ = "phase_transition"
@@ -117,7 +117,7 @@ class PhaseTransition(TenantScoped, db.Model):
     backwards: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
-class AccessDecision(TenantScoped, CreatedAt, db.Model):
+class AccessDecision(TenantScoped, CreatedAt, Model):
     """Result of the Zugangsprüfung: admitted to CM or not, and why."""
 
     __tablename__ = "access_decision"
@@ -132,7 +132,7 @@ class AccessDecision(TenantScoped, CreatedAt, db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
-class Contact(TenantScoped, CreatedAt, db.Model):
+class Contact(TenantScoped, CreatedAt, Model):
     """A counselling contact (Beratungskontakt)."""
 
     __tablename__ = "contact"
@@ -151,7 +151,7 @@ class Contact(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class Goal(TenantScoped, CreatedAt, db.Model):
+class Goal(TenantScoped, CreatedAt, Model):
     """A SMART goal in one life area (tenant catalogue; free text always allowed)."""
 
     __tablename__ = "goal"
@@ -174,7 +174,7 @@ class Goal(TenantScoped, CreatedAt, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class HelpPlan(TenantScoped, CreatedAt, db.Model):
+class HelpPlan(TenantScoped, CreatedAt, Model):
     """A version of the help plan (Hilfeplan / Integrationsförderplan). Once agreed it is frozen;
     changes make a new version."""
 
@@ -202,7 +202,7 @@ class HelpPlan(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class HelpPlanItem(TenantScoped, db.Model):
+class HelpPlanItem(TenantScoped, Model):
     """Goal ↔ measure ↔ who ↔ due date ↔ status."""
 
     __tablename__ = "help_plan_item"
@@ -226,7 +226,7 @@ class HelpPlanItem(TenantScoped, db.Model):
     )
 
 
-class FollowUp(TenantScoped, CreatedAt, db.Model):
+class FollowUp(TenantScoped, CreatedAt, Model):
     """A Wiedervorlage: a date on which something must be looked at again."""
 
     __tablename__ = "follow_up"
@@ -248,7 +248,7 @@ class FollowUp(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class CaseShare(TenantScoped, CreatedAt, db.Model):
+class CaseShare(TenantScoped, CreatedAt, Model):
     """A colleague the case manager shared the case with (e.g. a tandem)."""
 
     __tablename__ = "case_share"
@@ -264,7 +264,7 @@ class CaseShare(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class Deputy(TenantScoped, CreatedAt, db.Model):
+class Deputy(TenantScoped, CreatedAt, Model):
     """Vertretung: ``deputy`` may work on all cases of ``absent`` between two dates. Across org
     units it takes effect only after both leads (coordinators) approved."""
 
@@ -296,3 +296,14 @@ class Deputy(TenantScoped, CreatedAt, db.Model):
         if not self.cross_unit:
             return True
         return bool(self.approved_by_absent_lead_id and self.approved_by_deputy_lead_id)
+
+
+class CaseNumberCounter(TenantScoped, Model):
+    """The last case number issued in one tenant and year (content-free)."""
+
+    __tablename__ = "case_number_counter"
+    __tenant_table_args__ = (UniqueConstraint("tenant_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0, nullable=False)

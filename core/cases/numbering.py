@@ -11,29 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, UniqueConstraint, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
+from core.cases.models import Case, CaseNumberCounter
 from core.db import db
-from core.tenancy.scoping import TenantScoped
-
-
-class CaseNumberCounter(TenantScoped, db.Model):
-    """The last case number issued in one tenant and year (content-free)."""
-
-    __tablename__ = "case_number_counter"
-    __tenant_table_args__ = (UniqueConstraint("tenant_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, nullable=False)
-    last_number: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
 
 def _highest_surviving(year: int) -> int:
     """Only to start a year's counter on a database that has cases of that year already."""
-    from core.cases.models import Case
-
     prefix = f"{year}-"
     last = db.session.scalar(
         select(Case.number)

@@ -1,8 +1,9 @@
 """Moving a case through the Regelkreis, and the access check that opens it.
 
 Moving forward goes to the next phase (skipping needs a reason); going back to any earlier phase
-is always allowed with a reason; every move is recorded. A phase may require artefacts
-(``REQUIREMENTS``): no goal agreement without a recorded positive access decision.
+is always allowed with a reason; every move is recorded. A phase may require artefacts (phase
+requirements, ``core.cases.requirements``): no goal agreement without a recorded positive access
+decision.
 """
 
 from __future__ import annotations
@@ -12,63 +13,17 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
 from core.audit import services as audit
 from core.cases import access
-from core.cases.models import AccessDecision, Case, Goal, HelpPlan, PhaseTransition
+from core.cases.models import AccessDecision, Case, PhaseTransition
+from core.cases.requirements import requirement_problems
 from core.cases.schemas import AccessDecisionSchema, PhaseMoveSchema
 from core.cases.services import add_to_case, hooks_for, touch
 from core.cases.settings import regelkreis_for
+from core.conflicts import ConflictError
 from core.db import db
-from core.persons.services import ConflictError
 from core.schemas import ValidationError, load
-
-
-def _access_admitted(case):
-    decision = db.session.scalar(
-        select(AccessDecision)
-        .where(AccessDecision.case_id == case.id)
-        .order_by(AccessDecision.id.desc())
-    )
-    return (
-        decision is not None and decision.admitted,
-        _("A positive access decision must be recorded first (Zugangsprüfung)."),
-    )
-
-
-def _has_goal(case):
-    return (
-        db.session.scalar(select(func.count(Goal.id)).where(Goal.case_id == case.id)) > 0,
-        _("At least one goal must be agreed first."),
-    )
-
-
-def _plan_agreed(case):
-    return (
-        db.session.scalar(
-            select(HelpPlan.id).where(HelpPlan.case_id == case.id, HelpPlan.status == "agreed")
-        )
-        is not None,
-        _("An agreed help plan is needed first."),
-    )
-
-
-#: What a phase may require (``Phase.requires``): name → check(case) → (ok, message).
-REQUIREMENTS = {
-    "access_admitted": _access_admitted,
-    "has_goal": _has_goal,
-    "plan_agreed": _plan_agreed,
-}
-
-
-def _requirement_failures(case: Case, phase) -> list[str]:
-    messages = []
-    for check in phase.requires:
-        ok, message = REQUIREMENTS[check](case)
-        if not ok:
-            messages.append(message)
-    return messages
 
 
 def allowed_moves(tenant, case: Case) -> list[tuple[str, object, bool]]:
@@ -103,7 +58,7 @@ def move_to_phase(actor, tenant, case: Case, data: Mapping[str, Any]) -> Case:
     if (backwards or wanted > current + 1) and not reason:
         errors["reason"] = [_("Going back or skipping a phase needs a reason.")]
     if not backwards:
-        failures = _requirement_failures(case, regelkreis.phase(case.case_type, to_phase))
+        failures = requirement_problems(tenant, case, regelkreis.phase(case.case_type, to_phase))
         if failures:
             errors["phase"] = failures
     if errors:

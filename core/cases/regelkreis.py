@@ -9,16 +9,20 @@ Plugins adjust a tenant's Regelkreis through ``lotse_case_types`` and ``lotse_ad
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+
+from core.plugins.providers import ExtensionError
 
 
 @dataclass
 class Phase:
     key: str
     label: object
-    #: Names of checks in ``core.cases.phases.REQUIREMENTS`` that must pass to enter the phase.
+    #: Keys of phase requirements (core's in ``core.cases.requirements``, plugins' through
+    #: ``lotse_phase_requirements``) that must be fulfilled to enter the phase.
     requires: tuple[str, ...] = ()
 
 
@@ -107,10 +111,24 @@ class Regelkreis:
         i = self.index(case_type, key)
         return phases[i + 1].key if 0 <= i < len(phases) - 1 else None
 
-    def validate(self) -> None:
+    def validate(self, requirements: Iterable[str] | None = None) -> None:
+        """Sound phases; with ``requirements`` (the known requirement keys) every phase may only
+        require known ones, so a typo fails when the Regelkreis is built, not on a phase move."""
+        known = None if requirements is None else set(requirements)
         for case_type in self.case_types.values():
             keys = [p.key for p in case_type.phases]
             if len(keys) != len(set(keys)) or not keys:
                 raise ValueError(f"case type {case_type.key!r} has duplicate or no phases")
             if keys[-1] != "closure":
                 raise ValueError(f"case type {case_type.key!r} must end with the closure phase")
+            for phase in case_type.phases if known is not None else ():
+                for name in phase.requires:
+                    if name not in known:
+                        raise UnknownRequirement(
+                            f"case type {case_type.key!r}, phase {phase.key!r} requires unknown "
+                            f"phase requirement {name!r} (known: {', '.join(sorted(known))})"
+                        )
+
+
+class UnknownRequirement(ExtensionError):
+    """A phase names a requirement no provider offers."""

@@ -643,14 +643,15 @@ class FollowUpSchema(CaseInputSchema):
     def _assignee_may_open(self, data: dict, **kwargs: Any) -> None:
         """A follow-up of a case goes only to a colleague who may open it (share it first):
         the assignee's list shows the client's name."""
-        from core.cases.follow_ups import may_open
+        from core.cases.access import may_open
 
         case = self._case(data)
         assignee = data.get("assignee_id")
         if case is not None and assignee is not None and not may_open(assignee, case):
             raise ValidationError(
                 _(
-                    "This colleague cannot open the case. Share the case with them first, or choose someone else."
+                    "This colleague cannot open the case. Share the case with them first, or "
+                    "choose someone else."
                 ),
                 "assignee_id",
             )

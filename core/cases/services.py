@@ -21,9 +21,11 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from core import events
 from core.audit import services as audit
 from core.auth.models import Membership, User
 from core.cases import access
+from core.cases.access import get_case as get_case  # the readers of a case call it from here
 from core.cases.follow_ups import ensure_follow_up
 from core.cases.follow_ups import my_follow_ups as my_follow_ups  # imported from here by core.home
 from core.cases.models import Case, CaseShare, FollowUp, Goal, PhaseTransition
@@ -37,9 +39,9 @@ from core.cases.schemas import (
     ShareSchema,
 )
 from core.cases.settings import regelkreis_for
+from core.conflicts import ConflictError, flush_or_conflict
 from core.db import db, utcnow
 from core.persons.models import Person
-from core.persons.services import ConflictError, flush_or_conflict
 from core.schemas import ValidationError, load
 
 
@@ -87,18 +89,6 @@ def add_to_case(
 
 
 # --- reading -------------------------------------------------------------------------------
-
-
-def get_case(case_id: int, user) -> Case | None:
-    """The case if ``user`` may open it (else None: the caller answers 404). Records the reason."""
-    case = db.session.scalar(select(Case).where(Case.id == case_id))
-    if case is None:
-        return None
-    reason = access.access_reason(case, user)
-    if reason is None:
-        return None
-    access.remember_reason(case, reason)
-    return case
 
 
 def record_read(actor, case: Case, what: str = "case_file") -> None:
@@ -362,6 +352,7 @@ def close_case(actor, tenant, case: Case, data: Mapping[str, Any]) -> Case:
         )
     db.session.flush()
     audit.record("case.closed", actor=actor, obj=case, reason=reason)
+    events.case_closed(case, actor=actor)
     return case
 
 

@@ -102,16 +102,25 @@ def regelkreis_for(tenant) -> Regelkreis:
         return cache[key]
     from core.plugins.relay import relay_for
 
+    regelkreis = build_regelkreis(tenant, relay_for(tenant))
+    cache[key] = regelkreis
+    return regelkreis
+
+
+def build_regelkreis(tenant, hooks) -> Regelkreis:
+    """The Regelkreis the plugins behind ``hooks`` make for ``tenant``, validated: sound phases,
+    and only requirements that ``hooks`` offer. Start-up builds it once per plugin with a
+    stand-in tenant to catch an unknown requirement before anyone moves a case."""
+    from core.cases.requirements import phase_requirements
+
     regelkreis = Regelkreis.default()
-    relay = relay_for(tenant)
-    for extra in relay.lotse_case_types(tenant=tenant):
+    for extra in hooks.lotse_case_types(tenant=tenant):
         for case_type in extra or ():
             regelkreis.case_types[case_type.key] = case_type
     settings = case_settings(tenant)
     regelkreis.case_types["short_counselling"].session_limit = settings.short_counselling_limit
-    relay.lotse_adjust_regelkreis(tenant=tenant, regelkreis=regelkreis)
-    regelkreis.validate()
-    cache[key] = regelkreis
+    hooks.lotse_adjust_regelkreis(tenant=tenant, regelkreis=regelkreis)
+    regelkreis.validate(requirements=phase_requirements(tenant, hooks))
     return regelkreis
 
 

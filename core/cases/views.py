@@ -32,6 +32,7 @@ from core.cases import (
 from core.cases import (
     goals as goal_services,
 )
+from core.cases.follow_up_sources import kind_label
 from core.cases.models import (
     ACCESS_PATHS,
     CLOSURE_REASONS,
@@ -64,16 +65,18 @@ from core.cases.schemas import (
     goal_ratings_from_form,
 )
 from core.cases.settings import case_settings, regelkreis_for
+from core.conflicts import ConflictError
+from core.dates import add_months
 from core.db import db
 from core.documentation import services as documents
 from core.documentation.models import Attachment
 from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
 from core.persons import services as persons
-from core.persons.services import ConflictError
 from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
+bp.add_app_template_global(kind_label, "follow_up_kind_label")
 
 
 def _actor():
@@ -164,7 +167,7 @@ def new():
         )
         if not errors:
             return redirect(url_for("cases.show", case_id=case.id))
-    from core.admin.services import org_units
+    from core.tenancy.org_units import org_units
 
     return render_template(
         "cases/new.html",
@@ -234,7 +237,7 @@ def edit(case_id):
         if not errors and conflicts is None:
             return redirect(url_for("cases.show", case_id=case_id))
         case = _case_or_404(case_id, None)
-    from core.admin.services import org_units
+    from core.tenancy.org_units import org_units
 
     workers = services.case_workers()
     names = {u.id: u.display_name for u in workers}
@@ -655,16 +658,9 @@ def closure(case_id):
             reasons=CLOSURE_REASONS,
             dimensions=EVALUATION_DIMENSIONS,
             goals=goal_services.goals(case),
-            suggested_talk=_months_later(date.today(), settings.follow_up_talk_months),
+            suggested_talk=add_months(date.today(), settings.follow_up_talk_months),
         ),
     ), (400 if errors else 200)
-
-
-def _months_later(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, 28))
 
 
 # --- work overviews ------------------------------------------------------------------------
@@ -746,3 +742,23 @@ def deputies():
         can_approve=access.can_supervise(),
         today=date.today(),
     ), (400 if errors else 200)
+
+
+# --- tabs from plugins ---------------------------------------------------------------------
+
+
+@bp.route("/cases/<int:case_id>/tabs/<key>")
+def plugin_tab(case_id, key):
+    """A tab a plugin adds to the case file (``lotse_case_tabs``); 404 where it is not shown."""
+    from core.cases.panels import render_tab, visible_tab
+
+    case = _case_or_404(case_id, None)
+    tab = visible_tab(g.tenant, case, key)
+    if tab is None:
+        abort(404)
+    services.record_read(_actor(), case, f"tab:{key}")
+    db.session.commit()
+    return render_template(
+        "cases/plugin_tab.html",
+        **_case_context(case, f"tab:{key}", tab=tab, body=render_tab(tab, case)),
+    )

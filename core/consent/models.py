@@ -8,14 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.db import CreatedAt, Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 CONSENT_KINDS = ("processing", "cooperation", "confidentiality_release")
 SIGNERS = ("self", "guardian")
 
 
-class RecipientCategory(TenantScoped, CreatedAt, db.Model):
+class RecipientCategory(TenantScoped, CreatedAt, Model):
     """A kind of recipient data may go to (Oberhausen's R1–R9; each tenant its own list)."""
 
     __tablename__ = "recipient_category"
@@ -27,7 +27,7 @@ class RecipientCategory(TenantScoped, CreatedAt, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
 
 
-class ConsentTemplate(TenantScoped, CreatedAt, db.Model):
+class ConsentTemplate(TenantScoped, CreatedAt, Model):
     __tablename__ = "consent_template"
     __tenant_table_args__ = (UniqueConstraint("tenant_id", "key"),)
 
@@ -41,7 +41,7 @@ class ConsentTemplate(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class ConsentTemplateVersion(TenantScoped, CreatedAt, db.Model):
+class ConsentTemplateVersion(TenantScoped, CreatedAt, Model):
     """One frozen wording of a template in one or more languages. Published versions never change."""
 
     __tablename__ = "consent_template_version"
@@ -69,7 +69,7 @@ class ConsentTemplateVersion(TenantScoped, CreatedAt, db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ConsentRecord(TenantScoped, CreatedAt, db.Model):
+class ConsentRecord(TenantScoped, CreatedAt, Model):
     """A signed consent / release for one person (and the minor children it covers)."""
 
     __tablename__ = "consent_record"
@@ -101,7 +101,7 @@ class ConsentRecord(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class ConsentRevocation(TenantScoped, db.Model):
+class ConsentRevocation(TenantScoped, Model):
     """A revocation (whole consent, or single recipients), effective from ``received_on``."""
 
     __tablename__ = "consent_revocation"
@@ -120,7 +120,7 @@ class ConsentRevocation(TenantScoped, db.Model):
     )
 
 
-class Disclosure(TenantScoped, db.Model):
+class Disclosure(TenantScoped, Model):
     """One row per disclosure of personal data: the register the DSB reads."""
 
     __tablename__ = "disclosure"

@@ -14,11 +14,12 @@ serialised: a share never commits after the revocation it raced with.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from core import events
 from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.consent.models import (
@@ -31,6 +32,7 @@ from core.consent.models import (
     Disclosure,
     RecipientCategory,
 )
+from core.dates import add_months, age_on
 from core.db import db
 from core.persons.services import _parse_date
 
@@ -487,9 +489,10 @@ def _ensure_visible(actor, person, case=None) -> None:
 
 def _covered_visible(actor, person_ids) -> bool:
     """Family members a consent also covers must be persons the user may see."""
-    from core.persons.services import _acting, can_see_person, get_person
+    from core.auth.permissions import acting_member
+    from core.persons.services import can_see_person, get_person
 
-    if not _acting(actor):
+    if not acting_member(actor):
         return True
     for person_id in person_ids:
         other = get_person(person_id)
@@ -526,7 +529,7 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
         errors["granted_on"] = [_("The consent cannot be dated in the future.")]
     valid_until = _parse_date(data.get("valid_until"), "valid_until", errors)
     if version is not None and version.valid_months and valid_until is None:
-        valid_until = granted_on + timedelta(days=int(version.valid_months * 30.4))
+        valid_until = add_months(granted_on, version.valid_months)
     if valid_until and valid_until < granted_on:
         errors["valid_until"] = [_("The end cannot lie before the signature.")]
     recipient_keys = [k for k in (data.get("recipient_keys") or []) if k]
@@ -548,8 +551,7 @@ def record_consent(actor, person, data: dict) -> ConsentRecord:
     if kind == "confidentiality_release" and not purposes:
         errors["purposes"] = [_("Please choose at least one purpose.")]
     if person.birth_date is not None:
-        age = (granted_on - person.birth_date).days // 365.25
-        if age < 16 and signed_by == "self":
+        if age_on(person.birth_date, granted_on) < 16 and signed_by == "self":
             errors["signed_by"] = [_("The person is under 16: a parent or guardian must sign.")]
     if signed_by == "guardian" and not guardian:
         errors["guardian_name"] = [_("Please enter the name of the parent or guardian who signed.")]
@@ -689,17 +691,11 @@ def revoke(actor, consent: ConsentRecord, data: dict) -> ConsentRevocation:
     audit.record(
         "consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None
     )
-    if not keys and ends_processing(consent):
-        # Nothing left to process the data on: the tenant's policy erases or anonymises at once,
-        # unless a legal hold or an Art. 18 restriction keeps the file (then it waits, frozen).
-        from core.persons.models import Person
-        from core.privacy.retention import apply_revocation_policy
-        from core.tenancy.models import Tenant
-
-        person = db.session.get(Person, consent.person_id)
-        row.policy_log = apply_revocation_policy(
-            db.session.get(Tenant, consent.tenant_id), person, actor=actor
-        )
+    # Revoked in full with nothing left to process the data on: the privacy domain applies the
+    # tenant's revocation policy (core.privacy.subscribers) and fills row.policy_log.
+    events.consent_revoked(
+        consent, row, actor=actor, ends_processing=not keys and ends_processing(consent)
+    )
     return row
 
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 
-class JournalEntry(TenantScoped, db.Model):
+class JournalEntry(TenantScoped, Model):
     __tablename__ = "journal_entry"
     __tenant_table_args__ = (tenant_foreign_key("case_id", "case_file", ondelete="CASCADE"),)
 
@@ -26,7 +26,7 @@ class JournalEntry(TenantScoped, db.Model):
     )
 
 
-class Attachment(TenantScoped, db.Model):
+class Attachment(TenantScoped, Model):
     __tablename__ = "attachment"
     __tenant_table_args__ = (tenant_foreign_key("case_id", "case_file", ondelete="CASCADE"),)
 

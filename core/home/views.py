@@ -1,10 +1,10 @@
-"""Start pages. The navigation is assembled here from core entries and ``lotse_menu_items``."""
+"""Start pages. The navigation is assembled here from ``lotse_menu_items`` (core domains and
+plugins alike)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.auth.models import Membership
 from core.auth.permissions import current_permissions
 from core.db import db
+from core.plugins.slots import render_slot
 from core.tenancy.context import unscoped
 from core.tenancy.models import Tenant
 from core.tenancy.resolve import tenant_for_host
@@ -19,33 +20,10 @@ from core.web import MenuItem
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
-CORE_MENU = (
-    MenuItem(_l("Start page"), "home.dashboard", order=10),
-    MenuItem(_l("Cases"), "cases.index", order=20, permission="cases.work"),
-    MenuItem(_l("My follow-ups"), "cases.follow_ups", order=30, permission="cases.work"),
-    MenuItem(_l("Caseload"), "cases.caseload", order=40, permission="caseload.view"),
-    MenuItem(_l("Deputies"), "cases.deputies", order=45, permission="cases.work"),
-    MenuItem(
-        _l("Data-subject requests"),
-        "privacy.requests_register",
-        order=73,
-        permission="privacy.approve",
-    ),
-    MenuItem(
-        _l("Data protection"), "consent.privacy_overview", order=74, permission="disclosures.read"
-    ),
-    MenuItem(_l("Disclosures"), "consent.register", order=75, permission="disclosures.read"),
-    MenuItem(
-        _l("Consent forms"), "consent_templates.index", order=76, permission="consent.templates"
-    ),
-    MenuItem(_l("Audit trail"), "audit.index", order=80, permission="audit.read"),
-    MenuItem(_l("Administration"), "admin.index", order=90, permission="admin.plugins"),
-)
-
 
 def menu_items() -> list[MenuItem]:
-    """Core entries plus those of the tenant's enabled plugins, filtered by permission."""
-    items = list(CORE_MENU)
+    """Entries of the core domains and the tenant's enabled plugins, filtered by permission."""
+    items: list[MenuItem] = []
     for contributed in g.hooks.lotse_menu_items(tenant=g.tenant, user=current_user):
         items.extend(contributed or ())
     granted = current_permissions()
@@ -54,12 +32,9 @@ def menu_items() -> list[MenuItem]:
     )
 
 
-def slot(name: str) -> Markup:
-    """Render a template slot from the enabled plugins' ``lotse_template_slot`` answers."""
-    if g.get("tenant") is None:
-        return Markup("")
-    parts = g.hooks.lotse_template_slot(slot=name, tenant=g.tenant, user=current_user)
-    return Markup("\n").join(p for p in parts if p)
+def slot(name: str, **context) -> Markup:
+    """Render a declared template slot (:mod:`core.plugins.slots`) for the current tenant."""
+    return render_slot(name, **context)
 
 
 def other_tenants() -> list[Tenant]:

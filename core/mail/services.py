@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.auth.services import ValidationError
+from core.schemas import ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def _send_smtp(msg: EmailMessage) -> None:
     host, port = cfg["LOTSE_MAIL_SERVER"], int(cfg["LOTSE_MAIL_PORT"])
     context = ssl.create_default_context()
     try:
+        server: smtplib.SMTP
         if cfg["LOTSE_MAIL_USE_SSL"]:
             server = smtplib.SMTP_SSL(host, port, timeout=15, context=context)
         else:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.db import CreatedAt, Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 GENDERS = ("female", "male", "diverse", "unspecified")
@@ -38,7 +38,7 @@ HOUSEHOLD_ROLES = (
 )
 
 
-class Person(TenantScoped, CreatedAt, db.Model):
+class Person(TenantScoped, CreatedAt, Model):
     """A client. One person has one case (family members get their own, linked cases)."""
 
     __tablename__ = "person"
@@ -91,7 +91,7 @@ class Person(TenantScoped, CreatedAt, db.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class Household(TenantScoped, CreatedAt, db.Model):
+class Household(TenantScoped, CreatedAt, Model):
     """A household / family; its members keep their own cases, linked through it."""
 
     __tablename__ = "household"
@@ -105,7 +105,7 @@ class Household(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class HouseholdMember(TenantScoped, db.Model):
+class HouseholdMember(TenantScoped, Model):
     __tablename__ = "household_member"
     __tenant_table_args__ = (
         UniqueConstraint("tenant_id", "household_id", "person_id"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,19 +98,20 @@ class LanguageList(fields.List):
         metadata = {"description": "ISO 639-1 codes, ISO 639-3 where no 639-1 code exists."}
         super().__init__(LanguageCode(allow_empty=False), metadata=metadata, **kwargs)
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple):
             raise self.make_error("invalid")
         codes: list[str] = []
+        inner = cast(LanguageCode, self.inner)
         for item in value:
             if not isinstance(item, str):
                 raise self.make_error("invalid")
             for part in item.replace("\n", ",").split(","):
-                code = self.inner.lookup(part)
+                code = inner.lookup(part)
                 if code is None:
-                    raise ValidationError(self.inner.unknown())
+                    raise ValidationError(inner.unknown())
                 if code and code not in codes:
                     codes.append(code)
         return codes[:MAX_LANGUAGES]

@@ -14,7 +14,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from core import events
 from core.audit import services as audit
+from core.conflicts import ConflictError, flush_or_conflict
 from core.db import db
 from core.persons.models import Household, HouseholdMember, Person
 from core.persons.phonetics import fold, has_name_part, name_key
@@ -26,30 +28,6 @@ from core.persons.schemas import (
     PersonUpdateSchema,
 )
 from core.schemas import load
-
-
-class ConflictError(Exception):
-    """Someone else saved the record since it was opened. ``changes`` maps each field that both
-    touched to ``(their_value, your_value)``."""
-
-    def __init__(self, changes: dict[str, tuple]):
-        super().__init__(changes)
-        self.changes = changes
-
-
-def flush_or_conflict(obj, fields=(), values=None) -> None:
-    """Flush a versioned row. Two saves that both passed the version check race in the database:
-    the write is ``UPDATE … WHERE version = :read`` (``version_id_col``), so the later one
-    matches no row. That is a conflict like any other - rolled back, with the winner's values."""
-    from sqlalchemy.orm.exc import StaleDataError
-
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()  # expires ``obj``: reading it now loads what the winner saved
-        raise ConflictError(
-            {f: (getattr(obj, f), values[f]) for f in fields if getattr(obj, f) != values[f]}
-        ) from None
 
 
 @dataclass
@@ -169,10 +147,8 @@ def update_person(
     """Apply changes; if someone saved since ``version`` (in ``data``) was read, raise
     ConflictError listing both values of every field that both changed (nothing is written).
     ``partial``: fields ``data`` leaves out keep their values (the API's PUT). Every change keeps
-    old and new value in the correction trail (Art. 16), tied to a rectification request when one
-    is given."""
-    from core.privacy.requests import record_changes
-
+    old and new value in the correction trail (Art. 16, through ``events.person_changed``), tied
+    to a rectification request when one is given."""
     ensure_person(actor, person)
     if partial:
         data = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **data}
@@ -182,20 +158,16 @@ def update_person(
         theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
         changes = {f: (theirs[f], values[f]) for f in PERSON_FIELDS if values[f] != theirs[f]}
         raise ConflictError(changes)
-    changed = [f for f in PERSON_FIELDS if getattr(person, f) != values[f]]
-    record_changes(
-        actor,
-        person,
-        {f: getattr(person, f) for f in changed},
-        {f: values[f] for f in changed},
-        request_id,
-    )
-    for field in changed:
-        setattr(person, field, values[field])
+    changes = {
+        f: (getattr(person, f), values[f]) for f in PERSON_FIELDS if getattr(person, f) != values[f]
+    }
+    for field, (_old, new) in changes.items():
+        setattr(person, field, new)
     _stamp_search_keys(person)
     flush_or_conflict(person, PERSON_FIELDS, values)
-    if changed:
-        audit.record("person.changed", actor=actor, obj=person, fields=changed)
+    if changes:
+        audit.record("person.changed", actor=actor, obj=person, fields=list(changes))
+        events.person_changed(person, changes, actor=actor, request_id=request_id)
     return person
 
 
@@ -239,9 +211,9 @@ def add_to_household(
 
 
 def _acting(actor) -> bool:
-    from core.cases.access import _acting_user
+    from core.auth.permissions import acting_member
 
-    return _acting_user(actor)
+    return acting_member(actor)
 
 
 def can_see_person(person: Person, user) -> bool:

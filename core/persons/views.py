@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases.models import Case
+from core.conflicts import ConflictError
 from core.db import db
 from core.persons import services
 from core.persons.models import GENDERS, HOUSEHOLD_ROLES, RESIDENCE_STATUSES, Household
@@ -18,7 +19,6 @@ from core.persons.schemas import (
     PersonSchema,
     PersonUpdateSchema,
 )
-from core.persons.services import ConflictError
 from core.schemas import ValidationError, form_input
 from core.web import flash_errors, run_write
 

@@ -1,15 +1,19 @@
-"""Blueprints for plugins: mounted below ``/<tenant>/<plugin-slug>/`` and answering 404 for every
-tenant that has not switched the plugin on (a disabled feature does not exist for that tenant)."""
+"""Blueprints for plugins: mounted below ``/<tenant>/<plugin-slug>/`` (API: below
+``/<tenant>/api/v1/<plugin-slug>/``) and answering 404 for every tenant that has not switched the
+plugin on (a disabled feature does not exist for that tenant)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, g
+from flask_smorest import Blueprint as ApiBlueprint
 
 from core.i18n import plugin_gettext_callables
 from core.plugins.meta import PluginMeta
 
 
-def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs) -> Blueprint:
+def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs: Any) -> Blueprint:
     bp = Blueprint(
         meta.blueprint_name,
         import_name,
@@ -30,5 +34,22 @@ def plugin_blueprint(meta: PluginMeta, import_name: str, **kwargs) -> Blueprint:
         # Plugin templates translate through the plugin's own domain, falling back to core.
         return plugin_gettext_callables(meta.translation_domain)
 
-    bp.lotse_plugin = meta.name
+    bp.lotse_plugin = meta.name  # type: ignore[attr-defined]  # read by the 404 gate
     return bp
+
+
+def plugin_api_blueprint(
+    meta: PluginMeta, import_name: str, *, description: str = ""
+) -> ApiBlueprint:
+    """A flask-smorest blueprint for a plugin's JSON API, mounted at
+    ``/<tenant>/api/v1/<plugin-slug>/``. Return it from ``lotse_api_blueprints``; Lotse adds the
+    API guard (token or session, CSRF, JSON only) and answers 404 for tenants without the plugin.
+    """
+    blp = ApiBlueprint(
+        f"{meta.blueprint_name}_api",
+        import_name,
+        url_prefix=f"/{meta.slug}",
+        description=description or str(meta.title),
+    )
+    blp.lotse_plugin = meta.name
+    return blp

@@ -17,6 +17,9 @@ class PluginMeta:
     title: object
     description: object = ""
     version: str = "0.1.0"
+    #: Lotse versions the plugin works with, a PEP 440 range such as ``">=0.1,<1"``; checked at
+    #: start-up (an incompatible plugin stops the start). None: no constraint.
+    lotse_version: str | None = None
     #: Other plugins that must be enabled first (enabling pulls them in).
     requires: frozenset[str] = field(default_factory=frozenset)
     #: Only a platform operator may switch it on (e.g. plugins with contractual implications).

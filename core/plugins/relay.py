@@ -7,7 +7,11 @@ process sees the change on its next request without a restart.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g
+from sqlalchemy import select
+
+from core.db import db
+from core.tenancy.models import TenantPlugin
 
 
 class TenantHookRelay:
@@ -28,9 +32,20 @@ class TenantHookRelay:
         return [self._pm.get_plugin(n) for n in self._removed if self._pm.get_plugin(n) is not None]
 
 
-def relay_for(tenant, enabled: set[str] | None = None) -> TenantHookRelay:
-    from core.plugins.services import enabled_plugins
+def enabled_plugins(tenant) -> set[str]:
+    """Names of installed plugins the tenant has on (rows of uninstalled plugins are ignored)."""
+    installed = current_app.extensions["lotse.pm"].metas
+    rows = db.session.scalars(select(TenantPlugin).where(TenantPlugin.tenant_id == tenant.id))
+    return {row.plugin_name for row in rows if row.enabled and row.plugin_name in installed}
 
+
+def enter_tenant(tenant) -> None:
+    """A request entered ``tenant``: its plugins (for the URL gate) and hook relay go on ``g``."""
+    g.enabled_plugins = enabled_plugins(tenant)
+    g.hooks = relay_for(tenant, enabled=g.enabled_plugins)
+
+
+def relay_for(tenant, enabled: set[str] | None = None) -> TenantHookRelay:
     pm = current_app.extensions["lotse.pm"]
     cache = current_app.extensions.setdefault("lotse.relays", {})
     key = (tenant.id, tenant.plugins_version, frozenset(pm.metas))
@@ -43,3 +58,10 @@ def relay_for(tenant, enabled: set[str] | None = None) -> TenantHookRelay:
             del cache[old]
         cache[key] = relay
     return relay
+
+
+def hooks_for(tenant) -> TenantHookRelay:
+    """The relay of ``tenant``: the request's own one when the request is in that tenant."""
+    if g.get("hooks") is not None and getattr(g.get("tenant"), "id", None) == tenant.id:
+        return g.hooks
+    return relay_for(tenant)

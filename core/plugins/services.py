@@ -8,10 +8,10 @@ from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
 from core.audit import services as audit
-from core.auth.services import ValidationError
 from core.db import db, utcnow
 from core.i18n.validation import form_errors
-from core.plugins.relay import relay_for
+from core.plugins.relay import enabled_plugins, relay_for
+from core.schemas import ValidationError
 from core.tenancy.models import TenantPlugin
 
 
@@ -22,12 +22,6 @@ def manager():
 def _rows(tenant) -> dict[str, TenantPlugin]:
     rows = db.session.scalars(select(TenantPlugin).where(TenantPlugin.tenant_id == tenant.id))
     return {row.plugin_name: row for row in rows}
-
-
-def enabled_plugins(tenant) -> set[str]:
-    """Names of installed plugins the tenant has on (rows of uninstalled plugins are ignored)."""
-    installed = manager().metas
-    return {name for name, row in _rows(tenant).items() if row.enabled and name in installed}
 
 
 def plugin_settings(tenant, name: str) -> dict:

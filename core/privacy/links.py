@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select
 
-from core.db import db
+from core.db import Model, db
 from core.privacy.registry import DataTable
 
 
 def model_for(table: str):
-    for mapper in db.Model.registry.mappers:
-        if mapper.local_table.name == table:
+    for mapper in Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
             return mapper.class_
     raise LookupError(table)
 

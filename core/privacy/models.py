@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.db import CreatedAt, Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection", "portability")
@@ -16,7 +16,7 @@ REQUEST_KINDS = ("access", "rectification", "erasure", "restriction", "objection
 REQUEST_STATUSES = ("open", "done", "rejected", "erased")
 
 
-class DataSubjectRequest(TenantScoped, CreatedAt, db.Model):
+class DataSubjectRequest(TenantScoped, CreatedAt, Model):
     """A request under Art. 15–21 GDPR, due one month after receipt (Art. 12(3)).
 
     ``person_id`` is a plain number, not a foreign key: after an erasure the request stays as
@@ -42,7 +42,7 @@ class DataSubjectRequest(TenantScoped, CreatedAt, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class RetentionHold(TenantScoped, CreatedAt, db.Model):
+class RetentionHold(TenantScoped, CreatedAt, Model):
     """A legal hold (e.g. pending court case): the retention job keeps the file and logs it."""
 
     __tablename__ = "retention_hold"
@@ -58,7 +58,7 @@ class RetentionHold(TenantScoped, CreatedAt, db.Model):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class PersonChange(TenantScoped, db.Model):
+class PersonChange(TenantScoped, Model):
     """One changed master-data field with old and new value: the visible correction trail (Art. 16).
     It copies personal data, so erasure removes it with the person."""
 
@@ -76,7 +76,7 @@ class PersonChange(TenantScoped, db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class DeletionLog(TenantScoped, db.Model):
+class DeletionLog(TenantScoped, Model):
     """What was erased or anonymised, when and why – without any personal data (DIN 66398)."""
 
     __tablename__ = "deletion_log"
@@ -96,7 +96,7 @@ class DeletionLog(TenantScoped, db.Model):
     request_id: Mapped[int | None] = mapped_column(Integer)
 
 
-class RecipientNotice(TenantScoped, CreatedAt, db.Model):
+class RecipientNotice(TenantScoped, CreatedAt, Model):
     """Art. 19 GDPR: the recipients of an erased client's past disclosures, to be told of the
     erasure – a task on the DSB desk until it is marked done. Content-free: per recipient only
     the recipient (category key and the name it was given as), the date and the data categories;
@@ -117,7 +117,7 @@ class RecipientNotice(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class ErasedRevocation(TenantScoped, db.Model):
+class ErasedRevocation(TenantScoped, Model):
     """A revocation whose person was erased since: kept as a bare count (when, whole or partial)
     so the DSB's revocation figures do not shrink with every erasure."""
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from core.audit import services as audit
 from core.auth.services import ValidationError
+from core.dates import add_months
 from core.db import db, utcnow
 from core.persons.services import _parse_date
 from core.privacy import erasure
 from core.privacy.erasure import privileged
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest, PersonChange, RetentionHold
 from core.privacy.registry import registry, tenant_registry
-from core.privacy.retention import add_months
 
 
 class RestrictedError(ValidationError):
@@ -124,9 +124,9 @@ def create_request(actor, person, data: dict) -> DataSubjectRequest:
     )
     db.session.add(request)
     db.session.flush()
-    from core.cases.follow_ups import ensure_follow_up as _ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up
 
-    _ensure_follow_up(
+    ensure_follow_up(
         _case_of(person),
         getattr(actor, "id", None),
         request.due_on,

@@ -17,7 +17,6 @@ already anonymised has nothing left to change and writes no second log entry.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -25,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, select
 
+from core.dates import add_months
 from core.db import db, utcnow
 from core.privacy import erasure
 from core.privacy.models import RetentionHold
@@ -32,13 +32,6 @@ from core.privacy.registry import Registry, tenant_registry
 
 ACTIONS = ("erase", "anonymise")
 CLIENT_FILE = "client_file"
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -258,7 +251,7 @@ def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
 
 def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
     """Anonymise or erase what is due in the current tenant scope; returns a content-free report."""
-    from core.cases.follow_ups import ensure_follow_up as _ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up
     from core.cases.models import Case
     from core.persons.models import Person
 
@@ -292,7 +285,7 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
                     .order_by(Case.id.desc())
                     .limit(1)
                 )
-                if case is not None and _ensure_follow_up(
+                if case is not None and ensure_follow_up(
                     case,
                     case.case_manager_id,
                     candidate.due_on - timedelta(days=1),
@@ -375,7 +368,7 @@ def apply_revocation_policy(tenant, person, *, actor=None):
     hold or an Art. 18 restriction wins: the file stays frozen, the data-protection officer gets a
     content-free task, and :func:`resume_revocation` applies the policy when the hold ends."""
     from core.audit import services as audit
-    from core.cases.follow_ups import ensure_follow_up as _ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up
 
     with erasure.privileged():
         person.processing_revoked_at = person.processing_revoked_at or utcnow()
@@ -383,7 +376,7 @@ def apply_revocation_policy(tenant, person, *, actor=None):
     reason = held_reason(person)
     if reason:
         for user_id in _dpo_ids():
-            _ensure_follow_up(
+            ensure_follow_up(
                 None,
                 user_id,
                 date.today(),
@@ -453,7 +446,7 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
     from a backup taken before an erasure must not bring the person back. A journal line only
     hits the record it was written for (same number *and* keyed fingerprint); case-number
     counters are raised past every number the journal knows, so none is issued twice."""
-    from core.cases.numbering import CaseNumberCounter
+    from core.cases.models import CaseNumberCounter
     from core.persons.models import Person
 
     registry = tenant_registry(tenant)

@@ -91,7 +91,7 @@ def apply_tenant_spec(spec: dict) -> tuple[Tenant, bool]:
     Returns ``(tenant, created)``."""
     tenant = db.session.scalar(select(Tenant).where(Tenant.slug == spec["slug"]))
     created = tenant is None
-    if created:
+    if tenant is None:
         tenant = Tenant(slug=spec["slug"])
         db.session.add(tenant)
     tenant.name = spec["name"]

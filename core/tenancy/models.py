@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import CreatedAt, UTCDateTime, db
+from core.db import CreatedAt, Model, UTCDateTime
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 #: Tenant kinds with their German labels (the labels are translated in the UI).
@@ -27,7 +27,7 @@ ORG_UNIT_KINDS = (
 )
 
 
-class Tenant(CreatedAt, db.Model):
+class Tenant(CreatedAt, Model):
     """One Kreis, kreisfreie Stadt or Träger sharing the installation. Not tenant-scoped itself."""
 
     __tablename__ = "tenant"
@@ -57,7 +57,7 @@ class Tenant(CreatedAt, db.Model):
         return f"<Tenant {self.slug}>"
 
 
-class TenantHost(db.Model):
+class TenantHost(Model):
     """Optional host alias (``integration.kreis-kleve.de``) resolving to one tenant."""
 
     __tablename__ = "tenant_host"
@@ -69,7 +69,7 @@ class TenantHost(db.Model):
     tenant: Mapped[Tenant] = relationship(back_populates="hosts")
 
 
-class OrgUnit(TenantScoped, CreatedAt, db.Model):
+class OrgUnit(TenantScoped, CreatedAt, Model):
     """A town, Träger, Regionalteam, Sozialraum, Welcome-Center … inside a tenant."""
 
     __tablename__ = "org_unit"
@@ -104,7 +104,7 @@ class OrgUnit(TenantScoped, CreatedAt, db.Model):
     )
 
 
-class Location(TenantScoped, db.Model):
+class Location(TenantScoped, Model):
     """An address where an org unit offers counselling."""
 
     __tablename__ = "location"
@@ -124,7 +124,7 @@ class Location(TenantScoped, db.Model):
     )
 
 
-class TenantPlugin(TenantScoped, db.Model):
+class TenantPlugin(TenantScoped, Model):
     """Whether one tenant has switched one plugin on, with its settings. One row per pair."""
 
     __tablename__ = "tenant_plugin"

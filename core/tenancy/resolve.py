@@ -6,6 +6,8 @@ hook and before any view. An unknown or disabled slug is a plain 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import abort, current_app, g, request
 from sqlalchemy import select
 
@@ -48,13 +50,10 @@ def pull_tenant(endpoint, values):
 
 
 def enter_tenant(tenant: Tenant) -> None:
-    from core.plugins.relay import relay_for
-    from core.plugins.services import enabled_plugins
-
     g.tenant = tenant
     g.tenant_token = bind_tenant(tenant)
-    g.enabled_plugins = enabled_plugins(tenant)
-    g.hooks = relay_for(tenant, enabled=g.enabled_plugins)
+    for on_enter in current_app.extensions.get("lotse.on_enter_tenant", ()):
+        on_enter(tenant)
 
 
 def leave_tenant(exc=None):
@@ -70,7 +69,16 @@ def add_tenant_default(endpoint, values):
         values["tenant"] = g.tenant.slug
 
 
-def init_resolution(app) -> None:
+def is_api_request() -> bool:
+    """The request goes to the resolved tenant's JSON API (``/<tenant>/api/…``)."""
+    return request.path.startswith(f"/{getattr(g.get('tenant'), 'slug', '')}/api/")
+
+
+def init_resolution(app, *, on_enter: Iterable[Callable[[Tenant], None]] = ()) -> None:
+    """Resolve ``/<tenant>/`` on every request; ``on_enter`` callbacks run once the tenant is
+    bound (the plugin machinery puts the tenant's hook relay on ``g``), so tenancy needs to know
+    nothing above it."""
+    app.extensions["lotse.on_enter_tenant"] = tuple(on_enter)
     app.url_value_preprocessor(pull_tenant)
     app.url_defaults(add_tenant_default)
     app.teardown_request(leave_tenant)

@@ -54,18 +54,18 @@ def tenant_foreign_key(column: str, target_table: str, ondelete: str | None = No
 
 def scoped_models() -> list[type]:
     """Every mapped TenantScoped class: the isolation suite is parametrised over this list."""
-    from core.db import db
+    from core.db import Model
 
     return sorted(
-        (m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, TenantScoped)),
+        (m.class_ for m in Model.registry.mappers if issubclass(m.class_, TenantScoped)),
         key=lambda cls: cls.__name__,
     )
 
 
 def _scoped_tables() -> frozenset:
-    from core.db import db
+    from core.db import Model
 
-    mappers = db.Model.registry.mappers
+    mappers = Model.registry.mappers
     cached = _SCOPED_TABLES.get(len(mappers))
     if cached is None:
         cached = frozenset(m.local_table for m in mappers if issubclass(m.class_, TenantScoped))

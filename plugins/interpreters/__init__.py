@@ -5,8 +5,7 @@ confidentiality pledge (§ 203 StGB) and how assignments are billed (Oberhausen 
 "Wann werden Dolmetscher*innen/Sprachmittler*innen eingesetzt und wie werden sie abgerechnet?").
 """
 
-from core.i18n import make_bound_gettext
-from core.plugins import PluginMeta
+from core.plugin_api import PluginMeta, make_bound_gettext
 
 _ = make_bound_gettext("interpreters")
 
@@ -20,5 +19,6 @@ PLUGIN = PluginMeta(
         "confidentiality pledge, availability and billing notes."
     ),
     version="1.0.0",
+    lotse_version=">=0.1,<1",
     settings_schema=InterpreterSettingsSchema,
 )

@@ -8,9 +8,18 @@ from pathlib import Path
 from flask import render_template, url_for
 from markupsafe import Markup
 
-from core import hookimpl
-from core.auth.permissions import Permission, current_permissions
-from core.web import MenuItem
+from core.plugin_api import (
+    KEEP,
+    DataCategory,
+    DataTable,
+    FieldLabels,
+    MenuItem,
+    Permission,
+    RetentionClass,
+    current_permissions,
+    hookimpl,
+    plugin_gettext_callables,
+)
 from plugins.interpreters import _
 
 
@@ -19,6 +28,13 @@ def lotse_blueprints():
     from plugins.interpreters.views import bp
 
     return [bp]
+
+
+@hookimpl
+def lotse_api_blueprints():
+    from plugins.interpreters.api import blp
+
+    return [blp]
 
 
 @hookimpl
@@ -55,7 +71,6 @@ def lotse_menu_items(tenant, user):
 def lotse_template_slot(slot, tenant, user):
     if slot != "dashboard" or "interpreters.view" not in current_permissions():
         return None
-    from core.i18n import plugin_gettext_callables
     from plugins.interpreters import PLUGIN, services
 
     # render_template autoescapes; the result is trusted HTML.
@@ -115,8 +130,6 @@ def lotse_demo_data(tenant):
 
 @hookimpl
 def lotse_data_categories():
-    from core.privacy.registry import KEEP, DataCategory, DataTable, RetentionClass
-
     category = "interpreter_pool"
     return [
         RetentionClass(
@@ -153,5 +166,14 @@ def lotse_data_categories():
                     "created_at",
                 )
             },
+        ),
+        FieldLabels(
+            columns={
+                "organisation": _("Organisation"),
+                "pledge_signed_on": _("Confidentiality pledge signed on"),
+                "on_site": _("On site"),
+                "by_phone": _("By phone"),
+                "notes": _("Notes"),
+            }
         ),
     ]

@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import CreatedAt, db
-from core.tenancy.scoping import TenantScoped
+from core.plugin_api import CreatedAt, TenantScoped, db
 
 
 class Interpreter(TenantScoped, CreatedAt, db.Model):

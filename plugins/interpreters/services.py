@@ -5,10 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
-from core.audit import services as audit
-from core.auth.services import ValidationError
-from core.db import db
-from core.i18n.validation import form_errors
+from core.plugin_api import ValidationError, audit, db, form_errors, require_permission
 from plugins.interpreters.models import Interpreter
 from plugins.interpreters.schemas import InterpreterSchema
 
@@ -31,6 +28,12 @@ def search(
     if needle:
         rows = [r for r in rows if any(needle in _fold(lang) for lang in r.languages)]
     return rows
+
+
+def listing(language: str = "", *, only_pledged: bool = False) -> list[Interpreter]:
+    """The active pool as a member with ``interpreters.view`` may read it (the API's list)."""
+    require_permission("interpreters.view")
+    return search(language, only_pledged=only_pledged)
 
 
 def get(interpreter_id: int) -> Interpreter | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core.auth.permissions import has_permission, require_permission
-from core.plugins import plugin_blueprint
-from core.plugins.services import plugin_settings
-from core.web import run_write
+from core.plugin_api import (
+    has_permission,
+    plugin_blueprint,
+    plugin_settings,
+    require_permission,
+    run_write,
+)
 from plugins.interpreters import PLUGIN, _, services
 
 bp = plugin_blueprint(PLUGIN, __name__)

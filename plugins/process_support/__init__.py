@@ -4,8 +4,7 @@ medium-term accompaniment on one topic complex (childcare, school enrolment, job
 frequent contacts and accompaniment to authorities. It can become a full case management case.
 """
 
-from core.i18n import make_bound_gettext
-from core.plugins import PluginMeta
+from core.plugin_api import PluginMeta, make_bound_gettext
 
 _ = make_bound_gettext("process_support")
 
@@ -17,4 +16,5 @@ PLUGIN = PluginMeta(
         "counted in the caseload and convertible into case management."
     ),
     version="1.0.0",
+    lotse_version=">=0.1,<1",
 )

@@ -1,8 +1,7 @@
 """The case type is contributed through the tenant relay, so only tenants that enabled the plugin
 offer it."""
 
-from core import hookimpl
-from core.cases.regelkreis import CaseType, Phase
+from core.plugin_api import CaseType, Phase, hookimpl
 from plugins.process_support import _
 
 

@@ -67,12 +67,25 @@ def _spy_plugin():
     def index():
         return "spy page"
 
+    from core.plugin_api import plugin_api_blueprint
+
+    api_blp = plugin_api_blueprint(meta, __name__, description="Spy API")
+
+    @api_blp.route("")
+    @api_blp.response(200)
+    def api_index():
+        return {"spy": True}
+
     from core.auth.permissions import Permission
     from core.web import MenuItem
 
     @hookimpl
     def lotse_blueprints():
         return [bp]
+
+    @hookimpl
+    def lotse_api_blueprints():
+        return [api_blp]
 
     @hookimpl
     def lotse_cli(cli):
@@ -137,6 +150,7 @@ def _spy_plugin():
 
     for fn in (
         lotse_blueprints,
+        lotse_api_blueprints,
         lotse_cli,
         lotse_migration_dirs,
         lotse_permissions,
@@ -180,6 +194,25 @@ def test_hook_lotse_blueprints(spy_app, spy_tenant, make_user):
     browser = Browser(spy_app.test_client())
     browser.login("spy-t", email)
     assert browser.get("/spy-t/spy/").get_data(as_text=True) == "spy page"
+
+
+def test_hook_lotse_api_blueprints(spy_app, spy_tenant, make_user, make_tenant):
+    """The spy's API lives below the tenant's API prefix, only where the spy is switched on; the
+    core domains' API blueprints come through the same hook."""
+    email, _ = make_user(spy_tenant)
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", email)
+    assert browser.client.get("/spy-t/api/v1/spy").json == {"spy": True}
+    assert browser.client.get("/spy-t/api/v1/me").json["email"] == email
+    assert "/spy" in browser.client.get("/spy-t/api/v1/openapi.json").json["paths"]
+    plain = make_tenant("no-spy-api")
+    email2, _ = make_user(plain)
+    other = Browser(spy_app.test_client())
+    other.login("no-spy-api", email2)
+    assert other.client.get("/no-spy-api/api/v1/spy").status_code == 404
+    assert "/spy" not in other.client.get("/no-spy-api/api/v1/openapi.json").json["paths"]
+    owners = dict(spy_app.extensions["lotse.pm"].contributions("lotse_api_blueprints"))
+    assert "core.cases" in owners and "core.platform" in owners
 
 
 def test_hook_lotse_cli(spy_app):

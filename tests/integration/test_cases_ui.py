@@ -681,7 +681,7 @@ def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kre
         assert len(open_) == 3  # the first version's follow-ups were closed
         # Case numbers count on past 9999.
         tenant = db.session.get(Tenant, kreis.id)
-        from core.cases.numbering import CaseNumberCounter
+        from core.cases.models import CaseNumberCounter
 
         counter = db.session.scalar(
             select(CaseNumberCounter).where(CaseNumberCounter.year == date.today().year)

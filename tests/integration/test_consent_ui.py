@@ -183,8 +183,13 @@ def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_br
 
 
 def test_many_case_files_on_one_day_are_shown_to_the_dpo(
-    app, kreis, cm, browser, make_user, new_browser
-):  # noqa: F811
+    app,
+    kreis,  # noqa: F811 - the fixtures imported from test_cases_ui
+    cm,  # noqa: F811
+    browser,
+    make_user,
+    new_browser,
+):
     """Above the tenant's threshold of different files per day, a reader appears on the DSB desk."""
     ids = [_open_case(browser, _new_person(browser, last_name=f"Leser{n}")) for n in range(3)]
     with app.app_context():

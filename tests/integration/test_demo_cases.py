@@ -1,4 +1,4 @@
-"""Demo cases (``core.demo_cases``) and ``lotse demo --scale`` (``core.demo_scale``)."""
+"""Demo cases (``core.demo.cases``) and ``lotse demo --scale`` (``core.demo.scale``)."""
 
 from __future__ import annotations
 
@@ -125,7 +125,8 @@ def test_demo_cases_cover_the_whole_regelkreis(app):
                     )
                 ).all()
                 assert overdue, slug
-                # no contact lies in the future; cases belong to the demo case manager or coordinator
+                # no contact lies in the future; cases belong to the demo case manager or the
+                # coordinator
                 assert db.session.scalar(select(func.max(Contact.contact_on))) <= today
                 managers = {c.case_manager_id for c in all_cases}
                 assert len(managers) == 2, slug
@@ -175,7 +176,7 @@ def test_jmd_tenant_has_the_samira_case(app):
 
 
 def test_seeding_twice_creates_nothing_new(app):
-    from core.demo_cases import seed_cases
+    from core.demo import seed_cases
 
     _seed(app)
     before = _counts(app)

@@ -209,3 +209,130 @@ def test_plugin_settings_are_validated(tenants, make_user, browser, app):
     assert "Über das Sekretariat anfragen." in browser.get("/mit/interpreters/").get_data(
         as_text=True
     )
+
+
+# --- plugin API blueprints ------------------------------------------------------------------
+
+
+def _add_interpreter(app, tenant, name, languages):
+    from plugins.interpreters.models import Interpreter
+
+    with app.app_context(), tenant_scope(tenant):
+        db.session.add(Interpreter(name=name, languages=languages))
+        db.session.commit()
+
+
+def test_plugin_api_answers_only_where_the_plugin_is_on(app, tenants, make_user, new_browser):
+    with_plugin, without = tenants
+    _add_interpreter(app, with_plugin, "Api Demo-Rahimi", ["Dari", "Farsi"])
+    _add_interpreter(app, with_plugin, "Api Demo-Kovalenko", ["Ukrainisch"])
+    member = new_browser()
+    member.login("mit", make_user(with_plugin)[0])
+    listed = member.client.get("/mit/api/v1/interpreters")
+    assert listed.status_code == 200
+    assert [i["name"] for i in listed.json] == ["Api Demo-Kovalenko", "Api Demo-Rahimi"]
+    found = member.client.get("/mit/api/v1/interpreters?language=far").json
+    assert [i["name"] for i in found] == ["Api Demo-Rahimi"]
+    other = new_browser()
+    other.login("ohne", make_user(without)[0])
+    assert other.client.get("/ohne/api/v1/interpreters").status_code == 404  # not switched on
+    assert other.client.get("/mit/api/v1/interpreters").status_code == 404  # not a member
+    steering = new_browser()
+    steering.login("mit", make_user(with_plugin, roles=["steering_member"])[0])
+    assert steering.client.get("/mit/api/v1/interpreters").status_code == 403  # service check
+
+
+def test_plugin_api_is_in_the_openapi_description_only_where_the_plugin_is_on(
+    app, tenants, make_user, browser
+):
+    on = browser.client.get("/mit/api/v1/openapi.json").json
+    off = browser.client.get("/ohne/api/v1/openapi.json").json
+    assert "/interpreters" in on["paths"] and "/interpreters" not in off["paths"]
+    assert "Interpreter" in on["components"]["schemas"]
+    assert "Interpreter" not in off["components"]["schemas"]
+    assert "plugin_interpreters_api" in {t["name"] for t in on["tags"]}
+    assert "plugin_interpreters_api" not in {t["name"] for t in off["tags"]}
+    assert set(on["paths"]) - set(off["paths"]) == {"/interpreters"}
+    # Switched on at run time: the description follows without a restart.
+    admin = make_user(tenants[1], roles=["tenant_admin"])[0]
+    browser.login("ohne", admin)
+    browser.get("/ohne/admin/plugins")
+    browser.post("/ohne/admin/plugins/interpreters", {"action": "enable"})
+    assert "/interpreters" in browser.client.get("/ohne/api/v1/openapi.json").json["paths"]
+    assert browser.client.get("/ohne/api/v1/interpreters").status_code == 200
+
+
+def _api_plugin(name, prefix):
+    module = types.ModuleType(f"apiplugin_{name}")
+    meta = PluginMeta(name=name, title=name.title())
+    module.PLUGIN = meta
+    from flask_smorest import Blueprint as ApiBlueprint
+
+    blp = ApiBlueprint(f"plugin_{name}_api", __name__, url_prefix=prefix)
+
+    @blp.route("")
+    @blp.response(200)
+    def listing():
+        return []
+
+    @hookimpl
+    def lotse_api_blueprints():
+        return [blp]
+
+    module.lotse_api_blueprints = lotse_api_blueprints
+    return module
+
+
+def test_plugin_api_colliding_with_core_is_refused(_db_url, tmp_path):
+    pm = LotsePluginManager()
+    pm.register_plugin(_api_plugin("hijack", "/cases"))
+    with pytest.raises(ValueError, match="collides with core API /cases"):
+        create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
+
+
+# --- lotse_version --------------------------------------------------------------------------
+
+
+def _versioned(name, lotse_version):
+    module = types.ModuleType(f"versioned_{name}")
+    module.PLUGIN = PluginMeta(name=name, title=name.title(), lotse_version=lotse_version)
+    return module
+
+
+def test_incompatible_plugin_stops_the_start_with_a_clear_message(_db_url, tmp_path):
+    from core import __version__
+    from core.plugins.manager import IncompatiblePluginError
+
+    pm = LotsePluginManager()
+    pm.register_plugin(_versioned("future", ">=99.0"))
+    with pytest.raises(IncompatiblePluginError) as caught:
+        create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
+    message = str(caught.value)
+    assert "'future'" in message and ">=99.0" in message and __version__ in message
+
+
+def test_lotse_version_range_is_checked_against_our_version():
+    from core.plugins.manager import IncompatiblePluginError
+
+    pm = LotsePluginManager()
+    pm.register_plugin(_versioned("ranged", ">=0.9,<2"))
+    pm.validate("1.4.0")
+    pm.validate("0.9")
+    for outside in ("0.8.9", "2.0.0"):
+        with pytest.raises(IncompatiblePluginError, match=r"requires Lotse >=0.9,<2"):
+            pm.validate(outside)
+    broken = LotsePluginManager()
+    broken.register_plugin(_versioned("typo", "0.9+"))
+    with pytest.raises(IncompatiblePluginError, match="invalid lotse_version '0.9\\+'"):
+        broken.validate()
+
+
+def test_installed_plugins_declare_a_range_that_includes_this_lotse(app):
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    # One source of the version: the package metadata reads it from core.__version__.
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "core.__version__"}
+    for meta in app.extensions["lotse.pm"].metas.values():
+        assert meta.lotse_version, f"{meta.name} declares no lotse_version"

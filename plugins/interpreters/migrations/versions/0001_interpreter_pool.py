@@ -8,7 +8,7 @@ Create Date: 2026-11-22 17:46:59.480043
 import sqlalchemy as sa
 from alembic import op
 
-import core.db
+from core.plugin_api import UTCDateTime
 
 revision = "interpreters_0001"
 down_revision = None
@@ -31,7 +31,7 @@ def upgrade():
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenant.id"],

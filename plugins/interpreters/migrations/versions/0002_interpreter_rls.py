@@ -7,7 +7,7 @@ Create Date: 2026-11-22
 
 from alembic import op
 
-from core.tenancy.rls import disable_rls, enable_rls
+from core.plugin_api import disable_rls, enable_rls
 
 revision = "interpreters_0002"
 down_revision = "interpreters_0001"

@@ -1,6 +1,6 @@
 """Many synthetic cases for load tests: ``lotse demo --scale N``.
 
-The hand-written demo cases (:mod:`core.demo_cases`) go through the services; this module writes
+The hand-written demo cases (:mod:`core.demo.cases`) go through the services; this module writes
 rows in bulk instead (one multi-row INSERT per table and tenant, 500 cases per transaction), which
 is what makes 100 000 cases feasible on SQLite. It still keeps the rules the services keep:
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from types import SimpleNamespace
+from typing import Any
 
 from sqlalchemy import func, select, text
 
@@ -40,6 +41,8 @@ from core.cases.models import (
 )
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db
+from core.demo.accounts import NETWORK_EMAIL, account_email
+from core.demo.fiction import demo_set, tenant_fiction
 from core.documentation.models import JournalEntry
 from core.persons.models import Person
 from core.persons.phonetics import fold, name_key
@@ -48,7 +51,6 @@ from core.tenancy.context import tenant_scope
 BATCH_SIZE = 500
 #: On PostgreSQL, let the server re-plan its foreign-key checks every this many batches.
 REPLAN_EVERY = 4
-SCALE_TENANTS = ("viersen", "hoexter", "oberhausen", "kleve", "jmd-oberhausen")
 NUMBER_PREFIX = "S"
 
 # (nationality, languages, female first names, male first names, last names, residence statuses)
@@ -383,9 +385,9 @@ def _search_keys(first: str, last: str) -> tuple[str, str]:
 
 def _prepare(tenant) -> _Tenant:
     """Read what the generator needs from one tenant (inside its scope)."""
-    cm = auth.find_user(f"cm@{tenant.slug}.demo")
-    coord = auth.find_user(f"koordination@{tenant.slug}.demo")
-    network = auth.find_user("verbund@lotse.demo")
+    cm = auth.find_user(account_email("cm", tenant.slug))
+    coord = auth.find_user(account_email("koordination", tenant.slug))
+    network = auth.find_user(NETWORK_EMAIL)
     members = set(db.session.scalars(select(Membership.user_id).where(Membership.active.is_(True))))
     owners = [
         (u.id, w)
@@ -417,7 +419,7 @@ def _prepare(tenant) -> _Tenant:
         target_group="Synthetischer Lasttest-Fall: Zielgruppe erfüllt",
         phases=phases,
         next_number=int(last) + 1 if last and last.isdigit() else 1,
-        young=tenant.slug.startswith("jmd"),
+        young=tenant_fiction(tenant.slug, tenant.name).young_clients,
     )
 
 
@@ -625,7 +627,7 @@ def _one_case(rng: random.Random, t: _Tenant, now: datetime) -> tuple[dict, dict
                 "created_at": _moment(decided, rng),
             }
         )
-    plan = None
+    plan: dict[str, Any] | None = None
     if (
         case_type == "case_management"
         and "linking" in phases
@@ -736,11 +738,11 @@ def generate_cases(
     from core.tenancy.models import Tenant
 
     if tenants is None:
+        slugs = demo_set().tenants
         found = {
-            t.slug: t
-            for t in db.session.scalars(select(Tenant).where(Tenant.slug.in_(SCALE_TENANTS)))
+            t.slug: t for t in db.session.scalars(select(Tenant).where(Tenant.slug.in_(slugs)))
         }
-        tenants = [found[s] for s in SCALE_TENANTS if s in found]
+        tenants = [found[s] for s in slugs if s in found]
     if not tenants:
         raise LookupError("no demo tenants; run `lotse demo` first")
     prepared = []

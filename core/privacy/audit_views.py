@@ -1,4 +1,7 @@
-"""The audit trail for the data-protection officer: filterable, paginated, content-free."""
+"""The audit trail for the data-protection officer: filterable, paginated, content-free.
+
+It lives with the DSB's other pages, not in :mod:`core.audit`: every domain (accounts too)
+writes the trail, so ``core.audit`` stays below them and imports none of them."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.cases.models import Case
 from core.consent import services as consent
+from core.dates import age_on
 from core.db import db
 from core.persons.models import Person
 from core.privacy import requests
@@ -25,10 +26,7 @@ def seed_privacy(tenant, cm, coord, today: date) -> None:
     for index, (person, case) in enumerate(rows):
         if index == 1:
             continue  # "release not yet signed": the gate refuses, the page says what is missing
-        minor = (
-            person.birth_date is not None
-            and (case.opened_on - person.birth_date).days < 16 * 365.25
-        )
+        minor = person.birth_date is not None and age_on(person.birth_date, case.opened_on) < 16
         consent.record_consent(
             cm,
             person,

@@ -1,0 +1,235 @@
+"""What the consent domain contributes through the plugin hooks: a built-in plugin, always on for
+every tenant (:mod:`core.plugins.builtins`). Consent, confidentiality releases, the disclosure
+register and the consent forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core import hookimpl, labels
+from core.auth.permissions import Permission
+from core.privacy.registry import (
+    CLIENTS,
+    ERASE,
+    KEEP,
+    DataCategory,
+    DataTable,
+    FieldLabels,
+)
+from core.web import MenuItem
+
+#: Position among the built-in domains: the data categories of the records of processing and the
+#: Art. 15 package are listed in this order.
+ORDER = 40
+
+
+@hookimpl
+def lotse_blueprints():
+    from core.consent.template_views import bp as template_views_bp
+    from core.consent.views import bp as views_bp
+
+    return [views_bp, template_views_bp]
+
+
+@hookimpl
+def lotse_api_blueprints():
+    from core.api import consent, consent_templates
+
+    return [*consent.blueprints(), *consent_templates.blueprints()]
+
+
+MENU = (
+    MenuItem(
+        _l("Data protection"), "consent.privacy_overview", order=74, permission="disclosures.read"
+    ),
+    MenuItem(_l("Disclosures"), "consent.register", order=75, permission="disclosures.read"),
+    MenuItem(
+        _l("Consent forms"), "consent_templates.index", order=76, permission="consent.templates"
+    ),
+)
+
+
+@hookimpl
+def lotse_menu_items(tenant, user):
+    return MENU
+
+
+PERMISSIONS = (
+    Permission(
+        "disclosures.read",
+        _l("Read the disclosure register and consent overrides"),
+        roles=frozenset({"dpo"}),
+        case_data=True,
+    ),
+    Permission(
+        "consent.templates",
+        _l("Manage consent forms, information sheets and recipient categories"),
+        roles=frozenset({"dpo", "tenant_admin"}),
+    ),
+)
+
+
+@hookimpl
+def lotse_permissions():
+    return PERMISSIONS
+
+
+# --- personal data (core.privacy.registry) --------------------------------------------------------
+
+
+CATEGORIES = (
+    DataCategory(
+        "consent",
+        _l("Consents and confidentiality releases"),
+        _l("Demonstrating consent (Art. 7(1) GDPR) and the lawful disclosure of data"),
+        _l("Art. 7(1) GDPR; Art. 6(1)(c) GDPR"),
+        CLIENTS,
+        "client_file",
+    ),
+    DataCategory(
+        "disclosures",
+        _l("Disclosure register"),
+        _l("Evidence of every disclosure of client data to third parties"),
+        _l("Art. 5(2), Art. 15(1)(c) GDPR"),
+        CLIENTS,
+        "client_file",
+    ),
+)
+
+
+TABLES = (
+    DataTable(
+        "consent_record",
+        "person",
+        {
+            "person_id": ("consent", KEEP),
+            "template_version_id": ("consent", KEEP),
+            "kind": ("consent", KEEP),
+            "language": ("consent", KEEP),
+            "signed_by": ("consent", KEEP),
+            "guardian_name": ("consent", ERASE),
+            "covered_person_ids": ("consent", ERASE),
+            "recipient_keys": ("consent", KEEP),
+            "partner_names": ("consent", ERASE),
+            "purposes": ("consent", KEEP),
+            "granted_on": ("consent", KEEP),
+            "valid_until": ("consent", KEEP),
+            "evidence_id": ("consent", ERASE),
+            "recorded_by_id": ("consent", KEEP),
+            "created_at": ("consent", KEEP),
+        },
+        codes=frozenset({"kind", "language", "signed_by", "recipient_keys", "purposes"}),
+    ),
+    DataTable(
+        "consent_revocation",
+        "consent",
+        {
+            "consent_id": ("consent", KEEP),
+            "received_on": ("consent", KEEP),
+            "recipient_keys": ("consent", KEEP),
+            "at": ("consent", KEEP),
+            "recorded_by_id": ("consent", KEEP),
+        },
+        codes=frozenset({"recipient_keys"}),
+    ),
+    DataTable(
+        "disclosure",
+        "person",
+        {
+            "person_id": ("disclosures", KEEP),
+            "case_id": ("disclosures", KEEP),
+            "recipient_key": ("disclosures", KEEP),
+            "recipient_name": ("disclosures", ERASE),
+            "data_categories": ("disclosures", KEEP),
+            "purpose": ("disclosures", KEEP),
+            "legal_basis": ("disclosures", KEEP),
+            "consent_id": ("disclosures", KEEP),
+            "override_reason": ("disclosures", ERASE),
+            "confirmation": ("disclosures", KEEP),
+            "channel": ("disclosures", KEEP),
+            "actor_id": ("disclosures", KEEP),
+            "at": ("disclosures", KEEP),
+        },
+        codes=frozenset(
+            {
+                "recipient_key",
+                "data_categories",
+                "purpose",
+                "legal_basis",
+                "confirmation",
+                "channel",
+            }
+        ),
+    ),
+    DataTable(
+        "recipient_category",
+        "none",
+        {k: (None, KEEP) for k in ("key", "name", "active", "created_at")},
+    ),
+    DataTable(
+        "consent_template",
+        "none",
+        {k: (None, KEEP) for k in ("key", "kind", "title", "created_at")},
+    ),
+    DataTable(
+        "consent_template_version",
+        "none",
+        {
+            k: (None, KEEP)
+            for k in (
+                "template_id",
+                "number",
+                "texts",
+                "recipient_keys",
+                "purposes",
+                "processing_bodies",
+                "privacy_notice",
+                "valid_months",
+                "published_at",
+                "retired_at",
+                "created_at",
+            )
+        },
+    ),
+)
+
+
+LABELS = FieldLabels(
+    tables={
+        "consent_record": _l("Consents and confidentiality releases"),
+        "consent_revocation": _l("Revocations"),
+        "disclosure": _l("Disclosures"),
+    },
+    columns={
+        "template_version_id": _l("Form version (number)"),
+        "language": _l("Language"),
+        "signed_by": _l("Signed by"),
+        "guardian_name": _l("Parent or guardian"),
+        "covered_person_ids": _l("Also covers (record numbers)"),
+        "recipient_keys": _l("Recipient categories"),
+        "partner_names": _l("Named partners"),
+        "purposes": _l("Purposes"),
+        "granted_on": _l("Granted on"),
+        "valid_until": _l("Valid until"),
+        "evidence_id": _l("Signed form (document number)"),
+        "recorded_by_id": _l("Recorded by (staff number)"),
+        "consent_id": _l("Consent (record number)"),
+        "received_on": _l("Received on"),
+        "recipient_key": _l("Recipient category"),
+        "recipient_name": _l("Recipient"),
+        "data_categories": _l("Data passed on"),
+        "purpose": _l("Purpose"),
+        "legal_basis": _l("Legal basis"),
+        "override_reason": _l("Reason for passing on without consent"),
+        "confirmation": _l("Confirmation by the client"),
+        "active": _l("Active"),
+    },
+    codes={
+        ("disclosure", "channel"): labels.DISCLOSURE_CHANNEL_LABELS,
+    },
+)
+
+
+@hookimpl
+def lotse_data_categories():
+    return [*CATEGORIES, *TABLES, LABELS]

@@ -1,0 +1,81 @@
+"""What the documentation domain contributes through the plugin hooks: a built-in plugin, always on
+for every tenant (:mod:`core.plugins.builtins`). Documentation of a case: journal and
+attachments."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core import hookimpl
+from core.privacy.registry import (
+    CLIENTS,
+    CONSENT_BASIS,
+    ERASE,
+    KEEP,
+    DataCategory,
+    DataTable,
+    FieldLabels,
+)
+
+#: Position among the built-in domains: the data categories of the records of processing and the
+#: Art. 15 package are listed in this order.
+ORDER = 30
+
+
+# --- personal data (core.privacy.registry) --------------------------------------------------------
+
+
+CATEGORIES = (
+    DataCategory(
+        "client_documents",
+        _l("Documents of clients"),
+        _l("Uploaded documents and signed forms"),
+        CONSENT_BASIS,
+        CLIENTS,
+        "client_file",
+        special="health",
+    ),
+)
+
+
+TABLES = (
+    DataTable(
+        "attachment",
+        "case",
+        {
+            "case_id": ("client_documents", KEEP),
+            "filename": ("client_documents", ERASE),
+            "storage_name": ("client_documents", ERASE),
+            "content_type": ("client_documents", KEEP),
+            "size": ("client_documents", KEEP),
+            "sha256": ("client_documents", ERASE),
+            "description": ("client_documents", ERASE),
+            "uploaded_at": ("client_documents", KEEP),
+            "uploaded_by_id": ("client_documents", KEEP),
+        },
+        on_anonymise="delete",
+        codes=frozenset({"content_type"}),
+    ),
+)
+
+
+LABELS = FieldLabels(
+    tables={
+        "attachment": _l("Documents"),
+    },
+    columns={
+        "filename": _l("File name"),
+        "storage_name": _l("Storage name"),
+        "content_type": _l("File type"),
+        "size": _l("Size (bytes)"),
+        "sha256": _l("Checksum (SHA-256)"),
+        "description": _l("Description"),
+        "uploaded_at": _l("Uploaded at"),
+        "uploaded_by_id": _l("Uploaded by (staff number)"),
+    },
+)
+
+
+@hookimpl
+def lotse_data_categories():
+    return [*CATEGORIES, *TABLES, LABELS]

@@ -1,0 +1,466 @@
+"""Extension points as provider objects (pretix style).
+
+A runtime hook such as ``lotse_eligibility_rules(tenant)`` returns *provider objects*: small
+classes with a ``key``, a label and one method that does the work. Core collects them through the
+tenant relay, so a tenant only ever meets the providers of the plugins it enabled, and checks
+them once: right type, a well-formed key, no key twice. A provider is a value, not a side effect:
+hooks only build and return providers (no database work), which lets the app check every
+extension point at start-up with all plugins enabled.
+
+Core's own providers are passed to the collectors as built-ins and obey the same rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from markupsafe import Markup
+
+#: Keys are lowercase identifiers; plugins prefix theirs with their name (``hello.greeting``).
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+class ExtensionError(ValueError):
+    """A plugin contributed something core cannot use (unknown name, duplicate key, wrong type).
+
+    Raised at start-up where possible, so the mistake shows when the app is built, not on the
+    first click of a user.
+    """
+
+
+# --- the provider kinds --------------------------------------------------------------------
+
+
+class Provider:
+    """Base of every provider: a ``key`` unique within its kind, and a human label."""
+
+    #: What the kind is called in error messages.
+    kind: ClassVar[str] = "provider"
+    key: str
+    label: object = ""
+
+    @property
+    def identity(self) -> Any:
+        """What must be unique among the providers of one kind for one tenant."""
+        return self.key
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.identity!r}>"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer of an eligibility rule: eligible or not, and why (shown to the user)."""
+
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+
+
+class EligibilityRule(Provider):
+    """A target group or general condition: does this person (in this case) qualify?"""
+
+    kind = "eligibility rule"
+    description: object = ""
+
+    def evaluate(self, person, case) -> Verdict:
+        raise NotImplementedError
+
+
+class PhaseRequirement(Provider):
+    """A named condition a Regelkreis phase can require (``Phase.requires``) before a case may
+    enter it. ``check`` returns the problems in the user's language; empty means fulfilled."""
+
+    kind = "phase requirement"
+
+    def check(self, case) -> list[str]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    """A follow-up a source says is due. ``source_key`` makes the job idempotent: the same key is
+    never created twice (prefix it with the source's key, e.g. ``hello.check:17``)."""
+
+    source_key: str
+    due_on: date
+    title: str
+    case: Any = None
+    #: ``None``: the case manager of ``case``.
+    assignee_id: int | None = None
+
+
+class FollowUpSource(Provider):
+    """Produces follow-ups (Wiedervorlagen). ``lotse jobs follow-ups`` stores what ``collect``
+    yields as follow-ups of kind ``key``; the start page and the follow-up lists read them like
+    any other. Keys are at most 30 characters (the follow-up's ``kind``)."""
+
+    kind = "follow-up source"
+
+    def collect(self, tenant, today: date) -> Iterable[DueFollowUp]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """The result of a report: column headings and rows of plain values."""
+
+    columns: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    notes: tuple[str, ...] = ()
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow([str(c) for c in self.columns])
+        writer.writerows(self.rows)
+        return out.getvalue()
+
+
+class ReportProvider(Provider):
+    """A report or export: ``build`` turns the tenant's data and the chosen parameters into a
+    :class:`ReportTable`; ``formats`` lists the file formats it may be exported as."""
+
+    kind = "report"
+    formats: tuple[str, ...] = ("csv",)
+
+    def build(self, tenant, params: dict) -> ReportTable:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One service of a partner organisation and where it is responsible."""
+
+    organisation: str
+    service: str
+    short_code: str = ""
+    target_group: str = ""
+    #: Postcodes the service covers; empty with ``citywide`` for the whole tenant.
+    postcodes: frozenset[str] = frozenset()
+    citywide: bool = False
+    note: str = ""
+    #: The source leaves the row ambiguous: shown as "zu bestätigen".
+    to_confirm: bool = False
+
+    def covers(self, postcode: str) -> bool:
+        return self.citywide or postcode.strip() in self.postcodes
+
+
+class PartnerTable(Provider):
+    """A table of partner organisations and their services (e.g. a Kreis' chapter 6)."""
+
+    kind = "partner table"
+
+    def rows(self) -> Iterable[PartnerRow]:
+        raise NotImplementedError
+
+
+class CaseSection(Provider):
+    """Shared shape of case-page panels and tabs: shown in ``order`` to members holding
+    ``permission`` (``None``: everyone who may open the case) when ``applies_to(case)``."""
+
+    order: int = 100
+    permission: str | None = None
+
+    def applies_to(self, case) -> bool:
+        return True
+
+    def render(self, case) -> Markup:
+        raise NotImplementedError
+
+
+class CasePanel(CaseSection):
+    """A panel on the overview page of a case (slot ``case_panels``)."""
+
+    kind = "case panel"
+
+
+class CaseTab(CaseSection):
+    """A tab of the case file (slot ``case_tabs``) with its own page at
+    ``/<tenant>/cases/<id>/tabs/<key>``."""
+
+    kind = "case tab"
+
+
+class FieldType(Provider):
+    """A kind of form field: how a value of it is validated (a marshmallow field)."""
+
+    kind = "field type"
+
+    def schema_field(self, spec: FieldSpec):
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a form definition (the form engine will add conditions, validators …)."""
+
+    key: str
+    type: str
+    label: str
+    required: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True, repr=False)
+class FormDefinition(Provider):
+    """A versioned, declarative form. ``(key, version)`` is unique; a new version is a new
+    definition, so stored submissions stay readable with the version they were made with."""
+
+    kind: ClassVar[str] = "form definition"
+    key: str
+    version: int
+    title: str
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    description: str = ""
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return self.title
+
+    @property
+    def identity(self) -> tuple[str, int]:
+        return (self.key, self.version)
+
+
+# --- built-in field types ------------------------------------------------------------------
+
+
+class _SimpleFieldType(FieldType):
+    def __init__(self, key: str, label: object, make: Callable):
+        self.key, self.label, self._make = key, label, make
+
+    def schema_field(self, spec: FieldSpec):
+        return self._make(spec)
+
+
+def _builtin_field_types() -> list[FieldType]:
+    from flask_babel import lazy_gettext as _l
+    from marshmallow import fields
+
+    from core.schemas import Text, choice
+
+    def optional(spec):
+        return {"required": True} if spec.required else {"load_default": None, "allow_none": True}
+
+    return [
+        _SimpleFieldType("text", _l("Text"), lambda s: Text(max_length=300, **optional(s))),
+        _SimpleFieldType(
+            "textarea", _l("Long text"), lambda s: Text(max_length=10_000, **optional(s))
+        ),
+        _SimpleFieldType("number", _l("Number"), lambda s: fields.Integer(**optional(s))),
+        _SimpleFieldType("date", _l("Date"), lambda s: fields.Date(**optional(s))),
+        _SimpleFieldType("boolean", _l("Yes/no"), lambda s: fields.Boolean(**optional(s))),
+        _SimpleFieldType(
+            "choice",
+            _l("Single choice"),
+            lambda s: choice([key for key, _label in s.options], **optional(s)),
+        ),
+    ]
+
+
+# --- collecting ----------------------------------------------------------------------------
+
+
+def hooks_for(tenant):
+    """The tenant's hook relay: ``g.hooks`` inside a request for that tenant, else the cached
+    relay of the tenant."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        current = g.get("tenant")
+        if current is not None and current.id == tenant.id and "hooks" in g:
+            return g.hooks
+    from core.plugins.relay import relay_for
+
+    return relay_for(tenant)
+
+
+def collect(
+    hooks,
+    hook_name: str,
+    base: type[Provider],
+    *,
+    builtins: Iterable[Provider] = (),
+    **kwargs,
+) -> list[Provider]:
+    """Call ``hook_name`` through ``hooks`` (a relay or ``pm.hook``) and return the built-ins plus
+    every provider the plugins returned, checked: an instance of ``base``, a well-formed key, no
+    identity twice. Errors name the plugins involved."""
+    builtins = tuple(builtins)
+    providers = list(builtins)
+    caller = getattr(hooks, hook_name)
+    for answer in caller(**kwargs):
+        if answer is None:
+            continue
+        if not _is_sequence(answer):
+            owners = _owners(caller, kwargs, lambda a: not _is_sequence(a))
+            raise ExtensionError(
+                f"{hook_name} must return an iterable of {base.__name__} objects, got {answer!r} "
+                f"(from {', '.join(owners) or '?'})"
+            )
+        providers.extend(answer)
+    seen: dict[Any, Provider] = {}
+    for provider in providers:
+        if not isinstance(provider, base):
+            owners = _owners(caller, kwargs, lambda a: any(not isinstance(p, base) for p in a))
+            raise ExtensionError(
+                f"{hook_name} returned {provider!r}, which is not a {base.__name__} "
+                f"(from {', '.join(owners) or '?'})"
+            )
+        key = getattr(provider, "key", None)
+        if not isinstance(key, str) or not KEY_PATTERN.match(key):
+            raise ExtensionError(
+                f"{base.kind} key {key!r} of {provider!r} is not a lowercase identifier "
+                "(letters, digits, '_', dotted parts)"
+            )
+        identity = provider.identity
+        if identity in seen:
+            owners = _owners(caller, kwargs, _has_identity(identity))
+            if any(b.identity == identity for b in builtins):
+                owners = ["core", *owners]
+            raise ExtensionError(
+                f"duplicate {base.kind} key {identity!r} (contributed by {', '.join(owners)}); "
+                "prefix plugin keys with the plugin name"
+            )
+        seen[identity] = provider
+    return providers
+
+
+def _is_sequence(answer) -> bool:
+    return isinstance(answer, Iterable) and not isinstance(answer, (str, bytes, Provider))
+
+
+def _has_identity(identity):
+    return lambda answer: any(getattr(p, "identity", None) == identity for p in answer)
+
+
+def _owners(caller, kwargs, matches) -> list[str]:
+    """Names of the plugins whose implementation answers something ``matches`` accepts (only
+    computed for an error message: the hooks are called once more, one by one)."""
+    names = []
+    for impl in caller.get_hookimpls():
+        try:
+            answer = impl.function(**{a: kwargs[a] for a in impl.argnames})
+            if answer is None:
+                continue
+            if _is_sequence(answer):
+                answer = list(answer)
+            if matches(answer):
+                names.append(impl.plugin_name)
+        except Exception:  # noqa: BLE001, S112 - only used to word an error message
+            continue
+    return sorted(names)
+
+
+def by_key(providers: Iterable[Provider]) -> dict[Any, Provider]:
+    return {p.identity: p for p in providers}
+
+
+def _hooks(tenant, hooks):
+    return hooks if hooks is not None else hooks_for(tenant)
+
+
+def field_types(tenant, hooks=None) -> dict[str, FieldType]:
+    """Core's field types plus those of the tenant's plugins, by key."""
+    return by_key(
+        collect(
+            _hooks(tenant, hooks),
+            "lotse_field_types",
+            FieldType,
+            builtins=_builtin_field_types(),
+            tenant=tenant,
+        )
+    )
+
+
+def form_definitions(tenant, hooks=None) -> dict[tuple[str, int], FormDefinition]:
+    """Every form definition of the tenant's plugins by ``(key, version)``, each checked against
+    the tenant's field types (unknown type, duplicate field key, choice without options)."""
+    hooks = _hooks(tenant, hooks)
+    types = field_types(tenant, hooks)
+    definitions = collect(hooks, "lotse_form_definitions", FormDefinition, tenant=tenant)
+    for definition in definitions:
+        keys = [f.key for f in definition.fields]
+        if len(keys) != len(set(keys)):
+            raise ExtensionError(f"form {definition.identity!r} has a field key twice")
+        for spec in definition.fields:
+            if spec.type not in types:
+                raise ExtensionError(
+                    f"form {definition.identity!r}: field {spec.key!r} has unknown type "
+                    f"{spec.type!r} (known: {', '.join(sorted(types))})"
+                )
+            if spec.type == "choice" and not spec.options:
+                raise ExtensionError(
+                    f"form {definition.identity!r}: choice field {spec.key!r} has no options"
+                )
+    return by_key(definitions)
+
+
+def form_schema(tenant, definition: FormDefinition, hooks=None):
+    """A marshmallow schema class for ``definition``, built from the field types."""
+    from core.schemas import LotseSchema
+
+    types = field_types(tenant, hooks)
+    attrs = {spec.key: types[spec.type].schema_field(spec) for spec in definition.fields}
+    return LotseSchema.from_dict(attrs, name=f"Form_{definition.key}_{definition.version}")
+
+
+def eligibility_rules(tenant, hooks=None) -> dict[str, EligibilityRule]:
+    return by_key(
+        collect(_hooks(tenant, hooks), "lotse_eligibility_rules", EligibilityRule, tenant=tenant)
+    )
+
+
+def evaluate_eligibility(tenant, person, case=None) -> list[tuple[EligibilityRule, Verdict]]:
+    """Every rule of the tenant applied to ``person`` (and ``case``), in key order."""
+    results = []
+    for key, rule in sorted(eligibility_rules(tenant).items()):
+        verdict = rule.evaluate(person, case)
+        if not isinstance(verdict, Verdict):
+            raise ExtensionError(f"eligibility rule {key!r} returned {verdict!r}, not a Verdict")
+        results.append((rule, verdict))
+    return results
+
+
+def report_providers(tenant, hooks=None) -> dict[str, ReportProvider]:
+    return by_key(
+        collect(_hooks(tenant, hooks), "lotse_report_providers", ReportProvider, tenant=tenant)
+    )
+
+
+def build_report(tenant, key: str, params: dict | None = None, fmt: str = "csv") -> ReportTable:
+    """Build the tenant's report ``key``; an unknown key or format is an :class:`ExtensionError`
+    (a report of a plugin the tenant has not enabled does not exist for it)."""
+    provider = report_providers(tenant).get(key)
+    if provider is None:
+        raise ExtensionError(f"unknown report {key!r}")
+    if fmt not in provider.formats:
+        raise ExtensionError(f"report {key!r} cannot be exported as {fmt!r}")
+    table = provider.build(tenant, dict(params or {}))
+    if not isinstance(table, ReportTable):
+        raise ExtensionError(f"report {key!r} returned {table!r}, not a ReportTable")
+    return table
+
+
+def partner_tables(tenant, hooks=None) -> dict[str, PartnerTable]:
+    return by_key(
+        collect(_hooks(tenant, hooks), "lotse_partner_tables", PartnerTable, tenant=tenant)
+    )
+
+
+def partners_for_postcode(tenant, postcode: str) -> list[tuple[PartnerTable, PartnerRow]]:
+    """Rows of every partner table of the tenant that cover ``postcode``."""
+    return [
+        (table, row)
+        for _key, table in sorted(partner_tables(tenant).items())
+        for row in table.rows()
+        if row.covers(postcode)
+    ]

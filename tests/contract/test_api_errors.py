@@ -120,3 +120,21 @@ def test_html_405_names_allowed_methods_in_german(make_tenant, browser):
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"] and "GET" in response.headers["Allow"]
     assert "nicht möglich" in response.get_data(as_text=True)
+
+
+def test_a_refused_write_says_the_same_german_sentence_as_any_422(app, env):
+    """A service's ValidationError (bad field values) and the API's own argument check (an
+    unknown field) are both a 422 with the one translated sentence of the error pages."""
+    from flask_babel import force_locale
+
+    from core.errors import error_text
+
+    _spec, call = env
+    by_service = call("POST", "/persons", json={"first_name": "", "last_name": "Yusuf"})
+    by_arguments = call("POST", "/org-units", role="tenant_admin", json={"name": "X"})
+    assert by_service.status_code == by_arguments.status_code == 422
+    assert "first_name" in by_service.json["errors"]
+    with app.test_request_context(), force_locale("de"):
+        german = error_text(422)
+    assert german.startswith("Einige Felder")
+    assert by_service.json["message"] == by_arguments.json["message"] == german

@@ -560,7 +560,7 @@ def jobs_follow_ups(slug, day):
     """Create automatic follow-ups: residence permits about to expire, cases without activity,
     help-plan measures due. Safe to run repeatedly (daily)."""
 
-    from core.cases.services import generate_follow_ups
+    from core.cases.follow_ups import generate_follow_ups
     from core.tenancy.context import tenant_scope
 
     today, tenants = _job_scope(slug, day)

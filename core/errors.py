@@ -34,6 +34,11 @@ def _messages():
     }
 
 
+def error_text(code: int) -> str:
+    """The translated sentence of ``code``'s error page; the API's error bodies say the same."""
+    return _messages()[code][1]
+
+
 #: Response headers of an HTTP error that the client needs (405 → ``Allow``, 401, 429 …).
 _KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 

@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, fields, missing, validate
 from marshmallow import ValidationError as MarshmallowError
 
 from core.i18n.validation import translate_message
@@ -71,17 +71,26 @@ def load(
     data: Mapping[str, Any],
     *,
     partial: bool | Sequence[str] | AbstractSet[str] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """Validate ``data`` with ``schema``; raise :class:`ValidationError` with the flat error shape.
 
-    ``partial=None`` keeps the schema instance's own setting (``Schema(partial=True)``)."""
+    ``partial=None`` keeps the schema instance's own setting (``Schema(partial=True)``).
+    ``errors`` are problems the service already found in the record's state ("the case is closed
+    already"); they are raised together with the schema's, so one answer names everything.
+    """
     if isinstance(schema, type):
         schema = schema()
+    found: dict[str, list[str]] = {key: list(value) for key, value in (errors or {}).items()}
     try:
         loaded: dict[str, Any] = schema.load(dict(data), partial=partial)
-        return loaded
     except MarshmallowError as exc:
-        raise ValidationError(flatten_errors(exc.messages)) from None
+        for key, messages in flatten_errors(exc.messages).items():
+            found.setdefault(key, []).extend(messages)
+        raise ValidationError(found) from None
+    if found:
+        raise ValidationError(found)
+    return loaded
 
 
 def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
@@ -102,6 +111,8 @@ def form_input(schema: Schema | type[Schema], form: Any) -> dict[str, Any]:
                 out[key] = values
             continue
         if isinstance(field, fields.Boolean):
+            if key not in form and field.required:
+                continue  # a required yes/no (radio buttons) left unanswered is missing, not "no"
             out[key] = form.get(key) not in (None, "", "0", "false", "off")
             continue
         if key not in form:
@@ -270,15 +281,72 @@ class DateWithin(validate.Validator):
         raise MarshmallowError(message)
 
 
+class RequiredText(fields.String):
+    """Trimmed text that must be given, with a length limit; a missing or blank value gets its own
+    sentence (``blank``, e.g. ``_l("Please enter the first name.")``), a too long one says so."""
+
+    def __init__(self, *, max_length: int = 200, blank: Any = None, **kwargs: Any):
+        validators = [validate.Length(max=max_length), *(kwargs.pop("validate", []) or [])]
+        messages = dict(kwargs.pop("error_messages", {}) or {})
+        if blank is not None:
+            messages.setdefault("required", blank)
+            messages.setdefault("null", blank)
+        super().__init__(required=True, validate=validators, error_messages=messages, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not text:
+            raise self.make_error("required")
+        return text
+
+
+def optional_text(max_length: int = 200, **kwargs: Any) -> Text:
+    """Text that may stay empty: "" when not given (never ``None``, the columns are NOT NULL)."""
+    kwargs.setdefault("load_default", "")
+    kwargs.setdefault("allow_none", False)
+    return Text(max_length=max_length, **kwargs)
+
+
+class _BlankIsMissing:
+    """An empty or blank string is "not given" (an empty form field, ``""`` in JSON): the field's
+    ``load_default`` applies, or its "required" message - never "not a valid date/number".
+    ``blank`` is that message when the field must be given ("Please enter the first day.")."""
+
+    def __init__(self, *args: Any, blank: Any = None, **kwargs: Any):
+        if blank is not None:
+            kwargs["error_messages"] = {
+                "required": blank,
+                "null": blank,
+                **(kwargs.get("error_messages") or {}),
+            }
+        super().__init__(*args, **kwargs)
+
+    def deserialize(self, value: Any, attr: Any = None, data: Any = None, **kwargs: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            value = missing
+        return super().deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+
+
+class Date(_BlankIsMissing, fields.Date):
+    """An ISO date ("YYYY-MM-DD"); empty means not given."""
+
+
+class Integer(_BlankIsMissing, fields.Integer):
+    """A whole number; empty means not given."""
+
+
 __all__ = [
     "EXCLUDE",
     "RAISE",
     "LotseSchema",
     "DateWithin",
+    "Date",
     "Day",
+    "Integer",
     "Many",
     "NotBlank",
     "Pattern",
+    "RequiredText",
     "Secret",
     "Slug",
     "Text",
@@ -288,4 +356,5 @@ __all__ = [
     "flatten_errors",
     "form_input",
     "load",
+    "optional_text",
 ]

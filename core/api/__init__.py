@@ -19,7 +19,7 @@ from wtforms import ValidationError as WTFValidationError
 from core.auth.services import ValidationError
 from core.conflicts import ConflictError, conflict_response
 from core.db import db
-from core.errors import register_conflict_handlers
+from core.errors import error_text, register_conflict_handlers
 from core.extensions import csrf
 from core.tenancy.resolve import is_api_request
 
@@ -88,7 +88,7 @@ def init_api(app, pm) -> Api:
     def _validation(exc):
         if is_api_request():
             db.session.rollback()  # nothing of a failed write stays in the session
-            return jsonify({"message": "invalid input", "errors": exc.errors, "status": 422}), 422
+            return jsonify({"message": error_text(422), "errors": exc.errors, "status": 422}), 422
         raise exc
 
     @app.errorhandler(ConflictError)

@@ -13,9 +13,11 @@ from datetime import date
 from flask import g
 from sqlalchemy import and_, exists, or_, select
 
+from core.auth.models import Membership
 from core.auth.permissions import acting_member as _acting_user
-from core.auth.permissions import current_permissions
+from core.auth.permissions import current_permissions, registry
 from core.cases.models import Case, CaseShare, Deputy
+from core.db import db
 
 
 def _active_deputy_for(user_id: int, today: date):
@@ -88,6 +90,38 @@ def access_reason(case: Case, user) -> str | None:
 
 def remember_reason(case: Case, reason: str) -> None:
     g.setdefault("case_access", {})[case.id] = reason
+
+
+def get_case(case_id: int, user) -> Case | None:
+    """The case if ``user`` may open it (else None: the caller answers 404). Records the reason."""
+    case = db.session.scalar(select(Case).where(Case.id == case_id))
+    if case is None:
+        return None
+    reason = access_reason(case, user)
+    if reason is None:
+        return None
+    remember_reason(case, reason)
+    return case
+
+
+def supervises(user_id: int) -> bool:
+    """Does ``user_id`` (not necessarily the signed-in user) hold Fachaufsicht in this tenant?"""
+    roles = db.session.scalar(
+        select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
+    )
+    return "cases.supervise" in registry().granted(roles or [])
+
+
+def may_open(user_id: int, case: Case) -> bool:
+    """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
+    return (
+        db.session.scalar(
+            select(Case.id).where(
+                Case.id == case.id, visible_condition(user_id, supervise=supervises(user_id))
+            )
+        )
+        is not None
+    )
 
 
 def ensure_case(actor, case: Case) -> str | None:

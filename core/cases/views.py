@@ -11,7 +11,27 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.permissions import require_permission
-from core.cases import access, services
+from core.cases import (
+    access,
+    help_plans,
+    phases,
+    services,
+)
+from core.cases import (
+    caseload as caseloads,
+)
+from core.cases import (
+    contacts as contact_services,
+)
+from core.cases import (
+    deputies as deputy_services,
+)
+from core.cases import (
+    follow_ups as follow_up_services,
+)
+from core.cases import (
+    goals as goal_services,
+)
 from core.cases.follow_up_sources import kind_label
 from core.cases.models import (
     ACCESS_PATHS,
@@ -23,19 +43,36 @@ from core.cases.models import (
     ITEM_STATUSES,
     AccessDecision,
     Deputy,
-    FollowUp,
     Goal,
     HelpPlan,
-    HelpPlanItem,
     PhaseTransition,
 )
+from core.cases.schemas import (
+    AccessDecisionSchema,
+    CaseOpenInputSchema,
+    CaseUpdateSchema,
+    CloseCaseSchema,
+    ContactSchema,
+    ConversionSchema,
+    DeputySchema,
+    FollowUpSchema,
+    GoalUpdateSchema,
+    HelpPlanAgreeSchema,
+    PhaseMoveSchema,
+    PlanItemSchema,
+    ReopenSchema,
+    ShareSchema,
+    goal_ratings_from_form,
+)
 from core.cases.settings import case_settings, regelkreis_for
+from core.conflicts import ConflictError
 from core.dates import add_months
 from core.db import db
 from core.documentation import services as documents
 from core.documentation.models import Attachment
+from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
 from core.persons import services as persons
-from core.persons.services import ConflictError
+from core.schemas import form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
@@ -54,13 +91,6 @@ def _case_or_404(case_id: int, part: str | None = "case_file"):
         services.record_read(_actor(), case, part)
         db.session.commit()
     return case
-
-
-def _version(form):
-    try:
-        return int(form.get("version", ""))
-    except ValueError:
-        return None
 
 
 def _case_context(case, section, **extra):
@@ -131,9 +161,9 @@ def new():
         abort(404)  # like a person that does not exist (the service checks again)
     errors = {}
     if request.method == "POST":
+        data = {**form_input(CaseOpenInputSchema, request.form), "person_id": person.id}
         errors, case = run_write(
-            lambda: services.open_case(_actor(), g.tenant, person, request.form),
-            success=_("Case opened."),
+            lambda: services.open_case(_actor(), g.tenant, data), success=_("Case opened.")
         )
         if not errors:
             return redirect(url_for("cases.show", case_id=case.id))
@@ -176,13 +206,15 @@ def show(case_id):
             "overview",
             transitions=transitions,
             decision=decision,
-            moves=services.allowed_moves(g.tenant, case),
-            effort=services.effort_minutes(case),
+            moves=phases.allowed_moves(g.tenant, case),
+            effort=contact_services.effort_minutes(case),
             household=household,
             members=persons.household_members(household) if household else [],
             workers=services.case_workers(),
-            follow_ups=[f for f in services.case_follow_ups(case) if f.done_at is None][:5],
-            goals=services.goals(case),
+            follow_ups=[f for f in follow_up_services.case_follow_ups(case) if f.done_at is None][
+                :5
+            ],
+            goals=goal_services.goals(case),
         ),
     )
 
@@ -195,7 +227,7 @@ def edit(case_id):
         try:
             errors, _c = run_write(
                 lambda: services.update_case(
-                    _actor(), g.tenant, case, request.form, expected_version=_version(request.form)
+                    _actor(), g.tenant, case, form_input(CaseUpdateSchema, request.form)
                 ),
                 success=_("Changes saved."),
             )
@@ -230,13 +262,8 @@ def phase(case_id):
     case = _case_or_404(case_id)
     try:
         errors, _case = run_write(
-            lambda: services.move_to_phase(
-                _actor(),
-                g.tenant,
-                case,
-                request.form.get("phase", ""),
-                request.form.get("reason", ""),
-                expected_version=_version(request.form),
+            lambda: phases.move_to_phase(
+                _actor(), g.tenant, case, form_input(PhaseMoveSchema, request.form)
             ),
             success=_("Phase changed."),
         )
@@ -257,7 +284,9 @@ def phase(case_id):
 def access_decision(case_id):
     case = _case_or_404(case_id)
     errors, _d = run_write(
-        lambda: services.record_access_decision(_actor(), case, request.form),
+        lambda: phases.record_access_decision(
+            _actor(), case, form_input(AccessDecisionSchema, request.form)
+        ),
         success=_("Access decision recorded."),
     )
     flash_errors(errors)
@@ -269,7 +298,7 @@ def convert(case_id):
     case = _case_or_404(case_id)
     errors, _c = run_write(
         lambda: services.convert_to_case_management(
-            _actor(), g.tenant, case, request.form.get("reason", "")
+            _actor(), g.tenant, case, form_input(ConversionSchema, request.form)
         ),
         success=_("The case is now a case management case."),
     )
@@ -281,7 +310,7 @@ def convert(case_id):
 def share(case_id):
     case = _case_or_404(case_id)
     errors, _s = run_write(
-        lambda: services.share_case(_actor(), case, request.form.get("user_id")),
+        lambda: services.share_case(_actor(), case, form_input(ShareSchema, request.form)),
         success=_("Case shared."),
     )
     flash_errors(errors)
@@ -294,13 +323,15 @@ def contacts(case_id):
     errors = {}
     if request.method == "POST":
         errors, _c = run_write(
-            lambda: services.add_contact(_actor(), g.tenant, case, request.form),
+            lambda: contact_services.add_contact(
+                _actor(), g.tenant, case, form_input(ContactSchema, request.form)
+            ),
             success=_("Contact saved."),
         )
         if not errors:
             return redirect(url_for("cases.contacts", case_id=case_id))
         case = _case_or_404(case_id, None)
-    rows = services.contacts(case)
+    rows = contact_services.contacts(case)
     limit = regelkreis_for(g.tenant).case_type(case.case_type).session_limit
     return render_template(
         "cases/contacts.html",
@@ -322,13 +353,15 @@ def journal(case_id):
     errors = {}
     if request.method == "POST":
         errors, _e = run_write(
-            lambda: services.add_journal_entry(_actor(), case, request.form),
+            lambda: documents.add_journal_entry(
+                _actor(), case, form_input(JournalEntrySchema, request.form)
+            ),
             success=_("Entry saved."),
         )
         if not errors:
             return redirect(url_for("cases.journal", case_id=case_id))
         case = _case_or_404(case_id, None)
-    rows = services.journal_entries(case)
+    rows = documents.journal_entries(case)
     return render_template(
         "cases/journal.html",
         **_case_context(
@@ -337,7 +370,7 @@ def journal(case_id):
             rows=rows,
             errors=errors,
             form=request.form,
-            effort=services.effort_minutes(case),
+            effort=contact_services.effort_minutes(case),
         ),
     ), (400 if errors else 200)
 
@@ -356,13 +389,12 @@ def goals(case_id):
     if request.method == "POST":
         try:
             errors, _g = run_write(
-                lambda: services.save_goal(
+                lambda: goal_services.save_goal(
                     _actor(),
                     g.tenant,
                     case,
-                    edit_goal,
-                    request.form,
-                    expected_version=_version(request.form),
+                    form_input(GoalUpdateSchema, request.form),
+                    goal_id=goal_id,
                 ),
                 success=_("Goal saved."),
             )
@@ -379,7 +411,7 @@ def goals(case_id):
         **_case_context(
             case,
             "goals",
-            goals=services.goals(case),
+            goals=goal_services.goals(case),
             errors=errors,
             conflicts=conflicts,
             form=request.form,
@@ -392,7 +424,7 @@ def goals(case_id):
 @bp.route("/cases/<int:case_id>/plan", methods=["GET"])
 def plan(case_id):
     case = _case_or_404(case_id, "help_plan")
-    all_plans = services.plans(case)
+    all_plans = help_plans.plans(case)
     shown = all_plans[0] if all_plans else None
     version = request.args.get("version", type=int)
     if version:
@@ -406,7 +438,7 @@ def plan(case_id):
             "plan",
             plans=all_plans,
             plan=shown,
-            goals=services.goals(case),
+            goals=goal_services.goals(case),
             errors={},
             form={},
             responsibles=ITEM_RESPONSIBLES,
@@ -419,7 +451,7 @@ def plan(case_id):
 def plan_draft(case_id):
     case = _case_or_404(case_id)
     errors, _p = run_write(
-        lambda: services.editable_plan(_actor(), case),
+        lambda: help_plans.editable_plan(_actor(), case),
         success=_("New version of the help plan started."),
     )
     flash_errors(errors)
@@ -429,23 +461,11 @@ def plan_draft(case_id):
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/items", methods=["POST"])
 def plan_item(case_id, plan_id):
     case = _case_or_404(case_id)
-    plan_ = db.session.scalar(
-        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
-    )
-    if plan_ is None:
-        abort(404)
-    item = None
-    if request.form.get("item_id"):
-        item = db.session.scalar(
-            select(HelpPlanItem).where(
-                HelpPlanItem.id == request.form.get("item_id", type=int),
-                HelpPlanItem.plan_id == plan_.id,
-            )
-        )
-        if item is None:
-            abort(404)
+    plan_ = help_plans.get_plan(case, plan_id)
     errors, _i = run_write(
-        lambda: services.save_plan_item(_actor(), case, plan_, item, request.form),
+        lambda: help_plans.save_plan_item(
+            _actor(), case, plan_, form_input(PlanItemSchema, request.form)
+        ),
         success=_("Measure saved."),
     )
     if errors:
@@ -456,9 +476,9 @@ def plan_item(case_id, plan_id):
             **_case_context(
                 case,
                 "plan",
-                plans=services.plans(case),
+                plans=help_plans.plans(case),
                 plan=plan_,
-                goals=services.goals(case),
+                goals=goal_services.goals(case),
                 errors=errors,
                 form=request.form,
                 responsibles=ITEM_RESPONSIBLES,
@@ -471,15 +491,11 @@ def plan_item(case_id, plan_id):
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/agree", methods=["POST"])
 def plan_agree(case_id, plan_id):
     case = _case_or_404(case_id)
-    plan_ = db.session.scalar(
-        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
-    )
-    if plan_ is None:
-        abort(404)
+    plan_ = help_plans.get_plan(case, plan_id)
     try:
         errors, _p = run_write(
-            lambda: services.agree_plan(
-                _actor(), case, plan_, request.form, expected_version=_version(request.form)
+            lambda: help_plans.agree_plan(
+                _actor(), case, plan_, form_input(HelpPlanAgreeSchema, request.form)
             ),
             success=_(
                 "The help plan is agreed. It can no longer be changed; changes make a new version."
@@ -501,11 +517,7 @@ def plan_agree(case_id, plan_id):
 @bp.route("/cases/<int:case_id>/plan/<int:plan_id>/print")
 def plan_print(case_id, plan_id):
     case = _case_or_404(case_id, None)
-    plan_ = db.session.scalar(
-        select(HelpPlan).where(HelpPlan.id == plan_id, HelpPlan.case_id == case.id)
-    )
-    if plan_ is None:
-        abort(404)
+    plan_ = help_plans.get_plan(case, plan_id)
     services.record_read(_actor(), case, "help_plan_print")
     from core.audit import services as audit
 
@@ -513,7 +525,9 @@ def plan_print(case_id, plan_id):
     db.session.commit()
     return render_template(
         "cases/plan_print.html",
-        **_case_context(case, "plan", plan=plan_, goals=services.goals(case), today=date.today()),
+        **_case_context(
+            case, "plan", plan=plan_, goals=goal_services.goals(case), today=date.today()
+        ),
     )
 
 
@@ -524,7 +538,10 @@ def documents_(case_id):
     if request.method == "POST":
         errors, _a = run_write(
             lambda: documents.save_attachment(
-                _actor(), case, request.files.get("file"), request.form.get("description", "")
+                _actor(),
+                case,
+                request.files.get("file"),
+                form_input(AttachmentSchema, request.form).get("description", ""),
             ),
             success=_("Document saved."),
         )
@@ -569,7 +586,9 @@ def case_follow_ups(case_id):
     errors = {}
     if request.method == "POST":
         errors, _f = run_write(
-            lambda: services.add_follow_up(_actor(), case, request.form),
+            lambda: follow_up_services.add_follow_up(
+                _actor(), {**form_input(FollowUpSchema, request.form), "case_id": case.id}
+            ),
             success=_("Follow-up saved."),
         )
         if not errors:
@@ -580,7 +599,7 @@ def case_follow_ups(case_id):
         **_case_context(
             case,
             "follow_ups",
-            rows=services.case_follow_ups(case),
+            rows=follow_up_services.case_follow_ups(case),
             errors=errors,
             form=request.form,
             workers=services.case_workers(),
@@ -597,7 +616,9 @@ def closure(case_id):
         action = request.form.get("action", "close")
         if action == "reopen":
             errors, _c = run_write(
-                lambda: services.reopen_case(_actor(), g.tenant, case, request.form),
+                lambda: services.reopen_case(
+                    _actor(), g.tenant, case, form_input(ReopenSchema, request.form)
+                ),
                 success=_("The case is open again."),
             )
         else:
@@ -607,8 +628,10 @@ def closure(case_id):
                         _actor(),
                         g.tenant,
                         case,
-                        request.form,
-                        expected_version=_version(request.form),
+                        {
+                            **form_input(CloseCaseSchema, request.form),
+                            "goal_ratings": goal_ratings_from_form(request.form),
+                        },
                     ),
                     success=_("The case is closed."),
                 )
@@ -634,7 +657,7 @@ def closure(case_id):
             form=request.form,
             reasons=CLOSURE_REASONS,
             dimensions=EVALUATION_DIMENSIONS,
-            goals=services.goals(case),
+            goals=goal_services.goals(case),
             suggested_talk=add_months(date.today(), settings.follow_up_talk_months),
         ),
     ), (400 if errors else 200)
@@ -646,7 +669,7 @@ def closure(case_id):
 @bp.route("/follow-ups")
 def follow_ups():
     require_permission("cases.work")
-    rows = services.my_follow_ups(_actor())
+    rows = follow_up_services.my_follow_ups(_actor())
     today = date.today()
     return render_template(
         "cases/my_follow_ups.html",
@@ -661,15 +684,8 @@ def follow_ups():
 @bp.route("/follow-ups/<int:follow_up_id>/done", methods=["POST"])
 def follow_up_done(follow_up_id):
     require_permission("cases.work")
-    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.id == follow_up_id))
-    if follow_up is None:
-        abort(404)
-    if follow_up.assignee_id != current_user.id and (
-        follow_up.case_id is None or services.get_case(follow_up.case_id, _actor()) is None
-    ):
-        abort(404)
     run_write(
-        lambda: services.complete_follow_up(_actor(), follow_up), success=_("Marked as done.")
+        lambda: follow_up_services.mark_done(_actor(), follow_up_id), success=_("Marked as done.")
     )
     return redirect(
         request.form.get("back")
@@ -682,7 +698,9 @@ def follow_up_done(follow_up_id):
 def caseload():
     require_permission("caseload.view")
     return render_template(
-        "cases/caseload.html", rows=services.caseload(g.tenant), settings=case_settings(g.tenant)
+        "cases/caseload.html",
+        rows=caseloads.caseload(g.tenant),
+        settings=case_settings(g.tenant),
     )
 
 
@@ -699,11 +717,13 @@ def deputies():
             if deputy is None:
                 abort(404)
             errors, _d = run_write(
-                lambda: services.approve_deputy(_actor(), deputy), success=_("Approved.")
+                lambda: deputy_services.approve_deputy(_actor(), deputy), success=_("Approved.")
             )
         else:
             errors, _d = run_write(
-                lambda: services.create_deputy(_actor(), request.form),
+                lambda: deputy_services.create_deputy(
+                    _actor(), form_input(DeputySchema, request.form)
+                ),
                 success=_("Deputy arrangement saved."),
             )
         if not errors:

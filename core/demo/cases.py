@@ -19,6 +19,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from core.auth import services as auth
+from core.cases import contacts as case_contacts
+from core.cases import follow_ups as case_follow_ups
+from core.cases import goals as case_goals
+from core.cases import help_plans as case_plans
+from core.cases import phases as case_phases
 from core.cases import services as cases
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem, PhaseTransition
 from core.cases.settings import case_settings, regelkreis_for
@@ -26,6 +31,7 @@ from core.db import db, utcnow
 from core.demo.fiction import TenantFiction, tenant_fiction
 from core.demo.privacy import seed_privacy
 from core.demo.stories import Story
+from core.documentation import services as documentation
 from core.persons import services as persons
 from core.persons.phonetics import fold
 
@@ -133,19 +139,19 @@ class _Seeder:
             key, role = story.household
             if key in self.households:
                 persons.add_to_household(
-                    actor, person, role=role, household=self.households[key][0]
+                    actor, person, {"role": role}, household=self.households[key][0]
                 )
             else:
                 household = persons.add_to_household(
-                    actor, person, role=role, name=f"Familie {last}"
+                    actor, person, {"role": role, "name": f"Familie {last}"}
                 )
                 self.households[key] = (household, last)
         c = story.case
         case = cases.open_case(
             actor,
             self.tenant,
-            person,
             {
+                "person_id": person.id,
                 "case_type": c["case_type"],
                 "source": self._source(c["source"]),
                 "access_path": c["access_path"],
@@ -170,7 +176,7 @@ class _Seeder:
         for kind, offset, data in story.steps:
             minute += 5
             if kind == "contact":
-                cases.add_contact(
+                case_contacts.add_contact(
                     actor,
                     self.tenant,
                     case,
@@ -184,14 +190,14 @@ class _Seeder:
                     },
                 )
             elif kind == "journal":
-                entry = cases.add_journal_entry(
+                entry = documentation.add_journal_entry(
                     actor,
                     case,
                     {"text": fill(data["text"]), "effort_minutes": data["effort_minutes"]},
                 )
                 entry.at = _at(self.day(offset), minute)
             elif kind == "access":
-                cases.record_access_decision(
+                case_phases.record_access_decision(
                     actor,
                     case,
                     {
@@ -204,11 +210,10 @@ class _Seeder:
             elif kind == "phase":
                 self._advance(actor, case, data["to"], data["reason"], offset, minute)
             elif kind == "goal":
-                goals[data["key"]] = cases.save_goal(
+                goals[data["key"]] = case_goals.save_goal(
                     actor,
                     self.tenant,
                     case,
-                    None,
                     {
                         "life_area": self._area(data["areas"]),
                         "title": fill(data["title"]),
@@ -221,12 +226,11 @@ class _Seeder:
                     },
                 )
             elif kind == "item":
-                plan = cases.editable_plan(actor, case)
-                cases.save_plan_item(
+                plan = case_plans.editable_plan(actor, case)
+                case_plans.save_plan_item(
                     actor,
                     case,
                     plan,
-                    None,
                     {
                         "goal_id": goals[data["goal"]].id,
                         "measure": fill(data["measure"]),
@@ -237,16 +241,16 @@ class _Seeder:
                     },
                 )
             elif kind == "item_status":
-                plan = cases.editable_plan(actor, case)
+                plan = case_plans.editable_plan(actor, case)
                 db.session.expire(plan, ["items"])
                 wanted = fill(data["prefix"])
                 plan_item = next(i for i in plan.items if i.measure.startswith(wanted))
-                cases.save_plan_item(
+                case_plans.save_plan_item(
                     actor,
                     case,
                     plan,
-                    plan_item,
                     {
+                        "item_id": plan_item.id,
                         "goal_id": plan_item.goal_id,
                         "measure": plan_item.measure,
                         "responsible": plan_item.responsible,
@@ -256,11 +260,11 @@ class _Seeder:
                     },
                 )
             elif kind == "agree":
-                plan = cases.editable_plan(actor, case)
+                plan = case_plans.editable_plan(actor, case)
                 # save_plan_item does not add to plan.items; a collection loaded earlier in this
                 # session (editable_plan refreshes a copied version) would miss the new measures.
                 db.session.expire(plan, ["items"])
-                cases.agree_plan(
+                case_plans.agree_plan(
                     actor,
                     case,
                     plan,
@@ -272,10 +276,10 @@ class _Seeder:
                 )
                 self._retire_superseded_follow_ups(actor, case)
             elif kind == "follow_up":
-                cases.add_follow_up(
+                case_follow_ups.add_follow_up(
                     actor,
-                    case,
                     {
+                        "case_id": case.id,
                         "due_on": self.day(offset),
                         "title": fill(data["title"]),
                         "assignee_id": owner.id,
@@ -290,9 +294,9 @@ class _Seeder:
                         FollowUp.due_on <= self.day(offset),
                     )
                 ):
-                    cases.complete_follow_up(actor, row)
+                    case_follow_ups.complete_follow_up(actor, row)
             elif kind == "share":
-                cases.share_case(actor, case, self.users[data["user"]].id)
+                cases.share_case(actor, case, {"user_id": self.users[data["user"]].id})
             elif kind == "close":
                 form = {
                     "closure_reason": data["reason"],
@@ -305,8 +309,9 @@ class _Seeder:
                 }
                 for dimension, value in data["evaluation"].items():
                     form[f"evaluation_{dimension}"] = value
-                for key, value in data["ratings"].items():
-                    form[f"goal_{goals[key].id}"] = value
+                form["goal_ratings"] = {
+                    str(goals[key].id): value for key, value in data["ratings"].items()
+                }
                 cases.close_case(actor, self.tenant, case, form)
                 self._stamp_transition(case, self.day(offset), minute)
             if offset is not None and kind not in ("follow_up", "tick"):
@@ -323,7 +328,7 @@ class _Seeder:
             return
         while phases.index(case.phase) < phases.index(target):
             step = phases[phases.index(case.phase) + 1]
-            cases.move_to_phase(actor, self.tenant, case, step, reason)
+            case_phases.move_to_phase(actor, self.tenant, case, {"phase": step, "reason": reason})
             self._stamp_transition(case, self.day(offset), minute)
 
     def _retire_superseded_follow_ups(self, actor, case) -> None:
@@ -343,7 +348,7 @@ class _Seeder:
             select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.done_at.is_(None))
         ):
             if row.source_key in keys:
-                cases.complete_follow_up(actor, row)
+                case_follow_ups.complete_follow_up(actor, row)
 
 
 class _Format(dict):
@@ -383,6 +388,6 @@ def seed_cases(tenant, actor=None, *, today: date | None = None) -> int:
             seeder.play(story, index)
         db.session.flush()
         # The nightly job adds what it would have found: expiring permits, inactive cases.
-        cases.generate_follow_ups(tenant, today)
+        case_follow_ups.generate_follow_ups(tenant, today)
         seed_privacy(tenant, cm, coord, today)
     return len(stories)

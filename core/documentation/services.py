@@ -1,5 +1,6 @@
-"""Attachments: stored outside the database under generated names, type-checked by extension
-and content, size-limited; served only as downloads."""
+"""The documentation of a case: journal entries, and attachments - stored outside the database
+under generated names, type-checked by extension and content, size-limited, served only as
+downloads."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.audit import services as audit
-from core.auth.services import ValidationError
 from core.db import db
-from core.documentation.models import Attachment
+from core.documentation.models import Attachment, JournalEntry
+from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
 from core.file_modes import private_dir, write_private
+from core.schemas import ValidationError, load
 
 MAX_BYTES = 10 * 1024 * 1024
 #: extension → (content type, magic prefixes); office formats are zip containers.
@@ -65,7 +69,34 @@ def _looks_like(data: bytes, ext: str) -> bool:
     return not (ext == "pdf" and re.search(rb"<\s*(html|script)", data[:4096], re.I))
 
 
+def add_journal_entry(actor, case, data: Mapping[str, Any]) -> JournalEntry:
+    from core.cases import access
+    from core.cases.services import add_to_case
+
+    access.ensure_case(actor, case)
+    values = load(JournalEntrySchema, data)
+    entry = JournalEntry(
+        case_id=case.id,
+        text=values["text"],
+        effort_minutes=values["effort_minutes"] or 0,
+        author_id=getattr(actor, "id", None),
+    )
+    add_to_case(actor, case, entry, "case.journal_added", id_as="entry")
+    return entry
+
+
+def journal_entries(case) -> list[JournalEntry]:
+    return list(
+        db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.case_id == case.id)
+            .order_by(JournalEntry.at.desc(), JournalEntry.id.desc())
+        )
+    )
+
+
 def save_attachment(actor, case, upload, description: str = "") -> Attachment:
+    """Store ``upload`` (a file storage) with ``description``; it must be what its name says."""
     from core.cases import access
 
     access.ensure_case(actor, case)
@@ -87,11 +118,9 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
         errors["file"] = [_("The file is empty.")]
     elif not _looks_like(data, ext):
         errors["file"] = [_("The content of the file does not match its type.")]
-    description = (description or "").strip()
-    if len(description) > 300:
-        errors["description"] = [_("Please enter at most %(n)d characters.", n=300)]
-    if errors:
-        raise ValidationError(errors)
+    description = load(AttachmentSchema, {"description": description or ""}, errors=errors)[
+        "description"
+    ]
     storage_name = uuid.uuid4().hex
     private_dir(store_root())
     folder = private_dir(store_root() / str(case.tenant_id))

@@ -42,13 +42,19 @@ _PATTERNS = [
     ),
     (re.compile(r"^Must be one of: .*\.$"), lambda m: _("Please choose a value from the list.")),
     (
-        re.compile(
-            r"^Must be greater than or equal to (-?\d+) and less than or equal to (-?\d+)\.$"
-        ),
-        lambda m: _(
-            "Please enter a number between %(min)d and %(max)d.", min=int(m[1]), max=int(m[2])
-        ),
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        lambda m: _("Please enter a number between %(min)s and %(max)s.", min=m[1], max=m[2]),
     ),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+)\.$"),
+        lambda m: _("Please enter a number of at least %(min)s.", min=m[1]),
+    ),
+    (
+        re.compile(r"^Must be less than or equal to (\S+)\.$"),
+        lambda m: _("Please enter a number of at most %(max)s.", max=m[1]),
+    ),
+    (re.compile(r"^Not a valid mapping type\.$"), lambda m: _("Please send an object.")),
+    (re.compile(r"^Invalid input type\.$"), lambda m: _("Please send an object.")),
 ]
 
 

@@ -87,3 +87,8 @@ def name_key(*names: str) -> str:
     """Space-separated phonetic codes of all name parts, order-independent."""
     parts = [cologne(part) for name in names for part in fold(name).split()]
     return " ".join(sorted(p for p in parts if p))
+
+
+def has_name_part(first_name: str, last_name: str) -> bool:
+    """A search names at least two letters of a name: a birth date alone lists nobody."""
+    return sum(ch.isalpha() for ch in f"{first_name}{last_name}") >= 2

@@ -1,47 +1,33 @@
-"""Persons: duplicate search before create, create and update with conflict detection."""
+"""Persons: duplicate search before create, create and update with conflict detection.
+
+Every write takes the input as it came (a form read with ``form_input`` or a JSON body) and
+validates it with the schema of ``core.persons.schemas`` itself, so HTML and API cannot differ.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from core import events
 from core.audit import services as audit
-from core.auth.services import EMAIL_RE, ValidationError
 from core.conflicts import ConflictError, flush_or_conflict
 from core.db import db
-from core.persons.models import (
-    GENDERS,
-    HOUSEHOLD_ROLES,
-    RESIDENCE_STATUSES,
-    Household,
-    HouseholdMember,
-    Person,
+from core.persons.models import Household, HouseholdMember, Person
+from core.persons.phonetics import fold, has_name_part, name_key
+from core.persons.schemas import (
+    PERSON_FIELDS,
+    HouseholdMemberSchema,
+    PersonLookupSchema,
+    PersonSchema,
+    PersonUpdateSchema,
 )
-from core.persons.phonetics import fold, name_key
-
-PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "other_names",
-    "birth_date",
-    "gender",
-    "nationality",
-    "languages",
-    "interpreter_needed",
-    "interpreter_language",
-    "residence_status",
-    "residence_issued_on",
-    "residence_valid_until",
-    "street",
-    "postcode",
-    "city",
-    "phone",
-    "email",
-)
+from core.schemas import load
 
 
 @dataclass
@@ -51,110 +37,9 @@ class Candidate:
     reasons: list[str]
 
 
-def _parse_date(value, field, errors):
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Please enter a valid date."))
-        return None
-
-
-def clean_person(data: dict) -> dict:
-    """Validate form/API input for a person; raises ValidationError with German messages."""
-    errors: dict[str, list[str]] = {}
-    out: dict = {}
-    for field, limit in (
-        ("first_name", 100),
-        ("last_name", 100),
-        ("other_names", 300),
-        ("street", 200),
-        ("city", 100),
-        ("phone", 60),
-        ("email", 200),
-    ):
-        value = str(data.get(field) or "").strip()
-        if len(value) > limit:
-            errors.setdefault(field, []).append(
-                _("Please enter at most %(n)d characters.", n=limit)
-            )
-        out[field] = value
-    if not out["first_name"]:
-        errors.setdefault("first_name", []).append(_("Please enter the first name."))
-    if not out["last_name"]:
-        errors.setdefault("last_name", []).append(_("Please enter the last name."))
-    if out["email"] and not EMAIL_RE.match(out["email"]):
-        errors.setdefault("email", []).append(_("Please enter a valid e-mail address."))
-    postcode = str(data.get("postcode") or "").strip()
-    if postcode and not (postcode.isdigit() and len(postcode) == 5):
-        errors.setdefault("postcode", []).append(_("A German postcode has five digits."))
-    out["postcode"] = postcode
-    gender = data.get("gender") or "unspecified"
-    if gender not in GENDERS:
-        errors.setdefault("gender", []).append(_("Please choose a value from the list."))
-    out["gender"] = gender
-    status = data.get("residence_status") or "unknown"
-    if status not in RESIDENCE_STATUSES:
-        errors.setdefault("residence_status", []).append(_("Please choose a value from the list."))
-    out["residence_status"] = status
-    for field in ("birth_date", "residence_issued_on", "residence_valid_until"):
-        out[field] = _parse_date(data.get(field), field, errors)
-    if out["birth_date"] and out["birth_date"] > date.today():
-        errors.setdefault("birth_date", []).append(_("The birth date lies in the future."))
-    if (
-        out["residence_issued_on"]
-        and out["residence_valid_until"]
-        and out["residence_valid_until"] < out["residence_issued_on"]
-    ):
-        errors.setdefault("residence_valid_until", []).append(
-            _("The permit cannot end before it was issued.")
-        )
-    _clean_codes(data, out, errors)
-    out["interpreter_needed"] = bool(data.get("interpreter_needed"))
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
-def _clean_codes(data: dict, out: dict, errors: dict) -> None:
-    """Nationality (ISO 3166-1) and languages (ISO 639) are stored as codes; a code or a German or
-    English name is accepted (the form's lists show names), anything else is refused."""
-    from core.labels import country_code, language_code
-
-    nationality = country_code(data.get("nationality"))
-    if nationality is None:
-        errors.setdefault("nationality", []).append(_("Please choose a country from the list."))
-    out["nationality"] = nationality or ""
-    languages = data.get("languages") or []
-    if isinstance(languages, str):
-        languages = languages.replace("\n", ",").split(",")
-    codes: list[str] = []
-    for raw in languages if isinstance(languages, list | tuple) else [languages]:
-        code = language_code(raw)
-        if code is None:
-            errors["languages"] = [_("Please choose a language from the list.")]
-        elif code and code not in codes:
-            codes.append(code)
-    out["languages"] = codes[:20]
-    interpreter = language_code(data.get("interpreter_language"))
-    if interpreter is None:
-        errors.setdefault("interpreter_language", []).append(
-            _("Please choose a language from the list.")
-        )
-    out["interpreter_language"] = interpreter or ""
-
-
 def _stamp_search_keys(person: Person) -> None:
     person.name_key = name_key(person.first_name, person.last_name, person.other_names)[:400]
     person.sort_name = fold(f"{person.last_name} {person.first_name}")[:220]
-
-
-def has_name_part(first_name: str, last_name: str) -> bool:
-    """A search names at least two letters of a name: a birth date alone lists nobody."""
-    return sum(ch.isalpha() for ch in f"{first_name}{last_name}") >= 2
 
 
 def find_duplicates(
@@ -203,8 +88,33 @@ def find_duplicates(
     return out[:limit]
 
 
-def create_person(actor, data: dict) -> Person:
-    values = clean_person(data)
+def split_name(q: str) -> tuple[str, str]:
+    """ "Last, First" or "First … Last" → (first, last)."""
+    q = " ".join(q.split())
+    if "," in q:
+        last, first = (part.strip() for part in q.split(",", 1))
+        return first, last
+    parts = q.split(" ")
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def search_by_name(q: str, birth_date: date | None = None) -> list[Candidate]:
+    """The API's search before create: a name as typed ("First Last" or "Last, First")."""
+    first, last = split_name(q)
+    return find_duplicates(first, last, birth_date)
+
+
+def lookup(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Candidate]]:
+    """The search form before create: the validated criteria and the likely duplicates (none
+    before a name is entered)."""
+    values = load(PersonLookupSchema, data)
+    if not (values["first_name"] or values["last_name"]):
+        return values, []
+    return values, find_duplicates(values["first_name"], values["last_name"], values["birth_date"])
+
+
+def create_person(actor, data: Mapping[str, Any]) -> Person:
+    values = load(PersonSchema, data)
     person = Person(created_by_id=getattr(actor, "id", None), **values)
     _stamp_search_keys(person)
     db.session.add(person)
@@ -216,16 +126,21 @@ def create_person(actor, data: dict) -> Person:
 def update_person(
     actor,
     person: Person,
-    data: dict,
+    data: Mapping[str, Any],
     *,
-    expected_version: int | None,
     request_id: int | None = None,
+    partial: bool = False,
 ) -> Person:
-    """Apply changes; if someone saved in between, raise ConflictError listing both values of
-    every field that both changed (nothing is written). Every change keeps old and new value in
-    the correction trail (Art. 16), tied to a rectification request when one is given."""
+    """Apply changes; if someone saved since ``version`` (in ``data``) was read, raise
+    ConflictError listing both values of every field that both changed (nothing is written).
+    ``partial``: fields ``data`` leaves out keep their values (the API's PUT). Every change keeps
+    old and new value in the correction trail (Art. 16, through ``events.person_changed``), tied
+    to a rectification request when one is given."""
     ensure_person(actor, person)
-    values = clean_person(data)
+    if partial:
+        data = {**{f: getattr(person, f) for f in PERSON_FIELDS}, **data}
+    values = load(PersonUpdateSchema, data)
+    expected_version = values.pop("version")
     if expected_version is not None and expected_version != person.version:
         theirs = {f: getattr(person, f) for f in PERSON_FIELDS}
         changes = {f: (theirs[f], values[f]) for f in PERSON_FIELDS if values[f] != theirs[f]}
@@ -258,21 +173,24 @@ def household_of(person: Person) -> Household | None:
 
 
 def add_to_household(
-    actor, person: Person, *, role: str, household: Household | None = None, name: str | None = None
+    actor, person: Person, data: Mapping[str, Any], *, household: Household | None = None
 ) -> Household:
+    """Put ``person`` into ``household`` or, without one, into a new household named by
+    ``data["name"]`` (default "Haushalt <last name>"), with ``data["role"]``."""
     ensure_person(actor, person)
     if household is not None and _acting(actor) and not can_see_household(household, actor):
         from werkzeug.exceptions import NotFound
 
         raise NotFound()  # a household the user cannot see is treated as not existing
-    if role not in HOUSEHOLD_ROLES:
-        raise ValidationError({"role": [_("Please choose a value from the list.")]})
+    errors = {}
     if household_of(person) is not None:
-        raise ValidationError({"household": [_("This person already belongs to a household.")]})
+        errors["household"] = [_("This person already belongs to a household.")]
+    values = load(HouseholdMemberSchema, data, errors=errors)
     if household is None:
-        household = Household(name=(name or f"Haushalt {person.last_name}").strip()[:200])
+        household = Household(name=values["name"] or f"Haushalt {person.last_name}"[:200])
         db.session.add(household)
         db.session.flush()
+    role = values["role"]
     db.session.add(HouseholdMember(household_id=household.id, person_id=person.id, role=role))
     db.session.flush()
     audit.record("household.member_added", actor=actor, obj=household, person=person.id, role=role)

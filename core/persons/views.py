@@ -9,10 +9,17 @@ from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases.models import Case
+from core.conflicts import ConflictError
 from core.db import db
 from core.persons import services
 from core.persons.models import GENDERS, HOUSEHOLD_ROLES, RESIDENCE_STATUSES, Household
-from core.persons.services import ConflictError
+from core.persons.schemas import (
+    HouseholdMemberSchema,
+    PersonLookupSchema,
+    PersonSchema,
+    PersonUpdateSchema,
+)
+from core.schemas import ValidationError, form_input
 from core.web import flash_errors, run_write
 
 bp = Blueprint("persons", __name__, url_prefix="/<tenant>/persons", template_folder="templates")
@@ -40,25 +47,14 @@ def search():
 
     The form posts (names and birth dates stay out of URLs, access logs and browser history)."""
     params = request.form if request.method == "POST" else request.args
+    candidates, errors, searched = [], {}, False
+    try:
+        values, candidates = services.lookup(form_input(PersonLookupSchema, params))
+        searched = bool(values["first_name"] or values["last_name"])
+    except ValidationError as exc:
+        errors = exc.errors
     first = params.get("first_name", "").strip()
     last = params.get("last_name", "").strip()
-    birth = params.get("birth_date", "").strip()
-    household_id = params.get("household_id", type=int)
-    candidates, searched, errors = [], False, {}
-    if (first or last or birth) and not services.has_name_part(first, last):
-        errors["last_name"] = [
-            _("Please enter at least part of the name; a date of birth alone is not searched.")
-        ]
-    elif first or last:
-        searched = True
-        from datetime import date
-
-        try:
-            birth_date = date.fromisoformat(birth) if birth else None
-        except ValueError:
-            birth_date = None
-            errors["birth_date"] = [_("Please enter a valid date.")]
-        candidates = services.find_duplicates(first, last, birth_date)
     open_cases = {}
     if candidates:
         ids = [c.person.id for c in candidates]
@@ -70,23 +66,14 @@ def search():
         "persons/search.html",
         first=first,
         last=last,
-        birth=birth,
+        birth=params.get("birth_date", "").strip(),
         candidates=candidates,
         searched=searched,
         open_cases=open_cases,
         errors=errors,
-        household_id=household_id,
+        household_id=params.get("household_id", type=int),
         can_see={c.person.id: services.can_see_person(c.person, _actor()) for c in candidates},
     )
-
-
-def _form_person(form) -> dict:
-    data = {field: form.get(field, "") for field in services.PERSON_FIELDS}
-    data["interpreter_needed"] = "interpreter_needed" in form
-    data["languages"] = [
-        part for value in form.getlist("languages") for part in value.split(",") if part.strip()
-    ]
-    return data
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -97,7 +84,7 @@ def new():
     if request.method == "POST" and "prefill" not in request.form:
 
         def create():
-            person = services.create_person(_actor(), _form_person(request.form))
+            person = services.create_person(_actor(), form_input(PersonSchema, request.form))
             if household_id:
                 household = db.session.get(Household, household_id)
                 if household is None:
@@ -105,7 +92,7 @@ def new():
                 services.add_to_household(
                     _actor(),
                     person,
-                    role=request.form.get("household_role", "other"),
+                    {"role": request.form.get("household_role", "other")},
                     household=household,
                 )
             return person
@@ -133,13 +120,9 @@ def edit(person_id):
     if request.method == "POST":
         form = request.form
         try:
-            expected = int(form.get("version", ""))
-        except ValueError:
-            expected = None
-        try:
             errors, _saved = run_write(
                 lambda: services.update_person(
-                    _actor(), person, _form_person(form), expected_version=expected
+                    _actor(), person, form_input(PersonUpdateSchema, form)
                 ),
                 success=_("Changes saved."),
             )
@@ -176,7 +159,7 @@ def household(person_id):
     person = _visible_person(person_id)
     errors, _h = run_write(
         lambda: services.add_to_household(
-            _actor(), person, role=request.form.get("role", ""), name=request.form.get("name")
+            _actor(), person, form_input(HouseholdMemberSchema, request.form)
         ),
         success=_("Household created."),
     )
@@ -197,7 +180,10 @@ def household_add(household_id):
     other = _visible_person(request.form.get("person_id", type=int) or 0)
     errors, _h = run_write(
         lambda: services.add_to_household(
-            _actor(), other, role=request.form.get("role", "other"), household=household_
+            _actor(),
+            other,
+            {"role": request.form.get("role", "other")},
+            household=household_,
         ),
         success=_("Added to the household."),
     )

@@ -117,7 +117,7 @@ def create_request(actor, person, data) -> DataSubjectRequest:
     )
     db.session.add(request)
     db.session.flush()
-    from core.cases.services import ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up
 
     ensure_follow_up(
         _case_of(person),

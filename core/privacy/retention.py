@@ -251,8 +251,8 @@ def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
 
 def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
     """Anonymise or erase what is due in the current tenant scope; returns a content-free report."""
+    from core.cases.follow_ups import ensure_follow_up
     from core.cases.models import Case
-    from core.cases.services import ensure_follow_up
     from core.persons.models import Person
 
     today = today or date.today()
@@ -368,7 +368,7 @@ def apply_revocation_policy(tenant, person, *, actor=None):
     hold or an Art. 18 restriction wins: the file stays frozen, the data-protection officer gets a
     content-free task, and :func:`resume_revocation` applies the policy when the hold ends."""
     from core.audit import services as audit
-    from core.cases.services import ensure_follow_up
+    from core.cases.follow_ups import ensure_follow_up
 
     with erasure.privileged():
         person.processing_revoked_at = person.processing_revoked_at or utcnow()

@@ -158,3 +158,21 @@ def test_every_validation_error_has_one_flat_shape(env):
     assert [answers[s].status_code for s in answers] == [422, 422, 422, 400, 404]
     long_name = answers["schema"].json["errors"]["last_name"][0]
     assert "Zeichen" in long_name  # German, and says what is wrong
+
+
+def test_a_refused_write_says_the_same_german_sentence_as_any_422(app, env):
+    """A service's ValidationError (bad field values) and the API's own argument check (an
+    unknown field) are both a 422 with the one translated sentence of the error pages."""
+    from flask_babel import force_locale
+
+    from core.errors import error_text
+
+    _spec, call = env
+    by_service = call("POST", "/persons", json={"first_name": "", "last_name": "Yusuf"})
+    by_arguments = call("POST", "/org-units", role="tenant_admin", json={"name": "X"})
+    assert by_service.status_code == by_arguments.status_code == 422
+    assert "first_name" in by_service.json["errors"]
+    with app.test_request_context(), force_locale("de"):
+        german = error_text(422)
+    assert german.startswith("Einige Felder")
+    assert by_service.json["message"] == by_arguments.json["message"] == german

@@ -90,9 +90,7 @@ KNOWN_UPWARD_IMPORTS = {
 }
 
 #: Private names imported across packages that go with the schema layer (hand-made validators).
-KNOWN_PRIVATE_IMPORTS = {
-    ("core.persons.services", "_parse_date"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -86,10 +86,8 @@ def test_hook_lotse_person_changed(events_app, make_tenant):
     tenant = _tenant(events_app, make_tenant, "ev-person")
     with events_app.test_request_context(), tenant_scope(tenant):
         person = _person()
-        update_person(
-            None, person, {**_form(person), "city": "Kleve"}, expected_version=person.version
-        )
-        update_person(None, person, _form(person), expected_version=person.version)  # no change
+        update_person(None, person, {**_form(person), "city": "Kleve", "version": person.version})
+        update_person(None, person, {**_form(person), "version": person.version})  # no change
         db.session.commit()
         assert seen == [("person", person.id, {"city": ("", "Kleve")}, None)]
         # core's own subscriber wrote the correction trail (Art. 16)
@@ -105,9 +103,7 @@ def test_core_subscribers_are_always_on(events_app, make_tenant):
     tenant = _tenant(events_app, make_tenant, "ev-quiet", listening=False)
     with events_app.test_request_context(), tenant_scope(tenant):
         person = _person()
-        update_person(
-            None, person, {**_form(person), "city": "Goch"}, expected_version=person.version
-        )
+        update_person(None, person, {**_form(person), "city": "Goch", "version": person.version})
         db.session.commit()
         assert seen == []
         assert db.session.scalar(select(PersonChange).where(PersonChange.person_id == person.id))
@@ -154,7 +150,7 @@ def test_hook_lotse_case_closed(events_app, make_tenant):
     tenant = _tenant(events_app, make_tenant, "ev-case")
     with events_app.test_request_context(), tenant_scope(tenant):
         t = db.session.get(Tenant, tenant.id)
-        case = cases.open_case(None, t, _person(), {"case_type": "case_management"})
+        case = cases.open_case(None, t, {"person_id": _person().id, "case_type": "case_management"})
         cases.close_case(None, t, case, {"closure_reason": "goals_achieved"})
         db.session.commit()
         assert seen == [("closed", case.id, "closed", "goals_achieved")]

@@ -314,7 +314,9 @@ def _open_spy_case(spy_app, spy_tenant, make_user):
         tenant = db.session.get(Tenant, spy_tenant.id)
         user = db.session.scalar(select(User).where(User.email == email))
         person = create_person(user, {"first_name": "Spy", "last_name": "Person"})
-        case = services.open_case(user, tenant, person, {"case_type": "case_management"})
+        case = services.open_case(
+            user, tenant, {"person_id": person.id, "case_type": "case_management"}
+        )
         db.session.commit()
         return case.id, email
 
@@ -373,18 +375,18 @@ def test_hook_lotse_case_created(spy_app, spy_tenant, make_user):
 
 def test_hook_lotse_case_phase_changed(spy_app, spy_tenant, make_user):
     from core.auth.models import User
-    from core.cases import services
+    from core.cases import phases
     from core.cases.models import Case
     from core.tenancy.models import Tenant
 
     case_id, email = _open_spy_case(spy_app, spy_tenant, make_user)
     with spy_app.test_request_context(), tenant_scope(spy_tenant):
         user = db.session.scalar(select(User).where(User.email == email))
-        services.move_to_phase(
+        phases.move_to_phase(
             user,
             db.session.get(Tenant, spy_tenant.id),
             db.session.get(Case, case_id),
-            "access_check",
+            {"phase": "access_check"},
         )
         db.session.commit()
     assert ("phase", "intake", "access_check") in events

@@ -276,8 +276,8 @@ def test_hook_lotse_phase_requirements(prov, make_user):
 
 def test_hook_lotse_follow_up_sources(prov, make_user):
     """The job stores what the source says is due; the start page lists it like any other."""
+    from core.cases.follow_ups import generate_follow_ups
     from core.cases.models import FollowUp
-    from core.cases.services import generate_follow_ups
 
     app, on, off = prov
     browser = signed_in(app, on, make_user)
@@ -483,7 +483,7 @@ def test_follow_up_source_key_must_fit_the_kind_column(_db_url, tmp_path):
 
 
 def test_follow_up_items_keep_to_their_source_key(prov, make_user):
-    from core.cases.services import generate_follow_ups
+    from core.cases.follow_ups import generate_follow_ups
 
     app, on, _off = prov
     open_case(signed_in(app, on, make_user), "prov-on")

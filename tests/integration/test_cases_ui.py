@@ -513,7 +513,7 @@ def test_my_follow_ups_and_automatic_ones(app, kreis, cm, browser):
         ).status_code
         == 302
     )
-    from core.cases.services import generate_follow_ups
+    from core.cases.follow_ups import generate_follow_ups
     from core.tenancy.models import Tenant
 
     with app.app_context(), tenant_scope(kreis):
@@ -619,7 +619,7 @@ def test_reassigning_a_case_with_conflict_detection(
 
 def test_caseload_target_scales_with_weekly_hours(app, kreis, cm):
     from core.auth.models import Membership, User
-    from core.cases.services import caseload
+    from core.cases.caseload import caseload
     from core.tenancy.models import Tenant
 
     with app.test_request_context(), tenant_scope(kreis):
@@ -636,7 +636,7 @@ def test_caseload_target_scales_with_weekly_hours(app, kreis, cm):
 
 def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kreis, cm, browser):
     from core.auth.models import User
-    from core.cases import services
+    from core.cases import help_plans, services
     from core.cases.models import Goal
     from core.tenancy.models import Tenant
 
@@ -645,34 +645,32 @@ def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kre
         user = db.session.scalar(select(User).where(User.email == cm))
         case = db.session.get(Case, case_id)
         db.session.add(Goal(case_id=case.id, life_area="language", title="B1"))
-        plan = services.editable_plan(user, case)
-        services.save_plan_item(
+        plan = help_plans.editable_plan(user, case)
+        help_plans.save_plan_item(
             user,
             case,
             plan,
-            None,
             {
                 "measure": "Kurs",
                 "responsible": "client",
                 "due_on": (date.today() + timedelta(days=5)).isoformat(),
             },
         )
-        services.agree_plan(
+        help_plans.agree_plan(
             user, case, plan, {"review_on": (date.today() + timedelta(days=30)).isoformat()}
         )
-        second = services.editable_plan(user, case)
-        services.save_plan_item(
+        second = help_plans.editable_plan(user, case)
+        help_plans.save_plan_item(
             user,
             case,
             second,
-            None,
             {
                 "measure": "Neu",
                 "responsible": "client",
                 "due_on": (date.today() + timedelta(days=9)).isoformat(),
             },
         )
-        services.agree_plan(
+        help_plans.agree_plan(
             user, case, second, {"review_on": (date.today() + timedelta(days=60)).isoformat()}
         )
         db.session.commit()
@@ -693,6 +691,8 @@ def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kre
         from core.persons.services import create_person
 
         other = create_person(user, {"first_name": "A", "last_name": "B"})
-        new = services.open_case(user, tenant, other, {"case_type": "case_management"})
+        new = services.open_case(
+            user, tenant, {"person_id": other.id, "case_type": "case_management"}
+        )
         assert new.number == f"{date.today().year}-10000"
         db.session.rollback()

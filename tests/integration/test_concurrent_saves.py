@@ -126,7 +126,9 @@ def setting(app, make_tenant, make_user, live_server):
             user, {"first_name": "Rena", "last_name": "Race", "phone": "0", "city": "Kleve"}
         )
         case = cases.open_case(
-            user, db.session.get(Tenant, tenant.id), person, {"case_type": "case_management"}
+            user,
+            db.session.get(Tenant, tenant.id),
+            {"person_id": person.id, "case_type": "case_management"},
         )
         db.session.commit()
         ids = {"person": person.id, "case": case.id, "user": user.id}

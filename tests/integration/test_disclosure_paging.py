@@ -28,7 +28,9 @@ def _fill(app, tenant, cm_email):
         old = persons.create_person(user, {"first_name": "Alte", "last_name": "Weitergabe"})
         busy = persons.create_person(user, {"first_name": "Viele", "last_name": "Weitergaben"})
         case = cases.open_case(
-            user, db.session.get(Tenant, tenant.id), old, {"case_type": "case_management"}
+            user,
+            db.session.get(Tenant, tenant.id),
+            {"person_id": old.id, "case_type": "case_management"},
         )
         from core.consent import services as consent
 

@@ -237,7 +237,7 @@ def world(app, make_tenant, make_user, new_browser):
         owner_user = db.session.scalar(select(User).where(User.email == owner_email))
         outsider = db.session.scalar(select(User).where(User.email == outsider_email))
         p = get_person(person)
-        household = add_to_household(owner_user, p, role="head", name="Haushalt Geheim")
+        household = add_to_household(owner_user, p, {"role": "head", "name": "Haushalt Geheim"})
         from core.consent.models import ConsentRecord
 
         record = ConsentRecord(

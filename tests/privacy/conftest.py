@@ -13,10 +13,12 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from core.auth.models import User
+from core.cases import contacts, follow_ups, goals, help_plans, phases
 from core.cases import services as cases
+from core.cases.settings import case_settings
 from core.consent import services as consent
 from core.db import db
-from core.documentation.services import save_attachment
+from core.documentation.services import add_journal_entry, save_attachment
 from core.persons.services import add_to_household, create_person, update_person
 from core.privacy import requests
 from core.tenancy.context import tenant_scope
@@ -60,27 +62,26 @@ def build_client(
     update_person(
         actor,
         person,
-        {**_person_form(person), "city": c("NeuerOrt")},
-        expected_version=person.version,
+        {**_person_form(person), "city": c("NeuerOrt"), "version": person.version},
     )
     if household is None:
-        household = add_to_household(actor, person, role="head", name=c("Haushalt"))
+        household = add_to_household(actor, person, {"role": "head", "name": c("Haushalt")})
     else:
-        add_to_household(actor, person, role="partner", household=household)
+        add_to_household(actor, person, {"role": "partner"}, household=household)
     case = cases.open_case(
         actor,
         tenant,
-        person,
         {
+            "person_id": person.id,
             "case_type": "case_management",
             "topic": c("Thema"),
             "opened_on": (contact_on or date.today()).isoformat(),
         },
     )
-    cases.record_access_decision(
+    phases.record_access_decision(
         actor, case, {"admitted": "yes", "target_group": "Neuzugewanderte", "reason": c("Zugang")}
     )
-    cases.add_contact(
+    contacts.add_contact(
         actor,
         tenant,
         case,
@@ -92,26 +93,24 @@ def build_client(
             "summary": c("Gespraech"),
         },
     )
-    cases.add_journal_entry(actor, case, {"text": c("Journal"), "effort_minutes": 20})
-    goal = cases.save_goal(
+    add_journal_entry(actor, case, {"text": c("Journal"), "effort_minutes": 20})
+    goal = goals.save_goal(
         actor,
         tenant,
         case,
-        None,
         {
-            "life_area": list(cases.case_settings(tenant).life_areas)[0],
+            "life_area": list(case_settings(tenant).life_areas)[0],
             "title": c("Ziel"),
             "indicator": c("Indikator"),
             "achievement_note": c("Zielnotiz"),
         },
     )
-    plan = cases.editable_plan(actor, case)
+    plan = help_plans.editable_plan(actor, case)
     plan.note = c("Plannotiz")
-    cases.save_plan_item(
+    help_plans.save_plan_item(
         actor,
         case,
         plan,
-        None,
         {
             "goal_id": goal.id,
             "measure": c("Massnahme"),
@@ -119,10 +118,13 @@ def build_client(
             "partner_name": c("Partner"),
         },
     )
-    cases.add_follow_up(
+    follow_ups.add_follow_up(
         actor,
-        case,
-        {"title": c("Wiedervorlage"), "due_on": (date.today() + timedelta(days=5)).isoformat()},
+        {
+            "case_id": case.id,
+            "title": c("Wiedervorlage"),
+            "due_on": (date.today() + timedelta(days=5)).isoformat(),
+        },
     )
     pdf = b"%PDF-1.4\n" + c("Anhang").encode() + b"\n%%EOF\n"
     attachment = save_attachment(

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from core.cases.follow_ups import generate_follow_ups
 from core.cases.models import FollowUp
-from core.cases.services import generate_follow_ups
 from core.consent import services as consent
 from core.consent.models import ConsentRecord
 from core.db import db

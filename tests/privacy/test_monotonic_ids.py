@@ -277,9 +277,10 @@ def test_simultaneous_openings_never_draw_the_same_number(app, make_tenant, make
             try:
                 t = db.session.get(Tenant, tenant.id)
                 actor = db.session.scalar(select(User).where(User.email == email))
-                person = db.session.get(Person, person_id)
                 barrier.wait()
-                case = cases.open_case(actor, t, person, {"case_type": "case_management"})
+                case = cases.open_case(
+                    actor, t, {"person_id": person_id, "case_type": "case_management"}
+                )
                 db.session.commit()
                 numbers.append(case.number)
             except Exception as error:  # noqa: BLE001 – collected and asserted below

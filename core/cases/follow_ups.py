@@ -151,11 +151,11 @@ def case_follow_ups(case: Case):
 
 def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     """The job behind ``lotse jobs follow-ups``: residence permits about to expire, cases without
-    activity, help-plan items due, plus what the tenant's plugins' follow-up sources say is due.
-    Idempotent through ``source_key``."""
+    activity, help-plan items due, plus what the follow-up sources of the other core domains and
+    of the tenant's plugins say is due. Idempotent through ``source_key``."""
     today = today or date.today()
     settings = case_settings(tenant)
-    created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0, "consent_expiry": 0}
+    created = {"residence_expiry": 0, "inactivity": 0, "help_plan_due": 0}
     horizon = today + timedelta(days=settings.residence_warning_days)
     rows = db.session.execute(
         select(Case, Person)
@@ -209,7 +209,7 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     for item, _plan, case in items:
         if plan_item_follow_up(case, item):
             created["help_plan_due"] += 1
-    created["consent_expiry"] = _consent_expiry_follow_ups(today)
+    # The other domains' and the plugins' sources (e.g. core.consent: releases running out).
     from core.cases.follow_up_sources import due_follow_ups
 
     for source, due in due_follow_ups(tenant, today):
@@ -222,63 +222,4 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
             ):
                 created[source.key] += 1
     db.session.flush()
-    return created
-
-
-def _consent_expiry_follow_ups(today: date) -> int:
-    """A confidentiality release that runs out within 30 days, with no later one standing in for
-    it, reminds the case manager to renew it before the next disclosure is refused."""
-    from core.consent import services as consent
-    from core.consent.models import ConsentRecord
-
-    horizon = today + timedelta(days=30)
-    expiring = db.session.scalars(
-        select(ConsentRecord).where(
-            ConsentRecord.kind == "confidentiality_release",
-            ConsentRecord.valid_until.is_not(None),
-            ConsentRecord.valid_until >= today,
-            ConsentRecord.valid_until <= horizon,
-        )
-    ).all()
-    created = 0
-    for record in expiring:
-        records = [
-            r
-            for r in db.session.scalars(
-                select(ConsentRecord).where(
-                    ConsentRecord.person_id == record.person_id,
-                    ConsentRecord.kind == "confidentiality_release",
-                )
-            )
-        ]
-        revocations = consent._revocations([r.id for r in records])
-        if consent.status(record, revocations.get(record.id, []), today) == "revoked":
-            continue
-        if any(
-            r.id != record.id
-            and (r.valid_until is None or r.valid_until > record.valid_until)
-            and consent.status(r, revocations.get(r.id, []), today) != "revoked"
-            for r in records
-        ):
-            continue
-        case = db.session.scalar(
-            select(Case)
-            .where(Case.person_id == record.person_id, Case.status == "open")
-            .order_by(Case.id.desc())
-            .limit(1)
-        )
-        if case is None:
-            continue
-        if ensure_follow_up(
-            case,
-            case.case_manager_id,
-            max(today, record.valid_until - timedelta(days=14)),
-            _(
-                "Confidentiality release expires on %(date)s: renew it",
-                date=record.valid_until.strftime("%d.%m.%Y"),
-            ),
-            "consent_expiry",
-            f"consent-expiry:{record.id}:{record.valid_until.isoformat()}",
-        ):
-            created += 1
     return created

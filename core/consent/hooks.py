@@ -233,3 +233,10 @@ LABELS = FieldLabels(
 @hookimpl
 def lotse_data_categories():
     return [*CATEGORIES, *TABLES, LABELS]
+
+
+@hookimpl
+def lotse_follow_up_sources(tenant):
+    from core.consent.follow_ups import ConsentExpirySource
+
+    return [ConsentExpirySource()]

@@ -80,8 +80,6 @@ def test_plugin_tables_carry_their_prefix(app):
 KNOWN_UPWARD_IMPORTS = {
     # can_see_person asks the case visibility rules; persons/views.py reads Case.
     ("core.persons", "core.cases"),
-    # generate_follow_ups reminds of expiring confidentiality releases (consent records).
-    ("core.cases", "core.consent"),
     # save_attachment checks case access (cases.access.ensure_case).
     ("core.documentation", "core.cases"),
     # revocation_consequences previews the retention policy, revoke works privileged on a frozen

@@ -1,0 +1,80 @@
+"""The consent domain's follow-up source: a confidentiality release about to run out reminds the
+case manager to renew it, before the next disclosure is refused. Contributed through
+``lotse_follow_up_sources`` like a plugin's source, so the follow-up job in ``core.cases`` needs
+no knowledge of consents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.cases.models import Case
+from core.consent import services as consent
+from core.consent.models import ConsentRecord
+from core.db import db
+from core.plugins.providers import DueFollowUp, FollowUpSource
+
+#: How far ahead a release's end is announced, and how early before it the reminder is due.
+HORIZON_DAYS = 30
+REMIND_DAYS_BEFORE = 14
+
+
+class ConsentExpirySource(FollowUpSource):
+    key = "consent_expiry"
+    label = _l("confidentiality release expires")
+
+    def collect(self, tenant, today: date) -> Iterator[DueFollowUp]:
+        horizon = today + timedelta(days=HORIZON_DAYS)
+        expiring = db.session.scalars(
+            select(ConsentRecord).where(
+                ConsentRecord.kind == "confidentiality_release",
+                ConsentRecord.valid_until.is_not(None),
+                ConsentRecord.valid_until >= today,
+                ConsentRecord.valid_until <= horizon,
+            )
+        ).all()
+        for record in expiring:
+            if not _last_standing_release(record, today):
+                continue
+            case = db.session.scalar(
+                select(Case)
+                .where(Case.person_id == record.person_id, Case.status == "open")
+                .order_by(Case.id.desc())
+                .limit(1)
+            )
+            if case is None:
+                continue
+            yield DueFollowUp(
+                source_key=f"{self.key}:{record.id}:{record.valid_until.isoformat()}",
+                due_on=max(today, record.valid_until - timedelta(days=REMIND_DAYS_BEFORE)),
+                title=_(
+                    "Confidentiality release expires on %(date)s: renew it",
+                    date=record.valid_until.strftime("%d.%m.%Y"),
+                ),
+                case=case,
+            )
+
+
+def _last_standing_release(record: ConsentRecord, today: date) -> bool:
+    """The release is not revoked and no later (or unlimited) release of the person stands in."""
+    records = list(
+        db.session.scalars(
+            select(ConsentRecord).where(
+                ConsentRecord.person_id == record.person_id,
+                ConsentRecord.kind == "confidentiality_release",
+            )
+        )
+    )
+    revocations = consent._revocations([r.id for r in records])
+    if consent.status(record, revocations.get(record.id, []), today) == "revoked":
+        return False
+    return not any(
+        r.id != record.id
+        and (r.valid_until is None or r.valid_until > record.valid_until)
+        and consent.status(r, revocations.get(r.id, []), today) != "revoked"
+        for r in records
+    )

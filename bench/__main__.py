@@ -29,7 +29,8 @@ def timed(label, fn, rounds=ROUNDS):
         samples.append((time.perf_counter() - start) * 1000)
         assert response.status_code in (200, 404), (label, response.status_code)
     print(
-        f"{label:38} n={rounds:4}  p50 {statistics.median(samples):7.2f} ms  p95 {percentile(samples, 0.95):7.2f} ms"
+        f"{label:38} n={rounds:4}  p50 {statistics.median(samples):7.2f} ms  p95 "
+        f"{percentile(samples, 0.95):7.2f} ms"
     )
 
 

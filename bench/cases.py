@@ -257,7 +257,8 @@ def main(argv=None) -> int:
             db.session.remove()
         made = target
         print(
-            f"\n{target} synthetic cases (+ demo cases) – generated in {time.perf_counter() - start:.1f} s, "
+            f"\n{target} synthetic cases (+ demo cases) – generated in "
+            f"{time.perf_counter() - start:.1f} s, "
             f"database {database_size(app)}",
             flush=True,
         )
@@ -274,7 +275,8 @@ def main(argv=None) -> int:
             analyze(app)
             analyzed = True
             print(
-                " after ANALYZE (planner statistics present, as PostgreSQL's autovacuum would leave them)"
+                " after ANALYZE (planner statistics present, as PostgreSQL's autovacuum would "
+                "leave them)"
             )
             measure(app, args.rounds, rng)
     return 0

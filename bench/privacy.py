@@ -28,7 +28,8 @@ def _service(label, fn, rounds):
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     print(
-        f"  {label:44} n={rounds:4}  p50 {statistics.median(samples):8.2f} ms  p95 {percentile(samples, 0.95):8.2f} ms",
+        f"  {label:44} n={rounds:4}  p50 {statistics.median(samples):8.2f} ms  p95 "
+        f"{percentile(samples, 0.95):8.2f} ms",
         flush=True,
     )
 
@@ -58,7 +59,8 @@ def main(argv=None) -> int:
         generate_cases(args.cases, seed=args.seed)
         db.session.remove()
     print(
-        f"database: {url.split(':')[0]}, {args.cases} synthetic cases in {time.perf_counter() - start:.1f} s, rounds: {args.rounds}",
+        f"database: {url.split(':')[0]}, {args.cases} synthetic cases in "
+        f"{time.perf_counter() - start:.1f} s, rounds: {args.rounds}",
         flush=True,
     )
     rng = random.Random(args.seed)  # noqa: S311 - benchmark sampling

@@ -64,7 +64,8 @@ class LotseGroup(FlaskGroup):
             if not _schema_missing(exc):
                 raise
             click.echo(
-                "Fehler: Die Datenbank hat noch kein Schema – bitte zuerst `lotse db upgrade` ausführen.",
+                "Fehler: Die Datenbank hat noch kein Schema – bitte zuerst `lotse db upgrade` "
+                "ausführen.",
                 err=True,
             )
             sys.exit(2)
@@ -148,7 +149,8 @@ def db_grant(role):
         f"GRANT USAGE ON SCHEMA public TO {role}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES "
+        f"TO {role}",
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
     ]
     with db.engine.begin() as conn:
@@ -318,7 +320,8 @@ def tenant_create(slug, name, kind, admin_email, admin_name):
     db.session.commit()
     click.echo(f"Angelegt: {tenant.slug}")
     click.echo(
-        f"Die Einladung der ersten Administration ging per E-Mail an {admin_email.strip().lower()} ({_mail_where()})."
+        f"Die Einladung der ersten Administration ging per E-Mail an {admin_email.strip().lower()} "
+        f"({_mail_where()})."
     )
 
 
@@ -453,7 +456,8 @@ def user_create(email, display_name, operator, slug, roles, ask_password):
         _fail(
             {
                 "password": [
-                    "Betriebskonten bitte mit --password anlegen (es gibt für sie keinen Einrichtungslink)"
+                    "Betriebskonten bitte mit --password anlegen (es gibt für sie keinen "
+                    "Einrichtungslink)"
                 ]
             }
         )

@@ -44,7 +44,8 @@ def flush_or_conflict(obj, fields=(), values=None) -> None:
 
 def conflict_message() -> str:
     return _(
-        "Someone else has changed this record in the meantime. Nothing was saved: please compare and try again."
+        "Someone else has changed this record in the meantime. Nothing was saved: please compare "
+        "and try again."
     )
 
 

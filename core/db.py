@@ -140,7 +140,8 @@ def vacuum(engine, tables: set[str]) -> dict:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         owned = set(
             conn.exec_driver_sql(
-                "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = ANY(%(names)s) "
+                "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname = "
+                "ANY(%(names)s) "
                 "AND pg_has_role(c.relowner, 'USAGE')",
                 {"names": names},
             ).scalars()
@@ -157,7 +158,8 @@ def vacuum(engine, tables: set[str]) -> dict:
                 logger.warning("VACUUM %s refused: %s", name, str(error.orig).strip()[:200])
     if report["skipped"]:
         logger.warning(
-            "VACUUM skipped for %s: the database role does not own these tables (run the retention job "
+            "VACUUM skipped for %s: the database role does not own these tables (run the retention "
+            "job "
             "as the owner, or VACUUM them from the owner's maintenance job)",
             ", ".join(report["skipped"]),
         )

@@ -107,7 +107,8 @@ def register_error_handlers(app):
             code=400,
             title=_("Form expired"),
             text=_(
-                "The form was open too long or was sent twice. Please reload the page and try again."
+                "The form was open too long or was sent twice. Please reload the page and try "
+                "again."
             ),
         ), 400
 

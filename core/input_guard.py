@@ -83,7 +83,8 @@ def _date_problem() -> str:
 
 def _text_problem() -> str:
     return _(
-        "The input contains characters that cannot be processed (control characters or invalid Unicode)."
+        "The input contains characters that cannot be processed (control characters or invalid "
+        "Unicode)."
     )
 
 

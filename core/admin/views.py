@@ -142,7 +142,8 @@ def user_new():
             # The same answer whether or not the address has an account.
             flash(
                 _(
-                    "An invitation was sent to %(email)s. The person becomes a member when they accept it.",
+                    "An invitation was sent to %(email)s. The person becomes a member when they "
+                    "accept it.",
                     email=invitation.email,
                 ),
                 "success",
@@ -285,7 +286,8 @@ def location_save(unit_id, location_id):
                 cancel_url=url_for("admin.org_unit_edit", unit_id=unit.id),
                 consequences=[
                     _(
-                        "The location %(name)s is removed from %(unit)s; its address no longer appears on letters "
+                        "The location %(name)s is removed from %(unit)s; its address no longer "
+                        "appears on letters "
                         "and pages.",
                         name=location.name,
                         unit=unit.name,

@@ -112,7 +112,8 @@ def init_api(app, pm) -> Api:
 
 def _conflict_message() -> str:
     return _(
-        "Someone else has changed this record in the meantime. Nothing was saved: please compare and try again."
+        "Someone else has changed this record in the meantime. Nothing was saved: please compare "
+        "and try again."
     )
 
 

@@ -51,8 +51,10 @@ def check_duties(tenant, roles) -> None:
             {
                 "roles": [
                     _(
-                        "Local administration and roles with access to case data (%(roles)s) are separate "
-                        "duties. Your organisation can allow one person both only through the explicit "
+                        "Local administration and roles with access to case data (%(roles)s) are "
+                        "separate "
+                        "duties. Your organisation can allow one person both only through the "
+                        "explicit "
                         "setting under Settings.",
                         roles=names,
                     )

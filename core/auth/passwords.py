@@ -67,7 +67,8 @@ def policy_errors(password: str, *, context: tuple[str, ...] = ()) -> list[str]:
     if any(word in lowered for word in words):
         errors.append(
             _(
-                "The password must not contain the name of the platform, the tenant or your e-mail address."
+                "The password must not contain the name of the platform, the tenant or your e-mail "
+                "address."
             )
         )
     return errors

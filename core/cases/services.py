@@ -213,7 +213,8 @@ def update_case(actor, tenant, case: Case, data: Mapping[str, Any]) -> Case:
         refused = {
             field: [
                 _(
-                    "Only the case manager can hand the case over; otherwise coordination assigns it."
+                    "Only the case manager can hand the case over; otherwise coordination assigns "
+                    "it."
                 )
             ]
             for field in ("case_manager_id", "deputy_id")

@@ -271,7 +271,8 @@ def phase(case_id):
         db.session.rollback()
         flash(
             _(
-                "Someone else changed the case in the meantime. Please check the current phase and try again."
+                "Someone else changed the case in the meantime. Please check the current phase and "
+                "try again."
             ),
             "error",
         )
@@ -506,7 +507,8 @@ def plan_agree(case_id, plan_id):
         errors = {
             "plan": [
                 _(
-                    "Someone else changed the help plan in the meantime. Please check it and agree again."
+                    "Someone else changed the help plan in the meantime. Please check it and agree "
+                    "again."
                 )
             ]
         }
@@ -640,7 +642,8 @@ def closure(case_id):
                 errors = {
                     "case": [
                         _(
-                            "Someone else changed the case in the meantime. Please check it and close again."
+                            "Someone else changed the case in the meantime. Please check it and "
+                            "close again."
                         )
                     ]
                 }

@@ -59,7 +59,8 @@ def consent_form_pdf(
     doc.ln(2)
     doc.paragraph(
         _(
-            "This consent is voluntary. Refusing it has no negative consequences for you. You can revoke it at any "
+            "This consent is voluntary. Refusing it has no negative consequences for you. You can "
+            "revoke it at any "
             "time for the future, also for single recipients."
         )
     )

@@ -227,10 +227,12 @@ def retire(version_id):
             cancel_url=url_for("consent_templates.show", template_id=template_id),
             consequences=[
                 _(
-                    "The version can no longer be chosen for new consents; it cannot be published again."
+                    "The version can no longer be chosen for new consents; it cannot be published "
+                    "again."
                 ),
                 _(
-                    "Consents already signed on it stay valid, with their text and information sheet."
+                    "Consents already signed on it stay valid, with their text and information "
+                    "sheet."
                 ),
             ],
         )

@@ -207,7 +207,8 @@ def revoke(person_id, consent_id):
     if log is not None and log.action == "erased":
         flash(
             _(
-                "No consent is left to process this person's data on: the data were erased as the organisation's rules require."
+                "No consent is left to process this person's data on: the data were erased as the "
+                "organisation's rules require."
             ),
             "success",
         )
@@ -215,14 +216,16 @@ def revoke(person_id, consent_id):
     if log is not None:
         flash(
             _(
-                "No consent is left to process this person's data on: the file was anonymised as the organisation's rules require."
+                "No consent is left to process this person's data on: the file was anonymised as "
+                "the organisation's rules require."
             ),
             "success",
         )
     elif not errors and person.processing_revoked_at is not None and person.anonymised_at is None:
         flash(
             _(
-                "Processing has stopped. A legal hold or restriction keeps the file until it ends; the data-protection officer has a task."
+                "Processing has stopped. A legal hold or restriction keeps the file until it ends; "
+                "the data-protection officer has a task."
             ),
             "success",
         )
@@ -236,12 +239,14 @@ def _confirm_revocation(person, record, data):
     )
     lines = [
         _(
-            "The revocation is recorded and applies from the day it was received: nothing more is passed on "
+            "The revocation is recorded and applies from the day it was received: nothing more is "
+            "passed on "
             "on the basis of this consent."
         )
     ]
     counts = _(
-        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
+        "%(disclosures)d "
         "registered disclosure(s).",
         cases=effect["cases"],
         open=effect["open_cases"],
@@ -252,8 +257,10 @@ def _confirm_revocation(person, record, data):
     if effect["policy"] == "erase":
         lines += [
             _(
-                "No consent is left to process this person's data on: under the organisation's rules all data of the "
-                "person are erased at once, including documents. Only a content-free deletion log remains."
+                "No consent is left to process this person's data on: under the organisation's "
+                "rules all data of the "
+                "person are erased at once, including documents. Only a content-free deletion log "
+                "remains."
             ),
             counts,
         ]
@@ -261,8 +268,10 @@ def _confirm_revocation(person, record, data):
     elif effect["policy"] == "anonymise":
         lines += [
             _(
-                "No consent is left to process this person's data on: under the organisation's rules the file is "
-                "anonymised at once. Names, contact data and all free text are removed, documents deleted, open "
+                "No consent is left to process this person's data on: under the organisation's "
+                "rules the file is "
+                "anonymised at once. Names, contact data and all free text are removed, documents "
+                "deleted, open "
                 "cases closed; only statistical values remain."
             ),
             counts,
@@ -271,8 +280,10 @@ def _confirm_revocation(person, record, data):
     elif effect["policy"] == "wait":
         lines += [
             _(
-                "No consent is left to process this person's data on, but the file is kept: %(reason)s. Processing "
-                "stops now (no disclosures, no new entries), the data-protection officer gets a task, and the "
+                "No consent is left to process this person's data on, but the file is kept: "
+                "%(reason)s. Processing "
+                "stops now (no disclosures, no new entries), the data-protection officer gets a "
+                "task, and the "
                 "organisation's rule is applied when the hold or restriction ends.",
                 reason=effect["hold"],
             ),

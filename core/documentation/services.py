@@ -109,7 +109,8 @@ def save_attachment(actor, case, upload, description: str = "") -> Attachment:
     if ext not in ALLOWED:
         errors["file"] = [
             _(
-                "Allowed are PDF, images (PNG, JPG), Word/ODT documents, Excel tables and text files."
+                "Allowed are PDF, images (PNG, JPG), Word/ODT documents, Excel tables and text "
+                "files."
             )
         ]
     elif len(data) > MAX_BYTES:

@@ -113,7 +113,8 @@ def send_or_refuse(to: str, subject: str, body: str, field: str = "email") -> No
             {
                 field: [
                     _(
-                        "The e-mail could not be sent, so nothing was changed. Please try again later or ask "
+                        "The e-mail could not be sent, so nothing was changed. Please try again "
+                        "later or ask "
                         "the operator to check the mail server."
                     )
                 ]
@@ -152,7 +153,8 @@ def password_link_mail(user, tenant, token: str, *, reason: str) -> None:
                     intro,
                     link,
                     _(
-                        "The link works once and expires after 72 hours. When you set the password, every "
+                        "The link works once and expires after 72 hours. When you set the "
+                        "password, every "
                         "session and every API token of your account ends."
                     ),
                     _("If you did not expect this e-mail, you can ignore it; nothing changes."),
@@ -180,12 +182,14 @@ def invitation_mail(
                         roles=roles_text,
                     ),
                     _(
-                        "Sign in with your existing password at the address below; you can then accept or "
+                        "Sign in with your existing password at the address below; you can then "
+                        "accept or "
                         "decline the invitation. Nobody else can accept it for you."
                     ),
                     link,
                     _(
-                        "The invitation expires after 14 days. If you did not expect it, ignore this e-mail."
+                        "The invitation expires after 14 days. If you did not expect it, ignore "
+                        "this e-mail."
                     ),
                 ]
             )
@@ -203,12 +207,15 @@ def login_alert_mail(user, tenant) -> None:
                 [
                     _("Hello %(name)s,", name=user.display_name),
                     _(
-                        "Within the last minutes there were unusually many failed attempts to sign in to your "
-                        "account from several addresses. Sign-in is slowed down for a while; your password "
+                        "Within the last minutes there were unusually many failed attempts to sign "
+                        "in to your "
+                        "account from several addresses. Sign-in is slowed down for a while; your "
+                        "password "
                         "still works."
                     ),
                     _(
-                        "If this was not you, please tell your local administration and consider switching "
+                        "If this was not you, please tell your local administration and consider "
+                        "switching "
                         "on two-factor sign-in."
                     ),
                 ]

@@ -172,7 +172,8 @@ def resend_admin_link(actor, tenant: Tenant, data) -> None:
                 {
                     "admin_email": [
                         _(
-                            "No invited administrator of this tenant with this address is waiting for a set-up link."
+                            "No invited administrator of this tenant with this address is waiting "
+                            "for a set-up link."
                         )
                     ]
                 }

@@ -129,11 +129,13 @@ def tenant_detail(tenant_id):
                         cancel_url=url_for("platform.tenant_detail", tenant_id=tenant.id),
                         consequences=[
                             _(
-                                "Every session of the tenant ends at once; nobody can sign in until it is "
+                                "Every session of the tenant ends at once; nobody can sign in "
+                                "until it is "
                                 "enabled again."
                             ),
                             _(
-                                "No data is deleted; the daily jobs skip the tenant while it is disabled."
+                                "No data is deleted; the daily jobs skip the tenant while it is "
+                                "disabled."
                             ),
                         ],
                     )

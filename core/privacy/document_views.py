@@ -55,7 +55,8 @@ def export_refusal(person) -> str:
     ):
         return ""
     return _(
-        "The data of this person are only exported to answer an open request for access (Art. 15 GDPR) or "
+        "The data of this person are only exported to answer an open request for access (Art. 15 "
+        "GDPR) or "
         "data portability (Art. 20 GDPR). Please record the person's request first."
     )
 

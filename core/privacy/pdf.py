@@ -194,7 +194,8 @@ def subject_access_pdf(package: dict) -> bytes:
     )
     doc.paragraph(
         _(
-            "This document lists all personal data the organisation stores about you, why and on which legal "
+            "This document lists all personal data the organisation stores about you, why and on "
+            "which legal "
             "basis it does so, to whom data was passed on, and how long it is kept."
         ),
         muted=True,

@@ -194,7 +194,8 @@ def build(contributions: Iterable[tuple[str | None, Iterable]]) -> Registry:
     for category in registry.categories.values():
         if category.retention not in registry.classes:
             raise ValueError(
-                f"data category {category.key!r} names unknown retention class {category.retention!r}"
+                f"data category {category.key!r} names unknown retention class "
+                f"{category.retention!r}"
             )
     registry.labels = FieldLabels(tables, columns, codes)
     return registry

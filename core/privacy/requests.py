@@ -36,7 +36,8 @@ class RestrictedError(ValidationError):
                 "restricted": [
                     _(
                         "Processing of this person's data is restricted (Art. 18 GDPR). "
-                        "Changes are only possible after the data-protection officer lifts the restriction."
+                        "Changes are only possible after the data-protection officer lifts the "
+                        "restriction."
                     )
                 ]
             }
@@ -51,7 +52,8 @@ class ProcessingRevokedError(ValidationError):
             {
                 "consent": [
                     _(
-                        "The consent to process this person's data was revoked. The file is only kept "
+                        "The consent to process this person's data was revoked. The file is only "
+                        "kept "
                         "because of a legal hold or restriction and cannot be changed."
                     )
                 ]
@@ -67,7 +69,8 @@ class AnonymisedError(ValidationError):
             {
                 "anonymised": [
                     _(
-                        "This file has been anonymised and only serves statistics. It cannot be changed."
+                        "This file has been anonymised and only serves statistics. It cannot be "
+                        "changed."
                     )
                 ]
             }
@@ -239,7 +242,8 @@ def execute_erasure(actor, tenant, request, person, note: str = ""):
             {
                 "approver": [
                     _(
-                        "A second person must approve the erasure: you recorded this request yourself."
+                        "A second person must approve the erasure: you recorded this request "
+                        "yourself."
                     )
                 ]
             }

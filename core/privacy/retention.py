@@ -381,7 +381,8 @@ def apply_revocation_policy(tenant, person, *, actor=None):
                 user_id,
                 date.today(),
                 _(
-                    "Consent revoked for record no. %(n)d: the file is kept only because of a legal hold or "
+                    "Consent revoked for record no. %(n)d: the file is kept only because of a "
+                    "legal hold or "
                     "restriction; it will be %(action)s when that ends",
                     n=person.id,
                     action=_("erased")

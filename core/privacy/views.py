@@ -135,7 +135,8 @@ def decide(request_id, decision):
 def _counts(person) -> str:
     numbers = requests.file_summary(person)
     return _(
-        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), %(disclosures)d "
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
+        "%(disclosures)d "
         "registered disclosure(s).",
         cases=numbers["cases"],
         open=numbers["open_cases"],
@@ -151,12 +152,14 @@ def _waiting_revocation_line(person) -> list[str]:
     action = retention.policy(g.tenant).on_processing_revocation
     return [
         _(
-            "The consent to processing was revoked: when no other hold or restriction remains, the file is erased "
+            "The consent to processing was revoked: when no other hold or restriction remains, the "
+            "file is erased "
             "at once."
         )
         if action == "erase"
         else _(
-            "The consent to processing was revoked: when no other hold or restriction remains, the file is anonymised "
+            "The consent to processing was revoked: when no other hold or restriction remains, the "
+            "file is anonymised "
             "at once."
         )
     ]
@@ -168,15 +171,18 @@ def _confirm_decision(row, person, decision):
         holds = requests.holds_of(person)
         lines = [
             _(
-                "All data of the person are erased: master data, cases, documentation, consents, disclosures and "
-                "documents. The request stays without its text, with a content-free deletion log entry."
+                "All data of the person are erased: master data, cases, documentation, consents, "
+                "disclosures and "
+                "documents. The request stays without its text, with a content-free deletion log "
+                "entry."
             ),
             _counts(person),
         ]
         if holds:
             lines.append(
                 _(
-                    "A legal hold protects this file: the erasure will be refused until it is released."
+                    "A legal hold protects this file: the erasure will be refused until it is "
+                    "released."
                 )
             )
         return confirm.confirmation_page(
@@ -192,8 +198,10 @@ def _confirm_decision(row, person, decision):
         action_label=_("Yes, restrict processing"),
         consequences=[
             _(
-                "The person disappears from search, case lists and follow-up lists; the file refuses every change "
-                "until the restriction is lifted. Those who may see the person still reach it by its address."
+                "The person disappears from search, case lists and follow-up lists; the file "
+                "refuses every change "
+                "until the restriction is lifted. Those who may see the person still reach it by "
+                "its address."
             ),
             _counts(person),
         ],
@@ -223,8 +231,10 @@ def restriction(person_id):
             action_label=_("Yes, restrict processing"),
             consequences=[
                 _(
-                    "The person disappears from search, case lists and follow-up lists; the file refuses every change "
-                    "until the restriction is lifted. Those who may see the person still reach it by its address."
+                    "The person disappears from search, case lists and follow-up lists; the file "
+                    "refuses every change "
+                    "until the restriction is lifted. Those who may see the person still reach it "
+                    "by its address."
                 ),
                 _counts(person),
             ],
@@ -271,7 +281,8 @@ def release_hold(hold_id):
             cancel_url=url_for("privacy.person_privacy", person_id=hold.person_id),
             consequences=[
                 _(
-                    "The retention rules apply to the file again; if it is due, the next retention run erases or "
+                    "The retention rules apply to the file again; if it is due, the next retention "
+                    "run erases or "
                     "anonymises it."
                 ),
                 *_waiting_revocation_line(person),

@@ -51,7 +51,8 @@ def sync(connection, tenant_id: int | None, all_tenants: bool, epoch: int = 0) -
     if connection.info.get("lotse_rls") == wanted:
         return
     connection.exec_driver_sql(
-        "SELECT set_config('lotse.tenant_id', %(tenant)s, true), set_config('lotse.all_tenants', %(all)s, true)",
+        "SELECT set_config('lotse.tenant_id', %(tenant)s, true), set_config('lotse.all_tenants', "
+        "%(all)s, true)",
         {
             "tenant": "" if tenant_id is None else str(tenant_id),
             "all": "on" if all_tenants else "off",

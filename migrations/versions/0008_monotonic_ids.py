@@ -166,7 +166,8 @@ def _rebuild_sqlite_tables(bind):
         name
         for (name,) in bind.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE '\\_alembic%' ESCAPE '\\' AND name != 'alembic_version' ORDER BY name"
+            "AND name NOT LIKE '\\_alembic%' ESCAPE '\\' AND name != 'alembic_version' ORDER BY "
+            "name"
         )
     ]
     todo = [t for t in tables if _needs_autoincrement(bind, t)]

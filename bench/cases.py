@@ -268,7 +268,8 @@ def main(argv=None) -> int:
         print(
             " with the planner statistics of the previous stage (stale)"
             if analyzed
-            else " without planner statistics (as left by the generator; SQLite never analyzes by itself)"
+            else " without planner statistics"
+            " (as left by the generator; SQLite never analyzes by itself)"
         )
         measure(app, args.rounds, rng)
         if not args.no_analyze:

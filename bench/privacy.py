@@ -1,6 +1,6 @@
 """Data-protection latency with many cases (test client, real database).
 
-    make bench-privacy                                   # SQLite file in a temp folder, 10 000 cases
+    make bench-privacy                                  # SQLite file in a temp folder, 10 000 cases
     LOTSE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/lotse_bench_privacy make bench-privacy
 
 Builds a fresh database (PostgreSQL: the schema ``public`` is dropped!), seeds the demo tenants and

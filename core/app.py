@@ -52,7 +52,7 @@ def create_app(
     # Before tenant resolution and before any route exists: bad input never reaches a query.
     init_input_guard(app)
     init_resolution(app, on_enter=[enter_plugin_tenant])
-    # Membership is checked before CSRF so that a foreign tenant's URL is a plain 404 for every method.
+    # Membership is checked before CSRF: a foreign tenant's URL is a plain 404 for every method.
     _register_access_control(app)
     csrf.init_app(app)
     babel.init_app(

@@ -68,7 +68,7 @@ def from_environment() -> dict:
             os.environ.get("LOTSE_DATABASE_URL") or default_database_url()
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # "database" (default: shared by every worker), "redis://…", or "memory://" (one process only).
+        # "database" (default, shared by every worker), "redis://…", "memory://" (one process only).
         "LOTSE_RATELIMIT_STORAGE": os.environ.get("LOTSE_RATELIMIT_STORAGE", "database"),
         # Failed logins per account *and* client address within one minute before throttling.
         "LOTSE_LOGIN_FAILURES_PER_ACCOUNT": _int("LOTSE_LOGIN_FAILURES_PER_ACCOUNT", 5),

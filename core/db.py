@@ -31,8 +31,9 @@ def monotonic_ids(table: Table) -> Table:
     """Ids are never given out twice (issue #8): on SQLite a deleted row's id would otherwise go
     to the next row, and a new client would inherit an erased client's requests and audit trail.
     ``AUTOINCREMENT`` makes SQLite remember the highest id ever used; PostgreSQL sequences never go
-    back anyway. Every mapped model gets it (:func:`_monotonic_models`); :func:`_monotonic_on_create`
-    covers tables created by migrations (core and plugins), including Alembic's batch rebuilds."""
+    back anyway. Every mapped model gets it (:func:`_monotonic_models`);
+    :func:`_monotonic_on_create` covers tables created by migrations (core and plugins), including
+    Alembic's batch rebuilds."""
     table.dialect_kwargs["sqlite_autoincrement"] = True
     return table
 

@@ -75,7 +75,7 @@ def lotse_template_slot(slot, tenant, user, context):
 
 @hookspec
 def lotse_demo_data(tenant):
-    """Create the plugin's demo rows for ``tenant`` (called by ``lotse demo`` inside the tenant scope).
+    """Create the plugin's demo rows for ``tenant`` (``lotse demo`` calls it in the tenant scope).
 
     Kind: runtime; returns nothing.
     """

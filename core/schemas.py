@@ -21,7 +21,7 @@ from core.i18n.validation import translate_message
 
 
 class ValidationError(Exception):
-    """Bad input: ``errors`` maps field names (nested ones dotted) to lists of translated messages."""
+    """Bad input: ``errors`` maps field names (nested: dotted) to lists of translated messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(errors)
@@ -209,7 +209,8 @@ class Many(fields.List):
 
 
 def choices(values: Iterable[str], **kwargs: Any) -> Many:
-    """Several strings from a fixed list (checkboxes); OpenAPI states the list as the items' ``enum``."""
+    """Several strings from a fixed list (checkboxes); OpenAPI states the list as the items'
+    ``enum``."""
     return Many(fields.String(validate=validate.OneOf(list(values))), **kwargs)
 
 

@@ -51,7 +51,7 @@ def wants_json() -> bool:
 
 
 def flash_errors(errors: dict) -> None:
-    """Show a write's field errors as messages where the form is not shown again (POST → redirect)."""
+    """Show a write's field errors as messages where the form is not shown again (POST→redirect)."""
     from flask import flash
 
     for messages in errors.values():

@@ -105,12 +105,12 @@ class Consents(MethodView):
 @consents_blp.arguments(RevocationSchema)
 @consents_blp.response(201, RevocationSchema)
 def revoke(data, person_id, consent_id):
-    """Revoke in one step; effective from the day it was received. Consequence (no confirmation step
-    in the API): revoking a consent of the kind "processing" in full - or the last consent processing
-    rests on - stops processing and applies the tenant's policy at once: the person is erased or
-    anonymised (``policy_applied``), unless a legal hold or an Art. 18 restriction keeps the file;
-    then the file is frozen, the data-protection officer gets a task, and the policy runs when the
-    hold ends (``policy_applied`` is null, ``processing_stopped`` true)."""
+    """Revoke in one step; effective from the day it was received. Consequence (no confirmation
+    step in the API): revoking a consent of the kind "processing" in full - or the last consent
+    processing rests on - stops processing and applies the tenant's policy at once: the person is
+    erased or anonymised (``policy_applied``), unless a legal hold or an Art. 18 restriction keeps
+    the file; then the file is frozen, the data-protection officer gets a task, and the policy runs
+    when the hold ends (``policy_applied`` is null, ``processing_stopped`` true)."""
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
     if record is None or (

@@ -109,8 +109,8 @@ class Restriction(MethodView):
 
     @person_blp.response(200, RestrictionStateSchema)
     def delete(self, person_id):
-        """Lift the restriction. Consequence: a revocation of the processing consent that waited for it
-        now erases or anonymises the person (tenant policy), unless a legal hold remains."""
+        """Lift the restriction. Consequence: a revocation of the processing consent that waited for
+        it now erases or anonymises the person (tenant policy), unless a legal hold remains."""
         require_permission("privacy.approve")
         person = privacy_person_or_404(person_id)
         requests.lift_restriction(_actor(), person)

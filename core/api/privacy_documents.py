@@ -50,7 +50,7 @@ def data_export(person_id):
 @records_blp.route("")
 @records_blp.response(200, RecordsDocumentSchema)
 def records_of_processing():
-    """The tenant's records of processing: core plus its enabled plugins, with its retention periods."""
+    """The tenant's records of processing: core plus its enabled plugins, with retention periods."""
     may_read_records()
     document = records_document(g.tenant)
     audit.record("privacy.records_exported", actor=current_user._get_current_object(), format="api")

@@ -14,7 +14,7 @@ from core.tenancy.scoping import TenantScoped, tenant_foreign_key
 
 
 class User(UserMixin, CreatedAt, Model):
-    """A person who signs in. Platform-level: one account may hold memberships in several tenants."""
+    """A person who signs in. Platform-level: one account may be a member of several tenants."""
 
     __tablename__ = "user_account"
 

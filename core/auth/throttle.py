@@ -131,7 +131,7 @@ class LoginThrottle:
         return self.check(account, ip).refused
 
     def failed(self, account: str, ip: str) -> bool:
-        """Count a failure; True when this failure makes the account reach its ceiling (alert once)."""
+        """Count a failure; True when it makes the account reach its ceiling (alert once)."""
         was_slow = self._counter.count_reached(self.account_ceiling, ACCOUNT, _hash(account))
         self._counter.hit(self.per_account, ACCOUNT_IP, _hash(account, ip))
         self._counter.hit(self.per_ip, IP, _hash(ip))
@@ -171,7 +171,7 @@ def throttle() -> LoginThrottle:
 
 
 def slow_down() -> None:
-    """Make a distributed guesser pay time per attempt (the owner, who types once, barely notices)."""
+    """Make a distributed guesser pay time per attempt (the owner, typing once, barely notices)."""
     import time
 
     seconds = current_app.config["LOTSE_LOGIN_SLOWDOWN_SECONDS"]

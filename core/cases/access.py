@@ -65,7 +65,8 @@ def can_work() -> bool:
 
 
 def access_reason(case: Case, user) -> str | None:
-    """Why ``user`` may open ``case`` ("owner", "deputy", "shared", "substitute", "supervision") or None."""
+    """Why ``user`` may open ``case`` ("owner", "deputy", "shared", "substitute", "supervision"),
+    or None."""
     if not can_work() and not can_supervise():
         return None
     if case.case_manager_id == user.id:

@@ -81,7 +81,7 @@ class ConsentTemplate(TenantScoped, CreatedAt, Model):
 
 
 class ConsentTemplateVersion(TenantScoped, CreatedAt, Model):
-    """One frozen wording of a template in one or more languages. Published versions never change."""
+    """A template's frozen wording in one or more languages. Published versions never change."""
 
     __tablename__ = "consent_template_version"
     __tenant_table_args__ = (

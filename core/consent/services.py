@@ -331,33 +331,26 @@ def default_privacy_notice(tenant) -> dict:
         ),
         "purposes": (
             "Unterstützung und Beratung im Integrationsprozess sowie Vermittlung an Fachstellen im "
-            "Rahmen des "
-            "Case Managements. Die Angabe Ihrer Daten ist freiwillig. Vollständige Angaben sind "
-            "hilfreich; ohne "
-            "personenbezogene Daten ist eine Beratung unter Umständen nicht möglich oder nicht "
-            "erfolgreich."
+            "Rahmen des Case Managements. Die Angabe Ihrer Daten ist freiwillig. Vollständige "
+            "Angaben sind hilfreich; ohne personenbezogene Daten ist eine Beratung unter Umständen "
+            "nicht möglich oder nicht erfolgreich."
         ),
         "legal_basis": (
             "Art. 6 Abs. 1 Satz 1 Buchst. a) und Art. 9 Abs. 2 Buchst. a) DSGVO in Verbindung mit "
-            "Ihrer "
-            "Einwilligung."
+            "Ihrer Einwilligung."
         ),
         "recipients": (
             "Die in der Einwilligungs- und Schweigepflichtentbindungserklärung genannten Stellen, "
-            "soweit Sie "
-            "ihnen zugestimmt haben."
+            "soweit Sie ihnen zugestimmt haben."
         ),
         "storage": "Solange der Beratungs- und Unterstützungsprozess zur Integration andauert.",
         "rights": (
             "Sie haben das Recht auf Auskunft (Art. 15 DSGVO), auf Berichtigung (Art. 16 DSGVO), "
-            "auf Löschung "
-            "(Art. 17 DSGVO) oder Einschränkung der Verarbeitung (Art. 18 DSGVO), auf "
-            "Datenübertragbarkeit "
-            "(Art. 20 DSGVO), auf Widerspruch aus Gründen, die sich aus Ihrer besonderen Situation "
-            "ergeben "
-            "(Art. 21 DSGVO), und auf Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO). Ihre "
-            "Einwilligung "
-            "können Sie jederzeit für die Zukunft widerrufen (Art. 7 Abs. 3 DSGVO)."
+            "auf Löschung (Art. 17 DSGVO) oder Einschränkung der Verarbeitung (Art. 18 DSGVO), auf "
+            "Datenübertragbarkeit (Art. 20 DSGVO), auf Widerspruch aus Gründen, die sich aus Ihrer "
+            "besonderen Situation ergeben (Art. 21 DSGVO), und auf Beschwerde bei der "
+            "Aufsichtsbehörde (Art. 77 DSGVO). Ihre Einwilligung können Sie jederzeit für die "
+            "Zukunft widerrufen (Art. 7 Abs. 3 DSGVO)."
         ),
         "authority": NRW_AUTHORITY,
     }
@@ -369,46 +362,52 @@ def default_release_texts(tenant) -> dict:
     name = tenant.name
     texts["en"]["notice"] = {
         "controller": name,
-        "dpo": f"The official data protection officer of {name}. Your counselling office will give you the contact details.",
+        "dpo": (
+            f"The official data protection officer of {name}. Your counselling office will give "
+            "you the contact details."
+        ),
         "purposes": (
             "Support and counselling in the integration process and referral to specialist "
-            "services within case "
-            "management. Giving your data is voluntary. Complete information helps; without "
-            "personal data, "
-            "counselling may not be possible or successful."
+            "services within case management. Giving your data is voluntary. Complete information "
+            "helps; without personal data, counselling may not be possible or successful."
         ),
         "legal_basis": "Art. 6(1)(a) and Art. 9(2)(a) GDPR together with your consent.",
-        "recipients": "The bodies named in the consent and confidentiality release, as far as you agreed.",
+        "recipients": (
+            "The bodies named in the consent and confidentiality release, as far as you agreed."
+        ),
         "storage": "As long as the counselling and support process for your integration lasts.",
         "rights": (
             "You have the right of access (Art. 15 GDPR), rectification (Art. 16), erasure (Art. "
-            "17) or restriction "
-            "of processing (Art. 18), data portability (Art. 20), to object on grounds relating to "
-            "your particular "
-            "situation (Art. 21) and to lodge a complaint with the supervisory authority (Art. "
-            "77). You can withdraw "
-            "your consent at any time with effect for the future (Art. 7(3) GDPR)."
+            "17) or restriction of processing (Art. 18), data portability (Art. 20), to object on "
+            "grounds relating to your particular situation (Art. 21) and to lodge a complaint with "
+            "the supervisory authority (Art. 77). You can withdraw your consent at any time with "
+            "effect for the future (Art. 7(3) GDPR)."
         ),
     }
     texts["ar"]["notice"] = {
         "controller": name,
-        "dpo": f"مسؤول حماية البيانات الرسمي لدى {name}. يمكنك الحصول على بيانات الاتصال من مكتب الاستشارة الخاص بك.",
+        "dpo": (
+            f"مسؤول حماية البيانات الرسمي لدى {name}. يمكنك الحصول على بيانات الاتصال من مكتب "
+            "الاستشارة الخاص بك."
+        ),
         "purposes": (
             "الدعم والاستشارة في عملية الاندماج والإحالة إلى الجهات المختصة في إطار إدارة الحالات. "
-            "تقديم بياناتك "
-            "طوعي. المعلومات الكاملة مفيدة؛ وبدون البيانات الشخصية قد لا تكون الاستشارة ممكنة أو "
-            "ناجحة."
+            "تقديم بياناتك طوعي. المعلومات الكاملة مفيدة؛ وبدون البيانات الشخصية قد لا تكون "
+            "الاستشارة ممكنة أو ناجحة."
         ),
-        "legal_basis": "المادة 6 (1) (أ) والمادة 9 (2) (أ) من اللائحة العامة لحماية البيانات، بالاقتران مع موافقتك.",
-        "recipients": "الجهات المذكورة في إقرار الموافقة والإعفاء من واجب السرية، بقدر ما وافقت عليه.",
+        "legal_basis": (
+            "المادة 6 (1) (أ) والمادة 9 (2) (أ) من اللائحة العامة لحماية البيانات، بالاقتران مع "
+            "موافقتك."
+        ),
+        "recipients": (
+            "الجهات المذكورة في إقرار الموافقة والإعفاء من واجب السرية، بقدر ما وافقت عليه."
+        ),
         "storage": "طوال مدة عملية الاستشارة والدعم الخاصة باندماجك.",
         "rights": (
             "لك الحق في الاطلاع على بياناتك (المادة 15)، وتصحيحها (المادة 16)، وحذفها (المادة 17) "
-            "أو تقييد معالجتها "
-            "(المادة 18)، وفي نقل البيانات (المادة 20)، والاعتراض لأسباب تتعلق بوضعك الخاص (المادة "
-            "21)، وتقديم "
-            "شكوى إلى السلطة الرقابية (المادة 77). يمكنك سحب موافقتك في أي وقت بأثر مستقبلي "
-            "(المادة 7 (3))."
+            "أو تقييد معالجتها (المادة 18)، وفي نقل البيانات (المادة 20)، والاعتراض لأسباب تتعلق "
+            "بوضعك الخاص (المادة 21)، وتقديم شكوى إلى السلطة الرقابية (المادة 77). يمكنك سحب "
+            "موافقتك في أي وقت بأثر مستقبلي (المادة 7 (3))."
         ),
     }
     return texts
@@ -417,34 +416,34 @@ def default_release_texts(tenant) -> dict:
 #: Purpose and body of the default release in German, English and Arabic (stored data).
 DEFAULT_RELEASE_TEXTS = {
     "de": {
-        "purpose": "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case Management.",
+        "purpose": (
+            "Ermittlung von Unterstützungsbedarfen, Beratung und Vermittlung von Hilfen im Case "
+            "Management."
+        ),
         "body": (
             "Ich entbinde die Case Manager*innen gegenüber den angekreuzten Stellen von der "
-            "Schweigepflicht "
-            "(§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat keine negativen "
-            "Folgen. "
-            "Ich kann sie jederzeit für die Zukunft widerrufen."
+            "Schweigepflicht (§ 203 StGB). Die Einwilligung ist freiwillig; eine Ablehnung hat "
+            "keine negativen Folgen. Ich kann sie jederzeit für die Zukunft widerrufen."
         ),
     },
     "en": {
         "purpose": "Identifying support needs, counselling and arranging help in case management.",
         "body": (
             "I release the case managers from their duty of confidentiality (section 203 of the "
-            "German "
-            "Criminal Code, StGB) towards the bodies ticked below. This consent is voluntary; "
-            "refusing it has "
-            "no negative consequences for me. I can revoke it at any time with effect for the "
-            "future."
+            "German Criminal Code, StGB) towards the bodies ticked below. This consent is "
+            "voluntary; refusing it has no negative consequences for me. I can revoke it at any "
+            "time with effect for the future."
         ),
     },
     "ar": {
-        "purpose": "تحديد احتياجات الدعم، وتقديم الاستشارة، والتوسط في الحصول على المساعدات في إطار إدارة الحالات.",
+        "purpose": (
+            "تحديد احتياجات الدعم، وتقديم الاستشارة، والتوسط في الحصول على المساعدات في إطار إدارة "
+            "الحالات."
+        ),
         "body": (
             "أُعفي مديري ومديرات الحالات من واجب الحفاظ على السرية المهنية (المادة 203 من قانون "
-            "العقوبات "
-            "الألماني StGB) تجاه الجهات المؤشَّر عليها أدناه. هذه الموافقة طوعية، ولا يترتب على "
-            "رفضها أي "
-            "عواقب سلبية بالنسبة لي. ويمكنني سحبها في أي وقت بأثر مستقبلي."
+            "العقوبات الألماني StGB) تجاه الجهات المؤشَّر عليها أدناه. هذه الموافقة طوعية، ولا "
+            "يترتب على رفضها أي عواقب سلبية بالنسبة لي. ويمكنني سحبها في أي وقت بأثر مستقبلي."
         ),
     },
 }

@@ -281,7 +281,7 @@ def information_sheet(version_id):
 
 @bp.route("/recipients", methods=["GET", "POST"])
 def recipients():
-    """Recipient categories: added and switched off, never deleted (consents refer to their keys)."""
+    """Recipient categories: added and switched off, never deleted (consents refer to the keys)."""
     require_permission("consent.templates")
     services.ensure_defaults(g.tenant)
     db.session.commit()

@@ -146,7 +146,9 @@ def form_pdf(person_id, version_id):
         body,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="einwilligung-{person.id}-v{version.number}-{language}.pdf"'
+            "Content-Disposition": (
+                f'attachment; filename="einwilligung-{person.id}-v{version.number}-{language}.pdf"'
+            )
         },
     )
 
@@ -233,7 +235,7 @@ def revoke(person_id, consent_id):
 
 
 def _confirm_revocation(person, record, data):
-    """Say what the revocation will do (erase / anonymise / wait for a hold) before it is recorded."""
+    """Say what the revocation will do (erase / anonymise / wait for a hold) before recording it."""
     effect = services.revocation_consequences(
         g.tenant, record, whole=not data.get("recipient_keys")
     )

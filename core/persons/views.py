@@ -1,4 +1,4 @@
-"""Person pages: search before create, create, view and edit (with conflict detection), household."""
+"""Person pages: search before create, create, view and edit (conflict detection), household."""
 
 from __future__ import annotations
 

@@ -107,7 +107,8 @@ def set_active(actor, tenant: Tenant, active: bool) -> None:
 
 
 def add_host(actor, tenant: Tenant, data) -> TenantHost:
-    """A further host name (``data``: the raw input of :class:`~core.platform.schemas.HostSchema`)."""
+    """A further host name (``data``: the raw input of
+    :class:`~core.platform.schemas.HostSchema`)."""
     host = load(HostSchema, data)["host"]
     if db.session.scalar(select(TenantHost).where(TenantHost.host == host)):
         raise ValidationError({"host": [_("This host name is used already.")]})

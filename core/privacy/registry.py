@@ -35,7 +35,8 @@ LINKS = (
     "case",  # a case_id column (case_file.person_id)
     "consent",  # a consent_id column (consent_record.person_id)
     "plan",  # a plan_id column (help_plan.case_id)
-    "household",  # a household the client belongs to (shared: only touched when no other member is left)
+    # a household the client belongs to (shared: only touched when no other member is left)
+    "household",
     "none",  # not about clients (staff, organisation, configuration)
 )
 
@@ -56,7 +57,7 @@ class RetentionClass:
 
 @dataclass(frozen=True)
 class DataCategory:
-    """A Datenart: data used for the same purpose, on the same legal basis, about the same people."""
+    """A Datenart: data for the same purpose, on the same legal basis, about the same people."""
 
     key: str
     title: object

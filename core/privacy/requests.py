@@ -106,7 +106,8 @@ def _case_of(person):
 
 
 def create_request(actor, person, data) -> DataSubjectRequest:
-    """Record a request (``data``: the raw input of :class:`~core.privacy.schemas.RequestSchema`)."""
+    """Record a request (``data``: the raw input of
+    :class:`~core.privacy.schemas.RequestSchema`)."""
     values = load(RequestSchema, data)
     kind, details = values["kind"], values["details"]
     received_on = values["received_on"] or date.today()
@@ -354,7 +355,7 @@ def add_hold(actor, person, data) -> RetentionHold:
 
 
 def release_hold(actor, hold: RetentionHold):
-    """Release the hold; returns the deletion log when a waiting revocation now erases/anonymises."""
+    """Release the hold; returns the deletion log if a waiting revocation now erases/anonymises."""
     from core.persons.models import Person
 
     hold.released_at = utcnow()

@@ -3,9 +3,9 @@
 A tenant configures, in ``tenant.toml``::
 
     [settings.retention]
-    action = "anonymise"              # what happens when a client file is due: "erase" | "anonymise"
+    action = "anonymise"                # when a client file is due: "erase" | "anonymise"
     on_processing_revocation = "erase"  # when the data-processing consent is revoked
-    warn_days = 30                    # follow-up for the case manager before a file is due
+    warn_days = 30                      # follow-up for the case manager before a file is due
     [settings.retention.periods]
     client_file = { start = "last_contact", months = 9 }
     audit_log = { start = "event", months = 24 }

@@ -121,7 +121,9 @@ class Regelkreis:
                 raise ValueError(f"case type {case_type.key!r} has duplicate or no phases")
             if keys[-1] != "closure":
                 raise ValueError(f"case type {case_type.key!r} must end with the closure phase")
-            for phase in case_type.phases if known is not None else ():
+            if known is None:
+                continue
+            for phase in case_type.phases:
                 for name in phase.requires:
                     if name not in known:
                         raise UnknownRequirement(

@@ -39,7 +39,8 @@ class HasGoal(PhaseRequirement):
     label = _l("At least one goal")
 
     def check(self, case) -> list[str]:
-        if db.session.scalar(select(func.count(Goal.id)).where(Goal.case_id == case.id)) > 0:
+        goals = db.session.execute(select(func.count(Goal.id)).where(Goal.case_id == case.id))
+        if goals.scalar_one() > 0:
             return []
         return [_("At least one goal must be agreed first.")]
 

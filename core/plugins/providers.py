@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from markupsafe import Markup
 
@@ -283,19 +283,23 @@ def hooks_for(tenant):
     return relay_for(tenant)
 
 
+#: A provider kind: what :func:`collect` returns is of the kind it was asked for.
+P = TypeVar("P", bound=Provider)
+
+
 def collect(
     hooks,
     hook_name: str,
-    base: type[Provider],
+    base: type[P],
     *,
-    builtins: Iterable[Provider] = (),
+    builtins: Iterable[P] = (),
     **kwargs,
-) -> list[Provider]:
+) -> list[P]:
     """Call ``hook_name`` through ``hooks`` (a relay or ``pm.hook``) and return the built-ins plus
     every provider the plugins returned, checked: an instance of ``base``, a well-formed key, no
     identity twice. Errors name the plugins involved."""
     builtins = tuple(builtins)
-    providers = list(builtins)
+    providers: list[object] = list(builtins)
     caller = getattr(hooks, hook_name)
     for answer in caller(**kwargs):
         if answer is None:
@@ -307,7 +311,8 @@ def collect(
                 f"(from {', '.join(owners) or '?'})"
             )
         providers.extend(answer)
-    seen: dict[Any, Provider] = {}
+    checked: list[P] = []
+    seen: dict[Any, P] = {}
     for provider in providers:
         if not isinstance(provider, base):
             owners = _owners(caller, kwargs, lambda a: any(not isinstance(p, base) for p in a))
@@ -331,7 +336,8 @@ def collect(
                 "prefix plugin keys with the plugin name"
             )
         seen[identity] = provider
-    return providers
+        checked.append(provider)
+    return checked
 
 
 def _is_sequence(answer) -> bool:
@@ -360,7 +366,7 @@ def _owners(caller, kwargs, matches) -> list[str]:
     return sorted(names)
 
 
-def by_key(providers: Iterable[Provider]) -> dict[Any, Provider]:
+def by_key(providers: Iterable[P]) -> dict[Any, P]:
     return {p.identity: p for p in providers}
 
 

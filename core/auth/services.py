@@ -85,26 +85,33 @@ def open_invitation_for(user: User, tenant) -> Invitation | None:
 
 @dataclass
 class LoginResult:
+    #: Set exactly when the password was right and the account may sign in there.
     user: User | None
-    ok: bool
     rehash: bool = False
 
 
 def check_credentials(email: str, password: str, *, tenant=None, operator=False) -> LoginResult:
     """Verify a password; always spends one Argon2 verification whatever the outcome."""
     user = find_user(email)
-    eligible = user is not None and user.active
-    if eligible and operator:
-        eligible = user.is_platform_operator
-    elif eligible and tenant is not None:
+    if user is not None and not _may_sign_in(user, tenant=tenant, operator=operator):
+        user = None
+    ok, rehash = verify_password(user.password_hash if user is not None else None, password)
+    if user is not None and ok and rehash:
+        user.password_hash = hash_password(password)
+    return LoginResult(user=user if ok else None, rehash=rehash)
+
+
+def _may_sign_in(user: User, *, tenant, operator: bool) -> bool:
+    if not user.active:
+        return False
+    if operator:
+        return user.is_platform_operator
+    if tenant is not None:
         # Members, and owners of an open invitation (who sign in to accept or decline it).
-        eligible = (
+        return (
             membership_of(user, tenant) is not None or open_invitation_for(user, tenant) is not None
         )
-    ok, rehash = verify_password(user.password_hash if eligible else None, password)
-    if ok and rehash:
-        user.password_hash = hash_password(password)
-    return LoginResult(user=user if ok else None, ok=ok, rehash=rehash)
+    return True
 
 
 # --- second factor -------------------------------------------------------------------------
@@ -335,7 +342,7 @@ def change_password(user: User, data, *, context=(), keep: AuthSession | None = 
     current = values["current_password"] if values else str(data.get("current_password") or "")
     if not verify_password(user.password_hash, current)[0]:
         errors = {"current_password": [_("The current password is not correct.")], **errors}
-    if errors:
+    if errors or values is None:  # a failed load has left its errors
         raise ValidationError(errors)
     set_password(user, values["new_password"], context=context)
     ended, tokens = end_all_access(user, keep=keep)

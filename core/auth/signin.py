@@ -73,7 +73,8 @@ def sign_in(data, *, ip: str, tenant=None, operator: bool = False) -> Outcome:
     result = services.check_credentials(
         email, values["password"], tenant=None if operator else tenant, operator=operator
     )
-    if not result.ok:
+    user = result.user
+    if user is None:
         if operator:
             limiter.failed(email, ip)
             audit.record_platform("auth.login.failed")
@@ -81,7 +82,6 @@ def sign_in(data, *, ip: str, tenant=None, operator: bool = False) -> Outcome:
             _count_failure(limiter, email, ip, tenant)
         db.session.commit()
         return Outcome(error=_wrong(), email=email)
-    user = result.user
     if operator and user.totp_enabled and not services.verify_totp(user, values["code"]):
         limiter.failed(email, ip)
         db.session.commit()

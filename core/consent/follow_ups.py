@@ -38,7 +38,9 @@ class ConsentExpirySource(FollowUpSource):
             )
         ).all()
         for record in expiring:
-            if not _last_standing_release(record, today):
+            until = record.valid_until
+            assert until is not None  # the query selects only releases with an end
+            if not _last_standing_release(record, until, today):
                 continue
             case = db.session.scalar(
                 select(Case)
@@ -49,18 +51,19 @@ class ConsentExpirySource(FollowUpSource):
             if case is None:
                 continue
             yield DueFollowUp(
-                source_key=f"{self.key}:{record.id}:{record.valid_until.isoformat()}",
-                due_on=max(today, record.valid_until - timedelta(days=REMIND_DAYS_BEFORE)),
+                source_key=f"{self.key}:{record.id}:{until.isoformat()}",
+                due_on=max(today, until - timedelta(days=REMIND_DAYS_BEFORE)),
                 title=_(
                     "Confidentiality release expires on %(date)s: renew it",
-                    date=record.valid_until.strftime("%d.%m.%Y"),
+                    date=until.strftime("%d.%m.%Y"),
                 ),
                 case=case,
             )
 
 
-def _last_standing_release(record: ConsentRecord, today: date) -> bool:
-    """The release is not revoked and no later (or unlimited) release of the person stands in."""
+def _last_standing_release(record: ConsentRecord, until: date, today: date) -> bool:
+    """The release (ending on ``until``) is not revoked and no later (or unlimited) release of the
+    person stands in."""
     records = list(
         db.session.scalars(
             select(ConsentRecord).where(
@@ -74,7 +77,7 @@ def _last_standing_release(record: ConsentRecord, today: date) -> bool:
         return False
     return not any(
         r.id != record.id
-        and (r.valid_until is None or r.valid_until > record.valid_until)
+        and (r.valid_until is None or r.valid_until > until)
         and consent.status(r, revocations.get(r.id, []), today) != "revoked"
         for r in records
     )

@@ -7,9 +7,10 @@ told of an erasure, revocations waiting for a hold to end, and the separation-of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from core.db import db, utcnow
 
@@ -48,7 +49,7 @@ def unusual_reads() -> list[tuple[str, dict[str, int]]]:
     return sorted(out.items())
 
 
-def bulk_reads(threshold: int) -> list:
+def bulk_reads(threshold: int) -> Sequence[Row]:
     """Many different case files read by one person on one day (possible browsing or data theft)."""
     from core.audit.models import AuditEvent
     from core.auth.models import User

@@ -77,7 +77,7 @@ class DataTable:
     table: str
     link: str
     #: column -> (category key, anonymisation action); category None = no personal data.
-    columns: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    columns: Mapping[str, tuple[str | None, str]] = field(default_factory=dict)
     #: "update" applies the column actions; "delete" removes the client's rows when anonymising.
     on_anonymise: str = "update"
     #: Text columns that hold codes from a fixed list (or a record number), never free text:

@@ -81,8 +81,8 @@ def policy(tenant, registry: Registry | None = None) -> Policy:
 @dataclass
 class Candidate:
     person_id: int
-    start_on: date | None
-    due_on: date | None
+    start_on: date
+    due_on: date
     held: bool = False
     hold_reason: str = ""
 

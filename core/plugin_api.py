@@ -77,7 +77,8 @@ def current_tenant() -> Tenant | None:
     """The tenant of the running request (None outside a tenant, e.g. under ``/platform/``)."""
     from flask import g
 
-    return g.get("tenant")
+    tenant: Tenant | None = g.get("tenant")
+    return tenant
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, missing, validate
 from marshmallow import ValidationError as MarshmallowError
@@ -189,7 +189,13 @@ def choice(values: Iterable[str], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(allowed), **kwargs)
 
 
-class Many(fields.List):
+if TYPE_CHECKING:
+    _ListField = fields.List[Any]
+else:  # marshmallow 3 (still allowed) cannot subscript List at runtime; 4 types it as generic
+    _ListField = fields.List
+
+
+class Many(_ListField):
     """A list of scalars whose item errors are reported at the list itself.
 
     A form shows one message beside its group of checkboxes (``errors["purposes"]``), not one
@@ -202,7 +208,7 @@ class Many(fields.List):
         except MarshmallowError as exc:
             messages = exc.messages
             if isinstance(messages, Mapping):
-                first = next(iter(messages.values()), [])
+                first: object = next(iter(messages.values()), [])
                 messages = first if isinstance(first, list) else [first]
             raise MarshmallowError(messages) from None
         return list(dict.fromkeys(items))
@@ -218,7 +224,13 @@ class Pattern(validate.Regexp):
     """A regular expression (stated in OpenAPI as ``pattern``); an empty value is left to the
     field's length rule, so a blank field gets one message, not two."""
 
-    def __call__(self, value: str) -> str:
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: bytes) -> bytes: ...
+
+    def __call__(self, value: str | bytes) -> str | bytes:
         return value if value == "" else super().__call__(value)
 
 

@@ -26,7 +26,7 @@ class WeeklyHours(fields.Float):
         "special": _l("Please enter the weekly hours as a number, e.g. 19,5."),
     }
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float | None:
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
         return super()._deserialize(value, attr, data, **kwargs)

@@ -170,8 +170,7 @@ def update_member(tenant, actor, membership: Membership, data) -> None:
 
 def reset_refusal(tenant, membership: Membership) -> str | None:
     """Why this tenant's administration may not send a password link to the member (or ``None``)."""
-    user = db.session.get(User, membership.user_id)
-    if not auth.may_tenant_manage_credentials(user, tenant):
+    if not auth.may_tenant_manage_credentials(membership.user, tenant):
         return _(
             "This account also serves other organisations or existed before it joined yours, so "
             "its password is not managed here. The person can choose a new password with "
@@ -185,8 +184,7 @@ def send_reset(tenant, actor, membership: Membership) -> None:
     refusal = reset_refusal(tenant, membership)
     if refusal:
         raise ValidationError({"reset": [refusal]})
-    user = db.session.get(User, membership.user_id)
-    auth.send_password_link(user, tenant, reason="reset")
+    auth.send_password_link(membership.user, tenant, reason="reset")
     audit.record("admin.password_reset_sent", actor=actor, obj=membership)
 
 
@@ -224,7 +222,7 @@ def save_org_unit(tenant, actor, unit: OrgUnit | None, data) -> OrgUnit:
     if errors:
         raise ValidationError(errors)
     created = unit is None
-    if created:
+    if unit is None:
         unit = OrgUnit(tenant_id=tenant.id)
         db.session.add(unit)
     for name in ("name", "key", "kind", "description", "active"):

@@ -7,10 +7,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 
 import pyotp
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select
 
 from core.audit import services as audit
 from core.auth.models import (
@@ -160,8 +161,8 @@ def disable_totp(user: User) -> None:
 
 
 def regenerate_recovery_codes(user: User, count: int = 10) -> list[str]:
-    for code in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
-        db.session.delete(code)
+    for row in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        db.session.delete(row)
     codes = ["-".join(secrets.token_hex(3) for _ in range(3)) for _ in range(count)]
     for code in codes:
         db.session.add(RecoveryCode(user_id=user.id, code_hash=hash_password(code)))
@@ -311,7 +312,7 @@ def revoke_api_tokens(user_id: int, *, tenant_id: int | None = None) -> int:
     )
     if tenant_id is not None:
         stmt = stmt.where(ApiToken.tenant_id == tenant_id)
-    return db.session.execute(stmt).rowcount
+    return cast(CursorResult, db.session.execute(stmt)).rowcount  # an UPDATE's result
 
 
 def end_all_access(user: User, *, keep: AuthSession | None = None) -> tuple[int, int]:
@@ -378,10 +379,12 @@ def enable_second_factor(user: User, row: AuthSession, data) -> list[str]:
     (shown once)."""
     from core.auth.sessions import revoke_all
 
+    secret = row.pending_totp_secret
+    assert secret is not None  # the set-up page puts the secret on offer before it is entered
     values = load(TotpSetupSchema, data)
     if not verify_password_for(user, values["password"]):
         raise ValidationError({"password": [_("The current password is not correct.")]})
-    if not verify_totp(user, values["code"], secret=row.pending_totp_secret):
+    if not verify_totp(user, values["code"], secret=secret):
         raise ValidationError(
             {
                 "code": [
@@ -389,7 +392,7 @@ def enable_second_factor(user: User, row: AuthSession, data) -> list[str]:
                 ]
             }
         )
-    codes = enable_totp(user, row.pending_totp_secret)
+    codes = enable_totp(user, secret)
     row.pending_totp_secret = None
     revoke_all(user.id, keep=row)
     audit.record("auth.second_factor.enabled", actor=user)
@@ -456,11 +459,11 @@ def find_api_token(clear: str) -> ApiToken | None:
 
 
 def count_members(tenant) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Membership.id))
         .where(Membership.tenant_id == tenant.id)
         .execution_options(all_tenants=True)
-    )
+    ).scalar_one()
 
 
 def verify_password_for(user: User, password: str) -> bool:

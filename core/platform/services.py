@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.audit import services as audit
 from core.auth import services as auth
@@ -97,7 +97,7 @@ def set_active(actor, tenant: Tenant, active: bool) -> None:
     if not active:
         # Nobody keeps working in a disabled tenant.
         db.session.execute(
-            AuthSession.__table__.update()
+            update(AuthSession)
             .where(AuthSession.tenant_id == tenant.id, AuthSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
@@ -162,13 +162,13 @@ def resend_admin_link(actor, tenant: Tenant, data) -> None:
     user = auth.find_user(load(AdminLinkSchema, data)["admin_email"])
     with tenant_scope(tenant):
         invitation = auth.open_invitation_for(user, tenant) if user is not None else None
-        eligible = (
-            invitation is not None
+        if not (
+            user is not None
+            and invitation is not None
             and "tenant_admin" in invitation.roles
             and user.password_changed_at is None
             and user.credential_tenant_id == tenant.id
-        )
-        if not eligible:
+        ):
             raise ValidationError(
                 {
                     "admin_email": [

@@ -31,7 +31,9 @@ def add_contact(actor, tenant, case: Case, data: Mapping[str, Any]) -> Contact:
     )
     summary, over_limit = values["summary"], values.pop("over_limit_reason")
     if limit is not None:
-        held = db.session.scalar(select(func.count(Contact.id)).where(Contact.case_id == case.id))
+        held = db.session.execute(
+            select(func.count(Contact.id)).where(Contact.case_id == case.id)
+        ).scalar_one()
         if held >= limit and not over_limit:
             raise ValidationError(
                 {
@@ -72,14 +74,14 @@ def contacts(case: Case) -> list[Contact]:
 
 def effort_minutes(case: Case) -> int:
     """Minutes spent on the case: contacts plus the effort noted with journal entries."""
-    contact_minutes = db.session.scalar(
+    contact_minutes = db.session.execute(
         select(func.coalesce(func.sum(Contact.duration_minutes), 0)).where(
             Contact.case_id == case.id
         )
-    )
-    journal = db.session.scalar(
+    ).scalar_one()
+    journal = db.session.execute(
         select(func.coalesce(func.sum(JournalEntry.effort_minutes), 0)).where(
             JournalEntry.case_id == case.id
         )
-    )
+    ).scalar_one()
     return int(contact_minutes) + int(journal)

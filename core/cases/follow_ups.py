@@ -167,15 +167,17 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
         )
     ).all()
     for case, person in rows:
-        key = f"residence:{person.id}:{person.residence_valid_until.isoformat()}"
-        due = max(today, person.residence_valid_until - timedelta(days=30))
+        until = person.residence_valid_until
+        assert until is not None  # the query selects only persons with an end date
+        key = f"residence:{person.id}:{until.isoformat()}"
+        due = max(today, until - timedelta(days=30))
         if ensure_follow_up(
             case,
             case.case_manager_id,
             due,
             _(
                 "Residence permit expires on %(date)s",
-                date=person.residence_valid_until.strftime("%d.%m.%Y"),
+                date=until.strftime("%d.%m.%Y"),
             ),
             "residence_expiry",
             key,
@@ -212,9 +214,9 @@ def generate_follow_ups(tenant, today: date | None = None) -> dict[str, int]:
     # The other domains' and the plugins' sources (e.g. core.consent: releases running out).
     from core.cases.follow_up_sources import due_follow_ups
 
-    for source, due in due_follow_ups(tenant, today):
+    for source, entries in due_follow_ups(tenant, today):
         created[source.key] = 0
-        for entry in due:
+        for entry in entries:
             assignee = entry.assignee_id or (entry.case.case_manager_id if entry.case else None)
             title = str(entry.title)[:300]
             if ensure_follow_up(

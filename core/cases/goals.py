@@ -38,7 +38,7 @@ def save_goal(
             {f: (getattr(goal, f), values[f]) for f in GOAL_FIELDS if getattr(goal, f) != values[f]}
         )
     created = goal is None
-    if created:
+    if goal is None:
         goal = Goal(case_id=case.id)
         db.session.add(goal)
     for field, value in values.items():

@@ -106,11 +106,11 @@ def save_plan_item(actor, case: Case, plan: HelpPlan, data: Mapping[str, Any]) -
         )
     if item is None:
         position = (
-            db.session.scalar(
+            db.session.execute(
                 select(func.coalesce(func.max(HelpPlanItem.position), 0)).where(
                     HelpPlanItem.plan_id == plan.id
                 )
-            )
+            ).scalar_one()
             + 1
         )
         item = HelpPlanItem(plan_id=plan.id, position=position)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -358,7 +359,9 @@ def default_privacy_notice(tenant) -> dict:
 
 def default_release_texts(tenant) -> dict:
     """The default form's texts per language, with the information sheet in English and Arabic."""
-    texts = {lang: dict(text) for lang, text in DEFAULT_RELEASE_TEXTS.items()}
+    texts: dict[str, dict[str, Any]] = {
+        lang: dict(text) for lang, text in DEFAULT_RELEASE_TEXTS.items()
+    }
     name = tenant.name
     texts["en"]["notice"] = {
         "controller": name,
@@ -550,7 +553,7 @@ def record_consent(actor, person, data) -> ConsentRecord:
         if version is not None
         else None
     )
-    if kind not in CONSENT_KINDS:
+    if version is None or kind not in CONSENT_KINDS:
         raise ValidationError({"template_version_id": [_("Please choose a form from the list.")]})
     errors: dict[str, list[str]] = {}
     language, signed_by = values["language"], values["signed_by"]
@@ -788,7 +791,7 @@ def status(record: ConsentRecord, revocations, today: date | None = None) -> str
 
 def consent_history(
     person,
-) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion]]:
+) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion | None]]:
     records = (
         _covering(person.id, "confidentiality_release")
         + _covering(person.id, "processing")
@@ -828,7 +831,7 @@ def disclosure_page(
         stmt = stmt.where(Disclosure.person_id == person_id)
     if legal_basis:
         stmt = stmt.where(Disclosure.legal_basis == legal_basis)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     if page < 1 or (page - 1) * per_page >= max(total, 1):
         return [], total
     rows = db.session.scalars(

@@ -203,6 +203,12 @@ def get_template(template_id: int) -> ConsentTemplate | None:
     return db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.id == template_id))
 
 
+def _template_of(version: ConsentTemplateVersion) -> ConsentTemplate:
+    template = get_template(version.template_id)
+    assert template is not None  # the foreign key keeps a version's template (deletes cascade)
+    return template
+
+
 def get_version(version_id: int) -> ConsentTemplateVersion | None:
     return db.session.scalar(
         select(ConsentTemplateVersion).where(ConsentTemplateVersion.id == version_id)
@@ -356,7 +362,7 @@ def update_draft(actor, version: ConsentTemplateVersion, data) -> ConsentTemplat
     """Replace the draft's values with ``data`` (missing keys keep their value); all or nothing."""
     if version.published_at is not None:
         raise _frozen()
-    template = get_template(version.template_id)
+    template = _template_of(version)
     current = {name: getattr(version, name) for name in VERSION_FIELDS}
     values = _validated(template, {**current, **dict(data)})
     changed = sorted(k for k, v in values.items() if v != current[k])
@@ -373,7 +379,7 @@ def publish(actor, version: ConsentTemplateVersion) -> ConsentTemplateVersion:
     """Freeze the draft: from now on it can be signed, and it is never edited again."""
     if version.published_at is not None:
         raise VersionFrozen(_("This version is already published."))
-    template = get_template(version.template_id)
+    template = _template_of(version)
     _validated(template, {name: getattr(version, name) for name in VERSION_FIELDS})
     version.published_at = utcnow()
     db.session.flush()

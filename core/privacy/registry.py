@@ -162,8 +162,8 @@ def build(contributions: Iterable[tuple[str | None, Iterable]]) -> Registry:
                 for target, labels in ((tables, item.tables), (columns, item.columns)):
                     for key, label in labels.items():
                         target.setdefault(key, label)
-                for key, mapping in item.codes.items():
-                    codes.setdefault(key, mapping)
+                for table_column, mapping in item.codes.items():
+                    codes.setdefault(table_column, mapping)
             elif isinstance(item, RetentionClass):
                 if item.start_event not in START_EVENTS:
                     raise ValueError(
@@ -189,9 +189,9 @@ def build(contributions: Iterable[tuple[str | None, Iterable]]) -> Registry:
             else:
                 raise TypeError(f"lotse_data_categories returned {item!r}")
     for table in registry.tables.values():
-        for column, (category, _action) in table.columns.items():
-            if category is not None and category not in registry.categories:
-                raise ValueError(f"{table.table}.{column} names unknown data category {category!r}")
+        for column, (named, _action) in table.columns.items():
+            if named is not None and named not in registry.categories:
+                raise ValueError(f"{table.table}.{column} names unknown data category {named!r}")
     for category in registry.categories.values():
         if category.retention not in registry.classes:
             raise ValueError(

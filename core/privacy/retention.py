@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case as sql_case
@@ -52,12 +53,8 @@ def policy(tenant, registry: Registry | None = None) -> Policy:
     """The tenant's retention rules, with the registry's defaults for classes it does not set."""
     registry = registry or tenant_registry(tenant)
     raw = (tenant.settings or {}).get("retention") or {}
-    action = raw.get("action") if raw.get("action") in ACTIONS else "anonymise"
-    on_revocation = (
-        raw.get("on_processing_revocation")
-        if raw.get("on_processing_revocation") in ACTIONS
-        else action
-    )
+    action = _one_of(raw.get("action"), ACTIONS, "anonymise")
+    on_revocation = _one_of(raw.get("on_processing_revocation"), ACTIONS, action)
     periods = {}
     for key, cls in registry.classes.items():
         given = (raw.get("periods") or {}).get(key) or {}
@@ -66,9 +63,8 @@ def policy(tenant, registry: Registry | None = None) -> Policy:
             int(months) if isinstance(months, int | float) and months >= 0 else cls.default_months
         )
         start = (
-            given.get("start")
-            if given.get("start") in ("closure", "last_contact")
-            and cls.start_event in ("closure", "last_contact")
+            _one_of(given.get("start"), ("closure", "last_contact"), cls.start_event)
+            if cls.start_event in ("closure", "last_contact")
             else cls.start_event
         )
         periods[key] = Period(start, months)
@@ -76,6 +72,10 @@ def policy(tenant, registry: Registry | None = None) -> Policy:
     return Policy(
         action, on_revocation, int(warn) if isinstance(warn, int) and warn >= 0 else 30, periods
     )
+
+
+def _one_of(value: object, allowed: tuple[str, ...], default: str) -> str:
+    return value if isinstance(value, str) and value in allowed else default
 
 
 @dataclass
@@ -138,7 +138,8 @@ def _case_starts(
             stmt = stmt.having(func.max(Case.closed_on) <= latest)
         if person_id is not None:
             stmt = stmt.where(Case.person_id == person_id)
-        return {pid: start for pid, start in db.session.execute(stmt)}
+        # Every case closed means every closing date set: ``start`` is never None.
+        return {pid: start for pid, start in db.session.execute(stmt) if start is not None}
     opened = select(Case.person_id, func.max(Case.opened_on)).group_by(Case.person_id)
     contacts = (
         select(Case.person_id, func.max(Contact.contact_on))
@@ -258,7 +259,7 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
     today = today or date.today()
     registry = tenant_registry(tenant)
     rules = policy(tenant, registry)
-    report = {
+    report: dict[str, Any] = {
         "due": 0,
         "erased": 0,
         "anonymised": 0,
@@ -313,6 +314,7 @@ def run(tenant, today: date | None = None, *, dry_run: bool = False) -> dict:
         if dry_run:
             continue
         person = db.session.get(Person, candidate.person_id)
+        assert person is not None  # a candidate is a person of the database, each comes up once
         for case in db.session.scalars(
             select(Case).where(Case.person_id == person.id, Case.status != "closed")
         ):
@@ -457,9 +459,9 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
         if entry.get("tenant_id") != tenant.id:
             continue
         for number in entry.get("case_numbers") or []:
-            year, _sep, seq = str(number).partition("-")
-            if year.isdigit() and seq.isdigit():
-                highest[int(year)] = max(highest.get(int(year), 0), int(seq))
+            prefix, _sep, seq = str(number).partition("-")
+            if prefix.isdigit() and seq.isdigit():
+                highest[int(prefix)] = max(highest.get(int(prefix), 0), int(seq))
         kind, _sep, ref = str(entry.get("subject_ref") or "").partition(":")
         if kind != "person" or not ref.isdigit():
             continue

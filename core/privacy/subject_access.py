@@ -417,12 +417,15 @@ def build_package(tenant, person) -> dict:
             "months": retention.get("months"),
             "due_on": plain(retention.get("due_on")),
             "action": retention.get("action"),
-            "action_label": str(
-                ACTION_LABELS.get(retention.get("action"), retention.get("action") or "")
-            ),
+            "action_label": _action_label(retention.get("action")),
             "held": bool(retention.get("held")),
         },
     }
+
+
+def _action_label(action: str | None) -> str:
+    """What people read for a retention action (an unknown one as it is)."""
+    return str(ACTION_LABELS.get(action or "", action or ""))
 
 
 def describe_retention(info: dict) -> str:
@@ -440,7 +443,7 @@ def describe_retention(info: dict) -> str:
         due = date.fromisoformat(info["due_on"][:10])
         text += " " + _(
             "Due for %(action)s on %(date)s.",
-            action=str(ACTION_LABELS.get(info.get("action"), info.get("action") or "")),
+            action=_action_label(info.get("action")),
             date=due.strftime("%d.%m.%Y"),
         )
     elif months is not None and info.get("retention_class") and info.get("action"):

@@ -15,7 +15,7 @@ RAW_SQL_ALLOWED = {
     "core/tenancy/rls.py",
     "core/demo_scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
     "core/cli.py",
-    "core/testing/pytest_plugin.py",
+    "core/testing/database.py",  # the test database: wipe, snapshot, restore (as its owner)
 }
 RAW_SQL = re.compile(r"\btext\(|exec_driver_sql\(|\.execute\(\s*[\"']")
 

@@ -237,14 +237,13 @@ def test_hook_lotse_template_slot(spy_app, spy_tenant, make_user, make_tenant):
     assert "spy panel" not in other.get("/no-spy/").get_data(as_text=True)
 
 
-def test_hook_lotse_demo_data(app):
-    """`lotse demo` calls the hook for each tenant; the interpreter plugin fills its pool."""
+def test_hook_lotse_demo_data(demo):
+    """`lotse demo` calls the hook for each tenant; the interpreter plugin fills its pool (the
+    ``demo`` fixture is the run's one seeding, restored)."""
     from core.demo import seed_demo
     from plugins.interpreters.models import Interpreter
 
-    with app.app_context():
-        seed_demo()
-        db.session.commit()
+    with demo.app_context():
         from core.tenancy.models import Tenant
 
         kleve = db.session.scalar(select(Tenant).where(Tenant.slug == "kleve"))

@@ -201,8 +201,7 @@ def test_demo_creates_all_accounts(app, run):
     assert "betrieb@lotse.demo" in emails
 
 
-def test_demo_accounts_sign_in(app, run, browser, new_browser):
-    run("demo")
+def test_demo_accounts_sign_in(demo, browser, new_browser):
     browser.login("oberhausen", "cm@oberhausen.demo", "lotse-demo")
     assert browser.get("/kleve/").status_code == 404
     op = new_browser()

@@ -154,20 +154,28 @@ class TestDatabase:
             conn.execute(text("SELECT set_config('lotse.all_tenants', 'on', true)"))
 
     def wipe(self) -> None:
-        """Every table empty again, in one transaction. PostgreSQL restarts the sequences of the
-        tables it empties, as ``TRUNCATE … RESTART IDENTITY`` did for all of them."""
+        """Every table empty again, in one transaction: ``DELETE`` of the tables that hold rows,
+        children first. (``TRUNCATE`` of all tables, as before, cost PostgreSQL a new file per
+        table and seconds per test under load.) PostgreSQL then restarts the sequences of the
+        emptied tables, so ids start at 1 again as after ``TRUNCATE … RESTART IDENTITY``."""
         with self.engine.begin() as conn:
             self._all_rows(conn)
-            dirty = self._non_empty(conn)
+            dirty = set(self._non_empty(conn))
             if not dirty:
                 return
+            for name in reversed(self.names):
+                if name in dirty:
+                    conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
             if self.dialect == "postgresql":
-                names = ", ".join(f'"{n}"' for n in dirty)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for name in reversed(self.names):
-                    if name in dirty:
-                        conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608
+                conn.execute(
+                    text(
+                        "SELECT setval(s.oid, 1, false) FROM pg_class s "
+                        "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+                        "JOIN pg_class t ON t.oid = d.refobjid "
+                        "WHERE s.relkind = 'S' AND t.relname = ANY(:names)"
+                    ),
+                    {"names": sorted(dirty)},
+                )
 
     # --- a seeded state, kept once and put back ------------------------------------------------
 

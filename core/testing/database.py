@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 APP_ROLE = "lotse_app_test"
 #: Where the PostgreSQL snapshot of a seeded state is kept (a schema beside ``public``).
@@ -133,7 +134,12 @@ class TestDatabase:
         #: Parents before children (``metadata.sorted_tables``).
         self.tables = list(tables)
         self.names = [t.name for t in self.tables]
-        self.engine = create_engine(owner_url)
+        # SQLite: a fresh connection each time, since tests may replace the file (restoring a
+        # backup) under a pooled connection that would then write into the old one.
+        sqlite = make_url(owner_url).get_backend_name() == "sqlite"
+        self.engine = (
+            create_engine(owner_url, poolclass=NullPool) if sqlite else create_engine(owner_url)
+        )
         self.dialect = self.engine.dialect.name
         self.snapshot_file: Path | None = None
         self.snapshot_sequences: list[tuple[str, int, bool]] = []

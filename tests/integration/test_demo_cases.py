@@ -172,9 +172,9 @@ def test_seeding_twice_creates_nothing_new(demo):
 
 
 def test_demo_scale_adds_cases_round_robin(demo, cli):
-    app, run = demo, cli
+    app = demo
     before = _counts(app)
-    result = run("demo", "--scale", "30")
+    result = cli("demo", "--scale", "30")
     assert result.exit_code == 0, result.output
     after = _counts(app)
     assert sum(after.values()) - sum(before.values()) == 30
@@ -216,5 +216,5 @@ def test_demo_scale_adds_cases_round_robin(demo, cli):
                         <= 3
                     )
     # a second run continues the numbering
-    assert run("demo", "--scale", "5", "--seed", "2").exit_code == 0
+    assert cli("demo", "--scale", "5", "--seed", "2").exit_code == 0
     assert sum(_counts(app).values()) == sum(after.values()) + 5

@@ -162,7 +162,8 @@ def test_tenant_logo_is_served_only_for_its_file(app, browser):
 def test_english_catalog_is_kept_in_step(path):
     """English msgids are the source; the English catalog lists exactly the same messages."""
     english = Path(str(path).replace("/de/LC_MESSAGES/", "/en/LC_MESSAGES/"))
-    ids = lambda p: {
-        m.id if isinstance(m.id, str) else m.id[0] for m in read_po(p.open("rb")) if m.id
-    }  # noqa: E731
+
+    def ids(p):
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(p.open("rb")) if m.id}
+
     assert ids(english) == ids(path)

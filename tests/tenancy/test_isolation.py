@@ -127,7 +127,8 @@ def test_write_without_tenant_raises(app_ctx, two_tenants, model):
 def _composite_fks():
     out = []
     for model in MODELS:
-        for fk in model.__table__.foreign_key_constraints:
+        # A set: sorted, so every xdist worker collects the same list.
+        for fk in sorted(model.__table__.foreign_key_constraints, key=lambda c: c.name):
             cols = [c.name for c in fk.columns]
             if "tenant_id" in cols and len(cols) == 2:
                 out.append((model, fk))

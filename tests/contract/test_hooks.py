@@ -50,10 +50,6 @@ def test_every_hook_states_its_kind():
         assert re.search(r"Kind: (startup|runtime)", doc), name
 
 
-def test_check_pending_passes_for_installed_plugins(app):
-    app.extensions["lotse.pm"].check_pending()
-
-
 # --- one test per hook --------------------------------------------------------------------------
 
 events: list = []

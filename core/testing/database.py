@@ -94,12 +94,12 @@ def reset_postgres(url: str) -> None:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE"))
             conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
-            # Workers start together: the advisory lock keeps two CREATE ROLEs from racing.
-            conn.execute(text("SELECT pg_advisory_xact_lock(4711)"))
+            # Workers start together and a role is cluster-wide: the loser of a race ignores it.
             conn.execute(
                 text(
                     f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
-                    f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
+                    f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; "
+                    f"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
                 )
             )
     finally:

@@ -49,12 +49,16 @@ test: install-test
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
+# Two pytest-xdist workers, each with its own database (docs/testing.md); PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
+
 test-sqlite:
-	LOTSE_TEST_DATABASE_URL= $(BIN)/python -m pytest -q -p no:cacheprovider
+	LOTSE_TEST_DATABASE_URL= $(PYTEST)
 
 # The browser tests drive the same code paths; on PostgreSQL the rest of the suite runs again.
 test-postgres:
-	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
+	LOTSE_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) -m "not e2e"
 
 extract-messages: $(VENV)/.installed-test
 	$(BIN)/pybabel -q extract -w 100 --add-location=file --sort-output -F babel.cfg -k _l -k lazy_gettext -o core/translations/messages.pot .

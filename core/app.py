@@ -14,6 +14,7 @@ import core.models  # noqa: F401  (complete mapper registry before anything quer
 import core.privacy.erasure  # noqa: F401  (files of erased rows go on commit)
 import core.privacy.requests  # noqa: F401  (the Art. 18 freeze listens on every flush)
 from core import config as lotse_config
+from core.auth.passwords import init_app as init_passwords
 from core.auth.permissions import PermissionRegistry
 from core.auth.throttle import init_throttle
 from core.extensions import babel, csrf, db, login_manager
@@ -62,6 +63,7 @@ def create_app(
     )
     login_manager.init_app(app)
     init_throttle(app)
+    init_passwords(app)
 
     pm = plugin_manager or LotsePluginManager()
     if plugin_manager is None and app.config["LOTSE_PLUGINS_AUTOLOAD"]:

@@ -76,6 +76,8 @@ def from_environment() -> dict:
         # Failed logins per account from all addresses together (15 minutes) before sign-in of that
         # account is slowed down and its owner alerted; the correct password is never refused.
         "LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING": _int("LOTSE_LOGIN_FAILURES_ACCOUNT_CEILING", 50),
+        # Argon2 cost: "standard"; "test" (cheap) is refused unless TESTING (core.auth.passwords).
+        "LOTSE_PASSWORD_HASH_PROFILE": os.environ.get("LOTSE_PASSWORD_HASH_PROFILE", "standard"),
         "LOTSE_LOGIN_SLOWDOWN_SECONDS": float(os.environ.get("LOTSE_LOGIN_SLOWDOWN_SECONDS") or 2),
         # Where links in mails point to; never derived from the request's Host header.
         "LOTSE_BASE_URL": os.environ.get("LOTSE_BASE_URL")

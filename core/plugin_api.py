@@ -20,6 +20,7 @@ from core.auth.permissions import (
     require_permission,
 )
 from core.cases.regelkreis import CaseType, Phase, Regelkreis
+from core.cases.settings import regelkreis_for
 from core.consent.services import ConsentRefused, Decision, disclose
 from core.consent.services import check as consent_check
 from core.db import CreatedAt, UTCDateTime, db, utcnow
@@ -144,6 +145,7 @@ __all__ = [
     "CaseType",
     "Phase",
     "Regelkreis",
+    "regelkreis_for",
     # providers (extension points; see docs/plugin_hooks.md)
     "CasePanel",
     "CaseTab",

@@ -1,76 +1,67 @@
-"""Fixtures every test suite of Lotse (core and plugins) uses.
+"""Fixtures every test suite of Lotse (core and plugins) uses, shipped as a pytest plugin
+(``[project.entry-points.pytest11] lotse``) so a plugin's own ``tests/`` get them too (Indico).
 
 The database is real: a SQLite file, or PostgreSQL when ``LOTSE_TEST_DATABASE_URL`` is set. The
-schema is built once per run with the real Alembic migrations; after each test every table is
-emptied, so tests never see each other's rows.
+schema is built once per run with the real Alembic migrations; after each test that used the app
+every table is emptied again, so tests never see each other's rows. The demo installation is
+seeded once per run and put back for each test that asks for it (``demo``).
+
+Runs under pytest-xdist as well: every worker has its own database, Redis database and SMTP port.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-TEST_PASSWORD = "Kaffee-Fahrrad-Laterne-42"  # noqa: S105 - test fixture
-_counter = itertools.count(1)
+from core.testing.browser import Browser, browser, csrf_from, new_browser, sign_in, signed_in
+from core.testing.database import (
+    APP_ROLE,
+    TestDatabase,
+    app_role_url,
+    database_url,
+    grant_app_role,
+    per_worker_redis_url,
+    reset_postgres,
+)
+from core.testing.factories import (
+    TEST_PASSWORD,
+    cli,
+    count_rows,
+    make_case,
+    make_consent,
+    make_person,
+    make_tenant,
+    make_user,
+)
+
+__all__ = [
+    "APP_ROLE",
+    "TEST_PASSWORD",
+    "Browser",
+    "app_role_url",
+    "browser",
+    "cli",
+    "count_rows",
+    "csrf_from",
+    "database_url",
+    "make_case",
+    "make_consent",
+    "make_person",
+    "make_tenant",
+    "make_test_config",
+    "make_user",
+    "new_browser",
+    "sign_in",
+    "signed_in",
+]
+
 #: Port of the suite's local SMTP server (set by the ``smtp_server`` fixture).
 _smtp = {"port": None}
-
-
-def database_url(tmp_dir: Path) -> str:
-    url = os.environ.get("LOTSE_TEST_DATABASE_URL", "").strip()
-    if url:
-        from core.config import normalise_database_url
-
-        return normalise_database_url(url)
-    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
-
-
-APP_ROLE = "lotse_app_test"
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-        # The app runs as a role that is neither owner, superuser nor BYPASSRLS, exactly as in
-        # production, so row-level security is exercised by the whole suite.
-        conn.execute(
-            text(
-                f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
-                f"THEN CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$"
-            )
-        )
-    engine.dispose()
-
-
-def _grant_app_role(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}"))
-        conn.execute(
-            text(
-                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}"
-            )
-        )
-        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}"))
-    engine.dispose()
-
-
-def app_role_url(owner_url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return (
-        make_url(owner_url)
-        .set(username=APP_ROLE, password=None)
-        .render_as_string(hide_password=False)
-    )
 
 
 def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
@@ -82,6 +73,8 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
         "LOTSE_RAISE_ERRORS": True,
         "LOTSE_TENANTS_DIR": str(Path(__file__).resolve().parents[2] / "tenants"),
         "LOTSE_ATTACHMENT_DIR": str(tmp_dir / "attachments"),
+        # Behaviour, not the strength of the hash, is under test (refused without TESTING).
+        "LOTSE_PASSWORD_HASH_PROFILE": "test",
         # Counted in the database, as with several workers in production.
         "LOTSE_RATELIMIT_STORAGE": "database",
         "LOTSE_LOGIN_SLOWDOWN_SECONDS": 0,
@@ -96,20 +89,41 @@ def make_test_config(url: str, tmp_dir: Path, **overrides) -> dict:
     return config
 
 
-def pytest_configure(config):
-    """A cheap Argon2 profile for the whole run (not the (1, 8, 1) the rehash test uses as weak)."""
-    from core.auth.passwords import set_cost
+def _no_flush_per_commit(dbapi_connection, connection_record):
+    """A test database never has to survive a power cut: commits skip the disk flush (SQLite
+    ``synchronous=OFF``, PostgreSQL ``synchronous_commit=off``). Every commit used to wait for an
+    fsync, which the shared CI disk made the largest single cost of the suite."""
+    module = type(dbapi_connection).__module__
+    cursor = dbapi_connection.cursor()
+    try:
+        if module.startswith("sqlite3"):
+            cursor.execute("PRAGMA synchronous=OFF")
+        elif module.startswith("psycopg"):
+            cursor.execute("SET synchronous_commit TO off")
+            dbapi_connection.commit()
+    finally:
+        cursor.close()
 
-    set_cost(time_cost=1, memory_cost=256, parallelism=1)
+
+def pytest_configure(config):
+    """Under xdist each worker talks to its own Redis database; no fsync per test commit."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    url = os.environ.get("LOTSE_TEST_REDIS_URL", "")
+    if url:
+        os.environ["LOTSE_TEST_REDIS_URL"] = per_worker_redis_url(url)
+    if not event.contains(Engine, "connect", _no_flush_per_commit):
+        event.listen(Engine, "connect", _no_flush_per_commit)
 
 
 @pytest.fixture(scope="session")
 def _owner_db_url(tmp_path_factory):
-    """The schema owner's URL: migrations and the per-test wipe use it."""
+    """The schema owner's URL: migrations, the wipe and the snapshots use it."""
     tmp_dir = tmp_path_factory.mktemp("db")
     url = database_url(tmp_dir)
     if url.startswith("postgresql"):
-        _reset_postgres(url)
+        reset_postgres(url)
     return url
 
 
@@ -183,44 +197,36 @@ def app(_db_url, _owner_db_url, tmp_path_factory, smtp_server):
     """The app under test, with its schema built by the real migrations."""
     from core import migrate
     from core.app import create_app
+    from core.db import db
 
     os.environ.setdefault("LOTSE_INSTANCE_PATH", tempfile.mkdtemp(prefix="lotse-instance-"))
     owner_app = create_app(make_test_config(_owner_db_url, tmp_path_factory.getbasetemp()))
     with owner_app.app_context():
         migrate.upgrade("heads")
-        from core.db import db
-
         db.engine.dispose()
     if _owner_db_url.startswith("postgresql"):
-        _grant_app_role(_owner_db_url)
+        grant_app_role(_owner_db_url)
     app = create_app(
         make_test_config(
             _db_url, tmp_path_factory.getbasetemp(), LOTSE_TEST_OWNER_URL=_owner_db_url
         )
     )
-    return app
+    # Every model (core and plugins) is mapped now: the migrations imported them all.
+    app.extensions["lotse.test_db"] = TestDatabase(_owner_db_url, db.metadata.sorted_tables)
+    yield app
+    app.extensions["lotse.test_db"].dispose()
 
 
-_owner_engines: dict = {}
+@pytest.fixture(scope="session")
+def _test_db(app):
+    """Wipe, snapshot and restore of the session's database (as its owner)."""
+    return app.extensions["lotse.test_db"]
 
 
-def _wipe(app) -> None:
-    from core.db import db
-
+def _reset_app_state(app) -> None:
     with app.app_context():
-        db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
-        engine = db.engine
-        if engine.dialect.name == "postgresql":
-            owner_url = app.config["LOTSE_TEST_OWNER_URL"]
-            owner = _owner_engines.setdefault(owner_url, create_engine(owner_url))
-            with owner.begin() as conn:
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            with engine.begin() as conn:
-                for table in tables:
-                    conn.execute(table.delete())
+        app.extensions["lotse.throttle"].reset()
+    app.extensions.get("lotse.relays", {}).clear()
 
 
 @pytest.fixture(autouse=True)
@@ -229,10 +235,44 @@ def _clean_state(request):
     yield
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
-        _wipe(app)
         with app.app_context():
-            app.extensions["lotse.throttle"].reset()
-        app.extensions.get("lotse.relays", {}).clear()
+            from core.db import db
+
+            db.session.remove()
+        app.extensions["lotse.test_db"].wipe()
+        _reset_app_state(app)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(app, _test_db, tmp_path_factory):
+    """``lotse demo``'s five tenants, seeded once per run (about ten seconds) and kept."""
+    from core.db import db
+    from core.demo import seed_demo
+
+    with _test_db.engine.connect() as conn:
+        dirty = _test_db._non_empty(conn)
+    assert not dirty, f"`demo` must be the first fixture that writes; found rows in {dirty}"
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    _test_db.snapshot(tmp_path_factory.mktemp("demo"))
+    return _test_db
+
+
+@pytest.fixture
+def demo(app, _demo_snapshot):
+    """The demo installation (five tenants, their accounts with password ``lotse-demo``, cases),
+    restored from the run's snapshot in a fraction of a second instead of seeded again."""
+    _demo_snapshot.wipe()
+    with app.app_context():
+        from core.db import db
+
+        db.session.remove()
+    _demo_snapshot.restore()
+    _reset_app_state(app)
+    return app
 
 
 @pytest.fixture
@@ -247,157 +287,6 @@ def db(app_ctx):
 
     yield _db
     _db.session.rollback()
-
-
-@pytest.fixture
-def make_tenant(app):
-    """``make_tenant("kreis-a", plugins=["interpreters"])`` → committed Tenant (detached-safe)."""
-    from core.db import db
-    from core.plugins.services import enable_plugin
-    from core.tenancy.context import tenant_scope
-    from core.tenancy.models import OrgUnit, Tenant
-
-    def make(
-        slug=None,
-        *,
-        name=None,
-        kind="kreis",
-        plugins=(),
-        locales=("de", "en"),
-        theme=None,
-        org_units=("team-a",),
-    ):
-        slug = slug or f"tenant-{next(_counter)}"
-        with app.app_context():
-            tenant = Tenant(
-                slug=slug,
-                name=name or f"Kreis {slug.title()}",
-                kind=kind,
-                locales=list(locales),
-                default_locale=locales[0],
-                theme=theme or {},
-                settings={},
-            )
-            db.session.add(tenant)
-            db.session.flush()
-            with tenant_scope(tenant):
-                for key in org_units:
-                    db.session.add(
-                        OrgUnit(tenant_id=tenant.id, key=key, name=f"Team {key}", kind="team")
-                    )
-                for plugin in plugins:
-                    enable_plugin(tenant, plugin, None, operator=True)
-            db.session.commit()
-            db.session.refresh(tenant)
-            db.session.expunge(tenant)
-            return tenant
-
-    return make
-
-
-@pytest.fixture
-def make_user(app):
-    """``make_user(tenant, roles=["case_manager"])`` → (email, password) of a committed account."""
-    from core.auth import services as auth
-    from core.auth.models import User
-    from core.auth.passwords import hash_password
-    from core.db import db, utcnow
-    from core.tenancy.context import tenant_scope
-
-    def make(
-        tenant=None,
-        *,
-        roles=("case_manager",),
-        email=None,
-        name=None,
-        operator=False,
-        password=TEST_PASSWORD,
-        org_unit_id=None,
-    ):
-        email = email or f"user{next(_counter)}@example.org"
-        with app.app_context():
-            user = auth.find_user(email)
-            if user is None:
-                # Like an account created by this tenant's invitation: in its credential care.
-                user = User(
-                    email=email,
-                    display_name=name or email.split("@")[0].title(),
-                    password_hash=hash_password(password),
-                    is_platform_operator=operator,
-                    password_changed_at=utcnow(),
-                    credential_tenant_id=tenant.id if tenant is not None and not operator else None,
-                )
-                db.session.add(user)
-                db.session.flush()
-            if tenant is not None:
-                with tenant_scope(tenant):
-                    auth.add_membership(user, tenant, list(roles), org_unit_id)
-            db.session.commit()
-        return email, password
-
-    return make
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-class Browser:
-    """A test client that behaves like a browser: it reads CSRF tokens from the pages it gets."""
-
-    def __init__(self, client):
-        self.client = client
-        self.token = None
-
-    def get(self, url, **kwargs):
-        response = self.client.get(url, **kwargs)
-        if response.mimetype == "text/html":
-            match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(as_text=True))
-            if match:
-                self.token = match.group(1)
-        return response
-
-    def post(self, url, data=None, *, csrf=True, **kwargs):
-        data = dict(data or {})
-        if csrf:
-            if self.token is None:
-                self.get(url)
-            data.setdefault("csrf_token", self.token)
-        return self.client.post(url, data=data, **kwargs)
-
-    def login(self, tenant_slug, email, password=TEST_PASSWORD):
-        self.get(f"/{tenant_slug}/login")
-        response = self.post(f"/{tenant_slug}/login", {"email": email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        self.get(f"/{tenant_slug}/")
-        return response
-
-    def operator_login(self, email, password=TEST_PASSWORD):
-        self.get("/platform/login")
-        response = self.post("/platform/login", {"email": email, "password": password})
-        assert response.status_code == 302
-        self.get("/platform/")
-        return response
-
-    def text(self, url):
-        response = self.get(url)
-        return response.status_code, response.get_data(as_text=True)
-
-
-@pytest.fixture
-def browser(app):
-    """A fresh signed-out browser."""
-    return Browser(app.test_client())
-
-
-@pytest.fixture
-def new_browser(app):
-    def make():
-        return Browser(app.test_client())
-
-    return make
 
 
 @pytest.fixture
@@ -418,3 +307,7 @@ def live_server(app, _db_url, tmp_path):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    with server_app.app_context():
+        from core.db import db
+
+        db.engine.dispose()

@@ -127,31 +127,40 @@ def _fuzz_operation(app, operation, token, mode, sent):
     return failures
 
 
-def test_api_fuzz(app, fuzz_tokens):
+#: The operations are fuzzed in this many shards (every operation in exactly one, with the same
+#: examples as in one run), so pytest-xdist spreads the suite's longest test over its workers.
+SHARDS = 4
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_api_fuzz(app, fuzz_tokens, shard):
     app.config["LOTSE_RAISE_ERRORS"] = False
     try:
         schema = schemathesis.openapi.from_wsgi(f"/{SLUG}/api/v1/openapi.json", app)
         failures, sent = {}, {}
         started, cpu = time.monotonic(), time.process_time()
-        count = 0
+        count = total = 0
         for result in schema.get_all_operations():
             operation = result.ok()
             if os.environ.get("FUZZ_ONLY") and not operation.path.startswith(
                 os.environ["FUZZ_ONLY"]
             ):
                 continue
+            total += 1
+            if total % SHARDS != shard:
+                continue
             count += 1
             token = fuzz_tokens[_role_for(operation.method.upper(), operation.path)]
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 failures.update(_fuzz_operation(app, operation, token, mode, sent))
         print(
-            f"fuzzed {count} operations in {time.monotonic() - started:.1f}s "
+            f"shard {shard}: fuzzed {count} of {total} operations in {time.monotonic() - started:.1f}s "
             f"({time.process_time() - cpu:.1f}s CPU), {sum(sent.values())} requests, "
             f"fewest per operation: {sorted(sent.items(), key=lambda kv: kv[1])[:3]}"
         )
     finally:
         app.config["LOTSE_RAISE_ERRORS"] = True
-    assert count >= (1 if os.environ.get("FUZZ_ONLY") else 60)
+    assert total >= (1 if os.environ.get("FUZZ_ONLY") else 60)
     assert not failures, "\n".join(f"{k}\n  {v}" for k, v in failures.items())
 
 

@@ -16,7 +16,9 @@ RAW_SQL_ALLOWED = {
     "core/tenancy/rls.py",
     "core/demo/scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
     "core/cli.py",
-    "core/testing/pytest_plugin.py",
+    "core/testing/database.py",  # the test database: wipe, snapshot, restore (as its owner)
+    "core/testing/browser.py",  # no SQL: Browser.text() matches the pattern
+    "core/testing/pytest_plugin.py",  # test connections skip the flush per commit
 }
 RAW_SQL = re.compile(r"\btext\(|exec_driver_sql\(|\.execute\(\s*[\"']")
 

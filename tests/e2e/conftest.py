@@ -83,13 +83,3 @@ class Auditor:
 @pytest.fixture
 def audit(page):
     return Auditor(page)
-
-
-@pytest.fixture
-def demo_data(app):
-    from core.db import db
-    from core.demo import seed_demo
-
-    with app.app_context():
-        seed_demo()
-        db.session.commit()

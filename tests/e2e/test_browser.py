@@ -17,7 +17,7 @@ def sign_in(page, base, slug, email):
     expect(page).to_have_url(re.compile(rf"/{slug}/$"))
 
 
-def test_sign_in_and_switch_tenant(demo_data, live_server, page, audit):
+def test_sign_in_and_switch_tenant(demo, live_server, page, audit):
     page.goto(f"{live_server}/")
     audit.check("01-start")
     page.goto(f"{live_server}/oberhausen/login")
@@ -43,7 +43,7 @@ def test_sign_in_and_switch_tenant(demo_data, live_server, page, audit):
     audit.check("06-switch-confirmation")
 
 
-def test_admin_enables_plugin_and_sees_it(demo_data, live_server, page, audit):
+def test_admin_enables_plugin_and_sees_it(demo, live_server, page, audit):
     sign_in(page, live_server, "viersen", "admin@viersen.demo")
     nav = page.get_by_role("navigation", name="Hauptnavigation")
     nav.get_by_role("link", name="Administration", exact=True).click()
@@ -86,7 +86,7 @@ def test_admin_enables_plugin_and_sees_it(demo_data, live_server, page, audit):
     audit.check("20-second-factor-setup")
 
 
-def test_dpo_and_operator_pages(demo_data, live_server, page, audit):
+def test_dpo_and_operator_pages(demo, live_server, page, audit):
     sign_in(page, live_server, "kleve", "dsb@kleve.demo")
     page.get_by_role("link", name="Protokoll").click()
     expect(page.get_by_role("table")).to_contain_text("auth.login")
@@ -117,7 +117,7 @@ def test_dpo_and_operator_pages(demo_data, live_server, page, audit):
     audit.check("35-operator-tenant-404")
 
 
-def test_invitation_is_accepted_by_its_owner(demo_data, live_server, page, audit):
+def test_invitation_is_accepted_by_its_owner(demo, live_server, page, audit):
     """An administrator invites an existing account; only its owner, signed in, can accept."""
     sign_in(page, live_server, "viersen", "admin@viersen.demo")
     page.goto(f"{live_server}/viersen/admin/users/new")

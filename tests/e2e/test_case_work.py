@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_browser import sign_in
 
 
-def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
+def test_case_manager_walks_a_case(demo, live_server, page, audit):
     sign_in(page, live_server, "oberhausen", "cm@oberhausen.demo")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
     audit.check("40-case-list")
@@ -91,7 +91,7 @@ def test_case_manager_walks_a_case(demo_data, live_server, page, audit):
     audit.check("54-disclosure-refused")
 
 
-def test_coordinator_sees_caseload(demo_data, live_server, page, audit):
+def test_coordinator_sees_caseload(demo, live_server, page, audit):
     sign_in(page, live_server, "oberhausen", "koordination@oberhausen.demo")
     page.get_by_role("link", name="Fallzahlen").click()
     expect(page.get_by_role("table")).to_be_visible()

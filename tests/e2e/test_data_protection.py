@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.e2e.test_browser import sign_in
 
 
-def test_dsb_desk_and_consent_forms(demo_data, live_server, page, audit):
+def test_dsb_desk_and_consent_forms(demo, live_server, page, audit):
     sign_in(page, live_server, "oberhausen", "dsb@oberhausen.demo")
     page.get_by_role("link", name="Datenschutz", exact=True).click()
     expect(page.get_by_role("heading", name="Fällige Löschungen")).to_be_visible()
@@ -40,7 +40,7 @@ def test_dsb_desk_and_consent_forms(demo_data, live_server, page, audit):
     audit.check("65b-information-sheet-arabic")
 
 
-def test_coordinator_records_request_and_restricts(demo_data, live_server, page, audit):
+def test_coordinator_records_request_and_restricts(demo, live_server, page, audit):
     sign_in(page, live_server, "kleve", "koordination@kleve.demo")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Fälle").click()
     page.locator("table a").first.click()

@@ -462,27 +462,15 @@ def test_operator_sees_no_case_data(app, operator, make_tenant):
     assert operator.get(f"/platform/tenants/{tenant.id}").status_code == 200
 
 
-def test_cli_user_create_mails_the_link(app, make_tenant, mail_outbox):
-    from click.testing import CliRunner
-
-    from core.cli import main
+def test_cli_user_create_mails_the_link(app, make_tenant, mail_outbox, cli):
 
     make_tenant("kleve")
-    runner = CliRunner()
-    result = runner.invoke(
-        main,
-        ["user", "create", "--email", "neu@kleve.example", "--name", "Neu", "--tenant", "kleve"],
-        obj=_script_info(app),
+    result = cli(
+        "user", "create", "--email", "neu@kleve.example", "--name", "Neu", "--tenant", "kleve"
     )
     assert result.exit_code == 0, result.output
     assert "/password/" not in result.output and "E-Mail" in result.output
     assert mail_outbox.link("neu@kleve.example").startswith("https://lotse.example/kleve/password/")
-
-
-def _script_info(app):
-    from flask.cli import ScriptInfo
-
-    return ScriptInfo(create_app=lambda: app)
 
 
 def test_invitation_count_does_not_leak_membership_elsewhere(app, admin_of, make_tenant, make_user):

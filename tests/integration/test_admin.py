@@ -20,13 +20,8 @@ def admin(make_tenant, make_user, browser):
     return tenant
 
 
-def _count(app, tenant, model):
-    with app.app_context(), tenant_scope(tenant):
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def test_add_user_bad_input_writes_nothing(app, admin, browser):
-    before = _count(app, admin, Membership)
+def test_add_user_bad_input_writes_nothing(app, admin, browser, count_rows):
+    before = count_rows(admin, Membership)
     browser.get("/verw/admin/users/new")
     response = browser.post(
         "/verw/admin/users/new", {"email": "keine-mail", "display_name": "", "roles": ["root"]}
@@ -34,7 +29,7 @@ def test_add_user_bad_input_writes_nothing(app, admin, browser):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Bitte korrigieren Sie" in html
-    assert _count(app, admin, Membership) == before
+    assert count_rows(admin, Membership) == before
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
@@ -72,25 +67,25 @@ def test_admin_cannot_remove_own_admin_role(app, admin, browser):
     assert response.status_code == 400 and "eigenen" in response.get_data(as_text=True)
 
 
-def test_mass_assignment_of_tenant_is_ignored(app, admin, make_tenant, browser):
+def test_mass_assignment_of_tenant_is_ignored(app, admin, make_tenant, browser, count_rows):
     other = make_tenant("fremd")
     browser.get("/verw/admin/org-units/new")
     browser.post(
         "/verw/admin/org-units/new",
         {"name": "Neues Team", "key": "neu", "kind": "team", "tenant_id": str(other.id)},
     )
-    assert _count(app, other, OrgUnit) == 1  # only the fixture's unit
-    assert _count(app, admin, OrgUnit) == 2
+    assert count_rows(other, OrgUnit) == 1  # only the fixture's unit
+    assert count_rows(admin, OrgUnit) == 2
 
 
-def test_org_unit_validation_and_cycle(app, admin, browser):
+def test_org_unit_validation_and_cycle(app, admin, browser, count_rows):
     browser.get("/verw/admin/org-units/new")
     bad = browser.post(
         "/verw/admin/org-units/new", {"name": "", "key": "Nicht Gültig", "kind": "planet"}
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Kleinbuchstaben" in html
-    assert _count(app, admin, OrgUnit) == 1
+    assert count_rows(admin, OrgUnit) == 1
     browser.post("/verw/admin/org-units/new", {"name": "Region", "key": "region", "kind": "region"})
     with app.app_context(), tenant_scope(admin):
         region = db.session.scalar(select(OrgUnit).where(OrgUnit.key == "region"))
@@ -107,7 +102,7 @@ def test_org_unit_validation_and_cycle(app, admin, browser):
     assert cycle.status_code == 400 and "unter sich selbst" in cycle.get_data(as_text=True)
 
 
-def test_locations(app, admin, browser):
+def test_locations(app, admin, browser, count_rows):
     with app.app_context(), tenant_scope(admin):
         unit_id = db.session.scalar(select(OrgUnit.id))
     browser.get(f"/verw/admin/org-units/{unit_id}")
@@ -115,12 +110,12 @@ def test_locations(app, admin, browser):
         f"/verw/admin/org-units/{unit_id}/locations", {"name": "Büro", "postcode": "123"}
     )
     assert bad.status_code == 400 and "fünf Ziffern" in bad.get_data(as_text=True)
-    assert _count(app, admin, Location) == 0
+    assert count_rows(admin, Location) == 0
     ok = browser.post(
         f"/verw/admin/org-units/{unit_id}/locations",
         {"name": "Büro", "postcode": "47533", "city": "Kleve"},
     )
-    assert ok.status_code == 302 and _count(app, admin, Location) == 1
+    assert ok.status_code == 302 and count_rows(admin, Location) == 1
 
 
 def test_branding_settings_validate_colours(app, admin, browser):

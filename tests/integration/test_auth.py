@@ -40,7 +40,7 @@ def test_wrong_password_and_unknown_user_look_the_same(browser, tenant, make_use
 
     email, _ = make_user(tenant)
     calls = []
-    real = passwords._hasher
+    real = passwords.hasher()
 
     class CountingHasher:
         def verify(self, hash_, password):
@@ -50,7 +50,7 @@ def test_wrong_password_and_unknown_user_look_the_same(browser, tenant, make_use
         def __getattr__(self, name):
             return getattr(real, name)
 
-    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+    monkeypatch.setattr(passwords, "hasher", lambda profile=None: CountingHasher())
 
     wrong = _login(browser, "kreis-a", email, "not the password at all")
     unknown = _login(browser, "kreis-a", "nobody@example.org", "not the password at all")
@@ -281,6 +281,26 @@ def test_argon2_hash_is_upgraded_on_login(app, browser, tenant, make_user):
     _login(browser, "kreis-a", email, password)
     with app.app_context():
         assert db.session.scalar(select(User.password_hash).where(User.email == email)) != weak
+
+
+def test_suite_hashes_with_the_test_profile_and_production_refuses_it(app, _db_url, tmp_path):
+    """The cheap Argon2 profile comes from the test configuration; an app without TESTING (or
+    with an unknown profile) does not start with it."""
+    from core.app import create_app
+    from core.auth.passwords import hash_password
+    from core.testing.pytest_plugin import make_test_config
+
+    with app.app_context():
+        assert "m=256,t=1,p=1" in hash_password("irgendein langes Passwort")
+    with pytest.raises(RuntimeError, match="LOTSE_PASSWORD_HASH_PROFILE"):
+        create_app(make_test_config(_db_url, tmp_path, TESTING=False))
+    with pytest.raises(ValueError, match="LOTSE_PASSWORD_HASH_PROFILE"):
+        create_app(make_test_config(_db_url, tmp_path, LOTSE_PASSWORD_HASH_PROFILE="billig"))
+    standard = create_app(
+        make_test_config(_db_url, tmp_path, TESTING=False, LOTSE_PASSWORD_HASH_PROFILE="standard")
+    )
+    with standard.app_context():
+        assert "m=65536,t=3,p=4" in hash_password("irgendein langes Passwort")
 
 
 def test_deactivated_membership_ends_access_on_next_request(app, browser, tenant, make_user):

@@ -38,10 +38,8 @@ def api(app, tenant, make_user):
 
 
 @pytest.fixture
-def signed_in(browser, tenant, make_user):
-    email, _ = make_user(tenant, roles=["case_manager"])
-    browser.login("kante", email)
-    return browser
+def cm_browser(tenant, signed_in):
+    return signed_in(tenant, roles=["case_manager"])
 
 
 def _person(api):
@@ -51,7 +49,7 @@ def _person(api):
 
 
 @pytest.mark.parametrize("value", [PG_BIG, BIG, 10**40])
-def test_huge_ids_in_urls_are_not_found(api, signed_in, value):
+def test_huge_ids_in_urls_are_not_found(api, cm_browser, value):
     for path in (
         f"/cases/{value}",
         f"/persons/{value}",
@@ -62,16 +60,16 @@ def test_huge_ids_in_urls_are_not_found(api, signed_in, value):
         assert response.status_code == 404, (path, response.status_code)
         assert response.json["status"] == 404 and response.json["message"]
     assert api("POST", f"/cases/{value}/close", json={}).status_code == 404
-    response = signed_in.get(f"/kante/cases/{value}")
+    response = cm_browser.get(f"/kante/cases/{value}")
     assert response.status_code == 404 and "text/html" in response.content_type
 
 
 @pytest.mark.parametrize("value", [str(PG_BIG), str(BIG), "9" * 40, "9" * 5000])
-def test_huge_page_numbers_are_a_clear_400(api, signed_in, value):
+def test_huge_page_numbers_are_a_clear_400(api, cm_browser, value):
     response = api("GET", f"/cases?page={value}")
     assert response.status_code == 400
     assert response.json["status"] == 400 and "page" in response.json["errors"]
-    html = signed_in.get(f"/kante/cases?page={value}")
+    html = cm_browser.get(f"/kante/cases?page={value}")
     assert html.status_code == 400
     assert "Zahl" in html.get_data(as_text=True)  # German, names the problem
 
@@ -152,7 +150,7 @@ def test_malformed_host_is_a_400(app, tenant, host):
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "9999-12-31T23:59:59"])
-def test_dates_at_the_ends_of_the_calendar(api, signed_in, day):
+def test_dates_at_the_ends_of_the_calendar(api, cm_browser, day):
     """Such dates would overflow every deadline computed from them (here or in a nightly job)."""
     person = _person(api)
     case = api("POST", "/cases", json={"person_id": person["id"], "case_type": "case_management"})
@@ -180,8 +178,8 @@ def test_dates_at_the_ends_of_the_calendar(api, signed_in, day):
     for field, response in answers.items():
         assert response.status_code == 400, (field, response.json)
         assert field in response.json["errors"], response.json
-    signed_in.get("/kante/persons/new")
-    html = signed_in.post(
+    cm_browser.get("/kante/persons/new")
+    html = cm_browser.post(
         "/kante/persons/new", {"first_name": "Eda", "last_name": "Kaya", "birth_date": day[:10]}
     )
     assert html.status_code == 400 and "Datum zwischen 1000 und 8999" in html.get_data(as_text=True)

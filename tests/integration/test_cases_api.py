@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.audit.models import AuditEvent
 from core.cases.models import Case, Contact, HelpPlanItem
@@ -76,11 +76,6 @@ def member(tenant, make_user, new_browser):
     return make
 
 
-def _count(app, tenant, model, *where):
-    with app.app_context(), tenant_scope(tenant):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
 def _audit(app, tenant, action, object_id=None):
     with app.app_context(), tenant_scope(tenant):
         stmt = select(AuditEvent).where(AuditEvent.action == action)
@@ -143,7 +138,7 @@ def test_create_person_open_case_and_the_read_is_audited(app, tenant, member):
     assert cm.get(f"/persons/{person['id']}").json["last_name"] == "Yusuf"
 
 
-def test_field_named_errors_write_nothing(app, tenant, member):
+def test_field_named_errors_write_nothing(app, tenant, member, count_rows):
     cm = member()
     bad = cm.post(
         "/persons",
@@ -154,7 +149,7 @@ def test_field_named_errors_write_nothing(app, tenant, member):
     assert bad.json["errors"]["birth_date"] == [
         "Bitte geben Sie ein gültiges Datum ein."
     ]  # German, from the service
-    assert _count(app, tenant, Person) == 0
+    assert count_rows(tenant, Person) == 0
 
     person = cm.person()
     bad_case = cm.post(
@@ -178,7 +173,7 @@ def test_field_named_errors_write_nothing(app, tenant, member):
     assert schema_bad.status_code == 422 and {"person_id", "frobnicate"} <= set(
         schema_bad.json["errors"]
     )
-    assert _count(app, tenant, Case) == 0
+    assert count_rows(tenant, Case) == 0
     assert len(_audit(app, tenant, "case.created")) == 0
     assert cm.get("/persons", query_string={"q": ""}).status_code == 422
     assert cm.get("/persons", query_string={"q": "Yusuf", "birth_date": "morgen"}).json[
@@ -186,7 +181,7 @@ def test_field_named_errors_write_nothing(app, tenant, member):
     ] == {"birth_date": ["Bitte geben Sie ein gültiges Datum ein."]}
 
 
-def test_one_person_one_case(app, tenant, member):
+def test_one_person_one_case(app, tenant, member, count_rows):
     cm = member()
     person = cm.person()
     cm.case(person["id"])
@@ -194,7 +189,7 @@ def test_one_person_one_case(app, tenant, member):
         "/cases", {"person_id": person["id"], "case_type": "short_counselling", "topic": "Wohnung"}
     )
     assert second.status_code == 422 and "person" in second.json["errors"]
-    assert _count(app, tenant, Case) == 1
+    assert count_rows(tenant, Case) == 1
     assert (
         cm.post("/cases", {"person_id": 999999, "case_type": "case_management"}).status_code == 404
     )
@@ -286,7 +281,7 @@ def test_permissions_of_other_roles(app, tenant, member):
 
 
 def test_foreign_tenant_ids_are_404_everywhere(
-    app, make_tenant, make_user, new_browser, tenant, member
+    app, make_tenant, make_user, new_browser, tenant, member, count_rows
 ):
     other = make_tenant("kreis-geheim", name="Kreis Geheim")
     email, _ = make_user(other, roles=["case_manager"])
@@ -373,7 +368,7 @@ def test_foreign_tenant_ids_are_404_everywhere(
     assert [p["status"] for p in owner.get(f"/cases/{cid}/help-plans").json] == ["draft"]
     assert owner.get(f"/persons/{person['id']}").json["first_name"] == "CANARY"
     assert [f["done_at"] for f in owner.get("/follow-ups").json] == [None]
-    assert _count(app, other, Case) == 1 and _count(app, tenant, Case) == 0
+    assert count_rows(other, Case) == 1 and count_rows(tenant, Case) == 0
 
 
 # --- the Regelkreis ----------------------------------------------------------------------------
@@ -487,7 +482,7 @@ def test_two_writers_with_the_same_version_get_409(app, tenant, member):
 # --- help plans ----------------------------------------------------------------------------------
 
 
-def test_agreed_help_plan_is_frozen_and_changes_make_a_new_version(app, tenant, member):
+def test_agreed_help_plan_is_frozen_and_changes_make_a_new_version(app, tenant, member, count_rows):
     cm = member()
     cid = cm.case(cm.person()["id"])["id"]
     gid = cm.post(f"/cases/{cid}/goals", {"life_area": "language", "title": "B1 erreichen"}).json[
@@ -575,7 +570,7 @@ def test_agreed_help_plan_is_frozen_and_changes_make_a_new_version(app, tenant, 
     plans = cm.get(f"/cases/{cid}/help-plans").json
     assert [(p["number"], p["status"]) for p in plans] == [(2, "agreed"), (1, "superseded")]
     assert plans[1]["items"] == v1_items
-    assert _count(app, tenant, HelpPlanItem) == 2
+    assert count_rows(tenant, HelpPlanItem) == 2
     kinds = {f["kind"] for f in cm.get("/follow-ups").json}
     # Version 1's follow-ups were replaced; the edited measure of version 2 has no due date.
     assert "goal_review" in kinds and "help_plan_due" not in kinds
@@ -585,7 +580,7 @@ def test_agreed_help_plan_is_frozen_and_changes_make_a_new_version(app, tenant, 
 # --- documentation -------------------------------------------------------------------------------
 
 
-def test_short_counselling_session_limit_and_conversion(app, tenant, member):
+def test_short_counselling_session_limit_and_conversion(app, tenant, member, count_rows):
     cm = member()
     cid = cm.case(cm.person()["id"], "short_counselling", topic="Wohnungssuche")["id"]
     contact = {
@@ -598,7 +593,7 @@ def test_short_counselling_session_limit_and_conversion(app, tenant, member):
         assert cm.post(f"/cases/{cid}/contacts", contact).status_code == 201
     sixth = cm.post(f"/cases/{cid}/contacts", contact)
     assert sixth.status_code == 422 and list(sixth.json["errors"]) == ["over_limit_reason"]
-    assert _count(app, tenant, Contact) == 5 and len(cm.get(f"/cases/{cid}/contacts").json) == 5
+    assert count_rows(tenant, Contact) == 5 and len(cm.get(f"/cases/{cid}/contacts").json) == 5
     sixth = cm.post(
         f"/cases/{cid}/contacts", {**contact, "over_limit_reason": "Termin beim Amt begleitet"}
     )

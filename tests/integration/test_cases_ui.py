@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from core.audit.models import AuditEvent
@@ -14,23 +13,6 @@ from core.cases.models import Case, Contact, FollowUp, HelpPlan, PhaseTransition
 from core.db import db
 from core.persons.models import Person
 from core.tenancy.context import tenant_scope
-
-
-@pytest.fixture
-def kreis(make_tenant):
-    return make_tenant("fall", name="Kreis Fall")
-
-
-@pytest.fixture
-def cm(kreis, make_user, browser):
-    email, _ = make_user(kreis, roles=["case_manager"], name="Clara Case")
-    browser.login("fall", email)
-    return email
-
-
-def _count(app, tenant, model, *where):
-    with app.app_context(), tenant_scope(tenant):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _new_person(browser, **extra):
@@ -76,7 +58,7 @@ def test_search_before_create_finds_name_variants(app, kreis, cm, browser):
     assert "Keine ähnliche Person" in html
 
 
-def test_person_validation_in_german_writes_nothing(app, kreis, cm, browser):
+def test_person_validation_in_german_writes_nothing(app, kreis, cm, browser, count_rows):
     browser.get("/fall/persons/new")
     response = browser.post(
         "/fall/persons/new",
@@ -92,10 +74,10 @@ def test_person_validation_in_german_writes_nothing(app, kreis, cm, browser):
     assert response.status_code == 400
     for text in ("Vornamen", "Nachnamen", "fünf Ziffern", "Zukunft", "gültige E-Mail-Adresse"):
         assert text in html
-    assert _count(app, kreis, Person) == 0
+    assert count_rows(kreis, Person) == 0
 
 
-def test_full_regelkreis(app, kreis, cm, browser):
+def test_full_regelkreis(app, kreis, cm, browser, count_rows):
     person_id = _new_person(browser)
     case_id = _open_case(browser, person_id)
     status, html = browser.text(f"/fall/cases/{case_id}")
@@ -218,7 +200,7 @@ def test_full_regelkreis(app, kreis, cm, browser):
         f"{base}/contacts", {"contact_on": "", "duration_minutes": "0", "channel": "telepathy"}
     )
     assert bad.status_code == 400
-    assert _count(app, kreis, Contact) == 1
+    assert count_rows(kreis, Contact) == 1
     browser.get(f"{base}/journal")
     assert (
         browser.post(
@@ -286,7 +268,7 @@ def test_full_regelkreis(app, kreis, cm, browser):
         assert db.session.get(Case, case_id).status == "open"
 
 
-def test_one_person_one_case(app, kreis, cm, browser):
+def test_one_person_one_case(app, kreis, cm, browser, count_rows):
     person_id = _new_person(browser)
     _open_case(browser, person_id)
     browser.get(f"/fall/cases/new?person_id={person_id}")
@@ -296,7 +278,7 @@ def test_one_person_one_case(app, kreis, cm, browser):
     assert response.status_code == 400 and "Eine Person, ein Fall" in response.get_data(
         as_text=True
     )
-    assert _count(app, kreis, Case) == 1
+    assert count_rows(kreis, Case) == 1
 
 
 def test_short_counselling_session_limit_and_conversion(app, kreis, cm, browser):
@@ -469,7 +451,7 @@ def test_concurrent_edits_get_a_conflict_with_both_values(
         assert db.session.get(Person, person_id).city == "Oberhausen"
 
 
-def test_write_is_one_transaction(app, kreis, cm, browser, monkeypatch):
+def test_write_is_one_transaction(app, kreis, cm, browser, monkeypatch, count_rows):
     """An injected failure after the case row was flushed leaves nothing behind."""
     person_id = _new_person(browser)
     from core.cases import services
@@ -494,8 +476,8 @@ def test_write_is_one_transaction(app, kreis, cm, browser, monkeypatch):
     finally:
         app.config["LOTSE_RAISE_ERRORS"] = True
     assert response.status_code == 500
-    assert _count(app, kreis, Case) == 0
-    assert _count(app, kreis, PhaseTransition) == 0
+    assert count_rows(kreis, Case) == 0
+    assert count_rows(kreis, PhaseTransition) == 0
 
 
 def test_my_follow_ups_and_automatic_ones(app, kreis, cm, browser):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from core.db import db
@@ -14,28 +13,14 @@ from core.tenancy.models import OrgUnit, Tenant
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def run(app):
-    from flask.cli import ScriptInfo
-
-    from core.cli import main
-
-    def invoke(*args, input=None):
-        return CliRunner().invoke(
-            main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input
-        )
-
-    return invoke
-
-
 def _tenants(app):
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Tenant))
 
 
 @pytest.mark.parametrize("slug", ["viersen", "hoexter", "oberhausen", "kleve", "jmd-oberhausen"])
-def test_example_tenants_load(app, run, slug):
-    result = run("tenant", "load", slug)
+def test_example_tenants_load(app, cli, slug):
+    result = cli("tenant", "load", slug)
     assert result.exit_code == 0, result.output
     with app.app_context():
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == slug))
@@ -45,16 +30,16 @@ def test_example_tenants_load(app, run, slug):
             units = db.session.scalars(select(OrgUnit)).all()
     assert len(units) >= 1
     # Loading again changes nothing (idempotent by key).
-    assert run("tenant", "load", slug).exit_code == 0
+    assert cli("tenant", "load", slug).exit_code == 0
     with app.app_context(), tenant_scope(tenant):
         assert db.session.scalar(select(func.count()).select_from(OrgUnit)) == len(units)
 
 
-def test_example_tenants_hold_their_real_structure(app, run):
+def test_example_tenants_hold_their_real_structure(app, cli):
     from core.tenancy.context import tenant_scope
 
     for slug in ("hoexter", "kleve", "oberhausen"):
-        run("tenant", "load", slug)
+        cli("tenant", "load", slug)
     with app.app_context():
 
         def units(slug):
@@ -74,35 +59,35 @@ def test_example_tenants_hold_their_real_structure(app, run):
         }
 
 
-def test_bad_tenant_file_writes_nothing(app, run, tmp_path):
+def test_bad_tenant_file_writes_nothing(app, cli, tmp_path):
     folder = tmp_path / "kaputt"
     folder.mkdir()
     (folder / "tenant.toml").write_text(
         'slug = "kaputt"\nname = "X"\nkind = "dorf"\n[theme]\nprimary = "rot"\n', encoding="utf-8"
     )
-    result = run("tenant", "load", str(folder))
+    result = cli("tenant", "load", str(folder))
     assert result.exit_code == 2
     assert "kind" in result.output and "primary" in result.output
     assert _tenants(app) == 0
 
 
-def test_unknown_plugin_in_tenant_file_writes_nothing(app, run, tmp_path):
+def test_unknown_plugin_in_tenant_file_writes_nothing(app, cli, tmp_path):
     folder = tmp_path / "plugfehler"
     folder.mkdir()
     (folder / "tenant.toml").write_text(
         'slug = "plugfehler"\nname = "X"\nkind = "kreis"\nplugins = ["gibtsnicht"]\n',
         encoding="utf-8",
     )
-    result = run("tenant", "load", str(folder))
+    result = cli("tenant", "load", str(folder))
     assert result.exit_code == 2 and "gibtsnicht" in result.output
     assert _tenants(app) == 0
 
 
-def test_user_create_validates(app, run):
-    run("tenant", "load", "kleve")
-    result = run("user", "create", "--email", "kaputt", "--name", "X", "--tenant", "kleve")
+def test_user_create_validates(app, cli):
+    cli("tenant", "load", "kleve")
+    result = cli("user", "create", "--email", "kaputt", "--name", "X", "--tenant", "kleve")
     assert result.exit_code == 2 and "E-Mail" in result.output
-    result = run(
+    result = cli(
         "user",
         "create",
         "--email",
@@ -119,7 +104,7 @@ def test_user_create_validates(app, run):
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
-    ok = run(
+    ok = cli(
         "user",
         "create",
         "--email",
@@ -136,19 +121,19 @@ def test_user_create_validates(app, run):
     )
 
 
-def test_plugin_commands(app, run):
-    run("tenant", "load", "viersen")
-    assert run("plugin", "disable", "viersen", "interpreters").exit_code == 0
-    listing = run("plugin", "list", "--tenant", "viersen")
+def test_plugin_commands(app, cli):
+    cli("tenant", "load", "viersen")
+    assert cli("plugin", "disable", "viersen", "interpreters").exit_code == 0
+    listing = cli("plugin", "list", "--tenant", "viersen")
     assert "aus interpreters" in listing.output
-    assert run("plugin", "enable", "viersen", "nope").exit_code == 2
-    assert run("plugin", "enable", "nirgends", "interpreters").exit_code == 2
-    assert run("plugin", "enable", "viersen", "interpreters").exit_code == 0
-    assert "an  interpreters" in run("plugin", "list", "--tenant", "viersen").output
+    assert cli("plugin", "enable", "viersen", "nope").exit_code == 2
+    assert cli("plugin", "enable", "nirgends", "interpreters").exit_code == 2
+    assert cli("plugin", "enable", "viersen", "interpreters").exit_code == 0
+    assert "an  interpreters" in cli("plugin", "list", "--tenant", "viersen").output
 
 
-def test_tenant_create_and_disable(app, run):
-    result = run(
+def test_tenant_create_and_disable(app, cli):
+    result = cli(
         "tenant",
         "create",
         "--slug",
@@ -168,7 +153,7 @@ def test_tenant_create_and_disable(app, run):
         and "a@wesel.de" in result.output
     )
     assert (
-        run(
+        cli(
             "tenant",
             "create",
             "--slug",
@@ -184,12 +169,12 @@ def test_tenant_create_and_disable(app, run):
         ).exit_code
         == 2
     )
-    assert run("tenant", "disable", "wesel").exit_code == 0
-    assert "deaktiviert" in run("tenant", "list").output
+    assert cli("tenant", "disable", "wesel").exit_code == 0
+    assert "deaktiviert" in cli("tenant", "list").output
 
 
-def test_demo_creates_all_accounts(app, run):
-    result = run("demo")
+def test_demo_creates_all_accounts(app, cli):
+    result = cli("demo")
     assert result.exit_code == 0, result.output
     from core.auth.models import User
 
@@ -201,8 +186,7 @@ def test_demo_creates_all_accounts(app, run):
     assert "betrieb@lotse.demo" in emails
 
 
-def test_demo_accounts_sign_in(app, run, browser, new_browser):
-    run("demo")
+def test_demo_accounts_sign_in(demo, browser, new_browser):
     browser.login("oberhausen", "cm@oberhausen.demo", "lotse-demo")
     assert browser.get("/kleve/").status_code == 404
     op = new_browser()
@@ -210,10 +194,10 @@ def test_demo_accounts_sign_in(app, run, browser, new_browser):
     assert op.get("/kleve/").status_code == 404
 
 
-def test_jobs_follow_ups_is_idempotent(app, run):
-    run("tenant", "load", "viersen")
-    first = run("jobs", "follow-ups")
+def test_jobs_follow_ups_is_idempotent(app, cli):
+    cli("tenant", "load", "viersen")
+    first = cli("jobs", "follow-ups")
     assert first.exit_code == 0 and "viersen" in first.output
-    assert run("jobs", "follow-ups", "--tenant", "viersen", "--date", "2026-01-01").exit_code == 0
-    assert run("jobs", "follow-ups", "--date", "gestern").exit_code == 2
-    assert run("jobs", "follow-ups", "--tenant", "nirgends").exit_code == 2
+    assert cli("jobs", "follow-ups", "--tenant", "viersen", "--date", "2026-01-01").exit_code == 0
+    assert cli("jobs", "follow-ups", "--date", "gestern").exit_code == 2
+    assert cli("jobs", "follow-ups", "--tenant", "nirgends").exit_code == 2

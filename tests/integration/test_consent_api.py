@@ -8,12 +8,13 @@ from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.db import db
 from core.tenancy.context import tenant_scope
-from tests.integration.test_cases_ui import _new_person, _open_case, cm, kreis  # noqa: F401
 
 
-def test_consent_api_flow(app, kreis, cm, browser, make_user, new_browser, make_tenant):  # noqa: F811
-    person_id = _new_person(browser)
-    case_id = _open_case(browser, person_id)
+def test_consent_api_flow(
+    app, kreis, cm, browser, make_user, new_browser, make_tenant, new_person, new_case
+):
+    person_id = new_person()
+    case_id = new_case(person_id)
     api = browser.client
     headers = {"X-CSRFToken": browser.token}
     assert api.get(f"/fall/api/v1/persons/{person_id}/consents").json == []

@@ -21,7 +21,6 @@ from core.consent.models import (
 from core.db import db
 from core.documentation.models import Attachment
 from core.tenancy.context import tenant_scope
-from tests.integration.test_cases_ui import _new_person, _open_case, cm, kreis  # noqa: F401
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 NOTICE = {
@@ -52,7 +51,7 @@ def _audits(app, tenant, action):
 
 
 @pytest.fixture
-def dpo(kreis, make_user, new_browser):  # noqa: F811
+def dpo(kreis, make_user, new_browser):
     email, _ = make_user(kreis, roles=["dpo"], name="Dora Datenschutz")
     browser = new_browser()
     browser.login("fall", email)
@@ -105,7 +104,7 @@ def _default_version_id(app, tenant):
         )
 
 
-def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
+def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):
     status, html = dpo.text("/fall/consent-forms/")
     assert status == 200 and "Einwilligung und Schweigepflichtentbindung" in html
     # The default form exists in German, English and Arabic, and the list says so.
@@ -247,7 +246,7 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):  # noqa: F811
     assert _audits(app, kreis, "consent.version_retired") == 1
 
 
-def test_publishing_needs_a_complete_draft(app, kreis, dpo):  # noqa: F811
+def test_publishing_needs_a_complete_draft(app, kreis, dpo):
     template_id = _new_template(
         dpo,
         key="release-jmd",
@@ -262,8 +261,8 @@ def test_publishing_needs_a_complete_draft(app, kreis, dpo):  # noqa: F811
     assert _version(app, kreis, version_id).published_at is None
 
 
-def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser, dpo):  # noqa: F811
-    person_id = _new_person(browser)
+def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser, dpo, new_person):
+    person_id = new_person()
     status, html = browser.text(f"/fall/persons/{person_id}/consents")
     assert status == 200
     version_id = _default_version_id(app, kreis)
@@ -369,7 +368,7 @@ def test_information_sheet_has_all_art13_fields_and_rtl(app, kreis, cm, browser,
     )
 
 
-def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):  # noqa: F811
+def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
@@ -403,7 +402,7 @@ def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):  # 
     assert _version(app, kreis, version_id).published_at is None
 
 
-def test_local_admin_may_administer_forms(kreis, make_user, new_browser):  # noqa: F811
+def test_local_admin_may_administer_forms(kreis, make_user, new_browser):
     email, _ = make_user(kreis, roles=["tenant_admin"])
     admin = new_browser()
     admin.login("fall", email)
@@ -416,12 +415,7 @@ def _category_id(app, tenant, key):
 
 
 def test_other_tenant_gets_404_for_templates_and_versions(
-    app,
-    kreis,  # noqa: F811 - the fixture imported from test_cases_ui
-    dpo,
-    make_tenant,
-    make_user,
-    new_browser,
+    app, kreis, dpo, make_tenant, make_user, new_browser
 ):
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
@@ -479,7 +473,7 @@ def test_other_tenant_gets_404_for_templates_and_versions(
     assert _version(app, kreis, version_id).published_at is None
 
 
-def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):  # noqa: F811
+def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):
     status, html = dpo.text("/fall/consent-forms/recipients")
     assert status == 200 and "Jobcenter / Agentur für Arbeit" in html
     bad = dpo.post("/fall/consent-forms/recipients", {"key": "jobcenter", "name": ""})
@@ -544,9 +538,9 @@ def _consent_form(app, tenant, **extra):
     return data
 
 
-def test_evidence_upload_is_filed_and_linked(app, kreis, cm, browser):  # noqa: F811
-    person_id = _new_person(browser)
-    case_id = _open_case(browser, person_id)
+def test_evidence_upload_is_filed_and_linked(app, kreis, cm, browser, new_person, new_case):
+    person_id = new_person()
+    case_id = new_case(person_id)
     url = f"/fall/persons/{person_id}/consents"
     status, html = browser.text(url)
     assert (
@@ -586,9 +580,11 @@ def test_evidence_upload_is_filed_and_linked(app, kreis, cm, browser):  # noqa: 
     assert _de(app, "no evidence on file") in browser.get(url).get_data(as_text=True)
 
 
-def test_disguised_or_forbidden_evidence_writes_nothing(app, kreis, cm, browser):  # noqa: F811
-    person_id = _new_person(browser)
-    _open_case(browser, person_id)
+def test_disguised_or_forbidden_evidence_writes_nothing(
+    app, kreis, cm, browser, new_person, new_case
+):
+    person_id = new_person()
+    new_case(person_id)
     url = f"/fall/persons/{person_id}/consents"
     browser.get(url)
     disguised = browser.post(
@@ -623,8 +619,8 @@ def test_disguised_or_forbidden_evidence_writes_nothing(app, kreis, cm, browser)
     assert _audits(app, kreis, "consent.recorded") == 0
 
 
-def test_evidence_needs_a_case(app, kreis, cm, browser):  # noqa: F811
-    person_id = _new_person(browser)
+def test_evidence_needs_a_case(app, kreis, cm, browser, new_person):
+    person_id = new_person()
     url = f"/fall/persons/{person_id}/consents"
     browser.get(url)
     response = browser.post(
@@ -649,7 +645,7 @@ def test_evidence_needs_a_case(app, kreis, cm, browser):  # noqa: F811
 # --- API -----------------------------------------------------------------------------------
 
 
-def test_consent_template_api(app, kreis, dpo):  # noqa: F811
+def test_consent_template_api(app, kreis, dpo):
     api, headers = dpo.client, {"X-CSRFToken": dpo.token}
     rows = api.get("/fall/api/v1/consent-templates").json
     default = next(t for t in rows if t["key"] == "release")
@@ -779,7 +775,7 @@ def test_consent_template_api(app, kreis, dpo):  # noqa: F811
     )
 
 
-def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo):  # noqa: F811
+def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo):
     dpo.get("/fall/consent-forms/")
     version_id = _default_version_id(app, kreis)
     with app.app_context(), tenant_scope(kreis):
@@ -797,7 +793,7 @@ def test_draft_of_an_old_version_completes_the_information_sheet(app, kreis, dpo
     assert all(draft.privacy_notice.values())
 
 
-def test_information_sheet_speaks_the_client_language(app, kreis, cm, browser, dpo):  # noqa: F811
+def test_information_sheet_speaks_the_client_language(app, kreis, cm, browser, dpo):
     """Headings and Art. 13 texts in the sheet's language; untranslated parts stay German."""
     dpo.get("/fall/consent-forms/")
     version_id = _default_version_id(app, kreis)

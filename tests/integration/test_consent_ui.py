@@ -8,12 +8,13 @@ from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.db import db
 from core.tenancy.context import tenant_scope
-from tests.integration.test_cases_ui import _new_person, _open_case, cm, kreis  # noqa: F401
 
 
-def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
-    person_id = _new_person(browser)
-    case_id = _open_case(browser, person_id)
+def test_consent_disclose_revoke_refuse(
+    app, kreis, cm, browser, make_user, new_browser, new_person, new_case
+):
+    person_id = new_person()
+    case_id = new_case(person_id)
     status, html = browser.text(f"/fall/persons/{person_id}/consents")
     assert status == 200 and "Noch keine Einwilligung" in html
     disclose = f"/fall/cases/{case_id}/disclose"
@@ -111,8 +112,10 @@ def test_consent_disclose_revoke_refuse(app, kreis, cm, browser, make_user, new_
         assert db.session.get(Person, person_id).anonymised_at is not None
 
 
-def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
-    case_id = _open_case(browser, _new_person(browser))
+def test_override_is_listed_for_the_dpo(
+    app, kreis, cm, browser, make_user, new_browser, new_person, new_case
+):
+    case_id = new_case(new_person())
     disclose = f"/fall/cases/{case_id}/disclose"
     browser.get(disclose)
     response = browser.post(
@@ -132,10 +135,10 @@ def test_override_is_listed_for_the_dpo(app, kreis, cm, browser, make_user, new_
     assert "Gefahr im Verzug" in dsb.get("/fall/disclosures").get_data(as_text=True)
 
 
-def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser):  # noqa: F811
+def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser, new_person):
     import re
 
-    person_id = _new_person(browser, street="Marktstraße 1", city="Oberhausen")
+    person_id = new_person(street="Marktstraße 1", city="Oberhausen")
     html = browser.get(f"/fall/persons/{person_id}/consents").get_data(as_text=True)
     link = (
         re.search(r'href="(/fall/persons/\d+/consents/form/\d+\?lang=de)"', html)
@@ -157,8 +160,10 @@ def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser):  # no
         )
 
 
-def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_browser):  # noqa: F811
-    case_id = _open_case(browser, _new_person(browser))
+def test_privacy_overview_for_the_dpo(
+    app, kreis, cm, browser, make_user, new_browser, new_person, new_case
+):
+    case_id = new_case(new_person())
     browser.get(f"/fall/cases/{case_id}/disclose")
     browser.post(
         f"/fall/cases/{case_id}/disclose",
@@ -183,15 +188,10 @@ def test_privacy_overview_for_the_dpo(app, kreis, cm, browser, make_user, new_br
 
 
 def test_many_case_files_on_one_day_are_shown_to_the_dpo(
-    app,
-    kreis,  # noqa: F811 - the fixtures imported from test_cases_ui
-    cm,  # noqa: F811
-    browser,
-    make_user,
-    new_browser,
+    app, kreis, cm, browser, make_user, new_browser, new_person, new_case
 ):
     """Above the tenant's threshold of different files per day, a reader appears on the DSB desk."""
-    ids = [_open_case(browser, _new_person(browser, last_name=f"Leser{n}")) for n in range(3)]
+    ids = [new_case(new_person(last_name=f"Leser{n}")) for n in range(3)]
     with app.app_context():
         from core.tenancy.models import Tenant
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from core.cases.models import Case, Contact, FollowUp, Goal, HelpPlan, HelpPlanItem
@@ -24,20 +22,6 @@ CM_PHASES = {
     "linking",
     "monitoring",
 }
-
-
-@pytest.fixture
-def run(app):
-    from flask.cli import ScriptInfo
-
-    from core.cli import main
-
-    def invoke(*args, input=None):
-        return CliRunner().invoke(
-            main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input
-        )
-
-    return invoke
 
 
 def _seed(app):
@@ -61,8 +45,8 @@ def _counts(app) -> dict[str, int]:
         return out
 
 
-def test_demo_cases_cover_the_whole_regelkreis(app):
-    _seed(app)
+def test_demo_cases_cover_the_whole_regelkreis(demo):
+    app = demo
     today = date.today()
     with app.app_context():
         for slug in DEMO_TENANTS:
@@ -132,8 +116,8 @@ def test_demo_cases_cover_the_whole_regelkreis(app):
                 assert len(managers) == 2, slug
 
 
-def test_jmd_tenant_has_the_samira_case(app):
-    _seed(app)
+def test_jmd_tenant_has_the_samira_case(demo):
+    app = demo
     today = date.today()
     with app.app_context(), tenant_scope(_tenant("jmd-oberhausen")):
         person = db.session.scalar(select(Person).where(Person.first_name == "Samira"))
@@ -175,10 +159,10 @@ def test_jmd_tenant_has_the_samira_case(app):
         assert case.phase == "monitoring"
 
 
-def test_seeding_twice_creates_nothing_new(app):
+def test_seeding_twice_creates_nothing_new(demo):
     from core.demo import seed_cases
 
-    _seed(app)
+    app = demo  # seeded once already
     before = _counts(app)
     _seed(app)
     assert _counts(app) == before
@@ -188,10 +172,10 @@ def test_seeding_twice_creates_nothing_new(app):
             assert seed_cases(tenant) == 0
 
 
-def test_demo_scale_adds_cases_round_robin(app, run):
-    assert run("demo").exit_code == 0
+def test_demo_scale_adds_cases_round_robin(demo, cli):
+    app = demo
     before = _counts(app)
-    result = run("demo", "--scale", "30")
+    result = cli("demo", "--scale", "30")
     assert result.exit_code == 0, result.output
     after = _counts(app)
     assert sum(after.values()) - sum(before.values()) == 30
@@ -233,5 +217,5 @@ def test_demo_scale_adds_cases_round_robin(app, run):
                         <= 3
                     )
     # a second run continues the numbering
-    assert run("demo", "--scale", "5", "--seed", "2").exit_code == 0
+    assert cli("demo", "--scale", "5", "--seed", "2").exit_code == 0
     assert sum(_counts(app).values()) == sum(after.values()) + 5

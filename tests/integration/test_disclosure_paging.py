@@ -8,45 +8,20 @@ import json
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from core.db import db, utcnow
 from core.tenancy.context import tenant_scope
 
 OLD, NEW = 60, 520  # the person's 60 old entries lie behind 520 newer ones of another person
 
 
-def _fill(app, tenant, cm_email):
-    from core.auth.models import User
-    from core.cases import services as cases
+def _fill(app, tenant, cm_email, make_person, make_case, make_consent):
     from core.consent.models import Disclosure
-    from core.persons import services as persons
-    from core.tenancy.models import Tenant
 
+    old = make_person(tenant, actor=cm_email, first_name="Alte", last_name="Weitergabe")
+    busy = make_person(tenant, actor=cm_email, first_name="Viele", last_name="Weitergaben")
+    case = make_case(tenant, old, actor=cm_email)
+    record = make_consent(tenant, old, actor=cm_email)
     with app.app_context(), tenant_scope(tenant):
-        user = db.session.scalar(select(User).where(User.email == cm_email))
-        old = persons.create_person(user, {"first_name": "Alte", "last_name": "Weitergabe"})
-        busy = persons.create_person(user, {"first_name": "Viele", "last_name": "Weitergaben"})
-        case = cases.open_case(
-            user,
-            db.session.get(Tenant, tenant.id),
-            {"person_id": old.id, "case_type": "case_management"},
-        )
-        from core.consent import services as consent
-
-        consent.ensure_defaults(db.session.get(Tenant, tenant.id))
-        version = next(
-            v for v in consent.current_versions() if "jobcenter" in (v.recipient_keys or [])
-        )
-        record = consent.record_consent(
-            user,
-            old,
-            {
-                "template_version_id": version.id,
-                "recipient_keys": ["jobcenter"],
-                "purposes": ["referral"],
-            },
-        )
         start = utcnow() - timedelta(days=400)
         rows = [
             Disclosure(
@@ -82,15 +57,11 @@ def _fill(app, tenant, cm_email):
 
 
 def test_the_persons_list_and_the_register_page_through_everything(
-    app, make_tenant, make_user, new_browser
+    app, make_tenant, signed_in, make_person, make_case, make_consent
 ):
     tenant = make_tenant("weitergabe")
-    cm_email, _ = make_user(tenant, roles=["case_manager"])
-    dpo_email, _ = make_user(tenant, roles=["dpo"])
-    case_id = _fill(app, tenant, cm_email)
-    cm, dpo = new_browser(), new_browser()
-    cm.login("weitergabe", cm_email)
-    dpo.login("weitergabe", dpo_email)
+    cm, dpo = signed_in(tenant, roles=["case_manager"]), signed_in(tenant, roles=["dpo"])
+    case_id = _fill(app, tenant, cm.email, make_person, make_case, make_consent)
 
     # The person's list on the disclosure page: 60 entries over two pages, none lost.
     seen, page = set(), 1

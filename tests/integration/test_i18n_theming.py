@@ -84,15 +84,6 @@ def test_user_can_choose_english(make_tenant, make_user, browser):
     assert bad.status_code == 400
 
 
-def test_plugin_pages_translate_plugin_and_core_strings(make_tenant, make_user, browser):
-    tenant = make_tenant("plug-de", plugins=["interpreters"])
-    email, _ = make_user(tenant)
-    browser.login("plug-de", email)
-    html = browser.get("/plug-de/interpreters/").get_data(as_text=True)
-    assert "Sprache oder Dialekt" in html  # plugin domain
-    assert "Abmelden" in html  # core string in the shared layout, through the fallback
-
-
 def test_error_pages_are_german(make_tenant, browser):
     make_tenant("fehler")
     status, html = browser.text("/fehler/gibt-es-nicht")

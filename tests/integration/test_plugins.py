@@ -194,23 +194,6 @@ def test_plugin_url_colliding_with_core_is_refused(_db_url, tmp_path):
         create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
 
 
-def test_plugin_settings_are_validated(tenants, make_user, browser, app):
-    tenant, _ = tenants
-    admin, _ = make_user(tenant, roles=["tenant_admin"])
-    browser.login("mit", admin)
-    browser.get("/mit/admin/plugins/interpreters/settings")
-    bad = browser.post("/mit/admin/plugins/interpreters/settings", {"billing_info": "x" * 2001})
-    assert bad.status_code == 400 and "höchstens 2000 Zeichen" in bad.get_data(as_text=True)
-    ok = browser.post(
-        "/mit/admin/plugins/interpreters/settings",
-        {"billing_info": "Über das Sekretariat anfragen.", "only_pledged": "1"},
-    )
-    assert ok.status_code == 302
-    assert "Über das Sekretariat anfragen." in browser.get("/mit/interpreters/").get_data(
-        as_text=True
-    )
-
-
 # --- plugin API blueprints ------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from core.consent.models import CHANNELS, CONSENT_KINDS, DATA_CATEGORIES, PURPOSES
 from core.tenancy.context import tenant_scope
-from tests.integration.test_cases_ui import _new_person, cm, kreis  # noqa: F401
+from tests.integration.test_cases_ui import _new_person
 
 END_BEFORE_SIGNATURE = "Das Ende kann nicht vor der Unterschrift liegen."
 NOT_FROM_THE_LIST = "Bitte wählen Sie einen Wert aus der Liste."

@@ -10,12 +10,10 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from click.testing import CliRunner
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from core.auth.models import User
-from core.cli import main
 from core.consent import services as consent
 from core.consent.models import ConsentRecord
 from core.db import db, utcnow
@@ -28,18 +26,6 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
 
 
-def _script_info(app):
-    from flask.cli import ScriptInfo
-
-    return ScriptInfo(create_app=lambda: app)
-
-
-def _login(new_browser, email, slug="priv"):
-    b = new_browser()
-    b.login(slug, email)
-    return b
-
-
 def _erase(app, world, person_id):
     with app.test_request_context(), tenant_scope(world["tenant"]):
         tenant = db.session.get(Tenant, world["tenant"].id)
@@ -49,7 +35,7 @@ def _erase(app, world, person_id):
 
 
 def test_recipients_of_past_disclosures_become_a_content_free_task_for_the_dsb(
-    app, world, new_browser, make_user
+    app, world, make_user, sign_in
 ):
     a = world["a"]
     log_id = _erase(app, world, a.person_id)
@@ -68,14 +54,14 @@ def test_recipients_of_past_disclosures_become_a_content_free_task_for_the_dsb(
         text = json.dumps(notice.recipients)
         assert [c for c in a.canaries if c in text] == ["PersAKanarieEmpfaenger"]
         notice_id = notice.id
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     desk = dpo.get("/priv/privacy").get_data(as_text=True)
     assert "Zu informierende Stellen (Art. 19)" in desk and "PersAKanarieEmpfaenger" in desk
     # Only the DSB closes it; another tenant's DSB does not even find it.
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     assert cm.post(f"/priv/privacy/recipient-notices/{notice_id}/done", {}).status_code == 403
     other_email, _ = make_user(world["other"], roles=["dpo"])
-    other = _login(new_browser, other_email, "other")
+    other = sign_in("other", other_email)
     assert other.post(f"/other/privacy/recipient-notices/{notice_id}/done", {}).status_code == 404
     assert dpo.post(f"/priv/privacy/recipient-notices/{notice_id}/done", {}).status_code == 302
     with app.app_context(), tenant_scope(world["tenant"]):
@@ -89,7 +75,7 @@ def _revocation_count(html: str) -> int:
     return int(re.search(r"Widerrufe</h2><p class=\"big-number\">(\d+)<", html).group(1))
 
 
-def test_the_dsb_counts_revocations_of_persons_erased_since(app, world, new_browser):
+def test_the_dsb_counts_revocations_of_persons_erased_since(app, world, sign_in):
     with app.app_context():
         tenant = db.session.get(Tenant, world["tenant"].id)
         tenant.settings = {
@@ -97,7 +83,7 @@ def test_the_dsb_counts_revocations_of_persons_erased_since(app, world, new_brow
             "retention": {"action": "erase", "on_processing_revocation": "erase"},
         }
         db.session.commit()
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     assert _revocation_count(dpo.get("/priv/privacy").get_data(as_text=True)) == 0
     with app.test_request_context(), tenant_scope(world["tenant"]):
         actor = db.session.scalar(select(User).where(User.email == world["email"]))
@@ -115,7 +101,7 @@ def _sqlite_path(app) -> Path | None:
     return Path(url.database) if url.get_backend_name() == "sqlite" else None
 
 
-def test_a_restored_backup_brings_no_erased_person_back(app, world, tmp_path, monkeypatch):
+def test_a_restored_backup_brings_no_erased_person_back(app, world, tmp_path, monkeypatch, cli):
     """Copy the database before the erasure, erase, put the copy back, replay → gone again. The
     journal names record numbers and keyed fingerprints, never a name."""
     monkeypatch.setitem(app.config, "LOTSE_DELETION_JOURNAL", str(tmp_path / "journal.jsonl"))
@@ -166,17 +152,13 @@ def test_a_restored_backup_brings_no_erased_person_back(app, world, tmp_path, mo
     with app.test_request_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
 
-    result = CliRunner().invoke(
-        main, ["jobs", "replay-deletions", "--tenant", "priv"], obj=_script_info(app)
-    )
+    result = cli("jobs", "replay-deletions", "--tenant", "priv")
     assert result.exit_code == 0 and '"replayed": 1' in result.output, result.output
     with app.test_request_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is None
         assert db.session.get(Person, b.person_id) is not None
     # Idempotent, also as part of the retention job.
-    result = CliRunner().invoke(
-        main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app)
-    )
+    result = cli("jobs", "retention", "--tenant", "priv")
     assert result.exit_code == 0 and '"replayed": 0' in result.output, result.output
 
 
@@ -210,12 +192,10 @@ def test_the_journal_never_hits_another_record_with_the_same_number(
         db.session.rollback()
 
 
-def test_retention_job_vacuums_on_postgresql_or_reports_the_refusal(app, world):
+def test_retention_job_vacuums_on_postgresql_or_reports_the_refusal(app, world, cli):
     """VACUUM needs the table owner; the app role is not, so the job says so and carries on."""
     _erase(app, world, world["a"].person_id)
-    result = CliRunner().invoke(
-        main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app)
-    )
+    result = cli("jobs", "retention", "--tenant", "priv")
     assert result.exit_code == 0, result.output
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -17,12 +17,6 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
 
 
-def _login(new_browser, email):
-    b = new_browser()
-    b.login("priv", email)
-    return b
-
-
 def test_every_kept_text_column_of_a_client_table_is_a_code(app):
     """Walk the registry: a text column that anonymisation keeps must be a declared code column."""
     with app.app_context():
@@ -37,9 +31,9 @@ def test_every_kept_text_column_of_a_client_table_is_a_code(app):
         assert offenders == []
 
 
-def test_anonymisation_keeps_codes_blanks_text_and_closes_the_case(app, world, new_browser):
+def test_anonymisation_keeps_codes_blanks_text_and_closes_the_case(app, world, sign_in):
     a = world["a"]
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     with app.test_request_context(), tenant_scope(world["tenant"]):
         # A help-plan partner that names an organisation (a recipient category of the tenant).
         plan_id = db.session.scalar(select(HelpPlan.id).where(HelpPlan.case_id == a.case_id))
@@ -82,8 +76,8 @@ def test_anonymisation_keeps_codes_blanks_text_and_closes_the_case(app, world, n
     assert "* 1990" in page and "01.07.1990" not in page and "Anonymisiert" in page
 
 
-def test_person_form_offers_lists_and_stores_codes(app, world, new_browser):
-    cm = _login(new_browser, world["email"])
+def test_person_form_offers_lists_and_stores_codes(app, world, sign_in):
+    cm = sign_in("priv", world["email"])
     form = cm.get("/priv/persons/new").get_data(as_text=True)
     assert (
         'list="country-options"' in form
@@ -155,8 +149,8 @@ def test_api_takes_and_returns_codes_with_the_allowed_values_in_the_schema(app, 
     assert (created.json["nationality"], created.json["languages"]) == ("UA", ["uk", "ru"])
 
 
-def test_access_package_shows_german_names_not_codes(app, world, new_browser):
-    cm = _login(new_browser, world["email"])
+def test_access_package_shows_german_names_not_codes(app, world, sign_in):
+    cm = sign_in("priv", world["email"])
     package = cm.get(f"/priv/persons/{world['a'].person_id}/data-export.json").json
     records = next(c for c in package["categories"] if c["key"] == "client_master")["records"]
     values = [row for table in records if table["table"] == "person" for row in table["rows"]]

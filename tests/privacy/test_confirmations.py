@@ -13,12 +13,6 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Location, OrgUnit
 
 
-def _login(new_browser, tenant, email):
-    b = new_browser()
-    b.login(tenant, email)
-    return b
-
-
 def _asks(response, *fragments):
     text = response.get_data(as_text=True)
     assert response.status_code == 200, text[:300]
@@ -28,10 +22,10 @@ def _asks(response, *fragments):
     return text
 
 
-def test_privacy_actions_show_their_consequences_first(app, world, new_browser):
+def test_privacy_actions_show_their_consequences_first(app, world, sign_in):
     a = world["a"]
-    dpo = _login(new_browser, "priv", world["email_dpo"])
-    cm = _login(new_browser, "priv", world["email"])
+    dpo = sign_in("priv", world["email_dpo"])
+    cm = sign_in("priv", world["email"])
     # Restriction: nothing happens before the confirmation; the reason travels along.
     text = _asks(
         dpo.post(f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "bestritten"}),
@@ -69,10 +63,10 @@ def test_privacy_actions_show_their_consequences_first(app, world, new_browser):
         assert db.session.get(RetentionHold, hold_id).released_at is None
 
 
-def test_removing_a_location_asks_first(app, make_tenant, make_user, new_browser):
+def test_removing_a_location_asks_first(app, make_tenant, make_user, sign_in):
     tenant = make_tenant("verw")
     email, _ = make_user(tenant, roles=["tenant_admin"])
-    admin = _login(new_browser, "verw", email)
+    admin = sign_in("verw", email)
     with app.app_context(), tenant_scope(tenant):
         unit_id = db.session.scalar(select(OrgUnit.id))
     admin.post(

@@ -15,16 +15,7 @@ from core.privacy.models import DataSubjectRequest
 from core.tenancy.context import tenant_scope
 
 
-def _login(new_browser, tenant, email, password=None):
-    b = new_browser()
-    if password is None:
-        b.login(tenant, email)
-    else:
-        b.login(tenant, email, password)
-    return b
-
-
-def test_dsb_exports_only_for_an_open_access_request(app, world, new_browser, make_user):
+def test_dsb_exports_only_for_an_open_access_request(app, world, make_user, sign_in):
     a = world["a"]
     email_dpo, _ = make_user(
         world["tenant"], roles=["dpo"]
@@ -35,7 +26,7 @@ def test_dsb_exports_only_for_an_open_access_request(app, world, new_browser, ma
         f"/priv/persons/{a.person_id}/data-export.pdf",
         f"/priv/api/v1/persons/{a.person_id}/data-export",
     ]
-    dpo = _login(new_browser, "priv", email_dpo)
+    dpo = sign_in("priv", email_dpo)
     # The fixture recorded an open access request for A: the DSB may answer it.
     assert [dpo.client.get(p).status_code for p in paths] == [200] * 4
     with app.app_context(), tenant_scope(world["tenant"]):
@@ -57,7 +48,7 @@ def test_dsb_exports_only_for_an_open_access_request(app, world, new_browser, ma
     privacy = dpo.client.get(f"/priv/persons/{a.person_id}/privacy").get_data(as_text=True)
     assert "/data-export" not in privacy
     # The case manager who may see the person still exports without a request.
-    cm = _login(new_browser, "priv", world["email"])
+    cm = sign_in("priv", world["email"])
     assert [cm.client.get(p).status_code for p in paths] == [200] * 4
 
 
@@ -74,17 +65,14 @@ def _links(html: str, prefix: str) -> set[str]:
     return out
 
 
-def test_no_link_on_the_dsb_pages_is_forbidden_in_any_demo_tenant(app, new_browser):
+def test_no_link_on_the_dsb_pages_is_forbidden_in_any_demo_tenant(demo, sign_in):
     """Sign in as the DSB of every demo tenant and follow every link of the desk and the privacy
     pages two levels deep: none answers 403, 404 or 500."""
-    from core.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
+    from core.demo import DEMO_PASSWORD, DEMO_TENANTS
 
-    with app.app_context():
-        seed_demo()
-        db.session.commit()
     broken: list[tuple[str, int, str]] = []
     for slug in DEMO_TENANTS:
-        dsb = _login(new_browser, slug, f"dsb@{slug}.demo", DEMO_PASSWORD)
+        dsb = sign_in(slug, f"dsb@{slug}.demo", DEMO_PASSWORD)
         prefix = f"/{slug}/"
         start = [
             f"/{slug}/privacy",

@@ -19,12 +19,6 @@ from core.privacy.models import DataSubjectRequest
 from core.tenancy.context import tenant_scope
 
 
-def _login(new_browser, email):
-    b = new_browser()
-    b.login("priv", email)
-    return b
-
-
 def _new_person(browser, last_name: str) -> int:
     data = {
         "first_name": "Neu",
@@ -74,9 +68,9 @@ def _erase_by_request(app, world, cm, dpo, person_id: int) -> None:
 
 
 def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_person(
-    app, world, new_browser
+    app, world, sign_in
 ):
-    cm, dpo = _login(new_browser, world["email"]), _login(new_browser, world["email_dpo"])
+    cm, dpo = sign_in("priv", world["email"]), sign_in("priv", world["email_dpo"])
     # The newest person (highest id) is the one SQLite would hand out again.
     old_person = _new_person(cm, "Geloescht")
     old_case = _open_case(cm, old_person)
@@ -128,8 +122,8 @@ def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_per
         assert inherited == 0
 
 
-def test_case_numbers_are_never_issued_twice(app, world, new_browser):
-    cm, dpo = _login(new_browser, world["email"]), _login(new_browser, world["email_dpo"])
+def test_case_numbers_are_never_issued_twice(app, world, sign_in):
+    cm, dpo = sign_in("priv", world["email"]), sign_in("priv", world["email_dpo"])
     issued = []
     for round_ in range(3):
         person = _new_person(cm, f"Runde{round_}")

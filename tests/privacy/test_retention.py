@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from core.cases.models import Case, FollowUp
@@ -151,28 +150,14 @@ def test_open_cases_are_never_due_under_a_closure_rule(app, world):
     assert _run(app, world, date.today() + timedelta(days=3650))["due"] == 0
 
 
-def test_cli_retention_job(app, jmd):
-    runner = CliRunner()
-    from core.cli import main
+def test_cli_retention_job(app, jmd, cli):
 
-    result = runner.invoke(
-        main,
-        ["jobs", "retention", "--tenant", "priv", "--dry-run", "--date", "2026-01-01"],
-        obj=_script_info(app),
-    )
+    result = cli("jobs", "retention", "--tenant", "priv", "--dry-run", "--date", "2026-01-01")
     assert result.exit_code == 0, result.output
     assert '"due": 1' in result.output and "person:" in result.output
-    refused = runner.invoke(
-        main, ["jobs", "retention", "--date", "2026-01-01"], obj=_script_info(app)
-    )
+    refused = cli("jobs", "retention", "--date", "2026-01-01")
     assert refused.exit_code != 0 and "dry-run" in refused.output
     assert not _anonymised(app, jmd, jmd["a"].person_id)
-    result = runner.invoke(main, ["jobs", "retention", "--tenant", "priv"], obj=_script_info(app))
+    result = cli("jobs", "retention", "--tenant", "priv")
     assert result.exit_code == 0, result.output
     assert _anonymised(app, jmd, jmd["a"].person_id)
-
-
-def _script_info(app):
-    from flask.cli import ScriptInfo
-
-    return ScriptInfo(create_app=lambda: app)

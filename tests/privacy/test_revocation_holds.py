@@ -27,12 +27,6 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
 
 
-def _login(new_browser, email):
-    b = new_browser()
-    b.login("priv", email)
-    return b
-
-
 def _policy(app, tenant, action):
     with app.app_context():
         t = db.session.get(Tenant, tenant.id)
@@ -80,16 +74,16 @@ def _add_processing_consent(app, world, person_id) -> int:
 
 
 def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(
-    app, world, new_browser
+    app, world, sign_in
 ):
     _policy(app, world["tenant"], "erase")
     a = world["a"]
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     assert (
         dpo.post(f"/priv/persons/{a.person_id}/holds", {"reason": "Klage anhängig"}).status_code
         == 302
     )
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     consent_id = _release_id(cm, a.person_id)
     # First the consequences, without JavaScript; nothing is recorded yet.
     page = cm.post(
@@ -159,14 +153,14 @@ def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_releas
         )
 
 
-def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, new_browser):
+def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, sign_in):
     b = world["b"]
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     dpo.post(
         f"/priv/persons/{b.person_id}/restriction",
         {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
     )
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     cm.post(
         f"/priv/persons/{b.person_id}/consents/{_release_id(cm, b.person_id)}/revoke",
         {"confirmed": "1"},
@@ -181,15 +175,15 @@ def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, new_br
         assert person.anonymised_at is not None and "Kanarie" not in person.last_name
 
 
-def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, world, new_browser):
+def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, world, sign_in):
     _policy(app, world["tenant"], "erase")
     a = world["a"]
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     dpo.post(
         f"/priv/persons/{a.person_id}/holds",
         {"reason": "Prüfung", "until": date.today().isoformat()},
     )
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     cm.post(
         f"/priv/persons/{a.person_id}/consents/{_release_id(cm, a.person_id)}/revoke",
         {"confirmed": "1"},
@@ -205,12 +199,12 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
 
 
 def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(
-    app, world, new_browser
+    app, world, sign_in
 ):
     _policy(app, world["tenant"], "anonymise")
     a = world["a"]
     processing_id = _add_processing_consent(app, world, a.person_id)
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     with app.app_context(), tenant_scope(world["tenant"]):
         release = db.session.scalar(
             select(ConsentRecord).where(
@@ -243,13 +237,11 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
     )
 
 
-def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(
-    app, world, new_browser
-):
+def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, sign_in):
     _policy(app, world["tenant"], "erase")
     a = world["a"]
     _add_processing_consent(app, world, a.person_id)
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     release_id = _release_id(cm, a.person_id)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(ConsentRecord, int(release_id)).kind == "confidentiality_release"

@@ -12,15 +12,9 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
 
 
-def _login(new_browser, email):
-    b = new_browser()
-    b.login("priv", email)
-    return b
-
-
-def test_erasure_request_needs_a_second_person(app, world, new_browser):
+def test_erasure_request_needs_a_second_person(app, world, sign_in):
     a = world["a"]
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     page = f"/priv/persons/{a.person_id}/privacy"
     assert cm.get(page).status_code == 200
     bad = cm.post(page, {"kind": "wish", "received_on": "2099-01-01"})
@@ -44,7 +38,7 @@ def test_erasure_request_needs_a_second_person(app, world, new_browser):
     assert "zweite Person" in cm.get(page).get_data(as_text=True)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id) is not None
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     response = dpo.post(
         f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft", "confirmed": "1"}
     )
@@ -64,17 +58,17 @@ def test_erasure_request_needs_a_second_person(app, world, new_browser):
     assert f"person:{a.person_id}" in log_page and "PersAKanarie" not in log_page
 
 
-def test_case_manager_cannot_decide(app, world, new_browser, make_user):
+def test_case_manager_cannot_decide(app, world, make_user, sign_in):
     email, _ = make_user(world["tenant"], roles=["case_manager"])
-    cm = _login(new_browser, email)
+    cm = sign_in("priv", email)
     assert cm.post("/priv/privacy/requests/1/complete", {}).status_code == 403
     assert cm.get("/priv/privacy/requests").status_code == 403
     assert cm.get("/priv/privacy/deletion-log").status_code == 403
 
 
-def test_restriction_hides_and_freezes(app, world, new_browser):
+def test_restriction_hides_and_freezes(app, world, sign_in):
     a = world["a"]
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     assert (
         dpo.post(
             f"/priv/persons/{a.person_id}/restriction", {"restriction_reason": "", "confirmed": "1"}
@@ -87,7 +81,7 @@ def test_restriction_hides_and_freezes(app, world, new_browser):
         f"/priv/persons/{a.person_id}/restriction",
         {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
     )
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     assert "PersAKanarieNachname" not in cm.get("/priv/cases/?status=all").get_data(as_text=True)
     assert "PersBKanarieNachname" in cm.get("/priv/cases/?status=all").get_data(as_text=True)
     found = cm.get(
@@ -114,8 +108,8 @@ def test_restriction_hides_and_freezes(app, world, new_browser):
     )
 
 
-def test_corrections_are_visible_with_before_and_after(app, world, new_browser):
-    cm = _login(new_browser, world["email"])
+def test_corrections_are_visible_with_before_and_after(app, world, sign_in):
+    cm = sign_in("priv", world["email"])
     page = cm.get(f"/priv/persons/{world['a'].person_id}/privacy").get_data(as_text=True)
     # The fixture moved A from PersAKanarieOrt to PersAKanarieNeuerOrt.
     assert "PersAKanarieOrt" in page and "PersAKanarieNeuerOrt" in page
@@ -123,7 +117,7 @@ def test_corrections_are_visible_with_before_and_after(app, world, new_browser):
     assert "PersAKanarieEmpfaenger" in page and "PersBKanarieEmpfaenger" not in page
 
 
-def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_browser):
+def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, sign_in):
     with app.app_context():
         tenant = db.session.get(Tenant, world["tenant"].id)
         tenant.settings = {
@@ -132,7 +126,7 @@ def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_
         }
         db.session.commit()
     a = world["a"]
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
     import re
 
@@ -146,16 +140,16 @@ def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, new_
         assert db.session.scalar(select(DeletionLog.rule)) == "revocation"
 
 
-def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world, new_browser):
+def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world, sign_in):
     import re
 
     a, b = world["a"], world["b"]
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     dpo.post(
         f"/priv/persons/{b.person_id}/restriction",
         {"restriction_reason": "Richtigkeit bestritten", "confirmed": "1"},
     )
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     # Withdrawal stays possible on a restricted file (Art. 7(3) GDPR).
     html = cm.get(f"/priv/persons/{b.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
@@ -182,15 +176,15 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
     assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)
 
 
-def test_rights_stay_usable_on_a_restricted_file(app, world, new_browser):
+def test_rights_stay_usable_on_a_restricted_file(app, world, sign_in):
     """A restricted person can still make requests; a restriction request closes normally."""
     a = world["a"]
-    cm = _login(new_browser, world["email"])
+    cm = sign_in("priv", world["email"])
     page = f"/priv/persons/{a.person_id}/privacy"
     assert (
         cm.post(page, {"kind": "restriction", "details": "Adresse bestritten"}).status_code == 302
     )
-    dpo = _login(new_browser, world["email_dpo"])
+    dpo = sign_in("priv", world["email_dpo"])
     with app.app_context(), tenant_scope(world["tenant"]):
         request_id = db.session.scalar(
             select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "restriction")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import request
+from flask_login import current_user
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,11 @@ class MenuItem:
     order: int = 100
     #: Permission the user needs to see the entry (``None``: every member).
     permission: str | None = None
+
+
+def actor():
+    """The signed-in user as the object itself: services store and compare it (the proxy won't)."""
+    return current_user._get_current_object()
 
 
 def public(view):

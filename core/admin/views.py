@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from core.admin import services
 from core.admin.schemas import (
@@ -19,13 +18,9 @@ from core.db import db
 from core.plugins import services as plugins
 from core.schemas import form_input
 from core.tenancy.models import ORG_UNIT_KINDS, Location, OrgUnit
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("admin", __name__, url_prefix="/<tenant>/admin", template_folder="templates")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 @bp.route("/")
@@ -68,7 +63,7 @@ def plugin_switch(name):
     if action not in ("enable", "disable"):
         abort(400)
     errors, switched = run_write(
-        lambda: services.switch_plugin(g.tenant, _actor(), name, {"enabled": action == "enable"})
+        lambda: services.switch_plugin(g.tenant, actor(), name, {"enabled": action == "enable"})
     )
     if errors:
         flash_errors(errors)
@@ -96,7 +91,7 @@ def plugin_settings(name):
     if request.method == "POST":
         data = form_input(schema, request.form)
         errors, _saved = run_write(
-            lambda: plugins.update_plugin_settings(g.tenant, name, data, _actor()),
+            lambda: plugins.update_plugin_settings(g.tenant, name, data, actor()),
             success=_("Settings saved."),
         )
         if not errors:
@@ -135,7 +130,7 @@ def user_new():
         form = request.form
         errors, invitation = run_write(
             lambda: services.invite_member(
-                g.tenant, _actor(), form_input(InvitationSchema, request.form)
+                g.tenant, actor(), form_input(InvitationSchema, request.form)
             )
         )
         if not errors:
@@ -167,7 +162,7 @@ def invitation_withdraw(invitation_id):
     if invitation is None:
         abort(404)
     errors, _done = run_write(
-        lambda: services.withdraw_invitation(g.tenant, _actor(), invitation),
+        lambda: services.withdraw_invitation(g.tenant, actor(), invitation),
         success=_("The invitation was withdrawn."),
     )
     flash_errors(errors)
@@ -185,7 +180,7 @@ def user_edit(membership_id):
         action = request.form.get("action", "save")
         if action == "reset":
             reset_errors, _done = run_write(
-                lambda: services.send_reset(g.tenant, _actor(), member),
+                lambda: services.send_reset(g.tenant, actor(), member),
                 success=_(
                     "A link to choose a new password was sent to the account's own e-mail address."
                 ),
@@ -194,13 +189,13 @@ def user_edit(membership_id):
             return redirect(url_for("admin.user_edit", membership_id=member.id))
         if action == "end_sessions":
             run_write(
-                lambda: services.end_sessions(g.tenant, _actor(), member),
+                lambda: services.end_sessions(g.tenant, actor(), member),
                 success=_("All sessions and API tokens of this user in this tenant were ended."),
             )
             return redirect(url_for("admin.user_edit", membership_id=member.id))
         errors, _done = run_write(
             lambda: services.update_member(
-                g.tenant, _actor(), member, form_input(MembershipSchema, request.form)
+                g.tenant, actor(), member, form_input(MembershipSchema, request.form)
             ),
             success=_("Changes saved."),
         )
@@ -216,7 +211,7 @@ def user_edit(membership_id):
         units=services.org_units(),
         section="users",
         reset_refusal=services.reset_refusal(g.tenant, member),
-        is_self=member.user_id == _actor().id,
+        is_self=member.user_id == actor().id,
     ), (400 if errors else 200)
 
 
@@ -248,7 +243,7 @@ def org_unit_edit(unit_id):
         form = request.form
         errors, saved = run_write(
             lambda: services.save_org_unit(
-                g.tenant, _actor(), unit, form_input(OrgUnitSchema, form)
+                g.tenant, actor(), unit, form_input(OrgUnitSchema, form)
             ),
             success=_("Org unit saved."),
         )
@@ -295,13 +290,13 @@ def location_save(unit_id, location_id):
                 ],
             )
         run_write(
-            lambda: services.delete_location(g.tenant, _actor(), location),
+            lambda: services.delete_location(g.tenant, actor(), location),
             success=_("Location removed."),
         )
         return redirect(url_for("admin.org_unit_edit", unit_id=unit.id))
     errors, _saved = run_write(
         lambda: services.save_location(
-            g.tenant, _actor(), unit, location, form_input(LocationSchema, request.form)
+            g.tenant, actor(), unit, location, form_input(LocationSchema, request.form)
         ),
         success=_("Location saved."),
     )
@@ -337,7 +332,7 @@ def settings():
         }
         errors, _saved = run_write(
             lambda: services.save_settings(
-                g.tenant, _actor(), form_input(SettingsSchema, request.form)
+                g.tenant, actor(), form_input(SettingsSchema, request.form)
             ),
             success=_("Settings saved."),
         )

@@ -6,6 +6,9 @@ that would confirm it exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, g
 from flask_smorest import Blueprint
 
@@ -44,6 +47,25 @@ def writable_case(case_id: int) -> Case:
     if not access.can_work():
         abort(403)
     return case
+
+
+T = TypeVar("T")
+
+
+def write_case(case_id: int, write: Callable[[Case], T]) -> T:
+    """Run one write on a case the user may work on and commit it as one transaction."""
+    case = writable_case(case_id)
+    result = write(case)
+    db.session.commit()
+    return result
+
+
+def change_case(case_id: int, change: Callable[[Case], object]) -> dict:
+    """Like ``write_case`` for a change of the case itself; answers with the changed case."""
+    case = writable_case(case_id)
+    change(case)
+    db.session.commit()
+    return case_detail(case)
 
 
 def read(case: Case, part: str) -> None:

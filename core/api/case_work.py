@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 
-from core.api.case_common import case_or_404, cases_blp, read, writable_case
+from core.api.case_common import case_or_404, cases_blp, read, write_case
 from core.api.common import ConflictSchema, actor, json_body
 from core.cases import contacts, goals
 from core.cases import help_plans as plans
@@ -22,7 +22,6 @@ from core.cases.schemas import (
     HelpPlanSchema,
     PlanItemSchema,
 )
-from core.db import db
 from core.documentation import services as documentation
 from core.documentation.schemas import JournalEntrySchema
 
@@ -42,10 +41,7 @@ class Contacts(MethodView):
     @cases_blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, case_id):
         """Document a contact (a short counselling has a session limit)."""
-        case = writable_case(case_id)
-        contact = contacts.add_contact(actor(), g.tenant, case, data)
-        db.session.commit()
-        return contact
+        return write_case(case_id, lambda case: contacts.add_contact(actor(), g.tenant, case, data))
 
 
 @cases_blp.route("/<int:case_id>/journal")
@@ -62,10 +58,9 @@ class Journal(MethodView):
     @cases_blp.response(201, JournalEntrySchema)
     @cases_blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, case_id):
-        case = writable_case(case_id)
-        entry = documentation.add_journal_entry(actor(), case, data)
-        db.session.commit()
-        return entry
+        return write_case(
+            case_id, lambda case: documentation.add_journal_entry(actor(), case, data)
+        )
 
 
 @cases_blp.route("/<int:case_id>/goals")
@@ -81,10 +76,7 @@ class Goals(MethodView):
     @cases_blp.response(201, GoalSchema)
     @cases_blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, case_id):
-        case = writable_case(case_id)
-        goal = goals.save_goal(actor(), g.tenant, case, data)
-        db.session.commit()
-        return goal
+        return write_case(case_id, lambda case: goals.save_goal(actor(), g.tenant, case, data))
 
 
 @cases_blp.route("/<int:case_id>/goals/<int:goal_id>")
@@ -95,10 +87,9 @@ class GoalItem(MethodView):
     @cases_blp.alt_response(409, schema=ConflictSchema)
     def put(self, data, case_id, goal_id):
         """Change a goal; send the `version` you read (a newer one answers 409 with both values)."""
-        case = writable_case(case_id)
-        goal = goals.save_goal(actor(), g.tenant, case, data, goal_id=goal_id)
-        db.session.commit()
-        return goal
+        return write_case(
+            case_id, lambda case: goals.save_goal(actor(), g.tenant, case, data, goal_id=goal_id)
+        )
 
 
 @cases_blp.route("/<int:case_id>/help-plans", methods=["GET"])
@@ -116,10 +107,7 @@ def help_plans(case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def help_plan_draft(case_id):
     """The draft to edit: the open draft, or a new version copied from the agreed plan."""
-    case = writable_case(case_id)
-    plan = plans.editable_plan(actor(), case)
-    db.session.commit()
-    return plan
+    return write_case(case_id, lambda case: plans.editable_plan(actor(), case))
 
 
 @cases_blp.route("/<int:case_id>/help-plans/<int:plan_id>/items", methods=["POST"])
@@ -128,10 +116,10 @@ def help_plan_draft(case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def help_plan_item(data, case_id, plan_id):
     """Add a measure to a draft (or change one with `item_id`); an agreed plan answers 422."""
-    case = writable_case(case_id)
-    item = plans.save_plan_item(actor(), case, plans.get_plan(case, plan_id), data)
-    db.session.commit()
-    return item
+    return write_case(
+        case_id,
+        lambda case: plans.save_plan_item(actor(), case, plans.get_plan(case, plan_id), data),
+    )
 
 
 @cases_blp.route("/<int:case_id>/help-plans/<int:plan_id>/agree", methods=["POST"])
@@ -141,7 +129,6 @@ def help_plan_item(data, case_id, plan_id):
 @cases_blp.alt_response(409, schema=ConflictSchema)
 def help_plan_agree(data, case_id, plan_id):
     """Freeze the draft as the agreed plan; the previous agreed version is superseded."""
-    case = writable_case(case_id)
-    plan = plans.agree_plan(actor(), case, plans.get_plan(case, plan_id), data)
-    db.session.commit()
-    return plan
+    return write_case(
+        case_id, lambda case: plans.agree_plan(actor(), case, plans.get_plan(case, plan_id), data)
+    )

@@ -22,9 +22,10 @@ from core.api.case_common import (
     case_or_404,
     case_summary,
     cases_blp,
+    change_case,
     read,
     require_case_work,
-    writable_case,
+    write_case,
 )
 from core.api.common import ConflictSchema, actor, json_body
 from core.api.persons import persons_blp
@@ -110,10 +111,7 @@ class CaseItem(MethodView):
 @cases_blp.alt_response(409, schema=ConflictSchema)
 def move_phase(data, case_id):
     """Move through the Regelkreis; going back or skipping needs a `reason`."""
-    case = writable_case(case_id)
-    phases.move_to_phase(actor(), g.tenant, case, data)
-    db.session.commit()
-    return case_detail(case)
+    return change_case(case_id, lambda case: phases.move_to_phase(actor(), g.tenant, case, data))
 
 
 @cases_blp.route("/<int:case_id>/access-decision", methods=["POST"])
@@ -122,10 +120,7 @@ def move_phase(data, case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def access_decision(data, case_id):
     """Record the result of the access check (Zugangsprüfung)."""
-    case = writable_case(case_id)
-    decision = phases.record_access_decision(actor(), case, data)
-    db.session.commit()
-    return decision
+    return write_case(case_id, lambda case: phases.record_access_decision(actor(), case, data))
 
 
 @cases_blp.route("/<int:case_id>/close", methods=["POST"])
@@ -135,10 +130,7 @@ def access_decision(data, case_id):
 @cases_blp.alt_response(409, schema=ConflictSchema)
 def close(data, case_id):
     """Close the case with reason, evaluation and goal ratings."""
-    case = writable_case(case_id)
-    cases.close_case(actor(), g.tenant, case, data)
-    db.session.commit()
-    return case_detail(case)
+    return change_case(case_id, lambda case: cases.close_case(actor(), g.tenant, case, data))
 
 
 @cases_blp.route("/<int:case_id>/reopen", methods=["POST"])
@@ -147,10 +139,7 @@ def close(data, case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def reopen(data, case_id):
     """Reopen a closed case (with a reason)."""
-    case = writable_case(case_id)
-    cases.reopen_case(actor(), g.tenant, case, data)
-    db.session.commit()
-    return case_detail(case)
+    return change_case(case_id, lambda case: cases.reopen_case(actor(), g.tenant, case, data))
 
 
 @cases_blp.route("/<int:case_id>/convert", methods=["POST"])
@@ -159,10 +148,9 @@ def reopen(data, case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def convert(data, case_id):
     """Convert a short or referral counselling into case management."""
-    case = writable_case(case_id)
-    cases.convert_to_case_management(actor(), g.tenant, case, data)
-    db.session.commit()
-    return case_detail(case)
+    return change_case(
+        case_id, lambda case: cases.convert_to_case_management(actor(), g.tenant, case, data)
+    )
 
 
 @cases_blp.route("/<int:case_id>/shares", methods=["POST"])
@@ -171,7 +159,4 @@ def convert(data, case_id):
 @cases_blp.alt_response(404, response="NOT_FOUND")
 def share(data, case_id):
     """Share the case with a colleague of this tenant."""
-    case = writable_case(case_id)
-    result = cases.share_case(actor(), case, data)
-    db.session.commit()
-    return result
+    return write_case(case_id, lambda case: cases.share_case(actor(), case, data))

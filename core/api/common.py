@@ -7,14 +7,10 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 from marshmallow import Schema, fields
 
 from core.schemas import ValidationError
-
-
-def actor():
-    return current_user._get_current_object()
+from core.web import actor as actor  # the API modules take it from here
 
 
 def json_body(blp, schema: type[Schema], *, description: str | None = None):

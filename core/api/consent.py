@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, g
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from core.consent.schemas import (
 )
 from core.db import db
 from core.persons import services as persons
+from core.web import actor
 
 consents_blp = Blueprint(
     "api_consents",
@@ -40,14 +40,10 @@ def blueprints():
     return (consents_blp, disclosures_blp)
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _person_or_404(person_id):
     require_permission("cases.work")
     person = persons.get_person(person_id)
-    if person is None or not persons.can_see_person(person, _actor()):
+    if person is None or not persons.can_see_person(person, actor()):
         abort(404)
     consent.ensure_defaults(g.tenant)  # tenants created before consent existed get the defaults
     db.session.commit()
@@ -96,7 +92,7 @@ class Consents(MethodView):
     def post(self, data, person_id):
         """Record a signed consent; under-16s need a guardian."""
         person = _person_or_404(person_id)
-        record = consent.record_consent(_actor(), person, data)
+        record = consent.record_consent(actor(), person, data)
         db.session.commit()
         return _row(record, [])
 
@@ -117,7 +113,7 @@ def revoke(data, person_id, consent_id):
         record.person_id != person.id and person.id not in (record.covered_person_ids or [])
     ):
         abort(404)
-    row = consent.revoke(_actor(), record, data)
+    row = consent.revoke(actor(), record, data)
     log = getattr(row, "policy_log", None)
     # Serialise before the commit: an erasure removes the revocation row with everything else.
     out = {
@@ -153,11 +149,11 @@ class Disclosures(MethodView):
     def post(self, data):
         """Pass data on through the gate. Refused (422, field "consent") with the German reason
         when no valid release covers recipient and purpose; the refusal is audited."""
-        case = cases.get_case(data.pop("case_id"), _actor())
+        case = cases.get_case(data.pop("case_id"), actor())
         if case is None:
             abort(404)
         consent.ensure_defaults(g.tenant)
         db.session.commit()
-        row = consent.disclose_from_case(_actor(), g.tenant, case, data)
+        row = consent.disclose_from_case(actor(), g.tenant, case, data)
         db.session.commit()
         return row

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, g
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.auth.permissions import require_permission
@@ -14,6 +13,7 @@ from core.consent import services
 from core.consent import template_services as forms
 from core.consent.schemas import TemplateSchema, VersionPatchSchema, VersionSchema
 from core.db import db
+from core.web import actor
 
 templates_blp = Blueprint(
     "api_consent_templates",
@@ -25,10 +25,6 @@ templates_blp = Blueprint(
 
 def blueprints():
     return (templates_blp,)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _summary(version) -> dict:
@@ -84,7 +80,7 @@ class Templates(MethodView):
     def post(self, data):
         """Create a form; its wording follows as a draft version."""
         require_permission("consent.templates")
-        template = forms.create_template(_actor(), g.tenant, data)
+        template = forms.create_template(actor(), g.tenant, data)
         db.session.commit()
         return _template_row(template)
 
@@ -95,7 +91,7 @@ def create_draft(template_id):
     """A new draft, copied from the latest version. One draft per form at a time."""
     require_permission("consent.templates")
     template = forms.template_or_404(template_id)
-    version = forms.create_draft(_actor(), g.tenant, template)
+    version = forms.create_draft(actor(), g.tenant, template)
     db.session.commit()
     return _version_row(version)
 
@@ -126,7 +122,7 @@ class Version(MethodView):
                 "privacy_notice": {**(version.privacy_notice or {}), **data["privacy_notice"]},
             }
         try:
-            forms.update_draft(_actor(), version, data)
+            forms.update_draft(actor(), version, data)
         except forms.VersionFrozen as exc:
             _frozen(exc)
         db.session.commit()
@@ -141,7 +137,7 @@ def publish(version_id):
     require_permission("consent.templates")
     version = forms.version_or_404(version_id)
     try:
-        forms.publish(_actor(), version)
+        forms.publish(actor(), version)
     except forms.VersionFrozen as exc:
         _frozen(exc)
     db.session.commit()
@@ -154,6 +150,6 @@ def retire(version_id):
     """No new consents on this version; those already signed stay valid."""
     require_permission("consent.templates")
     version = forms.version_or_404(version_id)
-    forms.retire(_actor(), version)
+    forms.retire(actor(), version)
     db.session.commit()
     return _version_row(version)

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import abort, g
 from flask.views import MethodView
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from core.privacy.schemas import (
     RetentionInfoSchema,
 )
 from core.privacy.views import privacy_person_or_404
+from core.web import actor
 
 person_blp = Blueprint(
     "api_person_privacy",
@@ -45,10 +45,6 @@ privacy_blp = Blueprint(
 
 def blueprints():
     return (person_blp, privacy_blp)
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _restriction_state(person):
@@ -72,7 +68,7 @@ class PersonRequests(MethodView):
         """Record a request; it is due one month after receipt (Art. 12(3) GDPR)."""
         require_permission("privacy.requests")
         person = privacy_person_or_404(person_id)
-        row = requests.create_request(_actor(), person, data)
+        row = requests.create_request(actor(), person, data)
         db.session.commit()
         return row
 
@@ -103,7 +99,7 @@ class Restriction(MethodView):
         """Restrict processing (Art. 18): hidden from search and lists, frozen."""
         require_permission("privacy.approve")
         person = privacy_person_or_404(person_id)
-        requests.restrict(_actor(), person, data)
+        requests.restrict(actor(), person, data)
         db.session.commit()
         return _restriction_state(person)
 
@@ -113,7 +109,7 @@ class Restriction(MethodView):
         it now erases or anonymises the person (tenant policy), unless a legal hold remains."""
         require_permission("privacy.approve")
         person = privacy_person_or_404(person_id)
-        requests.lift_restriction(_actor(), person)
+        requests.lift_restriction(actor(), person)
         out = _restriction_state(person)
         db.session.commit()
         return out
@@ -130,7 +126,7 @@ class Holds(MethodView):
     def post(self, data, person_id):
         """A legal hold: the retention job keeps the file until it is released."""
         require_permission("privacy.approve")
-        hold = requests.add_hold(_actor(), privacy_person_or_404(person_id), data)
+        hold = requests.add_hold(actor(), privacy_person_or_404(person_id), data)
         db.session.commit()
         return hold
 
@@ -146,7 +142,7 @@ def release_hold(hold_id):
     if hold is None:
         abort(404)
     privacy_person_or_404(hold.person_id)
-    requests.release_hold(_actor(), hold)
+    requests.release_hold(actor(), hold)
     out = {
         name: getattr(hold, name) for name in HoldSchema().fields
     }  # before the commit: an erasure takes the hold with it
@@ -177,7 +173,7 @@ def decide(data, request_id):
     person = persons.get_person(row.person_id) if row is not None else None
     if row is None or person is None:
         abort(404)
-    requests.decide(_actor(), g.tenant, row, person, data)
+    requests.decide(actor(), g.tenant, row, person, data)
     db.session.commit()
     return row  # the request itself outlives an erasure, as evidence
 

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from core import hookimpl
 from core.auth.permissions import Permission
 from core.privacy.registry import (
-    KEEP,
     DataCategory,
     DataTable,
     FieldLabels,
     RetentionClass,
+    category_columns,
 )
 from core.web import MenuItem
 
@@ -70,26 +70,12 @@ TABLES = (
     DataTable(
         "audit_event",
         "none",
-        {
-            "at": ("audit", KEEP),
-            "actor_id": ("audit", KEEP),
-            "action": ("audit", KEEP),
-            "object_type": ("audit", KEEP),
-            "object_id": ("audit", KEEP),
-            "details": ("audit", KEEP),
-        },
+        category_columns("audit", "at actor_id action object_type object_id details"),
     ),
     DataTable(
         "platform_audit_event",
         "none",
-        {
-            "at": ("audit", KEEP),
-            "actor_id": ("audit", KEEP),
-            "action": ("audit", KEEP),
-            "object_type": ("audit", KEEP),
-            "object_id": ("audit", KEEP),
-            "details": ("audit", KEEP),
-        },
+        category_columns("audit", "at actor_id action object_type object_id details"),
     ),
 )
 

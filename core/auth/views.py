@@ -261,19 +261,7 @@ def invitation():
 
 @bp.route("/account", methods=["GET"])
 def account():
-    user = current_user._get_current_object()
-    tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template(
-        "auth/account.html",
-        user=user,
-        tokens=tokens,
-        sessions=live_sessions(user.id),
-        errors={},
-        new_token=None,
-        recovery_codes=None,
-    )
+    return _account_with_errors({}, status=200)
 
 
 @bp.route("/account/password", methods=["POST"])

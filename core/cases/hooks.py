@@ -18,6 +18,7 @@ from core.privacy.registry import (
     DataCategory,
     DataTable,
     FieldLabels,
+    category_columns,
 )
 from core.web import MenuItem
 
@@ -115,28 +116,17 @@ TABLES = (
     DataTable(
         "case_file",
         "person",
-        {
-            "number": (CASE_DOC, KEEP),
-            "person_id": (CASE_DOC, KEEP),
-            "case_type": (CASE_DOC, KEEP),
-            "phase": (CASE_DOC, KEEP),
-            "status": (CASE_DOC, KEEP),
-            "topic": (CASE_DOC, ERASE),
-            "access_path": (CASE_DOC, KEEP),
-            "source": (CASE_DOC, KEEP),
-            "warm_handover": (CASE_DOC, KEEP),
-            "case_manager_id": (CASE_DOC, KEEP),
-            "org_unit_id": (CASE_DOC, KEEP),
-            "deputy_id": (CASE_DOC, KEEP),
-            "opened_on": (CASE_DOC, KEEP),
-            "last_activity_at": (CASE_DOC, KEEP),
-            "closed_on": (CASE_DOC, KEEP),
-            "closure_reason": (CASE_DOC, KEEP),
-            "closure_note": (CASE_DOC, ERASE),
-            "evaluation": (CASE_DOC, NUMBERS),
-            "follow_up_talk_on": (CASE_DOC, KEEP),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            (
+                "number person_id case_type phase status topic access_path source warm_handover "
+                "case_manager_id org_unit_id deputy_id opened_on last_activity_at closed_on "
+                "closure_reason closure_note evaluation follow_up_talk_on created_at"
+            ),
+            topic=ERASE,
+            closure_note=ERASE,
+            evaluation=NUMBERS,
+        ),
         codes=frozenset(
             {"number", "case_type", "phase", "status", "access_path", "source", "closure_reason"}
         ),
@@ -144,130 +134,92 @@ TABLES = (
     DataTable(
         "access_decision",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "admitted": (CASE_DOC, KEEP),
-            "target_group": (CASE_DOC, ERASE),
-            "reason": (CASE_DOC, ERASE),
-            "decided_on": (CASE_DOC, KEEP),
-            "actor_id": (CASE_DOC, KEEP),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            "case_id admitted target_group reason decided_on actor_id created_at",
+            target_group=ERASE,
+            reason=ERASE,
+        ),
     ),
     DataTable(
         "phase_transition",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "from_phase": (CASE_DOC, KEEP),
-            "to_phase": (CASE_DOC, KEEP),
-            "at": (CASE_DOC, KEEP),
-            "actor_id": (CASE_DOC, KEEP),
-            "reason": (CASE_DOC, ERASE),
-            "backwards": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC, "case_id from_phase to_phase at actor_id reason backwards", reason=ERASE
+        ),
         codes=frozenset({"from_phase", "to_phase"}),
     ),
     DataTable(
         "contact",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "contact_on": (CASE_DOC, KEEP),
-            "duration_minutes": (CASE_DOC, KEEP),
-            "channel": (CASE_DOC, KEEP),
-            "participants": (CASE_DOC, ERASE),
-            "interpreter_used": (CASE_DOC, KEEP),
-            "summary": (CASE_DOC, ERASE),
-            "author_id": (CASE_DOC, KEEP),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            (
+                "case_id contact_on duration_minutes channel participants interpreter_used summary "
+                "author_id created_at"
+            ),
+            participants=ERASE,
+            summary=ERASE,
+        ),
         codes=frozenset({"channel"}),
     ),
     DataTable(
         "journal_entry",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "at": (CASE_DOC, KEEP),
-            "text": (CASE_DOC, ERASE),
-            "effort_minutes": (CASE_DOC, KEEP),
-            "author_id": (CASE_DOC, KEEP),
-        },
+        category_columns(CASE_DOC, "case_id at text effort_minutes author_id", text=ERASE),
     ),
     DataTable(
         "goal",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "life_area": (CASE_DOC, KEEP),
-            "title": (CASE_DOC, ERASE),
-            "indicator": (CASE_DOC, ERASE),
-            "priority": (CASE_DOC, KEEP),
-            "target_date": (CASE_DOC, KEEP),
-            "status": (CASE_DOC, KEEP),
-            "achievement": (CASE_DOC, KEEP),
-            "achievement_note": (CASE_DOC, ERASE),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            (
+                "case_id life_area title indicator priority target_date status achievement "
+                "achievement_note created_at"
+            ),
+            title=ERASE,
+            indicator=ERASE,
+            achievement_note=ERASE,
+        ),
         codes=frozenset({"life_area", "status"}),
     ),
     DataTable(
         "help_plan",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "number": (CASE_DOC, KEEP),
-            "status": (CASE_DOC, KEEP),
-            "agreed_on": (CASE_DOC, KEEP),
-            "agreed_by_client": (CASE_DOC, KEEP),
-            "review_on": (CASE_DOC, KEEP),
-            "note": (CASE_DOC, ERASE),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            "case_id number status agreed_on agreed_by_client review_on note created_at",
+            note=ERASE,
+        ),
         codes=frozenset({"status"}),
     ),
     DataTable(
         "help_plan_item",
         "plan",
-        {
-            "plan_id": (CASE_DOC, KEEP),
-            "goal_id": (CASE_DOC, KEEP),
-            "position": (CASE_DOC, KEEP),
-            "measure": (CASE_DOC, ERASE),
-            "responsible": (CASE_DOC, ERASE),
-            "partner_name": (CASE_DOC, ORGANISATION),
-            "due_on": (CASE_DOC, KEEP),
-            "status": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            "plan_id goal_id position measure responsible partner_name due_on status",
+            measure=ERASE,
+            responsible=ERASE,
+            partner_name=ORGANISATION,
+        ),
         codes=frozenset({"status"}),
     ),
     DataTable(
         "follow_up",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "assignee_id": (CASE_DOC, KEEP),
-            "due_on": (CASE_DOC, KEEP),
-            "title": (CASE_DOC, ERASE),
-            "kind": (CASE_DOC, KEEP),
-            "source_key": (CASE_DOC, KEEP),
-            "done_at": (CASE_DOC, KEEP),
-            "done_by_id": (CASE_DOC, KEEP),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(
+            CASE_DOC,
+            "case_id assignee_id due_on title kind source_key done_at done_by_id created_at",
+            title=ERASE,
+        ),
         on_anonymise="delete",
         codes=frozenset({"kind", "source_key"}),
     ),
     DataTable(
         "case_share",
         "case",
-        {
-            "case_id": (CASE_DOC, KEEP),
-            "user_id": (CASE_DOC, KEEP),
-            "shared_by_id": (CASE_DOC, KEEP),
-            "created_at": (CASE_DOC, KEEP),
-        },
+        category_columns(CASE_DOC, "case_id user_id shared_by_id created_at"),
         on_anonymise="delete",
     ),
     DataTable("case_number_counter", "none", {k: (None, KEEP) for k in ("year", "last_number")}),

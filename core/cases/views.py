@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -69,26 +69,23 @@ from core.conflicts import ConflictError
 from core.dates import add_months
 from core.db import db
 from core.documentation import services as documents
+from core.documentation.downloads import send_attachment
 from core.documentation.models import Attachment
 from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
 from core.persons import services as persons
 from core.schemas import form_input
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
 bp.add_app_template_global(kind_label, "follow_up_kind_label")
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _case_or_404(case_id: int, part: str | None = "case_file"):
-    case = services.get_case(case_id, _actor())
+    case = services.get_case(case_id, actor())
     if case is None:
         abort(404)
     if part and request.method == "GET":
-        services.record_read(_actor(), case, part)
+        services.record_read(actor(), case, part)
         db.session.commit()
     return case
 
@@ -119,7 +116,7 @@ def index():
     mine = request.args.get("mine") == "1" or not access.can_supervise()
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = services.case_list(
-        _actor(),
+        actor(),
         status=status,
         mine_only=mine,
         search=request.args.get("q", ""),
@@ -157,13 +154,13 @@ def new():
     if not person_id:
         return redirect(url_for("persons.search"))
     person = persons.get_person(person_id)
-    if person is None or not persons.can_see_person(person, _actor()):
+    if person is None or not persons.can_see_person(person, actor()):
         abort(404)  # like a person that does not exist (the service checks again)
     errors = {}
     if request.method == "POST":
         data = {**form_input(CaseOpenInputSchema, request.form), "person_id": person.id}
         errors, case = run_write(
-            lambda: services.open_case(_actor(), g.tenant, data), success=_("Case opened.")
+            lambda: services.open_case(actor(), g.tenant, data), success=_("Case opened.")
         )
         if not errors:
             return redirect(url_for("cases.show", case_id=case.id))
@@ -227,7 +224,7 @@ def edit(case_id):
         try:
             errors, _c = run_write(
                 lambda: services.update_case(
-                    _actor(), g.tenant, case, form_input(CaseUpdateSchema, request.form)
+                    actor(), g.tenant, case, form_input(CaseUpdateSchema, request.form)
                 ),
                 success=_("Changes saved."),
             )
@@ -263,7 +260,7 @@ def phase(case_id):
     try:
         errors, _case = run_write(
             lambda: phases.move_to_phase(
-                _actor(), g.tenant, case, form_input(PhaseMoveSchema, request.form)
+                actor(), g.tenant, case, form_input(PhaseMoveSchema, request.form)
             ),
             success=_("Phase changed."),
         )
@@ -286,7 +283,7 @@ def access_decision(case_id):
     case = _case_or_404(case_id)
     errors, _d = run_write(
         lambda: phases.record_access_decision(
-            _actor(), case, form_input(AccessDecisionSchema, request.form)
+            actor(), case, form_input(AccessDecisionSchema, request.form)
         ),
         success=_("Access decision recorded."),
     )
@@ -299,7 +296,7 @@ def convert(case_id):
     case = _case_or_404(case_id)
     errors, _c = run_write(
         lambda: services.convert_to_case_management(
-            _actor(), g.tenant, case, form_input(ConversionSchema, request.form)
+            actor(), g.tenant, case, form_input(ConversionSchema, request.form)
         ),
         success=_("The case is now a case management case."),
     )
@@ -311,7 +308,7 @@ def convert(case_id):
 def share(case_id):
     case = _case_or_404(case_id)
     errors, _s = run_write(
-        lambda: services.share_case(_actor(), case, form_input(ShareSchema, request.form)),
+        lambda: services.share_case(actor(), case, form_input(ShareSchema, request.form)),
         success=_("Case shared."),
     )
     flash_errors(errors)
@@ -325,7 +322,7 @@ def contacts(case_id):
     if request.method == "POST":
         errors, _c = run_write(
             lambda: contact_services.add_contact(
-                _actor(), g.tenant, case, form_input(ContactSchema, request.form)
+                actor(), g.tenant, case, form_input(ContactSchema, request.form)
             ),
             success=_("Contact saved."),
         )
@@ -355,7 +352,7 @@ def journal(case_id):
     if request.method == "POST":
         errors, _e = run_write(
             lambda: documents.add_journal_entry(
-                _actor(), case, form_input(JournalEntrySchema, request.form)
+                actor(), case, form_input(JournalEntrySchema, request.form)
             ),
             success=_("Entry saved."),
         )
@@ -391,7 +388,7 @@ def goals(case_id):
         try:
             errors, _g = run_write(
                 lambda: goal_services.save_goal(
-                    _actor(),
+                    actor(),
                     g.tenant,
                     case,
                     form_input(GoalUpdateSchema, request.form),
@@ -452,7 +449,7 @@ def plan(case_id):
 def plan_draft(case_id):
     case = _case_or_404(case_id)
     errors, _p = run_write(
-        lambda: help_plans.editable_plan(_actor(), case),
+        lambda: help_plans.editable_plan(actor(), case),
         success=_("New version of the help plan started."),
     )
     flash_errors(errors)
@@ -465,7 +462,7 @@ def plan_item(case_id, plan_id):
     plan_ = help_plans.get_plan(case, plan_id)
     errors, _i = run_write(
         lambda: help_plans.save_plan_item(
-            _actor(), case, plan_, form_input(PlanItemSchema, request.form)
+            actor(), case, plan_, form_input(PlanItemSchema, request.form)
         ),
         success=_("Measure saved."),
     )
@@ -496,7 +493,7 @@ def plan_agree(case_id, plan_id):
     try:
         errors, _p = run_write(
             lambda: help_plans.agree_plan(
-                _actor(), case, plan_, form_input(HelpPlanAgreeSchema, request.form)
+                actor(), case, plan_, form_input(HelpPlanAgreeSchema, request.form)
             ),
             success=_(
                 "The help plan is agreed. It can no longer be changed; changes make a new version."
@@ -520,10 +517,10 @@ def plan_agree(case_id, plan_id):
 def plan_print(case_id, plan_id):
     case = _case_or_404(case_id, None)
     plan_ = help_plans.get_plan(case, plan_id)
-    services.record_read(_actor(), case, "help_plan_print")
+    services.record_read(actor(), case, "help_plan_print")
     from core.audit import services as audit
 
-    audit.record("case.printed", actor=_actor(), obj=case, plan=plan_.id)
+    audit.record("case.printed", actor=actor(), obj=case, plan=plan_.id)
     db.session.commit()
     return render_template(
         "cases/plan_print.html",
@@ -540,7 +537,7 @@ def documents_(case_id):
     if request.method == "POST":
         errors, _a = run_write(
             lambda: documents.save_attachment(
-                _actor(),
+                actor(),
                 case,
                 request.files.get("file"),
                 form_input(AttachmentSchema, request.form).get("description", ""),
@@ -562,24 +559,14 @@ def document_download(case_id, attachment_id):
     attachment = db.session.scalar(
         select(Attachment).where(Attachment.id == attachment_id, Attachment.case_id == case.id)
     )
-    if attachment is None:
-        abort(404)
-    path = documents.attachment_path(attachment)
-    if not path.is_file():
-        abort(404)
     from core.audit import services as audit
 
-    audit.record("case.attachment_downloaded", actor=_actor(), obj=case, attachment=attachment.id)
-    db.session.commit()
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
+    return send_attachment(
+        attachment,
+        lambda: audit.record(
+            "case.attachment_downloaded", actor=actor(), obj=case, attachment=attachment.id
+        ),
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @bp.route("/cases/<int:case_id>/follow-ups", methods=["GET", "POST"])
@@ -589,7 +576,7 @@ def case_follow_ups(case_id):
     if request.method == "POST":
         errors, _f = run_write(
             lambda: follow_up_services.add_follow_up(
-                _actor(), {**form_input(FollowUpSchema, request.form), "case_id": case.id}
+                actor(), {**form_input(FollowUpSchema, request.form), "case_id": case.id}
             ),
             success=_("Follow-up saved."),
         )
@@ -619,7 +606,7 @@ def closure(case_id):
         if action == "reopen":
             errors, _c = run_write(
                 lambda: services.reopen_case(
-                    _actor(), g.tenant, case, form_input(ReopenSchema, request.form)
+                    actor(), g.tenant, case, form_input(ReopenSchema, request.form)
                 ),
                 success=_("The case is open again."),
             )
@@ -627,7 +614,7 @@ def closure(case_id):
             try:
                 errors, _c = run_write(
                     lambda: services.close_case(
-                        _actor(),
+                        actor(),
                         g.tenant,
                         case,
                         {
@@ -672,7 +659,7 @@ def closure(case_id):
 @bp.route("/follow-ups")
 def follow_ups():
     require_permission("cases.work")
-    rows = follow_up_services.my_follow_ups(_actor())
+    rows = follow_up_services.my_follow_ups(actor())
     today = date.today()
     return render_template(
         "cases/my_follow_ups.html",
@@ -688,7 +675,7 @@ def follow_ups():
 def follow_up_done(follow_up_id):
     require_permission("cases.work")
     run_write(
-        lambda: follow_up_services.mark_done(_actor(), follow_up_id), success=_("Marked as done.")
+        lambda: follow_up_services.mark_done(actor(), follow_up_id), success=_("Marked as done.")
     )
     return redirect(
         request.form.get("back")
@@ -720,12 +707,12 @@ def deputies():
             if deputy is None:
                 abort(404)
             errors, _d = run_write(
-                lambda: deputy_services.approve_deputy(_actor(), deputy), success=_("Approved.")
+                lambda: deputy_services.approve_deputy(actor(), deputy), success=_("Approved.")
             )
         else:
             errors, _d = run_write(
                 lambda: deputy_services.create_deputy(
-                    _actor(), form_input(DeputySchema, request.form)
+                    actor(), form_input(DeputySchema, request.form)
                 ),
                 success=_("Deputy arrangement saved."),
             )
@@ -759,7 +746,7 @@ def plugin_tab(case_id, key):
     tab = visible_tab(g.tenant, case, key)
     if tab is None:
         abort(404)
-    services.record_read(_actor(), case, f"tab:{key}")
+    services.record_read(actor(), case, f"tab:{key}")
     db.session.commit()
     return render_template(
         "cases/plugin_tab.html",

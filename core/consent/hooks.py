@@ -15,6 +15,7 @@ from core.privacy.registry import (
     DataCategory,
     DataTable,
     FieldLabels,
+    category_columns,
 )
 from core.web import MenuItem
 
@@ -101,55 +102,38 @@ TABLES = (
     DataTable(
         "consent_record",
         "person",
-        {
-            "person_id": ("consent", KEEP),
-            "template_version_id": ("consent", KEEP),
-            "kind": ("consent", KEEP),
-            "language": ("consent", KEEP),
-            "signed_by": ("consent", KEEP),
-            "guardian_name": ("consent", ERASE),
-            "covered_person_ids": ("consent", ERASE),
-            "recipient_keys": ("consent", KEEP),
-            "partner_names": ("consent", ERASE),
-            "purposes": ("consent", KEEP),
-            "granted_on": ("consent", KEEP),
-            "valid_until": ("consent", KEEP),
-            "evidence_id": ("consent", ERASE),
-            "recorded_by_id": ("consent", KEEP),
-            "created_at": ("consent", KEEP),
-        },
+        category_columns(
+            "consent",
+            (
+                "person_id template_version_id kind language signed_by guardian_name "
+                "covered_person_ids recipient_keys partner_names purposes granted_on valid_until "
+                "evidence_id recorded_by_id created_at"
+            ),
+            guardian_name=ERASE,
+            covered_person_ids=ERASE,
+            partner_names=ERASE,
+            evidence_id=ERASE,
+        ),
         codes=frozenset({"kind", "language", "signed_by", "recipient_keys", "purposes"}),
     ),
     DataTable(
         "consent_revocation",
         "consent",
-        {
-            "consent_id": ("consent", KEEP),
-            "received_on": ("consent", KEEP),
-            "recipient_keys": ("consent", KEEP),
-            "at": ("consent", KEEP),
-            "recorded_by_id": ("consent", KEEP),
-        },
+        category_columns("consent", "consent_id received_on recipient_keys at recorded_by_id"),
         codes=frozenset({"recipient_keys"}),
     ),
     DataTable(
         "disclosure",
         "person",
-        {
-            "person_id": ("disclosures", KEEP),
-            "case_id": ("disclosures", KEEP),
-            "recipient_key": ("disclosures", KEEP),
-            "recipient_name": ("disclosures", ERASE),
-            "data_categories": ("disclosures", KEEP),
-            "purpose": ("disclosures", KEEP),
-            "legal_basis": ("disclosures", KEEP),
-            "consent_id": ("disclosures", KEEP),
-            "override_reason": ("disclosures", ERASE),
-            "confirmation": ("disclosures", KEEP),
-            "channel": ("disclosures", KEEP),
-            "actor_id": ("disclosures", KEEP),
-            "at": ("disclosures", KEEP),
-        },
+        category_columns(
+            "disclosures",
+            (
+                "person_id case_id recipient_key recipient_name data_categories purpose "
+                "legal_basis consent_id override_reason confirmation channel actor_id at"
+            ),
+            recipient_name=ERASE,
+            override_reason=ERASE,
+        ),
         codes=frozenset(
             {
                 "recipient_key",

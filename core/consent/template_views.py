@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from core.auth.permissions import has_permission, require_permission
 from core.consent import services
@@ -14,15 +13,11 @@ from core.consent.models import CONSENT_KINDS, PURPOSES
 from core.consent.schemas import RecipientCategorySchema, TemplateSchema
 from core.db import db
 from core.schemas import form_input
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint(
     "consent_templates", __name__, url_prefix="/<tenant>/consent-forms", template_folder="templates"
 )
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _frozen(message):
@@ -60,7 +55,7 @@ def new():
     if request.method == "POST":
         errors, template = run_write(
             lambda: forms.create_template(
-                _actor(), g.tenant, form_input(TemplateSchema, request.form)
+                actor(), g.tenant, form_input(TemplateSchema, request.form)
             ),
             success=_("Form created."),
         )
@@ -85,7 +80,7 @@ def new_draft(template_id):
     require_permission("consent.templates")
     template = forms.template_or_404(template_id)
     errors, version = run_write(
-        lambda: forms.create_draft(_actor(), g.tenant, template),
+        lambda: forms.create_draft(actor(), g.tenant, template),
         success=_("New draft created. It is a copy of the latest version."),
     )
     if errors:
@@ -190,7 +185,7 @@ def version(version_id):
         },
     }
     errors, _saved = run_write(
-        lambda: forms.update_draft(_actor(), version_, data), success=_("Draft saved.")
+        lambda: forms.update_draft(actor(), version_, data), success=_("Draft saved.")
     )
     if not errors:
         return redirect(url_for("consent_templates.version", version_id=version_id))
@@ -204,7 +199,7 @@ def publish(version_id):
     if version_.published_at is not None:
         return _frozen(_("This version is already published."))
     errors, _v = run_write(
-        lambda: forms.publish(_actor(), version_),
+        lambda: forms.publish(actor(), version_),
         success=_("Version published. It is frozen now; changes need a new draft."),
     )
     if errors:
@@ -237,7 +232,7 @@ def retire(version_id):
             ],
         )
     errors, _v = run_write(
-        lambda: forms.retire(_actor(), version_),
+        lambda: forms.retire(actor(), version_),
         success=_("Version retired. Consents already signed on it stay valid."),
     )
     flash_errors(errors)
@@ -289,7 +284,7 @@ def recipients():
     if request.method == "POST":
         errors, _c = run_write(
             lambda: forms.add_category(
-                _actor(), g.tenant, form_input(RecipientCategorySchema, request.form)
+                actor(), g.tenant, form_input(RecipientCategorySchema, request.form)
             ),
             success=_("Recipient category added."),
         )
@@ -312,7 +307,7 @@ def recipient_active(category_id):
         abort(404)
     active = request.form.get("active") == "1"
     run_write(
-        lambda: forms.set_category_active(_actor(), category, active),
+        lambda: forms.set_category_active(actor(), category, active),
         success=_("Recipient category reactivated.")
         if active
         else _("Recipient category deactivated."),

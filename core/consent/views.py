@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from core import confirm
@@ -27,18 +26,14 @@ from core.consent.schemas import ConsentSchema, DisclosureInputSchema, Revocatio
 from core.db import db
 from core.persons import services as persons
 from core.schemas import form_input
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("consent", __name__, url_prefix="/<tenant>", template_folder="templates")
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _person_or_404(person_id):
     person = persons.get_person(person_id)
-    if person is None or not persons.can_see_person(person, _actor()):
+    if person is None or not persons.can_see_person(person, actor()):
         abort(404)
     return person
 
@@ -54,7 +49,7 @@ def person_consents(person_id):
         data = form_input(ConsentSchema, request.form)
         errors, _r = run_write(
             lambda: services.record_consent_with_evidence(
-                _actor(), person, data, request.files.get("evidence")
+                actor(), person, data, request.files.get("evidence")
             ),
             success=_("Consent recorded."),
         )
@@ -177,7 +172,7 @@ def _form_to_hand_out(person_id, version_id, fmt):
 
     audit.record(
         "consent.form_printed",
-        actor=_actor(),
+        actor=actor(),
         obj=person,
         version=version.id,
         language=language,
@@ -201,7 +196,7 @@ def revoke(person_id, consent_id):
         return _confirm_revocation(person, record, data)
     person_id = person.id
     errors, revocation = run_write(
-        lambda: services.revoke(_actor(), record, data),
+        lambda: services.revoke(actor(), record, data),
         success=_("Revocation recorded. It applies from now on."),
     )
     flash_errors(errors)
@@ -305,7 +300,7 @@ def _confirm_revocation(person, record, data):
 @bp.route("/cases/<int:case_id>/disclose", methods=["GET", "POST"])
 def disclose(case_id):
     """Pass data on (referral letter, print or export for a recipient) – only through the gate."""
-    case = cases.get_case(case_id, _actor())
+    case = cases.get_case(case_id, actor())
     if case is None:
         abort(404)
     services.ensure_defaults(g.tenant)
@@ -314,7 +309,7 @@ def disclose(case_id):
     if request.method == "POST":
         try:
             services.disclose_from_case(
-                _actor(), g.tenant, case, form_input(DisclosureInputSchema, request.form)
+                actor(), g.tenant, case, form_input(DisclosureInputSchema, request.form)
             )
         except services.ConsentRefused as exc:
             # Nothing was written; only the refusal itself is audited (by the service).
@@ -326,7 +321,7 @@ def disclose(case_id):
             db.session.commit()
             flash(_("The disclosure is registered."), "success")
             return redirect(url_for("consent.disclose", case_id=case.id))
-        case = cases.get_case(case_id, _actor())
+        case = cases.get_case(case_id, actor())
     page = _page("page")
     rows, total = services.disclosure_page(person_id=case.person_id, page=page)
     return render_template(

@@ -11,10 +11,10 @@ from core.privacy.registry import (
     CLIENTS,
     CONSENT_BASIS,
     ERASE,
-    KEEP,
     DataCategory,
     DataTable,
     FieldLabels,
+    category_columns,
 )
 
 #: Position among the built-in domains: the data categories of the records of processing and the
@@ -42,17 +42,17 @@ TABLES = (
     DataTable(
         "attachment",
         "case",
-        {
-            "case_id": ("client_documents", KEEP),
-            "filename": ("client_documents", ERASE),
-            "storage_name": ("client_documents", ERASE),
-            "content_type": ("client_documents", KEEP),
-            "size": ("client_documents", KEEP),
-            "sha256": ("client_documents", ERASE),
-            "description": ("client_documents", ERASE),
-            "uploaded_at": ("client_documents", KEEP),
-            "uploaded_by_id": ("client_documents", KEEP),
-        },
+        category_columns(
+            "client_documents",
+            (
+                "case_id filename storage_name content_type size sha256 description uploaded_at "
+                "uploaded_by_id"
+            ),
+            filename=ERASE,
+            storage_name=ERASE,
+            sha256=ERASE,
+            description=ERASE,
+        ),
         on_anonymise="delete",
         codes=frozenset({"content_type"}),
     ),

@@ -16,6 +16,7 @@ from core.privacy.registry import (
     DataCategory,
     DataTable,
     FieldLabels,
+    category_columns,
 )
 
 #: Position among the built-in domains: the data categories of the records of processing and the
@@ -98,11 +99,7 @@ TABLES = (
     DataTable(
         "household_member",
         "person",
-        {
-            "household_id": ("client_master", KEEP),
-            "person_id": ("client_master", KEEP),
-            "role": ("client_master", KEEP),
-        },
+        category_columns("client_master", "household_id person_id role"),
         on_anonymise="delete",
         codes=frozenset({"role"}),
     ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from core.auth.permissions import require_permission
@@ -20,18 +19,14 @@ from core.persons.schemas import (
     PersonUpdateSchema,
 )
 from core.schemas import ValidationError, form_input
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("persons", __name__, url_prefix="/<tenant>/persons", template_folder="templates")
 
 
-def _actor():
-    return current_user._get_current_object()
-
-
 def _visible_person(person_id: int):
     person = services.get_person(person_id)
-    if person is None or not services.can_see_person(person, _actor()):
+    if person is None or not services.can_see_person(person, actor()):
         abort(404)
     return person
 
@@ -72,7 +67,7 @@ def search():
         open_cases=open_cases,
         errors=errors,
         household_id=params.get("household_id", type=int),
-        can_see={c.person.id: services.can_see_person(c.person, _actor()) for c in candidates},
+        can_see={c.person.id: services.can_see_person(c.person, actor()) for c in candidates},
     )
 
 
@@ -84,13 +79,13 @@ def new():
     if request.method == "POST" and "prefill" not in request.form:
 
         def create():
-            person = services.create_person(_actor(), form_input(PersonSchema, request.form))
+            person = services.create_person(actor(), form_input(PersonSchema, request.form))
             if household_id:
                 household = db.session.get(Household, household_id)
                 if household is None:
                     abort(404)
                 services.add_to_household(
-                    _actor(),
+                    actor(),
                     person,
                     {"role": request.form.get("household_role", "other")},
                     household=household,
@@ -122,7 +117,7 @@ def edit(person_id):
         try:
             errors, _saved = run_write(
                 lambda: services.update_person(
-                    _actor(), person, form_input(PersonUpdateSchema, form)
+                    actor(), person, form_input(PersonUpdateSchema, form)
                 ),
                 success=_("Changes saved."),
             )
@@ -159,7 +154,7 @@ def household(person_id):
     person = _visible_person(person_id)
     errors, _h = run_write(
         lambda: services.add_to_household(
-            _actor(), person, form_input(HouseholdMemberSchema, request.form)
+            actor(), person, form_input(HouseholdMemberSchema, request.form)
         ),
         success=_("Household created."),
     )
@@ -174,13 +169,13 @@ def household_add(household_id):
     if household_ is None:
         abort(404)
     members = services.household_members(household_)
-    anchor = next((m.person for m in members if services.can_see_person(m.person, _actor())), None)
+    anchor = next((m.person for m in members if services.can_see_person(m.person, actor())), None)
     if anchor is None:
         abort(404)
     other = _visible_person(request.form.get("person_id", type=int) or 0)
     errors, _h = run_write(
         lambda: services.add_to_household(
-            _actor(),
+            actor(),
             other,
             {"role": request.form.get("role", "other")},
             household=household_,

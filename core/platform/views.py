@@ -20,7 +20,7 @@ from core.platform import services
 from core.platform.schemas import AdminLinkSchema, HostRemovalSchema, HostSchema, TenantSchema
 from core.schemas import form_input
 from core.tenancy.models import TENANT_KINDS, Tenant
-from core.web import run_write, safe_next
+from core.web import actor, run_write, safe_next
 
 bp = Blueprint("platform", __name__, url_prefix="/platform", template_folder="templates")
 _OPEN = {"platform.login"}
@@ -38,10 +38,6 @@ def _operators_only():
     if not row.fully_authenticated:
         abort(403)
     return None
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,7 +66,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     revoke(current_user.auth_session)
-    audit.record_platform("auth.logout", actor=_actor())
+    audit.record_platform("auth.logout", actor=actor())
     db.session.commit()
     logout_user()
     session.clear()
@@ -88,7 +84,7 @@ def tenant_new():
     if request.method == "POST":
         form = request.form
         errors, result = run_write(
-            lambda: services.create_tenant(_actor(), form_input(TenantSchema, form))
+            lambda: services.create_tenant(actor(), form_input(TenantSchema, form))
         )
         if not errors:
             tenant = result
@@ -139,20 +135,20 @@ def tenant_detail(tenant_id):
                             ),
                         ],
                     )
-                services.set_active(_actor(), tenant, False)
+                services.set_active(actor(), tenant, False)
                 flash(_("Tenant disabled. Its data is kept; nobody can sign in."), "success")
             elif action == "enable":
-                services.set_active(_actor(), tenant, True)
+                services.set_active(actor(), tenant, True)
                 flash(_("Tenant enabled."), "success")
             elif action == "add_host":
-                services.add_host(_actor(), tenant, form_input(HostSchema, request.form))
+                services.add_host(actor(), tenant, form_input(HostSchema, request.form))
                 flash(_("Host name added."), "success")
             elif action == "remove_host":
-                services.remove_host(_actor(), tenant, form_input(HostRemovalSchema, request.form))
+                services.remove_host(actor(), tenant, form_input(HostRemovalSchema, request.form))
                 flash(_("Host name removed."), "success")
             elif action == "admin_link":
                 services.resend_admin_link(
-                    _actor(), tenant, form_input(AdminLinkSchema, request.form)
+                    actor(), tenant, form_input(AdminLinkSchema, request.form)
                 )
                 flash(
                     _("A new set-up link was sent to the administrator's e-mail address."),

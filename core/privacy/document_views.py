@@ -12,7 +12,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from core.audit import services as audit
@@ -24,12 +23,9 @@ from core.privacy import subject_access
 from core.privacy.field_labels import labelled
 from core.privacy.pdf import display, records_pdf, subject_access_pdf
 from core.privacy.processing_records import build_records
+from core.web import actor
 
 bp = Blueprint("privacy_documents", __name__, url_prefix="/<tenant>", template_folder="templates")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def export_refusal(person) -> str:
@@ -37,7 +33,7 @@ def export_refusal(person) -> str:
 
     Case work that may see the person may; the data-protection officer, who needs no case
     content, only while an Art. 15 / Art. 20 request of that very person is open."""
-    if persons.can_see_person(person, _actor()):
+    if persons.can_see_person(person, actor()):
         return ""
     from core.privacy.models import DataSubjectRequest
 
@@ -88,7 +84,7 @@ def exportable_person(person_id: int) -> Person:
     person = db.session.scalar(select(Person).where(Person.id == person_id))
     if person is None:
         abort(404)
-    if not (has_permission("disclosures.read") or persons.can_see_person(person, _actor())):
+    if not (has_permission("disclosures.read") or persons.can_see_person(person, actor())):
         abort(404)
     reason = export_refusal(person)
     if reason:
@@ -114,7 +110,7 @@ def _download(body: bytes, mimetype: str, stem: str, suffix: str) -> Response:
 def _package_for(person_id: int, fmt: str) -> tuple[Person, dict]:
     person = exportable_person(person_id)
     package = subject_access.build_package(g.tenant, person)
-    audit.record("privacy.exported", actor=_actor(), obj=person, format=fmt)
+    audit.record("privacy.exported", actor=actor(), obj=person, format=fmt)
     db.session.commit()
     return person, package
 
@@ -157,7 +153,7 @@ def data_export_document(person_id, attachment_id):
     """A stored document of the person as a copy (Art. 15(3)); also for the DPO, who has no case
     access."""
     from core.cases.models import Case
-    from core.documentation import services as documents
+    from core.documentation.downloads import send_attachment
     from core.documentation.models import Attachment
 
     person = exportable_person(person_id)
@@ -167,24 +163,16 @@ def data_export_document(person_id, attachment_id):
             Attachment.case_id.in_(select(Case.id).where(Case.person_id == person.id)),
         )
     )
-    if attachment is None:
-        abort(404)
-    path = documents.attachment_path(attachment)
-    if not path.is_file():
-        abort(404)
-    audit.record(
-        "privacy.exported", actor=_actor(), obj=person, format="document", attachment=attachment.id
+    return send_attachment(
+        attachment,
+        lambda: audit.record(
+            "privacy.exported",
+            actor=actor(),
+            obj=person,
+            format="document",
+            attachment=attachment.id,
+        ),
     )
-    db.session.commit()
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def records_document(tenant) -> dict:
@@ -200,7 +188,7 @@ def records_document(tenant) -> dict:
 def _records(fmt: str) -> dict:
     may_read_records()
     document = records_document(g.tenant)
-    audit.record("privacy.records_exported", actor=_actor(), format=fmt)
+    audit.record("privacy.records_exported", actor=actor(), format=fmt)
     db.session.commit()
     return document
 

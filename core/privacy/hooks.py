@@ -16,6 +16,7 @@ from core.privacy.registry import (
     DataTable,
     FieldLabels,
     RetentionClass,
+    category_columns,
 )
 
 # Reactions to the other domains' events (core.events): the correction trail and the revocation
@@ -115,47 +116,37 @@ TABLES = (
     DataTable(
         "person_change",
         "person",
-        {
-            "person_id": ("client_master", KEEP),
-            "field": ("client_master", KEEP),
-            "old_value": ("client_master", ERASE),
-            "new_value": ("client_master", ERASE),
-            "request_id": ("client_master", KEEP),
-            "actor_id": ("client_master", KEEP),
-            "at": ("client_master", KEEP),
-        },
+        category_columns(
+            "client_master",
+            "person_id field old_value new_value request_id actor_id at",
+            old_value=ERASE,
+            new_value=ERASE,
+        ),
         on_anonymise="delete",
         codes=frozenset({"field"}),
     ),
     DataTable(
         "data_subject_request",
         "person",
-        {
-            "person_id": ("data_subject_requests", KEEP),
-            "kind": ("data_subject_requests", KEEP),
-            "received_on": ("data_subject_requests", KEEP),
-            "due_on": ("data_subject_requests", KEEP),
-            "status": ("data_subject_requests", KEEP),
-            "details": ("data_subject_requests", ERASE),
-            "decision_note": ("data_subject_requests", ERASE),
-            "requested_by_id": ("data_subject_requests", KEEP),
-            "decided_by_id": ("data_subject_requests", KEEP),
-            "decided_at": ("data_subject_requests", KEEP),
-            "created_at": ("data_subject_requests", KEEP),
-        },
+        category_columns(
+            "data_subject_requests",
+            (
+                "person_id kind received_on due_on status details decision_note requested_by_id "
+                "decided_by_id decided_at created_at"
+            ),
+            details=ERASE,
+            decision_note=ERASE,
+        ),
         codes=frozenset({"kind", "status"}),
     ),
     DataTable(
         "retention_hold",
         "person",
-        {
-            "person_id": ("client_master", KEEP),
-            "reason": ("client_master", ERASE),
-            "until": ("client_master", KEEP),
-            "created_by_id": ("client_master", KEEP),
-            "released_at": ("client_master", KEEP),
-            "created_at": ("client_master", KEEP),
-        },
+        category_columns(
+            "client_master",
+            "person_id reason until created_by_id released_at created_at",
+            reason=ERASE,
+        ),
         on_anonymise="delete",
     ),
     # Not about clients ----------------------------------------------------------------------

@@ -85,6 +85,19 @@ class DataTable:
     codes: frozenset[str] = frozenset()
 
 
+def category_columns(
+    category: str | None, names: str, **actions: str
+) -> dict[str, tuple[str | None, str]]:
+    """``DataTable.columns`` for the columns of one category, in table order (space-separated):
+    kept unless ``actions`` names another action for a column (``topic=ERASE``). Tables with
+    columns of several categories join the parts with ``|``."""
+    order = names.split()
+    unknown = set(actions) - set(order) or {a for a in actions.values() if a not in ACTIONS}
+    if unknown:
+        raise ValueError(f"unknown columns or actions: {sorted(unknown)}")
+    return {name: (category, actions.get(name, KEEP)) for name in order}
+
+
 @dataclass(frozen=True)
 class FieldLabels:
     """Names people read instead of ``residence_valid_until`` (Art. 15 package, Art. 30 records).

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from core import confirm
@@ -20,13 +19,9 @@ from core.privacy.field_labels import column_label, start_event_label
 from core.privacy.models import REQUEST_KINDS, DataSubjectRequest
 from core.privacy.schemas import DecisionSchema, HoldSchema, RequestSchema, RestrictionSchema
 from core.schemas import form_input
-from core.web import flash_errors, run_write
+from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("privacy", __name__, url_prefix="/<tenant>", template_folder="templates")
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def privacy_person_or_404(person_id):
@@ -39,7 +34,7 @@ def privacy_person_or_404(person_id):
         return person
     if not has_permission("privacy.requests"):
         abort(403)
-    if not persons.can_see_person(person, _actor()):
+    if not persons.can_see_person(person, actor()):
         abort(404)
     return person
 
@@ -59,7 +54,7 @@ def person_privacy(person_id):
         require_permission("privacy.requests")
         errors, _r = run_write(
             lambda: requests.create_request(
-                _actor(), person, form_input(RequestSchema, request.form)
+                actor(), person, form_input(RequestSchema, request.form)
             ),
             success=_("Request recorded. It is due within one month."),
         )
@@ -83,7 +78,7 @@ def person_privacy(person_id):
         can_decide=has_permission("privacy.approve"),
         recipients=_recipients_of(person),
         may_export=has_permission("privacy.requests") and not export_refusal(person),
-        may_work=has_permission("cases.work") and persons.can_see_person(person, _actor()),
+        may_work=has_permission("cases.work") and persons.can_see_person(person, actor()),
     ), (400 if errors else 200)
 
 
@@ -124,7 +119,7 @@ def decide(request_id, decision):
     }[decision]
     data = {**form_input(DecisionSchema, request.form), "decision": decision}
     errors, _r = run_write(
-        lambda: requests.decide(_actor(), g.tenant, row, person, data), success=success
+        lambda: requests.decide(actor(), g.tenant, row, person, data), success=success
     )
     if decision == "erase" and not errors:
         return redirect(url_for("privacy.requests_register"))
@@ -165,6 +160,23 @@ def _waiting_revocation_line(person) -> list[str]:
     ]
 
 
+def _confirm_restriction(person, back):
+    """One confirmation for restricting, whether asked for or decided on a request (Art. 18)."""
+    return confirm.confirmation_page(
+        title=_("Restrict processing?"),
+        cancel_url=back,
+        action_label=_("Yes, restrict processing"),
+        consequences=[
+            _(
+                "The person disappears from search, case lists and follow-up lists; the file "
+                "refuses every change until the restriction is lifted. Those who may see the "
+                "person still reach it by its address."
+            ),
+            _counts(person),
+        ],
+    )
+
+
 def _confirm_decision(row, person, decision):
     back = url_for("privacy.person_privacy", person_id=person.id)
     if decision == "erase":
@@ -192,20 +204,7 @@ def _confirm_decision(row, person, decision):
             action_label=_("Yes, approve and erase"),
             cancel_url=back,
         )
-    return confirm.confirmation_page(
-        title=_("Restrict processing?"),
-        cancel_url=back,
-        action_label=_("Yes, restrict processing"),
-        consequences=[
-            _(
-                "The person disappears from search, case lists and follow-up lists; the file "
-                "refuses every change "
-                "until the restriction is lifted. Those who may see the person still reach it by "
-                "its address."
-            ),
-            _counts(person),
-        ],
-    )
+    return _confirm_restriction(person, back)
 
 
 @bp.route("/persons/<int:person_id>/restriction", methods=["POST"])
@@ -225,29 +224,14 @@ def restriction(person_id):
                 ],
                 danger=person.processing_revoked_at is not None,
             )
-        return confirm.confirmation_page(
-            title=_("Restrict processing?"),
-            cancel_url=back,
-            action_label=_("Yes, restrict processing"),
-            consequences=[
-                _(
-                    "The person disappears from search, case lists and follow-up lists; the file "
-                    "refuses every change "
-                    "until the restriction is lifted. Those who may see the person still reach it "
-                    "by its address."
-                ),
-                _counts(person),
-            ],
-        )
+        return _confirm_restriction(person, back)
     if request.form.get("lift"):
         errors, _r = run_write(
-            lambda: requests.lift_restriction(_actor(), person), success=_("Restriction lifted.")
+            lambda: requests.lift_restriction(actor(), person), success=_("Restriction lifted.")
         )
     else:
         errors, _r = run_write(
-            lambda: requests.restrict(
-                _actor(), person, form_input(RestrictionSchema, request.form)
-            ),
+            lambda: requests.restrict(actor(), person, form_input(RestrictionSchema, request.form)),
             success=_("Processing restricted. The person no longer appears in search and lists."),
         )
     flash_errors(errors)
@@ -259,7 +243,7 @@ def add_hold(person_id):
     require_permission("privacy.approve")
     person = privacy_person_or_404(person_id)
     errors, _r = run_write(
-        lambda: requests.add_hold(_actor(), person, form_input(HoldSchema, request.form)),
+        lambda: requests.add_hold(actor(), person, form_input(HoldSchema, request.form)),
         success=_("Legal hold recorded. The retention job keeps this file."),
     )
     flash_errors(errors)
@@ -289,7 +273,7 @@ def release_hold(hold_id):
             ],
         )
     person_id = hold.person_id
-    run_write(lambda: requests.release_hold(_actor(), hold), success=_("Legal hold released."))
+    run_write(lambda: requests.release_hold(actor(), hold), success=_("Legal hold released."))
     return _back_to(person_id)
 
 
@@ -349,7 +333,7 @@ def recipient_notice_done(notice_id):
     if notice is None:
         abort(404)
     run_write(
-        lambda: erasure.close_recipient_notice(_actor(), notice),
+        lambda: erasure.close_recipient_notice(actor(), notice),
         success=_("Marked as done: the recipients were informed."),
     )
     return redirect(url_for("consent.privacy_overview"))

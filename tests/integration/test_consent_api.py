@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
-from core.db import db
 from core.tenancy.context import tenant_scope
 
 
 def test_consent_api_flow(
-    app, kreis, cm, browser, make_user, new_browser, make_tenant, new_person, new_case
+    app, kreis, cm, browser, make_user, new_browser, make_tenant, new_person, new_case, count_rows
 ):
     person_id = new_person()
     case_id = new_case(person_id)
@@ -83,16 +80,8 @@ def test_consent_api_flow(
         headers=headers,
     )
     assert again.status_code == 422 and "widerrufen" in again.json["errors"]["consent"][0]
-    with app.app_context(), tenant_scope(kreis):
-        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "disclosure.refused")
-            )
-            == 2
-        )
+    assert count_rows(kreis, Disclosure) == 1
+    assert count_rows(kreis, AuditEvent, AuditEvent.action == "disclosure.refused") == 2
     assert api.get("/fall/api/v1/disclosures").status_code == 403
     dsb_email, _ = make_user(kreis, roles=["dpo"])
     dsb = new_browser()

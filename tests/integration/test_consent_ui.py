@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.db import db
@@ -11,7 +9,7 @@ from core.tenancy.context import tenant_scope
 
 
 def test_consent_disclose_revoke_refuse(
-    app, kreis, cm, browser, make_user, new_browser, new_person, new_case
+    app, kreis, cm, browser, make_user, new_browser, new_person, new_case, count_rows
 ):
     person_id = new_person()
     case_id = new_case(person_id)
@@ -87,16 +85,8 @@ def test_consent_disclose_revoke_refuse(
         },
     )
     assert again.status_code == 400 and "widerrufen" in again.get_data(as_text=True)
-    with app.app_context(), tenant_scope(kreis):
-        assert db.session.scalar(select(func.count()).select_from(Disclosure)) == 1
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "disclosure.refused")
-            )
-            == 2
-        )
+    assert count_rows(kreis, Disclosure) == 1
+    assert count_rows(kreis, AuditEvent, AuditEvent.action == "disclosure.refused") == 2
     # The DSB reads the register; case managers do not.
     assert browser.get("/fall/disclosures").status_code == 403
     dsb_email, _ = make_user(kreis, roles=["dpo"])
@@ -135,7 +125,7 @@ def test_override_is_listed_for_the_dpo(
     assert "Gefahr im Verzug" in dsb.get("/fall/disclosures").get_data(as_text=True)
 
 
-def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser, new_person):
+def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser, new_person, count_rows):
     import re
 
     person_id = new_person(street="Marktstraße 1", city="Oberhausen")
@@ -149,15 +139,7 @@ def test_printable_form_is_prefilled_and_audited(app, kreis, cm, browser, new_pe
     assert status == 200 and "Yılmaz" in page and "Marktstraße 1" in page and "Unterschrift" in page
     assert "Jobcenter" in page
     assert browser.get(link.replace("lang=de", "lang=xx")).status_code == 404
-    with app.app_context(), tenant_scope(kreis):
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "consent.form_printed")
-            )
-            == 1
-        )
+    assert count_rows(kreis, AuditEvent, AuditEvent.action == "consent.form_printed") == 1
 
 
 def test_privacy_overview_for_the_dpo(

@@ -25,16 +25,7 @@ from core.privacy import retention
 from core.privacy.models import DeletionLog, RetentionHold
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
-
-
-def _policy(app, tenant, action):
-    with app.app_context():
-        t = db.session.get(Tenant, tenant.id)
-        t.settings = {
-            **(t.settings or {}),
-            "retention": {"action": "anonymise", "on_processing_revocation": action},
-        }
-        db.session.commit()
+from tests.privacy.conftest import set_retention
 
 
 def _release_id(cm, person_id) -> str:
@@ -76,7 +67,7 @@ def _add_processing_consent(app, world, person_id) -> int:
 def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(
     app, world, sign_in
 ):
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = sign_in("priv", world["email_dpo"])
     assert (
@@ -176,7 +167,7 @@ def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, sign_i
 
 
 def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, world, sign_in):
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = sign_in("priv", world["email_dpo"])
     dpo.post(
@@ -201,7 +192,7 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
 def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(
     app, world, sign_in
 ):
-    _policy(app, world["tenant"], "anonymise")
+    set_retention(app, world["tenant"], "anonymise")
     a = world["a"]
     processing_id = _add_processing_consent(app, world, a.person_id)
     cm = sign_in("priv", world["email"])
@@ -238,7 +229,7 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
 
 
 def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, sign_in):
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     _add_processing_consent(app, world, a.person_id)
     cm = sign_in("priv", world["email"])
@@ -259,7 +250,7 @@ def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app
 
 def test_api_revocation_needs_no_confirmation_and_reports_the_stop(app, world, new_browser):
     """The API has no extra step; the answer says that processing stopped and nothing was erased yet."""
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = new_browser()
     dpo.login("priv", world["email_dpo"])

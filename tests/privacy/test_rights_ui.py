@@ -9,7 +9,7 @@ from core.db import db
 from core.persons.models import Person
 from core.privacy.models import DataSubjectRequest, DeletionLog
 from core.tenancy.context import tenant_scope
-from core.tenancy.models import Tenant
+from tests.privacy.conftest import set_retention
 
 
 def test_erasure_request_needs_a_second_person(app, world, sign_in):
@@ -118,13 +118,7 @@ def test_corrections_are_visible_with_before_and_after(app, world, sign_in):
 
 
 def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, sign_in):
-    with app.app_context():
-        tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {
-            **(tenant.settings or {}),
-            "retention": {"action": "erase", "on_processing_revocation": "erase"},
-        }
-        db.session.commit()
+    set_retention(app, world["tenant"], "erase", action="erase")
     a = world["a"]
     cm = sign_in("priv", world["email"])
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)

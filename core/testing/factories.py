@@ -225,6 +225,31 @@ def make_consent(app):
 
 
 @pytest.fixture
+def api_client(app, make_user):
+    """``api_client(tenant, roles=["case_manager"])`` → ``call(method, path, **kwargs)``: the
+    tenant's API v1 called with a real token of a new account (``path`` after ``/api/v1``)."""
+    from core.auth import services as auth
+    from core.db import db
+    from core.tenancy.context import tenant_scope
+
+    def make(tenant, *, roles=("case_manager",), label="tests"):
+        email, _ = make_user(tenant, roles=roles)
+        with app.app_context(), tenant_scope(tenant):
+            _token, clear = auth.create_api_token(auth.find_user(email), tenant, label)
+            db.session.commit()
+        client = app.test_client()
+
+        def call(method, path, **kwargs):
+            headers = {"Authorization": f"Bearer {clear}", **kwargs.pop("headers", {})}
+            url = f"/{tenant.slug}/api/v1{path}"
+            return client.open(url, method=method, headers=headers, **kwargs)
+
+        return call
+
+    return make
+
+
+@pytest.fixture
 def count_rows(app):
     """``count_rows(tenant, Case, Case.status == "open")`` → rows of the model in that tenant."""
     from sqlalchemy import func, select

@@ -30,6 +30,7 @@ from core.testing.database import (
 )
 from core.testing.factories import (
     TEST_PASSWORD,
+    api_client,
     cli,
     count_rows,
     make_case,
@@ -43,6 +44,7 @@ __all__ = [
     "APP_ROLE",
     "TEST_PASSWORD",
     "Browser",
+    "api_client",
     "app_role_url",
     "browser",
     "cli",

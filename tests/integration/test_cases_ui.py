@@ -627,34 +627,21 @@ def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kre
         user = db.session.scalar(select(User).where(User.email == cm))
         case = db.session.get(Case, case_id)
         db.session.add(Goal(case_id=case.id, life_area="language", title="B1"))
-        plan = help_plans.editable_plan(user, case)
-        help_plans.save_plan_item(
-            user,
-            case,
-            plan,
-            {
-                "measure": "Kurs",
-                "responsible": "client",
-                "due_on": (date.today() + timedelta(days=5)).isoformat(),
-            },
-        )
-        help_plans.agree_plan(
-            user, case, plan, {"review_on": (date.today() + timedelta(days=30)).isoformat()}
-        )
-        second = help_plans.editable_plan(user, case)
-        help_plans.save_plan_item(
-            user,
-            case,
-            second,
-            {
-                "measure": "Neu",
-                "responsible": "client",
-                "due_on": (date.today() + timedelta(days=9)).isoformat(),
-            },
-        )
-        help_plans.agree_plan(
-            user, case, second, {"review_on": (date.today() + timedelta(days=60)).isoformat()}
-        )
+        for measure, due_in, review_in in (("Kurs", 5, 30), ("Neu", 9, 60)):
+            # Each round agrees a new version of the plan with one measure.
+            plan = help_plans.editable_plan(user, case)
+            help_plans.save_plan_item(
+                user,
+                case,
+                plan,
+                {
+                    "measure": measure,
+                    "responsible": "client",
+                    "due_on": (date.today() + timedelta(days=due_in)).isoformat(),
+                },
+            )
+            review_on = (date.today() + timedelta(days=review_in)).isoformat()
+            help_plans.agree_plan(user, case, plan, {"review_on": review_on})
         db.session.commit()
         open_ = db.session.scalars(
             select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.done_at.is_(None))

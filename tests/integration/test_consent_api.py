@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.tenancy.context import tenant_scope
+from tests.integration.conftest import REFERRAL
 
 
 def test_consent_api_flow(
@@ -14,18 +15,14 @@ def test_consent_api_flow(
     case_id = new_case(person_id)
     api = browser.client
     headers = {"X-CSRFToken": browser.token}
+
+    def disclose():
+        """The same referral to the job centre, asked for at each stage of the release."""
+        referral = {**REFERRAL, "case_id": case_id}
+        return api.post("/fall/api/v1/disclosures", json=referral, headers=headers)
+
     assert api.get(f"/fall/api/v1/persons/{person_id}/consents").json == []
-    refused = api.post(
-        "/fall/api/v1/disclosures",
-        json={
-            "case_id": case_id,
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-        headers=headers,
-    )
+    refused = disclose()
     assert (
         refused.status_code == 422
         and "Schweigepflichtentbindung" in refused.json["errors"]["consent"][0]
@@ -50,17 +47,7 @@ def test_consent_api_flow(
         headers=headers,
     )
     assert ok.status_code == 201 and ok.json["status"] == "active"
-    shared = api.post(
-        "/fall/api/v1/disclosures",
-        json={
-            "case_id": case_id,
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-        headers=headers,
-    )
+    shared = disclose()
     assert shared.status_code == 201 and shared.json["legal_basis"] == "consent"
     revoked = api.post(
         f"/fall/api/v1/persons/{person_id}/consents/{ok.json['id']}/revoke",
@@ -68,17 +55,7 @@ def test_consent_api_flow(
         headers=headers,
     )
     assert revoked.status_code == 201
-    again = api.post(
-        "/fall/api/v1/disclosures",
-        json={
-            "case_id": case_id,
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-        headers=headers,
-    )
+    again = disclose()
     assert again.status_code == 422 and "widerrufen" in again.json["errors"]["consent"][0]
     assert count_rows(kreis, Disclosure) == 1
     assert count_rows(kreis, AuditEvent, AuditEvent.action == "disclosure.refused") == 2

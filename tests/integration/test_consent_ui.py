@@ -6,6 +6,7 @@ from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.db import db
 from core.tenancy.context import tenant_scope
+from tests.integration.conftest import REFERRAL
 
 
 def test_consent_disclose_revoke_refuse(
@@ -17,15 +18,7 @@ def test_consent_disclose_revoke_refuse(
     assert status == 200 and "Noch keine Einwilligung" in html
     disclose = f"/fall/cases/{case_id}/disclose"
     browser.get(disclose)
-    refused = browser.post(
-        disclose,
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-    )
+    refused = browser.post(disclose, REFERRAL)
     assert refused.status_code == 400 and "keine Schweigepflichtentbindung" in refused.get_data(
         as_text=True
     )
@@ -75,15 +68,7 @@ def test_consent_disclose_revoke_refuse(
         == 302
     )
     browser.get(disclose)
-    again = browser.post(
-        disclose,
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-    )
+    again = browser.post(disclose, REFERRAL)
     assert again.status_code == 400 and "widerrufen" in again.get_data(as_text=True)
     assert count_rows(kreis, Disclosure) == 1
     assert count_rows(kreis, AuditEvent, AuditEvent.action == "disclosure.refused") == 2
@@ -147,15 +132,7 @@ def test_privacy_overview_for_the_dpo(
 ):
     case_id = new_case(new_person())
     browser.get(f"/fall/cases/{case_id}/disclose")
-    browser.post(
-        f"/fall/cases/{case_id}/disclose",
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-    )
+    browser.post(f"/fall/cases/{case_id}/disclose", REFERRAL)
     boss_email, _ = make_user(kreis, roles=["coordinator"], name="Frau Aufsicht")
     boss = new_browser()
     boss.login("fall", boss_email)

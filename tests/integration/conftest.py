@@ -15,14 +15,6 @@ AMINA = {
     "postcode": "46045",
 }
 
-#: A referral of the master data to the job centre: the disclosure the consent tests ask for.
-REFERRAL = {
-    "recipient_key": "jobcenter",
-    "purpose": "referral",
-    "channel": "referral",
-    "data_categories": ["master_data"],
-}
-
 
 @pytest.fixture
 def kreis(make_tenant):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.tenancy.context import tenant_scope
-from tests.integration.conftest import REFERRAL
+from tests.conftest import REFERRAL
 
 
 def test_consent_api_flow(

@@ -6,7 +6,7 @@ from core.audit.models import AuditEvent
 from core.consent.models import Disclosure
 from core.db import db
 from core.tenancy.context import tenant_scope
-from tests.integration.conftest import REFERRAL
+from tests.conftest import REFERRAL
 
 
 def test_consent_disclose_revoke_refuse(

@@ -213,6 +213,11 @@ def file_request(app, tenant, client, person_id: int, kind: str, **fields) -> in
         )
 
 
+def write_journal(client, case_id: int, text: str = "neuer Eintrag"):
+    """A five-minute journal entry posted on the case's page → the response."""
+    return client.post(f"/priv/cases/{case_id}/journal", {"text": text, "effort_minutes": "5"})
+
+
 def set_retention(app, tenant, on_processing_revocation: str, action: str = "anonymise") -> None:
     """The tenant's retention policy, and what revoking the processing consent sets off."""
     with app.app_context():

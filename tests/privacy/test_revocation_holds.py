@@ -25,7 +25,8 @@ from core.privacy import retention
 from core.privacy.models import DeletionLog, RetentionHold
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
-from tests.privacy.conftest import set_retention
+from tests.conftest import REFERRAL
+from tests.privacy.conftest import set_retention, write_journal
 
 
 def _release_id(cm, person_id) -> str:
@@ -112,19 +113,10 @@ def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_releas
     # Processing stopped: no disclosure (not even with an override), no new entry.
     refused = cm.post(
         f"/priv/cases/{a.case_id}/disclose",
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-            "override_reason": "Gefahr im Verzug",
-            "confirmation": "oral",
-        },
+        {**REFERRAL, "override_reason": "Gefahr im Verzug", "confirmation": "oral"},
     )
     assert refused.status_code == 400 and "widerrufen" in refused.get_data(as_text=True)
-    journal = cm.post(
-        f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
-    )
+    journal = write_journal(cm, a.case_id)
     assert journal.status_code == 400 and "widerrufen" in journal.get_data(as_text=True)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.scalar(select(func.count()).select_from(Disclosure)) == disclosures
@@ -210,22 +202,9 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, a.person_id)
         assert person.anonymised_at is not None and person.processing_revoked_at is not None
-    refused = cm.post(
-        f"/priv/cases/{a.case_id}/disclose",
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-    )
+    refused = cm.post(f"/priv/cases/{a.case_id}/disclose", REFERRAL)
     assert refused.status_code == 400
-    assert (
-        cm.post(
-            f"/priv/cases/{a.case_id}/journal", {"text": "x", "effort_minutes": "5"}
-        ).status_code
-        == 400
-    )
+    assert write_journal(cm, a.case_id, "x").status_code == 400
 
 
 def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, sign_in):

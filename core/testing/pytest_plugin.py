@@ -36,6 +36,7 @@ from core.testing.factories import (
     make_case,
     make_consent,
     make_person,
+    make_processing_template,
     make_tenant,
     make_user,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "make_case",
     "make_consent",
     "make_person",
+    "make_processing_template",
     "make_tenant",
     "make_test_config",
     "make_user",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from core.cases.models import FollowUp
@@ -15,11 +16,9 @@ from core.consent import services as consent
 from core.consent.models import (
     ConsentRecord,
     ConsentRevocation,
-    ConsentTemplate,
-    ConsentTemplateVersion,
     Disclosure,
 )
-from core.db import db, utcnow
+from core.db import db
 from core.persons.models import Person
 from core.privacy import retention
 from core.privacy.models import DeletionLog, RetentionHold
@@ -34,35 +33,27 @@ def _release_id(cm, person_id) -> str:
     return re.search(r"/consents/(\d+)/revoke", html).group(1)
 
 
-def _add_processing_consent(app, world, person_id) -> int:
-    """A separate consent to processing besides the release (JMD-style forms)."""
-    with app.test_request_context(), tenant_scope(world["tenant"]):
-        template = ConsentTemplate(
-            key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung"
-        )
-        db.session.add(template)
-        db.session.flush()
-        version = ConsentTemplateVersion(
-            template_id=template.id,
-            number=1,
-            texts={"de": {"purpose": "Beratung", "body": "…"}},
-            recipient_keys=[],
-            purposes=["counselling"],
-            published_at=utcnow(),
-        )
-        db.session.add(version)
-        db.session.flush()
-        record = consent.record_consent(
-            None,
-            db.session.get(Person, person_id),
-            {
-                "template_version_id": version.id,
-                "purposes": ["counselling"],
-                "granted_on": (date.today() - timedelta(days=2)).isoformat(),
-            },
-        )
-        db.session.commit()
-        return record.id
+@pytest.fixture
+def add_processing_consent(app, world, make_processing_template):
+    """``add_processing_consent(person_id)`` → id of a separate consent to processing besides
+    the release (JMD-style forms)."""
+
+    def add(person_id) -> int:
+        version_id = make_processing_template(world["tenant"])
+        with app.test_request_context(), tenant_scope(world["tenant"]):
+            record = consent.record_consent(
+                None,
+                db.session.get(Person, person_id),
+                {
+                    "template_version_id": version_id,
+                    "purposes": ["counselling"],
+                    "granted_on": (date.today() - timedelta(days=2)).isoformat(),
+                },
+            )
+            db.session.commit()
+            return record.id
+
+    return add
 
 
 def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(
@@ -182,11 +173,11 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
 
 
 def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(
-    app, world, sign_in
+    app, world, sign_in, add_processing_consent
 ):
     set_retention(app, world["tenant"], "anonymise")
     a = world["a"]
-    processing_id = _add_processing_consent(app, world, a.person_id)
+    processing_id = add_processing_consent(a.person_id)
     cm = sign_in("priv", world["email"])
     with app.app_context(), tenant_scope(world["tenant"]):
         release = db.session.scalar(
@@ -207,10 +198,12 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
     assert write_journal(cm, a.case_id, "x").status_code == 400
 
 
-def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, sign_in):
+def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(
+    app, world, sign_in, add_processing_consent
+):
     set_retention(app, world["tenant"], "erase")
     a = world["a"]
-    _add_processing_consent(app, world, a.person_id)
+    add_processing_consent(a.person_id)
     cm = sign_in("priv", world["email"])
     release_id = _release_id(cm, a.person_id)
     with app.app_context(), tenant_scope(world["tenant"]):

@@ -32,6 +32,12 @@ def _new_person(browser, **extra):
     return int(re.search(r"person_id=(\d+)", response.headers["Location"]).group(1))
 
 
+def _add_contact(browser, base, channel, minutes="45", **extra):
+    """A contact of today recorded on the case's contact page → the response."""
+    contact = {"contact_on": date.today().isoformat(), "duration_minutes": minutes}
+    return browser.post(f"{base}/contacts", {**contact, "channel": channel, **extra})
+
+
 def _open_case(browser, person_id, **extra):
     data = {
         "person_id": person_id,
@@ -184,18 +190,7 @@ def test_full_regelkreis(app, kreis, cm, browser, count_rows):
     assert status == 200 and "Anmeldung Integrationskurs" in html and "Unterschrift" in html
     # Contacts and journal.
     browser.get(f"{base}/contacts")
-    assert (
-        browser.post(
-            f"{base}/contacts",
-            {
-                "contact_on": date.today().isoformat(),
-                "duration_minutes": "45",
-                "channel": "in_person",
-                "summary": "Erstgespräch",
-            },
-        ).status_code
-        == 302
-    )
+    assert _add_contact(browser, base, "in_person", summary="Erstgespräch").status_code == 302
     bad = browser.post(
         f"{base}/contacts", {"contact_on": "", "duration_minutes": "0", "channel": "telepathy"}
     )
@@ -289,34 +284,11 @@ def test_short_counselling_session_limit_and_conversion(app, kreis, cm, browser)
     base = f"/fall/cases/{case_id}"
     browser.get(f"{base}/contacts")
     for _ in range(5):
-        assert (
-            browser.post(
-                f"{base}/contacts",
-                {
-                    "contact_on": date.today().isoformat(),
-                    "duration_minutes": "45",
-                    "channel": "phone",
-                },
-            ).status_code
-            == 302
-        )
-    sixth = browser.post(
-        f"{base}/contacts",
-        {"contact_on": date.today().isoformat(), "duration_minutes": "45", "channel": "phone"},
-    )
+        assert _add_contact(browser, base, "phone").status_code == 302
+    sixth = _add_contact(browser, base, "phone")
     assert sixth.status_code == 400 and "höchstens 5" in sixth.get_data(as_text=True)
-    assert (
-        browser.post(
-            f"{base}/contacts",
-            {
-                "contact_on": date.today().isoformat(),
-                "duration_minutes": "30",
-                "channel": "phone",
-                "over_limit_reason": "Frist läuft",
-            },
-        ).status_code
-        == 302
-    )
+    later = _add_contact(browser, base, "phone", "30", over_limit_reason="Frist läuft")
+    assert later.status_code == 302
     browser.get(base)
     assert browser.post(f"{base}/convert", {"reason": "mehrere Problemlagen"}).status_code == 302
     with app.app_context(), tenant_scope(kreis):

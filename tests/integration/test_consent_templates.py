@@ -164,16 +164,14 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):
     half = dpo.post(edit, _draft_form({"de": ("Zweck", "Text"), "en": ("Purpose", "")}))
     assert half.status_code == 400 and 'id="e-texts.en.body-1"' in half.get_data(as_text=True)
 
-    ok = dpo.post(
-        edit,
-        _draft_form(
-            {
-                "de": ("Beratung im Case Management", "Ich willige ein."),
-                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
-            },
-            valid_months="24",
-        ),
+    arabic = _draft_form(
+        {
+            "de": ("Beratung im Case Management", "Ich willige ein."),
+            "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
+        },
+        valid_months="24",
     )
+    ok = dpo.post(edit, arabic)
     assert ok.status_code == 302, ok.get_data(as_text=True)[:3000]
     saved = _version(app, kreis, version_id)
     assert saved.texts["ar"]["purpose"] == "الاستشارة" and saved.valid_months == 24
@@ -192,16 +190,7 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):
         },
     )
     assert removed.status_code == 302 and set(_version(app, kreis, version_id).texts) == {"de"}
-    readded = dpo.post(
-        edit,
-        _draft_form(
-            {
-                "de": ("Beratung im Case Management", "Ich willige ein."),
-                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
-            },
-            valid_months="24",
-        ),
-    )
+    readded = dpo.post(edit, arabic)
     assert readded.status_code == 302
 
     published = dpo.post(f"/fall/consent-forms/versions/{version_id}/publish")

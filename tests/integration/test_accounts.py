@@ -321,7 +321,7 @@ def tenant_settings(app, tenant, **values):
 
 
 def test_admin_and_case_data_roles_are_separate_duties(
-    app, admin_of, make_user, new_browser, mail_outbox
+    app, admin_of, make_user, mail_outbox, signed_in
 ):
     tenant, admin = admin_of("verw")
     refused = _invite(admin, "verw", "beides@example.org", roles=["tenant_admin", "case_manager"])
@@ -355,9 +355,7 @@ def test_admin_and_case_data_roles_are_separate_duties(
     with app.app_context(), tenant_scope(tenant):
         actions = set(db.session.scalars(select(AuditEvent.action)).all())
     assert {"admin.duty_separation_changed", "admin.case_data_role_granted"} <= actions
-    dsb_email, _ = make_user(tenant, roles=["dpo"])
-    dsb = new_browser()
-    dsb.login("verw", dsb_email)
+    dsb = signed_in(tenant, roles=["dpo"])
     desk = dsb.get("/verw/privacy").get_data(as_text=True)
     assert "Trennung der Aufgaben" in desk and "erlaubt" in desk
     assert "Koordination" in desk  # the grant is listed

@@ -297,7 +297,7 @@ def test_short_counselling_session_limit_and_conversion(app, kreis, cm, browser)
 
 
 def test_case_managers_do_not_see_each_others_cases(
-    app, kreis, cm, browser, make_user, new_browser
+    app, kreis, cm, browser, make_user, new_browser, signed_in
 ):
     person_id = _new_person(browser, first_name="Geheim", last_name="Fallakte")
     case_id = _open_case(browser, person_id)
@@ -313,9 +313,7 @@ def test_case_managers_do_not_see_each_others_cases(
         assert other.get(path).status_code == 404, path
     assert "Fallakte" not in other.get("/fall/cases/?status=all").get_data(as_text=True)
     # Coordinator (Fachaufsicht) reads it, audited as supervision.
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     assert "Fallakte" in boss.get(f"/fall/cases/{case_id}").get_data(as_text=True)
     with app.app_context(), tenant_scope(kreis):
         reads = db.session.scalars(
@@ -333,15 +331,13 @@ def test_case_managers_do_not_see_each_others_cases(
     browser.post(f"/fall/cases/{case_id}/share", {"user_id": other_id})
     assert other.get(f"/fall/cases/{case_id}").status_code == 200
     # Local administration sees no case data.
-    admin_email, _ = make_user(kreis, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("fall", admin_email)
+    admin = signed_in(kreis, roles=["tenant_admin"])
     assert admin.get(f"/fall/cases/{case_id}").status_code == 404
     assert admin.get("/fall/cases/").status_code == 403
 
 
 def test_deputy_within_unit_and_across_units_with_approval(
-    app, kreis, cm, browser, make_user, new_browser
+    app, kreis, cm, browser, make_user, new_browser, signed_in
 ):
     person_id = _new_person(browser)
     case_id = _open_case(browser, person_id)
@@ -373,9 +369,7 @@ def test_deputy_within_unit_and_across_units_with_approval(
     assert deputy.get(f"/fall/cases/{case_id}").status_code == 404  # cross-unit: not yet approved
     leads = []
     for _ in range(2):
-        lead_email, _ = make_user(kreis, roles=["coordinator"])
-        lead = new_browser()
-        lead.login("fall", lead_email)
+        lead = signed_in(kreis, roles=["coordinator"])
         html = lead.get("/fall/deputies").get_data(as_text=True)
         dep_id = re.search(r'name="deputy_id" value="(\d+)"', html).group(1)
         assert (
@@ -393,14 +387,10 @@ def test_deputy_within_unit_and_across_units_with_approval(
         assert reads and all(r.details["via"] == "substitute" for r in reads)
 
 
-def test_concurrent_edits_get_a_conflict_with_both_values(
-    app, kreis, cm, browser, make_user, new_browser
-):
+def test_concurrent_edits_get_a_conflict_with_both_values(app, kreis, cm, browser, signed_in):
     person_id = _new_person(browser)
     _open_case(browser, person_id)
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     boss.get(f"/fall/persons/{person_id}")
     browser.get(f"/fall/persons/{person_id}")
     first = browser.post(
@@ -484,12 +474,10 @@ def test_my_follow_ups_and_automatic_ones(app, kreis, cm, browser):
     assert "Bescheid prüfen" in html
 
 
-def test_caseload_traffic_light(app, kreis, cm, browser, make_user, new_browser):
+def test_caseload_traffic_light(app, kreis, cm, browser, signed_in):
     for i in range(3):
         _open_case(browser, _new_person(browser, first_name=f"Person{i}", last_name=f"Nachname{i}"))
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     html = boss.get("/fall/caseload").get_data(as_text=True)
     assert "Clara Case" in html and "light--green" in html
     assert browser.get("/fall/caseload").status_code == 403

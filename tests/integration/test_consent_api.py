@@ -9,7 +9,7 @@ from tests.conftest import REFERRAL
 
 
 def test_consent_api_flow(
-    app, kreis, cm, browser, make_user, new_browser, make_tenant, new_person, new_case, count_rows
+    app, kreis, cm, browser, make_tenant, new_person, new_case, count_rows, signed_in
 ):
     person_id = new_person()
     case_id = new_case(person_id)
@@ -60,14 +60,10 @@ def test_consent_api_flow(
     assert count_rows(kreis, Disclosure) == 1
     assert count_rows(kreis, AuditEvent, AuditEvent.action == "disclosure.refused") == 2
     assert api.get("/fall/api/v1/disclosures").status_code == 403
-    dsb_email, _ = make_user(kreis, roles=["dpo"])
-    dsb = new_browser()
-    dsb.login("fall", dsb_email)
+    dsb = signed_in(kreis, roles=["dpo"])
     assert len(dsb.client.get("/fall/api/v1/disclosures").json) == 1
     # Another tenant's member gets 404 for all of it.
     other = make_tenant("anders")
-    email, _ = make_user(other, roles=["case_manager", "dpo"])
-    stranger = new_browser()
-    stranger.login("anders", email)
+    stranger = signed_in(other, roles=["case_manager", "dpo"])
     assert stranger.client.get(f"/fall/api/v1/persons/{person_id}/consents").status_code == 404
     assert stranger.client.get("/anders/api/v1/disclosures").json == []

@@ -51,10 +51,8 @@ def _audits(app, tenant, action):
 
 
 @pytest.fixture
-def dpo(kreis, make_user, new_browser):
-    email, _ = make_user(kreis, roles=["dpo"], name="Dora Datenschutz")
-    browser = new_browser()
-    browser.login("fall", email)
+def dpo(kreis, signed_in):
+    browser = signed_in(kreis, roles=["dpo"], name="Dora Datenschutz")
     return browser
 
 
@@ -391,10 +389,8 @@ def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):
     assert _version(app, kreis, version_id).published_at is None
 
 
-def test_local_admin_may_administer_forms(kreis, make_user, new_browser):
-    email, _ = make_user(kreis, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("fall", email)
+def test_local_admin_may_administer_forms(kreis, signed_in):
+    admin = signed_in(kreis, roles=["tenant_admin"])
     assert admin.get("/fall/consent-forms/").status_code == 200
 
 
@@ -403,16 +399,12 @@ def _category_id(app, tenant, key):
         return db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
 
 
-def test_other_tenant_gets_404_for_templates_and_versions(
-    app, kreis, dpo, make_tenant, make_user, new_browser
-):
+def test_other_tenant_gets_404_for_templates_and_versions(app, kreis, dpo, make_tenant, signed_in):
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
     other = make_tenant("anders")
-    email, _ = make_user(other, roles=["dpo", "tenant_admin", "case_manager"])
-    stranger = new_browser()
-    stranger.login("anders", email)
+    stranger = signed_in(other, roles=["dpo", "tenant_admin", "case_manager"])
     assert stranger.get("/anders/consent-forms/").status_code == 200  # own defaults are created
     for path in (
         f"/anders/consent-forms/{template_id}",

@@ -450,7 +450,7 @@ def test_api_returns_the_same_package(app, world, browser, new_browser):
     assert {"/persons/{person_id}/data-export", "/records-of-processing"} <= set(spec["paths"])
 
 
-def test_permissions(app, world, make_user, new_browser):
+def test_permissions(app, world, make_user, new_browser, signed_in):
     subject = world["subject"]
     paths = [
         f"/auskunft/persons/{subject}/data-export",
@@ -470,9 +470,7 @@ def test_permissions(app, world, make_user, new_browser):
     stranger.login("auskunft", email)
     assert [stranger.client.get(p).status_code for p in paths] == [404] * 4
     # The DPO has no case access but may answer the request.
-    email, _ = make_user(world["tenant"], roles=["dpo"])
-    dpo = new_browser()
-    dpo.login("auskunft", email)
+    dpo = signed_in(world["tenant"], roles=["dpo"])
     assert [dpo.client.get(p).status_code for p in paths] == [200] * 4
     # A member of another tenant (case manager and DPO there) gets 404 for pages and API.
     outsider = new_browser()

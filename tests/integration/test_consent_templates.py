@@ -394,6 +394,13 @@ def test_local_admin_may_administer_forms(kreis, signed_in):
     assert admin.get("/fall/consent-forms/").status_code == 200
 
 
+def _set_active(dpo, category_id, active: str):
+    """The DSB switches a recipient category on ("1") or off ("0") → the response."""
+    dpo.get("/fall/consent-forms/recipients")
+    url = f"/fall/consent-forms/recipients/{category_id}/active"
+    return dpo.post(url, {"active": active})
+
+
 def _category_id(app, tenant, key):
     with app.app_context(), tenant_scope(tenant):
         return db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
@@ -465,13 +472,7 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):
     assert ok.status_code == 302
     category_id = _category_id(app, kreis, "immigration_office")
     assert _audits(app, kreis, "consent.category_created") == 1
-    dpo.get("/fall/consent-forms/recipients")
-    assert (
-        dpo.post(
-            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "0"}
-        ).status_code
-        == 302
-    )
+    assert _set_active(dpo, category_id, "0").status_code == 302
     with app.app_context(), tenant_scope(kreis):
         assert (
             db.session.scalar(
@@ -487,13 +488,7 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):
     assert "Ausländerbehörde" not in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
         as_text=True
     )
-    dpo.get("/fall/consent-forms/recipients")
-    assert (
-        dpo.post(
-            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "1"}
-        ).status_code
-        == 302
-    )
+    assert _set_active(dpo, category_id, "1").status_code == 302
     assert "Ausländerbehörde" in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
         as_text=True
     )

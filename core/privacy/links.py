@@ -8,6 +8,16 @@ from sqlalchemy import inspect, select
 from core.db import Model, db
 from core.privacy.registry import DataTable
 
+#: The column through which a row of a table with this registry ``link`` names its owner.
+LINK_COLUMN = {
+    "self": "id",
+    "person": "person_id",
+    "case": "case_id",
+    "consent": "consent_id",
+    "plan": "plan_id",
+    "household": "id",
+}
+
 
 def model_for(table: str):
     for mapper in Model.registry.mappers:
@@ -67,14 +77,7 @@ class SubjectLinks:
         self.household_ids = households
 
     def condition(self, model, table: DataTable):
-        column = {
-            "self": "id",
-            "person": "person_id",
-            "case": "case_id",
-            "consent": "consent_id",
-            "plan": "plan_id",
-            "household": "id",
-        }[table.link]
+        column = LINK_COLUMN[table.link]
         attribute = getattr(model, attribute_names(model)[column])
         if table.link in ("self", "person"):
             return attribute == self.person_id

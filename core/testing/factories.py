@@ -225,6 +225,61 @@ def make_consent(app):
 
 
 @pytest.fixture
+def make_processing_template(app):
+    """``make_processing_template(tenant)`` → id of the published version of a separate consent
+    to processing (JMD-style forms): a basis that keeps the file while releases come and go."""
+    from core.consent.models import ConsentTemplate, ConsentTemplateVersion
+    from core.db import db, utcnow
+    from core.tenancy.context import tenant_scope
+
+    def make(tenant):
+        with app.test_request_context(), tenant_scope(tenant):
+            template = ConsentTemplate(
+                key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung"
+            )
+            db.session.add(template)
+            db.session.flush()
+            version = ConsentTemplateVersion(
+                template_id=template.id,
+                number=1,
+                texts={"de": {"purpose": "Beratung", "body": "…"}},
+                recipient_keys=[],
+                purposes=["counselling"],
+                published_at=utcnow(),
+            )
+            db.session.add(version)
+            db.session.commit()
+            return version.id
+
+    return make
+
+
+@pytest.fixture
+def api_client(app, make_user):
+    """``api_client(tenant, roles=["case_manager"])`` → ``call(method, path, **kwargs)``: the
+    tenant's API v1 called with a real token of a new account (``path`` after ``/api/v1``)."""
+    from core.auth import services as auth
+    from core.db import db
+    from core.tenancy.context import tenant_scope
+
+    def make(tenant, *, roles=("case_manager",), label="tests"):
+        email, _ = make_user(tenant, roles=roles)
+        with app.app_context(), tenant_scope(tenant):
+            _token, clear = auth.create_api_token(auth.find_user(email), tenant, label)
+            db.session.commit()
+        client = app.test_client()
+
+        def call(method, path, **kwargs):
+            headers = {"Authorization": f"Bearer {clear}", **kwargs.pop("headers", {})}
+            url = f"/{tenant.slug}/api/v1{path}"
+            return client.open(url, method=method, headers=headers, **kwargs)
+
+        return call
+
+    return make
+
+
+@pytest.fixture
 def count_rows(app):
     """``count_rows(tenant, Case, Case.status == "open")`` → rows of the model in that tenant."""
     from sqlalchemy import func, select

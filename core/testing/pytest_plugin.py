@@ -30,11 +30,13 @@ from core.testing.database import (
 )
 from core.testing.factories import (
     TEST_PASSWORD,
+    api_client,
     cli,
     count_rows,
     make_case,
     make_consent,
     make_person,
+    make_processing_template,
     make_tenant,
     make_user,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "APP_ROLE",
     "TEST_PASSWORD",
     "Browser",
+    "api_client",
     "app_role_url",
     "browser",
     "cli",
@@ -52,6 +55,7 @@ __all__ = [
     "make_case",
     "make_consent",
     "make_person",
+    "make_processing_template",
     "make_tenant",
     "make_test_config",
     "make_user",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.db import db
+from core.privacy.links import LINK_COLUMN
 from core.privacy.registry import DataCategory, DataTable, RetentionClass, build, core_declarations
 
 TECHNICAL = {"id", "tenant_id", "version"}
@@ -36,16 +37,8 @@ def test_no_declaration_names_a_missing_table_or_column(app):
 
 
 def test_client_tables_have_the_column_their_link_needs(app):
-    needed = {
-        "self": "id",
-        "person": "person_id",
-        "case": "case_id",
-        "consent": "consent_id",
-        "plan": "plan_id",
-        "household": "id",
-    }
     for declaration in app.extensions["lotse.data_registry"].client_tables():
-        assert needed[declaration.link] in db.metadata.tables[declaration.table].columns, (
+        assert LINK_COLUMN[declaration.link] in db.metadata.tables[declaration.table].columns, (
             declaration.table
         )
 

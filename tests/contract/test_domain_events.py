@@ -4,32 +4,22 @@ per hook (``test_hook_<name>``), through the real services."""
 
 from __future__ import annotations
 
-import types
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from core import hookimpl
-from core.app import create_app
 from core.db import db
-from core.plugins import PluginMeta
-from core.plugins.manager import LotsePluginManager
 from core.tenancy.context import tenant_scope
-from core.testing.pytest_plugin import make_test_config
+from tests.contract.plugin_kit import build_app, fake_plugin
 
 seen: list = []
 
 
 def _listener_plugin():
-    module = types.ModuleType("listener_plugin")
-    module.PLUGIN = PluginMeta(name="listener", title="Listener")
-
-    @hookimpl
     def lotse_person_changed(person, changes, actor, request_id):
         seen.append(("person", person.id, dict(changes), request_id))
 
-    @hookimpl
     def lotse_consent_revoked(consent, revocation, actor, ends_processing):
         from core.persons.models import Person
 
@@ -37,22 +27,21 @@ def _listener_plugin():
         # Core applies the revocation policy after the plugins: the file is still untouched.
         seen.append(("revoked", consent.id, ends_processing, person.processing_revoked_at))
 
-    @hookimpl
     def lotse_case_closed(case, actor):
         seen.append(("closed", case.id, case.status, case.closure_reason))
 
-    for fn in (lotse_person_changed, lotse_consent_revoked, lotse_case_closed):
-        setattr(module, fn.__name__, fn)
-    return module
+    return fake_plugin(
+        "listener",
+        lotse_person_changed=lotse_person_changed,
+        lotse_consent_revoked=lotse_consent_revoked,
+        lotse_case_closed=lotse_case_closed,
+    )
 
 
 @pytest.fixture
 def events_app(_db_url, tmp_path, app):
-    pm = LotsePluginManager()
-    pm.load_entry_points()
-    pm.register_plugin(_listener_plugin())
     seen.clear()
-    return create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
+    return build_app(_db_url, tmp_path, _listener_plugin())
 
 
 def _tenant(events_app, make_tenant, slug, *, listening=True):

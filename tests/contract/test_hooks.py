@@ -13,12 +13,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from core import hookimpl, hookspecs
-from core.app import create_app
 from core.db import db
 from core.plugins import PluginMeta, plugin_blueprint
-from core.plugins.manager import LotsePluginManager
 from core.tenancy.context import tenant_scope
-from core.testing.pytest_plugin import Browser, make_test_config
+from core.testing.pytest_plugin import Browser
+from tests.contract.plugin_kit import build_app
 
 ROOT = Path(__file__).resolve().parents[2]
 HOOKS = sorted(
@@ -168,11 +167,8 @@ def _spy_plugin():
 
 @pytest.fixture
 def spy_app(_db_url, tmp_path, app):
-    pm = LotsePluginManager()
-    pm.load_entry_points()
-    pm.register_plugin(_spy_plugin())
     events.clear()
-    return create_app(make_test_config(_db_url, tmp_path), plugin_manager=pm)
+    return build_app(_db_url, tmp_path, _spy_plugin())
 
 
 @pytest.fixture

@@ -9,11 +9,16 @@ from playwright.sync_api import expect
 PASSWORD = "lotse-demo"
 
 
+def send_login(page, email, password=PASSWORD):
+    """Fills in and sends the login form the page shows (tenant or platform)."""
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+
+
 def sign_in(page, base, slug, email):
     page.goto(f"{base}/{slug}/login")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    send_login(page, email)
     expect(page).to_have_url(re.compile(rf"/{slug}/$"))
 
 
@@ -22,9 +27,7 @@ def test_sign_in_and_switch_tenant(demo, live_server, page, audit):
     audit.check("01-start")
     page.goto(f"{live_server}/oberhausen/login")
     audit.check("02-login-oberhausen")
-    page.get_by_label("E-Mail-Adresse").fill("verbund@lotse.demo")
-    page.get_by_label("Passwort").fill("falsch-falsch-falsch")
-    page.get_by_role("button", name="Anmelden").click()
+    send_login(page, "verbund@lotse.demo", "falsch-falsch-falsch")
     expect(page.get_by_role("alert")).to_contain_text(
         "E-Mail-Adresse oder Passwort ist nicht richtig"
     )
@@ -101,9 +104,7 @@ def test_dpo_and_operator_pages(demo, live_server, page, audit):
     page.get_by_role("button", name="Abmelden").click()
     page.goto(f"{live_server}/platform/login")
     audit.check("31-platform-login")
-    page.get_by_label("E-Mail-Adresse").fill("betrieb@lotse.demo")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    send_login(page, "betrieb@lotse.demo")
     expect(page.get_by_role("table")).to_contain_text("Kreis Höxter")
     audit.check("32-platform-tenants")
     page.get_by_role("link", name="Kreis Kleve").click()
@@ -134,9 +135,7 @@ def test_invitation_is_accepted_by_its_owner(demo, live_server, page, audit):
     page.goto(f"{live_server}/viersen/password/forgot")
     audit.check("22-forgot-password")
     page.goto(f"{live_server}/viersen/login")
-    page.get_by_label("E-Mail-Adresse").fill("cm@kleve.demo")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    send_login(page, "cm@kleve.demo")
     expect(page).to_have_url(re.compile(r"/viersen/invitation$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Einladung zu Kreis Viersen")
     audit.check("23-invitation")

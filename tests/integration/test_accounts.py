@@ -321,7 +321,7 @@ def tenant_settings(app, tenant, **values):
 
 
 def test_admin_and_case_data_roles_are_separate_duties(
-    app, admin_of, make_user, new_browser, mail_outbox
+    app, admin_of, make_user, mail_outbox, signed_in
 ):
     tenant, admin = admin_of("verw")
     refused = _invite(admin, "verw", "beides@example.org", roles=["tenant_admin", "case_manager"])
@@ -355,9 +355,7 @@ def test_admin_and_case_data_roles_are_separate_duties(
     with app.app_context(), tenant_scope(tenant):
         actions = set(db.session.scalars(select(AuditEvent.action)).all())
     assert {"admin.duty_separation_changed", "admin.case_data_role_granted"} <= actions
-    dsb_email, _ = make_user(tenant, roles=["dpo"])
-    dsb = new_browser()
-    dsb.login("verw", dsb_email)
+    dsb = signed_in(tenant, roles=["dpo"])
     desk = dsb.get("/verw/privacy").get_data(as_text=True)
     assert "Trennung der Aufgaben" in desk and "erlaubt" in desk
     assert "Koordination" in desk  # the grant is listed
@@ -514,7 +512,7 @@ def test_attacker_cannot_keep_a_named_user_out(app, make_tenant, make_user, new_
 
 
 def test_account_ceiling_slows_and_alerts_but_accepts_the_password(
-    app, make_tenant, make_user, new_browser, mail_outbox, monkeypatch
+    app, make_tenant, make_user, new_browser, mail_outbox, monkeypatch, count_rows
 ):
     from limits import RateLimitItemPerMinute
 
@@ -541,15 +539,8 @@ def test_account_ceiling_slows_and_alerts_but_accepts_the_password(
     assert slowed and slowed[-1] == 1.5
     alerts = [m for m in mail_outbox.to(email) if "fehlgeschlagene" in m["Subject"]]
     assert len(alerts) == 1  # once per window, to the owner
-    with app.app_context(), tenant_scope(tenant):
-        assert (
-            db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "auth.login.account_ceiling_reached")
-            )
-            == 1
-        )
+    ceiling = AuditEvent.action == "auth.login.account_ceiling_reached"
+    assert count_rows(tenant, AuditEvent, ceiling) == 1
 
 
 def test_failures_are_counted_across_workers(app, make_tenant, make_user, new_browser):

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.auth import services as auth
 from core.db import db
-from core.tenancy.context import tenant_scope
 
 BIG = 2**63  # beyond SQLite's 64-bit and PostgreSQL's 32-bit integers
 PG_BIG = 2**31  # just beyond PostgreSQL's integer
@@ -22,19 +20,9 @@ def tenant(make_tenant):
 
 
 @pytest.fixture
-def api(app, tenant, make_user):
+def api(tenant, api_client):
     """A case manager's real API token; returns a function that calls the API with it."""
-    email, _ = make_user(tenant, roles=["case_manager"])
-    with app.app_context(), tenant_scope(tenant):
-        _token, clear = auth.create_api_token(auth.find_user(email), tenant, "kante")
-        db.session.commit()
-    client = app.test_client()
-
-    def call(method, path, **kwargs):
-        headers = {"Authorization": f"Bearer {clear}", **kwargs.pop("headers", {})}
-        return client.open(f"/kante/api/v1{path}", method=method, headers=headers, **kwargs)
-
-    return call
+    return api_client(tenant, label="kante")
 
 
 @pytest.fixture

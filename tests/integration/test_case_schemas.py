@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.auth import services as auth
 from core.db import db
 from core.tenancy.context import tenant_scope
 
@@ -25,19 +24,9 @@ def tenant(make_tenant):
 
 
 @pytest.fixture
-def api(app, tenant, make_user):
+def api(tenant, api_client):
     """A case manager's API token; returns a function calling the API with it."""
-    email, _ = make_user(tenant, roles=["case_manager"])
-    with app.app_context(), tenant_scope(tenant):
-        _token, clear = auth.create_api_token(auth.find_user(email), tenant, "schema")
-        db.session.commit()
-    client = app.test_client()
-
-    def call(method, path, **kwargs):
-        headers = {"Authorization": f"Bearer {clear}"}
-        return client.open(f"/{SLUG}/api/v1{path}", method=method, headers=headers, **kwargs)
-
-    return call
+    return api_client(tenant, label="schema")
 
 
 @pytest.fixture

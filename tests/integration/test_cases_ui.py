@@ -32,6 +32,12 @@ def _new_person(browser, **extra):
     return int(re.search(r"person_id=(\d+)", response.headers["Location"]).group(1))
 
 
+def _add_contact(browser, base, channel, minutes="45", **extra):
+    """A contact of today recorded on the case's contact page → the response."""
+    contact = {"contact_on": date.today().isoformat(), "duration_minutes": minutes}
+    return browser.post(f"{base}/contacts", {**contact, "channel": channel, **extra})
+
+
 def _open_case(browser, person_id, **extra):
     data = {
         "person_id": person_id,
@@ -184,18 +190,7 @@ def test_full_regelkreis(app, kreis, cm, browser, count_rows):
     assert status == 200 and "Anmeldung Integrationskurs" in html and "Unterschrift" in html
     # Contacts and journal.
     browser.get(f"{base}/contacts")
-    assert (
-        browser.post(
-            f"{base}/contacts",
-            {
-                "contact_on": date.today().isoformat(),
-                "duration_minutes": "45",
-                "channel": "in_person",
-                "summary": "Erstgespräch",
-            },
-        ).status_code
-        == 302
-    )
+    assert _add_contact(browser, base, "in_person", summary="Erstgespräch").status_code == 302
     bad = browser.post(
         f"{base}/contacts", {"contact_on": "", "duration_minutes": "0", "channel": "telepathy"}
     )
@@ -289,34 +284,11 @@ def test_short_counselling_session_limit_and_conversion(app, kreis, cm, browser)
     base = f"/fall/cases/{case_id}"
     browser.get(f"{base}/contacts")
     for _ in range(5):
-        assert (
-            browser.post(
-                f"{base}/contacts",
-                {
-                    "contact_on": date.today().isoformat(),
-                    "duration_minutes": "45",
-                    "channel": "phone",
-                },
-            ).status_code
-            == 302
-        )
-    sixth = browser.post(
-        f"{base}/contacts",
-        {"contact_on": date.today().isoformat(), "duration_minutes": "45", "channel": "phone"},
-    )
+        assert _add_contact(browser, base, "phone").status_code == 302
+    sixth = _add_contact(browser, base, "phone")
     assert sixth.status_code == 400 and "höchstens 5" in sixth.get_data(as_text=True)
-    assert (
-        browser.post(
-            f"{base}/contacts",
-            {
-                "contact_on": date.today().isoformat(),
-                "duration_minutes": "30",
-                "channel": "phone",
-                "over_limit_reason": "Frist läuft",
-            },
-        ).status_code
-        == 302
-    )
+    later = _add_contact(browser, base, "phone", "30", over_limit_reason="Frist läuft")
+    assert later.status_code == 302
     browser.get(base)
     assert browser.post(f"{base}/convert", {"reason": "mehrere Problemlagen"}).status_code == 302
     with app.app_context(), tenant_scope(kreis):
@@ -325,7 +297,7 @@ def test_short_counselling_session_limit_and_conversion(app, kreis, cm, browser)
 
 
 def test_case_managers_do_not_see_each_others_cases(
-    app, kreis, cm, browser, make_user, new_browser
+    app, kreis, cm, browser, make_user, new_browser, signed_in
 ):
     person_id = _new_person(browser, first_name="Geheim", last_name="Fallakte")
     case_id = _open_case(browser, person_id)
@@ -341,9 +313,7 @@ def test_case_managers_do_not_see_each_others_cases(
         assert other.get(path).status_code == 404, path
     assert "Fallakte" not in other.get("/fall/cases/?status=all").get_data(as_text=True)
     # Coordinator (Fachaufsicht) reads it, audited as supervision.
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     assert "Fallakte" in boss.get(f"/fall/cases/{case_id}").get_data(as_text=True)
     with app.app_context(), tenant_scope(kreis):
         reads = db.session.scalars(
@@ -361,15 +331,13 @@ def test_case_managers_do_not_see_each_others_cases(
     browser.post(f"/fall/cases/{case_id}/share", {"user_id": other_id})
     assert other.get(f"/fall/cases/{case_id}").status_code == 200
     # Local administration sees no case data.
-    admin_email, _ = make_user(kreis, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("fall", admin_email)
+    admin = signed_in(kreis, roles=["tenant_admin"])
     assert admin.get(f"/fall/cases/{case_id}").status_code == 404
     assert admin.get("/fall/cases/").status_code == 403
 
 
 def test_deputy_within_unit_and_across_units_with_approval(
-    app, kreis, cm, browser, make_user, new_browser
+    app, kreis, cm, browser, make_user, new_browser, signed_in
 ):
     person_id = _new_person(browser)
     case_id = _open_case(browser, person_id)
@@ -401,9 +369,7 @@ def test_deputy_within_unit_and_across_units_with_approval(
     assert deputy.get(f"/fall/cases/{case_id}").status_code == 404  # cross-unit: not yet approved
     leads = []
     for _ in range(2):
-        lead_email, _ = make_user(kreis, roles=["coordinator"])
-        lead = new_browser()
-        lead.login("fall", lead_email)
+        lead = signed_in(kreis, roles=["coordinator"])
         html = lead.get("/fall/deputies").get_data(as_text=True)
         dep_id = re.search(r'name="deputy_id" value="(\d+)"', html).group(1)
         assert (
@@ -421,14 +387,10 @@ def test_deputy_within_unit_and_across_units_with_approval(
         assert reads and all(r.details["via"] == "substitute" for r in reads)
 
 
-def test_concurrent_edits_get_a_conflict_with_both_values(
-    app, kreis, cm, browser, make_user, new_browser
-):
+def test_concurrent_edits_get_a_conflict_with_both_values(app, kreis, cm, browser, signed_in):
     person_id = _new_person(browser)
     _open_case(browser, person_id)
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     boss.get(f"/fall/persons/{person_id}")
     browser.get(f"/fall/persons/{person_id}")
     first = browser.post(
@@ -512,12 +474,10 @@ def test_my_follow_ups_and_automatic_ones(app, kreis, cm, browser):
     assert "Bescheid prüfen" in html
 
 
-def test_caseload_traffic_light(app, kreis, cm, browser, make_user, new_browser):
+def test_caseload_traffic_light(app, kreis, cm, browser, signed_in):
     for i in range(3):
         _open_case(browser, _new_person(browser, first_name=f"Person{i}", last_name=f"Nachname{i}"))
-    boss_email, _ = make_user(kreis, roles=["coordinator"])
-    boss = new_browser()
-    boss.login("fall", boss_email)
+    boss = signed_in(kreis, roles=["coordinator"])
     html = boss.get("/fall/caseload").get_data(as_text=True)
     assert "Clara Case" in html and "light--green" in html
     assert browser.get("/fall/caseload").status_code == 403
@@ -627,34 +587,21 @@ def test_new_plan_version_replaces_follow_ups_and_numbers_keep_counting(app, kre
         user = db.session.scalar(select(User).where(User.email == cm))
         case = db.session.get(Case, case_id)
         db.session.add(Goal(case_id=case.id, life_area="language", title="B1"))
-        plan = help_plans.editable_plan(user, case)
-        help_plans.save_plan_item(
-            user,
-            case,
-            plan,
-            {
-                "measure": "Kurs",
-                "responsible": "client",
-                "due_on": (date.today() + timedelta(days=5)).isoformat(),
-            },
-        )
-        help_plans.agree_plan(
-            user, case, plan, {"review_on": (date.today() + timedelta(days=30)).isoformat()}
-        )
-        second = help_plans.editable_plan(user, case)
-        help_plans.save_plan_item(
-            user,
-            case,
-            second,
-            {
-                "measure": "Neu",
-                "responsible": "client",
-                "due_on": (date.today() + timedelta(days=9)).isoformat(),
-            },
-        )
-        help_plans.agree_plan(
-            user, case, second, {"review_on": (date.today() + timedelta(days=60)).isoformat()}
-        )
+        for measure, due_in, review_in in (("Kurs", 5, 30), ("Neu", 9, 60)):
+            # Each round agrees a new version of the plan with one measure.
+            plan = help_plans.editable_plan(user, case)
+            help_plans.save_plan_item(
+                user,
+                case,
+                plan,
+                {
+                    "measure": measure,
+                    "responsible": "client",
+                    "due_on": (date.today() + timedelta(days=due_in)).isoformat(),
+                },
+            )
+            review_on = (date.today() + timedelta(days=review_in)).isoformat()
+            help_plans.agree_plan(user, case, plan, {"review_on": review_on})
         db.session.commit()
         open_ = db.session.scalars(
             select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.done_at.is_(None))

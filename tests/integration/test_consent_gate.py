@@ -65,6 +65,12 @@ def _disclosures():
     return db.session.scalar(select(func.count()).select_from(Disclosure))
 
 
+def _audited(action):
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+    )
+
+
 @pytest.mark.parametrize(
     "setup,fragment",
     [
@@ -100,14 +106,7 @@ def test_every_refusal_names_what_is_missing_and_writes_nothing(ctx, setup, frag
     consent.record_refusal(None, person, "jobcenter", "referral")
     db.session.commit()
     assert _disclosures() == 0
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "disclosure.refused")
-        )
-        == 1
-    )
+    assert _audited("disclosure.refused") == 1
 
 
 def test_valid_release_registers_the_disclosure(ctx):

@@ -15,7 +15,6 @@ from core.consent import services as consent
 from core.consent.models import (
     ConsentRecord,
     ConsentRevocation,
-    ConsentTemplate,
     ConsentTemplateVersion,
 )
 from core.db import db, utcnow
@@ -44,28 +43,14 @@ def model_allows(consents, recipient, purpose, day):
 
 
 @pytest.fixture
-def gate_tenant(app, make_tenant):
+def gate_tenant(app, make_tenant, make_processing_template):
     tenant = make_tenant("model")
     with app.test_request_context(), tenant_scope(tenant):
         consent.ensure_defaults(db.session.get(Tenant, tenant.id))
-        # A separate consent to processing keeps the file alive while releases come and go
-        # (revoking the last basis would start the tenant's erasure policy, tested elsewhere).
-        template = ConsentTemplate(
-            key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung"
-        )
-        db.session.add(template)
-        db.session.flush()
-        db.session.add(
-            ConsentTemplateVersion(
-                template_id=template.id,
-                number=1,
-                texts={"de": {"purpose": "Beratung", "body": "…"}},
-                recipient_keys=[],
-                purposes=["counselling"],
-                published_at=utcnow(),
-            )
-        )
         db.session.commit()
+    # A separate consent to processing keeps the file alive while releases come and go
+    # (revoking the last basis would start the tenant's erasure policy, tested elsewhere).
+    make_processing_template(tenant)
     return tenant
 
 

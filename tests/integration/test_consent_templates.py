@@ -51,10 +51,8 @@ def _audits(app, tenant, action):
 
 
 @pytest.fixture
-def dpo(kreis, make_user, new_browser):
-    email, _ = make_user(kreis, roles=["dpo"], name="Dora Datenschutz")
-    browser = new_browser()
-    browser.login("fall", email)
+def dpo(kreis, signed_in):
+    browser = signed_in(kreis, roles=["dpo"], name="Dora Datenschutz")
     return browser
 
 
@@ -164,16 +162,14 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):
     half = dpo.post(edit, _draft_form({"de": ("Zweck", "Text"), "en": ("Purpose", "")}))
     assert half.status_code == 400 and 'id="e-texts.en.body-1"' in half.get_data(as_text=True)
 
-    ok = dpo.post(
-        edit,
-        _draft_form(
-            {
-                "de": ("Beratung im Case Management", "Ich willige ein."),
-                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
-            },
-            valid_months="24",
-        ),
+    arabic = _draft_form(
+        {
+            "de": ("Beratung im Case Management", "Ich willige ein."),
+            "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
+        },
+        valid_months="24",
     )
+    ok = dpo.post(edit, arabic)
     assert ok.status_code == 302, ok.get_data(as_text=True)[:3000]
     saved = _version(app, kreis, version_id)
     assert saved.texts["ar"]["purpose"] == "الاستشارة" and saved.valid_months == 24
@@ -192,16 +188,7 @@ def test_template_draft_publish_freeze_and_copy(app, kreis, dpo):
         },
     )
     assert removed.status_code == 302 and set(_version(app, kreis, version_id).texts) == {"de"}
-    readded = dpo.post(
-        edit,
-        _draft_form(
-            {
-                "de": ("Beratung im Case Management", "Ich willige ein."),
-                "ar": ("الاستشارة", "أوافق على معالجة بياناتي."),
-            },
-            valid_months="24",
-        ),
-    )
+    readded = dpo.post(edit, arabic)
     assert readded.status_code == 302
 
     published = dpo.post(f"/fall/consent-forms/versions/{version_id}/publish")
@@ -402,11 +389,16 @@ def test_case_manager_cannot_administer_forms(app, kreis, cm, browser, dpo):
     assert _version(app, kreis, version_id).published_at is None
 
 
-def test_local_admin_may_administer_forms(kreis, make_user, new_browser):
-    email, _ = make_user(kreis, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("fall", email)
+def test_local_admin_may_administer_forms(kreis, signed_in):
+    admin = signed_in(kreis, roles=["tenant_admin"])
     assert admin.get("/fall/consent-forms/").status_code == 200
+
+
+def _set_active(dpo, category_id, active: str):
+    """The DSB switches a recipient category on ("1") or off ("0") → the response."""
+    dpo.get("/fall/consent-forms/recipients")
+    url = f"/fall/consent-forms/recipients/{category_id}/active"
+    return dpo.post(url, {"active": active})
 
 
 def _category_id(app, tenant, key):
@@ -414,16 +406,12 @@ def _category_id(app, tenant, key):
         return db.session.scalar(select(RecipientCategory.id).where(RecipientCategory.key == key))
 
 
-def test_other_tenant_gets_404_for_templates_and_versions(
-    app, kreis, dpo, make_tenant, make_user, new_browser
-):
+def test_other_tenant_gets_404_for_templates_and_versions(app, kreis, dpo, make_tenant, signed_in):
     template_id = _new_template(dpo)
     version_id = _new_draft(dpo, template_id)
     category_id = _category_id(app, kreis, "jobcenter")
     other = make_tenant("anders")
-    email, _ = make_user(other, roles=["dpo", "tenant_admin", "case_manager"])
-    stranger = new_browser()
-    stranger.login("anders", email)
+    stranger = signed_in(other, roles=["dpo", "tenant_admin", "case_manager"])
     assert stranger.get("/anders/consent-forms/").status_code == 200  # own defaults are created
     for path in (
         f"/anders/consent-forms/{template_id}",
@@ -484,13 +472,7 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):
     assert ok.status_code == 302
     category_id = _category_id(app, kreis, "immigration_office")
     assert _audits(app, kreis, "consent.category_created") == 1
-    dpo.get("/fall/consent-forms/recipients")
-    assert (
-        dpo.post(
-            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "0"}
-        ).status_code
-        == 302
-    )
+    assert _set_active(dpo, category_id, "0").status_code == 302
     with app.app_context(), tenant_scope(kreis):
         assert (
             db.session.scalar(
@@ -506,13 +488,7 @@ def test_recipient_categories_are_added_and_switched_off(app, kreis, dpo):
     assert "Ausländerbehörde" not in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
         as_text=True
     )
-    dpo.get("/fall/consent-forms/recipients")
-    assert (
-        dpo.post(
-            f"/fall/consent-forms/recipients/{category_id}/active", {"active": "1"}
-        ).status_code
-        == 302
-    )
+    assert _set_active(dpo, category_id, "1").status_code == 302
     assert "Ausländerbehörde" in dpo.get(f"/fall/consent-forms/versions/{version_id}").get_data(
         as_text=True
     )

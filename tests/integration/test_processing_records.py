@@ -92,11 +92,9 @@ def test_enabled_plugins_only_and_tenant_periods(app, tenants):
     )
 
 
-def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
+def test_pages_downloads_and_api(app, tenants, signed_in):
     with_plugin, without = tenants
-    dpo_email, _ = make_user(with_plugin, roles=["dpo"])
-    dpo = new_browser()
-    dpo.login("mit-dolmetsch", dpo_email)
+    dpo = signed_in(with_plugin, roles=["dpo"])
     status, html = dpo.text("/mit-dolmetsch/privacy/records-of-processing")
     assert status == 200
     assert 'id="category-interpreter_pool"' in html
@@ -130,14 +128,10 @@ def test_pages_downloads_and_api(app, tenants, make_user, new_browser):
     assert formats == ["api", "html", "json", "pdf"]
 
     # Local administration may read it too; case workers may not.
-    admin_email, _ = make_user(without, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("ohne-dolmetsch", admin_email)
+    admin = signed_in(without, roles=["tenant_admin"])
     status, html = admin.text("/ohne-dolmetsch/privacy/records-of-processing")
     assert status == 200 and "interpreter_pool" not in html
-    cm_email, _ = make_user(without, roles=["case_manager", "coordinator"])
-    cm = new_browser()
-    cm.login("ohne-dolmetsch", cm_email)
+    cm = signed_in(without, roles=["case_manager", "coordinator"])
     for path in (
         "/ohne-dolmetsch/privacy/records-of-processing",
         "/ohne-dolmetsch/privacy/records-of-processing.pdf",

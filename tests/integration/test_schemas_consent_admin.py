@@ -164,10 +164,8 @@ def test_date_ranges_are_checked_in_german(app, kreis, cm, browser):  # noqa: F8
     }
 
 
-def test_admin_page_and_api_give_the_same_german_message(kreis, make_user, new_browser):  # noqa: F811
-    email, _ = make_user(kreis, roles=["tenant_admin"])
-    admin = new_browser()
-    admin.login("fall", email)
+def test_admin_page_and_api_give_the_same_german_message(kreis, signed_in):  # noqa: F811
+    admin = signed_in(kreis, roles=["tenant_admin"])
     admin.get("/fall/admin/org-units/new")
     page = admin.post(
         "/fall/admin/org-units/new",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from core.auth.models import User
@@ -196,6 +196,37 @@ def build_client(
     # The household's name is shared with the other members: it goes with the last of them.
     assert record.id
     return Client(person.id, case.id, canaries)
+
+
+def file_request(app, tenant, client, person_id: int, kind: str, **fields) -> int:
+    """The person's request filed on their privacy page by ``client`` (a signed-in browser), as
+    the case manager records it → the request's id, for the DSB's decision."""
+    from core.privacy.models import DataSubjectRequest
+
+    response = client.post(f"/priv/persons/{person_id}/privacy", {"kind": kind, **fields})
+    assert response.status_code == 302
+    with app.app_context(), tenant_scope(tenant):
+        return db.session.scalar(
+            select(func.max(DataSubjectRequest.id)).where(
+                DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == kind
+            )
+        )
+
+
+def write_journal(client, case_id: int, text: str = "neuer Eintrag"):
+    """A five-minute journal entry posted on the case's page → the response."""
+    return client.post(f"/priv/cases/{case_id}/journal", {"text": text, "effort_minutes": "5"})
+
+
+def set_retention(app, tenant, on_processing_revocation: str, action: str = "anonymise") -> None:
+    """The tenant's retention policy, and what revoking the processing consent sets off."""
+    with app.app_context():
+        t = db.session.get(Tenant, tenant.id)
+        t.settings = {
+            **(t.settings or {}),
+            "retention": {"action": action, "on_processing_revocation": on_processing_revocation},
+        }
+        db.session.commit()
 
 
 def _person_form(person) -> dict:

@@ -24,6 +24,7 @@ from core.privacy.models import RecipientNotice
 from core.privacy.registry import tenant_registry
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
+from tests.privacy.conftest import set_retention
 
 
 def _erase(app, world, person_id):
@@ -76,13 +77,7 @@ def _revocation_count(html: str) -> int:
 
 
 def test_the_dsb_counts_revocations_of_persons_erased_since(app, world, sign_in):
-    with app.app_context():
-        tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {
-            **(tenant.settings or {}),
-            "retention": {"action": "erase", "on_processing_revocation": "erase"},
-        }
-        db.session.commit()
+    set_retention(app, world["tenant"], "erase", action="erase")
     dpo = sign_in("priv", world["email_dpo"])
     assert _revocation_count(dpo.get("/priv/privacy").get_data(as_text=True)) == 0
     with app.test_request_context(), tenant_scope(world["tenant"]):

@@ -19,11 +19,10 @@ from core.db import db
 from core.persons.models import Person
 from core.privacy import erasure, requests
 from core.privacy.erasure import journal_path, privileged
-from core.privacy.models import DataSubjectRequest
 from core.privacy.registry import tenant_registry
 from core.tenancy.context import tenant_scope, unscoped
 from core.tenancy.models import Tenant
-from tests.privacy.conftest import build_client, canary
+from tests.privacy.conftest import build_client, canary, file_request
 
 NEEDLE = "kanarie"
 
@@ -130,19 +129,9 @@ def test_erasure_leaves_no_canary_anywhere(app, world, new_browser, caplog, caps
     cm.login("priv", world["email"])
     dpo = new_browser()
     dpo.login("priv", world["email_dpo"])
-    assert (
-        cm.post(
-            f"/priv/persons/{person_id}/privacy",
-            {"kind": "erasure", "details": canary("Sweep", "Loeschwunsch")},
-        ).status_code
-        == 302
+    request_id = file_request(
+        app, world["tenant"], cm, person_id, "erasure", details=canary("Sweep", "Loeschwunsch")
     )
-    with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(
-            select(DataSubjectRequest.id).where(
-                DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"
-            )
-        )
     response = dpo.post(
         f"/priv/privacy/requests/{request_id}/erase",
         {"decision_note": canary("Sweep", "Entscheidung"), "confirmed": "1"},

@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from core.db import db
 from core.persons.models import Person
-from core.privacy.models import DataSubjectRequest, RetentionHold
+from core.privacy.models import RetentionHold
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Location, OrgUnit
+from tests.privacy.conftest import file_request
 
 
 def _asks(response, *fragments):
@@ -36,16 +37,9 @@ def test_privacy_actions_show_their_consequences_first(app, world, sign_in):
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.get(Person, a.person_id).restricted_at is None
     # Erasure approval: what goes, how many cases and documents, and that it is final.
-    assert (
-        cm.post(
-            f"/priv/persons/{a.person_id}/privacy", {"kind": "erasure", "received_on": "2026-11-01"}
-        ).status_code
-        == 302
+    request_id = file_request(
+        app, world["tenant"], cm, a.person_id, "erasure", received_on="2026-11-01"
     )
-    with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(
-            select(DataSubjectRequest.id).where(DataSubjectRequest.kind == "erasure")
-        )
     _asks(
         dpo.post(f"/priv/privacy/requests/{request_id}/erase", {"decision_note": "geprüft"}),
         "Alle Daten der Person werden gelöscht",

@@ -17,6 +17,7 @@ from core.db import db
 from core.persons.models import Person
 from core.privacy.models import DataSubjectRequest
 from core.tenancy.context import tenant_scope
+from tests.privacy.conftest import file_request
 
 
 def _new_person(browser, last_name: str) -> int:
@@ -44,18 +45,9 @@ def _open_case(browser, person_id: int) -> int:
 
 
 def _erase_by_request(app, world, cm, dpo, person_id: int) -> None:
-    assert (
-        cm.post(
-            f"/priv/persons/{person_id}/privacy", {"kind": "erasure", "details": "alles löschen"}
-        ).status_code
-        == 302
+    request_id = file_request(
+        app, world["tenant"], cm, person_id, "erasure", details="alles löschen"
     )
-    with app.app_context(), tenant_scope(world["tenant"]):
-        request_id = db.session.scalar(
-            select(DataSubjectRequest.id).where(
-                DataSubjectRequest.person_id == person_id, DataSubjectRequest.kind == "erasure"
-            )
-        )
     assert (
         dpo.post(
             f"/priv/privacy/requests/{request_id}/erase",
@@ -75,12 +67,7 @@ def test_an_erased_persons_id_requests_and_audit_trail_never_attach_to_a_new_per
     old_person = _new_person(cm, "Geloescht")
     old_case = _open_case(cm, old_person)
     assert cm.get(f"/priv/cases/{old_case}").status_code == 200
-    assert (
-        cm.post(
-            f"/priv/persons/{old_person}/privacy", {"kind": "access", "details": "Auskunft bitte"}
-        ).status_code
-        == 302
-    )
+    file_request(app, world["tenant"], cm, old_person, "access", details="Auskunft bitte")
     with app.app_context(), tenant_scope(world["tenant"]):
         trail = db.session.scalar(
             select(func.count())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from core.cases.models import FollowUp
@@ -15,26 +16,16 @@ from core.consent import services as consent
 from core.consent.models import (
     ConsentRecord,
     ConsentRevocation,
-    ConsentTemplate,
-    ConsentTemplateVersion,
     Disclosure,
 )
-from core.db import db, utcnow
+from core.db import db
 from core.persons.models import Person
 from core.privacy import retention
 from core.privacy.models import DeletionLog, RetentionHold
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
-
-
-def _policy(app, tenant, action):
-    with app.app_context():
-        t = db.session.get(Tenant, tenant.id)
-        t.settings = {
-            **(t.settings or {}),
-            "retention": {"action": "anonymise", "on_processing_revocation": action},
-        }
-        db.session.commit()
+from tests.conftest import REFERRAL
+from tests.privacy.conftest import set_retention, write_journal
 
 
 def _release_id(cm, person_id) -> str:
@@ -42,41 +33,33 @@ def _release_id(cm, person_id) -> str:
     return re.search(r"/consents/(\d+)/revoke", html).group(1)
 
 
-def _add_processing_consent(app, world, person_id) -> int:
-    """A separate consent to processing besides the release (JMD-style forms)."""
-    with app.test_request_context(), tenant_scope(world["tenant"]):
-        template = ConsentTemplate(
-            key="processing", kind="processing", title="Einwilligung in die Datenverarbeitung"
-        )
-        db.session.add(template)
-        db.session.flush()
-        version = ConsentTemplateVersion(
-            template_id=template.id,
-            number=1,
-            texts={"de": {"purpose": "Beratung", "body": "…"}},
-            recipient_keys=[],
-            purposes=["counselling"],
-            published_at=utcnow(),
-        )
-        db.session.add(version)
-        db.session.flush()
-        record = consent.record_consent(
-            None,
-            db.session.get(Person, person_id),
-            {
-                "template_version_id": version.id,
-                "purposes": ["counselling"],
-                "granted_on": (date.today() - timedelta(days=2)).isoformat(),
-            },
-        )
-        db.session.commit()
-        return record.id
+@pytest.fixture
+def add_processing_consent(app, world, make_processing_template):
+    """``add_processing_consent(person_id)`` → id of a separate consent to processing besides
+    the release (JMD-style forms)."""
+
+    def add(person_id) -> int:
+        version_id = make_processing_template(world["tenant"])
+        with app.test_request_context(), tenant_scope(world["tenant"]):
+            record = consent.record_consent(
+                None,
+                db.session.get(Person, person_id),
+                {
+                    "template_version_id": version_id,
+                    "purposes": ["counselling"],
+                    "granted_on": (date.today() - timedelta(days=2)).isoformat(),
+                },
+            )
+            db.session.commit()
+            return record.id
+
+    return add
 
 
 def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_release(
     app, world, sign_in
 ):
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = sign_in("priv", world["email_dpo"])
     assert (
@@ -121,19 +104,10 @@ def test_revocation_under_a_legal_hold_stops_processing_and_waits_for_the_releas
     # Processing stopped: no disclosure (not even with an override), no new entry.
     refused = cm.post(
         f"/priv/cases/{a.case_id}/disclose",
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-            "override_reason": "Gefahr im Verzug",
-            "confirmation": "oral",
-        },
+        {**REFERRAL, "override_reason": "Gefahr im Verzug", "confirmation": "oral"},
     )
     assert refused.status_code == 400 and "widerrufen" in refused.get_data(as_text=True)
-    journal = cm.post(
-        f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
-    )
+    journal = write_journal(cm, a.case_id)
     assert journal.status_code == 400 and "widerrufen" in journal.get_data(as_text=True)
     with app.app_context(), tenant_scope(world["tenant"]):
         assert db.session.scalar(select(func.count()).select_from(Disclosure)) == disclosures
@@ -176,7 +150,7 @@ def test_lifting_a_restriction_applies_the_waiting_revocation(app, world, sign_i
 
 
 def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, world, sign_in):
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = sign_in("priv", world["email_dpo"])
     dpo.post(
@@ -199,11 +173,11 @@ def test_the_retention_job_applies_a_revocation_when_the_hold_runs_out(app, worl
 
 
 def test_revoking_the_processing_consent_applies_the_policy_although_a_release_stands(
-    app, world, sign_in
+    app, world, sign_in, add_processing_consent
 ):
-    _policy(app, world["tenant"], "anonymise")
+    set_retention(app, world["tenant"], "anonymise")
     a = world["a"]
-    processing_id = _add_processing_consent(app, world, a.person_id)
+    processing_id = add_processing_consent(a.person_id)
     cm = sign_in("priv", world["email"])
     with app.app_context(), tenant_scope(world["tenant"]):
         release = db.session.scalar(
@@ -219,28 +193,17 @@ def test_revoking_the_processing_consent_applies_the_policy_although_a_release_s
     with app.app_context(), tenant_scope(world["tenant"]):
         person = db.session.get(Person, a.person_id)
         assert person.anonymised_at is not None and person.processing_revoked_at is not None
-    refused = cm.post(
-        f"/priv/cases/{a.case_id}/disclose",
-        {
-            "recipient_key": "jobcenter",
-            "purpose": "referral",
-            "channel": "referral",
-            "data_categories": ["master_data"],
-        },
-    )
+    refused = cm.post(f"/priv/cases/{a.case_id}/disclose", REFERRAL)
     assert refused.status_code == 400
-    assert (
-        cm.post(
-            f"/priv/cases/{a.case_id}/journal", {"text": "x", "effort_minutes": "5"}
-        ).status_code
-        == 400
-    )
+    assert write_journal(cm, a.case_id, "x").status_code == 400
 
 
-def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app, world, sign_in):
-    _policy(app, world["tenant"], "erase")
+def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(
+    app, world, sign_in, add_processing_consent
+):
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
-    _add_processing_consent(app, world, a.person_id)
+    add_processing_consent(a.person_id)
     cm = sign_in("priv", world["email"])
     release_id = _release_id(cm, a.person_id)
     with app.app_context(), tenant_scope(world["tenant"]):
@@ -259,7 +222,7 @@ def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(app
 
 def test_api_revocation_needs_no_confirmation_and_reports_the_stop(app, world, new_browser):
     """The API has no extra step; the answer says that processing stopped and nothing was erased yet."""
-    _policy(app, world["tenant"], "erase")
+    set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = new_browser()
     dpo.login("priv", world["email_dpo"])

@@ -9,7 +9,7 @@ from core.db import db
 from core.persons.models import Person
 from core.privacy.models import DataSubjectRequest, DeletionLog
 from core.tenancy.context import tenant_scope
-from core.tenancy.models import Tenant
+from tests.privacy.conftest import set_retention, write_journal
 
 
 def test_erasure_request_needs_a_second_person(app, world, sign_in):
@@ -93,19 +93,12 @@ def test_restriction_hides_and_freezes(app, world, sign_in):
     assert page.status_code == 200 and "Verarbeitung eingeschränkt" in page.get_data(as_text=True)
     case_page = cm.get(f"/priv/cases/{a.case_id}/journal")
     assert "Verarbeitung eingeschränkt" in case_page.get_data(as_text=True)
-    refused = cm.post(
-        f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
-    )
+    refused = write_journal(cm, a.case_id)
     assert refused.status_code == 400 and "eingeschränkt" in refused.get_data(as_text=True)
     # The DSB sees the restricted person on the overview and lifts the restriction.
     assert "PersAKanarieNachname" in dpo.get("/priv/privacy").get_data(as_text=True)
     dpo.post(f"/priv/persons/{a.person_id}/restriction", {"lift": "1", "confirmed": "1"})
-    assert (
-        cm.post(
-            f"/priv/cases/{a.case_id}/journal", {"text": "neuer Eintrag", "effort_minutes": "5"}
-        ).status_code
-        == 302
-    )
+    assert write_journal(cm, a.case_id).status_code == 302
 
 
 def test_corrections_are_visible_with_before_and_after(app, world, sign_in):
@@ -118,13 +111,7 @@ def test_corrections_are_visible_with_before_and_after(app, world, sign_in):
 
 
 def test_revoking_the_last_release_erases_under_an_erase_policy(app, world, sign_in):
-    with app.app_context():
-        tenant = db.session.get(Tenant, world["tenant"].id)
-        tenant.settings = {
-            **(tenant.settings or {}),
-            "retention": {"action": "erase", "on_processing_revocation": "erase"},
-        }
-        db.session.commit()
+    set_retention(app, world["tenant"], "erase", action="erase")
     a = world["a"]
     cm = sign_in("priv", world["email"])
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
@@ -170,9 +157,7 @@ def test_anonymised_file_is_frozen_and_revocation_is_always_possible(app, world,
     html = cm.get(f"/priv/persons/{a.person_id}/consents").get_data(as_text=True)
     consent_id = re.search(r"/consents/(\d+)/revoke", html).group(1)
     cm.post(f"/priv/persons/{a.person_id}/consents/{consent_id}/revoke", {"confirmed": "1"})
-    refused = cm.post(
-        f"/priv/cases/{a.case_id}/journal", {"text": "Name wieder eintragen", "effort_minutes": "5"}
-    )
+    refused = write_journal(cm, a.case_id, "Name wieder eintragen")
     assert refused.status_code == 400 and "anonymisiert" in refused.get_data(as_text=True)
 
 

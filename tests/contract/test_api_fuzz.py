@@ -31,10 +31,10 @@ from core.auth.models import User
 from core.db import db
 from core.tenancy.context import tenant_scope
 
-#: Examples per operation, 50 in all (the floor issue #8 sets): 40 valid requests (bodies, ids, query
-#: strings the schema allows, which include ids and dates at the edges) plus 10 invalid ones the
-#: schema forbids (wrong types, missing fields) that must be refused with a documented 4xx. More
-#: examples belong in a local run, not in the 25-minute CI budget.
+#: Examples per operation, 50 in all (the floor issue #8 sets): 40 valid requests (bodies, ids,
+#: query strings the schema allows, which include ids and dates at the edges) plus 10 invalid ones
+#: the schema forbids (wrong types, missing fields) that must be refused with a documented 4xx.
+#: More examples belong in a local run, not in the 25-minute CI budget.
 EXAMPLES = {GenerationMode.POSITIVE: 40, GenerationMode.NEGATIVE: 10}
 SLUG = "fuzz"
 CHECKS = [
@@ -47,7 +47,7 @@ CHECKS = [
 
 
 def _role_for(method: str, path: str) -> str:
-    """The role an operation is meant for, so the fuzzer reaches the code behind the permission check."""
+    """The role an operation is meant for: the fuzzer reaches the code behind the permission."""
     if path.startswith(("/privacy", "/records-of-processing")) or path.endswith(
         ("/holds", "/restriction", "/retention")
     ):
@@ -154,7 +154,8 @@ def test_api_fuzz(app, fuzz_tokens, shard):
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 failures.update(_fuzz_operation(app, operation, token, mode, sent))
         print(
-            f"shard {shard}: fuzzed {count} of {total} operations in {time.monotonic() - started:.1f}s "
+            f"shard {shard}: fuzzed {count} of {total} operations in "
+            f"{time.monotonic() - started:.1f}s "
             f"({time.process_time() - cpu:.1f}s CPU), {sum(sent.values())} requests, "
             f"fewest per operation: {sorted(sent.items(), key=lambda kv: kv[1])[:3]}"
         )

@@ -1,4 +1,4 @@
-"""Consent through the JSON API: record, disclose, revoke, refusal with reason; register for the DSB."""
+"""Consent through the JSON API: record, disclose, revoke, refusal with reason; the register."""
 
 from __future__ import annotations
 

@@ -103,7 +103,8 @@ def test_revoke_while_sharing(app, make_tenant, _db_url):
             else:
                 refused += 1
     print(
-        f"T11: {RUNS} runs, {shares_before} shares before the revocation, {refused} refused, {violations} after"
+        f"T11: {RUNS} runs, {shares_before} shares before the revocation, {refused} refused, "
+        f"{violations} after"
     )
     assert violations == 0
     assert shares_before + refused == RUNS

@@ -36,7 +36,7 @@ NOTICE = {
 
 
 def _de(app, msgid, **kwargs):
-    """The German page text of a msgid (the catalog's translation, or the msgid until translated)."""
+    """The German page text of a msgid (the catalog's translation, else the msgid itself)."""
     with app.test_request_context(), force_locale("de"):
         return str(escape(gettext(msgid, **kwargs)))
 

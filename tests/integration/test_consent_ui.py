@@ -1,4 +1,4 @@
-"""Consent through the pages: record, disclose via the gate, revoke in one step, refused next time."""
+"""Consent through the pages: record, disclose via the gate, revoke in one step, refused after."""
 
 from __future__ import annotations
 

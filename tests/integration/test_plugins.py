@@ -1,4 +1,4 @@
-"""Per-tenant plugins: the URL gate, switching in the UI without restart, dependencies, data kept."""
+"""Per-tenant plugins: the URL gate, switching without restart, dependencies, data kept."""
 
 from __future__ import annotations
 

@@ -40,7 +40,9 @@ NO_CLIENT_OBJECT = {
     "auth.invitation": "own invitation (tests/integration/test_accounts.py)",
     "admin.invitation_withdraw": "administration (invitations of this tenant only)",
     "persons.search": "search only, writes nothing (POST keeps names out of URLs and logs)",
-    "privacy.recipient_notice_done": "content-free Art. 19 task of the DSB (tests/privacy/test_after_erasure.py)",
+    "privacy.recipient_notice_done": (
+        "content-free Art. 19 task of the DSB (tests/privacy/test_after_erasure.py)"
+    ),
     "admin.org_unit_edit": "administration",
     "admin.location_save": "administration",
     "admin.plugin_switch": "administration",

@@ -171,8 +171,10 @@ def test_migration_converts_free_text_to_codes(tmp_path):
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "INSERT INTO tenant (id, slug, name, kind, active, default_locale, locales, theme, settings, plugins_version, created_at) "
-                    "VALUES (1, 'alt', 'Alt', 'kreis', 1, 'de', '[\"de\"]', '{}', '{}', 0, '2026-01-01 00:00:00')"
+                    "INSERT INTO tenant (id, slug, name, kind, active, default_locale, locales, "
+                    "theme, settings, plugins_version, created_at) "
+                    "VALUES (1, 'alt', 'Alt', 'kreis', 1, 'de', '[\"de\"]', '{}', '{}', 0, "
+                    "'2026-01-01 00:00:00')"
                 )
             )
             for pid, nationality, languages, interpreter in (
@@ -182,10 +184,14 @@ def test_migration_converts_free_text_to_codes(tmp_path):
             ):
                 conn.execute(
                     sa.text(
-                        "INSERT INTO person (id, tenant_id, first_name, last_name, other_names, gender, nationality, languages, "
-                        "interpreter_needed, interpreter_language, residence_status, street, postcode, city, phone, email, name_key, "
-                        "sort_name, updated_at, version, restriction_reason, created_at) VALUES (:id, 1, 'A', 'B', '', 'female', :n, "
-                        ":l, 0, :i, 'unknown', '', '', '', '', '', '', '', '2026-01-01 00:00:00', 1, '', '2026-01-01 00:00:00')"
+                        "INSERT INTO person (id, tenant_id, first_name, last_name, other_names, "
+                        "gender, nationality, languages, "
+                        "interpreter_needed, interpreter_language, residence_status, street, "
+                        "postcode, city, phone, email, name_key, "
+                        "sort_name, updated_at, version, restriction_reason, created_at) VALUES "
+                        "(:id, 1, 'A', 'B', '', 'female', :n, "
+                        ":l, 0, :i, 'unknown', '', '', '', '', '', '', '', '2026-01-01 00:00:00', "
+                        "1, '', '2026-01-01 00:00:00')"
                     ),
                     {"id": pid, "n": nationality, "l": languages, "i": interpreter},
                 )
@@ -195,7 +201,8 @@ def test_migration_converts_free_text_to_codes(tmp_path):
                 r.id: r
                 for r in conn.execute(
                     sa.text(
-                        "SELECT id, nationality, languages, interpreter_language FROM person ORDER BY id"
+                        "SELECT id, nationality, languages, interpreter_language FROM person ORDER "
+                        "BY id"
                     )
                 )
             }

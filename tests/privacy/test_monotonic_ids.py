@@ -138,7 +138,8 @@ def test_every_table_is_created_with_autoincrement(app):
             return
         with db.engine.connect() as conn:
             rows = conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                "'sqlite_%'"
             ).all()
             without = []
             for name, sql in rows:
@@ -191,17 +192,20 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
     )
     con = sqlite3.connect(path)
     con.executescript("""
-        INSERT INTO tenant (id, slug, name, kind, active, default_locale, locales, theme, settings, plugins_version, created_at)
+        INSERT INTO tenant (id, slug, name, kind, active, default_locale, locales, theme, settings,
+            plugins_version, created_at)
             VALUES (1, 't', 'T', 'kreis', 1, 'de', '["de"]', '{}', '{}', 0, '2026-01-01 00:00:00');
-        INSERT INTO person (id, tenant_id, first_name, last_name, other_names, gender, nationality, languages,
-            interpreter_needed, interpreter_language, residence_status, street, postcode, city, phone, email, name_key,
-            sort_name, version, created_at, updated_at, restriction_reason)
+        INSERT INTO person (id, tenant_id, first_name, last_name, other_names, gender, nationality,
+            languages, interpreter_needed, interpreter_language, residence_status, street, postcode,
+            city, phone, email, name_key, sort_name, version, created_at, updated_at,
+            restriction_reason)
             VALUES (7, 1, 'A', 'B', '', '', '', '[]', 0, '', '', '', '', '', '', '', 'ab', 'b a', 1,
                     '2026-01-01 00:00:00', '2026-01-01 00:00:00', '');
-        INSERT INTO case_file (id, tenant_id, number, person_id, case_type, phase, status, topic, access_path, source,
-            warm_handover, opened_on, last_activity_at, closure_reason, closure_note, evaluation, created_at, version)
-            VALUES (3, 1, '2026-0009', 7, 'case_management', 'access', 'open', '', '', '', 0, '2026-01-02',
-                    '2026-01-02 00:00:00', '', '', '{}', '2026-01-02 00:00:00', 1);
+        INSERT INTO case_file (id, tenant_id, number, person_id, case_type, phase, status, topic,
+            access_path, source, warm_handover, opened_on, last_activity_at, closure_reason,
+            closure_note, evaluation, created_at, version)
+            VALUES (3, 1, '2026-0009', 7, 'case_management', 'access', 'open', '', '', '', 0,
+                    '2026-01-02', '2026-01-02 00:00:00', '', '', '{}', '2026-01-02 00:00:00', 1);
     """)
     con.commit()
     con.close()
@@ -210,7 +214,8 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
         db.engine.dispose()
     tables = _rows(
         path,
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND "
+        "name != 'alembic_version'",
     )
     assert [name for name, sql in tables if "AUTOINCREMENT" not in sql] == []
     assert _rows(path, "SELECT id, number FROM case_file") == [(3, "2026-0009")]
@@ -220,10 +225,12 @@ def test_an_existing_sqlite_database_is_rebuilt_with_autoincrement(app, tmp_path
     con = sqlite3.connect(path)
     con.execute("DELETE FROM case_file")
     con.execute("DELETE FROM person WHERE id = 7")
-    con.execute("""INSERT INTO person (tenant_id, first_name, last_name, other_names, gender, nationality, languages,
-        interpreter_needed, interpreter_language, residence_status, street, postcode, city, phone, email, name_key,
-        sort_name, version, created_at, updated_at, restriction_reason)
-        SELECT id, 'C', 'D', '', '', '', '[]', 0, '', '', '', '', '', '', '', 'cd', 'd c', 1, created_at, created_at, ''
+    con.execute("""INSERT INTO person (tenant_id, first_name, last_name, other_names, gender,
+        nationality, languages, interpreter_needed, interpreter_language, residence_status, street,
+        postcode, city, phone, email, name_key, sort_name, version, created_at, updated_at,
+        restriction_reason)
+        SELECT id, 'C', 'D', '', '', '', '[]', 0, '', '', '', '', '', '', '', 'cd', 'd c', 1,
+        created_at, created_at, ''
         FROM tenant""")
     con.commit()
     assert con.execute("SELECT id FROM person").fetchall() == [(8,)]

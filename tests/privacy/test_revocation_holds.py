@@ -221,7 +221,7 @@ def test_revoking_a_release_keeps_the_file_while_a_processing_consent_stands(
 
 
 def test_api_revocation_needs_no_confirmation_and_reports_the_stop(app, world, new_browser):
-    """The API has no extra step; the answer says that processing stopped and nothing was erased yet."""
+    """The API has no extra step; the answer says processing stopped and nothing is erased yet."""
     set_retention(app, world["tenant"], "erase")
     a = world["a"]
     dpo = new_browser()

@@ -34,7 +34,8 @@ def _count(conn, tenant_id=None, all_tenants=False):
     if tenant_id is not None or all_tenants:
         conn.execute(
             text(
-                "SELECT set_config('lotse.tenant_id', :t, true), set_config('lotse.all_tenants', :a, true)"
+                "SELECT set_config('lotse.tenant_id', :t, true), set_config('lotse.all_tenants', "
+                ":a, true)"
             ),
             {"t": str(tenant_id or ""), "a": "on" if all_tenants else "off"},
         )
@@ -49,7 +50,8 @@ def test_app_role_cannot_bypass(pg):
         assert role == (False, False)
         owned = conn.execute(
             text(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = "
+                "current_user"
             )
         ).scalar()
         assert owned == 0
@@ -76,7 +78,8 @@ def test_insert_into_other_tenant_is_refused(pg, rows):
         with pytest.raises(DBAPIError, match="row-level security"):
             conn.execute(
                 text(
-                    "INSERT INTO org_unit (tenant_id, key, name, kind, description, active, created_at) "
+                    "INSERT INTO org_unit (tenant_id, key, name, kind, description, active, "
+                    "created_at) "
                     "VALUES (:t, 'x', 'x', 'team', '', true, now())"
                 ),
                 {"t": b.id},

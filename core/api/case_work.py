@@ -13,6 +13,7 @@ from flask.views import MethodView
 from core.api.case_common import case_or_404, cases_blp, read, write_case
 from core.api.common import ConflictSchema, actor, json_body
 from core.cases import contacts, goals
+from core.cases import documents as case_documents
 from core.cases import help_plans as plans
 from core.cases.schemas import (
     ContactSchema,
@@ -59,7 +60,7 @@ class Journal(MethodView):
     @cases_blp.alt_response(404, response="NOT_FOUND")
     def post(self, data, case_id):
         return write_case(
-            case_id, lambda case: documentation.add_journal_entry(actor(), case, data)
+            case_id, lambda case: case_documents.add_journal_entry(actor(), case, data)
         )
 
 

@@ -26,6 +26,7 @@ from core.cases import (
 from core.cases import (
     deputies as deputy_services,
 )
+from core.cases import documents as case_documents
 from core.cases import (
     follow_ups as follow_up_services,
 )
@@ -351,7 +352,7 @@ def journal(case_id):
     errors = {}
     if request.method == "POST":
         errors, _e = run_write(
-            lambda: documents.add_journal_entry(
+            lambda: case_documents.add_journal_entry(
                 actor(), case, form_input(JournalEntrySchema, request.form)
             ),
             success=_("Entry saved."),
@@ -536,7 +537,7 @@ def documents_(case_id):
     errors = {}
     if request.method == "POST":
         errors, _a = run_write(
-            lambda: documents.save_attachment(
+            lambda: case_documents.save_attachment(
                 actor(),
                 case,
                 request.files.get("file"),

@@ -626,7 +626,7 @@ def latest_case(person, actor):
 def record_consent_with_evidence(actor, person, data: dict, upload=None) -> ConsentRecord:
     """Record the consent and file the signed paper (PDF, JPG, PNG) on the person's latest case,
     in the caller's one transaction. The file is written only once the record itself is valid."""
-    from core.documentation import services as documents
+    from core.cases import documents
 
     has_file = upload is not None and bool(getattr(upload, "filename", ""))
     errors: dict[str, list[str]] = {}

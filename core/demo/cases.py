@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from core.auth import services as auth
 from core.cases import contacts as case_contacts
+from core.cases import documents as case_documents
 from core.cases import follow_ups as case_follow_ups
 from core.cases import goals as case_goals
 from core.cases import help_plans as case_plans
@@ -31,7 +32,6 @@ from core.db import db, utcnow
 from core.demo.fiction import TenantFiction, tenant_fiction
 from core.demo.privacy import seed_privacy
 from core.demo.stories import Story
-from core.documentation import services as documentation
 from core.persons import services as persons
 from core.persons.phonetics import fold
 
@@ -190,7 +190,7 @@ class _Seeder:
                     },
                 )
             elif kind == "journal":
-                entry = documentation.add_journal_entry(
+                entry = case_documents.add_journal_entry(
                     actor,
                     case,
                     {"text": fill(data["text"]), "effort_minutes": data["effort_minutes"]},

@@ -8,9 +8,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,7 +17,7 @@ from sqlalchemy import select
 from core.audit import services as audit
 from core.db import db
 from core.documentation.models import Attachment, JournalEntry
-from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
+from core.documentation.schemas import AttachmentSchema
 from core.file_modes import private_dir, write_private
 from core.schemas import ValidationError, load
 
@@ -69,22 +67,6 @@ def _looks_like(data: bytes, ext: str) -> bool:
     return not (ext == "pdf" and re.search(rb"<\s*(html|script)", data[:4096], re.I))
 
 
-def add_journal_entry(actor, case, data: Mapping[str, Any]) -> JournalEntry:
-    from core.cases import access
-    from core.cases.services import add_to_case
-
-    access.ensure_case(actor, case)
-    values = load(JournalEntrySchema, data)
-    entry = JournalEntry(
-        case_id=case.id,
-        text=values["text"],
-        effort_minutes=values["effort_minutes"] or 0,
-        author_id=getattr(actor, "id", None),
-    )
-    add_to_case(actor, case, entry, "case.journal_added", id_as="entry")
-    return entry
-
-
 def journal_entries(case) -> list[JournalEntry]:
     return list(
         db.session.scalars(
@@ -95,11 +77,11 @@ def journal_entries(case) -> list[JournalEntry]:
     )
 
 
-def save_attachment(actor, case, upload, description: str = "") -> Attachment:
-    """Store ``upload`` (a file storage) with ``description``; it must be what its name says."""
-    from core.cases import access
+def store_attachment(actor, case, upload, description: str = "") -> Attachment:
+    """Store ``upload`` (a file storage) with ``description``; it must be what its name says.
 
-    access.ensure_case(actor, case)
+    Checks the file, not the user: callers go through :func:`core.cases.documents.save_attachment`,
+    which checks that ``actor`` may work on ``case`` first (documentation sits below cases)."""
     errors: dict[str, list[str]] = {}
     if upload is None or not getattr(upload, "filename", ""):
         raise ValidationError({"file": [_("Please choose a file.")]})

@@ -82,8 +82,6 @@ def test_plugin_tables_carry_their_prefix(app):
 KNOWN_UPWARD_IMPORTS = {
     # can_see_person asks the case visibility rules; persons/views.py reads Case.
     ("core.persons", "core.cases"),
-    # save_attachment checks case access (cases.access.ensure_case).
-    ("core.documentation", "core.cases"),
     # revocation_consequences previews the retention policy, revoke works privileged on a frozen
     # file (privacy.erasure), the DSB pages read retention, form_pdf uses privacy.pdf.
     ("core.consent", "core.privacy"),

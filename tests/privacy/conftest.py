@@ -15,10 +15,10 @@ from werkzeug.datastructures import FileStorage
 from core.auth.models import User
 from core.cases import contacts, follow_ups, goals, help_plans, phases
 from core.cases import services as cases
+from core.cases.documents import add_journal_entry, save_attachment
 from core.cases.settings import case_settings
 from core.consent import services as consent
 from core.db import db
-from core.documentation.services import add_journal_entry, save_attachment
 from core.persons.services import add_to_household, create_person, update_person
 from core.privacy import requests
 from core.tenancy.context import tenant_scope

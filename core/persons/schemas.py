@@ -8,6 +8,7 @@ ISO codes; a code or a German or English name is accepted (the form's lists show
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
 
@@ -39,10 +40,20 @@ def _language_codes() -> list[str]:
 
 
 class _IsoCode(fields.String):
-    """A code of a list (OpenAPI: ``enum``); a code or a German or English name is accepted."""
+    """A code of a list (OpenAPI: ``enum``); a code or a German or English name is accepted.
 
-    def __init__(self, codes: list[str], description: str, **kwargs: Any):
+    ``lookup`` turns what was typed into a code (None: unknown); ``unknown`` is the message."""
+
+    def __init__(
+        self,
+        codes: list[str],
+        description: str,
+        lookup: Callable[[str], str | None],
+        unknown: Callable[[], str],
+        **kwargs: Any,
+    ):
         super().__init__(metadata={"enum": codes, "description": description}, **kwargs)
+        self.lookup, self.unknown = lookup, unknown
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         code = self.lookup(super()._deserialize(value, attr, data, **kwargs))
@@ -50,11 +61,17 @@ class _IsoCode(fields.String):
             raise ValidationError(self.unknown())
         return code
 
-    def lookup(self, text: str) -> str | None:
-        raise NotImplementedError
 
-    def unknown(self) -> str:
-        raise NotImplementedError
+def _country_code(text: str) -> str | None:
+    from core.labels import country_code
+
+    return country_code(text)
+
+
+def _language_code(text: str) -> str | None:
+    from core.labels import language_code
+
+    return language_code(text)
 
 
 class CountryCode(_IsoCode):
@@ -62,15 +79,13 @@ class CountryCode(_IsoCode):
 
     def __init__(self, **kwargs: Any):
         description = "ISO 3166-1 alpha-2 code (XS = stateless, empty = unknown)."
-        super().__init__(_country_codes(), description, **kwargs)
-
-    def lookup(self, text: str) -> str | None:
-        from core.labels import country_code
-
-        return country_code(text)
-
-    def unknown(self) -> str:
-        return _("Please choose a country from the list.")
+        super().__init__(
+            _country_codes(),
+            description,
+            _country_code,
+            lambda: _("Please choose a country from the list."),
+            **kwargs,
+        )
 
 
 class LanguageCode(_IsoCode):
@@ -79,15 +94,13 @@ class LanguageCode(_IsoCode):
     def __init__(self, *, allow_empty: bool = True, **kwargs: Any):
         codes = _language_codes()
         description = "ISO 639-1 code, ISO 639-3 where no 639-1 code exists."
-        super().__init__(["", *codes] if allow_empty else codes, description, **kwargs)
-
-    def lookup(self, text: str) -> str | None:
-        from core.labels import language_code
-
-        return language_code(text)
-
-    def unknown(self) -> str:
-        return _("Please choose a language from the list.")
+        super().__init__(
+            ["", *codes] if allow_empty else codes,
+            description,
+            _language_code,
+            lambda: _("Please choose a language from the list."),
+            **kwargs,
+        )
 
 
 class LanguageList(fields.List):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,8 +38,10 @@ class ExtensionError(ValueError):
 # --- the provider kinds --------------------------------------------------------------------
 
 
-class Provider:
-    """Base of every provider: a ``key`` unique within its kind, and a human label."""
+class Provider(ABC):
+    """Base of every provider: a ``key`` unique within its kind, and a human label. The method
+    each kind asks for is abstract: a plugin class that forgets it cannot be instantiated, so the
+    mistake shows at start-up, not in front of a user."""
 
     #: What the kind is called in error messages.
     kind: ClassVar[str] = "provider"
@@ -68,8 +71,9 @@ class EligibilityRule(Provider):
     kind = "eligibility rule"
     description: object = ""
 
+    @abstractmethod
     def evaluate(self, person, case) -> Verdict:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 class PhaseRequirement(Provider):
@@ -78,8 +82,9 @@ class PhaseRequirement(Provider):
 
     kind = "phase requirement"
 
+    @abstractmethod
     def check(self, case) -> list[str]:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,9 @@ class FollowUpSource(Provider):
 
     kind = "follow-up source"
 
+    @abstractmethod
     def collect(self, tenant, today: date) -> Iterable[DueFollowUp]:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,9 @@ class ReportProvider(Provider):
     kind = "report"
     formats: tuple[str, ...] = ("csv",)
 
+    @abstractmethod
     def build(self, tenant, params: dict) -> ReportTable:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 @dataclass(frozen=True)
@@ -157,8 +164,9 @@ class PartnerTable(Provider):
 
     kind = "partner table"
 
+    @abstractmethod
     def rows(self) -> Iterable[PartnerRow]:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 class CaseSection(Provider):
@@ -171,8 +179,9 @@ class CaseSection(Provider):
     def applies_to(self, case) -> bool:
         return True
 
+    @abstractmethod
     def render(self, case) -> Markup:
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 class CasePanel(CaseSection):
@@ -193,8 +202,9 @@ class FieldType(Provider):
 
     kind = "field type"
 
+    @abstractmethod
     def schema_field(self, spec: FieldSpec):
-        raise NotImplementedError
+        """The one method this kind of provider must implement."""
 
 
 @dataclass(frozen=True)

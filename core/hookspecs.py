@@ -165,6 +165,23 @@ def lotse_case_closed(case, actor):
     """
 
 
+# --- Domain questions -----------------------------------------------------------------------------
+#
+# A lower domain asks a question only a higher one can answer (persons cannot know cases) and the
+# higher one answers through a hook instead of being imported.
+
+
+@hookspec
+def lotse_person_visible(person, user):
+    """Whether ``user``, who holds ``cases.work`` but did not create ``person``, may see ``person``
+    because of something this plugin knows (cases answers: a case of the person the user may open).
+    Return ``True`` to grant; ``None`` or ``False`` grants nothing. One ``True`` is enough, so
+    answer only for reasons that really give access.
+
+    Kind: runtime; returns ``bool | None``.
+    """
+
+
 @hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its

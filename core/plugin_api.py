@@ -71,7 +71,7 @@ from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
 from core.tenancy.rls import disable_rls, enable_rls
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
-from core.web import MenuItem, run_write
+from core.web import MenuItem, render_partial, run_write
 
 
 def current_tenant() -> Tenant | None:
@@ -91,6 +91,7 @@ __all__ = [
     "MenuItem",
     "plugin_api_blueprint",
     "plugin_blueprint",
+    "render_partial",
     "run_write",
     # translations
     "make_bound_gettext",

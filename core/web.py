@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import request
 from flask_login import current_user
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,14 @@ class MenuItem:
 def actor():
     """The signed-in user as the object itself: services store and compare it (the proxy won't)."""
     return current_user._get_current_object()
+
+
+def render_partial(template: str, **context: Any) -> Markup:
+    """A template rendered as a piece of a page (a slot answer, a panel). Jinja autoescapes
+    everything the template prints, so the result is safe HTML."""
+    from flask import render_template
+
+    return Markup(render_template(template, **context))  # noqa: S704 - autoescaped template
 
 
 def public(view):

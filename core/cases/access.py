@@ -113,6 +113,18 @@ def supervises(user_id: int) -> bool:
     return "cases.supervise" in registry().granted(roles or [])
 
 
+def sees_a_case_of(person_id: int, user_id: int) -> bool:
+    """Does ``user_id`` work on a case of ``person_id`` (own, deputy, shared, substitute)?"""
+    return (
+        db.session.scalar(
+            select(Case.id)
+            .where(Case.person_id == person_id, visible_condition(user_id, supervise=False))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def may_open(user_id: int, case: Case) -> bool:
     """Could ``user_id`` open ``case`` (own, deputy, shared, substitute, or coordination)?"""
     return (

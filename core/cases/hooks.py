@@ -48,6 +48,20 @@ def lotse_check_extensions(app, tenant, relays):
     check_case_extensions(app, tenant, relays)
 
 
+@hookimpl
+def lotse_person_visible(person, user):
+    from core.cases.access import sees_a_case_of
+
+    return sees_a_case_of(person.id, user.id)
+
+
+@hookimpl
+def lotse_template_slot(slot, tenant, user, context):
+    from core.cases.panels import render_person_slot
+
+    return render_person_slot(slot, context)
+
+
 MENU = (
     MenuItem(_l("Cases"), "cases.index", order=20, permission="cases.work"),
     MenuItem(_l("My follow-ups"), "cases.follow_ups", order=30, permission="cases.work"),

@@ -78,3 +78,34 @@ def _markup(section: CaseSection, case) -> Markup:
     html = section.render(case)
     # Plain strings are text, not HTML: a provider must return Markup to add markup.
     return html if isinstance(html, Markup) else Markup.escape(html or "")
+
+
+def render_person_slot(slot: str, context) -> Markup | None:
+    """What cases adds to the person pages (slots ``person_panels`` and ``person_match``): the
+    person's cases, and in the duplicate search the candidate's open case with the way to open
+    one. Persons shows them without knowing cases."""
+    if slot not in ("person_panels", "person_match"):
+        return None
+    from sqlalchemy import select
+
+    from core.cases.models import Case
+    from core.db import db
+    from core.web import render_partial
+
+    person = context["person"]
+    if slot == "person_panels":
+        cases = db.session.scalars(
+            select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())
+        ).all()
+        return render_partial("cases/_person_cases.html", person=person, cases=cases)
+    if slot == "person_match":
+        open_case = db.session.scalar(
+            select(Case).where(Case.person_id == person.id, Case.status == "open").limit(1)
+        )
+        return render_partial(
+            "cases/_person_match.html",
+            person=person,
+            open_case=open_case,
+            offer_case=context.get("offer_case", False),
+        )
+    return None

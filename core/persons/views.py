@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core.auth.permissions import require_permission
-from core.cases.models import Case
 from core.conflicts import ConflictError
 from core.db import db
 from core.persons import services
@@ -50,13 +48,6 @@ def search():
         errors = exc.errors
     first = params.get("first_name", "").strip()
     last = params.get("last_name", "").strip()
-    open_cases = {}
-    if candidates:
-        ids = [c.person.id for c in candidates]
-        for case in db.session.scalars(
-            select(Case).where(Case.person_id.in_(ids), Case.status == "open")
-        ):
-            open_cases[case.person_id] = case
     return render_template(
         "persons/search.html",
         first=first,
@@ -64,7 +55,6 @@ def search():
         birth=params.get("birth_date", "").strip(),
         candidates=candidates,
         searched=searched,
-        open_cases=open_cases,
         errors=errors,
         household_id=params.get("household_id", type=int),
         can_see={c.person.id: services.can_see_person(c.person, actor()) for c in candidates},
@@ -130,9 +120,6 @@ def edit(person_id):
                 return redirect(url_for("persons.edit", person_id=person.id))
             person = _visible_person(person_id)
     household = services.household_of(person)
-    cases = db.session.scalars(
-        select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())
-    ).all()
     return render_template(
         "persons/form.html",
         person=person,
@@ -144,7 +131,6 @@ def edit(person_id):
         roles=HOUSEHOLD_ROLES,
         household=household,
         members=services.household_members(household) if household else [],
-        cases=cases,
         household_id=None,
     ), (409 if conflicts is not None else 400 if errors else 200)
 

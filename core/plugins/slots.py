@@ -34,6 +34,17 @@ TEMPLATE_SLOTS: dict[str, TemplateSlot] = {
         TemplateSlot("head", "Extra <link> elements in the page head of every tenant page."),
         TemplateSlot("dashboard", "Panels on the start page of a tenant."),
         TemplateSlot(
+            "person_panels",
+            "Panels on the page of a person, after the master data (cases lists the person's "
+            "cases here).",
+            context=("person",),
+        ),
+        TemplateSlot(
+            "person_match",
+            "The 'Case' cell of a possible duplicate in the search before create.",
+            context=("person", "offer_case"),
+        ),
+        TemplateSlot(
             "case_panels",
             "Panels on the overview page of a case (after the core panels).",
             context=("case",),

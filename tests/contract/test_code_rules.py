@@ -80,8 +80,6 @@ def test_plugin_tables_carry_their_prefix(app):
 #: core/hookspecs.py) take these calls over: then delete the entry - the test fails on an entry
 #: whose import is gone, and on every cycle not listed here.
 KNOWN_UPWARD_IMPORTS = {
-    # can_see_person asks the case visibility rules; persons/views.py reads Case.
-    ("core.persons", "core.cases"),
     # revocation_consequences previews the retention policy, revoke works privileged on a frozen
     # file (privacy.erasure), the DSB pages read retention, form_pdf uses privacy.pdf.
     ("core.consent", "core.privacy"),

@@ -109,6 +109,10 @@ def _spy_plugin():
         return Markup("<section class='panel'>spy panel</section>") if slot == "dashboard" else None
 
     @hookimpl
+    def lotse_person_visible(person, user):
+        return person.last_name == "Spysichtbar" or None
+
+    @hookimpl
     def lotse_demo_data(tenant):
         events.append(("demo", tenant.slug))
 
@@ -153,6 +157,7 @@ def _spy_plugin():
         lotse_permissions,
         lotse_menu_items,
         lotse_template_slot,
+        lotse_person_visible,
         lotse_demo_data,
         lotse_plugin_enabled,
         lotse_plugin_disabled,
@@ -262,6 +267,38 @@ def test_hook_lotse_template_slot(spy_app, spy_tenant, make_user, make_tenant):
     other = Browser(spy_app.test_client())
     other.login("no-spy", email2)
     assert "spy panel" not in other.get("/no-spy/").get_data(as_text=True)
+
+
+def test_hook_lotse_person_visible(
+    spy_app, spy_tenant, make_user, make_tenant, make_person, make_case
+):
+    """A case worker sees the persons they created and those a domain vouches for: core's cases
+    for a case the worker may open, the spy for its marked persons, only where it is switched on.
+    Coordination sees all; nobody else is asked."""
+    author, _ = make_user(spy_tenant)
+    worker, _ = make_user(spy_tenant)
+    coordinator, _ = make_user(spy_tenant, roles=["coordinator"])
+    marked = make_person(spy_tenant, actor=author, last_name="Spysichtbar")
+    unmarked = make_person(spy_tenant, actor=author, last_name="Unsichtbar")
+    with_case = make_case(spy_tenant, actor=worker, person=make_person(spy_tenant, actor=author))
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", worker)
+    assert browser.get(f"/spy-t/persons/{marked.id}").status_code == 200
+    assert browser.get(f"/spy-t/persons/{unmarked.id}").status_code == 404
+    page = browser.get(f"/spy-t/persons/{with_case.person_id}")
+    assert page.status_code == 200
+    assert with_case.number in page.get_data(as_text=True)  # cases' panel on the person page
+    boss = Browser(spy_app.test_client())
+    boss.login("spy-t", coordinator)
+    assert boss.get(f"/spy-t/persons/{unmarked.id}").status_code == 200
+
+    plain = make_tenant("no-spy")
+    plain_author, _ = make_user(plain)
+    plain_worker, _ = make_user(plain)
+    other_marked = make_person(plain, actor=plain_author, last_name="Spysichtbar")
+    other = Browser(spy_app.test_client())
+    other.login("no-spy", plain_worker)
+    assert other.get(f"/no-spy/persons/{other_marked.id}").status_code == 404
 
 
 def test_hook_lotse_demo_data(demo):

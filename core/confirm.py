@@ -8,7 +8,18 @@ step: its documentation states the consequence instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import render_template, request
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """What a destructive step will do, as sentences for its confirmation page; ``irreversible``
+    adds the warning that it cannot be undone."""
+
+    lines: tuple[str, ...]
+    irreversible: bool = False
 
 
 def confirmed() -> bool:

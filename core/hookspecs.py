@@ -183,6 +183,17 @@ def lotse_person_visible(person, user):
 
 
 @hookspec
+def lotse_processing_end_consequences(tenant, person):
+    """What would happen to the file of ``person`` if nothing were left to process it on (the
+    confirmation page of a revocation asks before it is recorded; nothing is written). Core's
+    privacy domain answers with the tenant's revocation policy: erase, anonymise, or wait for a
+    hold.
+
+    Kind: runtime; returns ``core.confirm.Consequences | None``.
+    """
+
+
+@hookspec
 def lotse_data_categories():
     """Declare the plugin's personal data for the registry (:mod:`core.privacy.registry`): its
     :class:`DataTable` objects (every column of every plugin table), any new

@@ -21,6 +21,7 @@ from core.auth.permissions import (
 )
 from core.cases.regelkreis import CaseType, Phase, Regelkreis
 from core.cases.settings import regelkreis_for
+from core.confirm import Consequences
 from core.consent.services import ConsentRefused, Decision, disclose
 from core.consent.services import check as consent_check
 from core.db import CreatedAt, UTCDateTime, db, utcnow
@@ -90,6 +91,7 @@ __all__ = [
     # web
     "MenuItem",
     "plugin_api_blueprint",
+    "Consequences",
     "plugin_blueprint",
     "render_partial",
     "run_write",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from core.privacy.pdf import FAMILY, Document
+from core.pdf import FAMILY, Document
 
 
 def consent_form_pdf(

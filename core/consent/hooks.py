@@ -40,9 +40,6 @@ def lotse_api_blueprints():
 
 
 MENU = (
-    MenuItem(
-        _l("Data protection"), "consent.privacy_overview", order=74, permission="disclosures.read"
-    ),
     MenuItem(_l("Disclosures"), "consent.register", order=75, permission="disclosures.read"),
     MenuItem(
         _l("Consent forms"), "consent_templates.index", order=76, permission="consent.templates"

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from core import events
 from core.audit import services as audit
 from core.auth.services import ValidationError
+from core.confirm import Consequences
 from core.consent.models import (
     CONFIRMATIONS,
     CONSENT_KINDS,
@@ -688,17 +689,15 @@ def revoke(actor, consent: ConsentRecord, data) -> ConsentRevocation:
         db.session.execute(
             select(ConsentRecord.id).where(ConsentRecord.id == consent.id).with_for_update()
         )
-    from core.privacy.erasure import privileged
-
     row = ConsentRevocation(
         consent_id=consent.id,
         received_on=received_on,
         recipient_keys=keys,
         recorded_by_id=getattr(actor, "id", None),
     )
-    with privileged():  # withdrawal is always possible (Art. 7(3)), also on a frozen file
-        db.session.add(row)
-        db.session.flush()
+    # Withdrawal is always possible (Art. 7(3)): the Art. 18 freeze lets revocations through.
+    db.session.add(row)
+    db.session.flush()
     audit.record(
         "consent.revoked", actor=actor, obj=consent, whole=not keys, recipients=keys or None
     )
@@ -725,23 +724,32 @@ def ends_processing(consent: ConsentRecord, today: date | None = None) -> bool:
     return False
 
 
-def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = True) -> dict:
-    """What recording a revocation would do, for the confirmation page (nothing is written):
-    ``policy`` ("erase", "anonymise", "wait" under a hold/restriction, or "" for none), the numbers
-    of cases and documents concerned."""
+def revocation_consequences(tenant, consent: ConsentRecord, *, whole: bool = True) -> Consequences:
+    """What recording a revocation would do, for the confirmation page (nothing is written). When
+    nothing is left to process the data on, the privacy domain says what its policy does to the
+    file (``lotse_processing_end_consequences``): consent does not know the retention rules."""
     from core.persons.models import Person
-    from core.privacy.retention import held_reason, policy
+    from core.plugins.relay import hooks_for
 
+    recorded = _(
+        "The revocation is recorded and applies from the day it was received: nothing more is "
+        "passed on "
+        "on the basis of this consent."
+    )
     person = db.session.get(Person, consent.person_id)
-    out = {"policy": "", "cases": 0, "open_cases": 0, "documents": 0, "disclosures": 0, "hold": ""}
     if not whole or person is None or not ends_processing(consent):
-        return out
-    from core.privacy.requests import file_summary
-
-    out.update(file_summary(person))
-    out["hold"] = held_reason(person)
-    out["policy"] = "wait" if out["hold"] else policy(tenant).on_processing_revocation
-    return out
+        return Consequences((recorded, _("Other consents still stand: the file stays as it is.")))
+    answers = [
+        answer
+        for answer in hooks_for(tenant).lotse_processing_end_consequences(
+            tenant=tenant, person=person
+        )
+        if answer
+    ]
+    return Consequences(
+        (recorded, *(line for answer in answers for line in answer.lines)),
+        irreversible=any(answer.irreversible for answer in answers),
+    )
 
 
 def stopped(person) -> bool:

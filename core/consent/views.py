@@ -234,64 +234,10 @@ def _confirm_revocation(person, record, data):
     effect = services.revocation_consequences(
         g.tenant, record, whole=not data.get("recipient_keys")
     )
-    lines = [
-        _(
-            "The revocation is recorded and applies from the day it was received: nothing more is "
-            "passed on "
-            "on the basis of this consent."
-        )
-    ]
-    counts = _(
-        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
-        "%(disclosures)d "
-        "registered disclosure(s).",
-        cases=effect["cases"],
-        open=effect["open_cases"],
-        documents=effect["documents"],
-        disclosures=effect["disclosures"],
-    )
-    warning = ""
-    if effect["policy"] == "erase":
-        lines += [
-            _(
-                "No consent is left to process this person's data on: under the organisation's "
-                "rules all data of the "
-                "person are erased at once, including documents. Only a content-free deletion log "
-                "remains."
-            ),
-            counts,
-        ]
-        warning = _("This cannot be undone.")
-    elif effect["policy"] == "anonymise":
-        lines += [
-            _(
-                "No consent is left to process this person's data on: under the organisation's "
-                "rules the file is "
-                "anonymised at once. Names, contact data and all free text are removed, documents "
-                "deleted, open "
-                "cases closed; only statistical values remain."
-            ),
-            counts,
-        ]
-        warning = _("This cannot be undone.")
-    elif effect["policy"] == "wait":
-        lines += [
-            _(
-                "No consent is left to process this person's data on, but the file is kept: "
-                "%(reason)s. Processing "
-                "stops now (no disclosures, no new entries), the data-protection officer gets a "
-                "task, and the "
-                "organisation's rule is applied when the hold or restriction ends.",
-                reason=effect["hold"],
-            ),
-            counts,
-        ]
-    else:
-        lines.append(_("Other consents still stand: the file stays as it is."))
     return confirm.confirmation_page(
         title=_("Record the revocation?"),
-        consequences=lines,
-        warning=warning,
+        consequences=list(effect.lines),
+        warning=_("This cannot be undone.") if effect.irreversible else "",
         action_label=_("Yes, record the revocation"),
         cancel_url=url_for("consent.person_consents", person_id=person.id),
     )
@@ -369,21 +315,4 @@ def register():
         override_total=override_total,
         override_page=override_page,
         override_pages=services.page_count(override_total),
-    )
-
-
-@bp.route("/privacy")
-def privacy_overview():
-    """The data-protection officer's desk: overrides, refusals, revocations, unusual access."""
-    require_permission("disclosures.read")
-    from core.privacy import desk
-    from core.privacy import requests as privacy_requests
-
-    names = {c.key: c.name for c in services.categories(active_only=False)}
-    return render_template(
-        "consent/privacy.html",
-        names=names,
-        purpose_label=services.purpose_label,
-        kind_label=privacy_requests.kind_label,
-        **desk.overview(g.tenant),
     )

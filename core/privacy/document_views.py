@@ -17,11 +17,12 @@ from sqlalchemy import select
 from core.audit import services as audit
 from core.auth.permissions import has_permission, require_permission
 from core.db import db, utcnow
+from core.pdf import display
 from core.persons import services as persons
 from core.persons.models import Person
 from core.privacy import subject_access
 from core.privacy.field_labels import labelled
-from core.privacy.pdf import display, records_pdf, subject_access_pdf
+from core.privacy.pdf import records_pdf, subject_access_pdf
 from core.privacy.processing_records import build_records
 from core.web import actor
 

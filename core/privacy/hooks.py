@@ -19,9 +19,14 @@ from core.privacy.registry import (
     category_columns,
 )
 
-# Reactions to the other domains' events (core.events): the correction trail and the revocation
-# policy. Imported here, they belong to this built-in plugin: no tenant can switch them off.
-from core.privacy.subscribers import lotse_consent_revoked, lotse_person_changed  # noqa: F401
+# Reactions to the other domains' events (core.events) and answers to their questions: the
+# correction trail and the revocation policy. Imported here, they belong to this built-in
+# plugin: no tenant can switch them off.
+from core.privacy.subscribers import (  # noqa: F401
+    lotse_consent_revoked,
+    lotse_person_changed,
+    lotse_processing_end_consequences,
+)
 from core.web import MenuItem
 
 #: Position among the built-in domains: the data categories of the records of processing and the
@@ -47,6 +52,7 @@ def lotse_api_blueprints():
 
 
 MENU = (
+    MenuItem(_l("Data protection"), "privacy.desk", order=74, permission="disclosures.read"),
     MenuItem(
         _l("Data-subject requests"),
         "privacy.requests_register",

@@ -1,4 +1,5 @@
-"""The privacy domain reacting to the other domains' events (:mod:`core.events`).
+"""The privacy domain reacting to the other domains' events (:mod:`core.events`) and answering
+their questions (what a revocation would do to the file).
 
 Registered as part of the built-in ``core.privacy`` plugin (:mod:`core.privacy.hooks`), so no
 tenant can switch it off: the correction trail and the revocation policy are the law, not an option.
@@ -35,4 +36,66 @@ def lotse_consent_revoked(consent, revocation, actor, ends_processing):
     person = db.session.get(Person, consent.person_id)
     revocation.policy_log = apply_revocation_policy(
         db.session.get(Tenant, consent.tenant_id), person, actor=actor
+    )
+
+
+@hookimpl
+def lotse_processing_end_consequences(tenant, person):
+    """The tenant's revocation policy, in words, with the numbers of what it touches."""
+    from flask_babel import gettext as _
+
+    from core.confirm import Consequences
+    from core.privacy.requests import file_summary
+    from core.privacy.retention import held_reason, policy
+
+    summary = file_summary(person)
+    counts = _(
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
+        "%(disclosures)d "
+        "registered disclosure(s).",
+        cases=summary["cases"],
+        open=summary["open_cases"],
+        documents=summary["documents"],
+        disclosures=summary["disclosures"],
+    )
+    hold = held_reason(person)
+    if hold:
+        return Consequences(
+            (
+                _(
+                    "No consent is left to process this person's data on, but the file is kept: "
+                    "%(reason)s. Processing "
+                    "stops now (no disclosures, no new entries), the data-protection officer gets "
+                    "a task, and the "
+                    "organisation's rule is applied when the hold or restriction ends.",
+                    reason=hold,
+                ),
+                counts,
+            )
+        )
+    if policy(tenant).on_processing_revocation == "erase":
+        return Consequences(
+            (
+                _(
+                    "No consent is left to process this person's data on: under the "
+                    "organisation's rules all data of the "
+                    "person are erased at once, including documents. Only a content-free deletion "
+                    "log remains."
+                ),
+                counts,
+            ),
+            irreversible=True,
+        )
+    return Consequences(
+        (
+            _(
+                "No consent is left to process this person's data on: under the organisation's "
+                "rules the file is "
+                "anonymised at once. Names, contact data and all free text are removed, documents "
+                "deleted, open "
+                "cases closed; only statistical values remain."
+            ),
+            counts,
+        ),
+        irreversible=True,
     )

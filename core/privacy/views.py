@@ -280,8 +280,26 @@ def release_hold(hold_id):
 def _back_to(person_id):
     """The person's page, or the DSB desk when a waiting revocation has just erased the person."""
     if persons.get_person(person_id) is None:
-        return redirect(url_for("consent.privacy_overview"))
+        return redirect(url_for("privacy.desk"))
     return redirect(url_for("privacy.person_privacy", person_id=person_id))
+
+
+@bp.route("/privacy")
+def desk():
+    """The data-protection officer's desk: overrides, refusals, revocations, unusual access,
+    requests, due deletions, recipient notices."""
+    require_permission("disclosures.read")
+    from core.consent import services as consent
+    from core.privacy import desk as desk_queries
+
+    names = {c.key: c.name for c in consent.categories(active_only=False)}
+    return render_template(
+        "privacy/desk.html",
+        names=names,
+        purpose_label=consent.purpose_label,
+        kind_label=requests.kind_label,
+        **desk_queries.overview(g.tenant),
+    )
 
 
 @bp.route("/privacy/requests")
@@ -336,4 +354,4 @@ def recipient_notice_done(notice_id):
         lambda: erasure.close_recipient_notice(actor(), notice),
         success=_("Marked as done: the recipients were informed."),
     )
-    return redirect(url_for("consent.privacy_overview"))
+    return redirect(url_for("privacy.desk"))

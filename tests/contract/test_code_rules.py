@@ -74,20 +74,6 @@ def test_plugin_tables_carry_their_prefix(app):
 # function, except those under ``if TYPE_CHECKING:``. A node is a package of core (``core.cases``,
 # ``core.consent`` …) or a top-level module (``core.cli``, ``core.web`` …).
 
-#: Known upward imports between the case-work domains (issue #9, "untangle the domains"); each one
-#: closes a cycle between packages. They go when the schema layer and the domain events
-#: (``lotse_person_changed``, ``lotse_consent_revoked``, ``lotse_case_closed`` in
-#: core/hookspecs.py) take these calls over: then delete the entry - the test fails on an entry
-#: whose import is gone, and on every cycle not listed here.
-KNOWN_UPWARD_IMPORTS = {
-    # revocation_consequences previews the retention policy, revoke works privileged on a frozen
-    # file (privacy.erasure), the DSB pages read retention, form_pdf uses privacy.pdf.
-    ("core.consent", "core.privacy"),
-}
-
-#: Private names imported across packages that go with the schema layer (hand-made validators).
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -189,8 +175,7 @@ def test_no_import_cycles_between_packages():
     edges = _package_edges()
     graph: dict[str, set[str]] = {}
     for importer, imported in edges:
-        if (importer, imported) not in KNOWN_UPWARD_IMPORTS:
-            graph.setdefault(importer, set()).add(imported)
+        graph.setdefault(importer, set()).add(imported)
     cycles = _cycles(graph)
     detail = {
         " ↔ ".join(cycle): sorted(
@@ -199,11 +184,6 @@ def test_no_import_cycles_between_packages():
         for cycle in cycles
     }
     assert detail == {}, "import cycles between packages of core"
-
-
-def test_known_upward_imports_still_exist():
-    """An entry of KNOWN_UPWARD_IMPORTS whose import is gone must go too (the list only shrinks)."""
-    assert KNOWN_UPWARD_IMPORTS - set(_package_edges()) == set()
 
 
 def test_no_import_cycles_between_modules_of_a_package():
@@ -219,7 +199,6 @@ def _is_private(name: str) -> bool:
 
 
 def test_no_private_names_imported_across_packages():
-    found = set()
     offenders = []
     for importer, imported, name, where in _core_imports():
         if _package(importer) == _package(imported):
@@ -227,11 +206,8 @@ def test_no_private_names_imported_across_packages():
         private = [n for n in [*imported.split(".")[1:], name or ""] if _is_private(n)]
         if not private:
             continue
-        found.add((imported, name))
-        if (imported, name) not in KNOWN_PRIVATE_IMPORTS:
-            offenders.append(f"{where}: {imported} {name or ''}")
+        offenders.append(f"{where}: {imported} {name or ''}")
     assert offenders == []
-    assert KNOWN_PRIVATE_IMPORTS - found == set(), "stale entries in KNOWN_PRIVATE_IMPORTS"
 
 
 def test_no_module_imports_a_domain_hooks_module():

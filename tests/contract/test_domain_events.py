@@ -30,12 +30,21 @@ def _listener_plugin():
     def lotse_case_closed(case, actor):
         seen.append(("closed", case.id, case.status, case.closure_reason))
 
+    def lotse_processing_end_consequences(tenant, person):
+        from core.plugin_api import Consequences
+
+        return Consequences((LISTENER_LINE,))
+
     return fake_plugin(
         "listener",
         lotse_person_changed=lotse_person_changed,
         lotse_consent_revoked=lotse_consent_revoked,
         lotse_case_closed=lotse_case_closed,
+        lotse_processing_end_consequences=lotse_processing_end_consequences,
     )
+
+
+LISTENER_LINE = "Offene Vermittlungen des Listeners werden zurückgezogen."
 
 
 @pytest.fixture
@@ -130,6 +139,39 @@ def test_hook_lotse_consent_revoked(events_app, make_tenant):
         assert db.session.get(Person, person.id).anonymised_at is not None
         assert revocation.policy_log is not None
         assert db.session.get(ConsentRevocation, revocation.id) is revocation
+
+
+def test_hook_lotse_processing_end_consequences(events_app, make_tenant):
+    """The confirmation page of a revocation: privacy says what the tenant's policy does (here
+    anonymise, irreversible), the listener adds its line where it is switched on; a revocation
+    that leaves the file as it is asks nobody. Nothing is written."""
+    from core.consent import services as consent
+    from core.consent.models import ConsentRevocation
+    from core.tenancy.models import Tenant
+
+    for slug, listening in (("ev-preview", True), ("ev-preview-quiet", False)):
+        tenant = _tenant(events_app, make_tenant, slug, listening=listening)
+        with events_app.test_request_context(), tenant_scope(tenant):
+            t = db.session.get(Tenant, tenant.id)
+            consent.ensure_defaults(t)
+            version = consent.current_versions()[0]
+            record = consent.record_consent(
+                None,
+                _person(),
+                {
+                    "template_version_id": version.id,
+                    "recipient_keys": list(version.recipient_keys),
+                    "purposes": list(version.purposes),
+                    "granted_on": date.today().isoformat(),
+                },
+            )
+            partly = consent.revocation_consequences(t, record, whole=False)
+            full = consent.revocation_consequences(t, record)
+            assert len(partly.lines) == 2 and not partly.irreversible
+            assert full.irreversible and any("anonymisiert" in line for line in full.lines)
+            assert (LISTENER_LINE in full.lines) is listening
+            assert LISTENER_LINE not in partly.lines
+            assert db.session.scalar(select(ConsentRevocation.id)) is None
 
 
 def test_hook_lotse_case_closed(events_app, make_tenant):

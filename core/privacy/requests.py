@@ -298,6 +298,20 @@ def file_summary(person) -> dict:
     }
 
 
+def file_summary_line(person) -> str:
+    """:func:`file_summary` as the sentence every confirmation page shows."""
+    numbers = file_summary(person)
+    return _(
+        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
+        "%(disclosures)d "
+        "registered disclosure(s).",
+        cases=numbers["cases"],
+        open=numbers["open_cases"],
+        documents=numbers["documents"],
+        disclosures=numbers["disclosures"],
+    )
+
+
 # --- restriction (Art. 18) ----------------------------------------------------------------
 
 

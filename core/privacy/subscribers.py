@@ -45,19 +45,10 @@ def lotse_processing_end_consequences(tenant, person):
     from flask_babel import gettext as _
 
     from core.confirm import Consequences
-    from core.privacy.requests import file_summary
+    from core.privacy.requests import file_summary_line
     from core.privacy.retention import held_reason, policy
 
-    summary = file_summary(person)
-    counts = _(
-        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
-        "%(disclosures)d "
-        "registered disclosure(s).",
-        cases=summary["cases"],
-        open=summary["open_cases"],
-        documents=summary["documents"],
-        disclosures=summary["disclosures"],
-    )
+    counts = file_summary_line(person)
     hold = held_reason(person)
     if hold:
         return Consequences(

@@ -127,19 +127,6 @@ def decide(request_id, decision):
     return redirect(url_for("privacy.person_privacy", person_id=row.person_id))
 
 
-def _counts(person) -> str:
-    numbers = requests.file_summary(person)
-    return _(
-        "Concerned: %(cases)d case(s), %(open)d of them open, %(documents)d document(s), "
-        "%(disclosures)d "
-        "registered disclosure(s).",
-        cases=numbers["cases"],
-        open=numbers["open_cases"],
-        documents=numbers["documents"],
-        disclosures=numbers["disclosures"],
-    )
-
-
 def _waiting_revocation_line(person) -> list[str]:
     """When a revoked consent waits for this hold/restriction, ending it erases or anonymises."""
     if person.processing_revoked_at is None:
@@ -172,7 +159,7 @@ def _confirm_restriction(person, back):
                 "refuses every change until the restriction is lifted. Those who may see the "
                 "person still reach it by its address."
             ),
-            _counts(person),
+            requests.file_summary_line(person),
         ],
     )
 
@@ -188,7 +175,7 @@ def _confirm_decision(row, person, decision):
                 "documents. The request stays without its text, with a content-free deletion log "
                 "entry."
             ),
-            _counts(person),
+            requests.file_summary_line(person),
         ]
         if holds:
             lines.append(

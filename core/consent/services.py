@@ -24,6 +24,7 @@ from core import events
 from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.confirm import Consequences
+from core.consent import coverage
 from core.consent.models import (
     CONFIRMATIONS,
     CONSENT_KINDS,
@@ -82,19 +83,13 @@ def purpose_label(purpose: str) -> str:
     }.get(purpose, purpose)
 
 
-def _covering(person_id: int, kind: str, *, lock: bool = False) -> list[ConsentRecord]:
-    """Consent records of ``kind`` that cover the person (own, or as a covered minor child)."""
-    stmt = (
-        select(ConsentRecord)
-        .where(ConsentRecord.kind == kind)
-        .order_by(ConsentRecord.granted_on.desc(), ConsentRecord.id.desc())
-    )
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    rows = db.session.scalars(stmt).all()
-    return [
-        r for r in rows if r.person_id == person_id or person_id in (r.covered_person_ids or [])
-    ]
+def _covering(
+    person_id: int, kind: str | tuple[str, ...], *, lock: bool = False
+) -> list[ConsentRecord]:
+    """Consent records of ``kind`` (one or several) that cover the person (own, or as a covered
+    minor child), newest first: one indexed query (:func:`core.consent.coverage.consents_of`)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    return coverage.consents_of(person_id, kinds, lock=lock)
 
 
 def _revocations(consent_ids) -> dict[int, list[ConsentRevocation]]:
@@ -774,10 +769,7 @@ def processing_basis_left(
     """Does any consent of ``kinds`` that processing rests on still stand for the person?"""
     today = today or date.today()
     records = [
-        r
-        for kind in kinds
-        for r in _covering(person_id, kind)
-        if r.person_id == person_id and r.id != excluding
+        r for r in _covering(person_id, tuple(kinds)) if r.person_id == person_id and r.id != excluding
     ]
     revocations = _revocations([r.id for r in records])
     return any(
@@ -797,13 +789,18 @@ def status(record: ConsentRecord, revocations, today: date | None = None) -> str
     return "active"
 
 
+#: The kinds a person's consent history shows, in this order.
+HISTORY_KINDS = ("confidentiality_release", "processing", "cooperation")
+
+
 def consent_history(
     person,
 ) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion | None]]:
-    records = (
-        _covering(person.id, "confidentiality_release")
-        + _covering(person.id, "processing")
-        + _covering(person.id, "cooperation")
+    # Releases first, then processing consents, then agreements to cooperate; newest first each.
+    order = {kind: i for i, kind in enumerate(HISTORY_KINDS)}
+    records = sorted(
+        coverage.consents_of(person.id, HISTORY_KINDS, with_coverage=True),
+        key=lambda r: order[r.kind],
     )
     revocations = _revocations([r.id for r in records])
     versions = {

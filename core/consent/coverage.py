@@ -11,8 +11,9 @@ code that inserts records in bulk without the ORM (imports, the scale generator)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import and_, delete, exists, insert, select
+from sqlalchemy import CursorResult, and_, delete, exists, insert, select
 from sqlalchemy.orm import selectinload
 
 from core.consent.models import ConsentCoverage, ConsentRecord
@@ -65,22 +66,27 @@ def covers(record: ConsentRecord, person_id: int) -> bool:
     )
 
 
+def _deleted(*where) -> int:
+    result = db.session.execute(
+        delete(ConsentCoverage)
+        .where(*where)
+        .execution_options(synchronize_session=False, preserve_rowcount=True)
+    )
+    return max(cast(CursorResult, result).rowcount, 0)
+
+
 def release(person_id: int) -> dict[str, int]:
     """Erasure and anonymisation of a person: other persons' consents that cover them lose the
     reference (``consent_record.covered_person_ids``), and their own consents stop covering
     anyone else (``consent_coverage``); the holder's own rows stay with the kept records.
     Set-based; returns the counts of what was removed (only non-zero entries)."""
     own = select(ConsentRecord.id).where(ConsentRecord.person_id == person_id)
-    covered_elsewhere = db.session.execute(
-        delete(ConsentCoverage)
-        .where(ConsentCoverage.person_id == person_id, ConsentCoverage.consent_id.not_in(own))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    covering_others = db.session.execute(
-        delete(ConsentCoverage)
-        .where(ConsentCoverage.consent_id.in_(own), ConsentCoverage.person_id != person_id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    covered_elsewhere = _deleted(
+        ConsentCoverage.person_id == person_id, ConsentCoverage.consent_id.not_in(own)
+    )
+    covering_others = _deleted(
+        ConsentCoverage.consent_id.in_(own), ConsentCoverage.person_id != person_id
+    )
     if covered_elsewhere or covering_others:
         # Loaded records must not show (or re-insert) the removed rows.
         for obj in db.session.identity_map.values():
@@ -100,17 +106,18 @@ def backfill(connection, *, tenant_id: int | None = None) -> int:
     ``consent_coverage`` itself). Runs under the connection's row-level-security settings: the
     caller sees every tenant (migration, ``unscoped()``) or names ``tenant_id`` in its own
     tenant's transaction."""
-    record = ConsentRecord.__table__
-    coverage = ConsentCoverage.__table__
     missing = ~exists().where(
-        coverage.c.consent_id == record.c.id,
-        coverage.c.person_id == record.c.person_id,
+        ConsentCoverage.consent_id == ConsentRecord.id,
+        ConsentCoverage.person_id == ConsentRecord.person_id,
     )
-    source = select(record.c.tenant_id, record.c.id, record.c.person_id).where(missing)
+    source = select(ConsentRecord.tenant_id, ConsentRecord.id, ConsentRecord.person_id).where(
+        missing
+    )
     if tenant_id is not None:
-        source = source.where(record.c.tenant_id == tenant_id)
+        source = source.where(ConsentRecord.tenant_id == tenant_id)
     result = connection.execute(
-        insert(coverage).from_select(["tenant_id", "consent_id", "person_id"], source)
+        insert(ConsentCoverage)
+        .from_select(["tenant_id", "consent_id", "person_id"], source)
+        .execution_options(preserve_rowcount=True)
     )
-    return result.rowcount or 0
-
+    return max(result.rowcount, 0)

@@ -513,10 +513,15 @@ def _ensure_visible(actor, person, case=None) -> None:
 def _covered_visible(actor, person_ids) -> bool:
     """Family members a consent also covers must be persons the user may see."""
     from core.auth.permissions import acting_member
+    from core.persons.models import Person
     from core.persons.services import can_see_person, get_person
 
     if not acting_member(actor):
-        return True
+        # Jobs and imports act for the organisation: the persons must still be its own.
+        wanted = set(person_ids)
+        return not wanted or len(wanted) == len(
+            db.session.scalars(select(Person.id).where(Person.id.in_(wanted))).all()
+        )
     for person_id in person_ids:
         other = get_person(person_id)
         if other is None or not can_see_person(other, actor):
@@ -769,7 +774,9 @@ def processing_basis_left(
     """Does any consent of ``kinds`` that processing rests on still stand for the person?"""
     today = today or date.today()
     records = [
-        r for r in _covering(person_id, tuple(kinds)) if r.person_id == person_id and r.id != excluding
+        r
+        for r in _covering(person_id, tuple(kinds))
+        if r.person_id == person_id and r.id != excluding
     ]
     revocations = _revocations([r.id for r in records])
     return any(

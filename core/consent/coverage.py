@@ -11,9 +11,8 @@ code that inserts records in bulk without the ORM (imports, the scale generator)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
 
-from sqlalchemy import CursorResult, and_, delete, exists, insert, select
+from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.consent.models import ConsentCoverage, ConsentRecord
@@ -66,37 +65,46 @@ def covers(record: ConsentRecord, person_id: int) -> bool:
     )
 
 
-def _deleted(*where) -> int:
-    result = db.session.execute(
+def release(person_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Erasure and anonymisation of persons (one or a batch): other persons' consents that cover
+    them lose the reference (counted as ``consent_record.covered_person_ids``), and their own
+    consents stop covering anyone else (``consent_coverage``); a holder's own row stays with the
+    kept record. Two statements whatever the batch; returns the counts per person (non-zero
+    entries only)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ConsentCoverage.id, ConsentCoverage.person_id, ConsentRecord.person_id)
+        .join(ConsentRecord, _join())
+        .where(
+            ConsentCoverage.person_id != ConsentRecord.person_id,
+            or_(ConsentCoverage.person_id.in_(ids), ConsentRecord.person_id.in_(ids)),
+        )
+    ).all()
+    if not rows:
+        return {}
+    wanted = set(ids)
+    counts: dict[int, dict[str, int]] = {}
+    for _row_id, covered, holder in rows:
+        if covered in wanted:
+            mine = counts.setdefault(covered, {})
+            mine["consent_record.covered_person_ids"] = (
+                mine.get("consent_record.covered_person_ids", 0) + 1
+            )
+        if holder in wanted:
+            mine = counts.setdefault(holder, {})
+            mine["consent_coverage"] = mine.get("consent_coverage", 0) + 1
+    db.session.execute(
         delete(ConsentCoverage)
-        .where(*where)
-        .execution_options(synchronize_session=False, preserve_rowcount=True)
+        .where(ConsentCoverage.id.in_([row[0] for row in rows]))
+        .execution_options(synchronize_session=False)
     )
-    return max(cast(CursorResult, result).rowcount, 0)
-
-
-def release(person_id: int) -> dict[str, int]:
-    """Erasure and anonymisation of a person: other persons' consents that cover them lose the
-    reference (``consent_record.covered_person_ids``), and their own consents stop covering
-    anyone else (``consent_coverage``); the holder's own rows stay with the kept records.
-    Set-based; returns the counts of what was removed (only non-zero entries)."""
-    own = select(ConsentRecord.id).where(ConsentRecord.person_id == person_id)
-    covered_elsewhere = _deleted(
-        ConsentCoverage.person_id == person_id, ConsentCoverage.consent_id.not_in(own)
-    )
-    covering_others = _deleted(
-        ConsentCoverage.consent_id.in_(own), ConsentCoverage.person_id != person_id
-    )
-    if covered_elsewhere or covering_others:
-        # Loaded records must not show (or re-insert) the removed rows.
-        for obj in db.session.identity_map.values():
-            if isinstance(obj, ConsentRecord):
-                db.session.expire(obj, ["coverage"])
-    counts = {
-        "consent_record.covered_person_ids": covered_elsewhere,
-        "consent_coverage": covering_others,
-    }
-    return {k: n for k, n in counts.items() if n}
+    # Loaded records must not show (or write back) the removed rows.
+    for obj in list(db.session.identity_map.values()):
+        if isinstance(obj, ConsentRecord):
+            db.session.expire(obj, ["coverage"])
+    return counts
 
 
 def backfill(connection, *, tenant_id: int | None = None) -> int:

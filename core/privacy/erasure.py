@@ -282,7 +282,7 @@ def _covering_references(person) -> dict[str, int]:
     person's own consents stop covering others (one indexed, set-based delete each)."""
     from core.consent.coverage import release
 
-    return release(person.id)
+    return release([person.id]).get(person.id, {})
 
 
 def _count(run: _Pass, more: dict[str, int]) -> None:

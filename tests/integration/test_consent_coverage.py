@@ -275,6 +275,25 @@ def test_anonymising_the_holder_keeps_their_consents_but_covers_no_child(
         assert coverage.consents_of(child_id) == []
 
 
+def test_release_of_a_batch_counts_per_person(app, kreis, new_person, make_consent):
+    """Batched retention hands several persons at once: two statements, counts per person."""
+    parent_id, other_parent = new_person(), new_person()
+    child_id, sibling_id = new_person(first_name="Kind"), new_person(first_name="Bruder")
+    make_consent(kreis, _ref(parent_id), covered_person_ids=[child_id, sibling_id])
+    make_consent(kreis, _ref(other_parent), covered_person_ids=[child_id])
+    with app.test_request_context(), tenant_scope(kreis):
+        with counting_statements(db.engine) as log:
+            counts = coverage.release([child_id, parent_id])
+        db.session.commit()
+        assert counts == {
+            child_id: {"consent_record.covered_person_ids": 2},
+            parent_id: {"consent_coverage": 2},
+        }
+        assert log.count <= 3  # the RLS setting (PostgreSQL), the select, the delete
+        assert coverage.consents_of(sibling_id) == coverage.consents_of(child_id) == []
+        assert len(coverage.consents_of(parent_id)) == len(coverage.consents_of(other_parent)) == 1
+
+
 def test_access_package_of_a_child_lists_the_covering_release(
     app, kreis, cm, browser, new_person, make_consent
 ):

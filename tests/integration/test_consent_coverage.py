@@ -504,3 +504,32 @@ def test_migration_moves_covered_lists_to_coverage_rows_and_back(fresh_database)
             lists = dict(conn.execute(sa.select(record.c.id, record.c.covered_person_ids)).all())
             tables = sa.inspect(conn).get_table_names()
         assert lists == {1: [2, 3], 2: []} and "consent_coverage" not in tables
+
+
+def test_expiring_releases_are_collected_without_a_statement_per_release(
+    app, kreis, make_case, make_consent
+):
+    """The follow-up job's consent source: the same statements for one or four releases."""
+    from core.consent.follow_ups import ConsentExpirySource
+
+    until = (TODAY + timedelta(days=20)).isoformat()
+
+    def add_client():
+        case = make_case(kreis)
+        make_consent(kreis, _ref(case.person_id), valid_until=until)
+
+    def collect():
+        with app.test_request_context(), tenant_scope(kreis):
+            tenant = db.session.get(Tenant, kreis.id)
+            with counting_statements(db.engine) as log:
+                due = list(ConsentExpirySource().collect(tenant, TODAY))
+            db.session.rollback()
+        return log.count, due
+
+    add_client()
+    one, due_one = collect()
+    for _ in range(3):
+        add_client()
+    four, due_four = collect()
+    assert len(due_one) == 1 and len(due_four) == 4
+    assert one == four

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from core.auth.permissions import require_permission
 from core.cases import services as cases
+from core.consent import coverage
 from core.consent import services as consent
 from core.consent.models import ConsentRecord
 from core.consent.schemas import (
@@ -109,9 +110,7 @@ def revoke(data, person_id, consent_id):
     when the hold ends (``policy_applied`` is null, ``processing_stopped`` true)."""
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
-    if record is None or (
-        record.person_id != person.id and person.id not in (record.covered_person_ids or [])
-    ):
+    if record is None or not coverage.covers(record, person.id):
         abort(404)
     row = consent.revoke(actor(), record, data)
     log = getattr(row, "policy_log", None)

@@ -37,17 +37,35 @@ class ConsentExpirySource(FollowUpSource):
                 ConsentRecord.valid_until <= horizon,
             )
         ).all()
+        if not expiring:
+            return
+        # The holders' releases, their revocations and open cases: three statements in all, not
+        # three per expiring release.
+        person_ids = sorted({r.person_id for r in expiring})
+        releases: dict[int, list[ConsentRecord]] = {}
+        for row in db.session.scalars(
+            select(ConsentRecord).where(
+                ConsentRecord.person_id.in_(person_ids),
+                ConsentRecord.kind == "confidentiality_release",
+            )
+        ):
+            releases.setdefault(row.person_id, []).append(row)
+        revocations = consent._revocations([r.id for rows in releases.values() for r in rows])
+        open_cases: dict[int, Case] = {}
+        for case in db.session.scalars(
+            select(Case)
+            .where(Case.person_id.in_(person_ids), Case.status == "open")
+            .order_by(Case.id.desc())
+        ):
+            open_cases.setdefault(case.person_id, case)
         for record in expiring:
             until = record.valid_until
             assert until is not None  # the query selects only releases with an end
-            if not _last_standing_release(record, until, today):
+            if not _last_standing_release(
+                record, releases.get(record.person_id, []), revocations, until, today
+            ):
                 continue
-            case = db.session.scalar(
-                select(Case)
-                .where(Case.person_id == record.person_id, Case.status == "open")
-                .order_by(Case.id.desc())
-                .limit(1)
-            )
+            case = open_cases.get(record.person_id)
             if case is None:
                 continue
             yield DueFollowUp(
@@ -61,18 +79,11 @@ class ConsentExpirySource(FollowUpSource):
             )
 
 
-def _last_standing_release(record: ConsentRecord, until: date, today: date) -> bool:
+def _last_standing_release(
+    record: ConsentRecord, records: list[ConsentRecord], revocations, until: date, today: date
+) -> bool:
     """The release (ending on ``until``) is not revoked and no later (or unlimited) release of the
-    person stands in."""
-    records = list(
-        db.session.scalars(
-            select(ConsentRecord).where(
-                ConsentRecord.person_id == record.person_id,
-                ConsentRecord.kind == "confidentiality_release",
-            )
-        )
-    )
-    revocations = consent._revocations([r.id for r in records])
+    person (``records``: all of the person's releases) stands in."""
     if consent.status(record, revocations.get(record.id, []), today) == "revoked":
         return False
     return not any(

@@ -103,15 +103,23 @@ TABLES = (
             "consent",
             (
                 "person_id template_version_id kind language signed_by guardian_name "
-                "covered_person_ids recipient_keys partner_names purposes granted_on valid_until "
+                "recipient_keys partner_names purposes granted_on valid_until "
                 "evidence_id recorded_by_id created_at"
             ),
             guardian_name=ERASE,
-            covered_person_ids=ERASE,
             partner_names=ERASE,
             evidence_id=ERASE,
         ),
         codes=frozenset({"kind", "language", "signed_by", "recipient_keys", "purposes"}),
+    ),
+    # Whom a consent covers (the holder and minor children): belongs to the consent's holder.
+    # Erasure deletes it with the consents; a covered child's own row in another person's consent
+    # goes when the child is erased or anonymised (core.consent.coverage.release), and so do the
+    # children's rows of an anonymised holder's consents.
+    DataTable(
+        "consent_coverage",
+        "consent",
+        category_columns("consent", "consent_id person_id"),
     ),
     DataTable(
         "consent_revocation",
@@ -178,6 +186,7 @@ TABLES = (
 LABELS = FieldLabels(
     tables={
         "consent_record": _l("Consents and confidentiality releases"),
+        "consent_coverage": _l("Persons a consent covers"),
         "consent_revocation": _l("Revocations"),
         "disclosure": _l("Disclosures"),
     },
@@ -186,7 +195,6 @@ LABELS = FieldLabels(
         "language": _l("Language"),
         "signed_by": _l("Signed by"),
         "guardian_name": _l("Parent or guardian"),
-        "covered_person_ids": _l("Also covers (record numbers)"),
         "recipient_keys": _l("Recipient categories"),
         "partner_names": _l("Named partners"),
         "purposes": _l("Purposes"),

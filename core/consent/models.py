@@ -6,8 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import CreatedAt, Model, UTCDateTime, utcnow
 from core.tenancy.scoping import TenantScoped, tenant_foreign_key
@@ -126,8 +137,6 @@ class ConsentRecord(TenantScoped, CreatedAt, Model):
     language: Mapped[str] = mapped_column(String(10), nullable=False)
     signed_by: Mapped[str] = mapped_column(String(20), default="self", nullable=False)
     guardian_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
-    #: Other persons covered (minor children), by person id.
-    covered_person_ids: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     recipient_keys: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     #: Named partners (free text) released in addition to the categories.
     partner_names: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
@@ -138,6 +147,65 @@ class ConsentRecord(TenantScoped, CreatedAt, Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    #: Whom the record covers: the holder and the minor children it names (one row each).
+    coverage: Mapped[list[ConsentCoverage]] = relationship(
+        primaryjoin="foreign(ConsentCoverage.consent_id) == ConsentRecord.id",
+        order_by="ConsentCoverage.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __init__(self, *, covered_person_ids=(), **values):
+        super().__init__(**values)
+        if covered_person_ids:
+            self.covered_person_ids = list(covered_person_ids)
+
+    @property
+    def covered_person_ids(self) -> list[int]:
+        """Other persons covered (minor children), by person id: read from :attr:`coverage`, the
+        one place they are stored (the pages and the API show this list)."""
+        return [row.person_id for row in self.coverage if row.person_id != self.person_id]
+
+    @covered_person_ids.setter
+    def covered_person_ids(self, person_ids) -> None:
+        wanted = [p for p in dict.fromkeys(int(p) for p in person_ids) if p != self.person_id]
+        kept = [r for r in self.coverage if r.person_id == self.person_id or r.person_id in wanted]
+        have = {r.person_id for r in kept}
+        self.coverage = kept + [ConsentCoverage(person_id=p) for p in wanted if p not in have]
+
+
+class ConsentCoverage(TenantScoped, Model):
+    """Who a consent covers: its holder and every minor child it names, one row each.
+
+    "The consents of a person" is one indexed lookup here instead of a scan over every consent
+    of the tenant, and the disclosure gate locks exactly the consents it reads. Written with the
+    record (:func:`_holder_covered` adds the holder's row); never edited by hand."""
+
+    __tablename__ = "consent_coverage"
+    __tenant_table_args__ = (
+        UniqueConstraint("consent_id", "person_id"),
+        Index("ix_consent_coverage_tenant_id_person_id", "tenant_id", "person_id", "consent_id"),
+        tenant_foreign_key("consent_id", "consent_record", ondelete="CASCADE"),
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consent_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+@event.listens_for(Session, "before_flush", insert=True)
+def _holder_covered(session, flush_context, instances):
+    """Every new record covers its holder; its coverage rows belong to the record's tenant.
+    Runs before the tenant stamp (``insert=True``), which then stamps what is still unset."""
+    for obj in list(session.new):
+        if not isinstance(obj, ConsentRecord) or obj.person_id is None:
+            continue
+        if not any(row.person_id == obj.person_id for row in obj.coverage):
+            obj.coverage.append(ConsentCoverage(person_id=obj.person_id))
+        for row in obj.coverage:
+            if row.tenant_id is None:
+                row.tenant_id = obj.tenant_id
 
 
 class ConsentRevocation(TenantScoped, Model):

@@ -24,6 +24,7 @@ from core import events
 from core.audit import services as audit
 from core.auth.services import ValidationError
 from core.confirm import Consequences
+from core.consent import coverage
 from core.consent.models import (
     CONFIRMATIONS,
     CONSENT_KINDS,
@@ -82,19 +83,13 @@ def purpose_label(purpose: str) -> str:
     }.get(purpose, purpose)
 
 
-def _covering(person_id: int, kind: str, *, lock: bool = False) -> list[ConsentRecord]:
-    """Consent records of ``kind`` that cover the person (own, or as a covered minor child)."""
-    stmt = (
-        select(ConsentRecord)
-        .where(ConsentRecord.kind == kind)
-        .order_by(ConsentRecord.granted_on.desc(), ConsentRecord.id.desc())
-    )
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    rows = db.session.scalars(stmt).all()
-    return [
-        r for r in rows if r.person_id == person_id or person_id in (r.covered_person_ids or [])
-    ]
+def _covering(
+    person_id: int, kind: str | tuple[str, ...], *, lock: bool = False
+) -> list[ConsentRecord]:
+    """Consent records of ``kind`` (one or several) that cover the person (own, or as a covered
+    minor child), newest first: one indexed query (:func:`core.consent.coverage.consents_of`)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    return coverage.consents_of(person_id, kinds, lock=lock)
 
 
 def _revocations(consent_ids) -> dict[int, list[ConsentRevocation]]:
@@ -518,10 +513,15 @@ def _ensure_visible(actor, person, case=None) -> None:
 def _covered_visible(actor, person_ids) -> bool:
     """Family members a consent also covers must be persons the user may see."""
     from core.auth.permissions import acting_member
+    from core.persons.models import Person
     from core.persons.services import can_see_person, get_person
 
     if not acting_member(actor):
-        return True
+        # Jobs and imports act for the organisation: the persons must still be its own.
+        wanted = set(person_ids)
+        return not wanted or len(wanted) == len(
+            db.session.scalars(select(Person.id).where(Person.id.in_(wanted))).all()
+        )
     for person_id in person_ids:
         other = get_person(person_id)
         if other is None or not can_see_person(other, actor):
@@ -775,8 +775,7 @@ def processing_basis_left(
     today = today or date.today()
     records = [
         r
-        for kind in kinds
-        for r in _covering(person_id, kind)
+        for r in _covering(person_id, tuple(kinds))
         if r.person_id == person_id and r.id != excluding
     ]
     revocations = _revocations([r.id for r in records])
@@ -797,13 +796,18 @@ def status(record: ConsentRecord, revocations, today: date | None = None) -> str
     return "active"
 
 
+#: The kinds a person's consent history shows, in this order.
+HISTORY_KINDS = ("confidentiality_release", "processing", "cooperation")
+
+
 def consent_history(
     person,
 ) -> list[tuple[ConsentRecord, list[ConsentRevocation], ConsentTemplateVersion | None]]:
-    records = (
-        _covering(person.id, "confidentiality_release")
-        + _covering(person.id, "processing")
-        + _covering(person.id, "cooperation")
+    # Releases first, then processing consents, then agreements to cooperate; newest first each.
+    order = {kind: i for i, kind in enumerate(HISTORY_KINDS)}
+    records = sorted(
+        coverage.consents_of(person.id, HISTORY_KINDS, with_coverage=True),
+        key=lambda r: order[r.kind],
     )
     revocations = _revocations([r.id for r in records])
     versions = {

@@ -13,7 +13,7 @@ from core import confirm
 from core.auth.permissions import require_permission
 from core.auth.services import ValidationError
 from core.cases import services as cases
-from core.consent import services
+from core.consent import coverage, services
 from core.consent import template_services as forms
 from core.consent.models import (
     CHANNELS,
@@ -187,9 +187,7 @@ def revoke(person_id, consent_id):
     require_permission("cases.work")
     person = _person_or_404(person_id)
     record = db.session.scalar(select(ConsentRecord).where(ConsentRecord.id == consent_id))
-    if record is None or (
-        record.person_id != person.id and person.id not in (record.covered_person_ids or [])
-    ):
+    if record is None or not coverage.covers(record, person.id):
         abort(404)
     data = form_input(RevocationSchema, request.form)
     if not confirm.confirmed():

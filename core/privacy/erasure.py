@@ -277,18 +277,19 @@ def _journal(
     db.session().info.setdefault("lotse_deletion_journal", []).append(entry)
 
 
-def _covering_references(person) -> int:
-    """Other persons' consents that cover this person (a minor child) lose the reference."""
-    from core.consent.models import ConsentRecord
+def _covering_references(person) -> dict[str, int]:
+    """Other persons' consents that cover this person (a minor child) lose the reference, and the
+    person's own consents stop covering others (one indexed, set-based delete each)."""
+    from core.consent.coverage import release
 
-    changed = 0
-    for record in db.session.scalars(
-        select(ConsentRecord).where(ConsentRecord.person_id != person.id)
-    ):
-        if person.id in (record.covered_person_ids or []):
-            record.covered_person_ids = [i for i in record.covered_person_ids if i != person.id]
-            changed += 1
-    return changed
+    return release([person.id]).get(person.id, {})
+
+
+def _count(run: _Pass, more: dict[str, int]) -> None:
+    for key, n in more.items():
+        run.counts[key] = run.counts.get(key, 0) + n
+        if key in run.registry.tables:
+            run.categories |= run.registry.categories_of(run.registry.tables[key])
 
 
 class _Pass:
@@ -318,8 +319,7 @@ class _Pass:
         db.session.flush()
 
     def log(self, action: str, rule: str, actor, request_id) -> DeletionLog:
-        if _covering_references(self.person):
-            self.counts["consent_record.covered_person_ids"] = 1
+        _count(self, _covering_references(self.person))
         subject_ref = f"person:{self.person.id}"
         if action == "erased":
             db.session.delete(self.person)
@@ -432,8 +432,7 @@ def anonymise(
             if changed:
                 run.counts[table.table] = changed
         db.session().info.pop("lotse_known_organisations", None)
-        if _covering_references(person):
-            run.counts["consent_record.covered_person_ids"] = 1
+        _count(run, _covering_references(person))
         if closed:
             run.counts["case_file.closed"] = closed
         if not run.counts:

@@ -19,7 +19,8 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, union, update
+from sqlalchemy.orm import joinedload
 
 from core import events
 from core.audit import services as audit
@@ -28,6 +29,7 @@ from core.cases import access
 from core.cases.access import get_case as get_case  # the readers of a case call it from here
 from core.cases.follow_ups import ensure_follow_up
 from core.cases.follow_ups import my_follow_ups as my_follow_ups  # imported from here by core.home
+from core.cases.listing import COUNT_LIMIT, CasePage, Cursor
 from core.cases.models import Case, CaseShare, FollowUp, Goal, PhaseTransition
 from core.cases.schemas import (
     CASE_FIELDS,
@@ -97,33 +99,111 @@ def record_read(actor, case: Case, what: str = "case_file") -> None:
     audit.record("case.read", actor=actor, obj=case, part=what, via=reason)
 
 
-def case_list(user, *, status="open", mine_only=False, search="", phase="", page=1, per_page=50):
-    supervise = access.can_supervise() and not mine_only
-    stmt = (
-        select(Case, Person)
-        .join(Person, Person.id == Case.person_id)
-        .where(access.visible_condition(user.id, supervise=supervise))
-        # Restricted (Art. 18) and anonymised files are out of every standard list.
-        .where(Person.restricted_at.is_(None), Person.anonymised_at.is_(None))
-    )
-    if status in ("open", "closed"):
-        stmt = stmt.where(Case.status == status)
-    if phase:
-        stmt = stmt.where(Case.phase == phase)
-    if search:
-        from core.persons.phonetics import fold
+def _search(search: str):
+    """SELECT of the ids of the cases a search names: the person's names (every word as the
+    start of a name word or a phonetic variant, in any order) or the start of the case number.
+    Index lookups only (see core.persons.search_index); None when nothing is searched."""
+    from core.persons import search_index
 
-        needle = fold(search)
-        stmt = stmt.where(
-            (Person.sort_name.contains(needle)) | (Case.number.contains(search.strip()))
+    parts = []
+    persons = search_index.matching_persons(search)
+    if persons is not None:
+        parts.append(select(Case.id).where(Case.person_id.in_(persons)))
+    number = search.strip()
+    if number:
+        parts.append(select(Case.id).where(search_index.starts_with(Case.number, number)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else union(*parts)
+
+
+def case_list(
+    user,
+    *,
+    status="open",
+    mine_only=False,
+    search="",
+    phase="",
+    page=1,
+    per_page=50,
+    cursor: str = "",
+) -> CasePage:
+    """One page of the cases ``user`` may see, newest activity first (keyset pages: ``cursor``
+    from a page link; ``page`` only for old links). Three statements whatever the size of the
+    list: the capped count, the page (with person and case manager), nothing per row.
+
+    Case managers see the UNION of their own / deputy / shared / substitute cases
+    (:func:`core.cases.access.visible_case_ids`); coordinators read the tenant's cases along an
+    index in list order. A bad cursor raises ValidationError."""
+    position = Cursor.decode(cursor) if cursor else None
+    supervise = access.can_supervise() and not mine_only
+    wanted = status if status in ("open", "closed") else None
+    conditions = [
+        # Restricted (Art. 18) and anonymised files are out of every standard list.
+        Person.restricted_at.is_(None),
+        Person.anonymised_at.is_(None),
+    ]
+    if not supervise:
+        conditions.append(Case.id.in_(access.visible_case_ids(user.id, status=wanted)))
+    if wanted:
+        conditions.append(Case.status == wanted)
+    if phase:
+        conditions.append(Case.phase == phase)
+    if search:
+        found = _search(search)
+        if found is not None:
+            conditions.append(Case.id.in_(found))
+
+    def query(*columns):
+        return select(*columns).join(Person, Person.id == Case.person_id).where(*conditions)
+
+    counted = (
+        db.session.scalar(
+            select(func.count()).select_from(query(Case.id).limit(COUNT_LIMIT + 1).subquery())
         )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.order_by(Case.last_activity_at.desc(), Case.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return rows, total
+        or 0
+    )
+    key = tuple_(Case.last_activity_at, Case.id)
+    stmt = query(Case, Person).options(joinedload(Case.case_manager))
+    offset = 0
+    if position is not None and position.forward:
+        stmt = stmt.where(key < tuple_(position.at, position.id))
+    elif position is not None:
+        stmt = stmt.where(key > tuple_(position.at, position.id))
+    else:
+        offset = (max(page, 1) - 1) * per_page
+    newest_first = position is None or position.forward
+    order = (
+        (Case.last_activity_at.desc(), Case.id.desc())
+        if newest_first
+        else (Case.last_activity_at, Case.id)
+    )
+    rows = db.session.execute(stmt.order_by(*order).limit(per_page + 1).offset(offset)).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not newest_first:
+        if not more:
+            # Back at the top: the first page, full, instead of a short one.
+            return case_list(
+                user,
+                status=status,
+                mine_only=mine_only,
+                search=search,
+                phase=phase,
+                per_page=per_page,
+            )
+        rows.reverse()
+    result = CasePage(
+        rows=[tuple(row) for row in rows],
+        total=min(counted, COUNT_LIMIT),
+        total_capped=counted > COUNT_LIMIT,
+    )
+    if rows:
+        if more if newest_first else True:
+            result.next = Cursor.of(rows[-1][0], forward=True)
+        if position is not None or offset or not newest_first:
+            result.prev = Cursor.of(rows[0][0], forward=False)
+    return result
 
 
 # --- opening and changing ------------------------------------------------------------------

@@ -46,9 +46,6 @@ from core.cases.schemas import (
 )
 from core.db import db
 
-PER_PAGE = 50
-
-
 def blueprints():
     """Every API blueprint of case work (``core.api`` registers them)."""
     return (persons_blp, cases_blp, follow_ups.follow_ups_blp, follow_ups.caseload_blp)
@@ -74,7 +71,6 @@ class Cases(MethodView):
             search=args["q"],
             phase=args["phase"],
             page=args["page"],
-            per_page=PER_PAGE,
             cursor=args["cursor"],
         )
         return {
@@ -82,7 +78,7 @@ class Cases(MethodView):
             "total": listing.total,
             "total_capped": listing.total_capped,
             "page": args["page"],
-            "per_page": PER_PAGE,
+            "per_page": cases.PER_PAGE,
             "next": listing.next,
             "prev": listing.prev,
         }

@@ -99,6 +99,10 @@ def record_read(actor, case: Case, what: str = "case_file") -> None:
     audit.record("case.read", actor=actor, obj=case, part=what, via=reason)
 
 
+#: Cases on one page of the list (HTML and API).
+PER_PAGE = 50
+
+
 def _search(search: str):
     """SELECT of the ids of the cases a search names: the person's names (every word as the
     start of a name word or a phonetic variant, in any order) or the start of the case number.
@@ -125,7 +129,7 @@ def case_list(
     search="",
     phase="",
     page=1,
-    per_page=50,
+    per_page: int | None = None,
     cursor: str = "",
 ) -> CasePage:
     """One page of the cases ``user`` may see, newest activity first (keyset pages: ``cursor``
@@ -135,6 +139,7 @@ def case_list(
     Case managers see the UNION of their own / deputy / shared / substitute cases
     (:func:`core.cases.access.visible_case_ids`); coordinators read the tenant's cases along an
     index in list order. A bad cursor raises ValidationError."""
+    per_page = per_page or PER_PAGE
     position = Cursor.decode(cursor) if cursor else None
     supervise = access.can_supervise() and not mine_only
     wanted = status if status in ("open", "closed") else None

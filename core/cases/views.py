@@ -35,7 +35,6 @@ from core.cases import (
     goals as goal_services,
 )
 from core.cases.follow_up_sources import kind_label
-from core.cases.listing import COUNT_LIMIT
 from core.cases.models import (
     ACCESS_PATHS,
     CLOSURE_REASONS,
@@ -139,7 +138,7 @@ def index():
     return render_template(
         "cases/index.html",
         listing=listing,
-        count_limit=format_number(COUNT_LIMIT),
+        total=format_number(listing.total),
         rows=listing.rows,
         filters=filters,
         status=status,

@@ -46,6 +46,7 @@ from core.cases.schemas import (
 )
 from core.db import db
 
+
 def blueprints():
     """Every API blueprint of case work (``core.api`` registers them)."""
     return (persons_blp, cases_blp, follow_ups.follow_ups_blp, follow_ups.caseload_blp)

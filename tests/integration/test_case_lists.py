@@ -121,7 +121,7 @@ def test_the_list_costs_the_same_with_5_or_60_cases_and_3_or_30_staff(
         if i % 7 == 0 and owner != cm_email:
             _set(app, kreis, Case, case.id, deputy_id=cm_id)
     big = {}
-    for (who, path), count in small.items():
+    for who, path in small:
         get = cm if who == "cm" else coordinator
         big[(who, path)], response = statements(get, path)
         if who == "coordinator" and path == "/liste/cases/":

@@ -133,8 +133,8 @@ def case_list(
     cursor: str = "",
 ) -> CasePage:
     """One page of the cases ``user`` may see, newest activity first (keyset pages: ``cursor``
-    from a page link; ``page`` only for old links). Three statements whatever the size of the
-    list: the capped count, the page (with person and case manager), nothing per row.
+    from a page link; ``page`` only for old links). Two statements whatever the size of the
+    list or the staff: the capped count and the page (person and case manager joined in).
 
     Case managers see the UNION of their own / deputy / shared / substitute cases
     (:func:`core.cases.access.visible_case_ids`); coordinators read the tenant's cases along an
@@ -183,7 +183,7 @@ def case_list(
         if newest_first
         else (Case.last_activity_at, Case.id)
     )
-    rows = db.session.execute(stmt.order_by(*order).limit(per_page + 1).offset(offset)).all()
+    rows = list(db.session.execute(stmt.order_by(*order).limit(per_page + 1).offset(offset)))
     more = len(rows) > per_page
     rows = rows[:per_page]
     if not newest_first:

@@ -16,9 +16,10 @@ set-based for a whole tenant or installation (the migration's backfill, bulk gen
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import Boolean, and_, delete, func, insert, or_, select
+from sqlalchemy import Boolean, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -83,15 +84,11 @@ def add_for(rows: Iterable[tuple[int, int, str, str, str]]) -> None:
 
     values = [token for row in rows for token in _rows(*row)]
     if values:
-        db.session.execute(insert(PersonNameToken.__table__), values)
+        db.session.execute(insert(_table(PersonNameToken)), values)
 
 
-def _chunks(result, size: int) -> Iterator[list]:
-    while True:
-        chunk = result.fetchmany(size)
-        if not chunk:
-            return
-        yield chunk
+def _table(model) -> Table:
+    return cast(Table, model.__table__)
 
 
 def rebuild(connection, tenant_id: int | None = None, *, batch: int = 5000) -> int:
@@ -102,8 +99,7 @@ def rebuild(connection, tenant_id: int | None = None, *, batch: int = 5000) -> i
     On PostgreSQL the function sets the row-level-security settings of the running transaction
     itself (the tenant, or every tenant) and makes the ORM session set its own again afterwards.
     """
-    table = PersonNameToken.__table__
-    person = Person.__table__
+    table, person = _table(PersonNameToken), _table(Person)
     postgres = connection.dialect.name == "postgresql"
     if postgres:
         from core.tenancy import rls

@@ -384,3 +384,32 @@ def test_deputies_and_substitutes_see_their_cases_in_the_list(
         ),
     )
     assert [item["id"] for item in deputy()["items"]] == [case.id]
+
+
+def test_restricted_files_are_left_out_and_pages_stay_full(
+    app, kreis, staff, make_case, sign_in, monkeypatch
+):
+    """The coordinator's list reads the next cases along the index and drops restricted (Art. 18)
+    files; when too many of them sit in that window it reads the page the plain way."""
+    monkeypatch.setattr(cases, "PER_PAGE", 2)
+    monkeypatch.setattr(cases, "WALK_SLACK", 0)
+    cm_email, _ = staff()
+    coordinator_email, _ = staff(["coordinator"])
+    made = [make_case(kreis, actor=cm_email) for _ in range(7)]
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    for position, case in enumerate(made):
+        _set(app, kreis, Case, case.id, last_activity_at=start + timedelta(minutes=position))
+    restricted = {made[6].id, made[5].id, made[3].id}  # the newest two and one further down
+    for case in made:
+        if case.id in restricted:
+            _set(app, kreis, Person, case.person_id, restricted_at=start)
+    get = _api(app, sign_in, "liste", coordinator_email)
+    pages, cursor = [], None
+    while True:
+        page = get(**({"cursor": cursor} if cursor else {}))
+        assert page["total"] == 4
+        pages.append([item["id"] for item in page["items"]])
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert pages == [[made[4].id, made[2].id], [made[1].id, made[0].id]]

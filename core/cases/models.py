@@ -73,8 +73,22 @@ class Case(TenantScoped, CreatedAt, Model):
         Index(
             "ix_case_file_deputy_list", "tenant_id", "deputy_id", "status", "last_activity_at", "id"
         ),
-        Index("ix_case_file_status_list", "tenant_id", "status", "last_activity_at", "id"),
-        Index("ix_case_file_activity_list", "tenant_id", "last_activity_at", "id"),
+        # The coordinator's capped count reads these index-only (the person id included).
+        Index(
+            "ix_case_file_status_list",
+            "tenant_id",
+            "status",
+            "last_activity_at",
+            "id",
+            postgresql_include=["person_id"],
+        ),
+        Index(
+            "ix_case_file_activity_list",
+            "tenant_id",
+            "last_activity_at",
+            "id",
+            postgresql_include=["person_id"],
+        ),
         # Case-number prefix search with leakproof byte-order comparisons (see PersonNameToken).
         Index(
             "ix_case_file_number_prefix",

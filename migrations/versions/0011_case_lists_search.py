@@ -76,7 +76,12 @@ def upgrade():
 
     op.drop_index("ix_case_file_last_activity_at", table_name="case_file")
     for name, columns in CASE_LIST_INDEXES:
-        op.create_index(name, "case_file", columns, unique=False)
+        # The coordinator's lists (no case manager column) carry the person id for index-only
+        # counts.
+        include = [] if "case_manager_id" in columns or "deputy_id" in columns else ["person_id"]
+        op.create_index(
+            name, "case_file", columns, unique=False, postgresql_include=include or None
+        )
     op.create_index(
         "ix_case_file_number_prefix",
         "case_file",

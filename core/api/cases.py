@@ -46,8 +46,6 @@ from core.cases.schemas import (
 )
 from core.db import db
 
-PER_PAGE = 50
-
 
 def blueprints():
     """Every API blueprint of case work (``core.api`` registers them)."""
@@ -60,22 +58,30 @@ class Cases(MethodView):
     @cases_blp.response(200, CaseListSchema)
     @cases_blp.alt_response(403, response="FORBIDDEN")
     def get(self, args):
-        """Cases the user may see (coordinators: all, unless `mine=1`)."""
+        """Cases the user may see (coordinators: all, unless `mine=1`), newest activity first.
+
+        Keyset pages: pass the `next` (or `prev`) value of a response as `cursor` to get the
+        following (previous) page; `null` means there is none. `total` counts at most 1 000
+        cases: `total_capped` is true when there are more. `page` is kept for old clients (it
+        skips pages and gets slower the further it goes)."""
         require_case_work()
-        rows, total = cases.case_list(
+        listing = cases.case_list(
             actor(),
             status=args["status"],
             mine_only=args["mine"],
             search=args["q"],
             phase=args["phase"],
             page=args["page"],
-            per_page=PER_PAGE,
+            cursor=args["cursor"],
         )
         return {
-            "items": [case_summary(case, person) for case, person in rows],
-            "total": total,
+            "items": [case_summary(case, person) for case, person in listing.rows],
+            "total": listing.total,
+            "total_capped": listing.total_capped,
             "page": args["page"],
-            "per_page": PER_PAGE,
+            "per_page": cases.PER_PAGE,
+            "next": listing.next,
+            "prev": listing.prev,
         }
 
     @json_body(cases_blp, CaseOpenInputSchema)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, union
 
 from core.auth.models import Membership
 from core.auth.permissions import acting_member as _acting_user
@@ -20,23 +20,52 @@ from core.cases.models import Case, CaseShare, Deputy
 from core.db import db
 
 
+def _deputising(user_id: int, today: date):
+    """Conditions on ``Deputy``: ``user_id`` deputises today, approved where needed."""
+    return (
+        Deputy.deputy_id == user_id,
+        Deputy.starts_on <= today,
+        Deputy.ends_on >= today,
+        Deputy.revoked_at.is_(None),
+        or_(
+            Deputy.cross_unit.is_(False),
+            and_(
+                Deputy.approved_by_absent_lead_id.is_not(None),
+                Deputy.approved_by_deputy_lead_id.is_not(None),
+            ),
+        ),
+    )
+
+
 def _active_deputy_for(user_id: int, today: date):
     """Subquery condition: the case's manager is absent and ``user_id`` deputises, approved."""
     return exists(
         select(Deputy.id).where(
-            Deputy.absent_id == Case.case_manager_id,
-            Deputy.deputy_id == user_id,
-            Deputy.starts_on <= today,
-            Deputy.ends_on >= today,
-            Deputy.revoked_at.is_(None),
-            or_(
-                Deputy.cross_unit.is_(False),
-                and_(
-                    Deputy.approved_by_absent_lead_id.is_not(None),
-                    Deputy.approved_by_deputy_lead_id.is_not(None),
-                ),
-            ),
+            Deputy.absent_id == Case.case_manager_id, *_deputising(user_id, today)
         )
+    )
+
+
+def visible_case_ids(user_id: int, *, status: str | None = None, today: date | None = None):
+    """The ids of the cases ``user_id`` works on, as a UNION of four lookups an index serves
+    each: own cases, standing deputy, shared, and the cases of colleagues they deputise for.
+
+    The same cases as :func:`visible_condition`, for lists: one OR over the four made the
+    database test every case of the tenant; the union reads only the user's own rows, so a
+    case manager's list costs the same in a small and in a very large installation. ``status``
+    narrows the own and deputy arms (the list's status filter applies to the result anyway)."""
+    today = today or date.today()
+
+    def cases_where(*conditions):
+        stmt = select(Case.id).where(*conditions)
+        return stmt.where(Case.status == status) if status else stmt
+
+    absent = select(Deputy.absent_id).where(*_deputising(user_id, today))
+    return union(
+        cases_where(Case.case_manager_id == user_id),
+        cases_where(Case.deputy_id == user_id),
+        select(CaseShare.case_id).where(CaseShare.user_id == user_id),
+        cases_where(Case.case_manager_id.in_(absent)),
     )
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import CreatedAt, Model, UTCDateTime, utcnow
@@ -49,6 +59,43 @@ class Case(TenantScoped, CreatedAt, Model):
         UniqueConstraint("tenant_id", "number"),
         tenant_foreign_key("person_id", "person"),
         tenant_foreign_key("org_unit_id", "org_unit"),
+        # The case list reads one of these backwards (newest activity first) and stops after a
+        # page: own cases, standing deputy, the coordinator's view of a status or of all cases.
+        # Each ends in (last_activity_at, id), the keyset of the list (core.cases.listing).
+        Index(
+            "ix_case_file_manager_list",
+            "tenant_id",
+            "case_manager_id",
+            "status",
+            "last_activity_at",
+            "id",
+        ),
+        Index(
+            "ix_case_file_deputy_list", "tenant_id", "deputy_id", "status", "last_activity_at", "id"
+        ),
+        # The coordinator's capped count reads these index-only (the person id included).
+        Index(
+            "ix_case_file_status_list",
+            "tenant_id",
+            "status",
+            "last_activity_at",
+            "id",
+            postgresql_include=["person_id"],
+        ),
+        Index(
+            "ix_case_file_activity_list",
+            "tenant_id",
+            "last_activity_at",
+            "id",
+            postgresql_include=["person_id"],
+        ),
+        # Case-number prefix search with leakproof byte-order comparisons (see PersonNameToken).
+        Index(
+            "ix_case_file_number_prefix",
+            "tenant_id",
+            "number",
+            postgresql_ops={"number": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,7 +122,7 @@ class Case(TenantScoped, CreatedAt, Model):
     )
     opened_on: Mapped[date] = mapped_column(Date, nullable=False)
     last_activity_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, nullable=False, index=True
+        UTCDateTime(), default=utcnow, nullable=False
     )
     closed_on: Mapped[date | None] = mapped_column(Date)
     closure_reason: Mapped[str] = mapped_column(String(40), default="", nullable=False)
@@ -252,13 +299,17 @@ class CaseShare(TenantScoped, CreatedAt, Model):
     """A colleague the case manager shared the case with (e.g. a tandem)."""
 
     __tablename__ = "case_share"
-    __tenant_table_args__ = _case_fk((UniqueConstraint("tenant_id", "case_id", "user_id"),))
+    __tenant_table_args__ = _case_fk(
+        (
+            UniqueConstraint("tenant_id", "case_id", "user_id"),
+            # "Shared with me" in the case list: the user's shares without touching the case.
+            Index("ix_case_share_user_case", "user_id", "case_id"),
+        )
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     shared_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )

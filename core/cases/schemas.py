@@ -275,14 +275,36 @@ class CaseListArgsSchema(LotseSchema):
     )
     q = optional_text(200, metadata={"description": "Name of the person or case number."})
     phase = optional_text(40)
-    page = Integer(load_default=1, validate=validate.Range(min=1))
+    page = Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "Old page numbers (offset); prefer `cursor`."},
+    )
+    cursor = optional_text(
+        200,
+        metadata={
+            "description": "Continue the list: the `next` or `prev` value of the previous "
+            "response (keyset page)."
+        },
+    )
 
 
 class CaseListSchema(Schema):
     items = fields.List(fields.Nested(CaseSummarySchema))
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "Matching cases, counted up to 1 000."})
+    total_capped = fields.Boolean(
+        metadata={"description": "True when more than `total` (1 000) cases match."}
+    )
     page = fields.Integer()
     per_page = fields.Integer()
+    next = fields.String(
+        allow_none=True,
+        metadata={"description": "`cursor` of the next (older) page; null on the last page."},
+    )
+    prev = fields.String(
+        allow_none=True,
+        metadata={"description": "`cursor` of the previous (newer) page; null on the first."},
+    )
 
 
 # --- the Regelkreis ----------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, tuple_, union, update
+from sqlalchemy.orm import aliased, joinedload
 
 from core import events
 from core.audit import services as audit
@@ -28,6 +29,7 @@ from core.cases import access
 from core.cases.access import get_case as get_case  # the readers of a case call it from here
 from core.cases.follow_ups import ensure_follow_up
 from core.cases.follow_ups import my_follow_ups as my_follow_ups  # imported from here by core.home
+from core.cases.listing import COUNT_LIMIT, CasePage, Cursor
 from core.cases.models import Case, CaseShare, FollowUp, Goal, PhaseTransition
 from core.cases.schemas import (
     CASE_FIELDS,
@@ -97,33 +99,171 @@ def record_read(actor, case: Case, what: str = "case_file") -> None:
     audit.record("case.read", actor=actor, obj=case, part=what, via=reason)
 
 
-def case_list(user, *, status="open", mine_only=False, search="", phase="", page=1, per_page=50):
-    supervise = access.can_supervise() and not mine_only
-    stmt = (
-        select(Case, Person)
-        .join(Person, Person.id == Case.person_id)
-        .where(access.visible_condition(user.id, supervise=supervise))
-        # Restricted (Art. 18) and anonymised files are out of every standard list.
-        .where(Person.restricted_at.is_(None), Person.anonymised_at.is_(None))
-    )
-    if status in ("open", "closed"):
-        stmt = stmt.where(Case.status == status)
-    if phase:
-        stmt = stmt.where(Case.phase == phase)
-    if search:
-        from core.persons.phonetics import fold
+#: Cases on one page of the list (HTML and API).
+PER_PAGE = 50
 
-        needle = fold(search)
-        stmt = stmt.where(
-            (Person.sort_name.contains(needle)) | (Case.number.contains(search.strip()))
+
+def _search(search: str):
+    """SELECT of the ids of the cases a search names: the person's names (every word as the
+    start of a name word or a phonetic variant, in any order) or the start of the case number.
+    Index lookups only (see core.persons.search_index); None when nothing is searched."""
+    from core.persons import search_index
+
+    parts = []
+    persons = search_index.matching_persons(search)
+    if persons is not None:
+        parts.append(select(Case.id).where(Case.person_id.in_(persons)))
+    number = search.strip()
+    if number:
+        parts.append(select(Case.id).where(search_index.starts_with(Case.number, number)))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else union(*parts)
+
+
+def case_list(
+    user,
+    *,
+    status="open",
+    mine_only=False,
+    search="",
+    phase="",
+    page=1,
+    per_page: int | None = None,
+    cursor: str = "",
+) -> CasePage:
+    """One page of the cases ``user`` may see, newest activity first (keyset pages: ``cursor``
+    from a page link; ``page`` only for old links). Two statements whatever the size of the
+    list or the staff: the capped count and the page (person and case manager joined in).
+
+    Case managers see the UNION of their own / deputy / shared / substitute cases
+    (:func:`core.cases.access.visible_case_ids`); coordinators read the tenant's cases along an
+    index in list order. A bad cursor raises ValidationError."""
+    per_page = per_page or PER_PAGE
+    position = Cursor.decode(cursor) if cursor else None
+    supervise = access.can_supervise() and not mine_only
+    wanted = status if status in ("open", "closed") else None
+    # Conditions on the case alone, and on its person: restricted (Art. 18) and anonymised files
+    # are out of every standard list.
+    on_case = []
+    on_person = [Person.restricted_at.is_(None), Person.anonymised_at.is_(None)]
+    if not supervise:
+        on_case.append(Case.id.in_(access.visible_case_ids(user.id, status=wanted)))
+    if wanted:
+        on_case.append(Case.status == wanted)
+    if phase:
+        on_case.append(Case.phase == phase)
+    found = _search(search) if search else None
+    if found is not None:
+        on_case.append(Case.id.in_(found))
+    # A coordinator's list without a search walks the (tenant, status, activity) index and
+    # stops after a page: the case rows are picked first, the persons only for them (a join
+    # first made the planner read every person of the tenant, as row-level security and the
+    # tenant guard make it underestimate one tenant's rows).
+    walk = supervise and found is None
+
+    def joined(*columns):
+        return (
+            select(*columns).join(Person, Person.id == Case.person_id).where(*on_case, *on_person)
         )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(
-        stmt.order_by(Case.last_activity_at.desc(), Case.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return rows, total
+
+    counted = _count(on_case, on_person, walk, joined)
+    key = tuple_(Case.last_activity_at, Case.id)
+    newest_first = position is None or position.forward
+
+    def ordered(entity):
+        if newest_first:
+            return (entity.last_activity_at.desc(), entity.id.desc())
+        return (entity.last_activity_at, entity.id)
+
+    order = ordered(Case)
+    after = []
+    offset = 0
+    if position is not None:
+        bound = tuple_(position.at, position.id)
+        after.append(key < bound if position.forward else key > bound)
+    else:
+        offset = (max(page, 1) - 1) * per_page
+    rows = None
+    if walk and not offset:
+        # The next cases in list order (an index walk that stops), then their persons by
+        # primary key; files the list leaves out come back without a person and are dropped.
+        window = per_page + 1 + WALK_SLACK
+        top = select(Case).where(*on_case, *after).order_by(*order).limit(window).subquery()
+        listed = aliased(Case, top)
+        stmt = (
+            select(listed, Person)
+            .outerjoin(Person, and_(Person.id == listed.person_id, *on_person))
+            .options(joinedload(listed.case_manager))
+            .order_by(*ordered(listed))
+        )
+        candidates = list(db.session.execute(stmt))
+        kept = [(case, person) for case, person in candidates if person is not None]
+        if len(kept) > per_page or len(candidates) < window:
+            rows = kept
+        # else: many left-out files inside the window - read the page the plain way.
+    if rows is None:
+        stmt = joined(Case, Person).where(*after).options(joinedload(Case.case_manager))
+        rows = list(db.session.execute(stmt.order_by(*order).limit(per_page + 1).offset(offset)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not newest_first:
+        if not more:
+            # Back at the top: the first page, full, instead of a short one.
+            return case_list(
+                user,
+                status=status,
+                mine_only=mine_only,
+                search=search,
+                phase=phase,
+                per_page=per_page,
+            )
+        rows.reverse()
+    result = CasePage(
+        rows=[tuple(row) for row in rows],
+        total=min(counted, COUNT_LIMIT),
+        total_capped=counted > COUNT_LIMIT,
+    )
+    if rows:
+        if more if newest_first else True:
+            result.next = Cursor.of(rows[-1][0], forward=True)
+        if position is not None or offset or not newest_first:
+            result.prev = Cursor.of(rows[0][0], forward=False)
+    return result
+
+
+#: Extra cases a coordinator's page reads beyond one page, for files the list leaves out.
+WALK_SLACK = 20
+
+
+def _count(on_case, on_person, walk: bool, joined) -> int:
+    """Matching cases, counted up to ``COUNT_LIMIT + 1`` (one statement; a second one only when
+    many restricted or anonymised files sit among the first cases)."""
+    limit = COUNT_LIMIT + 1
+    if walk:
+        # The cases first (an index-only count), their persons by primary key.
+        cases = (
+            select(Case.id, Case.person_id)
+            .where(*on_case)
+            .order_by(Case.last_activity_at.desc(), Case.id.desc())  # along the list's index
+            .limit(limit)
+            .subquery()
+        )
+        kept = (
+            select(Person.id)
+            .where(Person.id == cases.c.person_id, *on_person)
+            .correlate(cases)
+            .exists()
+        )
+        candidates, survivors = db.session.execute(
+            select(func.count(), func.count().filter(kept)).select_from(cases)
+        ).one()
+        if candidates < limit or survivors >= limit:
+            return survivors
+    return (
+        db.session.scalar(select(func.count()).select_from(joined(Case.id).limit(limit).subquery()))
+        or 0
+    )
 
 
 # --- opening and changing ------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -74,7 +75,7 @@ from core.documentation.downloads import send_attachment
 from core.documentation.models import Attachment
 from core.documentation.schemas import AttachmentSchema, JournalEntrySchema
 from core.persons import services as persons
-from core.schemas import form_input
+from core.schemas import ValidationError, form_input
 from core.web import actor, flash_errors, run_write
 
 bp = Blueprint("cases", __name__, url_prefix="/<tenant>", template_folder="templates")
@@ -115,26 +116,35 @@ def index():
         abort(403)
     status = request.args.get("status", "open")
     mine = request.args.get("mine") == "1" or not access.can_supervise()
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = services.case_list(
-        actor(),
-        status=status,
-        mine_only=mine,
-        search=request.args.get("q", ""),
-        phase=request.args.get("phase", ""),
-        page=page,
-    )
+    q, phase = request.args.get("q", ""), request.args.get("phase", "")
+    filters = dict(status=status, q=q, phase=phase, mine="1" if mine else "")
+    try:
+        listing = services.case_list(
+            actor(),
+            status=status,
+            mine_only=mine,
+            search=q,
+            phase=phase,
+            # Old links with ?page=N still open that page; the page links are cursors.
+            page=max(request.args.get("page", 1, type=int) or 1, 1),
+            cursor=request.args.get("cursor", ""),
+        )
+    except ValidationError as exc:
+        from core.web import flash_errors
+
+        flash_errors(exc.errors)
+        return redirect(url_for("cases.index", **filters))
     regelkreis = regelkreis_for(g.tenant)
     return render_template(
         "cases/index.html",
-        rows=rows,
-        total=total,
-        page=page,
-        pages=max((total - 1) // 50 + 1, 1),
+        listing=listing,
+        total=format_number(listing.total),
+        rows=listing.rows,
+        filters=filters,
         status=status,
         mine=mine,
-        q=request.args.get("q", ""),
-        phase=request.args.get("phase", ""),
+        q=q,
+        phase=phase,
         regelkreis=regelkreis,
         all_phases=_all_phases(regelkreis),
     )

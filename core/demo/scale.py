@@ -44,6 +44,7 @@ from core.db import db
 from core.demo.accounts import NETWORK_EMAIL, account_email
 from core.demo.fiction import demo_set, tenant_fiction
 from core.documentation.models import JournalEntry
+from core.persons import search_index
 from core.persons.models import Person
 from core.persons.phonetics import fold, name_key
 from core.tenancy.context import tenant_scope
@@ -684,6 +685,10 @@ def _insert(model, rows: list[dict], *, returning: bool = False) -> list[int]:
 def _write(t: _Tenant, rows: _Rows, year_of) -> None:
     tid = t.ref.id
     person_ids = _insert(Person, rows.persons, returning=True)
+    search_index.add_for(
+        (tid, person_id, p["first_name"], p["last_name"], p.get("other_names", ""))
+        for p, person_id in zip(rows.persons, person_ids, strict=True)
+    )
     for case, person_id in zip(rows.cases, person_ids, strict=True):
         case["person_id"] = person_id
         case["number"] = f"{NUMBER_PREFIX}{year_of(case)}-{t.next_number:06d}"

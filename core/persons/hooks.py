@@ -96,6 +96,15 @@ TABLES = (
     DataTable(
         "household", "household", {"name": ("client_master", ERASE), "created_at": (None, KEEP)}
     ),
+    # The name search index repeats the names in searchable pieces: erased with the person,
+    # deleted on anonymisation (the placeholder names are never searched for).
+    DataTable(
+        "person_name_token",
+        "person",
+        category_columns("client_master", "person_id kind token", token=ERASE),
+        on_anonymise="delete",
+        codes=frozenset({"kind"}),
+    ),
     DataTable(
         "household_member",
         "person",
@@ -111,6 +120,7 @@ LABELS = FieldLabels(
         "person": _l("Master data"),
         "household": _l("Household"),
         "household_member": _l("Household membership"),
+        "person_name_token": _l("Name search index"),
     },
     columns={
         "first_name": _l("First name"),
@@ -142,11 +152,17 @@ LABELS = FieldLabels(
         "household_id": _l("Household (record number)"),
         "person_id": _l("Person (record number)"),
         "role": _l("Role"),
+        "token": _l("Search key"),
     },
     codes={
         ("person", "gender"): labels.GENDER_LABELS,
         ("person", "residence_status"): labels.RESIDENCE_LABELS,
         ("household_member", "role"): labels.HOUSEHOLD_ROLE_LABELS,
+        ("person_name_token", "kind"): {
+            "word": _l("Name word"),
+            "phon": _l("Phonetic code"),
+            "sort": _l("Sort key"),
+        },
     },
 )
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import CreatedAt, Model, UTCDateTime, utcnow
@@ -125,3 +135,35 @@ class HouseholdMember(TenantScoped, Model):
     person: Mapped[Person] = relationship(
         primaryjoin="foreign(HouseholdMember.person_id) == Person.id"
     )
+
+
+#: Kinds of :class:`PersonNameToken`: a folded name word, its Kölner-Phonetik code, the folded
+#: sort name ("last first") as one token.
+TOKEN_KINDS = ("word", "phon", "sort")
+
+
+class PersonNameToken(TenantScoped, Model):
+    """The name search index: one row per folded name word, phonetic code and sort name of a
+    person (``core.persons.search_index`` keeps it in step with the person row).
+
+    Searches are prefix ranges and equality on ``token`` - operators PostgreSQL marks leakproof,
+    so the (tenant_id, kind, token) index is used below row-level security, where a
+    ``LIKE '%…%'`` (not leakproof) could only filter every row of the tenant. The index uses
+    ``text_pattern_ops``: byte order, whatever the database's collation."""
+
+    __tablename__ = "person_name_token"
+    __tenant_table_args__ = (
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        Index(
+            "ix_person_name_token_lookup",
+            "tenant_id",
+            "kind",
+            "token",
+            postgresql_ops={"token": "text_pattern_ops"},
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    token: Mapped[str] = mapped_column(String(220), nullable=False)

@@ -14,7 +14,19 @@ superuser nor ``BYPASSRLS`` (see docs/deploy.md); migrations run as the owner.
 from __future__ import annotations
 
 POLICY = "lotse_tenant_isolation"
+#: The tenant range this transaction may see: ``[tenant, tenant]`` while ``lotse.tenant_id`` is
+#: set, every id while ``lotse.all_tenants`` is ``on``, NULL (no row) without settings.
+_ALL = "current_setting('lotse.all_tenants', true) = 'on'"
+_TENANT = "NULLIF(current_setting('lotse.tenant_id', true), '')::integer"
+#: One range test, no OR: both bounds are stable for the statement, so the planner evaluates them
+#: once and uses them as an index condition on ``tenant_id`` (an OR with the all-tenants switch
+#: was evaluated per row and kept every index led by ``tenant_id`` from being used by it).
 CONDITION = (
+    f"tenant_id BETWEEN (CASE WHEN {_ALL} THEN -2147483648 ELSE {_TENANT} END) "
+    f"AND (CASE WHEN {_ALL} THEN 2147483647 ELSE {_TENANT} END)"
+)
+#: The policy before revision 0011 (its downgrade restores it).
+CONDITION_0002 = (
     "current_setting('lotse.all_tenants', true) = 'on' "
     "OR tenant_id = NULLIF(current_setting('lotse.tenant_id', true), '')::integer"
 )
@@ -27,6 +39,28 @@ def enable_rls(op, table: str) -> None:
     op.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY')
     op.execute(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY')
     op.execute(f'CREATE POLICY {POLICY} ON "{table}" USING ({CONDITION}) WITH CHECK ({CONDITION})')
+
+
+def recreate_policies(bind, condition: str = CONDITION) -> list[str]:
+    """Re-create the isolation policy with ``condition`` on every table that has it (core and
+    plugin tables alike, found in ``pg_policies``); for migrations that change the policy.
+    Returns the tables. No-op outside PostgreSQL."""
+    if bind.dialect.name != "postgresql":
+        return []
+    tables = [
+        row[0]
+        for row in bind.exec_driver_sql(
+            "SELECT tablename FROM pg_policies WHERE schemaname = current_schema() "
+            "AND policyname = %(policy)s ORDER BY tablename",
+            {"policy": POLICY},
+        )
+    ]
+    for table in tables:
+        bind.exec_driver_sql(f'DROP POLICY {POLICY} ON "{table}"')
+        bind.exec_driver_sql(
+            f'CREATE POLICY {POLICY} ON "{table}" USING ({condition}) WITH CHECK ({condition})'
+        )
+    return tables
 
 
 def disable_rls(op, table: str) -> None:

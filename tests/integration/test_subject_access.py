@@ -54,7 +54,7 @@ def fill_person(
     from core.consent.models import ConsentRecord, ConsentRevocation, Disclosure
     from core.documentation import services as documents
     from core.documentation.models import Attachment, JournalEntry
-    from core.persons.models import Household, HouseholdMember, Person
+    from core.persons.models import Household, HouseholdMember, Person, PersonNameToken
     from core.privacy.models import DataSubjectRequest, PersonChange, RetentionHold
 
     canaries: list[str] = []
@@ -101,6 +101,9 @@ def fill_person(
             db.session.flush()
             household_id = household.id
         db.session.add(HouseholdMember(household_id=household_id, person_id=person.id, role=role))
+        db.session.add(
+            PersonNameToken(person_id=person.id, kind="word", token=c("person_name_token.token"))
+        )
         db.session.add(
             PersonChange(
                 person_id=person.id,

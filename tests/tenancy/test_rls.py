@@ -3,6 +3,8 @@ as the app's own non-owner role. Skipped on SQLite, which has no RLS."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
@@ -109,3 +111,50 @@ def test_orm_and_database_agree(app, rows, pg):
             ).scalar()
             assert setting == str(a.id)
         db.session.commit()
+
+
+def test_without_settings_nothing_and_all_tenants_everything(pg, rows, make_person):
+    """The range policy fails closed like the OR it replaced: no settings, an empty tenant or a
+    switched-off all-tenants flag see nothing; all-tenants sees every tenant (also while a tenant
+    is set, as inside ``unscoped()``)."""
+    a, b = rows
+    make_person(a, first_name="Gulistan", last_name="Haji")
+    make_person(b, first_name="Gulistan", last_name="Haji")
+
+    def seen(table, **settings):
+        with pg.begin() as conn:
+            for name, value in settings.items():
+                conn.execute(
+                    text("SELECT set_config(:n, :v, true)"), {"n": f"lotse.{name}", "v": value}
+                )
+            return conn.execute(text(f"SELECT count(DISTINCT tenant_id) FROM {table}")).scalar()  # noqa: S608
+
+    for table in ("org_unit", "person", "person_name_token"):
+        assert seen(table) == 0
+        assert seen(table, tenant_id="", all_tenants="off") == 0
+        assert seen(table, all_tenants="") == 0
+        assert seen(table, tenant_id=str(a.id)) == 1
+        assert seen(table, all_tenants="on") == 2
+        assert seen(table, tenant_id=str(a.id), all_tenants="on") == 2
+
+
+def test_the_policy_is_one_range_an_index_can_use(pg, rows):
+    """No per-row OR: the policy on every protected table (plugin tables included) is one range
+    test on tenant_id, and PostgreSQL uses it as an index condition under the app role."""
+    a, _ = rows
+    with pg.begin() as conn:
+        policies = conn.execute(
+            text(
+                "SELECT tablename, qual, with_check FROM pg_policies "
+                "WHERE schemaname = current_schema() AND policyname = 'lotse_tenant_isolation'"
+            )
+        ).all()
+        assert {"case_file", "person", "person_name_token"} <= {p.tablename for p in policies}
+        for table, qual, check in policies:
+            assert not re.search(r"\bOR\b", qual, re.I), table
+            assert "tenant_id >=" in qual and "tenant_id <=" in qual, table
+            assert qual == check, table
+        _count(conn, a.id)
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(conn.execute(text("EXPLAIN SELECT * FROM org_unit")).scalars())
+    assert "Index Cond: ((tenant_id >=" in plan and "Filter" not in plan, plan

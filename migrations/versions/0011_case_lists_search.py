@@ -20,7 +20,7 @@ from alembic import op
 from core.tenancy.rls import CONDITION, CONDITION_0002, disable_rls, enable_rls, recreate_policies
 
 revision = "0011_case_lists_search"
-down_revision = "0009_coded_person_fields"
+down_revision = "0010_consent_coverage"
 branch_labels = None
 depends_on = None
 

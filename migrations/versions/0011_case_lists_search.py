@@ -10,7 +10,7 @@
   that has it - core and plugin tables alike (PostgreSQL only).
 
 Revision ID: 0011_case_lists_search
-Revises: 0009_coded_person_fields
+Revises: 0010_consent_coverage
 Create Date: 2026-12-02
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g
+from flask import g, has_request_context
 from sqlalchemy import and_, exists, or_, select
 
 from core.auth.models import Membership
@@ -107,6 +107,10 @@ def get_case(case_id: int, user) -> Case | None:
 
 def supervises(user_id: int) -> bool:
     """Does ``user_id`` (not necessarily the signed-in user) hold Fachaufsicht in this tenant?"""
+    membership = g.get("membership") if has_request_context() else None
+    if membership is not None and membership.user_id == user_id:
+        # The signed-in member: the request has checked and loaded this membership already.
+        return can_supervise()
     roles = db.session.scalar(
         select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
     )

@@ -20,6 +20,7 @@ from typing import Any
 from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 
 from core import events
 from core.audit import services as audit
@@ -62,6 +63,7 @@ def case_workers() -> list[User]:
         select(Membership)
         .where(Membership.active.is_(True))
         .join(User, User.id == Membership.user_id)
+        .options(contains_eager(Membership.user))  # one statement, not one per member
         .order_by(User.display_name)
     ).all()
     return [m.user for m in rows if {"case_manager", "coordinator"} & set(m.roles)]

@@ -23,7 +23,7 @@ from core.consent.models import (
     ConsentTemplate,
 )
 from core.consent.schemas import ConsentSchema, DisclosureInputSchema, RevocationSchema
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.persons import services as persons
 from core.schemas import form_input
 from core.web import actor, flash_errors, run_write
@@ -43,7 +43,7 @@ def person_consents(person_id):
     require_permission("cases.work")
     person = _person_or_404(person_id)
     services.ensure_defaults(g.tenant)
-    db.session.commit()
+    commit_keeping_loaded()
     errors = {}
     if request.method == "POST":
         data = form_input(ConsentSchema, request.form)
@@ -250,7 +250,7 @@ def disclose(case_id):
     if case is None:
         abort(404)
     services.ensure_defaults(g.tenant)
-    db.session.commit()
+    commit_keeping_loaded()
     errors, refused = {}, None
     if request.method == "POST":
         try:

@@ -213,6 +213,19 @@ def lotse_data_categories():
 
 
 @hookspec
+def lotse_persons_visible(person_ids, user):
+    """The list form of :func:`lotse_person_visible`: which of ``person_ids`` (a frozenset of ids
+    of persons ``user`` did not create) ``user`` may see because of something this plugin knows,
+    answered with one query instead of one per person (search candidates, household members).
+    Return the granted ids (any iterable; ids not asked for are ignored) or ``None``. Implement it
+    beside ``lotse_person_visible`` with the same rule; a plugin that only implements the single
+    form is asked person by person.
+
+    Kind: runtime; returns an iterable of ids or ``None``.
+    """
+
+
+@hookspec
 def lotse_check_extensions(app, tenant, relays):
     """Check the extension points a domain reads, once at start-up, so a plugin's mistake stops
     ``create_app`` instead of surfacing when a user first meets it. ``tenant`` is an unsaved

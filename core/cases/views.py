@@ -124,6 +124,7 @@ def index():
         phase=request.args.get("phase", ""),
         page=page,
     )
+    services.preload_staff(case for case, _person in rows)
     regelkreis = regelkreis_for(g.tenant)
     return render_template(
         "cases/index.html",

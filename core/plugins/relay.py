@@ -41,6 +41,19 @@ class TenantHookRelay:
         self.__dict__[name] = caller
         return caller
 
+    def single_only(self, name: str, batch: str):
+        """``name``'s caller without the plugins that also implement ``batch`` (the list form of
+        the same question, asked already): for plugins that only answer one item at a time."""
+        key = f"{name}--{batch}"
+        caller = self.__dict__.get(key)
+        if caller is None:
+            answered = [impl.plugin for impl in getattr(self._pm.hook, batch).get_hookimpls()]
+            caller = self._pm.subset_hook_caller(
+                name, remove_plugins=[*self._plugin_objects(), *answered]
+            )
+            self.__dict__[key] = caller
+        return caller
+
     def _plugin_objects(self):
         return [self._pm.get_plugin(n) for n in self._removed if self._pm.get_plugin(n) is not None]
 

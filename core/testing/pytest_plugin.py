@@ -233,7 +233,14 @@ def _test_db(app):
 def _reset_app_state(app) -> None:
     with app.app_context():
         app.extensions["lotse.throttle"].reset()
-    app.extensions.get("lotse.relays", {}).clear()
+    # The per-process caches (issue #10): a wiped database may give its ids to new tenants.
+    for cache in (
+        "lotse.relays",
+        "lotse.enabled_plugins",
+        "lotse.menu_cache",
+        "lotse.switcher_cache",
+    ):
+        app.extensions.get(cache, {}).clear()
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,9 @@ def lotse_permissions():
 def lotse_menu_items(tenant, user):
     """Return :class:`core.web.MenuItem` entries for the main navigation of ``tenant``.
 
+    The answer is cached per tenant plugin version, permission set and locale: tailor entries
+    with ``MenuItem.permission``, never by ``user`` itself.
+
     Kind: runtime; returns an iterable of menu items.
     """
 

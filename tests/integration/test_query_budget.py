@@ -131,3 +131,19 @@ def test_budgets_do_not_grow(installation, count_queries, api_client, _test_db, 
         assert count == small[name][0], (
             f"{name}: {small[name][0]} statements with 3 colleagues, {count} with 30\n{report}"
         )
+
+
+def test_one_rls_setting_per_transaction(installation, count_queries, api_client, app):
+    """PostgreSQL: the row-level-security settings go to the database once per transaction — a
+    page view has one transaction, or two where it commits its read audit before rendering."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("row-level security exists only on PostgreSQL")
+    browsers, ids = installation(staff=2, size=1)
+    measured = _measure(browsers, count_queries, ids, api_client(ids["tenant"]))
+    settings = {
+        name: sum("set_config(" in line for line in report.splitlines())
+        for name, (_count, report) in measured.items()
+    }
+    audited = {"case_file", "journal", "consents"}  # commit once before rendering
+    for name, count in settings.items():
+        assert count == (2 if name in audited else 1), (name, measured[name][1])

@@ -59,6 +59,22 @@ else:
     Model = db.Model
 
 
+def commit_keeping_loaded() -> None:
+    """Commit, but keep what the session has loaded instead of expiring it.
+
+    For the commit a *reading* request makes in passing (its read audit row, a throttled
+    ``last_seen_at``): the tenant, the signed-in user, the membership and the case it loaded are
+    unchanged by that commit, and expiring them would reload each of them, one statement apiece,
+    the next time the view or the template touches them. Writes use ``db.session.commit()``."""
+    session = db.session()
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = before
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

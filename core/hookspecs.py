@@ -59,6 +59,9 @@ def lotse_permissions():
 def lotse_menu_items(tenant, user):
     """Return :class:`core.web.MenuItem` entries for the main navigation of ``tenant``.
 
+    The answer is cached per tenant plugin version, permission set and locale: tailor entries
+    with ``MenuItem.permission``, never by ``user`` itself.
+
     Kind: runtime; returns an iterable of menu items.
     """
 
@@ -210,6 +213,19 @@ def lotse_data_categories():
 # through the tenant relay, checks type and key uniqueness, and calls each of them once at
 # start-up with every plugin enabled and a stand-in tenant: build and return providers only, do
 # the work (database queries) in the providers' methods.
+
+
+@hookspec
+def lotse_persons_visible(person_ids, user):
+    """The list form of :func:`lotse_person_visible`: which of ``person_ids`` (a frozenset of ids
+    of persons ``user`` did not create) ``user`` may see because of something this plugin knows,
+    answered with one query instead of one per person (search candidates, household members).
+    Return the granted ids (any iterable; ids not asked for are ignored) or ``None``. Implement it
+    beside ``lotse_person_visible`` with the same rule; a plugin that only implements the single
+    form is asked person by person.
+
+    Kind: runtime; returns an iterable of ids or ``None``.
+    """
 
 
 @hookspec

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from core.admin.schemas import (
     InvitationSchema,
@@ -32,7 +33,10 @@ from core.tenancy.org_units import org_unit_tree, org_units  # noqa: F401  (admi
 def members(tenant) -> list[Membership]:
     return list(
         db.session.scalars(
-            select(Membership).join(User, User.id == Membership.user_id).order_by(User.display_name)
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .options(contains_eager(Membership.user))  # one statement, not one per member
+            .order_by(User.display_name)
         )
     )
 

@@ -19,7 +19,7 @@ from core.cases.contacts import effort_minutes
 from core.cases.models import Case
 from core.cases.phases import allowed_moves
 from core.cases.settings import regelkreis_for
-from core.db import db
+from core.db import commit_keeping_loaded, db
 
 cases_blp = Blueprint(
     "api_cases",
@@ -71,7 +71,7 @@ def change_case(case_id: int, change: Callable[[Case], object]) -> dict:
 def read(case: Case, part: str) -> None:
     """Audit the read of case content (with the access reason) and commit it."""
     cases.record_read(actor(), case, part)
-    db.session.commit()
+    commit_keeping_loaded()  # the audit row only: what was loaded stays valid
 
 
 def person_summary(person) -> dict:

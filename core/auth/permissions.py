@@ -42,6 +42,8 @@ class PermissionRegistry:
 
     def __init__(self):
         self._permissions: dict[str, Permission] = {}
+        #: ``granted()`` per set of roles: asked many times per request, fixed after start-up.
+        self._granted: dict[frozenset[str], frozenset[str]] = {}
 
     def register(self, permission: Permission) -> None:
         if not _NAME.match(permission.name):
@@ -54,6 +56,7 @@ class PermissionRegistry:
                 f"permission {permission.name!r} names unknown roles {sorted(unknown)}"
             )
         self._permissions[permission.name] = permission
+        self._granted.clear()
 
     def __iter__(self):
         return iter(sorted(self._permissions.values(), key=lambda p: p.name))
@@ -66,8 +69,12 @@ class PermissionRegistry:
         return frozenset(r for p in self._permissions.values() if p.case_data for r in p.roles)
 
     def granted(self, roles) -> frozenset[str]:
-        roles = set(roles)
-        return frozenset(p.name for p in self._permissions.values() if p.roles & roles)
+        roles = frozenset(roles)
+        granted = self._granted.get(roles)
+        if granted is None:
+            granted = frozenset(p.name for p in self._permissions.values() if p.roles & roles)
+            self._granted[roles] = granted
+        return granted
 
 
 def registry() -> PermissionRegistry:

@@ -12,6 +12,7 @@ from typing import cast
 import pyotp
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, select
+from sqlalchemy.orm import joinedload
 
 from core.audit import services as audit
 from core.auth.models import (
@@ -36,7 +37,7 @@ from core.auth.schemas import (
     TotpDisableSchema,
     TotpSetupSchema,
 )
-from core.db import db, utcnow
+from core.db import commit_keeping_loaded, db, utcnow
 from core.schemas import ValidationError, load
 
 EMAIL_RE = re.compile(EMAIL_PATTERN)
@@ -440,15 +441,21 @@ def create_api_token(
     return token, clear
 
 
-def find_api_token(clear: str) -> ApiToken | None:
-    """Look a token up across tenants (the caller compares its tenant with the URL's)."""
+def find_api_token(clear: str, tenant=None) -> ApiToken | None:
+    """Look a token up, with its user: in ``tenant`` (bound) when given, so a token of another
+    tenant is simply not found; else across tenants (the caller compares the tenants)."""
     if not clear.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(
+    stmt = (
         select(ApiToken)
         .where(ApiToken.token_hash == _sha256(clear))
-        .execution_options(all_tenants=True)
+        .options(joinedload(ApiToken.user))
     )
+    if tenant is not None:
+        stmt = stmt.where(ApiToken.tenant_id == tenant.id)
+    else:
+        stmt = stmt.execution_options(all_tenants=True)
+    token = db.session.scalar(stmt)
     if token is None or token.revoked_at is not None:
         return None
     # Tokens from before the 90-day rule had no end: they now end 90 days after creation.
@@ -456,6 +463,20 @@ def find_api_token(clear: str) -> ApiToken | None:
     if expires_at < utcnow():
         return None
     return token
+
+
+#: ``last_used_at`` of a token is written at most this often: a token used by a script for every
+#: request would otherwise cost a write and a commit per read.
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Record that ``token`` was used, to the minute (the token list shows it)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_GRANULARITY:
+        return
+    token.last_used_at = now
+    commit_keeping_loaded()
 
 
 def count_members(tenant) -> int:

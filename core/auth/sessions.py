@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from flask import current_app, request
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from core.auth.models import AuthSession, User
-from core.db import db, utcnow
+from core.db import commit_keeping_loaded, db, utcnow
 
 
 def _hash(public_id: str) -> str:
@@ -40,7 +41,11 @@ def open_session(user: User, tenant, *, fully_authenticated: bool) -> AuthSessio
 
 def load_session(public_id: str) -> AuthSession | None:
     """Return the live session for ``public_id`` or ``None`` if unknown, revoked or timed out."""
-    row = db.session.scalar(select(AuthSession).where(AuthSession.token_hash == _hash(public_id)))
+    row = db.session.scalar(
+        select(AuthSession)
+        .where(AuthSession.token_hash == _hash(public_id))
+        .options(joinedload(AuthSession.user))  # the user comes with it: one statement, not two
+    )
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
@@ -55,7 +60,7 @@ def load_session(public_id: str) -> AuthSession | None:
     # Write the idle timestamp at most once a minute to keep reads cheap.
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
-        db.session.commit()
+        commit_keeping_loaded()
     row.public_id = public_id
     return row
 

@@ -61,13 +61,12 @@ def _load_token_user(req):
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or g.get("tenant") is None:
         return None
-    token = services.find_api_token(header[7:].strip())
-    if token is None or token.tenant_id != g.tenant.id or not token.user.active:
-        return None
     if not req.path.startswith(f"/{g.tenant.slug}/api/"):
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    token = services.find_api_token(header[7:].strip(), g.tenant)
+    if token is None or token.tenant_id != g.tenant.id or not token.user.active:
+        return None
+    services.note_token_use(token)
     user = token.user
     # Token requests carry no cookie session; a transient session object keeps checks uniform.
     user.auth_session = AuthSession(tenant_id=token.tenant_id, fully_authenticated=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g
+from flask import g, has_request_context
 from sqlalchemy import and_, exists, or_, select, union
 
 from core.auth.models import Membership
@@ -136,6 +136,10 @@ def get_case(case_id: int, user) -> Case | None:
 
 def supervises(user_id: int) -> bool:
     """Does ``user_id`` (not necessarily the signed-in user) hold Fachaufsicht in this tenant?"""
+    membership = g.get("membership") if has_request_context() else None
+    if membership is not None and membership.user_id == user_id:
+        # The signed-in member: the request has checked and loaded this membership already.
+        return can_supervise()
     roles = db.session.scalar(
         select(Membership.roles).where(Membership.user_id == user_id, Membership.active.is_(True))
     )
@@ -193,3 +197,20 @@ def may_share(actor, case: Case) -> bool:
     if not _acting_user(actor):
         return True
     return ensure_case(actor, case) in ("owner", "deputy", "substitute", "supervision")
+
+
+def persons_with_visible_case(person_ids, user_id: int) -> set[int]:
+    """Which of ``person_ids`` have a case ``user_id`` works on: :func:`sees_a_case_of` for a
+    whole list in one statement."""
+    if not person_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Case.person_id)
+            .where(
+                Case.person_id.in_(sorted(person_ids)),
+                visible_condition(user_id, supervise=False),
+            )
+            .distinct()
+        )
+    )

@@ -56,6 +56,13 @@ def lotse_person_visible(person, user):
 
 
 @hookimpl
+def lotse_persons_visible(person_ids, user):
+    from core.cases.access import persons_with_visible_case
+
+    return persons_with_visible_case(person_ids, user.id)
+
+
+@hookimpl
 def lotse_template_slot(slot, tenant, user, context):
     from core.cases.panels import render_person_slot
 

@@ -89,6 +89,7 @@ def render_person_slot(slot: str, context) -> Markup | None:
     from sqlalchemy import select
 
     from core.cases.models import Case
+    from core.cases.services import preload_staff
     from core.db import db
     from core.web import render_partial
 
@@ -97,11 +98,10 @@ def render_person_slot(slot: str, context) -> Markup | None:
         cases = db.session.scalars(
             select(Case).where(Case.person_id == person.id).order_by(Case.opened_on.desc())
         ).all()
+        preload_staff(cases)
         return render_partial("cases/_person_cases.html", person=person, cases=cases)
     if slot == "person_match":
-        open_case = db.session.scalar(
-            select(Case).where(Case.person_id == person.id, Case.status == "open").limit(1)
-        )
+        open_case = _open_cases_among(context.get("among") or (person.id,)).get(person.id)
         return render_partial(
             "cases/_person_match.html",
             person=person,
@@ -109,3 +109,29 @@ def render_person_slot(slot: str, context) -> Markup | None:
             offer_case=context.get("offer_case", False),
         )
     return None
+
+
+def _open_cases_among(person_ids) -> dict:
+    """The open case of each of ``person_ids`` (the duplicate search's candidates), read once per
+    request for the whole list: the ``person_match`` slot is rendered once per candidate."""
+    from flask import g
+    from sqlalchemy import select
+
+    from core.cases.models import Case
+    from core.cases.services import preload_staff
+    from core.db import db
+
+    key = tuple(sorted(person_ids))
+    memo = g.setdefault("lotse_open_cases", {})
+    if key not in memo:
+        found: dict = {}
+        rows = db.session.scalars(
+            select(Case)
+            .where(Case.person_id.in_(key), Case.status == "open")
+            .order_by(Case.person_id, Case.id)
+        ).all()
+        for case in rows:
+            found.setdefault(case.person_id, case)
+        preload_staff(found.values())
+        memo[key] = found
+    return memo[key]

@@ -69,7 +69,7 @@ from core.cases.schemas import (
 from core.cases.settings import case_settings, regelkreis_for
 from core.conflicts import ConflictError
 from core.dates import add_months
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.documentation import services as documents
 from core.documentation.downloads import send_attachment
 from core.documentation.models import Attachment
@@ -88,7 +88,7 @@ def _case_or_404(case_id: int, part: str | None = "case_file"):
         abort(404)
     if part and request.method == "GET":
         services.record_read(actor(), case, part)
-        db.session.commit()
+        commit_keeping_loaded()  # the audit row: nothing the page shows changed
     return case
 
 
@@ -532,7 +532,7 @@ def plan_print(case_id, plan_id):
     from core.audit import services as audit
 
     audit.record("case.printed", actor=actor(), obj=case, plan=plan_.id)
-    db.session.commit()
+    commit_keeping_loaded()
     return render_template(
         "cases/plan_print.html",
         **_case_context(
@@ -758,7 +758,7 @@ def plugin_tab(case_id, key):
     if tab is None:
         abort(404)
     services.record_read(actor(), case, f"tab:{key}")
-    db.session.commit()
+    commit_keeping_loaded()
     return render_template(
         "cases/plugin_tab.html",
         **_case_context(case, f"tab:{key}", tab=tab, body=render_tab(tab, case)),

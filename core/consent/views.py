@@ -23,7 +23,7 @@ from core.consent.models import (
     ConsentTemplate,
 )
 from core.consent.schemas import ConsentSchema, DisclosureInputSchema, RevocationSchema
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.persons import services as persons
 from core.schemas import form_input
 from core.web import actor, flash_errors, run_write
@@ -38,12 +38,21 @@ def _person_or_404(person_id):
     return person
 
 
+def _commit_defaults() -> None:
+    """Commit the tenant's default forms if they were just made. A page view keeps what it
+    loaded (nothing it shows changed); a write starts from fresh rows."""
+    if request.method == "GET":
+        commit_keeping_loaded()
+    else:
+        db.session.commit()
+
+
 @bp.route("/persons/<int:person_id>/consents", methods=["GET", "POST"])
 def person_consents(person_id):
     require_permission("cases.work")
     person = _person_or_404(person_id)
     services.ensure_defaults(g.tenant)
-    db.session.commit()
+    _commit_defaults()
     errors = {}
     if request.method == "POST":
         data = form_input(ConsentSchema, request.form)
@@ -248,7 +257,7 @@ def disclose(case_id):
     if case is None:
         abort(404)
     services.ensure_defaults(g.tenant)
-    db.session.commit()
+    _commit_defaults()
     errors, refused = {}, None
     if request.method == "POST":
         try:

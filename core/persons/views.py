@@ -57,7 +57,8 @@ def search():
         searched=searched,
         errors=errors,
         household_id=params.get("household_id", type=int),
-        can_see={c.person.id: services.can_see_person(c.person, actor()) for c in candidates},
+        can_see=services.visible_person_ids([c.person for c in candidates], actor()),
+        candidate_ids=[c.person.id for c in candidates],
     )
 
 
@@ -155,7 +156,8 @@ def household_add(household_id):
     if household_ is None:
         abort(404)
     members = services.household_members(household_)
-    anchor = next((m.person for m in members if services.can_see_person(m.person, actor())), None)
+    visible = services.visible_person_ids([m.person for m in members], actor())
+    anchor = next((m.person for m in members if m.person.id in visible), None)
     if anchor is None:
         abort(404)
     other = _visible_person(request.form.get("person_id", type=int) or 0)

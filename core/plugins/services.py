@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.audit import services as audit
 from core.db import db, utcnow
-from core.plugins.relay import enabled_plugins, relay_for
+from core.plugins.relay import SWITCHED, enabled_plugins, fresh_relay
 from core.schemas import ValidationError, load
 from core.tenancy.models import TenantPlugin
 
@@ -76,9 +76,10 @@ def enable_plugin(tenant, name: str, actor=None, *, operator: bool = False) -> l
             pulled_in_by=name if plugin != name else None,
         )
     if switched:
+        db.session.info[SWITCHED] = True
         tenant.plugins_version += 1
         db.session.flush()
-        relay = relay_for(tenant, enabled=enabled_plugins(tenant))
+        relay = fresh_relay(enabled_plugins(tenant))
         for plugin in switched:
             meta = pm.metas[plugin]
             if meta.on_enable:
@@ -102,12 +103,13 @@ def disable_plugin(tenant, name: str, actor=None) -> list[str]:
         audit.record("plugin.disabled", actor=actor, object_type="plugin", object_id=plugin)
     if targets:
         still_on = enabled_plugins(tenant)
-        relay = relay_for(tenant, enabled=still_on | set(targets))
+        relay = fresh_relay(still_on | set(targets))
         for plugin in targets:
             meta = pm.metas[plugin]
             if meta.on_disable:
                 meta.on_disable(tenant)
             relay.lotse_plugin_disabled(tenant=tenant, plugin_name=plugin)
+        db.session.info[SWITCHED] = True
         tenant.plugins_version += 1
         db.session.flush()
     return targets

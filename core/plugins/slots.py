@@ -41,8 +41,9 @@ TEMPLATE_SLOTS: dict[str, TemplateSlot] = {
         ),
         TemplateSlot(
             "person_match",
-            "The 'Case' cell of a possible duplicate in the search before create.",
-            context=("person", "offer_case"),
+            "The 'Case' cell of a possible duplicate in the search before create; ``among`` "
+            "lists the ids of every candidate shown, so one query can answer for all of them.",
+            context=("person", "offer_case", "among"),
         ),
         TemplateSlot(
             "case_panels",

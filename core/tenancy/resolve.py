@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from flask import abort, current_app, g, request
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from core.db import db
 from core.tenancy.context import bind_tenant, unbind_tenant
@@ -35,15 +36,31 @@ def tenant_for_host(host: str) -> Tenant | None:
     return alias.tenant if alias is not None and alias.tenant.active else None
 
 
+def tenant_and_pin(slug: str, host: str) -> tuple[Tenant | None, int | None]:
+    """The active tenant named ``slug`` and the id of the active tenant ``host`` is an alias of,
+    in one statement: read fresh on every request (a tenant switched off or an alias added
+    elsewhere takes effect at once), yet one round trip instead of two."""
+    owner = aliased(Tenant)
+    pinned = (
+        select(TenantHost.tenant_id)
+        .join(owner, owner.id == TenantHost.tenant_id)
+        .where(TenantHost.host == normalise_host(host), owner.active.is_(True))
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Tenant, pinned.label("pinned")).where(Tenant.slug == slug, Tenant.active.is_(True))
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 def pull_tenant(endpoint, values):
     if not values or "tenant" not in values:
         return
     slug = values.pop("tenant")
-    tenant = tenant_by_slug(slug)
+    tenant, pinned = tenant_and_pin(slug, request.host)
     if tenant is None:
         abort(404)
-    pinned = tenant_for_host(request.host)
-    if pinned is not None and pinned.id != tenant.id:
+    if pinned is not None and pinned != tenant.id:
         # A host alias belongs to one tenant; other tenants are not reachable through it.
         abort(404)
     enter_tenant(tenant)

@@ -40,9 +40,11 @@ from core.testing.factories import (
     make_tenant,
     make_user,
 )
+from core.testing.queries import StatementLog, counting_statements
 
 __all__ = [
     "APP_ROLE",
+    "StatementLog",
     "TEST_PASSWORD",
     "Browser",
     "api_client",
@@ -50,6 +52,7 @@ __all__ = [
     "browser",
     "cli",
     "count_rows",
+    "counting_statements",
     "csrf_from",
     "database_url",
     "make_case",
@@ -230,7 +233,14 @@ def _test_db(app):
 def _reset_app_state(app) -> None:
     with app.app_context():
         app.extensions["lotse.throttle"].reset()
-    app.extensions.get("lotse.relays", {}).clear()
+    # The per-process caches (issue #10): a wiped database may give its ids to new tenants.
+    for cache in (
+        "lotse.relays",
+        "lotse.enabled_plugins",
+        "lotse.menu_cache",
+        "lotse.switcher_cache",
+    ):
+        app.extensions.get(cache, {}).clear()
 
 
 @pytest.fixture(autouse=True)
@@ -291,6 +301,20 @@ def db(app_ctx):
 
     yield _db
     _db.session.rollback()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as log: browser.get(...)`` → ``log.count`` SQL statements the app
+    sent (see :mod:`core.testing.queries`); for query-count budgets."""
+    from core.db import db
+
+    def counter():
+        with app.app_context():
+            engine = db.engine
+        return counting_statements(engine)
+
+    return counter
 
 
 @pytest.fixture

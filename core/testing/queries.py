@@ -29,7 +29,7 @@ class StatementLog:
     def report(self) -> str:
         """Numbered statements, for an assertion message that says what to look at."""
         return "\n".join(
-            f"{i:3}: {' '.join(s.split())[:240]}" for i, s in enumerate(self.statements, 1)
+            f"{i:3}: {' '.join(s.split())[:2400]}" for i, s in enumerate(self.statements, 1)
         )
 
 

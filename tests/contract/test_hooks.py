@@ -301,6 +301,47 @@ def test_hook_lotse_person_visible(
     assert other.get(f"/no-spy/persons/{other_marked.id}").status_code == 404
 
 
+def test_hook_lotse_persons_visible(spy_app, spy_tenant, make_user, make_person, make_case):
+    """The duplicate search asks for all candidates at once: core's cases answers the list form
+    with one query, the spy (which only answers the single form) is still asked person by person.
+    A candidate the worker may not see is listed without a link."""
+    author, _ = make_user(spy_tenant)
+    worker, _ = make_user(spy_tenant)
+    marked = make_person(spy_tenant, actor=author, first_name="Lale", last_name="Spysichtbar")
+    hidden = make_person(spy_tenant, actor=author, first_name="Lale", last_name="Spysichtbarx")
+    with_case = make_person(spy_tenant, actor=author, first_name="Lale", last_name="Spysichtbarz")
+    make_case(spy_tenant, with_case, actor=worker)
+    browser = Browser(spy_app.test_client())
+    browser.login("spy-t", worker)
+    page = browser.post(
+        "/spy-t/persons/search", {"first_name": "Lale", "last_name": "Spysichtbar"}
+    ).get_data(as_text=True)
+    assert f"/spy-t/persons/{marked.id}" in page  # the spy's single answer
+    assert f"/spy-t/persons/{with_case.id}" in page  # cases' list answer
+    assert f"/spy-t/persons/{hidden.id}" not in page
+    assert "Spysichtbarx" in page  # listed, without a link
+
+    with spy_app.test_request_context("/spy-t/"), tenant_scope(spy_tenant):
+        from flask import g
+
+        from core.auth.models import Membership, User
+        from core.persons.models import Person
+        from core.persons.services import visible_person_ids
+        from core.plugins.relay import enter_tenant
+        from core.tenancy.models import Tenant
+        from core.testing.queries import counting_statements
+
+        g.tenant = db.session.get(Tenant, spy_tenant.id)
+        enter_tenant(g.tenant)
+        user = db.session.scalar(select(User).where(User.email == worker))
+        g.membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+        people = db.session.scalars(select(Person)).all()
+        with counting_statements(db.engine) as log:
+            seen = visible_person_ids(people, user)
+        assert seen == {marked.id, with_case.id}
+        assert log.count == 1, log.report()  # cases: one query for every candidate
+
+
 def test_hook_lotse_demo_data(demo):
     """`lotse demo` calls the hook for each tenant; the interpreter plugin fills its pool (the
     ``demo`` fixture is the run's one seeding, restored)."""

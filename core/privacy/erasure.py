@@ -21,12 +21,12 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import String, cast, delete, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from core.audit import services as audit
 from core.db import checkpoint, db, utcnow
-from core.privacy.links import SubjectLinks, model_for
+from core.privacy.links import LINK_COLUMN, attribute_names, model_for
 from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
 from core.privacy.registry import (
     ERASE,
@@ -277,70 +277,237 @@ def _journal(
     db.session().info.setdefault("lotse_deletion_journal", []).append(entry)
 
 
-def _covering_references(person) -> int:
-    """Other persons' consents that cover this person (a minor child) lose the reference."""
+# --- erasure and anonymisation, a batch of persons at a time ----------------------------------
+#
+# Per declared table a batch costs a fixed number of statements (a grouped count or one select of
+# the rows to change, then one set-based DELETE or one UPDATE executemany), whatever the number of
+# persons in it. Erasing or anonymising one person is a batch of one: every guarantee the tests
+# check for one person holds for a batch.
+
+
+class _Batch:
+    """The persons of one erasure or anonymisation pass and the ids through which rows belong to
+    them (cases, consents, plans, households no one else is left in); collects row counts,
+    categories and files per person and writes one content-free log entry for each."""
+
+    def __init__(self, persons, registry: Registry):
+        from core.cases.models import Case, HelpPlan
+        from core.consent.models import ConsentRecord
+        from core.persons.models import HouseholdMember
+
+        self.persons = sorted(persons, key=lambda p: p.id)
+        self.registry = registry
+        self.ids = [p.id for p in self.persons]
+        ids = self.ids
+        cases = dict(
+            db.session.execute(select(Case.id, Case.person_id).where(Case.person_id.in_(ids))).all()
+        )
+        consents = dict(
+            db.session.execute(
+                select(ConsentRecord.id, ConsentRecord.person_id).where(
+                    ConsentRecord.person_id.in_(ids)
+                )
+            ).all()
+        )
+        plans = {
+            plan_id: cases[case_id]
+            for plan_id, case_id in db.session.execute(
+                select(HelpPlan.id, HelpPlan.case_id).where(HelpPlan.case_id.in_(list(cases)))
+            )
+        }
+        members: dict[int, set[int]] = {}
+        theirs = select(HouseholdMember.household_id).where(HouseholdMember.person_id.in_(ids))
+        for household_id, person_id in db.session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.person_id).where(
+                HouseholdMember.household_id.in_(theirs)
+            )
+        ):
+            members.setdefault(household_id, set()).add(person_id)
+        # A shared household's name is the other members' data too: it goes with the last of
+        # them (the highest record number when several leave in the same batch).
+        households = {h: max(m) for h, m in members.items() if m <= set(ids)}
+        self.owners: dict[str, dict[int, int]] = {
+            "self": {i: i for i in ids},
+            "person": {i: i for i in ids},
+            "case": cases,
+            "consent": consents,
+            "plan": plans,
+            "household": households,
+        }
+        self.counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+        self.categories: dict[int, set[str]] = {i: set() for i in ids}
+        self.files: dict[int, list[Path]] = {i: [] for i in ids}
+
+    def link(self, model, table: DataTable):
+        return getattr(model, attribute_names(model)[LINK_COLUMN[table.link]])
+
+    def keys(self, table: DataTable) -> list[int]:
+        return list(self.owners[table.link])
+
+    def note(self, table: DataTable, per_person: dict[int, int], categories=None) -> None:
+        for person_id, n in per_person.items():
+            if n:
+                self.counts[person_id][table.table] = n
+                self.categories[person_id] |= (
+                    self.registry.categories_of(table) if categories is None else categories
+                )
+
+    def tally(self, table: DataTable, model) -> dict[int, int]:
+        """Rows per person in the table (one grouped count)."""
+        owners, link = self.owners[table.link], self.link(model, table)
+        out: dict[int, int] = {}
+        if owners:
+            for key, n in db.session.execute(
+                select(link, func.count()).where(link.in_(list(owners))).group_by(link)
+            ):
+                out[owners[key]] = out.get(owners[key], 0) + n
+        return out
+
+    def delete(self, table: DataTable, model) -> None:
+        """One set-based DELETE of every row of the batch's persons."""
+        from core.documentation.models import Attachment
+
+        per_person = self.tally(table, model)
+        if not per_person:
+            return
+        link, owners = self.link(model, table), self.owners[table.link]
+        if model is Attachment:
+            for row in db.session.scalars(select(model).where(link.in_(list(owners)))):
+                self.files[owners[getattr(row, link.key)]] += _files_of([row])
+        db.session.execute(
+            delete(model).where(link.in_(list(owners))).execution_options(synchronize_session=False)
+        )
+        _forget(model, link.key, set(owners), expunge=True)
+        self.note(table, per_person)
+
+    def anonymise(self, table: DataTable, model) -> None:
+        """Each declared column's action, computed per row as for a single person, written back
+        as one UPDATE executemany (ORM bulk update by primary key)."""
+        owners = self.owners[table.link]
+        names = attribute_names(model)
+        touched = [
+            name
+            for name, (_category, action) in table.columns.items()
+            if action != KEEP or f"{table.table}.{name}" in _CODE_LISTS
+        ]
+        if not owners or not touched:
+            return
+        link = self.link(model, table)
+        columns = model.__table__.columns
+        version = model.__mapper__.version_id_col
+        version_key = (
+            model.__mapper__.get_property_by_column(version).key if version is not None else None
+        )
+        selected = [getattr(model, names[n]).label(n) for n in touched]
+        if version_key:
+            selected.append(getattr(model, version_key).label("lotse_version"))
+        rows = db.session.execute(
+            select(
+                model.id.label("id"),
+                model.tenant_id.label("tenant_id"),
+                link.label("lotse_link"),
+                *selected,
+            ).where(link.in_(list(owners)))
+        ).all()
+        params, per_person = [], {}
+        categories: dict[int, set[str]] = {}
+        for row in rows:
+            person_id = owners[row.lotse_link]
+            new, changed = {}, set()
+            for name in touched:
+                category, action = table.columns[name]
+                old = row._mapping[name]
+                value = _anonymised_value(action, old, columns[name], row)
+                new[names[name]] = value
+                if value != old:
+                    changed.add(category)
+            if changed:
+                if version_key:
+                    # The bulk update matches the version read and raises it (optimistic lock).
+                    new[version_key] = row.lotse_version
+                params.append({"id": row.id, **new})
+                per_person[person_id] = per_person.get(person_id, 0) + 1
+                categories.setdefault(person_id, set()).update(c for c in changed if c)
+        if params:
+            db.session.execute(update(model), params)
+            _forget(model, "id", {p["id"] for p in params}, expunge=False)
+        for person_id, n in per_person.items():
+            self.counts[person_id][table.table] = n
+            self.categories[person_id] |= categories.get(person_id, set())
+
+    def log(self, action: str, rule: str, actor, request_id, person_ids) -> list[DeletionLog]:
+        """The content-free log entries (one per person), their audit events and journal lines."""
+        from core.persons.models import Person
+
+        for person_id in _drop_covering_references(self.ids):
+            self.counts[person_id]["consent_record.covered_person_ids"] = 1
+        if action == "erased":
+            db.session.execute(
+                delete(Person)
+                .where(Person.id.in_(self.ids))
+                .execution_options(synchronize_session=False)
+            )
+            _forget(Person, "id", set(self.ids), expunge=True)
+            person_categories = self.registry.categories_of(self.registry.tables["person"])
+            for person_id in self.ids:
+                self.counts[person_id]["person"] = 1
+                self.categories[person_id] |= person_categories
+        _schedule_file_removal([f for p in person_ids for f in self.files[p]])
+        entries = [
+            DeletionLog(
+                subject_ref=f"person:{person_id}",
+                action=action,
+                rule=rule[:60],
+                categories=sorted(c for c in self.categories[person_id] if c),
+                row_counts=self.counts[person_id],
+                files=len(self.files[person_id]),
+                actor_id=getattr(actor, "id", None),
+                request_id=request_id,
+            )
+            for person_id in person_ids
+        ]
+        db.session.add_all(entries)
+        db.session.flush()
+        for entry in entries:
+            audit.record(f"privacy.{action}", actor=actor, obj=entry, rule=rule[:60])
+        return entries
+
+
+def _forget(model, key: str, values: set, *, expunge: bool) -> None:
+    """Objects of the session that a set-based statement deleted (expunged) or changed
+    (expired), so nothing stale is read back from the identity map."""
+    session = db.session()
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model) and inspect(obj).dict.get(key) in values:
+            if expunge:
+                session.expunge(obj)
+            else:
+                session.expire(obj)
+
+
+def _drop_covering_references(person_ids: list[int]) -> set[int]:
+    """Other persons' consents that cover one of these persons (a minor child) lose the
+    reference; returns the persons whose references went. Only records that cover anyone are
+    read (the empty list is filtered in the database)."""
     from core.consent.models import ConsentRecord
 
-    changed = 0
+    wanted = set(person_ids)
+    found: set[int] = set()
+    if not wanted:
+        return found
     for record in db.session.scalars(
-        select(ConsentRecord).where(ConsentRecord.person_id != person.id)
-    ):
-        if person.id in (record.covered_person_ids or []):
-            record.covered_person_ids = [i for i in record.covered_person_ids if i != person.id]
-            changed += 1
-    return changed
-
-
-class _Pass:
-    """One erasure or anonymisation run over the registry: collects row counts, categories and
-    files, and writes the content-free log entry at the end."""
-
-    def __init__(self, person, registry: Registry):
-        self.person, self.registry = person, registry
-        self.links = SubjectLinks(person, own_households_only=True)
-        self.counts: dict[str, int] = {}
-        self.categories: set[str] = set()
-        self.files: list[Path] = []
-
-    def tables(self):
-        for table in _ordered(self.registry.client_tables()):
-            model = model_for(table.table)
-            rows = list(db.session.scalars(select(model).where(self.links.condition(model, table))))
-            if rows:
-                yield table, model, rows
-
-    def delete(self, table: DataTable, rows) -> None:
-        self.files += _files_of(rows)
-        for row in rows:
-            db.session.delete(row)
-        self.counts[table.table] = len(rows)
-        self.categories |= self.registry.categories_of(table)
-        db.session.flush()
-
-    def log(self, action: str, rule: str, actor, request_id) -> DeletionLog:
-        if _covering_references(self.person):
-            self.counts["consent_record.covered_person_ids"] = 1
-        subject_ref = f"person:{self.person.id}"
-        if action == "erased":
-            db.session.delete(self.person)
-            self.counts["person"] = 1
-            self.categories |= self.registry.categories_of(self.registry.tables["person"])
-        db.session.flush()
-        _schedule_file_removal(self.files)
-        log = DeletionLog(
-            subject_ref=subject_ref,
-            action=action,
-            rule=rule[:60],
-            categories=sorted(c for c in self.categories if c),
-            row_counts=self.counts,
-            files=len(self.files),
-            actor_id=getattr(actor, "id", None),
-            request_id=request_id,
+        select(ConsentRecord).where(
+            ConsentRecord.person_id.not_in(person_ids),
+            cast(ConsentRecord.covered_person_ids, String) != "[]",
         )
-        db.session.add(log)
-        db.session.flush()
-        audit.record(f"privacy.{action}", actor=actor, obj=log, rule=rule[:60])
-        return log
+    ):
+        covered = record.covered_person_ids or []
+        hit = wanted.intersection(covered)
+        if hit:
+            record.covered_person_ids = [i for i in covered if i not in wanted]
+            found |= hit
+    db.session.flush()
+    return found
 
 
 def _recipient_of(row) -> dict:
@@ -358,46 +525,101 @@ def erase(
     """Delete the person and everything linked to them; keep only the deletion log, the
     recipients to be told (Art. 19), a bare count of revocations, and the person's requests
     (without their text; open ones closed as "erased")."""
-    from core.cases.models import Case
+    return erase_many([person], registry, rule=rule, actor=actor, request_id=request_id)[0]
 
-    run = _Pass(person, registry)
-    subject = (person.id, fingerprint(person.tenant_id, person))
-    recipients: list[dict] = []
-    revocations: list[ErasedRevocation] = []
-    case_numbers = list(db.session.scalars(select(Case.number).where(Case.person_id == person.id)))
+
+def erase_many(
+    persons, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> list[DeletionLog]:
+    """:func:`erase` for a batch of persons (objects or rows with ``id``, ``tenant_id`` and
+    ``created_at``) in a fixed number of statements per declared table; one log entry each."""
+    from core.cases.models import Case
+    from core.consent.models import ConsentRevocation, Disclosure
+
+    if not persons:
+        return []
+    batch = _Batch(persons, registry)
+    subjects = {p.id: fingerprint(p.tenant_id, p) for p in batch.persons}
+    case_numbers: dict[int, list[str]] = {i: [] for i in batch.ids}
+    for person_id, number in db.session.execute(
+        select(Case.person_id, Case.number).where(Case.person_id.in_(batch.ids)).order_by(Case.id)
+    ):
+        case_numbers[person_id].append(number)
+    recipients: dict[int, list[dict]] = {}
+    revocations: dict[int, list[ErasedRevocation]] = {}
     with privileged(), db.session.no_autoflush:
-        for table, _model, rows in run.tables():
+        for table in _ordered(registry.client_tables()):
             if table.link == "self":
                 continue
+            model = model_for(table.table)
+            owners, link = batch.owners[table.link], batch.link(model, table)
             if table.table == "data_subject_request":
                 # The request stays as evidence that it was answered; its free text goes. A request
                 # still open cannot be answered any more: it is closed with that outcome.
-                for row in rows:
-                    row.details, row.decision_note = "", ""
-                    if row.status == "open":
-                        row.status, row.decided_at = "erased", utcnow()
-                        row.decided_by_id = getattr(actor, "id", None)
-                run.counts[table.table] = len(rows)
-                continue
-            if table.table == "disclosure":
-                recipients += [_recipient_of(r) for r in sorted(rows, key=lambda r: (r.at, r.id))]
-            elif table.table == "consent_revocation":
-                revocations += [
-                    ErasedRevocation(
-                        at=r.at, received_on=r.received_on, partial=bool(r.recipient_keys)
+                per_person = batch.tally(table, model)
+                if per_person:
+                    where = link.in_(list(owners))
+                    db.session.execute(
+                        update(model)
+                        .where(where, model.status == "open")
+                        .values(
+                            status="erased",
+                            decided_at=utcnow(),
+                            decided_by_id=getattr(actor, "id", None),
+                        )
+                        .execution_options(synchronize_session=False)
                     )
-                    for r in rows
-                ]
-            run.delete(table, rows)
-        entry = run.log("erased", rule, actor, request_id)
-        if recipients:
-            db.session.add(RecipientNotice(deletion_log_id=entry.id, recipients=recipients))
-        for row in revocations:
-            row.deletion_log_id = entry.id
-            db.session.add(row)
+                    db.session.execute(
+                        update(model)
+                        .where(where)
+                        .values(details="", decision_note="")
+                        .execution_options(synchronize_session=False)
+                    )
+                    _forget(model, link.key, set(owners), expunge=False)
+                    batch.note(table, per_person, categories=set())
+                continue
+            if model is Disclosure and owners:
+                for row in db.session.execute(
+                    select(
+                        link.label("lotse_link"),
+                        Disclosure.recipient_key,
+                        Disclosure.recipient_name,
+                        Disclosure.at,
+                        Disclosure.data_categories,
+                    )
+                    .where(link.in_(list(owners)))
+                    .order_by(Disclosure.at, Disclosure.id)
+                ):
+                    recipients.setdefault(owners[row.lotse_link], []).append(_recipient_of(row))
+            elif model is ConsentRevocation and owners:
+                for row in db.session.execute(
+                    select(
+                        link.label("lotse_link"),
+                        ConsentRevocation.at,
+                        ConsentRevocation.received_on,
+                        ConsentRevocation.recipient_keys,
+                    )
+                    .where(link.in_(list(owners)))
+                    .order_by(ConsentRevocation.id)
+                ):
+                    revocations.setdefault(owners[row.lotse_link], []).append(
+                        ErasedRevocation(
+                            at=row.at, received_on=row.received_on, partial=bool(row.recipient_keys)
+                        )
+                    )
+            batch.delete(table, model)
+        entries = batch.log("erased", rule, actor, request_id, batch.ids)
+        for entry, person_id in zip(entries, batch.ids, strict=True):
+            if recipients.get(person_id):
+                db.session.add(
+                    RecipientNotice(deletion_log_id=entry.id, recipients=recipients[person_id])
+                )
+            for row in revocations.get(person_id, []):
+                row.deletion_log_id = entry.id
+                db.session.add(row)
+            _journal((person_id, subjects[person_id]), "erased", entry, case_numbers[person_id])
         db.session.flush()
-        _journal(subject, "erased", entry, case_numbers)
-        return entry
+        return entries
 
 
 def anonymise(
@@ -405,58 +627,80 @@ def anonymise(
 ) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
-    run = _Pass(person, registry)
-    subject = (person.id, fingerprint(person.tenant_id, person))
+    entries = anonymise_many([person], registry, rule=rule, actor=actor, request_id=request_id)
+    return entries[0] if entries else None
+
+
+def anonymise_many(
+    persons, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> list[DeletionLog]:
+    """:func:`anonymise` for a batch of persons; a log entry for each person something was
+    changed for (a person already anonymised gets none)."""
+    from core.persons.models import Person
+
+    if not persons:
+        return []
+    batch = _Batch(persons, registry)
+    subjects = {p.id: fingerprint(p.tenant_id, p) for p in batch.persons}
     db.session().info.pop("lotse_known_organisations", None)
     with privileged():
-        closed = _close_open_cases(person)
+        closed = close_open_cases(batch.ids, "anonymised")
     with privileged(), db.session.no_autoflush:
-        for table, model, rows in run.tables():
+        for table in _ordered(registry.client_tables()):
+            model = model_for(table.table)
             if table.on_anonymise == "delete":
-                run.delete(table, rows)
-                continue
-            columns = model.__table__.columns
-            changed = 0
-            for row in rows:
-                row_changed = False
-                for name, (category, action) in table.columns.items():
-                    if action == KEEP and f"{table.table}.{name}" not in _CODE_LISTS:
-                        continue
-                    old = getattr(row, name)
-                    new = _anonymised_value(action, old, columns[name], row)
-                    if new != old:
-                        setattr(row, name, new)
-                        row_changed = True
-                        run.categories.add(category)
-                changed += row_changed
-            if changed:
-                run.counts[table.table] = changed
+                batch.delete(table, model)
+            else:
+                batch.anonymise(table, model)
         db.session().info.pop("lotse_known_organisations", None)
-        if _covering_references(person):
-            run.counts["consent_record.covered_person_ids"] = 1
-        if closed:
-            run.counts["case_file.closed"] = closed
-        if not run.counts:
-            return None
-        person.anonymised_at = person.anonymised_at or utcnow()
-        entry = run.log("anonymised", rule, actor, request_id)
-        _journal(subject, "anonymised", entry, [])
-        return entry
+        for person_id in _drop_covering_references(batch.ids):
+            batch.counts[person_id]["consent_record.covered_person_ids"] = 1
+        for person_id, n in closed.items():
+            batch.counts[person_id]["case_file.closed"] = n
+        changed = [i for i in batch.ids if batch.counts[i]]
+        if not changed:
+            return []
+        db.session.execute(
+            update(Person)
+            .where(Person.id.in_(changed), Person.anonymised_at.is_(None))
+            .values(anonymised_at=utcnow(), version=Person.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        _forget(Person, "id", set(changed), expunge=False)
+        entries = batch.log("anonymised", rule, actor, request_id, changed)
+        for entry, person_id in zip(entries, changed, strict=True):
+            _journal((person_id, subjects[person_id]), "anonymised", entry, [])
+        return entries
 
 
-def _close_open_cases(person) -> int:
-    """An anonymised file is no one's work any more: open cases close as "anonymised" and leave
-    every caseload (statistics keep the dates)."""
+def close_open_cases(
+    person_ids: list[int], reason: str, today: date | None = None
+) -> dict[int, int]:
+    """Open cases of these persons close with ``reason`` and leave every caseload (statistics
+    keep the dates; a closing date already set stays). Returns open cases closed per person."""
     from core.cases.models import Case
 
-    cases = list(
-        db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed"))
+    still_open = (Case.person_id.in_(person_ids), Case.status != "closed")
+    per_person = dict(
+        db.session.execute(
+            select(Case.person_id, func.count()).where(*still_open).group_by(Case.person_id)
+        ).all()
     )
-    for case in cases:
-        case.status, case.phase, case.closure_reason = "closed", "closure", "anonymised"
-        case.closed_on = case.closed_on or date.today()
-    db.session.flush()
-    return len(cases)
+    if per_person:
+        db.session.execute(
+            update(Case)
+            .where(*still_open)
+            .values(
+                status="closed",
+                phase="closure",
+                closure_reason=reason,
+                closed_on=func.coalesce(Case.closed_on, today or date.today()),
+                version=Case.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        _forget(Case, "person_id", set(person_ids), expunge=False)
+    return per_person
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:
@@ -465,6 +709,10 @@ def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | No
         if action == "erase"
         else anonymise(person, registry, **kwargs)
     )
+
+
+def apply_many(action: str, persons, registry: Registry, **kwargs) -> list[DeletionLog]:
+    return (erase_many if action == "erase" else anonymise_many)(persons, registry, **kwargs)
 
 
 def deletion_log(limit: int = 200) -> list[DeletionLog]:

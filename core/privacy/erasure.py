@@ -21,7 +21,18 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import String, cast, delete, event, func, inspect, select, update
+from sqlalchemy import (
+    String,
+    bindparam,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.audit import services as audit
@@ -38,6 +49,7 @@ from core.privacy.registry import (
     DataTable,
     Registry,
 )
+from core.tenancy.context import current_tenant_id
 
 PLACEHOLDER_FIRST = "Anonymisiert"
 
@@ -382,7 +394,8 @@ class _Batch:
 
     def anonymise(self, table: DataTable, model) -> None:
         """Each declared column's action, computed per row as for a single person, written back
-        as one UPDATE executemany (ORM bulk update by primary key)."""
+        as one UPDATE executemany by primary key (a version column is raised in the same
+        statement, so a form opened before fails its version check instead of writing back)."""
         owners = self.owners[table.link]
         names = attribute_names(model)
         touched = [
@@ -395,12 +408,7 @@ class _Batch:
         link = self.link(model, table)
         columns = model.__table__.columns
         version = model.__mapper__.version_id_col
-        version_key = (
-            model.__mapper__.get_property_by_column(version).key if version is not None else None
-        )
         selected = [getattr(model, names[n]).label(n) for n in touched]
-        if version_key:
-            selected.append(getattr(model, version_key).label("lotse_version"))
         rows = db.session.execute(
             select(
                 model.id.label("id"),
@@ -422,15 +430,21 @@ class _Batch:
                 if value != old:
                     changed.add(category)
             if changed:
-                if version_key:
-                    # The bulk update matches the version read and raises it (optimistic lock).
-                    new[version_key] = row.lotse_version
-                params.append({"id": row.id, **new})
+                params.append({"k_id": row.id, **{f"v_{n}": new[names[n]] for n in touched}})
                 per_person[person_id] = per_person.get(person_id, 0) + 1
                 categories.setdefault(person_id, set()).update(c for c in changed if c)
         if params:
-            db.session.execute(update(model), params)
-            _forget(model, "id", {p["id"] for p in params}, expunge=False)
+            table_ = model.__table__
+            values = {table_.c[n]: bindparam(f"v_{n}") for n in touched}
+            if version is not None:
+                values[version] = version + 1
+            db.session.execute(
+                update(table_)
+                .where(table_.c.id == bindparam("k_id"), table_.c.tenant_id == current_tenant_id())
+                .values(values),
+                params,
+            )
+            _forget(model, "id", {p["k_id"] for p in params}, expunge=False)
         for person_id, n in per_person.items():
             self.counts[person_id][table.table] = n
             self.categories[person_id] |= categories.get(person_id, set())
@@ -453,23 +467,45 @@ class _Batch:
                 self.counts[person_id]["person"] = 1
                 self.categories[person_id] |= person_categories
         _schedule_file_removal([f for p in person_ids for f in self.files[p]])
-        entries = [
-            DeletionLog(
-                subject_ref=f"person:{person_id}",
-                action=action,
-                rule=rule[:60],
-                categories=sorted(c for c in self.categories[person_id] if c),
-                row_counts=self.counts[person_id],
-                files=len(self.files[person_id]),
-                actor_id=getattr(actor, "id", None),
-                request_id=request_id,
+        if not person_ids:
+            return []
+        # One INSERT for the batch's entries; RETURNING gives the ids back (matched by record
+        # number, since the database need not return them in order).
+        ids = dict(
+            db.session.execute(
+                insert(DeletionLog).returning(DeletionLog.subject_ref, DeletionLog.id),
+                [
+                    {
+                        "tenant_id": current_tenant_id(),
+                        "subject_ref": f"person:{person_id}",
+                        "action": action,
+                        "rule": rule[:60],
+                        "categories": sorted(c for c in self.categories[person_id] if c),
+                        "row_counts": self.counts[person_id],
+                        "files": len(self.files[person_id]),
+                        "actor_id": getattr(actor, "id", None),
+                        "request_id": request_id,
+                    }
+                    for person_id in person_ids
+                ],
+            ).all()
+        )
+        entries = list(
+            db.session.scalars(
+                select(DeletionLog)
+                .where(DeletionLog.id.in_(list(ids.values())))
+                .order_by(DeletionLog.id)
             )
-            for person_id in person_ids
-        ]
-        db.session.add_all(entries)
-        db.session.flush()
-        for entry in entries:
-            audit.record(f"privacy.{action}", actor=actor, obj=entry, rule=rule[:60])
+        )
+        by_ref = {e.subject_ref: e for e in entries}
+        entries = [by_ref[f"person:{person_id}"] for person_id in person_ids]
+        audit.record_many(
+            f"privacy.{action}",
+            "DeletionLog",
+            [e.id for e in entries],
+            actor=actor,
+            rule=rule[:60],
+        )
         return entries
 
 
@@ -546,7 +582,7 @@ def erase_many(
     ):
         case_numbers[person_id].append(number)
     recipients: dict[int, list[dict]] = {}
-    revocations: dict[int, list[ErasedRevocation]] = {}
+    revocations: dict[int, list[dict]] = {}
     with privileged(), db.session.no_autoflush:
         for table in _ordered(registry.client_tables()):
             if table.link == "self":
@@ -603,22 +639,34 @@ def erase_many(
                     .order_by(ConsentRevocation.id)
                 ):
                     revocations.setdefault(owners[row.lotse_link], []).append(
-                        ErasedRevocation(
-                            at=row.at, received_on=row.received_on, partial=bool(row.recipient_keys)
-                        )
+                        {
+                            "at": row.at,
+                            "received_on": row.received_on,
+                            "partial": bool(row.recipient_keys),
+                        }
                     )
             batch.delete(table, model)
         entries = batch.log("erased", rule, actor, request_id, batch.ids)
+        tenant_id = current_tenant_id()
+        notices, erased_revocations = [], []
         for entry, person_id in zip(entries, batch.ids, strict=True):
             if recipients.get(person_id):
-                db.session.add(
-                    RecipientNotice(deletion_log_id=entry.id, recipients=recipients[person_id])
+                notices.append(
+                    {
+                        "tenant_id": tenant_id,
+                        "deletion_log_id": entry.id,
+                        "recipients": recipients[person_id],
+                    }
                 )
-            for row in revocations.get(person_id, []):
-                row.deletion_log_id = entry.id
-                db.session.add(row)
+            erased_revocations += [
+                {**row, "tenant_id": tenant_id, "deletion_log_id": entry.id}
+                for row in revocations.get(person_id, [])
+            ]
             _journal((person_id, subjects[person_id]), "erased", entry, case_numbers[person_id])
-        db.session.flush()
+        if notices:
+            db.session.execute(insert(RecipientNotice), notices)
+        if erased_revocations:
+            db.session.execute(insert(ErasedRevocation), erased_revocations)
         return entries
 
 

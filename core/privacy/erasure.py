@@ -258,18 +258,22 @@ def _append_journal(entries: list[dict]) -> None:
 
 
 def read_journal() -> list[dict]:
+    return list(iter_journal())
+
+
+def iter_journal():
+    """The journal's entries one by one (it grows with every erasure: never read it whole)."""
     path = journal_path()
     if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            out.append(entry)
-    return out
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
 
 
 def _journal(

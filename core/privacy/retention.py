@@ -697,12 +697,12 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
     hits the record it was written for (same number *and* keyed fingerprint); case-number
     counters are raised past every number the journal knows, so none is issued twice."""
     from core.cases.models import CaseNumberCounter
-    from core.persons.models import Person
 
     registry = tenant_registry(tenant)
     report = {"replayed": 0, "counters_raised": 0}
     highest: dict[int, int] = {}
-    for entry in erasure.read_journal():
+    pending: list[dict] = []
+    for entry in erasure.iter_journal():
         if entry.get("tenant_id") != tenant.id:
             continue
         for number in entry.get("case_numbers") or []:
@@ -710,17 +710,12 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
             if prefix.isdigit() and seq.isdigit():
                 highest[int(prefix)] = max(highest.get(int(prefix), 0), int(seq))
         kind, _sep, ref = str(entry.get("subject_ref") or "").partition(":")
-        if kind != "person" or not ref.isdigit():
-            continue
-        person = db.session.get(Person, int(ref))
-        if person is None or erasure.fingerprint(tenant.id, person) != entry.get("fingerprint"):
-            continue
-        action = "erase" if entry.get("action") == "erased" else "anonymise"
-        if action == "anonymise" and person.anonymised_at is not None:
-            continue
-        report["replayed"] += 1
-        if not dry_run:
-            erasure.apply(action, person, registry, rule=f"replay:{entry.get('log_id')}"[:60])
+        if kind == "person" and ref.isdigit():
+            pending.append(entry)
+            if len(pending) >= REPLAY_CHUNK:
+                report["replayed"] += _replay(tenant, registry, pending, dry_run)
+                pending = []
+    report["replayed"] += _replay(tenant, registry, pending, dry_run)
     for year, number in sorted(highest.items()):
         counter = db.session.scalar(select(CaseNumberCounter).where(CaseNumberCounter.year == year))
         if counter is None or counter.last_number < number:
@@ -732,6 +727,56 @@ def replay_deletions(tenant, *, dry_run: bool = False) -> dict:
                     counter.last_number = number
     db.session.flush()
     return report
+
+
+#: Journal lines looked up per statement when replaying.
+REPLAY_CHUNK = 1000
+
+
+def _replay(tenant, registry: Registry, entries: list[dict], dry_run: bool) -> int:
+    """Journal lines whose record still exists with the same fingerprint, applied again in
+    batches (one lookup for the chunk; most records of an old journal are long gone)."""
+    from core.persons.models import Person
+
+    if not entries:
+        return 0
+    ids = {int(str(e["subject_ref"]).partition(":")[2]) for e in entries}
+    found = {
+        row.id: row
+        for row in db.session.execute(
+            select(Person.id, Person.tenant_id, Person.created_at, Person.anonymised_at).where(
+                Person.id.in_(ids)
+            )
+        )
+    }
+    todo: dict[str, dict[int, Any]] = {"erase": {}, "anonymise": {}}
+    rules: dict[int, str] = {}
+    for entry in entries:
+        person = found.get(int(str(entry["subject_ref"]).partition(":")[2]))
+        if person is None or erasure.fingerprint(tenant.id, person) != entry.get("fingerprint"):
+            continue
+        action = "erase" if entry.get("action") == "erased" else "anonymise"
+        if action == "anonymise" and person.anonymised_at is not None:
+            continue
+        if person.id in todo["erase"]:
+            continue  # erased already covers whatever else the journal lists
+        if action == "erase":
+            todo["anonymise"].pop(person.id, None)
+        elif person.id in todo["anonymise"]:
+            continue
+        todo[action][person.id] = person
+        rules[person.id] = f"replay:{entry.get('log_id')}"[:60]
+    count = len(todo["erase"]) + len(todo["anonymise"])
+    if not dry_run:
+        for action, persons in todo.items():
+            # One log entry per person naming the journal line it replays (a replay follows a
+            # restore and hits few persons; the lookups above are what every run pays).
+            by_rule: dict[str, list] = {}
+            for person_id, person in persons.items():
+                by_rule.setdefault(rules[person_id], []).append(person)
+            for rule, group in by_rule.items():
+                erasure.apply_many(action, group, registry, rule=rule)
+    return count
 
 
 def recently_erased_tables(days: int = 7) -> set[str]:

@@ -337,7 +337,7 @@ def retention_due():
     """What the next retention runs will do: the kept result of the last dry run, 50 files a
     page (computing it takes long on a large installation; "neu berechnen" does it anew)."""
     require_permission("disclosures.read")
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
     run = retention.stored_result_or_compute(g.tenant)

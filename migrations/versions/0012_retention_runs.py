@@ -81,9 +81,19 @@ def upgrade():
 
     for table in ("retention_run", "retention_due"):
         enable_rls(op, table)
+    # Erasure deletes goals and consents in bulk: the foreign keys pointing at them need an index,
+    # or every deleted row scans the whole referencing table.
+    with op.batch_alter_table("help_plan_item", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_help_plan_item_goal_id"), ["goal_id"], unique=False)
+    with op.batch_alter_table("disclosure", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_disclosure_consent_id"), ["consent_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("disclosure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_disclosure_consent_id"))
+    with op.batch_alter_table("help_plan_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_help_plan_item_goal_id"))
     for table in ("retention_due", "retention_run"):
         disable_rls(op, table)
     with op.batch_alter_table("retention_due", schema=None) as batch_op:

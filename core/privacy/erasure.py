@@ -20,6 +20,7 @@ import os
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     String,
@@ -421,7 +422,8 @@ class _Batch:
                 *selected,
             ).where(link.in_(list(owners)))
         ).all()
-        params, per_person = [], {}
+        params: list[dict[str, Any]] = []
+        per_person: dict[int, int] = {}
         categories: dict[int, set[str]] = {}
         for row in rows:
             person_id = owners[row.lotse_link]
@@ -439,7 +441,7 @@ class _Batch:
                 categories.setdefault(person_id, set()).update(c for c in changed if c)
         if params:
             table_ = model.__table__
-            values = {table_.c[n]: bindparam(f"v_{n}") for n in touched}
+            values: dict[Any, Any] = {table_.c[n]: bindparam(f"v_{n}") for n in touched}
             if version is not None:
                 values[version] = version + 1
             db.session.execute(

@@ -579,20 +579,38 @@ def jobs_follow_ups(slug, day):
 @click.option("--tenant", "slug", help="Only this tenant (default: all active tenants).")
 @click.option("--dry-run", is_flag=True, help="Only report what is due; change nothing.")
 @click.option("--date", "day", help="With --dry-run only: what would be due on YYYY-MM-DD.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 5000),
+    default=250,
+    show_default=True,
+    help="Persons per batch; every batch is committed on its own.",
+)
 @with_appcontext
-def jobs_retention(slug, dry_run, day):
+def jobs_retention(slug, dry_run, day, batch_size):
     """Apply the Löschkonzept: anonymise or erase client files whose retention period has run out
-    (per tenant policy), warn case managers beforehand, trim the audit trail. Idempotent (daily)."""
+    (per tenant policy), warn case managers beforehand, trim the audit trail. Idempotent (daily).
+    Works in batches with a commit each; a run that broke off continues where it stopped."""
     import json
 
-    from core.privacy.retention import run
+    from core.privacy.retention import run, store_result
 
     if day and not dry_run:
         _fail({"date": ["nur zusammen mit --dry-run: gelöscht wird immer nach dem heutigen Datum"]})
     today, tenants = _job_scope(slug, day)
-    for tenant, report in _per_tenant(
-        tenants, lambda tenant: run(tenant, today, dry_run=dry_run), dry_run
-    ):
+
+    def job(tenant):
+        if dry_run:
+            report = run(tenant, today, dry_run=True)
+            if not day:
+                # Today's dry run is what the DSB desk shows ("Stand: …").
+                store_result(tenant, today)
+                db.session.commit()
+            return report
+        with _progress_bar(tenant.slug) as progress:
+            return run(tenant, today, batch_size=batch_size, progress=progress)
+
+    for tenant, report in _per_tenant(tenants, job, dry_run):
         items = report.pop("items")
         click.echo(f"{tenant.slug:20} " + json.dumps(report, sort_keys=True))
         if dry_run:
@@ -603,6 +621,28 @@ def jobs_retention(slug, dry_run, day):
                 )
     if not dry_run:
         _vacuum_erased(tenants)
+
+
+@contextmanager
+def _progress_bar(label: str):
+    """A progress bar on stderr for a job that reports ``(done, total)``; it appears with the
+    first report (the total is known only then)."""
+    bars: list = []
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
+            bar.__enter__()
+            bars.append([bar, 0])
+        bar, shown = bars[0]
+        bar.update(done - shown)
+        bars[0][1] = done
+
+    try:
+        yield progress
+    finally:
+        if bars:
+            bars[0][0].__exit__(None, None, None)
 
 
 def _vacuum_erased(tenants) -> None:

@@ -52,6 +52,29 @@ def record(action: str, *, actor=None, obj=None, object_type: str = "", object_i
     )
 
 
+def record_many(action: str, object_type: str, object_ids, *, actor=None, **details) -> int:
+    """One audit row per object, written as one statement (a batch job's events); the same
+    content-free details for each. Returns the number of rows."""
+    from sqlalchemy import insert
+
+    rows = [
+        {
+            "tenant_id": current_tenant_id(),
+            "actor_id": getattr(actor, "id", actor),
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "details": _check_content_free(details),
+        }
+        for object_id in object_ids
+    ]
+    if rows and rows[0]["tenant_id"] is None:
+        raise ValueError("audit rows need a bound tenant")
+    if rows:
+        db.session.execute(insert(AuditEvent), rows)
+    return len(rows)
+
+
 def record_platform(action: str, *, actor=None, obj=None, object_type="", object_id="", **details):
     """Add a row to the operator log (actions on the installation, outside any tenant)."""
     return _event(PlatformAuditEvent, action, actor, obj, object_type, object_id, details)

@@ -260,7 +260,8 @@ class HelpPlanItem(TenantScoped, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
-    goal_id: Mapped[int | None] = mapped_column(Integer)
+    #: Indexed: deleting goals (erasure) sets it to NULL through the foreign key.
+    goal_id: Mapped[int | None] = mapped_column(Integer, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     measure: Mapped[str] = mapped_column(Text, nullable=False)
     responsible: Mapped[str] = mapped_column(String(20), nullable=False)

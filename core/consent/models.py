@@ -245,7 +245,8 @@ class Disclosure(TenantScoped, Model):
     purpose: Mapped[str] = mapped_column(String(60), nullable=False)
     #: "consent" or "override"
     legal_basis: Mapped[str] = mapped_column(String(20), nullable=False)
-    consent_id: Mapped[int | None] = mapped_column(Integer)
+    #: Indexed: deleting consents (erasure) checks the foreign key here.
+    consent_id: Mapped[int | None] = mapped_column(Integer, index=True)
     override_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
     #: How the client confirmed this very disclosure (strict tenants): "oral" / "written".
     confirmation: Mapped[str] = mapped_column(String(20), default="", nullable=False)

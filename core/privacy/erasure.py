@@ -20,13 +20,23 @@ import os
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import (
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from core.audit import services as audit
 from core.db import checkpoint, db, utcnow
-from core.privacy.links import SubjectLinks, model_for
+from core.privacy.links import LINK_COLUMN, attribute_names, model_for
 from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
 from core.privacy.registry import (
     ERASE,
@@ -38,6 +48,7 @@ from core.privacy.registry import (
     DataTable,
     Registry,
 )
+from core.tenancy.context import current_tenant_id
 
 PLACEHOLDER_FIRST = "Anonymisiert"
 
@@ -246,18 +257,22 @@ def _append_journal(entries: list[dict]) -> None:
 
 
 def read_journal() -> list[dict]:
+    return list(iter_journal())
+
+
+def iter_journal():
+    """The journal's entries one by one (it grows with every erasure: never read it whole)."""
     path = journal_path()
     if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict):
-            out.append(entry)
-    return out
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
 
 
 def _journal(
@@ -277,70 +292,251 @@ def _journal(
     db.session().info.setdefault("lotse_deletion_journal", []).append(entry)
 
 
-def _covering_references(person) -> dict[str, int]:
-    """Other persons' consents that cover this person (a minor child) lose the reference, and the
-    person's own consents stop covering others (one indexed, set-based delete each)."""
+# --- erasure and anonymisation, a batch of persons at a time ----------------------------------
+#
+# Per declared table a batch costs a fixed number of statements (a grouped count or one select of
+# the rows to change, then one set-based DELETE or one UPDATE executemany), whatever the number of
+# persons in it. Erasing or anonymising one person is a batch of one: every guarantee the tests
+# check for one person holds for a batch.
+
+
+class _Batch:
+    """The persons of one erasure or anonymisation pass and the ids through which rows belong to
+    them (cases, consents, plans, households no one else is left in); collects row counts,
+    categories and files per person and writes one content-free log entry for each."""
+
+    def __init__(self, persons, registry: Registry):
+        from core.cases.models import Case, HelpPlan
+        from core.consent.models import ConsentRecord
+        from core.persons.models import HouseholdMember
+
+        self.persons = sorted(persons, key=lambda p: p.id)
+        self.registry = registry
+        self.ids = [p.id for p in self.persons]
+        ids = self.ids
+        cases = dict(
+            db.session.execute(select(Case.id, Case.person_id).where(Case.person_id.in_(ids))).all()
+        )
+        consents = dict(
+            db.session.execute(
+                select(ConsentRecord.id, ConsentRecord.person_id).where(
+                    ConsentRecord.person_id.in_(ids)
+                )
+            ).all()
+        )
+        plans = {
+            plan_id: cases[case_id]
+            for plan_id, case_id in db.session.execute(
+                select(HelpPlan.id, HelpPlan.case_id).where(HelpPlan.case_id.in_(list(cases)))
+            )
+        }
+        members: dict[int, set[int]] = {}
+        theirs = select(HouseholdMember.household_id).where(HouseholdMember.person_id.in_(ids))
+        for household_id, person_id in db.session.execute(
+            select(HouseholdMember.household_id, HouseholdMember.person_id).where(
+                HouseholdMember.household_id.in_(theirs)
+            )
+        ):
+            members.setdefault(household_id, set()).add(person_id)
+        # A shared household's name is the other members' data too: it goes with the last of
+        # them (the highest record number when several leave in the same batch).
+        households = {h: max(m) for h, m in members.items() if m <= set(ids)}
+        self.owners: dict[str, dict[int, int]] = {
+            "self": {i: i for i in ids},
+            "person": {i: i for i in ids},
+            "case": cases,
+            "consent": consents,
+            "plan": plans,
+            "household": households,
+        }
+        self.counts: dict[int, dict[str, int]] = {i: {} for i in ids}
+        self.categories: dict[int, set[str]] = {i: set() for i in ids}
+        self.files: dict[int, list[Path]] = {i: [] for i in ids}
+
+    def link(self, model, table: DataTable):
+        return getattr(model, attribute_names(model)[LINK_COLUMN[table.link]])
+
+    def keys(self, table: DataTable) -> list[int]:
+        return list(self.owners[table.link])
+
+    def note(self, table: DataTable, per_person: dict[int, int], categories=None) -> None:
+        for person_id, n in per_person.items():
+            if n:
+                self.counts[person_id][table.table] = n
+                self.categories[person_id] |= (
+                    self.registry.categories_of(table) if categories is None else categories
+                )
+
+    def tally(self, table: DataTable, model) -> dict[int, int]:
+        """Rows per person in the table (one grouped count)."""
+        owners, link = self.owners[table.link], self.link(model, table)
+        out: dict[int, int] = {}
+        if owners:
+            for key, n in db.session.execute(
+                select(link, func.count()).where(link.in_(list(owners))).group_by(link)
+            ):
+                out[owners[key]] = out.get(owners[key], 0) + n
+        return out
+
+    def delete(self, table: DataTable, model) -> None:
+        """One set-based DELETE of every row of the batch's persons."""
+        from core.documentation.models import Attachment
+
+        per_person = self.tally(table, model)
+        if not per_person:
+            return
+        link, owners = self.link(model, table), self.owners[table.link]
+        if model is Attachment:
+            for row in db.session.scalars(select(model).where(link.in_(list(owners)))):
+                self.files[owners[getattr(row, link.key)]] += _files_of([row])
+        db.session.execute(
+            delete(model).where(link.in_(list(owners))).execution_options(synchronize_session=False)
+        )
+        _forget(model, link.key, set(owners), expunge=True)
+        self.note(table, per_person)
+
+    def anonymise(self, table: DataTable, model) -> None:
+        """Each declared column's action, computed per row as for a single person, written back
+        as one UPDATE executemany by primary key (a version column is raised in the same
+        statement, so a form opened before fails its version check instead of writing back)."""
+        owners = self.owners[table.link]
+        names = attribute_names(model)
+        touched = [
+            name
+            for name, (_category, action) in table.columns.items()
+            if action != KEEP or f"{table.table}.{name}" in _CODE_LISTS
+        ]
+        if not owners or not touched:
+            return
+        link = self.link(model, table)
+        columns = model.__table__.columns
+        version = model.__mapper__.version_id_col
+        selected = [getattr(model, names[n]).label(n) for n in touched]
+        rows = db.session.execute(
+            select(
+                model.id.label("id"),
+                model.tenant_id.label("tenant_id"),
+                link.label("lotse_link"),
+                *selected,
+            ).where(link.in_(list(owners)))
+        ).all()
+        params: list[dict[str, Any]] = []
+        per_person: dict[int, int] = {}
+        categories: dict[int, set[str]] = {}
+        for row in rows:
+            person_id = owners[row.lotse_link]
+            new, changed = {}, set()
+            for name in touched:
+                category, action = table.columns[name]
+                old = row._mapping[name]
+                value = _anonymised_value(action, old, columns[name], row)
+                new[names[name]] = value
+                if value != old:
+                    changed.add(category)
+            if changed:
+                params.append({"k_id": row.id, **{f"v_{n}": new[names[n]] for n in touched}})
+                per_person[person_id] = per_person.get(person_id, 0) + 1
+                categories.setdefault(person_id, set()).update(c for c in changed if c)
+        if params:
+            table_ = model.__table__
+            values: dict[Any, Any] = {table_.c[n]: bindparam(f"v_{n}") for n in touched}
+            if version is not None:
+                values[version] = version + 1
+            db.session.execute(
+                update(table_)
+                .where(table_.c.id == bindparam("k_id"), table_.c.tenant_id == current_tenant_id())
+                .values(values),
+                params,
+            )
+            _forget(model, "id", {p["k_id"] for p in params}, expunge=False)
+        for person_id, n in per_person.items():
+            self.counts[person_id][table.table] = n
+            self.categories[person_id] |= categories.get(person_id, set())
+
+    def log(self, action: str, rule: str, actor, request_id, person_ids) -> list[DeletionLog]:
+        """The content-free log entries (one per person), their audit events and journal lines."""
+        from core.persons.models import Person
+
+        _release_coverage(self)
+        if action == "erased":
+            db.session.execute(
+                delete(Person)
+                .where(Person.id.in_(self.ids))
+                .execution_options(synchronize_session=False)
+            )
+            _forget(Person, "id", set(self.ids), expunge=True)
+            person_categories = self.registry.categories_of(self.registry.tables["person"])
+            for person_id in self.ids:
+                self.counts[person_id]["person"] = 1
+                self.categories[person_id] |= person_categories
+        _schedule_file_removal([f for p in person_ids for f in self.files[p]])
+        if not person_ids:
+            return []
+        # One INSERT for the batch's entries; RETURNING gives the ids back (matched by record
+        # number, since the database need not return them in order).
+        ids = dict(
+            db.session.execute(
+                insert(DeletionLog).returning(DeletionLog.subject_ref, DeletionLog.id),
+                [
+                    {
+                        "tenant_id": current_tenant_id(),
+                        "subject_ref": f"person:{person_id}",
+                        "action": action,
+                        "rule": rule[:60],
+                        "categories": sorted(c for c in self.categories[person_id] if c),
+                        "row_counts": self.counts[person_id],
+                        "files": len(self.files[person_id]),
+                        "actor_id": getattr(actor, "id", None),
+                        "request_id": request_id,
+                    }
+                    for person_id in person_ids
+                ],
+            ).all()
+        )
+        entries = list(
+            db.session.scalars(
+                select(DeletionLog)
+                .where(DeletionLog.id.in_(list(ids.values())))
+                .order_by(DeletionLog.id)
+            )
+        )
+        by_ref = {e.subject_ref: e for e in entries}
+        entries = [by_ref[f"person:{person_id}"] for person_id in person_ids]
+        audit.record_many(
+            f"privacy.{action}",
+            "DeletionLog",
+            [e.id for e in entries],
+            actor=actor,
+            rule=rule[:60],
+        )
+        return entries
+
+
+def _forget(model, key: str, values: set, *, expunge: bool) -> None:
+    """Objects of the session that a set-based statement deleted (expunged) or changed
+    (expired), so nothing stale is read back from the identity map."""
+    session = db.session()
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model) and inspect(obj).dict.get(key) in values:
+            if expunge:
+                session.expunge(obj)
+            else:
+                session.expire(obj)
+
+
+def _release_coverage(batch: _Batch) -> None:
+    """Other persons' consents that cover one of the batch's persons (a minor child) lose the
+    reference, and the persons' own consents stop covering others: set-based, through the
+    consent domain's coverage table (core.consent.coverage.release)."""
     from core.consent.coverage import release
 
-    return release([person.id]).get(person.id, {})
-
-
-def _count(run: _Pass, more: dict[str, int]) -> None:
-    for key, n in more.items():
-        run.counts[key] = run.counts.get(key, 0) + n
-        if key in run.registry.tables:
-            run.categories |= run.registry.categories_of(run.registry.tables[key])
-
-
-class _Pass:
-    """One erasure or anonymisation run over the registry: collects row counts, categories and
-    files, and writes the content-free log entry at the end."""
-
-    def __init__(self, person, registry: Registry):
-        self.person, self.registry = person, registry
-        self.links = SubjectLinks(person, own_households_only=True)
-        self.counts: dict[str, int] = {}
-        self.categories: set[str] = set()
-        self.files: list[Path] = []
-
-    def tables(self):
-        for table in _ordered(self.registry.client_tables()):
-            model = model_for(table.table)
-            rows = list(db.session.scalars(select(model).where(self.links.condition(model, table))))
-            if rows:
-                yield table, model, rows
-
-    def delete(self, table: DataTable, rows) -> None:
-        self.files += _files_of(rows)
-        for row in rows:
-            db.session.delete(row)
-        self.counts[table.table] = len(rows)
-        self.categories |= self.registry.categories_of(table)
-        db.session.flush()
-
-    def log(self, action: str, rule: str, actor, request_id) -> DeletionLog:
-        _count(self, _covering_references(self.person))
-        subject_ref = f"person:{self.person.id}"
-        if action == "erased":
-            db.session.delete(self.person)
-            self.counts["person"] = 1
-            self.categories |= self.registry.categories_of(self.registry.tables["person"])
-        db.session.flush()
-        _schedule_file_removal(self.files)
-        log = DeletionLog(
-            subject_ref=subject_ref,
-            action=action,
-            rule=rule[:60],
-            categories=sorted(c for c in self.categories if c),
-            row_counts=self.counts,
-            files=len(self.files),
-            actor_id=getattr(actor, "id", None),
-            request_id=request_id,
-        )
-        db.session.add(log)
-        db.session.flush()
-        audit.record(f"privacy.{action}", actor=actor, obj=log, rule=rule[:60])
-        return log
+    for person_id, more in release(batch.ids).items():
+        for key, n in more.items():
+            batch.counts[person_id][key] = batch.counts[person_id].get(key, 0) + n
+            if key in batch.registry.tables:
+                batch.categories[person_id] |= batch.registry.categories_of(
+                    batch.registry.tables[key]
+                )
 
 
 def _recipient_of(row) -> dict:
@@ -358,46 +554,113 @@ def erase(
     """Delete the person and everything linked to them; keep only the deletion log, the
     recipients to be told (Art. 19), a bare count of revocations, and the person's requests
     (without their text; open ones closed as "erased")."""
-    from core.cases.models import Case
+    return erase_many([person], registry, rule=rule, actor=actor, request_id=request_id)[0]
 
-    run = _Pass(person, registry)
-    subject = (person.id, fingerprint(person.tenant_id, person))
-    recipients: list[dict] = []
-    revocations: list[ErasedRevocation] = []
-    case_numbers = list(db.session.scalars(select(Case.number).where(Case.person_id == person.id)))
+
+def erase_many(
+    persons, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> list[DeletionLog]:
+    """:func:`erase` for a batch of persons (objects or rows with ``id``, ``tenant_id`` and
+    ``created_at``) in a fixed number of statements per declared table; one log entry each."""
+    from core.cases.models import Case
+    from core.consent.models import ConsentRevocation, Disclosure
+
+    if not persons:
+        return []
+    batch = _Batch(persons, registry)
+    subjects = {p.id: fingerprint(p.tenant_id, p) for p in batch.persons}
+    case_numbers: dict[int, list[str]] = {i: [] for i in batch.ids}
+    for person_id, number in db.session.execute(
+        select(Case.person_id, Case.number).where(Case.person_id.in_(batch.ids)).order_by(Case.id)
+    ):
+        case_numbers[person_id].append(number)
+    recipients: dict[int, list[dict]] = {}
+    revocations: dict[int, list[dict]] = {}
     with privileged(), db.session.no_autoflush:
-        for table, _model, rows in run.tables():
+        for table in _ordered(registry.client_tables()):
             if table.link == "self":
                 continue
+            model = model_for(table.table)
+            owners, link = batch.owners[table.link], batch.link(model, table)
             if table.table == "data_subject_request":
                 # The request stays as evidence that it was answered; its free text goes. A request
                 # still open cannot be answered any more: it is closed with that outcome.
-                for row in rows:
-                    row.details, row.decision_note = "", ""
-                    if row.status == "open":
-                        row.status, row.decided_at = "erased", utcnow()
-                        row.decided_by_id = getattr(actor, "id", None)
-                run.counts[table.table] = len(rows)
-                continue
-            if table.table == "disclosure":
-                recipients += [_recipient_of(r) for r in sorted(rows, key=lambda r: (r.at, r.id))]
-            elif table.table == "consent_revocation":
-                revocations += [
-                    ErasedRevocation(
-                        at=r.at, received_on=r.received_on, partial=bool(r.recipient_keys)
+                per_person = batch.tally(table, model)
+                if per_person:
+                    where = link.in_(list(owners))
+                    db.session.execute(
+                        update(model)
+                        .where(where, model.status == "open")
+                        .values(
+                            status="erased",
+                            decided_at=utcnow(),
+                            decided_by_id=getattr(actor, "id", None),
+                        )
+                        .execution_options(synchronize_session=False)
                     )
-                    for r in rows
-                ]
-            run.delete(table, rows)
-        entry = run.log("erased", rule, actor, request_id)
-        if recipients:
-            db.session.add(RecipientNotice(deletion_log_id=entry.id, recipients=recipients))
-        for row in revocations:
-            row.deletion_log_id = entry.id
-            db.session.add(row)
-        db.session.flush()
-        _journal(subject, "erased", entry, case_numbers)
-        return entry
+                    db.session.execute(
+                        update(model)
+                        .where(where)
+                        .values(details="", decision_note="")
+                        .execution_options(synchronize_session=False)
+                    )
+                    _forget(model, link.key, set(owners), expunge=False)
+                    batch.note(table, per_person, categories=set())
+                continue
+            if model is Disclosure and owners:
+                for row in db.session.execute(
+                    select(
+                        link.label("lotse_link"),
+                        Disclosure.recipient_key,
+                        Disclosure.recipient_name,
+                        Disclosure.at,
+                        Disclosure.data_categories,
+                    )
+                    .where(link.in_(list(owners)))
+                    .order_by(Disclosure.at, Disclosure.id)
+                ):
+                    recipients.setdefault(owners[row.lotse_link], []).append(_recipient_of(row))
+            elif model is ConsentRevocation and owners:
+                for row in db.session.execute(
+                    select(
+                        link.label("lotse_link"),
+                        ConsentRevocation.at,
+                        ConsentRevocation.received_on,
+                        ConsentRevocation.recipient_keys,
+                    )
+                    .where(link.in_(list(owners)))
+                    .order_by(ConsentRevocation.id)
+                ):
+                    revocations.setdefault(owners[row.lotse_link], []).append(
+                        {
+                            "at": row.at,
+                            "received_on": row.received_on,
+                            "partial": bool(row.recipient_keys),
+                        }
+                    )
+            batch.delete(table, model)
+        entries = batch.log("erased", rule, actor, request_id, batch.ids)
+        tenant_id = current_tenant_id()
+        notices, erased_revocations = [], []
+        for entry, person_id in zip(entries, batch.ids, strict=True):
+            if recipients.get(person_id):
+                notices.append(
+                    {
+                        "tenant_id": tenant_id,
+                        "deletion_log_id": entry.id,
+                        "recipients": recipients[person_id],
+                    }
+                )
+            erased_revocations += [
+                {**row, "tenant_id": tenant_id, "deletion_log_id": entry.id}
+                for row in revocations.get(person_id, [])
+            ]
+            _journal((person_id, subjects[person_id]), "erased", entry, case_numbers[person_id])
+        if notices:
+            db.session.execute(insert(RecipientNotice), notices)
+        if erased_revocations:
+            db.session.execute(insert(ErasedRevocation), erased_revocations)
+        return entries
 
 
 def anonymise(
@@ -405,57 +668,79 @@ def anonymise(
 ) -> DeletionLog | None:
     """Apply every column's anonymisation action; returns None when nothing was left to change
     (running it twice is harmless)."""
-    run = _Pass(person, registry)
-    subject = (person.id, fingerprint(person.tenant_id, person))
+    entries = anonymise_many([person], registry, rule=rule, actor=actor, request_id=request_id)
+    return entries[0] if entries else None
+
+
+def anonymise_many(
+    persons, registry: Registry, *, rule: str, actor=None, request_id: int | None = None
+) -> list[DeletionLog]:
+    """:func:`anonymise` for a batch of persons; a log entry for each person something was
+    changed for (a person already anonymised gets none)."""
+    from core.persons.models import Person
+
+    if not persons:
+        return []
+    batch = _Batch(persons, registry)
+    subjects = {p.id: fingerprint(p.tenant_id, p) for p in batch.persons}
     db.session().info.pop("lotse_known_organisations", None)
     with privileged():
-        closed = _close_open_cases(person)
+        closed = close_open_cases(batch.ids, "anonymised")
     with privileged(), db.session.no_autoflush:
-        for table, model, rows in run.tables():
+        for table in _ordered(registry.client_tables()):
+            model = model_for(table.table)
             if table.on_anonymise == "delete":
-                run.delete(table, rows)
-                continue
-            columns = model.__table__.columns
-            changed = 0
-            for row in rows:
-                row_changed = False
-                for name, (category, action) in table.columns.items():
-                    if action == KEEP and f"{table.table}.{name}" not in _CODE_LISTS:
-                        continue
-                    old = getattr(row, name)
-                    new = _anonymised_value(action, old, columns[name], row)
-                    if new != old:
-                        setattr(row, name, new)
-                        row_changed = True
-                        run.categories.add(category)
-                changed += row_changed
-            if changed:
-                run.counts[table.table] = changed
+                batch.delete(table, model)
+            else:
+                batch.anonymise(table, model)
         db.session().info.pop("lotse_known_organisations", None)
-        _count(run, _covering_references(person))
-        if closed:
-            run.counts["case_file.closed"] = closed
-        if not run.counts:
-            return None
-        person.anonymised_at = person.anonymised_at or utcnow()
-        entry = run.log("anonymised", rule, actor, request_id)
-        _journal(subject, "anonymised", entry, [])
-        return entry
+        _release_coverage(batch)
+        for person_id, n in closed.items():
+            batch.counts[person_id]["case_file.closed"] = n
+        changed = [i for i in batch.ids if batch.counts[i]]
+        if not changed:
+            return []
+        db.session.execute(
+            update(Person)
+            .where(Person.id.in_(changed), Person.anonymised_at.is_(None))
+            .values(anonymised_at=utcnow(), version=Person.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        _forget(Person, "id", set(changed), expunge=False)
+        entries = batch.log("anonymised", rule, actor, request_id, changed)
+        for entry, person_id in zip(entries, changed, strict=True):
+            _journal((person_id, subjects[person_id]), "anonymised", entry, [])
+        return entries
 
 
-def _close_open_cases(person) -> int:
-    """An anonymised file is no one's work any more: open cases close as "anonymised" and leave
-    every caseload (statistics keep the dates)."""
+def close_open_cases(
+    person_ids: list[int], reason: str, today: date | None = None
+) -> dict[int, int]:
+    """Open cases of these persons close with ``reason`` and leave every caseload (statistics
+    keep the dates; a closing date already set stays). Returns open cases closed per person."""
     from core.cases.models import Case
 
-    cases = list(
-        db.session.scalars(select(Case).where(Case.person_id == person.id, Case.status != "closed"))
+    still_open = (Case.person_id.in_(person_ids), Case.status != "closed")
+    per_person = dict(
+        db.session.execute(
+            select(Case.person_id, func.count()).where(*still_open).group_by(Case.person_id)
+        ).all()
     )
-    for case in cases:
-        case.status, case.phase, case.closure_reason = "closed", "closure", "anonymised"
-        case.closed_on = case.closed_on or date.today()
-    db.session.flush()
-    return len(cases)
+    if per_person:
+        db.session.execute(
+            update(Case)
+            .where(*still_open)
+            .values(
+                status="closed",
+                phase="closure",
+                closure_reason=reason,
+                closed_on=func.coalesce(Case.closed_on, today or date.today()),
+                version=Case.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        _forget(Case, "person_id", set(person_ids), expunge=False)
+    return per_person
 
 
 def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | None:
@@ -464,6 +749,10 @@ def apply(action: str, person, registry: Registry, **kwargs) -> DeletionLog | No
         if action == "erase"
         else anonymise(person, registry, **kwargs)
     )
+
+
+def apply_many(action: str, persons, registry: Registry, **kwargs) -> list[DeletionLog]:
+    return (erase_many if action == "erase" else anonymise_many)(persons, registry, **kwargs)
 
 
 def deletion_log(limit: int = 200) -> list[DeletionLog]:

@@ -155,7 +155,31 @@ TABLES = (
         ),
         on_anonymise="delete",
     ),
+    # A dry run's result: who is due for deletion (record numbers and dates, nothing else).
+    DataTable(
+        "retention_due",
+        "person",
+        category_columns("client_master", "run_id person_id start_on due_on held"),
+        on_anonymise="delete",
+    ),
     # Not about clients ----------------------------------------------------------------------
+    DataTable(
+        "retention_run",
+        "none",
+        {
+            k: (None, KEEP)
+            for k in (
+                "started_at",
+                "finished_at",
+                "status",
+                "dry_run",
+                "day",
+                "counts",
+                "last_person_id",
+                "error",
+            )
+        },
+    ),
     DataTable(
         "deletion_log",
         "none",
@@ -197,6 +221,7 @@ LABELS = FieldLabels(
         "data_subject_request": _l("Data-subject requests"),
         "retention_hold": _l("Retention holds"),
         "deletion_log": _l("Deletion log"),
+        "retention_due": _l("Due deletions"),
     },
     columns={
         "field": _l("Field"),

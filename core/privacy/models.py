@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import CreatedAt, Model, UTCDateTime, utcnow
@@ -131,3 +131,50 @@ class ErasedRevocation(TenantScoped, Model):
     received_on: Mapped[date] = mapped_column(Date, nullable=False)
     partial: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     deletion_log_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+RUN_STATUSES = ("running", "done", "failed")
+
+
+class RetentionRun(TenantScoped, Model):
+    """One run of the retention job (or of its dry run) for a tenant: counts only, no personal
+    data. A run commits after every batch and moves ``last_person_id`` forward in the same
+    transaction, so a run that crashed is continued after its last committed batch – no person
+    is processed twice or skipped. A dry run's candidates are kept in :class:`RetentionDue`."""
+
+    __tablename__ = "retention_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: "running", "done" or "failed"
+    status: Mapped[str] = mapped_column(String(20), default="running", nullable=False)
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    #: The reference day the run decides what is due on.
+    day: Mapped[date] = mapped_column(Date, nullable=False)
+    #: {"due": …, "erased": …, "anonymised": …, "held": …, "warned": …, "soon": …}
+    counts: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    #: The highest record number of the last committed batch (persons go in id order).
+    last_person_id: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    #: The exception's class name when it failed (never a message: it could hold data).
+    error: Mapped[str] = mapped_column(String(100), default="", nullable=False)
+
+
+class RetentionDue(TenantScoped, Model):
+    """One file of a dry run's result: due now, kept (hold, restriction) or due within the warning
+    period. The DSB desk and the due-deletions page read these instead of re-running the dry run.
+    Record numbers and dates only; erasure and anonymisation remove a person's rows."""
+
+    __tablename__ = "retention_due"
+    __tenant_table_args__ = (
+        tenant_foreign_key("run_id", "retention_run", ondelete="CASCADE"),
+        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        Index("ix_retention_due_page", "tenant_id", "run_id", "due_on", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    person_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    start_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    held: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)

@@ -321,13 +321,35 @@ def deletion_log():
 
 @bp.route("/privacy/retention")
 def retention_due():
-    """What the next retention runs will do (a dry run, nothing changes)."""
+    """What the next retention runs will do: the kept result of the last dry run, 50 files a
+    page (computing it takes long on a large installation; "neu berechnen" does it anew)."""
     require_permission("disclosures.read")
-    today = date.today()
-    items = retention.candidates(g.tenant, today)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    run = retention.stored_result_or_compute(g.tenant)
+    items, more = retention.stored_page(run, page)
     return render_template(
-        "privacy/retention.html", items=items, today=today, policy=retention.policy(g.tenant)
+        "privacy/retention.html",
+        items=items,
+        more=more,
+        page=page,
+        run=run,
+        reasons=retention.hold_reasons([c.person_id for c in items if c.held]),
+        today=date.today(),
+        policy=retention.policy(g.tenant),
     )
+
+
+@bp.route("/privacy/retention/recompute", methods=["POST"])
+def retention_recompute():
+    """The DSB asks for a fresh dry run (it replaces the kept result)."""
+    require_permission("disclosures.read")
+    run_write(
+        lambda: retention.recompute(actor(), g.tenant),
+        success=_("The due deletions were computed anew."),
+    )
+    return redirect(url_for("privacy.retention_due"))
 
 
 @bp.route("/privacy/recipient-notices/<int:notice_id>/done", methods=["POST"])

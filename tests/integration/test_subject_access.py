@@ -55,7 +55,13 @@ def fill_person(
     from core.documentation import services as documents
     from core.documentation.models import Attachment, JournalEntry
     from core.persons.models import Household, HouseholdMember, Person, PersonNameToken
-    from core.privacy.models import DataSubjectRequest, PersonChange, RetentionHold
+    from core.privacy.models import (
+        DataSubjectRequest,
+        PersonChange,
+        RetentionDue,
+        RetentionHold,
+        RetentionRun,
+    )
 
     canaries: list[str] = []
 
@@ -266,6 +272,19 @@ def fill_person(
         db.session.add(
             RetentionHold(
                 person_id=person.id, reason=c("retention_hold.reason"), created_by_id=actor.id
+            )
+        )
+        # The kept result of a dry run lists the person as due (record number and dates only).
+        run = RetentionRun(day=date.today(), dry_run=True, status="done", counts={"held": 1})
+        db.session.add(run)
+        db.session.flush()
+        db.session.add(
+            RetentionDue(
+                run_id=run.id,
+                person_id=person.id,
+                start_on=date.today(),
+                due_on=date.today(),
+                held=True,
             )
         )
         db.session.flush()

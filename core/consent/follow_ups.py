@@ -52,12 +52,12 @@ class ConsentExpirySource(FollowUpSource):
             releases.setdefault(row.person_id, []).append(row)
         revocations = consent._revocations([r.id for rows in releases.values() for r in rows])
         open_cases: dict[int, Case] = {}
-        for case in db.session.scalars(
+        for open_case in db.session.scalars(
             select(Case)
             .where(Case.person_id.in_(person_ids), Case.status == "open")
             .order_by(Case.id.desc())
         ):
-            open_cases.setdefault(case.person_id, case)
+            open_cases.setdefault(open_case.person_id, open_case)
         for record in expiring:
             until = record.valid_until
             assert until is not None  # the query selects only releases with an end

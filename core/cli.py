@@ -582,7 +582,7 @@ def jobs_follow_ups(slug, day):
 @click.option(
     "--batch-size",
     type=click.IntRange(1, 5000),
-    default=250,
+    default=500,
     show_default=True,
     help="Persons per batch; every batch is committed on its own.",
 )

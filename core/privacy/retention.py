@@ -268,7 +268,7 @@ def _purge_audit(tenant, rules: Policy, today: date, dry_run: bool) -> int:
 
 
 #: Persons per batch of the retention job: one commit each (a crash loses at most one batch).
-BATCH_SIZE = 250
+BATCH_SIZE = 500
 
 
 def _new_report(dry_run: bool) -> dict[str, Any]:

@@ -43,6 +43,10 @@ NO_CLIENT_OBJECT = {
     "privacy.recipient_notice_done": (
         "content-free Art. 19 task of the DSB (tests/privacy/test_after_erasure.py)"
     ),
+    "privacy.retention_recompute": (
+        "the DSB's fresh dry run of the whole tenant, no client object "
+        "(tests/privacy/test_retention_batches.py)"
+    ),
     "admin.org_unit_edit": "administration",
     "admin.location_save": "administration",
     "admin.plugin_switch": "administration",

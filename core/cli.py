@@ -679,7 +679,6 @@ def jobs_replay_deletions(slug, dry_run):
 @with_appcontext
 def demo(reset, scale, tenants, seed):
     """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
-    from flask_babel import gettext as _
 
     from core import migrate
     from core.demo import seed_demo

@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 
 from core.db import db
 
@@ -172,7 +172,7 @@ class Staff:
     coordinators: list[int]
     dpo: int
     org_unit_ids: list[int]
-    unit_of: dict[int, int]
+    unit_of: dict[int, int | None]
 
 
 def areas(count: int | None = None) -> list[Area]:
@@ -347,10 +347,10 @@ def ensure_staff(tenant, p: TenantPlan, password_hash: str) -> Staff:
         if e not in known
     ]
     if new:
-        table = User.__table__
+        table = _table(User)
         stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        ids = db.session.execute(stmt, new).scalars().all()
-        known.update({row["email"]: i for row, i in zip(new, ids, strict=True)})
+        new_ids = db.session.execute(stmt, new).scalars().all()
+        known.update({row["email"]: i for row, i in zip(new, new_ids, strict=True)})
     members = set(db.session.scalars(select(Membership.user_id)))
     rows = [
         {
@@ -365,7 +365,7 @@ def ensure_staff(tenant, p: TenantPlan, password_hash: str) -> Staff:
         if known[e] not in members
     ]
     if rows:
-        db.session.execute(Membership.__table__.insert(), rows)
+        db.session.execute(_table(Membership).insert(), rows)
     ids = {e: known[e] for e in emails}
 
     def of(kind, count):
@@ -389,7 +389,7 @@ def _deputy(tenant, staff: Staff, today: date) -> None:
     if len(staff.managers) < 2 or db.session.scalar(select(Deputy.id).limit(1)):
         return
     db.session.execute(
-        Deputy.__table__.insert(),
+        _table(Deputy).insert(),
         [
             {
                 "tenant_id": tenant.id,
@@ -742,6 +742,10 @@ def _case(rng, ctx: Context, owner: int, opened, end, last_activity, is_open, *,
     )
 
 
+def _table(model) -> Table:
+    return cast(Table, model.__table__)
+
+
 def _insert(table, rows: list[dict], *, returning: bool = False) -> list[int]:
     """Executemany of one Core ``insert()`` through the session (tenant guard and RLS see it)."""
     if not rows:
@@ -829,14 +833,14 @@ def write_persons(ctx: Context, groups: list[list[Member]]) -> list[int]:
             p["name_key"] = name_key(p["first_name"], p["last_name"], p["other_names"])[:400]
             p["sort_name"] = fold(f"{p['last_name']} {p['first_name']}")[:220]
             persons.append(p)
-    ids = _insert(Person.__table__, _fill_defaults(Person.__table__, persons), returning=True)
+    ids = _insert(_table(Person), _fill_defaults(_table(Person), persons), returning=True)
     it = iter(ids)
     for group in groups:
         for m in group:
             m.person["id"] = next(it)
     families = [g for g in groups if len(g) > 1]
     household_ids = _insert(
-        Household.__table__,
+        _table(Household),
         [
             {
                 "tenant_id": ctx.tenant.id,
@@ -848,7 +852,7 @@ def write_persons(ctx: Context, groups: list[list[Member]]) -> list[int]:
         returning=True,
     )
     _insert(
-        HouseholdMember.__table__,
+        _table(HouseholdMember),
         [
             {
                 "tenant_id": ctx.tenant.id,
@@ -889,7 +893,7 @@ def write_cases(ctx: Context, rng, groups: list[list[Member]], person_ids) -> li
     for m in members:
         m.case["person_id"] = m.person["id"]
         m.case["number"] = _number(ctx, m.case["opened_on"])
-    ids = _insert(Case.__table__, [m.case for m in members], returning=True)
+    ids = _insert(_table(Case), [m.case for m in members], returning=True)
     tid = ctx.tenant.id
     children: dict[str, list[dict]] = {k: [] for k in ("contacts", "journal", "transitions")}
     children |= {"goals": [], "decisions": [], "follow_ups": [], "shares": []}
@@ -970,7 +974,7 @@ def write_consents(ctx: Context, rng, groups: list[list[Member]], person_ids) ->
                         "valid_until": granted + timedelta(days=730),
                     }
                 )
-    ids = _insert(ConsentRecord.__table__, rows, returning=True)
+    ids = _insert(_table(ConsentRecord), rows, returning=True)
     revocations = [
         {
             "tenant_id": ctx.tenant.id,
@@ -983,7 +987,7 @@ def write_consents(ctx: Context, rng, groups: list[list[Member]], person_ids) ->
         for cid, row in zip(ids, rows, strict=True)
         if row["kind"] == "confidentiality_release" and rng.random() < 0.02
     ]
-    _insert(ConsentRevocation.__table__, revocations)
+    _insert(_table(ConsentRevocation), revocations)
     return len(ids)
 
 
@@ -1016,7 +1020,7 @@ def write_audit(ctx: Context, groups: list[list[Member]], case_ids, person_ids) 
                         "details": details,
                     }
                 )
-    _insert(AuditEvent.__table__, rows)
+    _insert(_table(AuditEvent), rows)
     return len(rows)
 
 
@@ -1026,8 +1030,9 @@ def mark_restricted(ctx: Context, rng, groups: list[list[Member]], person_ids) -
     no search keys, no address, birth date reduced to the year)."""
     from core.persons.models import Person
 
-    table = Person.__table__
-    restricted, anonymised = [], []
+    table = _table(Person)
+    restricted: list[dict] = []
+    anonymised: list[dict] = []
     for group in groups:
         case = group[0].case
         if case["status"] != "closed":
@@ -1074,7 +1079,7 @@ def _save_counters(ctx: Context) -> None:
     known = {
         y: i for y, i in db.session.execute(select(CaseNumberCounter.year, CaseNumberCounter.id))
     }
-    table = CaseNumberCounter.__table__
+    table = _table(CaseNumberCounter)
     for year, last in ctx.counters.items():
         if year in known:
             db.session.execute(
@@ -1096,7 +1101,7 @@ def _save_marker(tenant, marker: dict) -> None:
 
     settings = {**(tenant.settings or {}), MARKER: marker}
     db.session.execute(
-        update(Tenant.__table__).where(Tenant.__table__.c.id == tenant.id).values(settings=settings)
+        update(_table(Tenant)).where(_table(Tenant).c.id == tenant.id).values(settings=settings)
     )
     tenant.settings = settings
     db.session.expire(tenant)

@@ -203,8 +203,8 @@ def pages(s: dict) -> list[Page]:
         Page("consents page", s["cm"], [f"/{t}/persons/{p}/consents" for p in persons]),
         Page("journal page", s["cm"], [f"/{t}/cases/{c}/journal" for c in cases]),
         Page(
-            "Art. 15 export JSON (DSB)",
-            s["dpo"],
+            "Art. 15 export JSON (case manager)",
+            s["cm"],
             [f"/{t}/persons/{p}/data-export.json" for p in persons],
         ),
     ]

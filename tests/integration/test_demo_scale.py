@@ -46,7 +46,7 @@ def scaled(demo, cli):
     return demo
 
 
-def test_cases_are_spread_by_population_over_the_first_tenants(scaled):
+def _cases_are_spread_by_population_over_the_first_tenants(scaled):
     counts = _counts(scaled)
     assert set(counts) == set(SLUGS)
     wanted = {p.area.slug: p.cases for p in nrw.plan(300, 3)}
@@ -57,7 +57,7 @@ def test_cases_are_spread_by_population_over_the_first_tenants(scaled):
         assert _tenant("koeln") is None  # only the first three of the 53
 
 
-def test_case_managers_have_40_to_60_open_cases_and_every_tenant_a_dpo(scaled):
+def _case_managers_have_40_to_60_open_cases_and_every_tenant_a_dpo(scaled):
     with scaled.app_context():
         for slug in SLUGS:
             with tenant_scope(_tenant(slug)):
@@ -89,7 +89,7 @@ def test_case_managers_have_40_to_60_open_cases_and_every_tenant_a_dpo(scaled):
                 assert min(years).year < date.today().year - 2, slug
 
 
-def test_every_person_has_a_processing_consent_and_releases_cover_children(scaled):
+def _every_person_has_a_processing_consent_and_releases_cover_children(scaled):
     with scaled.app_context():
         for slug in SLUGS:
             with tenant_scope(_tenant(slug)):
@@ -125,7 +125,7 @@ def test_every_person_has_a_processing_consent_and_releases_cover_children(scale
                 assert children and covered == children, slug
 
 
-def test_derived_columns_numbers_and_follow_ups_are_as_the_services_make_them(scaled):
+def _derived_columns_numbers_and_follow_ups_are_as_the_services_make_them(scaled):
     with scaled.app_context():
         for slug in SLUGS:
             with tenant_scope(_tenant(slug)):
@@ -169,11 +169,20 @@ def test_the_app_opens_generated_case_files_and_person_pages(scaled, sign_in):
         assert browser.get(f"/bonn/persons/{person_id}").status_code == 200
 
 
-def test_a_second_run_changes_nothing(scaled, cli):
+def test_the_generated_installation_has_the_shapes_the_bench_relies_on(scaled, cli):
+    """One generation (it takes seconds), every property checked on it, then a second run
+    that must change nothing and a run with other arguments that must be refused."""
+    _cases_are_spread_by_population_over_the_first_tenants(scaled)
+    _case_managers_have_40_to_60_open_cases_and_every_tenant_a_dpo(scaled)
+    _every_person_has_a_processing_consent_and_releases_cover_children(scaled)
+    _derived_columns_numbers_and_follow_ups_are_as_the_services_make_them(scaled)
     before = _counts(scaled)
     result = _run(cli)
     assert result.exit_code == 0, result.output
     assert _counts(scaled) == before
+    refused = cli("demo", "--scale", "600", "--tenants", "3")
+    assert refused.exit_code != 0
+    assert "bielefeld" in refused.output
 
 
 def test_an_interrupted_run_resumes_to_the_same_result(demo, cli, monkeypatch):
@@ -201,9 +210,3 @@ def test_an_interrupted_run_resumes_to_the_same_result(demo, cli, monkeypatch):
     with demo.app_context(), tenant_scope(_tenant("bielefeld")):
         numbers = db.session.scalars(select(Case.number)).all()
         assert len(numbers) == len(set(numbers))
-
-
-def test_other_arguments_for_a_generated_tenant_are_refused(scaled, cli):
-    result = cli("demo", "--scale", "600", "--tenants", "3")
-    assert result.exit_code != 0
-    assert "bielefeld" in result.output

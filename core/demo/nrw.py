@@ -505,7 +505,7 @@ def _household(rng: random.Random, ctx: Context, owner: int, is_open: bool, size
         last_activity = datetime.now(UTC) - timedelta(
             seconds=rng.randrange(max(1, min(45, (today - opened).days + 1)) * 86400)
         )
-        end = last_activity.date()
+        end = max(opened, last_activity.date())  # opened today: active today, not before
     else:
         opened = today - timedelta(days=rng.randint(60, YEARS * 365))
         end = min(today - timedelta(days=1), opened + timedelta(days=rng.randint(14, 720)))

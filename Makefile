@@ -91,6 +91,12 @@ bench: install-test
 bench-cases: install-test
 	$(BIN)/python -m bench.cases $(BENCH_CASES_ARGS)
 
+# NRW scale: pages beside their SQL floor on PostgreSQL as the app role (docs/scaling.md), e.g.
+# BENCH_SCALE_ARGS="--owner-url postgresql://owner@127.0.0.1/lotse_scale_100k --reuse --load".
+.PHONY: bench-scale
+bench-scale: install-test
+	$(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
+
 # DSB desk, Art. 15 package, retention dry run and erasure with 10 000 synthetic cases.
 .PHONY: bench-privacy
 bench-privacy: install-test

@@ -701,7 +701,13 @@ def jobs_replay_deletions(slug, dry_run):
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Also create N synthetic cases, spread over the demo tenants (load tests).",
+    help="Also create N synthetic cases, spread over the 53 NRW tenants (load tests; resumable).",
+)
+@click.option(
+    "--tenants",
+    type=click.IntRange(min=1, max=53),
+    default=None,
+    help="With --scale: only the first K of the 53 NRW tenants (core/demo/nrw.py).",
 )
 @click.option(
     "--seed",
@@ -711,9 +717,8 @@ def jobs_replay_deletions(slug, dry_run):
     help="Random seed for --scale (same seed, same data).",
 )
 @with_appcontext
-def demo(reset, scale, seed):
+def demo(reset, scale, tenants, seed):
     """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
-    from flask_babel import gettext as _
 
     from core import migrate
     from core.demo import seed_demo
@@ -742,8 +747,42 @@ def demo(reset, scale, seed):
             f"sondern als .eml-Dateien in {mail_dir()} abgelegt."
         )
     if scale:
-        from core.demo.scale import generate_cases
+        _scale(scale, tenants, seed)
 
-        with click.progressbar(length=scale, label=_("Creating synthetic cases")) as bar:
-            created = generate_cases(scale, seed=seed, on_progress=bar.update)
-        click.echo(_("%(n)d synthetic cases created.", n=sum(created.values())))
+
+def _scale(total: int, tenants: int | None, seed: int) -> None:
+    """``lotse demo --scale N``: the NRW load-test installation, with a progress bar."""
+    from flask_babel import gettext as _
+
+    from core.demo import nrw
+
+    plans = nrw.plan(total, tenants, seed)
+    try:
+        with click.progressbar(length=total, label=_("Creating synthetic cases")) as bar:
+            result = nrw.generate(total, tenants=tenants, seed=seed, on_progress=bar.update)
+    except ValueError as exc:
+        _fail(str(exc))
+    rows = result.rows
+    rate = rows.get("cases", 0) / result.seconds if result.seconds else 0
+    click.echo(
+        _(
+            "%(tenants)d tenants generated, %(skipped)d already complete; %(cases)d cases, "
+            "%(persons)d persons, %(consents)d consents, %(audit)d audit events in %(s).1f s "
+            "(%(rate).0f cases/s).",
+            tenants=result.tenants,
+            skipped=result.skipped,
+            cases=rows.get("cases", 0),
+            persons=rows.get("persons", 0),
+            consents=rows.get("consents", 0),
+            audit=rows.get("audit", 0),
+            s=result.seconds,
+            rate=rate,
+        )
+    )
+    counts = nrw.counts_per_tenant([p.area.slug for p in plans])
+    for p in plans:
+        c = counts.get(p.area.slug, {})
+        click.echo(
+            f"{p.area.slug:28} {c.get('open', 0):7} offen {c.get('closed', 0):8} abgeschlossen "
+            f"{c.get('members', 0):4} Konten  (cm-01@{p.area.slug}.demo)"
+        )

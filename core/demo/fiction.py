@@ -46,7 +46,8 @@ DEFAULT_CONTEXT: dict[str, Any] = {
 class DemoSet:
     """What ``<tenants>/demo.toml`` says."""
 
-    #: The example tenants, in the order ``lotse demo`` loads them (and ``--scale`` fills them).
+    #: The example tenants, in the order ``lotse demo`` loads them (and the round-robin generator of
+    #: ``core.demo.scale`` fills them).
     tenants: tuple[str, ...]
     #: The display name of the account working in several tenants, and those tenants.
     network_name: str = ""
@@ -61,7 +62,7 @@ class TenantFiction:
     #: Which of a story's alternative client names the tenant uses.
     name_variant: int
     stories: tuple[Story, ...]
-    #: ``--scale`` gives the tenant young clients (12–27 years, a Jugendmigrationsdienst).
+    #: ``core.demo.scale`` gives the tenant young clients (12–27 years, a Jugendmigrationsdienst).
     young_clients: bool = False
 
 

@@ -1,4 +1,6 @@
-"""Many synthetic cases for load tests: ``lotse demo --scale N``.
+"""Many synthetic cases in the demo tenants, round robin (used by ``bench/cases.py``).
+
+``lotse demo --scale N`` uses the NRW generator :mod:`core.demo.nrw` instead.
 
 The hand-written demo cases (:mod:`core.demo.cases`) go through the services; this module writes
 rows in bulk instead (one multi-row INSERT per table and tenant, 500 cases per transaction), which

@@ -15,6 +15,7 @@ RAW_SQL_ALLOWED = {
     "core/file_modes.py",  # SQLite PRAGMA database_list on connect (file names, no data access)
     "core/tenancy/rls.py",
     "core/demo/scale.py",  # DISCARD PLANS between bulk batches on PostgreSQL (no data access)
+    "core/demo/nrw.py",  # the same DISCARD PLANS in the NRW generator (no data access)
     "core/cli.py",
     "core/testing/database.py",  # the test database: wipe, snapshot, restore (as its owner)
     "core/testing/browser.py",  # no SQL: Browser.text() matches the pattern

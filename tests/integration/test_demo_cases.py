@@ -1,4 +1,4 @@
-"""Demo cases (``core.demo.cases``) and ``lotse demo --scale`` (``core.demo.scale``)."""
+"""Demo cases (``core.demo.cases``) and the round-robin case generator (``core.demo.scale``)."""
 
 from __future__ import annotations
 
@@ -172,11 +172,21 @@ def test_seeding_twice_creates_nothing_new(demo):
             assert seed_cases(tenant) == 0
 
 
-def test_demo_scale_adds_cases_round_robin(demo, cli):
+def _generate_cases(app, total, seed=1):
+    """The round-robin generator over the demo tenants (bench/cases.py uses it; ``lotse demo
+    --scale`` spreads over the NRW tenants instead, see test_demo_scale.py)."""
+    from core.demo.scale import generate_cases
+
+    with app.app_context():
+        created = generate_cases(total, seed=seed)
+        db.session.commit()
+    return created
+
+
+def test_demo_scale_adds_cases_round_robin(demo):
     app = demo
     before = _counts(app)
-    result = cli("demo", "--scale", "30")
-    assert result.exit_code == 0, result.output
+    assert sum(_generate_cases(app, 30).values()) == 30
     after = _counts(app)
     assert sum(after.values()) - sum(before.values()) == 30
     assert all(after[slug] - before[slug] == 6 for slug in DEMO_TENANTS)
@@ -217,5 +227,5 @@ def test_demo_scale_adds_cases_round_robin(demo, cli):
                         <= 3
                     )
     # a second run continues the numbering
-    assert cli("demo", "--scale", "5", "--seed", "2").exit_code == 0
+    assert sum(_generate_cases(app, 5, seed=2).values()) == 5
     assert sum(_counts(app).values()) == sum(after.values()) + 5

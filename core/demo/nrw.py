@@ -146,6 +146,17 @@ AUDIT_POOL = tuple(action for action, weight in AUDIT_ACTIONS for _i in range(we
 AFTER_GENERATION: list[Callable[[], Any]] = []
 
 
+def _rebuild_name_index() -> None:
+    """The name-search tokens (core.persons.search_index), written once the persons are final:
+    the anonymised ones get none."""
+    from core.persons import search_index
+
+    search_index.rebuild(db.session.connection())
+
+
+AFTER_GENERATION.append(_rebuild_name_index)
+
+
 @dataclass(frozen=True)
 class Area:
     slug: str
@@ -958,10 +969,11 @@ def write_consents(ctx: Context, rng, groups: list[list[Member]], person_ids) ->
     """A processing consent for every person (a guardian signs for under-16s); the head of a
     household signs a confidentiality release that also covers the minor children. A few
     releases were later revoked for one recipient."""
-    from core.consent.models import ConsentRecord, ConsentRevocation
+    from core.consent.models import ConsentCoverage, ConsentRecord, ConsentRevocation
     from core.dates import age_on
 
     rows = []
+    covers: list[list[int]] = []
     for group in groups:
         children = [m.person["id"] for m in group if m.minor]
         for m in group:
@@ -985,11 +997,11 @@ def write_consents(ctx: Context, rng, groups: list[list[Member]], person_ids) ->
                 | {
                     "template_version_id": ctx.processing_version,
                     "kind": "processing",
-                    "covered_person_ids": [],
                     "recipient_keys": [],
                     "purposes": ["counselling"],
                 }
             )
+            covers.append([m.person["id"]])
             if m.role == "head" and ctx.categories:
                 keys = rng.sample(ctx.categories, min(len(ctx.categories), rng.randint(2, 4)))
                 rows.append(
@@ -997,13 +1009,23 @@ def write_consents(ctx: Context, rng, groups: list[list[Member]], person_ids) ->
                     | {
                         "template_version_id": ctx.release_version,
                         "kind": "confidentiality_release",
-                        "covered_person_ids": children,
                         "recipient_keys": sorted(keys),
                         "purposes": ["counselling", "referral"],
                         "valid_until": granted + timedelta(days=730),
                     }
                 )
+                covers.append([m.person["id"], *children])
     ids = _insert(_table(ConsentRecord), rows, returning=True)
+    # Who each record covers (core.consent.coverage): the holder, and the minor children a
+    # parent's release names.
+    _insert(
+        _table(ConsentCoverage),
+        [
+            {"tenant_id": ctx.tenant.id, "consent_id": cid, "person_id": person_id}
+            for cid, persons in zip(ids, covers, strict=True)
+            for person_id in persons
+        ],
+    )
     revocations = [
         {
             "tenant_id": ctx.tenant.id,

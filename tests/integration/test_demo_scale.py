@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from core.auth.models import Membership, User
 from core.cases.models import Case, CaseNumberCounter, FollowUp
-from core.consent.models import ConsentRecord
+from core.consent.models import ConsentCoverage, ConsentRecord
 from core.db import db
 from core.demo import nrw
-from core.persons.models import HouseholdMember, Person
+from core.persons.models import HouseholdMember, Person, PersonNameToken
 from core.persons.phonetics import fold, name_key
 from core.tenancy.context import tenant_scope
 from core.tenancy.models import Tenant
@@ -113,16 +113,37 @@ def _every_person_has_a_processing_consent_and_releases_cover_children(scaled):
                         )
                     )
                 )
-                covered = {
-                    pid
-                    for ids in db.session.scalars(
-                        select(ConsentRecord.covered_person_ids).where(
-                            ConsentRecord.kind == "confidentiality_release"
+                covered = set(
+                    db.session.scalars(
+                        select(ConsentCoverage.person_id)
+                        .join(ConsentRecord, ConsentRecord.id == ConsentCoverage.consent_id)
+                        .where(
+                            ConsentRecord.kind == "confidentiality_release",
+                            ConsentCoverage.person_id != ConsentRecord.person_id,
                         )
                     )
-                    for pid in ids
-                }
+                )
                 assert children and covered == children, slug
+                # Every record covers its holder (the gate's one indexed lookup).
+                uncovered = db.session.scalar(
+                    select(func.count())
+                    .select_from(ConsentRecord)
+                    .where(
+                        ~select(ConsentCoverage.id)
+                        .where(
+                            ConsentCoverage.consent_id == ConsentRecord.id,
+                            ConsentCoverage.person_id == ConsentRecord.person_id,
+                        )
+                        .exists()
+                    )
+                )
+                assert uncovered == 0, slug
+                # The name search index holds the persons that are not anonymised, no others.
+                indexed = set(db.session.scalars(select(PersonNameToken.person_id).distinct()))
+                named = set(
+                    db.session.scalars(select(Person.id).where(Person.anonymised_at.is_(None)))
+                )
+                assert indexed == named, slug
 
 
 def _derived_columns_numbers_and_follow_ups_are_as_the_services_make_them(scaled):

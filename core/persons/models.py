@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -153,7 +154,14 @@ class PersonNameToken(TenantScoped, Model):
 
     __tablename__ = "person_name_token"
     __tenant_table_args__ = (
-        tenant_foreign_key("person_id", "person", ondelete="CASCADE"),
+        # The tokens follow their person row whatever happens to it (also a renumbering, as
+        # when a dump is restored): nothing of a name outlives the person.
+        ForeignKeyConstraint(
+            ["tenant_id", "person_id"],
+            ["person.tenant_id", "person.id"],
+            ondelete="CASCADE",
+            onupdate="CASCADE",
+        ),
         Index(
             "ix_person_name_token_lookup",
             "tenant_id",

@@ -48,6 +48,7 @@ def upgrade():
             ["person.tenant_id", "person.id"],
             name=op.f("fk_person_name_token_tenant_id_person_id_person"),
             ondelete="CASCADE",
+            onupdate="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["tenant_id"],

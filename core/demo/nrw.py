@@ -39,6 +39,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 
 from core.db import db
+from core.demo.scale import _between, _moment, _weighted
 
 # (slug, name, kind, population in thousands, 2022, rounded) - the order of ``--tenants K``.
 NRW: tuple[tuple[str, str, str, int], ...] = (
@@ -204,10 +205,6 @@ def _split(total: int, weights: list[int]) -> list[int]:
     ]:
         out[i] += 1
     return out
-
-
-def _weighted(rng: random.Random, pairs):
-    return rng.choices([k for k, _w in pairs], weights=[w for _k, w in pairs])[0]
 
 
 def plan(total: int, count: int | None = None, seed: int = 1) -> list[TenantPlan]:
@@ -481,16 +478,6 @@ def _context(tenant, staff: Staff, now: datetime) -> Context:
         },
         now=now,
     )
-
-
-def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime(
-        day.year, day.month, day.day, 7 + rng.randrange(10), rng.randrange(60), tzinfo=UTC
-    )
-
-
-def _between(rng: random.Random, start: date, end: date) -> date:
-    return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
 @dataclass

@@ -3,8 +3,6 @@ holds, the correction trail, due deletions and the deletion log. Same services a
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -19,6 +17,7 @@ from core.privacy.schemas import (
     ChangeSchema,
     DecisionSchema,
     DeletionLogSchema,
+    DuePageArgsSchema,
     DueSchema,
     HoldSchema,
     RequestSchema,
@@ -179,11 +178,20 @@ def decide(data, request_id):
 
 
 @privacy_blp.route("/retention/due")
+@privacy_blp.arguments(DuePageArgsSchema, location="query")
 @privacy_blp.response(200, DueSchema(many=True))
-def due():
-    """Files due now or within the warning period (a dry run: nothing changes)."""
+def due(args):
+    """Files due now or within the warning period: the kept result of the last dry run, as on
+    the DSB desk (computing it takes long on a large installation; the desk's "neu berechnen" and
+    `lotse jobs retention --dry-run` renew it). 50 files a page; the header `X-Computed-At` says
+    when the result was computed, `X-Next-Page` names the next page when there is one."""
     require_permission("disclosures.read")
-    return retention.candidates(g.tenant, date.today())
+    run = retention.stored_result_or_compute(g.tenant)
+    items, more = retention.stored_page(run, args["page"])
+    headers = {"X-Computed-At": run.finished_at.isoformat() if run.finished_at else ""}
+    if more:
+        headers["X-Next-Page"] = str(args["page"] + 1)
+    return items, 200, headers
 
 
 @privacy_blp.route("/deletion-log")

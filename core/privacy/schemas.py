@@ -125,6 +125,14 @@ class DueSchema(LotseSchema):
     held = fields.Boolean()
 
 
+class DuePageArgsSchema(LotseSchema):
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1),
+        metadata={"description": "Page of the kept result, 50 files each, by due date."},
+    )
+
+
 class DeletionLogSchema(LotseSchema):
     id = fields.Integer()
     at = fields.DateTime()

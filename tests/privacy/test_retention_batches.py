@@ -313,3 +313,38 @@ def test_erasing_a_person_removes_their_row_from_the_kept_list(app, world):
         db.session.commit()
         left = set(db.session.scalars(select(RetentionDue.person_id)))
     assert world["a"].person_id not in left and world["b"].person_id in left
+
+
+def test_the_api_reads_the_kept_result_fifty_a_page(app, world, api_client, monkeypatch):
+    """GET /privacy/retention/due answers from the kept dry run like the desk: no dry run per
+    call, pages of 50 with X-Next-Page, the time it was computed, only the tenant's own files."""
+    with app.app_context():
+        _configure(world["tenant"].id, "erase")
+        _configure(world["other"].id, "erase")
+    with app.test_request_context(), tenant_scope(world["tenant"]):
+        actor = db.session.scalar(select(User).where(User.email == world["email"]))
+        for i in range(53):
+            create_person(actor, {"first_name": f"Anfrage{i}", "last_name": "Ohnefall"})
+        db.session.commit()
+        retention.store_result(db.session.get(Tenant, world["tenant"].id), LATER)
+        db.session.commit()
+    with app.test_request_context(), tenant_scope(world["other"]):
+        retention.store_result(db.session.get(Tenant, world["other"].id), LATER)
+        db.session.commit()
+
+    def no_dry_run(*args, **kwargs):
+        raise AssertionError("the dry run ran on an API call")
+
+    monkeypatch.setattr(retention, "candidates", no_dry_run)
+    dsb = api_client(world["tenant"], roles=["dpo"])
+    first = dsb("GET", "/privacy/retention/due")
+    assert first.status_code == 200 and len(first.json) == 50
+    assert first.headers["X-Next-Page"] == "2" and first.headers["X-Computed-At"]
+    second = dsb("GET", "/privacy/retention/due?page=2")
+    assert len(second.json) == 5 and "X-Next-Page" not in second.headers
+    ids = {row["person_id"] for row in first.json + second.json}
+    assert world["a"].person_id in ids and world["namesake"].person_id not in ids
+    bad = dsb("GET", "/privacy/retention/due?page=0")
+    assert bad.status_code == 422 and "page" in bad.json["errors"]
+    case_manager = api_client(world["tenant"], roles=["case_manager"])
+    assert case_manager("GET", "/privacy/retention/due").status_code == 403

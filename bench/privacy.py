@@ -15,7 +15,7 @@ the application role, row-level security in force): persons per second, peak RSS
 and both extrapolated to 1 000 000 persons::
 
     LOTSE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/lotse_bench_privacy \
-        python -m bench.privacy --retention 20000 --action erase
+        python -m bench.privacy --retention 20000 --action erase [--batch-size 1000]
 """
 
 from __future__ import annotations
@@ -52,10 +52,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--retention", type=int, default=0, help="due persons to process")
     parser.add_argument("--action", choices=("erase", "anonymise"), default="erase")
+    parser.add_argument(
+        "--batch-size", type=int, default=0, help="persons per batch (default: the job's)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return _retention_child(args.child, args.action)
+        return _retention_child(args.child, args.action, args.batch_size)
     if args.retention:
         return _retention(args)
 
@@ -182,7 +185,17 @@ def _retention(args) -> int:
         grant_app_role(url)
         child_url = app_role_url(url)
     out = subprocess.run(  # noqa: S603 - this interpreter, this module
-        [sys.executable, "-m", "bench.privacy", "--child", child_url, "--action", args.action],
+        [
+            sys.executable,
+            "-m",
+            "bench.privacy",
+            "--child",
+            child_url,
+            "--action",
+            args.action,
+            "--batch-size",
+            str(args.batch_size),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -201,7 +214,7 @@ def _retention(args) -> int:
     return 0
 
 
-def _retention_child(url: str, action: str) -> int:
+def _retention_child(url: str, action: str, batch_size: int = 0) -> int:
     """The retention job of the bench tenant, timed, in this (fresh) process."""
     import json
     import resource
@@ -221,7 +234,7 @@ def _retention_child(url: str, action: str) -> int:
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT))
         with tenant_scope(tenant):
             start = time.perf_counter()
-            report = retention.run(tenant, day)
+            report = retention.run(tenant, day, batch_size=batch_size or retention.BATCH_SIZE)
             db.session.commit()
             seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

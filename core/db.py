@@ -181,3 +181,17 @@ def vacuum(engine, tables: set[str]) -> dict:
             ", ".join(report["skipped"]),
         )
     return report
+
+
+def among(column, ids):
+    """``column IN (ids)`` for a long list of integer ids (batches of persons, cases …). On
+    PostgreSQL it is ``column = ANY(:array)``, one parameter: the statement text is the same for
+    every batch, where an IN list of n placeholders is rendered by SQLAlchemy and parsed by
+    psycopg anew on every call (half the time of a batched erasure). Elsewhere a plain IN."""
+    from sqlalchemy import Integer, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    values = [int(i) for i in ids]
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+    return column.in_(values)

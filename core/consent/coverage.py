@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, exists, insert, or_, select
 from sqlalchemy.orm import selectinload
 
 from core.consent.models import ConsentCoverage, ConsentRecord
-from core.db import db
+from core.db import among, db
 
 
 def _join():
@@ -79,7 +79,7 @@ def release(person_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         .join(ConsentRecord, _join())
         .where(
             ConsentCoverage.person_id != ConsentRecord.person_id,
-            or_(ConsentCoverage.person_id.in_(ids), ConsentRecord.person_id.in_(ids)),
+            or_(among(ConsentCoverage.person_id, ids), among(ConsentRecord.person_id, ids)),
         )
     ).all()
     if not rows:
@@ -97,7 +97,7 @@ def release(person_ids: Iterable[int]) -> dict[int, dict[str, int]]:
             mine["consent_coverage"] = mine.get("consent_coverage", 0) + 1
     db.session.execute(
         delete(ConsentCoverage)
-        .where(ConsentCoverage.id.in_([row[0] for row in rows]))
+        .where(among(ConsentCoverage.id, [row[0] for row in rows]))
         .execution_options(synchronize_session=False)
     )
     # Loaded records must not show (or write back) the removed rows.

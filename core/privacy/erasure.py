@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from core.audit import services as audit
-from core.db import checkpoint, db, utcnow
+from core.db import among, checkpoint, db, utcnow
 from core.privacy.links import LINK_COLUMN, attribute_names, model_for
 from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
 from core.privacy.registry import (
@@ -315,23 +315,25 @@ class _Batch:
         self.ids = [p.id for p in self.persons]
         ids = self.ids
         cases = dict(
-            db.session.execute(select(Case.id, Case.person_id).where(Case.person_id.in_(ids))).all()
+            db.session.execute(
+                select(Case.id, Case.person_id).where(among(Case.person_id, ids))
+            ).all()
         )
         consents = dict(
             db.session.execute(
                 select(ConsentRecord.id, ConsentRecord.person_id).where(
-                    ConsentRecord.person_id.in_(ids)
+                    among(ConsentRecord.person_id, ids)
                 )
             ).all()
         )
         plans = {
             plan_id: cases[case_id]
             for plan_id, case_id in db.session.execute(
-                select(HelpPlan.id, HelpPlan.case_id).where(HelpPlan.case_id.in_(list(cases)))
+                select(HelpPlan.id, HelpPlan.case_id).where(among(HelpPlan.case_id, list(cases)))
             )
         }
         members: dict[int, set[int]] = {}
-        theirs = select(HouseholdMember.household_id).where(HouseholdMember.person_id.in_(ids))
+        theirs = select(HouseholdMember.household_id).where(among(HouseholdMember.person_id, ids))
         for household_id, person_id in db.session.execute(
             select(HouseholdMember.household_id, HouseholdMember.person_id).where(
                 HouseholdMember.household_id.in_(theirs)
@@ -373,7 +375,7 @@ class _Batch:
         out: dict[int, int] = {}
         if owners:
             for key, n in db.session.execute(
-                select(link, func.count()).where(link.in_(list(owners))).group_by(link)
+                select(link, func.count()).where(among(link, list(owners))).group_by(link)
             ):
                 out[owners[key]] = out.get(owners[key], 0) + n
         return out
@@ -387,10 +389,12 @@ class _Batch:
             return
         link, owners = self.link(model, table), self.owners[table.link]
         if model is Attachment:
-            for row in db.session.scalars(select(model).where(link.in_(list(owners)))):
+            for row in db.session.scalars(select(model).where(among(link, list(owners)))):
                 self.files[owners[getattr(row, link.key)]] += _files_of([row])
         db.session.execute(
-            delete(model).where(link.in_(list(owners))).execution_options(synchronize_session=False)
+            delete(model)
+            .where(among(link, list(owners)))
+            .execution_options(synchronize_session=False)
         )
         _forget(model, link.key, set(owners), expunge=True)
         self.note(table, per_person)
@@ -418,7 +422,7 @@ class _Batch:
                 model.tenant_id.label("tenant_id"),
                 link.label("lotse_link"),
                 *selected,
-            ).where(link.in_(list(owners)))
+            ).where(among(link, list(owners)))
         ).all()
         params: list[dict[str, Any]] = []
         per_person: dict[int, int] = {}
@@ -461,7 +465,7 @@ class _Batch:
         if action == "erased":
             db.session.execute(
                 delete(Person)
-                .where(Person.id.in_(self.ids))
+                .where(among(Person.id, self.ids))
                 .execution_options(synchronize_session=False)
             )
             _forget(Person, "id", set(self.ids), expunge=True)
@@ -496,7 +500,7 @@ class _Batch:
         entries = list(
             db.session.scalars(
                 select(DeletionLog)
-                .where(DeletionLog.id.in_(list(ids.values())))
+                .where(among(DeletionLog.id, list(ids.values())))
                 .order_by(DeletionLog.id)
             )
         )
@@ -571,7 +575,9 @@ def erase_many(
     subjects = {p.id: fingerprint(p.tenant_id, p) for p in batch.persons}
     case_numbers: dict[int, list[str]] = {i: [] for i in batch.ids}
     for person_id, number in db.session.execute(
-        select(Case.person_id, Case.number).where(Case.person_id.in_(batch.ids)).order_by(Case.id)
+        select(Case.person_id, Case.number)
+        .where(among(Case.person_id, batch.ids))
+        .order_by(Case.id)
     ):
         case_numbers[person_id].append(number)
     recipients: dict[int, list[dict]] = {}
@@ -587,7 +593,7 @@ def erase_many(
                 # still open cannot be answered any more: it is closed with that outcome.
                 per_person = batch.tally(table, model)
                 if per_person:
-                    where = link.in_(list(owners))
+                    where = among(link, list(owners))
                     db.session.execute(
                         update(model)
                         .where(where, model.status == "open")
@@ -616,7 +622,7 @@ def erase_many(
                         Disclosure.at,
                         Disclosure.data_categories,
                     )
-                    .where(link.in_(list(owners)))
+                    .where(among(link, list(owners)))
                     .order_by(Disclosure.at, Disclosure.id)
                 ):
                     recipients.setdefault(owners[row.lotse_link], []).append(_recipient_of(row))
@@ -628,7 +634,7 @@ def erase_many(
                         ConsentRevocation.received_on,
                         ConsentRevocation.recipient_keys,
                     )
-                    .where(link.in_(list(owners)))
+                    .where(among(link, list(owners)))
                     .order_by(ConsentRevocation.id)
                 ):
                     revocations.setdefault(owners[row.lotse_link], []).append(
@@ -702,7 +708,7 @@ def anonymise_many(
             return []
         db.session.execute(
             update(Person)
-            .where(Person.id.in_(changed), Person.anonymised_at.is_(None))
+            .where(among(Person.id, changed), Person.anonymised_at.is_(None))
             .values(anonymised_at=utcnow(), version=Person.version + 1)
             .execution_options(synchronize_session=False)
         )
@@ -720,7 +726,7 @@ def close_open_cases(
     keep the dates; a closing date already set stays). Returns open cases closed per person."""
     from core.cases.models import Case
 
-    still_open = (Case.person_id.in_(person_ids), Case.status != "closed")
+    still_open = (among(Case.person_id, person_ids), Case.status != "closed")
     per_person = dict(
         db.session.execute(
             select(Case.person_id, func.count()).where(*still_open).group_by(Case.person_id)

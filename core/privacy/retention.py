@@ -27,7 +27,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import delete, func, insert, select, union_all
 
 from core.dates import add_months
-from core.db import db, utcnow
+from core.db import among, db, utcnow
 from core.privacy import erasure
 from core.privacy.models import RetentionHold, RetentionRun
 from core.privacy.registry import Registry, tenant_registry
@@ -424,7 +424,9 @@ def _subjects(person_ids: list[int]) -> list:
 
     return list(
         db.session.execute(
-            select(Person.id, Person.tenant_id, Person.created_at).where(Person.id.in_(person_ids))
+            select(Person.id, Person.tenant_id, Person.created_at).where(
+                among(Person.id, person_ids)
+            )
         ).all()
     )
 
@@ -576,13 +578,13 @@ def hold_reasons(person_ids: list[int], today: date | None = None) -> dict[int, 
         r.person_id: r.reason
         for r in db.session.scalars(
             select(RetentionHold).where(
-                RetentionHold.released_at.is_(None), RetentionHold.person_id.in_(person_ids)
+                RetentionHold.released_at.is_(None), among(RetentionHold.person_id, person_ids)
             )
         )
         if r.until is None or r.until >= today
     }
     for person_id in db.session.scalars(
-        select(Person.id).where(Person.id.in_(person_ids), Person.restricted_at.is_not(None))
+        select(Person.id).where(among(Person.id, person_ids), Person.restricted_at.is_not(None))
     ):
         out.setdefault(person_id, _("processing restricted (Art. 18 GDPR)"))
     return out
@@ -745,7 +747,7 @@ def _replay(tenant, registry: Registry, entries: list[dict], dry_run: bool) -> i
         row.id: row
         for row in db.session.execute(
             select(Person.id, Person.tenant_id, Person.created_at, Person.anonymised_at).where(
-                Person.id.in_(ids)
+                among(Person.id, ids)
             )
         )
     }

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 
+from bench.cases import api_token
 from bench.common import build_app, percentile
 
 ROUNDS = int(os.environ.get("LOTSE_BENCH_ROUNDS", "300"))
@@ -58,14 +59,7 @@ def main() -> int:
     timed("start page /oberhausen/", lambda: client.get("/oberhausen/"))
     timed("plugin page /oberhausen/interpreters/", lambda: client.get("/oberhausen/interpreters/"))
     timed("foreign tenant /kleve/ (404)", lambda: client.get("/kleve/"))
-    account = client.get("/oberhausen/account").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', account).group(1)
-    client.post(
-        "/oberhausen/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"}
-    )
-    clear = re.search(
-        r"(lotse_[A-Za-z0-9_-]{20,})", client.get("/oberhausen/account").get_data(as_text=True)
-    ).group(1)
+    clear = api_token(client)
     api = app.test_client()
     timed(
         "API GET /me with token",

@@ -17,38 +17,14 @@ distorts far less than wall-clock time.
 from __future__ import annotations
 
 import os
-import re
 import statistics
 import sys
 import time
 
+from bench.cases import TENANT, _csrf, api_token, sign_in
 from bench.common import build_app, percentile
 
 ROUNDS = int(os.environ.get("LOTSE_BENCH_ROUNDS", "200"))
-TENANT = "oberhausen"
-PASSWORD = "lotse-demo"  # noqa: S105 - documented demo password
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(app, email):
-    client = app.test_client()
-    token = _csrf(client.get(f"/{TENANT}/login").get_data(as_text=True))
-    response = client.post(
-        f"/{TENANT}/login", data={"csrf_token": token, "email": email, "password": PASSWORD}
-    )
-    assert response.status_code == 302, (email, response.status_code)
-    return client
-
-
-def api_token(client) -> str:
-    csrf = _csrf(client.get(f"/{TENANT}/account").get_data(as_text=True))
-    page = client.post(
-        f"/{TENANT}/account/tokens", data={"csrf_token": csrf, "name": "bench", "days": "1"}
-    )  # the clear token is shown once, on this answer
-    return re.search(r"(lotse_[A-Za-z0-9_-]{20,})", page.get_data(as_text=True)).group(1)
 
 
 def as_app_role(app, url):

@@ -544,7 +544,12 @@ def stored_result() -> RetentionRun | None:
 
 
 def stored_result_or_compute(tenant) -> RetentionRun:
-    """The kept result; computed and kept once when there is none yet (a new installation)."""
+    """The kept result; computed and kept once when there is none yet (a new installation). Only
+    the data-protection officer reads it (who is due for deletion is personal data): the desk, the
+    due-deletions page and the API all come through here."""
+    from core.auth.permissions import require_permission
+
+    require_permission("disclosures.read")
     record = stored_result()
     if record is None:
         record = store_result(tenant)

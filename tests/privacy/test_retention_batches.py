@@ -195,6 +195,26 @@ def test_statements_per_batch_do_not_grow_with_the_batch_size(app, world, action
     assert six >= tables
 
 
+def _forbid_dry_run(monkeypatch):
+    def no_dry_run(*args, **kwargs):
+        raise AssertionError("the dry run ran on a view or an API call")
+
+    monkeypatch.setattr(retention, "candidates", no_dry_run)
+
+
+def _keep_fifty_five_due(app, world) -> int:
+    """53 enquiries without a case beside A and B, all due by LATER; the dry run kept. Returns
+    the number of kept rows."""
+    with app.test_request_context(), tenant_scope(world["tenant"]):
+        actor = db.session.scalar(select(User).where(User.email == world["email"]))
+        for i in range(53):
+            create_person(actor, {"first_name": f"Anfrage{i}", "last_name": "Ohnefall"})
+        db.session.commit()
+        retention.store_result(db.session.get(Tenant, world["tenant"].id), LATER)
+        db.session.commit()
+        return db.session.scalar(select(func.count()).select_from(RetentionDue))
+
+
 def _dsb(app, world, sign_in):
     return sign_in("priv", world["email_dpo"])
 
@@ -208,10 +228,7 @@ def test_desk_and_due_page_read_the_kept_result_and_never_compute_on_a_view(
         retention.store_result(db.session.get(Tenant, world["tenant"].id), LATER)
         db.session.commit()
 
-    def no_dry_run(*args, **kwargs):
-        raise AssertionError("the dry run ran on a page view")
-
-    monkeypatch.setattr(retention, "candidates", no_dry_run)
+    _forbid_dry_run(monkeypatch)
     dsb = _dsb(app, world, sign_in)
     desk = dsb.get("/priv/privacy")
     assert desk.status_code == 200
@@ -257,15 +274,7 @@ def test_only_the_dsb_may_recompute(app, world, make_user, sign_in):
 def test_due_list_is_paginated_fifty_a_page(app, world, sign_in):
     with app.app_context():
         _configure(world["tenant"].id, "erase")
-    with app.test_request_context(), tenant_scope(world["tenant"]):
-        actor = db.session.scalar(select(User).where(User.email == world["email"]))
-        for i in range(53):
-            create_person(actor, {"first_name": f"Anfrage{i}", "last_name": "Ohnefall"})
-        db.session.commit()
-        retention.store_result(db.session.get(Tenant, world["tenant"].id), LATER)
-        db.session.commit()
-        total = db.session.scalar(select(func.count()).select_from(RetentionDue))
-    assert total == 55  # A, B and the 53 enquiries
+    assert _keep_fifty_five_due(app, world) == 55  # A, B and the 53 enquiries
     dsb = _dsb(app, world, sign_in)
     first = dsb.get("/priv/privacy/retention").get_data(as_text=True)
     second = dsb.get("/priv/privacy/retention?page=2").get_data(as_text=True)
@@ -321,21 +330,12 @@ def test_the_api_reads_the_kept_result_fifty_a_page(app, world, api_client, monk
     with app.app_context():
         _configure(world["tenant"].id, "erase")
         _configure(world["other"].id, "erase")
-    with app.test_request_context(), tenant_scope(world["tenant"]):
-        actor = db.session.scalar(select(User).where(User.email == world["email"]))
-        for i in range(53):
-            create_person(actor, {"first_name": f"Anfrage{i}", "last_name": "Ohnefall"})
-        db.session.commit()
-        retention.store_result(db.session.get(Tenant, world["tenant"].id), LATER)
-        db.session.commit()
+    _keep_fifty_five_due(app, world)
     with app.test_request_context(), tenant_scope(world["other"]):
         retention.store_result(db.session.get(Tenant, world["other"].id), LATER)
         db.session.commit()
 
-    def no_dry_run(*args, **kwargs):
-        raise AssertionError("the dry run ran on an API call")
-
-    monkeypatch.setattr(retention, "candidates", no_dry_run)
+    _forbid_dry_run(monkeypatch)
     dsb = api_client(world["tenant"], roles=["dpo"])
     first = dsb("GET", "/privacy/retention/due")
     assert first.status_code == 200 and len(first.json) == 50

@@ -35,7 +35,7 @@ def test_every_core_package_with_hooks_is_a_builtin_and_none_is_switchable(app):
     pm = app.extensions["lotse.pm"]
     assert set(pm.builtins) == {f"core.{d}" for d in DOMAINS_WITH_HOOKS} == set(builtin_names())
     assert not set(pm.builtins) & set(pm.metas)
-    assert set(pm.metas) == {"interpreters", "process_support"}
+    assert set(pm.metas) == {"interpreters", "kim_nrw", "oberhausen", "pflegesetting", "process_support"}
 
 
 def test_builtins_are_called_first_in_their_order(app):
@@ -65,7 +65,13 @@ def test_tenant_without_plugins_still_reaches_every_core_domain(app, make_tenant
     browser = Browser(app.test_client())
     browser.login("bare", email)
     listed = {p["name"] for p in browser.client.get("/bare/api/v1/plugins").json}
-    assert listed == {"interpreters", "process_support"}  # core domains are not offered
+    assert listed == {
+        "interpreters",
+        "kim_nrw",
+        "oberhausen",
+        "pflegesetting",
+        "process_support",
+    }  # core domains are not offered
     page = browser.get("/bare/admin/plugins").get_data(as_text=True)
     assert "core." not in page
 

@@ -1,0 +1,1 @@
+"""The declarative form engine: definitions, rendering, validation, storage, print."""

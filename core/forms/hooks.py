@@ -1,7 +1,8 @@
 """What the forms domain contributes through the plugin hooks: a built-in plugin, always on for
-every tenant (:mod:`core.plugins.builtins`). Form submissions (their pages, API and data
-declaration), the "Formulare" tab of the case file, a phase requirement per form, and core's
-own form: the assessment of the tenant's life areas."""
+every tenant (:mod:`core.plugins.builtins`). The start-up check of every plugin's form
+definitions and their personas; form submissions (their pages, API and data declaration), the
+"Formulare" tab of the case file, a phase requirement per form, and core's own form: the
+assessment of the tenant's life areas."""
 
 from __future__ import annotations
 
@@ -58,9 +59,11 @@ def lotse_case_tabs(tenant):
 
 @hookimpl
 def lotse_check_extensions(app, tenant, relays):
-    from core.forms.checks import check_form_definitions
+    from core.forms.privacy import check_categories
+    from core.forms.services import check_form_extensions
 
-    check_form_definitions(app, tenant, relays)
+    check_form_extensions(app, tenant, relays)
+    check_categories(app, tenant, relays)
 
 
 # --- personal data (core.privacy.registry) --------------------------------------------------------

@@ -221,3 +221,28 @@ def category_keys(defn) -> set[str]:
 
     walk(top_fields(defn))
     return keys
+
+
+def check_categories(app, tenant, relays) -> None:
+    """Start-up: every definition names data categories and a retention class the registry
+    knows, so its answers are covered by erasure, anonymisation and Art. 15 from the start."""
+    from core.forms.services import form_definitions
+    from core.plugins.providers import ExtensionError
+
+    registry = app.extensions.get("lotse.data_registry")
+    if registry is None:
+        return
+    _who, hooks = relays[-1]
+    for (key, version), defn in sorted(form_definitions(tenant, hooks).items()):
+        unknown = sorted(c for c in category_keys(defn) if c not in registry.categories)
+        if unknown:
+            raise ExtensionError(
+                f"form {key!r} version {version}: unknown data categor"
+                f"{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} (known: "
+                f"{', '.join(sorted(registry.categories))})"
+            )
+        retention = getattr(defn, "retention", "") or "client_file"
+        if retention not in registry.classes:
+            raise ExtensionError(
+                f"form {key!r} version {version}: unknown retention class {retention!r}"
+            )

@@ -112,11 +112,48 @@ def assessment_data(life_areas: tuple[tuple[str, str], ...]) -> dict:
 
 @lru_cache(maxsize=64)
 def _build(life_areas: tuple[tuple[str, str], ...]):
-    from core.forms.definitions import form_definition_from_dict
-
-    return form_definition_from_dict(
-        assessment_data(life_areas), source_name="core/forms/assessment.py"
+    """The definition object, built from :func:`assessment_data` the way the YAML loader builds
+    a plugin's (and checked the same way)."""
+    from core.forms.definitions import (
+        Field,
+        FormDefinition,
+        Option,
+        Persona,
+        Section,
+        check_definition,
     )
+
+    data = assessment_data(life_areas)
+    plain_keys = {"key", "type", "label", "options", "compute"}
+
+    def field(spec: dict) -> Field:
+        return Field(
+            key=spec["key"],
+            type=spec["type"],
+            label=spec["label"],
+            options=tuple(Option(o["key"], o["label"]) for o in spec.get("options", ())),
+            compute=spec.get("compute"),
+            params={k: v for k, v in spec.items() if k not in plain_keys},
+        )
+
+    definition = FormDefinition(
+        key=data["key"],
+        version=data["version"],
+        title=data["title"],
+        description=data["description"],
+        source=data["source"],
+        attaches_to=data["attaches_to"],
+        phases=tuple(data["phases"]),
+        client_facing=data["client_facing"],
+        category=data["category"],
+        sections=tuple(
+            Section(s["key"], s["title"], None, tuple(field(f) for f in s["fields"]))
+            for s in data["sections"]
+        ),
+        personas=tuple(Persona(p["name"], p["answers"], p["expect"]) for p in data["personas"]),
+    )
+    check_definition(definition)
+    return definition
 
 
 def assessment_definition(tenant):

@@ -347,6 +347,11 @@ def _check(tenant, defn, raw: Mapping[str, Any], *, draft: bool) -> Any:
     return result
 
 
+def check_answers(tenant, defn, raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every error a finalisation of ``raw`` would meet, without storing anything."""
+    return _check(tenant, defn, raw, draft=False).errors
+
+
 def save_draft(
     actor, tenant, submission: FormSubmission, raw: Mapping[str, Any], *, version=None
 ) -> FormSubmission:

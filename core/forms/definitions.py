@@ -322,12 +322,20 @@ class FormDefinition(Provider):
         ``description``, ``sections.<key>``, ``validators.<n>``, ``<field path>``,
         ``<field path>.help``, ``<field path>.options.<key>``, ``<field path>.labels.<n>``,
         ``<field path>.text`` (info), ``<field path>.item_label``. Row numbers are ignored."""
-        path = ".".join(p for p in path.split(".") if not p.isdigit()) if "." in path else path
+        candidates = [path]
+        bare = ".".join(p for p in path.split(".") if not p.isdigit())
+        if bare != path and not path.startswith("validators."):
+            candidates.append(bare)
         if locale and locale != DEFAULT_LOCALE:
-            translated = self.translated(path, locale)
-            if translated:
-                return translated
-        return self.german(path) or ""
+            for candidate in candidates:
+                translated = self.translated(candidate, locale)
+                if translated:
+                    return translated
+        for candidate in candidates:
+            german = self.german(candidate)
+            if german is not None:
+                return german
+        return ""
 
     def translated(self, path: str, locale: str) -> str | None:
         """The translation of ``path`` in ``locale`` only (no fallback)."""

@@ -399,10 +399,10 @@ class _Run:
                     compile_expression(spec.compute or "null").evaluate(root, row, self.today),
                     spec.param("format"),
                 )
-                self.computed[path] = value
                 if value is None:
                     values.pop(spec.key, None)
                 else:
+                    self.computed[path] = value
                     values[spec.key] = value
             elif spec.type == "group":
                 inner = values.get(spec.key)
@@ -834,7 +834,7 @@ def _schema_fields(fields: tuple[Field, ...], types: Mapping[str, Any], name: st
             field_ = mf.Email(allow_none=True, **meta)
         elif kind == "number":
             field_ = (
-                mf.Number(allow_none=True, **meta)
+                mf.Float(allow_none=True, **meta)
                 if spec.param("decimal")
                 else mf.Integer(allow_none=True, **meta)
             )

@@ -113,7 +113,7 @@ def test_anonymisation_keeps_coded_answers_only(world):
         assert row.computed == {"anzahl_bereiche": 3}
         assert row.correction_reason == ""
         rows = db.session.scalars(select(FormSubmission)).all()
-        assert len(rows) == 5  # nothing deleted: statistics keep their counts
+        assert len(rows) == 4  # nothing deleted: statistics keep their counts
 
 
 def test_art_15_lists_submissions_with_german_labels(world):
@@ -132,7 +132,7 @@ def test_art_15_lists_submissions_with_german_labels(world):
     ]
     assert records and records[0]["title"] == "Formulare"
     rows = {row["id"]: row for row in records[0]["rows"]}
-    assert len(rows) == 5
+    assert len(rows) == 4
     data = rows[first]["data"]
     assert data["form"] == "Checkliste Zugang (Test)"
     answers = {entry["field"]: entry for entry in data["answers"]}

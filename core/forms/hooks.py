@@ -12,8 +12,8 @@ from core import hookimpl
 from core.privacy.registry import (
     ERASE,
     FIELDS,
-    DocumentColumn,
     DataTable,
+    DocumentColumn,
     FieldLabels,
     category_columns,
 )

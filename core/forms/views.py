@@ -322,9 +322,7 @@ def pdf(case_id, submission_id):
     submission, defn = _submission(case, submission_id)
     lang, client_copy = _print_options(defn)
     _printed(case, submission, "pdf")
-    body = submission_pdf(
-        g.tenant, case, submission, defn, locale=lang, client_copy=client_copy
-    )
+    body = submission_pdf(g.tenant, case, submission, defn, locale=lang, client_copy=client_copy)
     name = f"{defn.key.replace('.', '-')}-{case.number}-v{submission.version_no}.pdf"
     return Response(
         body,

@@ -81,9 +81,7 @@ def api(app, tenant, email):
 
     def call(method, path, **kwargs):
         headers = {"Authorization": f"Bearer {clear}", **kwargs.pop("headers", {})}
-        return client.open(
-            f"/{tenant.slug}/api/v1{path}", method=method, headers=headers, **kwargs
-        )
+        return client.open(f"/{tenant.slug}/api/v1{path}", method=method, headers=headers, **kwargs)
 
     return call
 

@@ -14,21 +14,17 @@ from core.db import db
 from core.forms import submissions
 from core.forms.models import FinalSubmissionChanged, FormSubmission
 from core.schemas import ValidationError
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
     VALID,
-    forms_app,
     in_tenant,
     saved,
-    world,
 )
 
 
 def _count(app, tenant, *where) -> int:
     with in_tenant(app, tenant):
-        return db.session.scalar(
-            select(func.count()).select_from(FormSubmission).where(*where)
-        )
+        return db.session.scalar(select(func.count()).select_from(FormSubmission).where(*where))
 
 
 def _start(world, tenant="a", key=KEY):
@@ -104,9 +100,7 @@ def test_draft_finalise_and_correct_through_the_pages(world):
 
     # Finalising a crisis without its reason: German error at the field, the input kept,
     # nothing stored.
-    response = _post(
-        world, sid, {"name": "Geänderter Name", "fazit": "krise"}, _action="finalise"
-    )
+    response = _post(world, sid, {"name": "Geänderter Name", "fazit": "krise"}, _action="finalise")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "error-summary" in html and 'href="#' in html
@@ -193,9 +187,7 @@ def test_invalid_submission_stores_nothing(world):
 
         c = db.session.get(Case, case.id)
         with pytest.raises(ValidationError) as caught:
-            submissions.create(
-                None, tenant, c, KEY, {"name": "X", "fazit": "krise"}, final=True
-            )
+            submissions.create(None, tenant, c, KEY, {"name": "X", "fazit": "krise"}, final=True)
         db.session.rollback()
         assert "krise_grund" in caught.value.errors
         # The rule of the form: at least three areas for target group 2.

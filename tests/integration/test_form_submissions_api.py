@@ -9,13 +9,11 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.forms.models import FormSubmission
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
     VALID,
     api,
-    forms_app,
     in_tenant,
-    world,
 )
 
 
@@ -71,7 +69,9 @@ def test_submit_draft_patch_finalise_and_correct(world):
     assert _count(app, a) == 0
     # A wrong kind of answer stops even a draft.
     response = call("POST", path, json={"form_key": KEY, "data": {"kinder": [{"alter": "alt"}]}})
-    assert response.status_code == 422 and any(k.startswith("kinder") for k in response.json["errors"])
+    assert response.status_code == 422 and any(
+        k.startswith("kinder") for k in response.json["errors"]
+    )
     assert _count(app, a) == 0
 
     response = call("POST", path, json={"form_key": KEY, "data": {"name": "Erika"}})
@@ -131,11 +131,13 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
     app, a, b = world["app"], world["a"], world["b"]
     call_a = api(app, a, world["a_email"])
     sid = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{world['a_case'].id}/form-submissions",
         json={"form_key": KEY, "data": VALID, "final": True},
     ).json["id"]
     draft_id = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{world['a_case'].id}/form-submissions",
         json={"form_key": "core.assessment", "data": {}},
     ).json["id"]
     call_b = api(app, b, world["b_email"])
@@ -145,7 +147,8 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
         assert call_b("POST", f"/form-submissions/{target}/finalise", json={}).status_code == 404
         assert (
             call_b(
-                "POST", f"/form-submissions/{target}/corrections",
+                "POST",
+                f"/form-submissions/{target}/corrections",
                 json={"correction_reason": "x"},
             ).status_code
             == 404
@@ -154,7 +157,8 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
     assert call_b("GET", f"/cases/{case_a}/form-submissions").status_code == 404
     assert (
         call_b(
-            "POST", f"/cases/{case_a}/form-submissions",
+            "POST",
+            f"/cases/{case_a}/form-submissions",
             json={"form_key": "core.assessment", "data": {}},
         ).status_code
         == 404
@@ -169,7 +173,9 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
     ):
         assert browser.get(url).status_code == 404, url
     browser.get(f"/{b.slug}/cases/{case_b.id}/tabs/forms")
-    assert browser.post(f"/{b.slug}/cases/{case_a}/forms/start", {"form_key": KEY}).status_code == 404
+    assert (
+        browser.post(f"/{b.slug}/cases/{case_a}/forms/start", {"form_key": KEY}).status_code == 404
+    )
     assert (
         browser.post(
             f"/{b.slug}/cases/{case_b.id}/forms/{sid}/correct", {"correction_reason": "x"}
@@ -189,7 +195,8 @@ def test_a_colleague_without_access_to_the_case_gets_404(world, make_user):
     app, a = world["app"], world["a"]
     call_a = api(app, a, world["a_email"])
     sid = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{world['a_case'].id}/form-submissions",
         json={"form_key": KEY, "data": {"name": "Erika"}},
     ).json["id"]
     email, _pw = make_user(a, roles=["case_manager"])

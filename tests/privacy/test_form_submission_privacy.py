@@ -14,11 +14,9 @@ from core.forms.models import FormSubmission
 from core.privacy import erasure
 from core.privacy.registry import tenant_registry
 from core.tenancy.context import unscoped
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
-    forms_app,
     in_tenant,
-    world,
 )
 
 NEEDLE = "formkanarie"
@@ -66,7 +64,11 @@ def _fill(app, tenant_, case_id: int) -> tuple[int, int]:
         submissions.finalise(None, tenant, fix, _answers("zwei"))
         submissions.create(None, tenant, case, KEY, {"name": f"Entwurf {NEEDLE}"}, final=False)
         submissions.create(
-            None, tenant, case.person, "formfix.person_note", {"text": f"Notiz {NEEDLE}"},
+            None,
+            tenant,
+            case.person,
+            "formfix.person_note",
+            {"text": f"Notiz {NEEDLE}"},
             final=True,
         )
         db.session.commit()
@@ -80,9 +82,7 @@ def test_erasure_removes_every_submission_of_the_person(world):
     _first, person_id = _fill(app, a, world["a_case"].id)
     assert set(_residue(app)) == {"form_submission.data", "form_submission.correction_reason"}
     with in_tenant(app, a) as tenant:
-        erasure.erase(
-            db.session.get(Person, person_id), tenant_registry(tenant), rule="test"
-        )
+        erasure.erase(db.session.get(Person, person_id), tenant_registry(tenant), rule="test")
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(FormSubmission)) == 0
     assert _residue(app) == {}
@@ -94,9 +94,7 @@ def test_anonymisation_keeps_coded_answers_only(world):
     app, a = world["app"], world["a"]
     first, person_id = _fill(app, a, world["a_case"].id)
     with in_tenant(app, a) as tenant:
-        erasure.anonymise(
-            db.session.get(Person, person_id), tenant_registry(tenant), rule="test"
-        )
+        erasure.anonymise(db.session.get(Person, person_id), tenant_registry(tenant), rule="test")
         db.session.commit()
     assert _residue(app) == {}
     with in_tenant(app, a):
@@ -155,8 +153,9 @@ def test_art_15_of_a_tenant_without_the_plugin_has_no_plugin_form(world, make_pe
 
     with in_tenant(app, b) as tenant:
         case = db.session.get(Case, world["b_case"].id)
-        submissions.create(None, tenant, case, "core.assessment", {"zusammenfassung": "ok"},
-                           final=False)
+        submissions.create(
+            None, tenant, case, "core.assessment", {"zusammenfassung": "ok"}, final=False
+        )
         db.session.commit()
         package = build_package(tenant, db.session.get(Person, case.person_id))
     text = str(package)

@@ -562,6 +562,12 @@ def _today(context: Mapping[str, Any] | None) -> date | None:
     return today if isinstance(today, date) else None
 
 
+def analyse(defn: FormDefinition, answers: Mapping[str, Any], *, today: date | None = None) -> _Run:
+    """One draft-mode pass over ``answers``: ``.data`` (typed, hidden answers dropped),
+    ``.visible`` (paths), ``.computed``, ``.errors`` (type errors only), ``.today``."""
+    return _Run(defn, answers, today=today, draft=True, field_types=None)
+
+
 def visible_paths(
     defn: FormDefinition, answers: Mapping[str, Any], *, today: date | None = None
 ) -> set[str]:
@@ -1105,6 +1111,7 @@ def _same(got: Any, wanted: Any) -> bool:
 
 __all__ = [
     "ADD_BUTTON",
+    "analyse",
     "REMOVE_BUTTON",
     "FormResult",
     "persona_problems",

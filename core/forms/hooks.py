@@ -1,9 +1,17 @@
-"""What the form engine contributes through the plugin hooks (a built-in plugin, always on): the
-start-up check of every plugin's form definitions and their personas."""
+"""What the form engine contributes through the plugin hooks (a built-in plugin, always on): its
+templates (the macro set, the print view) and the start-up check of every plugin's form
+definitions and their personas."""
 
 from __future__ import annotations
 
 from core import hookimpl
+
+
+@hookimpl
+def lotse_blueprints():
+    from core.forms.rendering import bp
+
+    return [bp]
 
 
 @hookimpl

@@ -300,13 +300,13 @@ def print_view(case_id, submission_id):
     lang, client_copy = _print_options(defn)
     _printed(case, submission, "print")
     return render_template(
-        "forms/print.html",
+        "forms/submission_print.html",
         **_context(
             case,
             submission=submission,
             defn=defn,
             answers=submission.data or {},
-            lang=lang,
+            locale=lang,
             client_copy=client_copy,
             locales=list(defn.locales()),
             today=date.today(),

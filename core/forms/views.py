@@ -164,7 +164,8 @@ def _staff_names(chain) -> dict[int, str]:
     ids = {i for s in chain for i in (s.created_by_id, s.finalised_by_id) if i}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))))
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    return {user_id: name for user_id, name in rows}
 
 
 # --- the tab's actions -------------------------------------------------------------------------

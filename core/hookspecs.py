@@ -241,7 +241,7 @@ def lotse_check_extensions(app, tenant, relays):
 
 @hookspec
 def lotse_form_definitions(tenant):
-    """Return :class:`~core.plugins.providers.FormDefinition` objects (key, version, fields).
+    """Return :class:`~core.forms.definitions.FormDefinition` objects (key, version, sections).
 
     Kind: runtime; returns an iterable of form definitions.
     """

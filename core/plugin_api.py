@@ -25,6 +25,16 @@ from core.confirm import Consequences
 from core.consent.services import ConsentRefused, Decision, disclose
 from core.consent.services import check as consent_check
 from core.db import CreatedAt, UTCDateTime, db, utcnow
+from core.forms.definitions import (
+    Field,
+    FieldSpec,
+    FormDefinition,
+    Option,
+    Persona,
+    Section,
+    Validator,
+    load_form_definitions,
+)
 from core.i18n import make_bound_gettext, plugin_gettext_callables
 from core.i18n.validation import form_errors
 from core.plugins.gate import plugin_api_blueprint, plugin_blueprint
@@ -35,10 +45,8 @@ from core.plugins.providers import (
     DueFollowUp,
     EligibilityRule,
     ExtensionError,
-    FieldSpec,
     FieldType,
     FollowUpSource,
-    FormDefinition,
     PartnerRow,
     PartnerTable,
     PhaseRequirement,
@@ -165,4 +173,11 @@ __all__ = [
     "ReportProvider",
     "ReportTable",
     "Verdict",
+    # the form engine (docs/forms.md)
+    "Field",
+    "Option",
+    "Persona",
+    "Section",
+    "Validator",
+    "load_form_definitions",
 ]

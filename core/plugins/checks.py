@@ -38,7 +38,7 @@ def validate_extension_points(app) -> None:
     with app.app_context():
         tenant = stand_in_tenant()
         hooks = pm.hook
-        providers.form_definitions(tenant, hooks)  # also checks field types
+        providers.field_types(tenant, hooks)  # forms: core.forms.hooks checks the definitions
         providers.eligibility_rules(tenant, hooks)
         providers.report_providers(tenant, hooks)
         providers.partner_tables(tenant, hooks)

@@ -17,11 +17,14 @@ import io
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from markupsafe import Markup
+
+if TYPE_CHECKING:  # the engine reads this module, never the other way round
+    from core.forms.definitions import Field
 
 #: Keys are lowercase identifiers; plugins prefix theirs with their name (``hello.greeting``).
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -198,46 +201,14 @@ class CaseTab(CaseSection):
 
 
 class FieldType(Provider):
-    """A kind of form field: how a value of it is validated (a marshmallow field)."""
+    """A kind of form field a plugin adds to the engine's own (``core.forms``): how a value of it
+    is validated (a marshmallow field). ``spec`` is the :class:`core.forms.definitions.Field`."""
 
     kind = "field type"
 
     @abstractmethod
-    def schema_field(self, spec: FieldSpec):
+    def schema_field(self, spec: Field):
         """The one method this kind of provider must implement."""
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a form definition (the form engine will add conditions, validators …)."""
-
-    key: str
-    type: str
-    label: str
-    required: bool = False
-    options: tuple[tuple[str, str], ...] = ()
-    help: str = ""
-
-
-@dataclass(frozen=True, repr=False)
-class FormDefinition(Provider):
-    """A versioned, declarative form. ``(key, version)`` is unique; a new version is a new
-    definition, so stored submissions stay readable with the version they were made with."""
-
-    kind: ClassVar[str] = "form definition"
-    key: str
-    version: int
-    title: str
-    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
-    description: str = ""
-
-    @property
-    def label(self) -> str:  # type: ignore[override]
-        return self.title
-
-    @property
-    def identity(self) -> tuple[str, int]:
-        return (self.key, self.version)
 
 
 # --- built-in field types ------------------------------------------------------------------
@@ -247,33 +218,79 @@ class _SimpleFieldType(FieldType):
     def __init__(self, key: str, label: object, make: Callable):
         self.key, self.label, self._make = key, label, make
 
-    def schema_field(self, spec: FieldSpec):
+    def schema_field(self, spec: Field):
         return self._make(spec)
 
 
+#: The engine's own field types (``core.forms.definitions.FIELD_TYPES``), in catalogue order.
+BUILTIN_FIELD_TYPES = (
+    "text",
+    "textarea",
+    "email",
+    "number",
+    "date",
+    "time",
+    "boolean",
+    "choice",
+    "multi",
+    "scale",
+    "group",
+    "repeat",
+    "info",
+    "computed",
+    "signature",
+)
+
+
 def _builtin_field_types() -> list[FieldType]:
+    """The engine's types as providers, so a plugin cannot take their keys and the catalogue
+    lists them. The engine checks them itself; ``schema_field`` only describes the value."""
     from flask_babel import lazy_gettext as _l
     from marshmallow import fields
 
-    from core.schemas import Text, choice
+    from core.schemas import Many, Text, choice
 
     def optional(spec):
         return {"required": True} if spec.required else {"load_default": None, "allow_none": True}
 
-    return [
-        _SimpleFieldType("text", _l("Text"), lambda s: Text(max_length=300, **optional(s))),
-        _SimpleFieldType(
-            "textarea", _l("Long text"), lambda s: Text(max_length=10_000, **optional(s))
-        ),
-        _SimpleFieldType("number", _l("Number"), lambda s: fields.Integer(**optional(s))),
-        _SimpleFieldType("date", _l("Date"), lambda s: fields.Date(**optional(s))),
-        _SimpleFieldType("boolean", _l("Yes/no"), lambda s: fields.Boolean(**optional(s))),
-        _SimpleFieldType(
-            "choice",
-            _l("Single choice"),
-            lambda s: choice([key for key, _label in s.options], **optional(s)),
-        ),
-    ]
+    def keys(spec):
+        return [o.key for o in spec.options]
+
+    makers: dict[str, Callable] = {
+        "text": lambda s: Text(max_length=300, **optional(s)),
+        "textarea": lambda s: Text(max_length=10_000, **optional(s)),
+        "email": lambda s: fields.Email(**optional(s)),
+        "number": lambda s: fields.Number(**optional(s)),
+        "date": lambda s: fields.Date(**optional(s)),
+        "time": lambda s: fields.String(**optional(s)),
+        "boolean": lambda s: fields.Boolean(**optional(s)),
+        "choice": lambda s: choice(keys(s), **optional(s)),
+        "multi": lambda s: Many(fields.String(), **optional(s)),
+        "scale": lambda s: fields.Integer(**optional(s)),
+        "group": lambda s: fields.Dict(**optional(s)),
+        "repeat": lambda s: fields.List(fields.Dict(), **optional(s)),
+        "info": lambda s: fields.Raw(dump_only=True),
+        "computed": lambda s: fields.Raw(dump_only=True),
+        "signature": lambda s: fields.Raw(dump_only=True),
+    }
+    labels = {
+        "text": _l("Text"),
+        "textarea": _l("Long text"),
+        "email": _l("E-mail address"),
+        "number": _l("Number"),
+        "date": _l("Date"),
+        "time": _l("Time"),
+        "boolean": _l("Yes/no"),
+        "choice": _l("Single choice"),
+        "multi": _l("Multiple choice"),
+        "scale": _l("Scale"),
+        "group": _l("Group"),
+        "repeat": _l("Repeating group"),
+        "info": _l("Information text"),
+        "computed": _l("Computed value"),
+        "signature": _l("Signature line"),
+    }
+    return [_SimpleFieldType(key, labels[key], makers[key]) for key in BUILTIN_FIELD_TYPES]
 
 
 # --- collecting ----------------------------------------------------------------------------
@@ -395,38 +412,6 @@ def field_types(tenant, hooks=None) -> dict[str, FieldType]:
             tenant=tenant,
         )
     )
-
-
-def form_definitions(tenant, hooks=None) -> dict[tuple[str, int], FormDefinition]:
-    """Every form definition of the tenant's plugins by ``(key, version)``, each checked against
-    the tenant's field types (unknown type, duplicate field key, choice without options)."""
-    hooks = _hooks(tenant, hooks)
-    types = field_types(tenant, hooks)
-    definitions = collect(hooks, "lotse_form_definitions", FormDefinition, tenant=tenant)
-    for definition in definitions:
-        keys = [f.key for f in definition.fields]
-        if len(keys) != len(set(keys)):
-            raise ExtensionError(f"form {definition.identity!r} has a field key twice")
-        for spec in definition.fields:
-            if spec.type not in types:
-                raise ExtensionError(
-                    f"form {definition.identity!r}: field {spec.key!r} has unknown type "
-                    f"{spec.type!r} (known: {', '.join(sorted(types))})"
-                )
-            if spec.type == "choice" and not spec.options:
-                raise ExtensionError(
-                    f"form {definition.identity!r}: choice field {spec.key!r} has no options"
-                )
-    return by_key(definitions)
-
-
-def form_schema(tenant, definition: FormDefinition, hooks=None):
-    """A marshmallow schema class for ``definition``, built from the field types."""
-    from core.schemas import LotseSchema
-
-    types = field_types(tenant, hooks)
-    attrs = {spec.key: types[spec.type].schema_field(spec) for spec in definition.fields}
-    return LotseSchema.from_dict(attrs, name=f"Form_{definition.key}_{definition.version}")
 
 
 def eligibility_rules(tenant, hooks=None) -> dict[str, EligibilityRule]:

@@ -14,16 +14,15 @@ from sqlalchemy import select
 from core import hookimpl
 from core.cases.regelkreis import Phase
 from core.db import db
+from core.forms.definitions import FieldSpec, FormDefinition
 from core.plugins.providers import (
     CasePanel,
     CaseTab,
     DueFollowUp,
     EligibilityRule,
     ExtensionError,
-    FieldSpec,
     FieldType,
     FollowUpSource,
-    FormDefinition,
     PartnerRow,
     PartnerTable,
     PhaseRequirement,
@@ -208,7 +207,7 @@ def test_hook_lotse_field_types(prov):
 
 
 def test_hook_lotse_form_definitions(prov):
-    from core.plugins.providers import form_definitions, form_schema
+    from core.forms.services import form_definitions, form_schema
     from core.schemas import ValidationError, load
 
     app, on, off = prov
@@ -457,8 +456,8 @@ def test_panel_with_unknown_permission_stops_the_start(_db_url, tmp_path):
 
 
 def test_form_with_unknown_field_type_stops_the_start(_db_url, tmp_path):
-    form = FormDefinition("odd.form", 1, "Odd", (FieldSpec("x", "signature", "X"),))
-    with pytest.raises(ExtensionError, match="unknown type 'signature'"):
+    form = FormDefinition("odd.form", 1, "Odd", (FieldSpec("x", "odd.stamp", "X"),))
+    with pytest.raises(ExtensionError, match="unknown type 'odd.stamp'"):
         build_app(
             _db_url, tmp_path, fake_plugin("odd", lotse_form_definitions=lambda tenant: [form])
         )

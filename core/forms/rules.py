@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -67,7 +67,7 @@ _TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<name>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)
   | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
     """,
     re.VERBOSE,
@@ -617,7 +617,8 @@ def _round(value: Any, digits: Any = 0) -> Any:
     if not _is_number(value) or not isinstance(digits, int) or isinstance(digits, bool):
         return None
     digits = max(0, min(digits, 10))
-    rounded = round(Decimal(str(value)), digits)
+    # Commercial rounding (half up), as on paper; Python's round() would round half to even.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return int(rounded) if digits == 0 else rounded
 
 

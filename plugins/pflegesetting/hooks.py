@@ -21,10 +21,28 @@ def _definitions(with_score: bool) -> tuple:
     definitions = load_form_definitions(FORMS)
     if with_score:
         return tuple(definitions)
-    return tuple(
-        replace(d, sections=tuple(s for s in d.sections if s.key != SCORE_SECTION))
-        for d in definitions
-    )
+    return tuple(_without_score(d) for d in definitions)
+
+
+def _without_score(definition):
+    """The definition without the score section, and its translations without that section's
+    labels (a translation may only name paths the definition has)."""
+    kept = tuple(s for s in definition.sections if s.key != SCORE_SECTION)
+    if len(kept) == len(definition.sections):
+        return definition
+    trimmed = replace(definition, sections=kept)
+    translations = {
+        locale: {
+            **entry,
+            "labels": {
+                path: text
+                for path, text in (entry.get("labels") or {}).items()
+                if trimmed.german(path) is not None
+            },
+        }
+        for locale, entry in definition.translations.items()
+    }
+    return replace(trimmed, translations=translations)
 
 
 def score_enabled(tenant) -> bool:

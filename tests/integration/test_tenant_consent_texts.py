@@ -1,6 +1,7 @@
-"""Oberhausen's consent form and information sheet (Anlage 9.2.5 and 9.3.4) are the tenant's
-consent template when the tenant is loaded from its tenant.toml: German verbatim, controller and
-DPO of the city, the nine recipient categories of the form."""
+"""A tenant's own consent wording (tenant setting ``consent_release``): the Stadt Oberhausen's
+consent form and information sheet (Anlage 9.2.5 and 9.3.4) are its consent template when the
+tenant is loaded from its tenant.toml: German verbatim, controller and DPO of the city, the nine
+recipient categories of the form."""
 
 from __future__ import annotations
 

@@ -53,6 +53,11 @@ def case_closed(case: Case, *, actor: User | None) -> None:
     _hooks(case.tenant_id).lotse_case_closed(case=case, actor=actor)
 
 
+def form_saved(submission, *, actor: User | None) -> None:
+    """A form submission's draft was saved or the submission was finalised."""
+    _hooks(submission.tenant_id).lotse_form_saved(submission=submission, actor=actor)
+
+
 def _hooks(tenant_id: int) -> TenantHookRelay:
     from core.db import db
     from core.plugins.relay import hooks_for

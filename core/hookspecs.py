@@ -168,6 +168,16 @@ def lotse_case_closed(case, actor):
     """
 
 
+@hookspec
+def lotse_form_saved(submission, actor):
+    """Notification that a form ``submission`` (:class:`core.forms.models.FormSubmission`) was
+    saved as a draft or finalised (``submission.status``) by ``actor``, inside the same
+    transaction; e.g. eligibility recomputes its verdict from the answers.
+
+    Kind: runtime; returns nothing.
+    """
+
+
 # --- Domain questions -----------------------------------------------------------------------------
 #
 # A lower domain asks a question only a higher one can answer (persons cannot know cases) and the

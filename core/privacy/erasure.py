@@ -40,6 +40,7 @@ from core.privacy.links import LINK_COLUMN, attribute_names, model_for
 from core.privacy.models import DeletionLog, ErasedRevocation, RecipientNotice
 from core.privacy.registry import (
     ERASE,
+    FIELDS,
     KEEP,
     NUMBERS,
     ORGANISATION,
@@ -416,6 +417,9 @@ class _Batch:
         columns = model.__table__.columns
         version = model.__mapper__.version_id_col
         selected = [getattr(model, names[n]).label(n) for n in touched]
+        # What a document column (form answers) needs to resolve its fields: form key, version.
+        context = sorted({c for d in table.documents.values() for c in d.context})
+        selected += [getattr(model, names[c]).label(f"lotse_ctx_{c}") for c in context]
         rows = db.session.execute(
             select(
                 model.id.label("id"),
@@ -433,7 +437,12 @@ class _Batch:
             for name in touched:
                 category, action = table.columns[name]
                 old = row._mapping[name]
-                value = _anonymised_value(action, old, columns[name], row)
+                if action == FIELDS:
+                    document = table.documents[name]
+                    values = {c: row._mapping[f"lotse_ctx_{c}"] for c in document.context}
+                    value = document.anonymise({**values, "tenant_id": row.tenant_id}, old)
+                else:
+                    value = _anonymised_value(action, old, columns[name], row)
                 new[names[name]] = value
                 if value != old:
                     changed.add(category)

@@ -10,8 +10,9 @@ of any table is not declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -24,7 +25,10 @@ NUMBERS = "numbers"  # a JSON object keeps only its numeric values (ratings)
 ORGANISATION = (
     "organisation"  # kept when it names an organisation known not to be a person, else blanked
 )
-ACTIONS = (KEEP, ERASE, YEAR, PSEUDONYM, NUMBERS, ORGANISATION)
+#: A JSON object of answers to fields declared elsewhere (a form definition): every field gets
+#: its own treatment, resolved per row through the table's :class:`DocumentColumn`.
+FIELDS = "fields"
+ACTIONS = (KEEP, ERASE, YEAR, PSEUDONYM, NUMBERS, ORGANISATION, FIELDS)
 
 #: Text columns of client tables that anonymisation keeps because they hold codes from a fixed
 #: list (or a record number), never free text. A test walks the registry against this list.
@@ -71,6 +75,20 @@ class DataCategory:
 
 
 @dataclass(frozen=True)
+class DocumentColumn:
+    """A JSON column whose keys are fields declared outside the registry (the answers of a form
+    submission, declared by the form definition it was made with). The owner of the table
+    resolves them per row: ``context`` names the row's columns it needs (e.g. form key and
+    version); ``anonymise(context, value)`` returns the value with free text and identifying
+    answers blanked and coded answers kept; ``describe(context, value)`` returns what the Art. 15
+    package shows for it (labels people read, each field's category, Art. 9 marked)."""
+
+    context: tuple[str, ...]
+    anonymise: Callable[[Mapping[str, Any], Any], Any]
+    describe: Callable[[Mapping[str, Any], Any], Any]
+
+
+@dataclass(frozen=True)
 class DataTable:
     """One table's declaration: every column except ``id``/``tenant_id``/``version`` is named."""
 
@@ -83,6 +101,8 @@ class DataTable:
     #: Text columns that hold codes from a fixed list (or a record number), never free text:
     #: the only text columns of a client table anonymisation may keep (a test walks them).
     codes: frozenset[str] = frozenset()
+    #: column -> how the fields inside it resolve; exactly the columns declared with ``FIELDS``.
+    documents: Mapping[str, DocumentColumn] = field(default_factory=dict)
 
 
 def category_columns(
@@ -197,6 +217,12 @@ def build(contributions: Iterable[tuple[str | None, Iterable]]) -> Registry:
                         raise ValueError(f"{item.table}.{column}: unknown action {action!r}")
                 if not item.codes <= set(item.columns):
                     raise ValueError(f"table {item.table!r}: code columns must be declared columns")
+                documents = {c for c, (_cat, action) in item.columns.items() if action == FIELDS}
+                if documents != set(item.documents):
+                    raise ValueError(
+                        f"table {item.table!r}: columns declared {FIELDS!r} need a DocumentColumn "
+                        "each (and only they)"
+                    )
                 registry.tables[item.table] = item
                 registry.owners[item.table] = owner
             else:

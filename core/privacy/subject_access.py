@@ -72,7 +72,14 @@ def _rows(table: DataTable, links: SubjectLinks, tenant) -> list[dict]:
     for row in db.session.scalars(stmt.order_by(model.id)):
         values = {"id": row.id}
         for column in table.columns:
-            values[column] = plain(_label_of(table.table, column, getattr(row, names[column])))
+            value = getattr(row, names[column])
+            document = table.documents.get(column)
+            if document is not None:
+                # Answers to a form: each field with its label, category and Art. 9 mark.
+                context = {c: getattr(row, names[c]) for c in document.context}
+                values[column] = plain(document.describe({**context, "tenant_id": tenant.id}, value))
+            else:
+                values[column] = plain(_label_of(table.table, column, value))
         out.append(values)
     return out
 

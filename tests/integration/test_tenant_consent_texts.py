@@ -68,9 +68,11 @@ def test_oberhausen_gets_its_own_consent_form_and_information_sheet(app):
                 "Die Datenverarbeitung dient der Ermittlung von Unterstützungsbedarfen, der "
                 "Beratung sowie der Vermittlung von Hilfen."
             )
-            # English is a full translation; no language says something else than the German.
-            assert sorted(version.texts) == ["de", "en"]
+            # English and Arabic are full translations of this wording (not the default texts).
+            assert sorted(version.texts) == ["ar", "de", "en"]
             assert "section 203 of the German Criminal Code" in version.texts["en"]["body"]
+            assert "المادة 203" in version.texts["ar"]["body"]
+            assert "oberhausen.de" in version.texts["ar"]["notice"]["controller"]
             notice = version.privacy_notice
             assert notice["controller"].startswith("Stadt Oberhausen, Der Oberbürgermeister")
             assert "kommunales-integrationszentrum@oberhausen.de" in notice["controller"]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from core.auth.models import User
     from core.cases.models import Case
     from core.consent.models import ConsentRecord, ConsentRevocation
+    from core.forms.models import FormSubmission
     from core.persons.models import Person
     from core.plugins.relay import TenantHookRelay
 
@@ -53,7 +54,7 @@ def case_closed(case: Case, *, actor: User | None) -> None:
     _hooks(case.tenant_id).lotse_case_closed(case=case, actor=actor)
 
 
-def form_saved(submission, *, actor: User | None) -> None:
+def form_saved(submission: FormSubmission, *, actor: User | None) -> None:
     """A form submission's draft was saved or the submission was finalised."""
     _hooks(submission.tenant_id).lotse_form_saved(submission=submission, actor=actor)
 

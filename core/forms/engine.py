@@ -111,7 +111,7 @@ class _Run:
         if message not in self.errors[path]:
             self.errors[path].append(message)
 
-    def text(self, path: str, german: str) -> str:
+    def own_message(self, path: str, german: str) -> str:
         """A message the definition wrote (validator, pattern_message) in the user's language."""
         if self.locale and self.locale != "de":
             return self.defn.label(path, self.locale) or german
@@ -170,7 +170,7 @@ class _Run:
                 message = spec.param("pattern_message")
                 self.error(
                     path,
-                    self.text(f"{path}.pattern_message", str(message))
+                    self.own_message(f"{path}.pattern_message", str(message))
                     if message
                     else _("Please enter the text in the expected format."),
                 )
@@ -435,7 +435,7 @@ class _Run:
             if any(p in self.errors for p in validator.fields):
                 continue
             if not compile_expression(validator.rule).test(self.data, None, self.today):
-                message = self.text(f"validators.{number}", validator.message)
+                message = self.own_message(f"validators.{number}", validator.message)
                 for path in validator.fields or ("",):
                     self.error(path, message)
 
@@ -560,6 +560,12 @@ def _json_ready(value: Any, fmt: str | None = None) -> Any:
 def _today(context: Mapping[str, Any] | None) -> date | None:
     today = (context or {}).get("today")
     return today if isinstance(today, date) else None
+
+
+def analyse(defn: FormDefinition, answers: Mapping[str, Any], *, today: date | None = None) -> _Run:
+    """One draft-mode pass over ``answers``: ``.data`` (typed, hidden answers dropped),
+    ``.visible`` (paths), ``.computed``, ``.errors`` (type errors only), ``.today``."""
+    return _Run(defn, answers, today=today, draft=True, field_types=None)
 
 
 def visible_paths(
@@ -1105,6 +1111,7 @@ def _same(got: Any, wanted: Any) -> bool:
 
 __all__ = [
     "ADD_BUTTON",
+    "analyse",
     "REMOVE_BUTTON",
     "FormResult",
     "persona_problems",

@@ -1,8 +1,8 @@
 """What the forms domain contributes through the plugin hooks: a built-in plugin, always on for
-every tenant (:mod:`core.plugins.builtins`). The start-up check of every plugin's form
-definitions and their personas; form submissions (their pages, API and data declaration), the
-"Formulare" tab of the case file, a phase requirement per form, and core's own form: the
-assessment of the tenant's life areas."""
+every tenant (:mod:`core.plugins.builtins`). The engine's templates (the macro set, the print
+view) and the start-up check of every plugin's form definitions and their personas; form
+submissions (their pages, API and data declaration), the "Formulare" tab of the case file, a
+phase requirement per form, and core's own form: the assessment of the tenant's life areas."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from core import hookimpl
 from core.privacy.registry import (
     ERASE,
     FIELDS,
-    DocumentColumn,
     DataTable,
+    DocumentColumn,
     FieldLabels,
     category_columns,
 )
@@ -24,9 +24,10 @@ ORDER = 35
 
 @hookimpl
 def lotse_blueprints():
+    from core.forms.rendering import bp as rendering_bp
     from core.forms.views import bp
 
-    return [bp]
+    return [rendering_bp, bp]
 
 
 @hookimpl

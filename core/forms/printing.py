@@ -79,8 +79,15 @@ def _fields(pdf, defn, fields, answers, prefix, visible, locale, client_copy, ot
             flush()
             pdf.heading(label, 3)
             _fields(
-                pdf, defn, field.children, answers.get(field.key) or {}, f"{path}.", visible,
-                locale, client_copy, other_values,
+                pdf,
+                defn,
+                field.children,
+                answers.get(field.key) or {},
+                f"{path}.",
+                visible,
+                locale,
+                client_copy,
+                other_values,
             )
         elif field.type == "repeat":
             flush()
@@ -90,8 +97,15 @@ def _fields(pdf, defn, fields, answers, prefix, visible, locale, client_copy, ot
             for n, item in enumerate(items or [{}], start=1):
                 pdf.paragraph(item_label.replace("{n}", str(n)), size=9.5)
                 _fields(
-                    pdf, defn, field.children, item or {}, f"{path}.{n - 1}.", None, locale,
-                    client_copy, other_values,
+                    pdf,
+                    defn,
+                    field.children,
+                    item or {},
+                    f"{path}.{n - 1}.",
+                    None,
+                    locale,
+                    client_copy,
+                    other_values,
                 )
         else:
             rows.append((label, _value(defn, path, field, answers.get(field.key), locale)))

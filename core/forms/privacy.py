@@ -36,8 +36,8 @@ def _definition(context: Mapping[str, Any]):
     tenant = db.session.get(Tenant, context.get("tenant_id"))
     if tenant is None:
         return None
-    key, version = context.get("form_key"), context.get("form_version")
-    return form_definitions(tenant).get((key, version))
+    identity = (str(context.get("form_key")), int(context.get("form_version") or 0))
+    return form_definitions(tenant).get(identity)
 
 
 def top_fields(defn) -> list:
@@ -104,11 +104,7 @@ def anonymise_fields(fields: Iterable, value) -> dict:
         elif field.type == "date":
             kept = _year_only(answer)
         elif field.type == "computed":
-            kept = (
-                answer
-                if isinstance(answer, bool | int | float) and answer is not None
-                else None
-            )
+            kept = answer if isinstance(answer, bool | int | float) and answer is not None else None
         elif field.type == "group":
             kept = anonymise_fields(_children(field), answer) or None
         elif field.type == "repeat" and isinstance(answer, list):
@@ -185,8 +181,14 @@ def describe_fields(defn, fields: Iterable, value) -> list[dict]:
         out.append(entry)
         other = f"{field.key}_other"
         if getattr(field, "other", None) and value.get(other):
-            out.append({**entry, "field": other, "label": f"{field.label}: Sonstiges",
-                        "value": value[other]})
+            out.append(
+                {
+                    **entry,
+                    "field": other,
+                    "label": f"{field.label}: Sonstiges",
+                    "value": value[other],
+                }
+            )
     return out
 
 

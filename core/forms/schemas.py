@@ -108,4 +108,3 @@ class SubmissionSchema(Schema):
 
 class SubmissionListSchema(Schema):
     items = fields.List(fields.Nested(SubmissionSchema))
-

@@ -129,9 +129,7 @@ def get_submission(actor, tenant, submission_id: int, *, write: bool = False) ->
     """The submission if ``actor`` may see it (and, with ``write``, work on it); a submission of
     another tenant, of something the actor may not see, or of a form the tenant no longer has
     is a 404."""
-    submission = db.session.scalar(
-        select(FormSubmission).where(FormSubmission.id == submission_id)
-    )
+    submission = db.session.scalar(select(FormSubmission).where(FormSubmission.id == submission_id))
     if submission is None or definition_of(tenant, submission) is None:
         raise NotFound()
     target = target_of(submission)
@@ -291,17 +289,11 @@ def start(actor, tenant, target, key: str, *, version: int | None = None) -> For
         obj=submission,
         form=defn.key,
         version=defn.version,
-        **_target_detail(submission),
+        case=submission.case_id,
+        person=submission.person_id,
+        household=submission.household_id,
     )
     return submission
-
-
-def _target_detail(submission: FormSubmission) -> dict[str, int]:
-    if submission.case_id:
-        return {"case": submission.case_id}
-    if submission.household_id:
-        return {"household": submission.household_id}
-    return {"person": submission.person_id or 0}
 
 
 def _touch(target) -> None:
@@ -337,9 +329,7 @@ def _check(tenant, defn, raw: Mapping[str, Any], *, draft: bool) -> Any:
     from core.forms import engine
     from core.plugins.providers import field_types
 
-    result = engine.validate(
-        defn, dict(raw), draft=draft, field_types=field_types(tenant, None)
-    )
+    result = engine.validate(defn, dict(raw), draft=draft, field_types=field_types(tenant, None))
     result.errors = {
         (path or "_schema"): [str(m) for m in messages]
         for path, messages in (result.errors or {}).items()

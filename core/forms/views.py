@@ -164,7 +164,8 @@ def _staff_names(chain) -> dict[int, str]:
     ids = {i for s in chain for i in (s.created_by_id, s.finalised_by_id) if i}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))))
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    return {user_id: name for user_id, name in rows}
 
 
 # --- the tab's actions -------------------------------------------------------------------------
@@ -300,13 +301,13 @@ def print_view(case_id, submission_id):
     lang, client_copy = _print_options(defn)
     _printed(case, submission, "print")
     return render_template(
-        "forms/print.html",
+        "forms/submission_print.html",
         **_context(
             case,
             submission=submission,
             defn=defn,
             answers=submission.data or {},
-            lang=lang,
+            locale=lang,
             client_copy=client_copy,
             locales=list(defn.locales()),
             today=date.today(),
@@ -322,9 +323,7 @@ def pdf(case_id, submission_id):
     submission, defn = _submission(case, submission_id)
     lang, client_copy = _print_options(defn)
     _printed(case, submission, "pdf")
-    body = submission_pdf(
-        g.tenant, case, submission, defn, locale=lang, client_copy=client_copy
-    )
+    body = submission_pdf(g.tenant, case, submission, defn, locale=lang, client_copy=client_copy)
     name = f"{defn.key.replace('.', '-')}-{case.number}-v{submission.version_no}.pdf"
     return Response(
         body,

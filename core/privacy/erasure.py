@@ -418,8 +418,8 @@ class _Batch:
         version = model.__mapper__.version_id_col
         selected = [getattr(model, names[n]).label(n) for n in touched]
         # What a document column (form answers) needs to resolve its fields: form key, version.
-        context = sorted({c for d in table.documents.values() for c in d.context})
-        selected += [getattr(model, names[c]).label(f"lotse_ctx_{c}") for c in context]
+        context_columns = sorted({c for d in table.documents.values() for c in d.context})
+        selected += [getattr(model, names[c]).label(f"lotse_ctx_{c}") for c in context_columns]
         rows = db.session.execute(
             select(
                 model.id.label("id"),
@@ -439,8 +439,8 @@ class _Batch:
                 old = row._mapping[name]
                 if action == FIELDS:
                     document = table.documents[name]
-                    values = {c: row._mapping[f"lotse_ctx_{c}"] for c in document.context}
-                    value = document.anonymise({**values, "tenant_id": row.tenant_id}, old)
+                    context = {c: row._mapping[f"lotse_ctx_{c}"] for c in document.context}
+                    value = document.anonymise({**context, "tenant_id": row.tenant_id}, old)
                 else:
                     value = _anonymised_value(action, old, columns[name], row)
                 new[names[name]] = value

@@ -77,7 +77,9 @@ def _rows(table: DataTable, links: SubjectLinks, tenant) -> list[dict]:
             if document is not None:
                 # Answers to a form: each field with its label, category and Art. 9 mark.
                 context = {c: getattr(row, names[c]) for c in document.context}
-                values[column] = plain(document.describe({**context, "tenant_id": tenant.id}, value))
+                values[column] = plain(
+                    document.describe({**context, "tenant_id": tenant.id}, value)
+                )
             else:
                 values[column] = plain(_label_of(table.table, column, value))
         out.append(values)

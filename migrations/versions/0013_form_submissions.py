@@ -146,9 +146,10 @@ def upgrade():
 
 def downgrade():
     dialect = op.get_bind().dialect.name
-    op.execute("DROP TRIGGER IF EXISTS form_submission_frozen" + (
-        " ON form_submission" if dialect == "postgresql" else ""
-    ))
+    op.execute(
+        "DROP TRIGGER IF EXISTS form_submission_frozen"
+        + (" ON form_submission" if dialect == "postgresql" else "")
+    )
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS lotse_form_submission_frozen()")
     disable_rls(op, "form_submission")

@@ -50,7 +50,7 @@ def forms_app(_db_url, tmp_path_factory, app):
 
 
 @pytest.fixture
-def world(forms_app, make_tenant, make_user, make_case):
+def forms_world(forms_app, make_tenant, make_user, make_case):
     """Tenant A with the plugin (a case manager and a case), tenant B without it (the same)."""
     saved.clear()
     forms_app.extensions.get("lotse.relays", {}).clear()
@@ -81,9 +81,7 @@ def api(app, tenant, email):
 
     def call(method, path, **kwargs):
         headers = {"Authorization": f"Bearer {clear}", **kwargs.pop("headers", {})}
-        return client.open(
-            f"/{tenant.slug}/api/v1{path}", method=method, headers=headers, **kwargs
-        )
+        return client.open(f"/{tenant.slug}/api/v1{path}", method=method, headers=headers, **kwargs)
 
     return call
 

@@ -13,13 +13,11 @@ from pypdf import PdfReader
 from core.db import db
 from core.forms import submissions
 from tests.contract.plugin_kit import build_app, enable
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
     VALID,
     formfix_plugin,
-    forms_app,
     in_tenant,
-    world,
 )
 
 
@@ -72,7 +70,8 @@ def test_a_phase_can_require_a_final_form(strict_app, make_tenant, make_case):
         phases.move_to_phase(None, tenant, case, {"phase": "goal_agreement"})
         db.session.commit()
         assert case.phase == "goal_agreement" and draft.status == "final"
-        assert db.session.query(PhaseTransition).count() == 1
+        moves = db.session.query(PhaseTransition).filter_by(to_phase="goal_agreement").count()
+        assert moves == 1
 
 
 def _shipped_definitions(app, tenant_):
@@ -91,16 +90,16 @@ def _example_answers(defn) -> dict:
     return {}
 
 
-def test_every_shipped_definition_prints_to_a4(world, make_tenant):
+def test_every_shipped_definition_prints_to_a4(forms_world, make_tenant):
     from core.cases.models import Case
     from core.forms.models import FormSubmission
     from core.forms.printing import submission_pdf
 
-    app, a = world["app"], world["a"]
+    app, a = forms_world["app"], forms_world["a"]
     definitions = _shipped_definitions(app, a)
     assert {d.key for d in definitions} >= {KEY, "core.assessment"}
     with in_tenant(app, a) as tenant:
-        case = db.session.get(Case, world["a_case"].id)
+        case = db.session.get(Case, forms_world["a_case"].id)
         for defn in definitions:
             submission = FormSubmission(
                 form_key=defn.key,
@@ -124,17 +123,17 @@ def test_every_shipped_definition_prints_to_a4(world, make_tenant):
                     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
 
 
-def test_pdf_and_print_view_of_a_submission(world):
+def test_pdf_and_print_view_of_a_submission(forms_world):
     from core.cases.models import Case
 
-    app, a, case_ = world["app"], world["a"], world["a_case"]
+    app, a, case_ = forms_world["app"], forms_world["a"], forms_world["a_case"]
     with in_tenant(app, a) as tenant:
         case = db.session.get(Case, case_.id)
         sid = submissions.create(
             None, tenant, case, KEY, {**VALID, "notiz": "Nur intern"}, final=True
         ).id
         db.session.commit()
-    browser, slug = world["a_browser"], a.slug
+    browser, slug = forms_world["a_browser"], a.slug
     base = f"/{slug}/cases/{case_.id}/forms/{sid}"
     response = browser.get(f"{base}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"

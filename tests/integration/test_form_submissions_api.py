@@ -9,13 +9,11 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.forms.models import FormSubmission
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
     VALID,
     api,
-    forms_app,
     in_tenant,
-    world,
 )
 
 
@@ -24,8 +22,8 @@ def _count(app, tenant) -> int:
         return db.session.scalar(select(func.count()).select_from(FormSubmission))
 
 
-def test_forms_and_their_json_schema(world):
-    call = api(world["app"], world["a"], world["a_email"])
+def test_forms_and_their_json_schema(forms_world):
+    call = api(forms_world["app"], forms_world["a"], forms_world["a_email"])
     response = call("GET", "/forms")
     assert response.status_code == 200
     keys = {item["key"] for item in response.json["items"]}
@@ -40,8 +38,8 @@ def test_forms_and_their_json_schema(world):
     assert call("GET", f"/forms/{KEY}/9/schema").status_code == 404
 
 
-def test_openapi_description_points_at_the_form_schema(world):
-    call = api(world["app"], world["a"], world["a_email"])
+def test_openapi_description_points_at_the_form_schema(forms_world):
+    call = api(forms_world["app"], forms_world["a"], forms_world["a_email"])
     spec = call("GET", "/openapi.json").json
     assert "/cases/{case_id}/form-submissions" in spec["paths"]
     assert "/forms/{key}/{version}/schema" in spec["paths"]
@@ -49,9 +47,9 @@ def test_openapi_description_points_at_the_form_schema(world):
     assert data["x-lotse-json-schema"] == "forms/{form_key}/{form_version}/schema"
 
 
-def test_submit_draft_patch_finalise_and_correct(world):
-    app, a, case = world["app"], world["a"], world["a_case"]
-    call = api(app, a, world["a_email"])
+def test_submit_draft_patch_finalise_and_correct(forms_world):
+    app, a, case = forms_world["app"], forms_world["a"], forms_world["a_case"]
+    call = api(app, a, forms_world["a_email"])
     path = f"/cases/{case.id}/form-submissions"
     # Invalid and final: field-named German errors, nothing stored.
     response = call("POST", path, json={"form_key": KEY, "final": True, "data": {"fazit": "krise"}})
@@ -71,7 +69,9 @@ def test_submit_draft_patch_finalise_and_correct(world):
     assert _count(app, a) == 0
     # A wrong kind of answer stops even a draft.
     response = call("POST", path, json={"form_key": KEY, "data": {"kinder": [{"alter": "alt"}]}})
-    assert response.status_code == 422 and any(k.startswith("kinder") for k in response.json["errors"])
+    assert response.status_code == 422 and any(
+        k.startswith("kinder") for k in response.json["errors"]
+    )
     assert _count(app, a) == 0
 
     response = call("POST", path, json={"form_key": KEY, "data": {"name": "Erika"}})
@@ -111,13 +111,13 @@ def test_submit_draft_patch_finalise_and_correct(world):
     assert {i["id"] for i in listed} == {sid, correction["id"]}
 
 
-def test_unknown_keys_and_ids_in_the_body_are_refused(world):
-    app, a, case = world["app"], world["a"], world["a_case"]
-    call = api(app, a, world["a_email"])
+def test_unknown_keys_and_ids_in_the_body_are_refused(forms_world):
+    app, a, case = forms_world["app"], forms_world["a"], forms_world["a_case"]
+    call = api(app, a, forms_world["a_email"])
     response = call(
         "POST",
         f"/cases/{case.id}/form-submissions",
-        json={"form_key": KEY, "data": {}, "case_id": world["b_case"].id},
+        json={"form_key": KEY, "data": {}, "case_id": forms_world["b_case"].id},
     )
     assert response.status_code == 422 and "case_id" in response.json["errors"]
     response = call(
@@ -127,40 +127,44 @@ def test_unknown_keys_and_ids_in_the_body_are_refused(world):
     assert _count(app, a) == 0
 
 
-def test_tenant_b_cannot_touch_tenant_as_submissions(world):
-    app, a, b = world["app"], world["a"], world["b"]
-    call_a = api(app, a, world["a_email"])
+def test_tenant_b_cannot_touch_tenant_as_submissions(forms_world):
+    app, a, b = forms_world["app"], forms_world["a"], forms_world["b"]
+    call_a = api(app, a, forms_world["a_email"])
     sid = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{forms_world['a_case'].id}/form-submissions",
         json={"form_key": KEY, "data": VALID, "final": True},
     ).json["id"]
     draft_id = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{forms_world['a_case'].id}/form-submissions",
         json={"form_key": "core.assessment", "data": {}},
     ).json["id"]
-    call_b = api(app, b, world["b_email"])
+    call_b = api(app, b, forms_world["b_email"])
     for target in (sid, draft_id):
         assert call_b("GET", f"/form-submissions/{target}").status_code == 404
         assert call_b("PATCH", f"/form-submissions/{target}", json={"data": {}}).status_code == 404
         assert call_b("POST", f"/form-submissions/{target}/finalise", json={}).status_code == 404
         assert (
             call_b(
-                "POST", f"/form-submissions/{target}/corrections",
+                "POST",
+                f"/form-submissions/{target}/corrections",
                 json={"correction_reason": "x"},
             ).status_code
             == 404
         )
-    case_a = world["a_case"].id
+    case_a = forms_world["a_case"].id
     assert call_b("GET", f"/cases/{case_a}/form-submissions").status_code == 404
     assert (
         call_b(
-            "POST", f"/cases/{case_a}/form-submissions",
+            "POST",
+            f"/cases/{case_a}/form-submissions",
             json={"form_key": "core.assessment", "data": {}},
         ).status_code
         == 404
     )
     # The pages: by id in the URL (own case, other tenant's submission; other tenant's case).
-    browser, case_b = world["b_browser"], world["b_case"]
+    browser, case_b = forms_world["b_browser"], forms_world["b_case"]
     for url in (
         f"/{b.slug}/cases/{case_b.id}/forms/{sid}",
         f"/{b.slug}/cases/{case_b.id}/forms/{sid}/print",
@@ -169,7 +173,9 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
     ):
         assert browser.get(url).status_code == 404, url
     browser.get(f"/{b.slug}/cases/{case_b.id}/tabs/forms")
-    assert browser.post(f"/{b.slug}/cases/{case_a}/forms/start", {"form_key": KEY}).status_code == 404
+    assert (
+        browser.post(f"/{b.slug}/cases/{case_a}/forms/start", {"form_key": KEY}).status_code == 404
+    )
     assert (
         browser.post(
             f"/{b.slug}/cases/{case_b.id}/forms/{sid}/correct", {"correction_reason": "x"}
@@ -183,13 +189,14 @@ def test_tenant_b_cannot_touch_tenant_as_submissions(world):
     assert _count(app, b) == 0
 
 
-def test_a_colleague_without_access_to_the_case_gets_404(world, make_user):
+def test_a_colleague_without_access_to_the_case_gets_404(forms_world, make_user):
     from core.testing.browser import Browser
 
-    app, a = world["app"], world["a"]
-    call_a = api(app, a, world["a_email"])
+    app, a = forms_world["app"], forms_world["a"]
+    call_a = api(app, a, forms_world["a_email"])
     sid = call_a(
-        "POST", f"/cases/{world['a_case'].id}/form-submissions",
+        "POST",
+        f"/cases/{forms_world['a_case'].id}/form-submissions",
         json={"form_key": KEY, "data": {"name": "Erika"}},
     ).json["id"]
     email, _pw = make_user(a, roles=["case_manager"])
@@ -198,12 +205,12 @@ def test_a_colleague_without_access_to_the_case_gets_404(world, make_user):
     assert other("PATCH", f"/form-submissions/{sid}", json={"data": {}}).status_code == 404
     browser = Browser(app.test_client())
     browser.login(a.slug, email)
-    assert browser.get(f"/{a.slug}/cases/{world['a_case'].id}/forms/{sid}").status_code == 404
+    assert browser.get(f"/{a.slug}/cases/{forms_world['a_case'].id}/forms/{sid}").status_code == 404
 
 
-def test_a_tenant_without_the_plugin_never_meets_its_forms(world):
-    app, b, case_b = world["app"], world["b"], world["b_case"]
-    call = api(app, b, world["b_email"])
+def test_a_tenant_without_the_plugin_never_meets_its_forms(forms_world):
+    app, b, case_b = forms_world["app"], forms_world["b"], forms_world["b_case"]
+    call = api(app, b, forms_world["b_email"])
     keys = {item["key"] for item in call("GET", "/forms").json["items"]}
     assert "core.assessment" in keys and not any(k.startswith("formfix.") for k in keys)
     assert call("GET", f"/forms/{KEY}/1/schema").status_code == 404
@@ -211,7 +218,7 @@ def test_a_tenant_without_the_plugin_never_meets_its_forms(world):
         "POST", f"/cases/{case_b.id}/form-submissions", json={"form_key": KEY, "data": VALID}
     )
     assert response.status_code == 404
-    status, html = world["b_browser"].text(f"/{b.slug}/cases/{case_b.id}/tabs/forms")
+    status, html = forms_world["b_browser"].text(f"/{b.slug}/cases/{case_b.id}/tabs/forms")
     assert status == 200 and "Checkliste Zugang" not in html
     spec = call("GET", "/openapi.json").json
     assert "formfix" not in str(spec)

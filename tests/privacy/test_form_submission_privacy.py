@@ -14,11 +14,9 @@ from core.forms.models import FormSubmission
 from core.privacy import erasure
 from core.privacy.registry import tenant_registry
 from core.tenancy.context import unscoped
-from tests.integration.forms_kit import (  # noqa: F401 - fixtures
+from tests.integration.forms_kit import (
     KEY,
-    forms_app,
     in_tenant,
-    world,
 )
 
 NEEDLE = "formkanarie"
@@ -66,37 +64,37 @@ def _fill(app, tenant_, case_id: int) -> tuple[int, int]:
         submissions.finalise(None, tenant, fix, _answers("zwei"))
         submissions.create(None, tenant, case, KEY, {"name": f"Entwurf {NEEDLE}"}, final=False)
         submissions.create(
-            None, tenant, case.person, "formfix.person_note", {"text": f"Notiz {NEEDLE}"},
+            None,
+            tenant,
+            case.person,
+            "formfix.person_note",
+            {"text": f"Notiz {NEEDLE}"},
             final=True,
         )
         db.session.commit()
         return first.id, case.person_id
 
 
-def test_erasure_removes_every_submission_of_the_person(world):
+def test_erasure_removes_every_submission_of_the_person(forms_world):
     from core.persons.models import Person
 
-    app, a = world["app"], world["a"]
-    _first, person_id = _fill(app, a, world["a_case"].id)
+    app, a = forms_world["app"], forms_world["a"]
+    _first, person_id = _fill(app, a, forms_world["a_case"].id)
     assert set(_residue(app)) == {"form_submission.data", "form_submission.correction_reason"}
     with in_tenant(app, a) as tenant:
-        erasure.erase(
-            db.session.get(Person, person_id), tenant_registry(tenant), rule="test"
-        )
+        erasure.erase(db.session.get(Person, person_id), tenant_registry(tenant), rule="test")
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(FormSubmission)) == 0
     assert _residue(app) == {}
 
 
-def test_anonymisation_keeps_coded_answers_only(world):
+def test_anonymisation_keeps_coded_answers_only(forms_world):
     from core.persons.models import Person
 
-    app, a = world["app"], world["a"]
-    first, person_id = _fill(app, a, world["a_case"].id)
+    app, a = forms_world["app"], forms_world["a"]
+    first, person_id = _fill(app, a, forms_world["a_case"].id)
     with in_tenant(app, a) as tenant:
-        erasure.anonymise(
-            db.session.get(Person, person_id), tenant_registry(tenant), rule="test"
-        )
+        erasure.anonymise(db.session.get(Person, person_id), tenant_registry(tenant), rule="test")
         db.session.commit()
     assert _residue(app) == {}
     with in_tenant(app, a):
@@ -116,12 +114,12 @@ def test_anonymisation_keeps_coded_answers_only(world):
         assert len(rows) == 4  # nothing deleted: statistics keep their counts
 
 
-def test_art_15_lists_submissions_with_german_labels(world):
+def test_art_15_lists_submissions_with_german_labels(forms_world):
     from core.persons.models import Person
     from core.privacy.subject_access import build_package
 
-    app, a = world["app"], world["a"]
-    first, person_id = _fill(app, a, world["a_case"].id)
+    app, a = forms_world["app"], forms_world["a"]
+    first, person_id = _fill(app, a, forms_world["a_case"].id)
     with in_tenant(app, a) as tenant:
         package = build_package(tenant, db.session.get(Person, person_id))
     records = [
@@ -146,17 +144,18 @@ def test_art_15_lists_submissions_with_german_labels(world):
     assert answers["kinder"]["value"][0][0]["label"] == "Vorname"
 
 
-def test_art_15_of_a_tenant_without_the_plugin_has_no_plugin_form(world, make_person):
+def test_art_15_of_a_tenant_without_the_plugin_has_no_plugin_form(forms_world, make_person):
     from core.persons.models import Person
     from core.privacy.subject_access import build_package
 
-    app, b = world["app"], world["b"]
+    app, b = forms_world["app"], forms_world["b"]
     from core.cases.models import Case
 
     with in_tenant(app, b) as tenant:
-        case = db.session.get(Case, world["b_case"].id)
-        submissions.create(None, tenant, case, "core.assessment", {"zusammenfassung": "ok"},
-                           final=False)
+        case = db.session.get(Case, forms_world["b_case"].id)
+        submissions.create(
+            None, tenant, case, "core.assessment", {"zusammenfassung": "ok"}, final=False
+        )
         db.session.commit()
         package = build_package(tenant, db.session.get(Person, case.person_id))
     text = str(package)

@@ -109,7 +109,7 @@ def test_labels_fall_back_to_german_and_translations_are_complete():
     assert definition.label("kinder.3.vorname", "en") == "First name"
     assert definition.label("fazit.options.krise", "en").startswith("Acute crisis")
     assert definition.label("sections.familie", "en") == "Family"
-    assert definition.label("validators.0") .startswith("Für die Zielgruppe 2")
+    assert definition.label("validators.0").startswith("Für die Zielgruppe 2")
     assert definition.label("zufriedenheit.labels.5", "en") == "very"
     assert definition.label("title", "en") == 'Test form "Every field type"'
     assert definition.label() == definition.title
@@ -234,8 +234,10 @@ def test_the_first_python_shape_still_works():
             "option 'a' is there twice",
         ),
         (
-            lambda d: fields_of(d).append({"key": "fazit_other", "type": "text", "label": "X"})
-            or fields_of(d)[0].update(other=True),
+            lambda d: (
+                fields_of(d).append({"key": "fazit_other", "type": "text", "label": "X"})
+                or fields_of(d)[0].update(other=True)
+            ),
             "key 'fazit_other' is used twice",
         ),
         (
@@ -326,13 +328,17 @@ def test_translation_with_unknown_label_path():
 
 
 def test_files(tmp_path):
-    (tmp_path / "a.yaml").write_text("key: demo.a\ntitle: A\nfields: [{key: x, type: text, label: X}]\n")
+    (tmp_path / "a.yaml").write_text(
+        "key: demo.a\ntitle: A\nfields: [{key: x, type: text, label: X}]\n"
+    )
     (tmp_path / "a.en.yaml").write_text("title: A (en)\nlabels: {x: Ex}\n")
     (tmp_path / "notes.txt").write_text("not a form")
     [definition] = load_form_definitions(tmp_path)
     assert definition.label("x", "en") == "Ex" and definition.label("title", "en") == "A (en)"
 
-    (tmp_path / "b.yaml").write_text("key: demo.a\ntitle: B\nfields: [{key: x, type: text, label: X}]\n")
+    (tmp_path / "b.yaml").write_text(
+        "key: demo.a\ntitle: B\nfields: [{key: x, type: text, label: X}]\n"
+    )
     with pytest.raises(ExtensionError, match="version 1 is also defined in"):
         load_form_definitions(tmp_path)
     (tmp_path / "b.yaml").write_text("key: demo.b\ntitle: [unclosed\n")

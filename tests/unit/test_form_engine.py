@@ -379,7 +379,10 @@ def test_a_persona_that_does_not_behave_is_reported(german):
         Persona("Sicht", dict(MINIMAL), {"visible": ["kinder"], "hidden": ["fazit"]}),
     ]
     broken = FormDefinition(
-        key=FORM.key, version=FORM.version, title=FORM.title, sections=FORM.sections,
+        key=FORM.key,
+        version=FORM.version,
+        title=FORM.title,
+        sections=FORM.sections,
         personas=tuple(wrong),
     )
     problems = run_personas(broken)

@@ -138,7 +138,7 @@ def test_dates_compare_with_iso_text_and_subtract_to_days():
         ("date(x)", None),
         ("round(x)", None),
         ("selected(x, 'a')", False),
-        ("count_where(x, \"item.a > 1\")", 0),
+        ('count_where(x, "item.a > 1")', 0),
         ("any(x)", False),
         ("all(x)", True),
     ],
@@ -188,7 +188,7 @@ def test_missing_answers_are_null(text, value):
         ("round(2.5)", 3),
         ("round(7 / 2)", 4),
         ("round('a', 1)", None),
-        ("count_where(kinder, \"item.alter < 18\")", 1),
+        ('count_where(kinder, "item.alter < 18")', 1),
         ("count_where(kinder, 'item.alter >= 18 and gruppe == \"x\"')", 1),
         ("selected(multi, 'b')", True),
         ("selected(multi, 'z')", False),
@@ -207,7 +207,7 @@ def test_functions(text, value):
 
 
 def test_evaluation_never_raises_on_odd_answers():
-    expression = compile_expression("count_where(kinder, \"item.alter < 18\") + len(name) * 2")
+    expression = compile_expression('count_where(kinder, "item.alter < 18") + len(name) * 2')
     assert expression.evaluate({"kinder": "nicht eine Liste", "name": 5}) == 0
     assert expression.evaluate({"kinder": [1, None, {"alter": "x"}], "name": "ab"}) == 4
     assert compile_expression("x / y").evaluate({"x": 1, "y": 0}) is None
@@ -215,7 +215,7 @@ def test_evaluation_never_raises_on_odd_answers():
 
 
 def test_the_condition_of_count_where_is_compiled_with_the_expression():
-    expression = compile_expression("count_where(kinder, \"item.alter < 18\") > 0")
+    expression = compile_expression('count_where(kinder, "item.alter < 18") > 0')
     assert expression.names == {"kinder"}
     [(repeat, predicate)] = expression.predicates
     assert repeat == "kinder" and predicate.names == {"item.alter"}

@@ -252,14 +252,14 @@ class _Builder:
         if spec.type == "scale":
             low, high = spec.param("min", 1), spec.param("max", 5)
             labels = spec.param("labels") or {}
-            chosen = str(value) if value is not None else None
+            picked = str(value) if value is not None else None
             view.options = [
                 (
                     str(n),
                     f"{n} – {self.label(f'{path}.labels.{n}')}"
                     if n in labels or str(n) in labels
                     else str(n),
-                    str(n) == chosen,
+                    str(n) == picked,
                 )
                 for n in range(low, high + 1)
             ]

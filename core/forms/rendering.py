@@ -369,12 +369,10 @@ def render_form(
     rows: Mapping[str, int] | None = None,
 ) -> str:
     """The fields of ``defn`` as HTML (inside a request): ``form_fields`` of the macro set."""
-    from flask import render_template_string
+    from flask import render_template
 
-    return render_template_string(
-        "{% import 'forms/_macros.html' as forms %}"
-        "{{ forms.error_summary(errors, defn, locale) }}"
-        "{{ forms.form_fields(defn, answers, errors, locale, rows) }}",
+    return render_template(
+        "forms/_fields.html",
         defn=defn,
         answers=answers or {},
         errors=errors or {},

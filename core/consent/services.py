@@ -448,10 +448,26 @@ DEFAULT_RELEASE_TEXTS = {
 }
 
 
+def tenant_release_version(tenant) -> dict:
+    """Title and version-1 wording of the tenant's combined consent + release form: the tenant's
+    own (tenant setting ``consent_release``: ``title``, ``texts`` per language,
+    ``processing_bodies``, the German ``privacy_notice``; Oberhausen's tenant.toml carries its
+    Anlage 9.2.5) or the defaults. The tenant's texts replace the default languages as a whole,
+    so no language of the form says something else than the German."""
+    own = (tenant.settings or {}).get("consent_release") or {}
+    return {
+        "title": own.get("title") or "Einwilligung und Schweigepflichtentbindung",
+        "texts": own.get("texts") or default_release_texts(tenant),
+        "processing_bodies": own.get("processing_bodies") or tenant.name,
+        "privacy_notice": {**default_privacy_notice(tenant), **(own.get("privacy_notice") or {})},
+    }
+
+
 def ensure_defaults(tenant) -> ConsentTemplate:
     """Recipient categories (tenant setting ``recipient_categories`` or Oberhausen's nine) and a
     combined consent + release template, version 1 in German, English and Arabic with the
-    Art. 13 information sheet. Existing templates are left as they are."""
+    Art. 13 information sheet, or in the tenant's own wording (:func:`tenant_release_version`).
+    Existing templates are left as they are."""
     wanted = (tenant.settings or {}).get("recipient_categories") or dict(DEFAULT_CATEGORIES)
     existing = {c.key for c in categories(active_only=False)}
     for key, name in wanted.items():
@@ -459,11 +475,12 @@ def ensure_defaults(tenant) -> ConsentTemplate:
             db.session.add(RecipientCategory(tenant_id=tenant.id, key=key, name=name))
     template = db.session.scalar(select(ConsentTemplate).where(ConsentTemplate.key == "release"))
     if template is None:
+        wording = tenant_release_version(tenant)
         template = ConsentTemplate(
             tenant_id=tenant.id,
             key="release",
             kind="confidentiality_release",
-            title="Einwilligung und Schweigepflichtentbindung",
+            title=wording["title"],
         )
         db.session.add(template)
         db.session.flush()
@@ -476,9 +493,9 @@ def ensure_defaults(tenant) -> ConsentTemplate:
                 number=1,
                 recipient_keys=list(wanted),
                 purposes=list(PURPOSES),
-                texts=default_release_texts(tenant),
-                processing_bodies=tenant.name,
-                privacy_notice=default_privacy_notice(tenant),
+                texts=wording["texts"],
+                processing_bodies=wording["processing_bodies"],
+                privacy_notice=wording["privacy_notice"],
                 published_at=utcnow(),
             )
         )

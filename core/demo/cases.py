@@ -209,6 +209,8 @@ class _Seeder:
                 )
             elif kind == "phase":
                 self._advance(actor, case, data["to"], data["reason"], offset, minute)
+            elif kind == "form":
+                self._form(actor, case, data, offset, fill)
             elif kind == "goal":
                 goals[data["key"]] = case_goals.save_goal(
                     actor,
@@ -330,6 +332,32 @@ class _Seeder:
             step = phases[phases.index(case.phase) + 1]
             case_phases.move_to_phase(actor, self.tenant, case, {"phase": step, "reason": reason})
             self._stamp_transition(case, self.day(offset), minute)
+
+    def _form(self, actor, case, data: dict, offset: int | None, fill) -> None:
+        """Start, fill and (``final``) finalise a form through the submission services, dated
+        on the story's day; nothing where the tenant does not have the form."""
+        from core.forms import submissions
+
+        if submissions.definition(self.tenant, data["key"]) is None:
+            return
+
+        def filled(value):
+            if isinstance(value, str):
+                return fill(value)
+            if isinstance(value, list):
+                return [filled(v) for v in value]
+            if isinstance(value, dict):
+                return {k: filled(v) for k, v in value.items()}
+            return value
+
+        answers = filled(data["answers"])
+        submission = submissions.start(actor, self.tenant, case, data["key"])
+        submissions.save_draft(actor, self.tenant, submission, {**submission.data, **answers})
+        # Dated while still a draft: a final submission is frozen (the finalising time is now).
+        submission.created_at = submission.updated_at = _at(self.day(offset))
+        db.session.flush()
+        if data["final"]:
+            submissions.finalise(actor, self.tenant, submission)
 
     def _retire_superseded_follow_ups(self, actor, case) -> None:
         """Agreeing a new plan version leaves the follow-ups of the old version open; a case

@@ -136,6 +136,12 @@ def share(with_whom: str) -> Step:
     return ("share", None, {"user": with_whom})
 
 
+def form(day: int, key: str, answers: dict[str, Any], final: bool = True) -> Step:
+    """A filled form of the case (e.g. ``oberhausen.access_checklist``), final or left as a
+    draft. Skipped where the tenant does not have the form (a plugin it did not enable)."""
+    return ("form", day, {"key": key, "answers": answers, "final": final})
+
+
 def close(
     day: int,
     reason: str,

@@ -235,7 +235,7 @@ class _Run:
             if len(value) > high:
                 self.error(path, _("Please enter at most %(max)s rows.", max=high))
                 value = value[:high]
-            rows = []
+            rows: list[dict[str, Any]] = []
             for number, row in enumerate(value):
                 if not isinstance(row, Mapping):
                     self.error(f"{path}.{number}", _("Please send an object."))
@@ -485,6 +485,7 @@ class _Run:
                     else:
                         self.error(path, _("This field is required."))
                 continue
+            assert value is not None  # empty answers were handled above
             if spec.type == "multi":
                 low, high = spec.param("min_selected"), spec.param("max_selected")
                 if low is not None and len(value) < low and not self.draft:
@@ -805,7 +806,7 @@ def schema_for(defn: FormDefinition, *, field_types: Mapping[str, Any] | None = 
     class FormSchema(LotseSchema):
         definition = defn
 
-        def load(self, data, *, many=None, partial=None, unknown=None, **kwargs):  # type: ignore[override]
+        def load(self, data, *, many=None, partial=None, unknown=None, **kwargs):
             result = validate(defn, data, draft=bool(partial), field_types=types)
             if result.errors:
                 raise MarshmallowError(result.errors)
@@ -827,7 +828,7 @@ def _schema_fields(fields: tuple[Field, ...], types: Mapping[str, Any], name: st
         if not spec.stored:
             continue
         keys = [o.key for o in spec.options] + (["other"] if spec.other else [])
-        meta = {
+        meta: dict[str, Any] = {
             "metadata": {"title": spec.label, **({"description": spec.help} if spec.help else {})}
         }
         kind = spec.type

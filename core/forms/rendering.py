@@ -252,14 +252,14 @@ class _Builder:
         if spec.type == "scale":
             low, high = spec.param("min", 1), spec.param("max", 5)
             labels = spec.param("labels") or {}
-            chosen = str(value) if value is not None else None
+            picked = str(value) if value is not None else None
             view.options = [
                 (
                     str(n),
                     f"{n} – {self.label(f'{path}.labels.{n}')}"
                     if n in labels or str(n) in labels
                     else str(n),
-                    str(n) == chosen,
+                    str(n) == picked,
                 )
                 for n in range(low, high + 1)
             ]
@@ -369,12 +369,10 @@ def render_form(
     rows: Mapping[str, int] | None = None,
 ) -> str:
     """The fields of ``defn`` as HTML (inside a request): ``form_fields`` of the macro set."""
-    from flask import render_template_string
+    from flask import render_template
 
-    return render_template_string(
-        "{% import 'forms/_macros.html' as forms %}"
-        "{{ forms.error_summary(errors, defn, locale) }}"
-        "{{ forms.form_fields(defn, answers, errors, locale, rows) }}",
+    return render_template(
+        "forms/_fields.html",
         defn=defn,
         answers=answers or {},
         errors=errors or {},

@@ -10,6 +10,8 @@ from core.plugin_api import PluginMeta, make_bound_gettext
 
 _ = make_bound_gettext("pflegesetting")
 
+from plugins.pflegesetting.schemas import PflegesettingSettingsSchema  # noqa: E402
+
 PLUGIN = PluginMeta(
     name="pflegesetting",
     title=_("Care setting checklist"),
@@ -19,5 +21,5 @@ PLUGIN = PluginMeta(
     ),
     version="0.1.0",
     lotse_version=">=0.1,<1",
+    settings_schema=PflegesettingSettingsSchema,
 )
-

@@ -33,7 +33,11 @@ def test_dsb_desk_and_consent_forms(demo, live_server, page, audit):
         "link", name="Einwilligungsformulare"
     ).click()
     audit.check("65-consent-forms")
-    page.get_by_role("link", name="Einwilligung und Schweigepflichtentbindung").first.click()
+    # Oberhausen's own form (Anlage 9.2.5, from its tenant.toml).
+    page.get_by_role(
+        "link",
+        name="Einwilligungserklärung zur Datenverarbeitung und Schweigepflichtentbindungserklärung",
+    ).first.click()
     audit.check("65a-consent-form-versions")
     page.get_by_role("link", name="AR", exact=True).click()
     expect(page.locator("[dir=rtl]").first).to_be_visible()

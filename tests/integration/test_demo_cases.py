@@ -229,3 +229,40 @@ def test_demo_scale_adds_cases_round_robin(demo):
     # a second run continues the numbering
     assert sum(_generate_cases(app, 5, seed=2).values()) == 5
     assert sum(_counts(app).values()) == sum(after.values()) + 5
+
+
+def test_oberhausen_cases_carry_their_access_checklists(demo):
+    """Every Oberhausen demo case with an access decision has its final Checkliste
+    „Zugangsbedingungen“; the case still in the access check a draft (Vorrang MBE); the intake
+    a draft Erhebungsbogen; a referral (two dimensions, no minor child) and the relatives'
+    exception of target group 3 are among them. Other tenants have no such forms."""
+    from core.cases.models import AccessDecision
+    from core.forms.models import FormSubmission
+
+    app = demo
+    with app.app_context():
+        with tenant_scope(_tenant("oberhausen")):
+            rows = db.session.scalars(select(FormSubmission)).all()
+            checklists = [r for r in rows if r.form_key == "oberhausen.access_checklist"]
+            decided = set(db.session.scalars(select(AccessDecision.case_id)))
+            final = {r.case_id for r in checklists if r.status == "final"}
+            assert decided and decided <= final
+            drafts = [r for r in checklists if r.status == "draft"]
+            assert [r.data["fazit"] for r in drafts] == ["verwiesen"]
+            assert {r.data.get("fazit") for r in checklists} >= {"aufgenommen", "verwiesen"}
+            referred = next(
+                r for r in checklists if r.data.get("zg2_bereiche") == ["arbeit", "einkommen"]
+            )
+            assert referred.status == "final" and referred.computed["zg2_kinder_betroffen"] == 0
+            relative = next(r for r in checklists if r.data.get("zg3_rolle") == "angehoerig")
+            assert relative.data["zg3_pflegeperson_einwanderungsgeschichte"] is True
+            assert "einwanderungsgeschichte_alternative" not in relative.data
+            family = [r for r in checklists if r.computed.get("zg2_kinder_betroffen")]
+            assert family and all(r.computed["zg2_anzahl_dimensionen"] >= 3 for r in family)
+            intake = [r for r in rows if r.form_key == "oberhausen.intake"]
+            assert len(intake) == 1 and intake[0].status == "draft"
+            assert intake[0].data["kinder_liste"][1]["name"] == "Maksym"
+        with tenant_scope(_tenant("kleve")):
+            assert not db.session.scalars(
+                select(FormSubmission).where(FormSubmission.form_key.like("oberhausen.%"))
+            ).all()

@@ -100,7 +100,8 @@ def test_errors_are_tied_to_their_fields_and_summarised(german):
             assert f'href="#f-{name}"' in html, path
             assert f'id="f-{name}"' in html, path
     assert re.search(
-        r'id="e-krise_grund-1">Bitte füllen Sie dieses Feld aus.</p>\s*<textarea id="f-krise_grund"[^>]*'
+        r'id="e-krise_grund-1">Bitte füllen Sie dieses Feld aus.</p>\s*'
+        r'<textarea id="f-krise_grund"[^>]*'
         r'aria-describedby="e-krise_grund-1" aria-invalid="true" aria-required="true"',
         html,
     )

@@ -134,6 +134,9 @@ def test_labels_in_the_chosen_language(german):
     html = render_form(FORM, {"fazit": "krise"}, {}, "en")
     assert "<legend>Conclusion" in html and "Acute crisis – taken up because" in html
     assert 'lang="en"' in html
+    assert "Something else" in html  # the "other" option as the translation names it
+    assert '<span class="unit">hrs</span>' in html
+    assert "Sonstiges" in html  # the second "other" has no entry: core's own word, in German
 
 
 def test_simple_rules_are_mirrored_and_complex_ones_are_not():
@@ -190,6 +193,7 @@ def test_a_client_copy_leaves_internal_fields_out_and_speaks_the_clients_languag
     assert "Wohnungsverlust droht" not in html
     assert "Acute crisis – taken up because" in html and "Date of birth" in html
     assert '<html lang="en">' in html
+    assert "Place, date" in html and "Ort, Datum" not in html
 
 
 def test_an_empty_form_prints_with_blank_lines_and_boxes(tenant_request):

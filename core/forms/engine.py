@@ -707,16 +707,11 @@ def rows_to_show(defn: FormDefinition, formdata: Any = None) -> dict[str, int]:
     """:func:`repeat_rows` for every repeat of ``defn`` by form name (for the macros)."""
     if formdata is None:
         return {}
-    out = {}
-    for path, spec in defn.walk():
-        if (
-            spec.type == "repeat"
-            and "." not in path
-            or (spec.type == "repeat" and defn.field(path.rpartition(".")[0]).type == "group")
-        ):
-            name = path.replace(".", "-")
-            out[name] = repeat_rows(defn, formdata, name)
-    return out
+    return {
+        path.replace(".", "-"): repeat_rows(defn, formdata, path.replace(".", "-"))
+        for path, spec in defn.walk()
+        if spec.type == "repeat"
+    }
 
 
 def prefill(defn: FormDefinition, sources: Mapping[str, Any]) -> dict[str, Any]:
@@ -912,6 +907,8 @@ def json_schema(defn: FormDefinition, *, locale: str = "de") -> dict[str, Any]:
                     )
     schema["properties"] = properties
     schema["additionalProperties"] = False
+    conditional = {f.key for s in defn.sections if s.visible_if for f in s.fields}
+    required = [key for key in required if key not in conditional]
     if required:
         schema["required"] = required
     schema["x-lotse-sections"] = [

@@ -40,7 +40,10 @@ class FieldView:
     value: Any = None
     errors: list[str] = field(default_factory=list)
     required: bool = False
+    #: Shown (its section, group and own rule all say so) – what the print uses.
     visible: bool = True
+    #: Its own rule says so: the screen hides only this element, containers hide their content.
+    own_visible: bool = True
     show: dict[str, str] | None = None
     options: list[tuple[str, str, bool]] = field(default_factory=list)
     other_label: str = ""
@@ -238,6 +241,9 @@ class _Builder:
             view.placeholder = self.label(f"{path}.placeholder")
         self.drawn.add(path)
         self.labels[path] = label
+        view.own_visible = view.visible or spec.visible_if is None or compile_expression(
+            spec.visible_if
+        ).test(run.data, row, run.today)
         view.required = spec.required or bool(
             spec.required_if and compile_expression(spec.required_if).test(run.data, row, run.today)
         )

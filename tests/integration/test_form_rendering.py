@@ -202,3 +202,26 @@ def test_an_empty_form_prints_with_blank_lines_and_boxes(tenant_request):
     assert "☒" not in html and "☐</span> Die Beratung wird aufgenommen." in html
     assert "verwiesen an" in html  # conditional fields are printed too: paper decides
     assert html.count("<tr><td>") == 3  # three blank rows for the children
+
+
+def test_read_only_answers_are_shown_and_sent_back(german):
+    from core.forms.definitions import Field, FormDefinition, Option
+
+    definition = FormDefinition(
+        "demo.readonly",
+        1,
+        "Nur lesen",
+        (
+            Field("name", "text", "Name", readonly=True),
+            Field("ok", "boolean", "Einwilligung liegt vor", readonly=True),
+            Field(
+                "art", "choice", "Art", options=(Option("a", "A"), Option("b", "B")), readonly=True
+            ),
+        ),
+    )
+    html = render_form(definition, {"name": "Erika", "ok": True, "art": "b"})
+    assert re.search(r'value="Erika"[^>]* readonly>', html)
+    assert '<input type="hidden" name="ok" value="1">' in html
+    assert '<input type="hidden" name="art" value="b">' in html
+    post = MultiDict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)">', html))
+    assert parse_formdata(definition, post) == {"ok": True, "art": "b"}

@@ -395,3 +395,47 @@ def test_a_persona_that_does_not_behave_is_reported(german):
         "persona 'Sicht': 'kinder' should be visible",
         "persona 'Sicht': 'fazit' should be hidden",
     ]
+
+
+def _small(*fields, validators=()):
+    from core.forms.definitions import Validator
+
+    return FormDefinition(
+        key="demo.small",
+        version=1,
+        title="Klein",
+        sections=(Section("s", "S", None, tuple(fields)),),
+        validators=tuple(Validator(*v) for v in validators),
+    )
+
+
+def test_date_bounds_may_be_expressions_and_rows_have_their_own_rules(german):
+    definition = _small(
+        Field("beginn", "date", "Beginn"),
+        Field("ende", "date", "Ende", params={"min": "beginn"}),
+        Field(
+            "personen",
+            "repeat",
+            "Personen",
+            children=(
+                Field("alter", "number", "Alter"),
+                Field("schule", "text", "Schule", required_if="item.alter and item.alter < 18"),
+            ),
+            params={"max_items": 3},
+        ),
+        validators=[("count(personen) > 0 or is_set(beginn)", "Bitte etwas angeben.", ())],
+    )
+    result = validate(
+        definition,
+        {
+            "beginn": "2025-05-01",
+            "ende": "2025-04-30",
+            "personen": [{"alter": 12}, {"alter": 40}],
+        },
+    )
+    assert result.errors == {
+        "ende": ["Bitte geben Sie ein Datum ab dem 01.05.2025 ein."],
+        "personen.0.schule": [REQUIRED],
+    }
+    assert validate(definition, {}).errors == {"": ["Bitte etwas angeben."]}
+    assert set(validate(definition, {"personen": [{}] * 4}).errors) == {"personen"}

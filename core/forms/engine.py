@@ -11,6 +11,7 @@ disagree. No database access: the caller passes what it knows (``context``, ``so
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -205,6 +206,8 @@ class _Run:
             return None
         if kind == "choice":
             allowed = [o.key for o in spec.options] + (["other"] if spec.other else [])
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # option keys such as "1" sent as JSON numbers
             if not isinstance(value, str) or value not in allowed:
                 self.error(path, _("Please choose a value from the list."))
                 return None
@@ -216,7 +219,14 @@ class _Run:
                 self.error(path, _("Please choose a value from the list."))
                 return None
             allowed = [o.key for o in spec.options] + (["other"] if spec.other else [])
-            chosen = [v for v in dict.fromkeys(value) if v not in ("", None)]
+            if any(isinstance(v, bool) or not isinstance(v, str | int | None) for v in value):
+                self.error(path, _("Please choose a value from the list."))
+                return None
+            chosen = [
+                str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                for v in dict.fromkeys(value)
+                if v not in ("", None)
+            ]
             if any(not isinstance(v, str) or v not in allowed for v in chosen):
                 self.error(path, _("Please choose a value from the list."))
                 return None
@@ -271,7 +281,7 @@ class _Run:
         elif isinstance(value, int):
             number = value
         elif isinstance(value, float | Decimal):
-            number = value
+            number = value if math.isfinite(value) else None
         elif isinstance(value, str):
             text = value.replace(" ", "").replace("\u202f", "")
             if decimal:
@@ -524,7 +534,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float | Decimal) and value == int(value):
+    if isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
         return int(value)

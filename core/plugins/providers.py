@@ -260,7 +260,7 @@ def _builtin_field_types() -> list[FieldType]:
         "text": lambda s: Text(max_length=300, **optional(s)),
         "textarea": lambda s: Text(max_length=10_000, **optional(s)),
         "email": lambda s: fields.Email(**optional(s)),
-        "number": lambda s: fields.Number(**optional(s)),
+        "number": lambda s: fields.Float(**optional(s)),
         "date": lambda s: fields.Date(**optional(s)),
         "time": lambda s: fields.String(**optional(s)),
         "boolean": lambda s: fields.Boolean(**optional(s)),

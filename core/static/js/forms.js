@@ -32,7 +32,7 @@
   function update(form) {
     // Twice: a field may control another one further down that controls a third.
     for (let round = 0; round < 2; round += 1) {
-      form.querySelectorAll("[data-show-when]").forEach((el) => {
+      form.querySelectorAll("[data-show-when]:not([data-show-when=''])").forEach((el) => {
         el.hidden = !shown(form, el);
       });
     }
@@ -40,6 +40,13 @@
 
   forms.forEach((form) => {
     const owner = form.closest("form") || form;
+    // The free text of "other" is drawn for people without JavaScript; here it waits until
+    // "other" is chosen (unless it holds text or an error already).
+    form.querySelectorAll("[data-show-keep]").forEach((el) => {
+      const input = el.querySelector("input");
+      if ((input && input.value) || el.querySelector(".field__error")) el.dataset.showWhen = "";
+    });
+    update(form);
     owner.addEventListener("change", () => update(form));
     owner.addEventListener("input", () => update(form));
   });

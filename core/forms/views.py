@@ -285,8 +285,8 @@ def _print_options(defn, person) -> tuple[str, bool]:
     lang = request.args.get("lang")
     if lang is None and client_copy and defn.client_facing and person is not None:
         lang = next((code for code in person.languages or [] if code in locales), None)
-    if lang not in locales:
-        lang = "de"
+    if lang is None or lang not in locales:
+        return "de", client_copy
     return lang, client_copy
 
 

@@ -175,7 +175,9 @@ def test_final_submissions_are_immutable(forms_world):
         with pytest.raises(FinalSubmissionChanged):
             db.session.flush()
         db.session.rollback()
-        # The database itself refuses a change of a final's identity (trigger).
+        # The database itself refuses a change of a final's identity (trigger). An ORM read
+        # first: it binds the tenant for row-level security in this transaction.
+        assert db.session.scalar(select(FormSubmission.id).where(FormSubmission.id == sid))
         with pytest.raises(Exception, match="cannot change"):
             db.session.execute(
                 text("UPDATE form_submission SET status = 'draft' WHERE id = :id"), {"id": sid}

@@ -259,11 +259,8 @@ class FormDefinition(Provider):
         return found
 
     def has_field(self, path: str) -> bool:
-        try:
-            self.field(path)
-        except KeyError:
-            return False
-        return True
+        index: dict[str, Field] = self._index  # type: ignore[attr-defined]
+        return path in index or ".".join(p for p in path.split(".") if not p.isdigit()) in index
 
     def section_of(self, path: str) -> Section:
         top = path.split(".", 1)[0]
@@ -279,7 +276,19 @@ class FormDefinition(Provider):
         return (DEFAULT_LOCALE, *sorted(k for k in self.translations if k != DEFAULT_LOCALE))
 
     def german(self, path: str) -> str | None:
-        """The German text at a label path (see :meth:`label`), or ``None`` when there is none."""
+        """The German text at a label path (see :meth:`label`), or ``None`` when there is none.
+        Every label path of the definition is looked up once and remembered (forms are drawn
+        often, definitions never change)."""
+        cache: dict[str, str | None] | None = self.__dict__.get("_german")
+        if cache is None:
+            paths = [*self.label_paths(), *self.optional_label_paths()]
+            cache = {p: self._german_text(p) for p in paths}
+            object.__setattr__(self, "_german", cache)
+        if path in cache:
+            return cache[path]
+        return self._german_text(path)
+
+    def _german_text(self, path: str) -> str | None:
         if path == "title":
             return self.title
         if path == "description":

@@ -508,9 +508,11 @@ def load_form_definitions(directory: str | Path) -> list[FormDefinition]:
 def _read_yaml(path: Path) -> Any:
     import yaml
 
+    # The safe loader, in C where PyYAML was built with libyaml (8 times faster; same rules).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -246,9 +246,11 @@ class _Builder:
             view.placeholder = self.label(f"{path}.placeholder")
         self.drawn.add(path)
         self.labels[path] = label
-        view.own_visible = view.visible or spec.visible_if is None or compile_expression(
-            spec.visible_if
-        ).test(run.data, row, run.today)
+        view.own_visible = (
+            view.visible
+            or spec.visible_if is None
+            or compile_expression(spec.visible_if).test(run.data, row, run.today)
+        )
         view.required = spec.required or bool(
             spec.required_if and compile_expression(spec.required_if).test(run.data, row, run.today)
         )

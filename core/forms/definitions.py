@@ -346,6 +346,26 @@ class FormDefinition(Provider):
                 return german
         return ""
 
+    def path_label(self, path: str, locale: str | None = None) -> str:
+        """The label of an answer's path as people read it: ``kinder.1.vorname`` is
+        "Kind 2 – Vorname" (the repeat's ``item_label``, else its label and the row number)."""
+        parts = path.split(".")
+        for index, part in enumerate(parts):
+            if part.isdigit() and index:
+                repeat = ".".join(p for p in parts[:index] if not p.isdigit())
+                rest = ".".join(parts[: index + 2])
+                item = self.label(f"{repeat}.item_label", locale) if self.has_field(repeat) else ""
+                number = str(int(part) + 1)
+                row = (
+                    item.replace("{n}", number)
+                    if item
+                    else f"{self.label(repeat, locale)} {number}"
+                )
+                if index + 1 >= len(parts):
+                    return row
+                return f"{row} – {self.label(rest, locale)}"
+        return self.label(path, locale)
+
     def translated(self, path: str, locale: str) -> str | None:
         """The translation of ``path`` in ``locale`` only (no fallback)."""
         entry = self.translations.get(locale)

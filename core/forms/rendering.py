@@ -61,6 +61,11 @@ class FieldView:
         return f"f-{self.name}"
 
     @property
+    def short_options(self) -> bool:
+        """Options short enough to stand side by side (on paper: one line instead of a list)."""
+        return bool(self.options) and max(len(text) for _k, text, _c in self.options) <= 30
+
+    @property
     def type(self) -> str:
         return self.spec.type
 
@@ -241,9 +246,11 @@ class _Builder:
             view.placeholder = self.label(f"{path}.placeholder")
         self.drawn.add(path)
         self.labels[path] = label
-        view.own_visible = view.visible or spec.visible_if is None or compile_expression(
-            spec.visible_if
-        ).test(run.data, row, run.today)
+        view.own_visible = (
+            view.visible
+            or spec.visible_if is None
+            or compile_expression(spec.visible_if).test(run.data, row, run.today)
+        )
         view.required = spec.required or bool(
             spec.required_if and compile_expression(spec.required_if).test(run.data, row, run.today)
         )

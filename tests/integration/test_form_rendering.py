@@ -106,6 +106,7 @@ def test_errors_are_tied_to_their_fields_and_summarised(german):
         html,
     )
     assert "Name: Bitte füllen Sie dieses Feld aus." in html  # the summary names the field
+    assert "Kind 1 – Vorname: Bitte füllen Sie dieses Feld aus." in html  # and the row
     assert (
         '<input id="f-kinder-0-geburtsjahr" name="kinder-0-geburtsjahr" type="text" value="x"'
         in html

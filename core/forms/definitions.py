@@ -259,11 +259,8 @@ class FormDefinition(Provider):
         return found
 
     def has_field(self, path: str) -> bool:
-        try:
-            self.field(path)
-        except KeyError:
-            return False
-        return True
+        index: dict[str, Field] = self._index  # type: ignore[attr-defined]
+        return path in index or ".".join(p for p in path.split(".") if not p.isdigit()) in index
 
     def section_of(self, path: str) -> Section:
         top = path.split(".", 1)[0]
@@ -279,7 +276,19 @@ class FormDefinition(Provider):
         return (DEFAULT_LOCALE, *sorted(k for k in self.translations if k != DEFAULT_LOCALE))
 
     def german(self, path: str) -> str | None:
-        """The German text at a label path (see :meth:`label`), or ``None`` when there is none."""
+        """The German text at a label path (see :meth:`label`), or ``None`` when there is none.
+        Every label path of the definition is looked up once and remembered (forms are drawn
+        often, definitions never change)."""
+        cache: dict[str, str | None] | None = self.__dict__.get("_german")
+        if cache is None:
+            paths = [*self.label_paths(), *self.optional_label_paths()]
+            cache = {p: self._german_text(p) for p in paths}
+            object.__setattr__(self, "_german", cache)
+        if path in cache:
+            return cache[path]
+        return self._german_text(path)
+
+    def _german_text(self, path: str) -> str | None:
         if path == "title":
             return self.title
         if path == "description":
@@ -337,6 +346,26 @@ class FormDefinition(Provider):
                 return german
         return ""
 
+    def path_label(self, path: str, locale: str | None = None) -> str:
+        """The label of an answer's path as people read it: ``kinder.1.vorname`` is
+        "Kind 2 – Vorname" (the repeat's ``item_label``, else its label and the row number)."""
+        parts = path.split(".")
+        for index, part in enumerate(parts):
+            if part.isdigit() and index:
+                repeat = ".".join(p for p in parts[:index] if not p.isdigit())
+                rest = ".".join(parts[: index + 2])
+                item = self.label(f"{repeat}.item_label", locale) if self.has_field(repeat) else ""
+                number = str(int(part) + 1)
+                row = (
+                    item.replace("{n}", number)
+                    if item
+                    else f"{self.label(repeat, locale)} {number}"
+                )
+                if index + 1 >= len(parts):
+                    return row
+                return f"{row} – {self.label(rest, locale)}"
+        return self.label(path, locale)
+
     def translated(self, path: str, locale: str) -> str | None:
         """The translation of ``path`` in ``locale`` only (no fallback)."""
         entry = self.translations.get(locale)
@@ -365,6 +394,10 @@ class FormDefinition(Provider):
             for number in spec.param("labels") or {}:
                 paths.append(f"{path}.labels.{number}")
         return paths
+
+    def optional_label_paths(self) -> list[str]:
+        """Label paths a translation may set but need not (core translates the default)."""
+        return [f"{path}.other" for path, spec in self.walk() if spec.other]
 
     def missing_translations(self, locale: str) -> list[str]:
         """Label paths the translation into ``locale`` lacks (empty: complete)."""
@@ -495,9 +528,11 @@ def load_form_definitions(directory: str | Path) -> list[FormDefinition]:
 def _read_yaml(path: Path) -> Any:
     import yaml
 
+    # The safe loader, in C where PyYAML was built with libyaml (8 times faster; same rules).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -864,7 +899,7 @@ def _check(defn: FormDefinition, types: frozenset[str], problems: _Problems) -> 
     for persona in defn.personas:
         _check_persona(defn, persona, problems)
     for locale, translation in defn.translations.items():
-        known = set(defn.label_paths())
+        known = set(defn.label_paths()) | set(defn.optional_label_paths())
         for path in translation.get("labels") or {}:
             if path not in known:
                 problems.add(f"translation {locale!r}: unknown label path {path!r}")

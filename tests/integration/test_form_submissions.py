@@ -175,7 +175,9 @@ def test_final_submissions_are_immutable(forms_world):
         with pytest.raises(FinalSubmissionChanged):
             db.session.flush()
         db.session.rollback()
-        # The database itself refuses a change of a final's identity (trigger).
+        # The database itself refuses a change of a final's identity (trigger). An ORM read
+        # first: it binds the tenant for row-level security in this transaction.
+        assert db.session.scalar(select(FormSubmission.id).where(FormSubmission.id == sid))
         with pytest.raises(Exception, match="cannot change"):
             db.session.execute(
                 text("UPDATE form_submission SET status = 'draft' WHERE id = :id"), {"id": sid}
@@ -260,3 +262,22 @@ def test_assessment_form_follows_the_tenants_life_areas(forms_world, make_tenant
             final=True,
         )
         assert sub.computed["bereiche_mit_bedarf"] == 2
+
+
+def test_a_form_naming_an_unknown_data_category_stops_the_start(_db_url, tmp_path, app):
+    from core.forms.definitions import form_definition_from_dict
+    from core.plugins.providers import ExtensionError
+    from tests.contract.plugin_kit import build_app, fake_plugin
+
+    definition = form_definition_from_dict(
+        {
+            "key": "odd.form",
+            "version": 1,
+            "title": "Seltsam",
+            "category": "gossip",
+            "sections": [{"key": "s", "fields": [{"key": "x", "type": "text", "label": "X"}]}],
+        }
+    )
+    plugin = fake_plugin("odd", lotse_form_definitions=lambda tenant: [definition])
+    with pytest.raises(ExtensionError, match="unknown data category gossip"):
+        build_app(_db_url, tmp_path, plugin)

@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.forms [--rounds 300]
 
 Takes the Pflegesetting checklist from ``plugins/pflegesetting/forms/`` when a definition with at
-least 60 fields is there, else a synthetic checklist of the same shape (six areas of ticked items
-with fulfilment and remarks per area, two extra need indicators, computed counts, a validator).
+least 60 items (options of multi fields, yes/no and choice fields) is there, else a synthetic
+checklist of the same size (six areas of ticked items with fulfilment and remarks per area, two
+extra need indicators, computed counts, a validator).
 Measures, per submission: the HTML post turned into answers and checked (``parse_formdata`` +
 ``validate``), the form drawn with its answers and errors (``render_form``), both together (what
 one POST that fails costs), and the A4 print view. Prints p50/p95/p99 in milliseconds. No
@@ -101,14 +102,23 @@ def synthetic_definition():
     return form_definition_from_dict(data, source_name="bench/forms.py (synthetic)")
 
 
+def items(definition) -> int:
+    """What a person ticks or chooses: every option of a multi, every yes/no, every choice."""
+    return sum(
+        len(spec.options) if spec.type == "multi" else 1
+        for _path, spec in definition.walk()
+        if spec.type in ("multi", "boolean", "choice", "scale")
+    )
+
+
 def shipped_definition():
     from core.forms.definitions import load_form_definitions
 
     folder = ROOT / "plugins" / "pflegesetting" / "forms"
     if not folder.is_dir():
         return None
-    candidates = [d for d in load_form_definitions(folder) if len(list(d.walk())) >= 60]
-    return max(candidates, key=lambda d: len(list(d.walk())), default=None)
+    candidates = [d for d in load_form_definitions(folder) if items(d) >= 60]
+    return max(candidates, key=items, default=None)
 
 
 def post_for(definition, *, fill_ratio=0.5):
@@ -122,7 +132,9 @@ def post_for(definition, *, fill_ratio=0.5):
         elif spec.type == "choice":
             post.add(name, "teilweise" if n % 3 == 0 else spec.options[0].key)
         elif spec.type == "multi":
-            post.add(name, spec.options[0].key)
+            for number, option in enumerate(spec.options):
+                if number % int(1 / fill_ratio) == 0 and option.key != "other":
+                    post.add(name, option.key)
         elif spec.type in ("text", "textarea") and n % 4 == 0:
             post.add(name, "Bemerkung zum Bereich")
     return post
@@ -163,11 +175,10 @@ def main(argv=None) -> int:
     source = "plugins/pflegesetting/forms"
     if definition is None:
         definition = synthetic_definition()
-        source = "synthetic (no 60-item definition in plugins/pflegesetting/forms yet)"
+        source = "synthetic (no checklist of 60+ items in plugins/pflegesetting/forms yet)"
     loaded_ms = (time.perf_counter() - start) * 1000
-    items = sum(1 for _p, s in definition.walk() if s.type in ("boolean", "choice", "multi"))
     print(f"definition: {definition.key} v{definition.version} from {source}")
-    print(f"fields: {len(list(definition.walk()))}, items to tick or choose: {items}")
+    print(f"fields: {len(list(definition.walk()))}, items to tick or choose: {items(definition)}")
     print(f"load + check of the definition: {loaded_ms:.1f} ms (once, at start-up)")
     post = post_for(definition)
     answers = parse_formdata(definition, post)

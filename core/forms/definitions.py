@@ -366,6 +366,10 @@ class FormDefinition(Provider):
                 paths.append(f"{path}.labels.{number}")
         return paths
 
+    def optional_label_paths(self) -> list[str]:
+        """Label paths a translation may set but need not (core translates the default)."""
+        return [f"{path}.other" for path, spec in self.walk() if spec.other]
+
     def missing_translations(self, locale: str) -> list[str]:
         """Label paths the translation into ``locale`` lacks (empty: complete)."""
         return [p for p in self.label_paths() if not self.translated(p, locale)]
@@ -864,7 +868,7 @@ def _check(defn: FormDefinition, types: frozenset[str], problems: _Problems) -> 
     for persona in defn.personas:
         _check_persona(defn, persona, problems)
     for locale, translation in defn.translations.items():
-        known = set(defn.label_paths())
+        known = set(defn.label_paths()) | set(defn.optional_label_paths())
         for path in translation.get("labels") or {}:
             if path not in known:
                 problems.add(f"translation {locale!r}: unknown label path {path!r}")

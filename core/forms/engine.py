@@ -11,6 +11,7 @@ disagree. No database access: the caller passes what it knows (``context``, ``so
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -205,6 +206,8 @@ class _Run:
             return None
         if kind == "choice":
             allowed = [o.key for o in spec.options] + (["other"] if spec.other else [])
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # option keys such as "1" sent as JSON numbers
             if not isinstance(value, str) or value not in allowed:
                 self.error(path, _("Please choose a value from the list."))
                 return None
@@ -216,7 +219,14 @@ class _Run:
                 self.error(path, _("Please choose a value from the list."))
                 return None
             allowed = [o.key for o in spec.options] + (["other"] if spec.other else [])
-            chosen = [v for v in dict.fromkeys(value) if v not in ("", None)]
+            if any(isinstance(v, bool) or not isinstance(v, str | int | None) for v in value):
+                self.error(path, _("Please choose a value from the list."))
+                return None
+            chosen = [
+                str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                for v in dict.fromkeys(value)
+                if v not in ("", None)
+            ]
             if any(not isinstance(v, str) or v not in allowed for v in chosen):
                 self.error(path, _("Please choose a value from the list."))
                 return None
@@ -271,7 +281,7 @@ class _Run:
         elif isinstance(value, int):
             number = value
         elif isinstance(value, float | Decimal):
-            number = value
+            number = value if math.isfinite(value) else None
         elif isinstance(value, str):
             text = value.replace(" ", "").replace("\u202f", "")
             if decimal:
@@ -524,7 +534,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float | Decimal) and value == int(value):
+    if isinstance(value, float | Decimal) and math.isfinite(value) and value == int(value):
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"[+-]?\d{1,9}", value.strip()):
         return int(value)
@@ -707,16 +717,11 @@ def rows_to_show(defn: FormDefinition, formdata: Any = None) -> dict[str, int]:
     """:func:`repeat_rows` for every repeat of ``defn`` by form name (for the macros)."""
     if formdata is None:
         return {}
-    out = {}
-    for path, spec in defn.walk():
-        if (
-            spec.type == "repeat"
-            and "." not in path
-            or (spec.type == "repeat" and defn.field(path.rpartition(".")[0]).type == "group")
-        ):
-            name = path.replace(".", "-")
-            out[name] = repeat_rows(defn, formdata, name)
-    return out
+    return {
+        path.replace(".", "-"): repeat_rows(defn, formdata, path.replace(".", "-"))
+        for path, spec in defn.walk()
+        if spec.type == "repeat"
+    }
 
 
 def prefill(defn: FormDefinition, sources: Mapping[str, Any]) -> dict[str, Any]:
@@ -912,6 +917,8 @@ def json_schema(defn: FormDefinition, *, locale: str = "de") -> dict[str, Any]:
                     )
     schema["properties"] = properties
     schema["additionalProperties"] = False
+    conditional = {f.key for s in defn.sections if s.visible_if for f in s.fields}
+    required = [key for key in required if key not in conditional]
     if required:
         schema["required"] = required
     schema["x-lotse-sections"] = [

@@ -40,7 +40,10 @@ class FieldView:
     value: Any = None
     errors: list[str] = field(default_factory=list)
     required: bool = False
+    #: Shown (its section, group and own rule all say so) – what the print uses.
     visible: bool = True
+    #: Its own rule says so: the screen hides only this element, containers hide their content.
+    own_visible: bool = True
     show: dict[str, str] | None = None
     options: list[tuple[str, str, bool]] = field(default_factory=list)
     other_label: str = ""
@@ -50,6 +53,8 @@ class FieldView:
     rows: list[RowView] = field(default_factory=list)
     text: str = ""
     display: str = ""
+    unit: str = ""
+    placeholder: str = ""
 
     @property
     def id(self) -> str:
@@ -230,8 +235,15 @@ class _Builder:
             visible=path in run.visible,
             show=simple_rule(spec.visible_if) if "item." not in (spec.visible_if or "") else None,
         )
+        if spec.param("unit"):
+            view.unit = self.label(f"{path}.unit")
+        if spec.param("placeholder"):
+            view.placeholder = self.label(f"{path}.placeholder")
         self.drawn.add(path)
         self.labels[path] = label
+        view.own_visible = view.visible or spec.visible_if is None or compile_expression(
+            spec.visible_if
+        ).test(run.data, row, run.today)
         view.required = spec.required or bool(
             spec.required_if and compile_expression(spec.required_if).test(run.data, row, run.today)
         )
@@ -387,16 +399,26 @@ def render_print(
     locale: str | None = None,
     client_copy: bool = False,
 ) -> str:
-    """The A4 print view of ``defn`` (inside a tenant request): ``forms/print.html``."""
-    from flask import render_template
+    """The A4 print view of ``defn`` (inside a tenant request): ``forms/print.html``. Core's own
+    words on the sheet ("Ort, Datum", "Sonstiges" …) follow ``locale`` where core speaks it, so a
+    client copy is in one language."""
+    from contextlib import nullcontext
 
-    return render_template(
-        "forms/print.html",
-        defn=defn,
-        answers=answers or {},
-        locale=locale or "de",
-        client_copy=client_copy,
-    )
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from core.i18n import SUPPORTED_LOCALES
+
+    locale = locale or "de"
+    switch = force_locale(locale) if locale in SUPPORTED_LOCALES else nullcontext()
+    with switch:
+        return render_template(
+            "forms/print.html",
+            defn=defn,
+            answers=answers or {},
+            locale=locale,
+            client_copy=client_copy,
+        )
 
 
 __all__ = [

@@ -49,6 +49,7 @@ def check_form_extensions(app, tenant, relays) -> None:
     from core.forms.engine import run_personas
     from core.plugins.providers import ExtensionError
 
+    done: set[tuple[int, frozenset[str]]] = set()
     for who, hooks in relays:
         try:
             definitions = form_definitions(tenant, hooks)
@@ -56,6 +57,11 @@ def check_form_extensions(app, tenant, relays) -> None:
             raise type(exc)(f"{who}: {exc}") from None
         types = field_types(tenant, hooks)
         for identity, definition in sorted(definitions.items()):
+            # The same definition meets the same types in several relays: run it once.
+            seen = (id(definition), frozenset(types))
+            if seen in done:
+                continue
+            done.add(seen)
             problems = run_personas(definition, field_types=types)
             if problems:
                 raise ExtensionError(

@@ -276,13 +276,17 @@ def correct(case_id, submission_id):
 # --- print view and PDF ------------------------------------------------------------------------
 
 
-def _print_options(defn) -> tuple[str, bool]:
-    """``?lang=`` (one of the definition's locales, German otherwise) and ``?copy=client``."""
-    locales = list(getattr(defn, "locales", lambda: ("de",))())
-    lang = request.args.get("lang", "de")
-    if lang not in locales:
-        lang = "de"
+def _print_options(defn, person) -> tuple[str, bool]:
+    """``?lang=`` (one of the definition's locales, German otherwise) and ``?copy=client``. The
+    client's copy of a client-facing form prints in the first of the client's languages the
+    definition has a translation for, unless ``lang`` says otherwise."""
+    locales = list(defn.locales())
     client_copy = request.args.get("copy") == "client"
+    lang = request.args.get("lang")
+    if lang is None and client_copy and defn.client_facing and person is not None:
+        lang = next((code for code in person.languages or [] if code in locales), None)
+    if lang is None or lang not in locales:
+        return "de", client_copy
     return lang, client_copy
 
 
@@ -298,7 +302,7 @@ def _printed(case, submission, what: str) -> None:
 def print_view(case_id, submission_id):
     case = _case_or_404(case_id)
     submission, defn = _submission(case, submission_id)
-    lang, client_copy = _print_options(defn)
+    lang, client_copy = _print_options(defn, case.person)
     _printed(case, submission, "print")
     return render_template(
         "forms/submission_print.html",
@@ -321,7 +325,7 @@ def pdf(case_id, submission_id):
 
     case = _case_or_404(case_id)
     submission, defn = _submission(case, submission_id)
-    lang, client_copy = _print_options(defn)
+    lang, client_copy = _print_options(defn, case.person)
     _printed(case, submission, "pdf")
     body = submission_pdf(g.tenant, case, submission, defn, locale=lang, client_copy=client_copy)
     name = f"{defn.key.replace('.', '-')}-{case.number}-v{submission.version_no}.pdf"

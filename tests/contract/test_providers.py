@@ -223,7 +223,8 @@ def test_hook_lotse_form_definitions(prov):
             load(schema, {"plz": "4611", "kind": "z"})
         assert set(bad.value.errors) == {"name", "plz", "kind"}
     with _in(app, off) as tenant:
-        assert form_definitions(tenant) == {}
+        # Only core's own form (the assessment) is left.
+        assert set(form_definitions(tenant)) == {("core.assessment", 1)}
 
 
 def test_hook_lotse_eligibility_rules(prov):
@@ -266,9 +267,15 @@ def test_hook_lotse_phase_requirements(prov, make_user):
         as_text=True
     )
     with _in(app, on) as tenant:
-        assert {"access_admitted", "has_goal", "plan_agreed", "prov.checked"} == set(
-            phase_requirements(tenant)
-        )
+        # Core's, the plugin's, and one per form (core.forms: "a final submission exists").
+        assert {
+            "access_admitted",
+            "has_goal",
+            "plan_agreed",
+            "prov.checked",
+            "form.core.assessment",
+            "form.prov.intake",
+        } == set(phase_requirements(tenant))
     with _in(app, off) as tenant:
         assert "prov.checked" not in phase_requirements(tenant)
 

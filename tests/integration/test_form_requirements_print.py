@@ -148,3 +148,30 @@ def test_pdf_and_print_view_of_a_submission(forms_world):
     assert "Akute Krise" in "".join(
         p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages
     )
+
+
+def test_print_view_client_copy_and_language(forms_world, make_person, make_case):
+    from core.cases.models import Case
+
+    app, a = forms_world["app"], forms_world["a"]
+    person = make_person(a, first_name="Amal", last_name="Haddad", languages=["ar", "en"])
+    case_ = make_case(a, person, actor=forms_world["a_email"])
+    with in_tenant(app, a) as tenant:
+        case = db.session.get(Case, case_.id)
+        sid = submissions.create(
+            None, tenant, case, KEY, {**VALID, "notiz": "Nur intern"}, final=True
+        ).id
+        db.session.commit()
+    browser, slug = forms_world["a_browser"], a.slug
+    base = f"/{slug}/cases/{case_.id}/forms/{sid}/print"
+    status, html = browser.text(base)
+    assert status == 200
+    assert "Nur intern" in html and "Akute Krise" in html and 'lang="de"' in html
+    assert "Testkonzept 2026, Anlage 1" in html  # the source in the footer
+    # The client's copy: internal fields left out, in the client's first language the form
+    # has a translation for (Arabic has none, English has).
+    status, html = browser.text(f"{base}?copy=client")
+    assert status == 200 and "Nur intern" not in html
+    assert "Acute crisis" in html and 'lang="en"' in html
+    status, html = browser.text(f"{base}?copy=client&lang=de")
+    assert "Nur intern" not in html and "Akute Krise" in html

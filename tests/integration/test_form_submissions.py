@@ -260,3 +260,22 @@ def test_assessment_form_follows_the_tenants_life_areas(forms_world, make_tenant
             final=True,
         )
         assert sub.computed["bereiche_mit_bedarf"] == 2
+
+
+def test_a_form_naming_an_unknown_data_category_stops_the_start(_db_url, tmp_path, app):
+    from core.forms.definitions import form_definition_from_dict
+    from core.plugins.providers import ExtensionError
+    from tests.contract.plugin_kit import build_app, fake_plugin
+
+    definition = form_definition_from_dict(
+        {
+            "key": "odd.form",
+            "version": 1,
+            "title": "Seltsam",
+            "category": "gossip",
+            "sections": [{"key": "s", "fields": [{"key": "x", "type": "text", "label": "X"}]}],
+        }
+    )
+    plugin = fake_plugin("odd", lotse_form_definitions=lambda tenant: [definition])
+    with pytest.raises(ExtensionError, match="unknown data category gossip"):
+        build_app(_db_url, tmp_path, plugin)

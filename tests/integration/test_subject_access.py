@@ -287,6 +287,24 @@ def fill_person(
                 held=True,
             )
         )
+        # A form (core's assessment) with its answers and the reason of a correction.
+        from core.forms.models import FormSubmission
+
+        db.session.add(
+            FormSubmission(
+                form_key="core.assessment",
+                form_version=1,
+                attaches_to="case",
+                case_id=case.id,
+                person_id=person.id,
+                status="draft",
+                data={"zusammenfassung": c("form_submission.data")},
+                computed={},
+                correction_reason=c("form_submission.correction_reason"),
+                version_no=1,
+                created_by_id=actor.id,
+            )
+        )
         db.session.flush()
         from core.audit import services as audit
 

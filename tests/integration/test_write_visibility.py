@@ -128,6 +128,10 @@ WRITES = {
             404,
         )
     ],
+    ("forms.start", "POST"): [({"form_key": "core.assessment"}, 404)],
+    ("forms.edit", "POST"): [({"_action": "save", "zusammenfassung": "x"}, 404)],
+    ("forms.finalise", "POST"): [({}, 404)],
+    ("forms.correct", "POST"): [({"correction_reason": "x"}, 404)],
     ("privacy.person_privacy", "POST"): [({"kind": "access"}, 404)],
     ("privacy.restriction", "POST"): [({"restriction_reason": "x"}, 403)],
     ("privacy.add_hold", "POST"): [({"reason": "x"}, 403)],
@@ -170,6 +174,10 @@ WRITES = {
             404,
         )
     ],
+    ("api_forms.CaseSubmissions", "POST"): [({"form_key": "core.assessment", "data": {}}, 404)],
+    ("api_forms.Submission", "PATCH"): [({"data": {}}, 404)],
+    ("api_forms.finalise", "POST"): [({}, 404)],
+    ("api_forms.corrections", "POST"): [({"correction_reason": "x"}, 404)],
     ("api_person_privacy.PersonRequests", "POST"): [({"kind": "access"}, 404)],
     ("api_person_privacy.Restriction", "PUT"): [({"restriction_reason": "x"}, 403)],
     ("api_person_privacy.Restriction", "DELETE"): [({}, 403)],
@@ -234,6 +242,11 @@ def world(app, make_tenant, make_user, new_browser):
     follow_up = api("POST", "/follow-ups", {"case_id": case["id"], "due_on": SOON, "title": "x"})[
         "id"
     ]
+    submission = api(
+        "POST",
+        f"/cases/{case['id']}/form-submissions",
+        {"form_key": "core.assessment", "data": {}},
+    )["id"]
     outsider_browser = new_browser()
     outsider_browser.login("sicht", outsider_email)
     with app.app_context(), tenant_scope(tenant):
@@ -278,6 +291,7 @@ def world(app, make_tenant, make_user, new_browser):
             "goal_id": goal,
             "plan_id": plan,
             "follow_up_id": follow_up,
+            "submission_id": submission,
             "household": household.id,
             "household_id": household.id,
             "consent_id": record.id,

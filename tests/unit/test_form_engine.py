@@ -4,12 +4,15 @@ the HTML post, prefill, the marshmallow and JSON schemas, and the personas. Mess
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from core.forms.definitions import Field, FormDefinition, Persona, Section, load_form_definitions
@@ -82,6 +85,8 @@ def test_required_if_and_hidden_fields(german):
         ({"stunden": "abc"}, "stunden", "Bitte geben Sie eine Zahl ein."),
         ({"stunden": "61"}, "stunden", "Bitte geben Sie eine Zahl zwischen 0 und 60 ein."),
         ({"stunden": True}, "stunden", "Bitte geben Sie eine Zahl ein."),
+        ({"stunden": float("nan")}, "stunden", "Bitte geben Sie eine Zahl ein."),
+        ({"zufriedenheit": float("inf")}, "zufriedenheit", "zwischen 1 und 5"),
         ({"zufriedenheit": 6}, "zufriedenheit", "Bitte geben Sie eine Zahl zwischen 1 und 5 ein."),
         ({"zufriedenheit": "2.5"}, "zufriedenheit", "zwischen 1 und 5"),
         ({"geburtsdatum": "31.02.2000"}, "geburtsdatum", "Bitte geben Sie ein gültiges Datum ein."),
@@ -395,3 +400,68 @@ def test_a_persona_that_does_not_behave_is_reported(german):
         "persona 'Sicht': 'kinder' should be visible",
         "persona 'Sicht': 'fazit' should be hidden",
     ]
+
+
+def _small(*fields, validators=()):
+    from core.forms.definitions import Validator
+
+    return FormDefinition(
+        key="demo.small",
+        version=1,
+        title="Klein",
+        sections=(Section("s", "S", None, tuple(fields)),),
+        validators=tuple(Validator(*v) for v in validators),
+    )
+
+
+def test_date_bounds_may_be_expressions_and_rows_have_their_own_rules(german):
+    definition = _small(
+        Field("beginn", "date", "Beginn"),
+        Field("ende", "date", "Ende", params={"min": "beginn"}),
+        Field(
+            "personen",
+            "repeat",
+            "Personen",
+            children=(
+                Field("alter", "number", "Alter"),
+                Field("schule", "text", "Schule", required_if="item.alter and item.alter < 18"),
+            ),
+            params={"max_items": 3},
+        ),
+        validators=[("count(personen) > 0 or is_set(beginn)", "Bitte etwas angeben.", ())],
+    )
+    result = validate(
+        definition,
+        {
+            "beginn": "2025-05-01",
+            "ende": "2025-04-30",
+            "personen": [{"alter": 12}, {"alter": 40}],
+        },
+    )
+    assert result.errors == {
+        "ende": ["Bitte geben Sie ein Datum ab dem 01.05.2025 ein."],
+        "personen.0.schule": [REQUIRED],
+    }
+    assert validate(definition, {}).errors == {"": ["Bitte etwas angeben."]}
+    assert set(validate(definition, {"personen": [{}] * 4}).errors) == {"personen"}
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+_KEYS = st.sampled_from(
+    [path.split(".")[0] for path, _spec in FORM.walk()] + ["bereiche_other", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_KEYS, _JSON, max_size=8), st.booleans())
+def test_any_json_body_gets_an_answer_never_an_exception(body, draft):
+    result = validate(FORM, body, draft=draft)
+    assert isinstance(result.errors, dict) and isinstance(result.data, dict)
+    assert all(isinstance(k, str) and v for k, v in result.errors.items())
+    json.dumps(result.data, allow_nan=False)  # what is stored is JSON (PostgreSQL's too)

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from core.forms.rules import MAX_DEPTH, MAX_LENGTH, ExpressionError, compile_expression
 
@@ -279,3 +281,42 @@ def test_bounded_length_and_depth():
 def test_not_a_string():
     with pytest.raises(ExpressionError, match="must be text"):
         compile_expression(42)  # type: ignore[arg-type]
+
+
+_ATOMS = st.sampled_from(
+    ["a", "b.c", "item.x", "1", "2.5", "'t'", "null", "true", "[1, 'a']", "today()", "count(a)"]
+)
+_OPS = st.sampled_from([" and ", " or ", " == ", " != ", " < ", " + ", " - ", " * ", " / ", " in "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_compiles_or_says_why(text):
+    try:
+        compile_expression(text)
+    except ExpressionError as exc:
+        assert 0 <= exc.position <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_ATOMS, _OPS), min_size=1, max_size=6),
+    _ATOMS,
+    st.dictionaries(
+        st.sampled_from(["a", "b", "x"]),
+        st.none()
+        | st.integers()
+        | st.text(max_size=5)
+        | st.lists(st.integers(), max_size=3)
+        | st.dictionaries(st.sampled_from(["c", "x"]), st.integers() | st.none()),
+    ),
+)
+def test_well_formed_expressions_never_raise_on_any_answers(parts, last, answers):
+    text = "".join(atom + op for atom, op in parts) + last
+    try:
+        expression = compile_expression(text)
+    except ExpressionError:
+        assume(False)  # e.g. a chained comparison: refused at load, never evaluated
+    expression.evaluate(
+        answers, item=answers.get("b") if isinstance(answers.get("b"), dict) else None
+    )

@@ -61,6 +61,11 @@ class FieldView:
         return f"f-{self.name}"
 
     @property
+    def short_options(self) -> bool:
+        """Options short enough to stand side by side (on paper: one line instead of a list)."""
+        return bool(self.options) and max(len(text) for _k, text, _c in self.options) <= 30
+
+    @property
     def type(self) -> str:
         return self.spec.type
 

@@ -29,8 +29,9 @@ from core.cases import services as cases
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem, PhaseTransition
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
+from core.eligibility import services as eligibility
 from core.demo.fiction import TenantFiction, tenant_fiction
-from core.demo.privacy import seed_privacy
+from core.demo.privacy import seed_privacy, sign_release
 from core.demo.stories import Story
 from core.persons import services as persons
 from core.persons.phonetics import fold
@@ -197,8 +198,11 @@ class _Seeder:
                 )
                 entry.at = _at(self.day(offset), minute)
             elif kind == "access":
-                case_phases.record_access_decision(
+                if data["admitted"] and not eligibility.has_processing_consent(person):
+                    sign_release(self.tenant, actor, person, case, self.today)
+                eligibility.decide(
                     actor,
+                    self.tenant,
                     case,
                     {
                         "admitted": data["admitted"],

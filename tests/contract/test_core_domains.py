@@ -23,6 +23,7 @@ DOMAINS_WITH_HOOKS = {
     "consent",
     "demo",
     "documentation",
+    "eligibility",
     "home",
     "persons",
     "platform",
@@ -35,7 +36,13 @@ def test_every_core_package_with_hooks_is_a_builtin_and_none_is_switchable(app):
     pm = app.extensions["lotse.pm"]
     assert set(pm.builtins) == {f"core.{d}" for d in DOMAINS_WITH_HOOKS} == set(builtin_names())
     assert not set(pm.builtins) & set(pm.metas)
-    assert set(pm.metas) == {"interpreters", "kim_nrw", "oberhausen", "pflegesetting", "process_support"}
+    assert set(pm.metas) == {
+        "interpreters",
+        "kim_nrw",
+        "oberhausen",
+        "pflegesetting",
+        "process_support",
+    }
 
 
 def test_builtins_are_called_first_in_their_order(app):

@@ -30,10 +30,10 @@ from core.i18n.validation import form_errors
 from core.plugins.gate import plugin_api_blueprint, plugin_blueprint
 from core.plugins.meta import PluginMeta
 from core.plugins.providers import (
-    CasePanel,
-    CaseTab,
     GENERAL_CONDITION,
     TARGET_GROUP,
+    CasePanel,
+    CaseTab,
     DueFollowUp,
     EligibilityContext,
     EligibilityRule,
@@ -42,9 +42,9 @@ from core.plugins.providers import (
     FieldType,
     FollowUpSource,
     FormDefinition,
+    HouseholdMemberAge,
     PartnerRow,
     PartnerTable,
-    HouseholdMemberAge,
     PhaseRequirement,
     PriorityHint,
     ReportProvider,

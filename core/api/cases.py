@@ -1,6 +1,7 @@
 """API resources of a case's life: list, open, read, the Regelkreis, close, reopen, convert,
-share (the access check is ``core.eligibility.api``). ``blueprints()`` returns every blueprint of case work: persons, cases
-(with the work inside a case from ``case_work``), follow-ups and caseload.
+share (the access check is ``core.eligibility.api``). ``blueprints()`` returns every blueprint
+of case work: persons, cases (with the work inside a case from ``case_work``), follow-ups and
+caseload.
 
 The views translate between JSON and the services of ``core.cases`` - the functions the HTML
 views call, which validate with ``core.cases.schemas`` (with the tenant and the case at hand), so

@@ -29,10 +29,10 @@ from core.cases import services as cases
 from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem, PhaseTransition
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
-from core.eligibility import services as eligibility
 from core.demo.fiction import TenantFiction, tenant_fiction
 from core.demo.privacy import seed_privacy, sign_release
 from core.demo.stories import Story
+from core.eligibility import services as eligibility
 from core.persons import services as persons
 from core.persons.phonetics import fold
 

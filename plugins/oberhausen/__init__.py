@@ -20,4 +20,3 @@ PLUGIN = PluginMeta(
     lotse_version=">=0.1,<1",
     requires=frozenset({"kim_nrw", "pflegesetting"}),
 )
-

@@ -20,4 +20,3 @@ PLUGIN = PluginMeta(
     version="0.1.0",
     lotse_version=">=0.1,<1",
 )
-

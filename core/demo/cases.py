@@ -200,6 +200,16 @@ class _Seeder:
             elif kind == "access":
                 if data["admitted"] and not eligibility.has_processing_consent(person):
                     sign_release(self.tenant, actor, person, case, self.today)
+                answers = (self.ctx.get("access_answers") or {}).get(data["target"])
+                if answers:
+                    # The tenant's access checklist as the story's case manager filled it in.
+                    eligibility.reassess(
+                        case,
+                        answers,
+                        actor,
+                        form_key=self.ctx.get("access_form", eligibility.DEFAULT_FORM),
+                        tenant=self.tenant,
+                    )
                 eligibility.decide(
                     actor,
                     self.tenant,

@@ -160,3 +160,103 @@ def test_zugangspruefung_page_shows_consent_and_decision_form(
         {"outcome": "not_admitted", "reason": "x"},
     )
     assert answer.status_code == 404
+
+
+def test_priority_threshold_is_a_tenant_setting(make_tenant, make_person, make_case, api_client):
+    tenant = make_tenant(settings={"priority_years": 5})
+    person = make_person(
+        tenant,
+        birth_date=_years_ago(40),
+        residence_status="permit_limited",
+        first_residence_title_on=_years_ago(4),
+    )
+    case = make_case(tenant, person)
+    call = api_client(tenant, roles=("coordinator",))
+    priority = call("GET", f"/cases/{case.id}/access-decision").json["suggestion"]["priority"]
+    assert priority["institution"] == "mbe" and priority["applies"] is True
+    assert "weniger als 5" in priority["reason"]
+
+
+def test_referral_button_continues_the_case_as_referral_counselling(
+    app, make_tenant, make_person, make_case, signed_in
+):
+    from core.cases.models import Case
+    from core.db import db
+    from core.tenancy.context import tenant_scope
+
+    tenant = make_tenant()
+    person = make_person(
+        tenant,
+        birth_date=_years_ago(30),
+        residence_status="permit_limited",
+        first_residence_title_on=_years_ago(2),
+    )
+    case = make_case(tenant, person)
+    browser = signed_in(tenant, roles=("coordinator",))
+    status, html = browser.text(f"/{tenant.slug}/cases/{case.id}/access")
+    assert "Verweisberatung an Migrationsberatung für erwachsene Zugewanderte (MBE)" in html
+    assert (
+        browser.post(
+            f"/{tenant.slug}/cases/{case.id}/access-decision",
+            {
+                "outcome": "referred",
+                "referred_to": "Migrationsberatung für erwachsene Zugewanderte (MBE)",
+                "continue_as_referral": "1",
+            },
+        ).status_code
+        == 302
+    )
+    with app.app_context(), tenant_scope(tenant):
+        assert db.session.get(Case, case.id).case_type == "referral_counselling"
+    assert _decisions(app, tenant, case.id) == ["referred"]
+    # A referral names where to: without it, a German error at the field.
+    other = make_case(tenant)
+    page = browser.post(f"/{tenant.slug}/cases/{other.id}/access-decision", {"outcome": "referred"})
+    assert page.status_code == 400
+    assert "Bitte geben Sie an, an wen verwiesen wird." in page.get_data(as_text=True)
+
+
+def test_on_answers_changed_reassesses_only_forms_a_rule_reads(
+    app, make_tenant, make_case, monkeypatch
+):
+    from core.db import db
+    from core.eligibility.services import on_answers_changed
+    from core.plugin_api import TARGET_GROUP, EligibilityRule, Verdict
+    from core.tenancy.context import tenant_scope
+
+    tenant = make_tenant()
+    case = make_case(tenant)
+
+    class Reads(EligibilityRule):
+        key = "t.reads"
+        label = "Liest"
+        category = TARGET_GROUP
+        forms = ("t.checklist",)
+
+        def check(self, context):
+            return Verdict(bool(context.answers.get("ok")), ("ok",))
+
+    monkeypatch.setattr(
+        "core.eligibility.services.eligibility_rules",
+        lambda tenant, hooks=None: {"t.reads": Reads()},
+    )
+    with app.test_request_context(), tenant_scope(tenant):
+        stored = db.session.merge(case)
+        assert on_answers_changed(stored, "t.other", {"ok": True}, None) is None
+        row = on_answers_changed(stored, "t.checklist", {"ok": True}, None)
+        assert row.suggested_outcome == "admitted" and row.outcome == ""
+        assert row.answers == {"t.checklist": {"ok": True}}
+        again = on_answers_changed(stored, "t.checklist", {"ok": False}, None)
+        assert again.id == row.id and again.suggested_outcome == "not_admitted"
+        db.session.rollback()
+
+
+def test_a_rule_must_implement_check_or_evaluate():
+    import pytest
+
+    from core.plugin_api import EligibilityRule
+
+    with pytest.raises(TypeError):
+
+        class Nothing(EligibilityRule):
+            key = "t.nothing"

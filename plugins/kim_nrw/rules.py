@@ -43,8 +43,7 @@ def tintg_test(answers, person) -> tuple[bool | None, str]:
     nationality = (getattr(person, "nationality", "") or "").upper()
     if nationality and nationality != "DE":
         return True, _(
-            "Nationality %(code)s: %(alt)s (from the person's data).",
-            code=nationality,
+            "Not a German national: %(alt)s (from the person's data).",
             alt=alternative_text("nicht_deutsch"),
         )
     if nationality == "DE":

@@ -380,9 +380,15 @@ def decide(actor, tenant, case: Case, data: Mapping[str, Any]) -> AccessDecision
     processing, or the rules do not admit and the outcome is "admitted" (only a crisis may)."""
     access.ensure_case(actor, case)
     rules = eligibility_rules(tenant)
-    values = load(AccessDecisionInputSchema(tenant=tenant, actor=actor, case=case), data)
-    outcome = values["outcome"]
     errors: dict[str, list[str]] = {}
+    try:
+        values = load(AccessDecisionInputSchema(tenant=tenant, actor=actor, case=case), data)
+    except ValidationError as exc:
+        # The gate's answers come with the form's, all at once.
+        errors = {key: list(messages) for key, messages in exc.errors.items()}
+        raw = data.get("outcome") or ""
+        values = {"outcome": raw if raw in ACCESS_OUTCOMES else "", "target_groups": []}
+    outcome = values["outcome"]
     unknown = [k for k in values["target_groups"] if k not in rules]
     if unknown:
         errors["target_groups"] = [_("Please choose target groups from the list.")]

@@ -3,12 +3,7 @@ optional caseload formula of Oberhausen §7.8 (``lotse_caseload_capacity``)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.auth.models import Membership, User
-from core.db import db
-from core.tenancy.context import tenant_scope
-from core.tenancy.models import Tenant
+import re
 
 KEY = "kim_nrw.einwanderungsgeschichte"
 
@@ -56,33 +51,38 @@ def test_kim_roles_catalogue(app):
         assert "Baustein 2" in kim_roles()["baustein_2"]
 
 
-def test_hook_lotse_caseload_capacity(app, make_tenant, make_user):
+def test_hook_lotse_caseload_capacity(make_tenant, make_user, signed_in, api_client):
     """With the setting "operative_hours" a 19.5 h post carries 40 × (19.5 − 3) / 36 ≈ 18
     cases (Oberhausen §7.8) instead of 20; other tenants keep core's share of a full post."""
-    from core.cases.caseload import caseload
-    from core.plugins.services import update_plugin_settings
 
-    def target(tenant, email):
-        with app.test_request_context(), tenant_scope(tenant):
-            member = db.session.scalar(
-                select(Membership)
-                .join(User, User.id == Membership.user_id)
-                .where(User.email == email)
-            )
-            member.weekly_hours = 19.5
-            db.session.commit()
-            rows = caseload(db.session.get(Tenant, tenant.id))
-            return next(r.ratio for r in rows if r.user.email == email)
+    def part_time(tenant):
+        """A case manager on 19.5 hours (set by the tenant's administration) and the target
+        the caseload API gives them."""
+        email, _pw = make_user(tenant, name="Teilzeit Kraft")
+        admin = signed_in(tenant, roles=("tenant_admin",))
+        html = admin.get(f"/{tenant.slug}/admin/users").get_data(as_text=True)
+        member_id = re.search(r'/admin/users/(\d+)">Teilzeit Kraft<', html).group(1)
+        saved = admin.post(
+            f"/{tenant.slug}/admin/users/{member_id}",
+            {"roles": "case_manager", "active": "1", "weekly_hours": "19.5"},
+        )
+        assert saved.status_code == 302
+        call = api_client(tenant, roles=("coordinator",))
+
+        def target():
+            rows = call("GET", "/caseload").json
+            return next(r["ratio"] for r in rows if r["name"] == "Teilzeit Kraft")
+
+        return admin, target
 
     kim = make_tenant(plugins=["kim_nrw"], settings={"caseload_ratio": 40})
+    admin, kim_target = part_time(kim)
+    assert kim_target() == 20  # the default formula: ratio × share of a full post
+    saved = admin.post(
+        f"/{kim.slug}/admin/plugins/kim_nrw/settings", {"caseload_formula": "operative_hours"}
+    )
+    assert saved.status_code == 302
+    assert kim_target() == 18
     plain = make_tenant(settings={"caseload_ratio": 40})
-    kim_cm, _pw = make_user(kim)
-    plain_cm, _pw = make_user(plain)
-    assert target(kim, kim_cm) == 20  # the default formula: ratio × share of a full post
-    with app.test_request_context(), tenant_scope(kim):
-        update_plugin_settings(
-            db.session.get(Tenant, kim.id), "kim_nrw", {"caseload_formula": "operative_hours"}
-        )
-        db.session.commit()
-    assert target(kim, kim_cm) == 18
-    assert target(plain, plain_cm) == 20
+    _admin, plain_target = part_time(plain)
+    assert plain_target() == 20

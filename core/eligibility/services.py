@@ -476,10 +476,6 @@ def _continue_as_referral(actor, tenant, case: Case) -> None:
     hooks_for(tenant).lotse_case_phase_changed(case=case, old=old_phase, new=case.phase)
 
 
-def outcome_choices() -> tuple[str, ...]:
-    return ACCESS_OUTCOMES
-
-
 #: The Fazit of an access checklist (``fazit`` answer) as an outcome, to prefill the decision.
 FAZIT_OUTCOMES = {
     "aufgenommen": "admitted",

@@ -91,9 +91,24 @@ def test_crisis_without_reason_is_a_german_error_and_stores_nothing(
     from core.tenancy.context import tenant_scope
     from core.tenancy.models import Tenant
 
+    # Another tenant's crisis admission is not counted here.
+    other, other_person, other_case, other_call = _world(
+        make_tenant, make_person, make_case, api_client
+    )
+    make_consent(other, other_person)
+    assert (
+        other_call(
+            "POST",
+            f"/cases/{other_case.id}/access-decision",
+            json={"outcome": "crisis", "crisis_reason": "Gewalt in der Familie"},
+        ).status_code
+        == 201
+    )
     with app.app_context(), tenant_scope(tenant):
         rows = crisis_admissions(db.session.get(Tenant, tenant.id), (TODAY, TODAY))
         assert [r.case_id for r in rows] == [case.id]
+        yesterday = TODAY - timedelta(days=1)
+        assert crisis_admissions(db.session.get(Tenant, tenant.id), (yesterday, yesterday)) == []
 
 
 def test_vorrang_age_30_title_two_years_ago_suggests_mbe(

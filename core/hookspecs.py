@@ -323,3 +323,13 @@ def lotse_case_tabs(tenant):
 
     Kind: runtime; returns an iterable of case tabs.
     """
+
+
+@hookspec
+def lotse_caseload_capacity(tenant, weekly_hours, ratio):
+    """Return the number of cases a case manager with ``weekly_hours`` can carry at the
+    tenant's ``ratio`` (cases per full-time post), or None to leave it to core (the ratio scaled
+    by the share of a full-time post). The first answer that is not None counts.
+
+    Kind: runtime; returns a number or None.
+    """

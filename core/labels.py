@@ -71,6 +71,13 @@ ACCESS_PATH_LABELS = {
     "referral": _l("Referral counselling by another institution"),
 }
 
+ACCESS_OUTCOME_LABELS = {
+    "admitted": _l("Support is needed. Counselling is taken up."),
+    "referred": _l("Referred to another service"),
+    "crisis": _l("Acute crisis – admitted because of a stated reason"),
+    "not_admitted": _l("Not admitted"),
+}
+
 CLOSURE_REASON_LABELS = {
     "anonymised": _l("Anonymised"),
     "goals_achieved": _l("Goals achieved"),
@@ -443,6 +450,7 @@ def init_labels(app):
                 "household_role": HOUSEHOLD_ROLE_LABELS,
                 "channel": CHANNEL_LABELS,
                 "access_path": ACCESS_PATH_LABELS,
+                "access_outcome": ACCESS_OUTCOME_LABELS,
                 "closure_reason": CLOSURE_REASON_LABELS,
                 "evaluation": EVALUATION_LABELS,
                 "goal_status": GOAL_STATUS_LABELS,

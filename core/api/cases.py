@@ -1,6 +1,7 @@
-"""API resources of a case's life: list, open, read, the Regelkreis, access check, close,
-reopen, convert, share. ``blueprints()`` returns every blueprint of case work: persons, cases
-(with the work inside a case from ``case_work``), follow-ups and caseload.
+"""API resources of a case's life: list, open, read, the Regelkreis, close, reopen, convert,
+share (the access check is ``core.eligibility.api``). ``blueprints()`` returns every blueprint
+of case work: persons, cases (with the work inside a case from ``case_work``), follow-ups and
+caseload.
 
 The views translate between JSON and the services of ``core.cases`` - the functions the HTML
 views call, which validate with ``core.cases.schemas`` (with the tenant and the case at hand), so
@@ -33,7 +34,6 @@ from core.auth.permissions import require_permission
 from core.cases import access, phases
 from core.cases import services as cases
 from core.cases.schemas import (
-    AccessDecisionSchema,
     CaseListArgsSchema,
     CaseListSchema,
     CaseOpenInputSchema,
@@ -118,15 +118,6 @@ class CaseItem(MethodView):
 def move_phase(data, case_id):
     """Move through the Regelkreis; going back or skipping needs a `reason`."""
     return change_case(case_id, lambda case: phases.move_to_phase(actor(), g.tenant, case, data))
-
-
-@cases_blp.route("/<int:case_id>/access-decision", methods=["POST"])
-@json_body(cases_blp, AccessDecisionSchema)
-@cases_blp.response(201, AccessDecisionSchema)
-@cases_blp.alt_response(404, response="NOT_FOUND")
-def access_decision(data, case_id):
-    """Record the result of the access check (Zugangsprüfung)."""
-    return write_case(case_id, lambda case: phases.record_access_decision(actor(), case, data))
 
 
 @cases_blp.route("/<int:case_id>/close", methods=["POST"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.auth.models import Membership, User
 from core.cases.models import Case
-from core.cases.services import case_workers
+from core.cases.services import case_workers, hooks_for
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db
 
@@ -43,16 +43,28 @@ def caseload(tenant) -> list[CaseloadRow]:
         ).all()
     )
     hours = dict(db.session.execute(select(Membership.user_id, Membership.weekly_hours)).all())
+    hooks = hooks_for(tenant)
     rows = []
     for user in case_workers():
-        fte = min((hours.get(user.id) or settings.full_time_hours) / settings.full_time_hours, 1.0)
+        weekly = hours.get(user.id) or settings.full_time_hours
+        fte = min(weekly / settings.full_time_hours, 1.0)
         rows.append(
             CaseloadRow(
                 user,
                 counts.get(user.id, 0),
-                max(round(settings.caseload_ratio * fte), 1),
+                max(round(_capacity(hooks, tenant, weekly, settings.caseload_ratio, fte)), 1),
                 settings.caseload_tolerance_pct,
                 round(fte, 2),
             )
         )
     return rows
+
+
+def _capacity(hooks, tenant, weekly_hours, ratio: int, fte: float) -> float:
+    """A plugin's formula (``lotse_caseload_capacity``), else the ratio scaled by the FTE."""
+    for answer in hooks.lotse_caseload_capacity(
+        tenant=tenant, weekly_hours=weekly_hours, ratio=ratio
+    ):
+        if answer is not None:
+            return float(answer)
+    return ratio * fte

@@ -157,10 +157,19 @@ TABLES = (
         "case",
         category_columns(
             CASE_DOC,
-            "case_id admitted target_group reason decided_on actor_id created_at",
+            (
+                "case_id admitted outcome target_group target_groups reason crisis_reason "
+                "referred_to suggested_outcome suggested_reasons answers form_submission_id "
+                "computed_at decided_on actor_id created_at"
+            ),
             target_group=ERASE,
             reason=ERASE,
+            crisis_reason=ERASE,
+            referred_to=ERASE,
+            suggested_reasons=ERASE,
+            answers=ERASE,
         ),
+        codes=frozenset({"outcome", "suggested_outcome", "target_groups"}),
     ),
     DataTable(
         "phase_transition",
@@ -286,6 +295,15 @@ LABELS = FieldLabels(
         "target_group": _l("Target group"),
         "reason": _l("Reason"),
         "decided_on": _l("Decided on"),
+        "outcome": _l("Outcome of the access check"),
+        "target_groups": _l("Target groups (keys)"),
+        "crisis_reason": _l("Reason for the crisis admission"),
+        "referred_to": _l("Referred to"),
+        "suggested_outcome": _l("Outcome suggested by the rules"),
+        "suggested_reasons": _l("Reasons of the rules"),
+        "answers": _l("Answers of the access checklist"),
+        "form_submission_id": _l("Form submission (record number)"),
+        "computed_at": _l("Suggestion computed at"),
         "from_phase": _l("From phase"),
         "to_phase": _l("To phase"),
         "backwards": _l("Step back"),
@@ -328,6 +346,8 @@ LABELS = FieldLabels(
         ("case_file", "status"): labels.CASE_STATUS_LABELS,
         ("case_file", "access_path"): labels.ACCESS_PATH_LABELS,
         ("case_file", "closure_reason"): labels.CLOSURE_REASON_LABELS,
+        ("access_decision", "outcome"): labels.ACCESS_OUTCOME_LABELS,
+        ("access_decision", "suggested_outcome"): labels.ACCESS_OUTCOME_LABELS,
         ("contact", "channel"): labels.CHANNEL_LABELS,
         ("goal", "status"): labels.GOAL_STATUS_LABELS,
         ("help_plan", "status"): labels.PLAN_STATUS_LABELS,

@@ -164,8 +164,17 @@ class PhaseTransition(TenantScoped, Model):
     backwards: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
 
+#: Outcomes of the Zugangsprüfung (the Fazit of an access checklist): admitted, referred to
+#: another service, admitted as an acute crisis (reason mandatory), not admitted.
+ACCESS_OUTCOMES = ("admitted", "referred", "crisis", "not_admitted")
+#: Outcomes that admit the person to case management.
+ADMITTING_OUTCOMES = ("admitted", "crisis")
+
+
 class AccessDecision(TenantScoped, CreatedAt, Model):
-    """Result of the Zugangsprüfung: admitted to CM or not, and why."""
+    """Result of the Zugangsprüfung: the rules' suggestion (recomputed when the answers change)
+    and the case manager's decision. A row with an empty ``outcome`` holds a suggestion that no
+    one has decided on yet; the newest row with an outcome is the decision in force."""
 
     __tablename__ = "access_decision"
     __tenant_table_args__ = _case_fk()
@@ -173,9 +182,25 @@ class AccessDecision(TenantScoped, CreatedAt, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     admitted: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    #: One of ACCESS_OUTCOMES; "" while only a suggestion exists.
+    outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
     target_group: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    #: Keys of the eligibility rules (target groups) the decision rests on.
+    target_groups: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
-    decided_on: Mapped[date] = mapped_column(Date, nullable=False)
+    #: "Akute Krise – aufgenommen, weil …": mandatory for a crisis admission.
+    crisis_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    #: "verwiesen an …": the service the person was referred to.
+    referred_to: Mapped[str] = mapped_column(String(300), default="", nullable=False)
+    #: What the rules suggested (one of ACCESS_OUTCOMES) and why, when last computed.
+    suggested_outcome: Mapped[str] = mapped_column(String(20), default="", nullable=False)
+    suggested_reasons: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    #: The answers the suggestion was computed from (the access form's fields).
+    answers: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    #: The form submission the answers came from (the form engine's id; no foreign key yet).
+    form_submission_id: Mapped[int | None] = mapped_column(Integer)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_on: Mapped[date | None] = mapped_column(Date)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 

@@ -1,4 +1,4 @@
-"""Moving a case through the Regelkreis, and the access check that opens it.
+"""Moving a case through the Regelkreis (the access check that opens it: ``core.eligibility``).
 
 Moving forward goes to the next phase (skipping needs a reason); going back to any earlier phase
 is always allowed with a reason; every move is recorded. A phase may require artefacts (phase
@@ -9,17 +9,16 @@ decision.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 
 from core.audit import services as audit
 from core.cases import access
-from core.cases.models import AccessDecision, Case, PhaseTransition
+from core.cases.models import Case, PhaseTransition
 from core.cases.requirements import requirement_problems
-from core.cases.schemas import AccessDecisionSchema, PhaseMoveSchema
-from core.cases.services import add_to_case, hooks_for, touch
+from core.cases.schemas import PhaseMoveSchema
+from core.cases.services import hooks_for, touch
 from core.cases.settings import regelkreis_for
 from core.conflicts import ConflictError
 from core.db import db
@@ -84,19 +83,3 @@ def move_to_phase(actor, tenant, case: Case, data: Mapping[str, Any]) -> Case:
     )
     hooks_for(tenant).lotse_case_phase_changed(case=case, old=old, new=to_phase)
     return case
-
-
-def record_access_decision(actor, case: Case, data: Mapping[str, Any]) -> AccessDecision:
-    """Record the result of the access check (Zugangsprüfung)."""
-    access.ensure_case(actor, case)
-    values = load(AccessDecisionSchema(actor=actor, case=case), data)
-    decision = AccessDecision(
-        case_id=case.id,
-        admitted=values["admitted"],
-        target_group=values["target_group"],
-        reason=values["reason"],
-        decided_on=values["decided_on"] or date.today(),
-        actor_id=getattr(actor, "id", None),
-    )
-    add_to_case(actor, case, decision, "case.access_decided", admitted=decision.admitted)
-    return decision

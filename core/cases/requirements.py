@@ -26,8 +26,9 @@ class AccessAdmitted(PhaseRequirement):
     def check(self, case) -> list[str]:
         decision = db.session.scalar(
             select(AccessDecision)
-            .where(AccessDecision.case_id == case.id)
+            .where(AccessDecision.case_id == case.id, AccessDecision.outcome != "")
             .order_by(AccessDecision.id.desc())
+            .limit(1)
         )
         if decision is not None and decision.admitted:
             return []

@@ -322,27 +322,6 @@ class PhaseMoveSchema(CaseInputSchema):
         self._phase_allowed(value)
 
 
-class AccessDecisionSchema(CaseInputSchema):
-    """The result of the access check (Zugangsprüfung)."""
-
-    id = fields.Integer(dump_only=True)
-    case_id = fields.Integer(dump_only=True)
-    admitted = fields.Boolean(
-        required=True,
-        error_messages={
-            "required": _l("Please decide: admitted or not."),
-            "null": _l("Please decide: admitted or not."),
-            "invalid": _l("Please decide: admitted or not."),
-        },
-    )
-    target_group = optional_text(200)
-    reason = RequiredText(max_length=4000, blank=_l("Please give the reason for the decision."))
-    decided_on = Date(
-        allow_none=True, load_default=None, metadata={"description": "Default: today."}
-    )
-    actor_id = fields.Integer(dump_only=True, allow_none=True)
-
-
 class ConversionSchema(CaseInputSchema):
     """Converting a short or referral counselling into case management."""
 

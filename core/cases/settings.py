@@ -56,6 +56,9 @@ class CaseSettings:
     residence_warning_days: int = 90
     #: Suggested follow-up talk after closure (JMD: about six months).
     follow_up_talk_months: int = 6
+    #: Vorrang check: MBE (over 27) or JMD (12–27) have priority until this many years after the
+    #: first residence title (Oberhausen §2.3.2: 3; its tables say 3–5, so it is a setting).
+    priority_years: int = 3
     life_areas: dict = field(default_factory=lambda: dict(DEFAULT_LIFE_AREAS))
     sources: dict = field(default_factory=lambda: dict(DEFAULT_SOURCES))
 
@@ -85,6 +88,7 @@ def case_settings(tenant) -> CaseSettings:
         follow_up_talk_months=_positive_int(
             raw.get("follow_up_talk_months"), base.follow_up_talk_months
         ),
+        priority_years=_positive_int(raw.get("priority_years"), base.priority_years),
         life_areas=dict(raw["life_areas"])
         if isinstance(raw.get("life_areas"), dict) and raw["life_areas"]
         else base.life_areas,

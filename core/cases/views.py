@@ -50,7 +50,6 @@ from core.cases.models import (
     PhaseTransition,
 )
 from core.cases.schemas import (
-    AccessDecisionSchema,
     CaseOpenInputSchema,
     CaseUpdateSchema,
     CloseCaseSchema,
@@ -203,8 +202,9 @@ def show(case_id):
     ).all()
     decision = db.session.scalar(
         select(AccessDecision)
-        .where(AccessDecision.case_id == case.id)
+        .where(AccessDecision.case_id == case.id, AccessDecision.outcome != "")
         .order_by(AccessDecision.id.desc())
+        .limit(1)
     )
     household = persons.household_of(case.person)
     return render_template(
@@ -285,19 +285,6 @@ def phase(case_id):
             "error",
         )
         return redirect(url_for("cases.show", case_id=case_id))
-    flash_errors(errors)
-    return redirect(url_for("cases.show", case_id=case_id))
-
-
-@bp.route("/cases/<int:case_id>/access-decision", methods=["POST"])
-def access_decision(case_id):
-    case = _case_or_404(case_id)
-    errors, _d = run_write(
-        lambda: phases.record_access_decision(
-            actor(), case, form_input(AccessDecisionSchema, request.form)
-        ),
-        success=_("Access decision recorded."),
-    )
     flash_errors(errors)
     return redirect(url_for("cases.show", case_id=case_id))
 

@@ -30,8 +30,9 @@ from core.cases.models import Case, FollowUp, HelpPlan, HelpPlanItem, PhaseTrans
 from core.cases.settings import case_settings, regelkreis_for
 from core.db import db, utcnow
 from core.demo.fiction import TenantFiction, tenant_fiction
-from core.demo.privacy import seed_privacy
+from core.demo.privacy import seed_privacy, sign_release
 from core.demo.stories import Story
+from core.eligibility import services as eligibility
 from core.persons import services as persons
 from core.persons.phonetics import fold
 
@@ -197,8 +198,21 @@ class _Seeder:
                 )
                 entry.at = _at(self.day(offset), minute)
             elif kind == "access":
-                case_phases.record_access_decision(
+                if data["admitted"] and not eligibility.has_processing_consent(person):
+                    sign_release(self.tenant, actor, person, case, self.today)
+                answers = (self.ctx.get("access_answers") or {}).get(data["target"])
+                if answers:
+                    # The tenant's access checklist as the story's case manager filled it in.
+                    eligibility.reassess(
+                        case,
+                        answers,
+                        actor,
+                        form_key=self.ctx.get("access_form", eligibility.DEFAULT_FORM),
+                        tenant=self.tenant,
+                    )
+                eligibility.decide(
                     actor,
+                    self.tenant,
                     case,
                     {
                         "admitted": data["admitted"],

@@ -689,6 +689,7 @@ def _case(rng, ctx: Context, owner: int, opened, end, last_activity, is_open, *,
         decisions.append(
             {
                 "admitted": True,
+                "outcome": "admitted",
                 "target_group": "Synthetischer Lasttest-Fall: Zielgruppe erfüllt",
                 "reason": "Kriterien erfüllt, Einwilligung liegt vor.",
                 "decided_on": decided,

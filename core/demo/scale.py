@@ -623,6 +623,7 @@ def _one_case(rng: random.Random, t: _Tenant, now: datetime) -> tuple[dict, dict
         decisions.append(
             {
                 "admitted": True,
+                "outcome": "admitted",
                 "target_group": t.target_group,
                 "reason": "Kriterien erfüllt, Einwilligung liegt vor.",
                 "decided_on": decided,

@@ -69,6 +69,9 @@ class Person(TenantScoped, CreatedAt, Model):
     interpreter_language: Mapped[str] = mapped_column(String(100), default="", nullable=False)
     residence_status: Mapped[str] = mapped_column(String(30), default="unknown", nullable=False)
     residence_issued_on: Mapped[date | None] = mapped_column(Date)
+    #: When the first residence title was issued (Ersterteilung): the Vorrang check counts the
+    #: years since then (MBE/JMD have priority in the first years).
+    first_residence_title_on: Mapped[date | None] = mapped_column(Date)
     residence_valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     street: Mapped[str] = mapped_column(String(200), default="", nullable=False)
     postcode: Mapped[str] = mapped_column(String(10), default="", nullable=False, index=True)

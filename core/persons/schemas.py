@@ -148,6 +148,11 @@ class PersonSchema(LotseSchema):
     residence_status = choice(RESIDENCE_STATUSES, load_default="unknown", allow_none=False)
     residence_issued_on = Date(allow_none=True, load_default=None)
     residence_valid_until = Date(allow_none=True, load_default=None)
+    first_residence_title_on = Date(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "First residence title issued on (Vorrang check)."},
+    )
     street = optional_text(200)
     postcode = optional_text(10, metadata={"pattern": POSTCODE_RE.pattern + "|^$"})
     city = optional_text(100)

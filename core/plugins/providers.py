@@ -16,8 +16,8 @@ import csv
 import io
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -62,21 +62,108 @@ class Provider(ABC):
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer of an eligibility rule: eligible or not, and why (shown to the user)."""
+    """The answer of an eligibility rule: eligible or not, and why (shown to the user, one short
+    plain sentence each: "2 von 7 Bereichen angekreuzt – mindestens 3 nötig"). ``hints`` are
+    notes that do not decide anything (e.g. a missing date to complete)."""
 
     eligible: bool
     reasons: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+
+
+#: :attr:`EligibilityRule.category`: every general condition must hold …
+GENERAL_CONDITION = "condition"
+#: … and at least one target group.
+TARGET_GROUP = "target_group"
+
+
+@dataclass(frozen=True)
+class HouseholdMemberAge:
+    """A member of the person's household as the rules see it: role code and age (None when the
+    birth date is unknown)."""
+
+    person_id: int
+    role: str
+    age: int | None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PriorityHint:
+    """The Vorrang check: an institution with priority for this person (``institution`` "mbe",
+    "jmd" …, empty when case management has priority), and why."""
+
+    institution: str
+    label: str
+    reason: str
+    #: True: the institution has priority (suggest a Verweisberatung); False: it does not.
+    applies: bool = True
+
+
+@dataclass(frozen=True)
+class EligibilityContext:
+    """Everything a rule may look at, gathered once by core: the rules stay pure functions of it
+    (no database work), which keeps them testable and cheap to re-run when answers change."""
+
+    tenant: Any
+    person: Any
+    case: Any = None
+    #: The household's other members (role, age); empty when the person has no household.
+    members: tuple[HouseholdMemberAge, ...] = ()
+    #: The answers of the access form(s), field key -> value (``{}`` before anything was asked).
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    #: The tenant's settings (``tenant.settings``).
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+    #: Does a valid consent to processing exist (the hard precondition of admission)?
+    processing_consent: bool = False
+    #: Core's Vorrang check for the person, None when it cannot say anything.
+    priority: PriorityHint | None = None
+    #: Answers of other forms the rules may need (``{"pflegesetting.care_checklist": {...}}``).
+    other_answers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def answer(self, key: str, default: Any = None) -> Any:
+        value = self.answers.get(key, default)
+        return default if value is None else value
+
+    @property
+    def age(self) -> int | None:
+        born = getattr(self.person, "birth_date", None)
+        if born is None:
+            return None
+        before = (self.today.month, self.today.day) < (born.month, born.day)
+        return self.today.year - born.year - before
 
 
 class EligibilityRule(Provider):
-    """A target group or general condition: does this person (in this case) qualify?"""
+    """A general condition (``category = GENERAL_CONDITION``: all must hold) or a target group
+    (``TARGET_GROUP``: at least one must hold) of access to case management.
+
+    Implement ``check(context)`` (sees the answers of the access form, the household, the
+    consent …) or, for a rule that needs only the person, ``evaluate(person, case)``; a class
+    that implements neither cannot be defined."""
 
     kind = "eligibility rule"
     description: object = ""
+    category: str = TARGET_GROUP
+    #: Position on the page (general conditions first, then the target groups).
+    order: int = 100
+    #: Keys of the forms whose answers the rule reads: saving one of them recomputes the
+    #: suggestion (``core.eligibility.services.on_answers_changed``).
+    forms: tuple[str, ...] = ()
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.evaluate is EligibilityRule.evaluate and cls.check is EligibilityRule.check:
+            raise TypeError(f"{cls.__name__} must implement check(context) or evaluate(...)")
+
     def evaluate(self, person, case) -> Verdict:
-        """The one method this kind of provider must implement."""
+        """Judge from the person alone (simple rules); ``check`` calls it by default."""
+        raise NotImplementedError
+
+    def check(self, context: EligibilityContext) -> Verdict:
+        """Judge from the whole :class:`EligibilityContext`."""
+        return self.evaluate(context.person, context.case)
 
 
 class PhaseRequirement(Provider):
@@ -415,16 +502,34 @@ def field_types(tenant, hooks=None) -> dict[str, FieldType]:
 
 
 def eligibility_rules(tenant, hooks=None) -> dict[str, EligibilityRule]:
-    return by_key(
-        collect(_hooks(tenant, hooks), "lotse_eligibility_rules", EligibilityRule, tenant=tenant)
+    rules = collect(
+        _hooks(tenant, hooks), "lotse_eligibility_rules", EligibilityRule, tenant=tenant
     )
+    for rule in rules:
+        if rule.category not in (GENERAL_CONDITION, TARGET_GROUP):
+            raise ExtensionError(
+                f"eligibility rule {rule.key!r} has category {rule.category!r} "
+                f"(known: {GENERAL_CONDITION!r}, {TARGET_GROUP!r})"
+            )
+    return by_key(rules)
 
 
 def evaluate_eligibility(tenant, person, case=None) -> list[tuple[EligibilityRule, Verdict]]:
-    """Every rule of the tenant applied to ``person`` (and ``case``), in key order."""
+    """Every rule of the tenant applied to ``person`` (and ``case``), in key order, with a bare
+    context (no answers); ``core.cases.eligibility`` builds the full one."""
+    return evaluate_rules(
+        eligibility_rules(tenant), EligibilityContext(tenant=tenant, person=person, case=case)
+    )
+
+
+def evaluate_rules(
+    rules: Mapping[str, EligibilityRule], context: EligibilityContext
+) -> list[tuple[EligibilityRule, Verdict]]:
+    """``rules`` applied to ``context`` in key order; a rule that answers something other than
+    a :class:`Verdict` is an :class:`ExtensionError`."""
     results = []
-    for key, rule in sorted(eligibility_rules(tenant).items()):
-        verdict = rule.evaluate(person, case)
+    for key, rule in sorted(rules.items()):
+        verdict = rule.check(context)
         if not isinstance(verdict, Verdict):
             raise ExtensionError(f"eligibility rule {key!r} returned {verdict!r}, not a Verdict")
         results.append((rule, verdict))

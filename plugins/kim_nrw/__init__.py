@@ -9,6 +9,8 @@ from core.plugin_api import PluginMeta, make_bound_gettext
 
 _ = make_bound_gettext("kim_nrw")
 
+from plugins.kim_nrw.schemas import KimSettingsSchema  # noqa: E402
+
 PLUGIN = PluginMeta(
     name="kim_nrw",
     title=_("KIM NRW"),
@@ -18,4 +20,5 @@ PLUGIN = PluginMeta(
     ),
     version="0.1.0",
     lotse_version=">=0.1,<1",
+    settings_schema=KimSettingsSchema,
 )

@@ -36,3 +36,11 @@ def lotse_adjust_regelkreis(tenant, regelkreis):
     phase = regelkreis.phase("case_management", "goal_agreement") if case_type else None
     if phase is not None and ACCESS_CHECKLIST_FINAL not in phase.requires:
         phase.requires = (*phase.requires, ACCESS_CHECKLIST_FINAL)
+
+
+@hookimpl
+def lotse_eligibility_rules(tenant):
+    """The general conditions of § 2.3.1 and the three target groups of § 2.2 / § 2.3.2–2.3.4."""
+    from plugins.oberhausen.eligibility import rules
+
+    return rules()

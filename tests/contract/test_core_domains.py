@@ -23,6 +23,7 @@ DOMAINS_WITH_HOOKS = {
     "consent",
     "demo",
     "documentation",
+    "eligibility",
     "forms",
     "home",
     "persons",

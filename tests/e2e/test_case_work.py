@@ -48,12 +48,30 @@ def test_case_manager_walks_a_case(demo, live_server, page, audit):
     page.get_by_label("Neue Phase").select_option("access_check")
     page.get_by_role("button", name="Phase wechseln").click()
     expect(page.locator(".phase-bar__step.is-current")).to_contain_text("Zugangsprüfung")
-    page.get_by_label(re.compile("aufgenommen")).first.check()
-    page.get_by_label("Begründung der Entscheidung").fill(
-        "Nachholende Integration, AT seit drei Jahren"
+    cases_nav = page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte"))
+    cases_nav.get_by_role("link", name="Zugangsprüfung").click()
+    # No consent to processing yet: the page says so, and admitting is refused.
+    expect(page.locator("#acc-rules").locator("xpath=..")).to_contain_text("fehlt")
+    page.get_by_label(re.compile("Akute Krise")).check()
+    page.get_by_role("button", name="Entscheidung erfassen").click()
+    expect(page.locator(".error-summary")).to_contain_text("Einwilligung")
+    expect(page.locator(".error-summary")).to_contain_text("akuter Krise")
+    audit.check("46-access-check-errors")
+    page.get_by_role("link", name="Einwilligung erfassen").click()
+    # The release names one recipient - not the Jobcenter (the disclosure below is refused).
+    page.locator("#f-recipient_keys input[type=checkbox]:not([value=jobcenter])").first.check()
+    page.get_by_role("button", name="Einwilligung erfassen").click()
+    expect(page.locator(".flash--success")).to_be_visible()
+    page.goto(case_url)
+    cases_nav.get_by_role("link", name="Zugangsprüfung").click()
+    page.get_by_label(re.compile("Akute Krise")).check()
+    page.get_by_label("Begründung der Aufnahme wegen akuter Krise").fill(
+        "Wohnungsverlust droht, Checkliste folgt"
     )
     page.get_by_role("button", name="Entscheidung erfassen").click()
+    expect(page.locator(".flash--success")).to_be_visible()
     audit.check("46-after-access-decision")
+    page.goto(case_url)
     page.get_by_role("navigation", name=re.compile("Bereiche der Fallakte")).get_by_role(
         "link", name="Ziele"
     ).click()

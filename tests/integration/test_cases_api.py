@@ -5,6 +5,7 @@ services as the HTML views, field-named 422 errors with nothing written, 409 on 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -374,9 +375,10 @@ def test_foreign_tenant_ids_are_404_everywhere(
 # --- the Regelkreis ----------------------------------------------------------------------------
 
 
-def test_phase_moves_requirements_and_reasons(app, tenant, member):
+def test_phase_moves_requirements_and_reasons(app, tenant, member, make_consent):
     cm = member()
-    cid = cm.case(cm.person()["id"])["id"]
+    person_id = cm.person()["id"]
+    cid = cm.case(person_id)["id"]
     moved = cm.post(f"/cases/{cid}/phase", {"phase": "access_check"})
     assert moved.status_code == 200 and moved.json["phase"] == "access_check"
 
@@ -391,7 +393,11 @@ def test_phase_moves_requirements_and_reasons(app, tenant, member):
     assert cm.post(f"/cases/{cid}/phase", {"phase": "nirgendwo"}).status_code == 422
 
     missing = cm.post(f"/cases/{cid}/access-decision", {"admitted": None})
-    assert missing.status_code == 422 and {"admitted", "reason"} <= set(missing.json["errors"])
+    assert missing.status_code == 422 and {"outcome"} <= set(missing.json["errors"])
+    # Admission needs the consent to processing first (the older "admitted" field still works).
+    refused = cm.post(f"/cases/{cid}/access-decision", {"admitted": True, "reason": "ok"})
+    assert refused.status_code == 422 and "Einwilligung" in refused.json["errors"]["outcome"][0]
+    make_consent(tenant, SimpleNamespace(id=person_id))
     decision = cm.post(
         f"/cases/{cid}/access-decision",
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -83,7 +84,7 @@ def test_person_validation_in_german_writes_nothing(app, kreis, cm, browser, cou
     assert count_rows(kreis, Person) == 0
 
 
-def test_full_regelkreis(app, kreis, cm, browser, count_rows):
+def test_full_regelkreis(app, kreis, cm, browser, count_rows, make_consent):
     person_id = _new_person(browser)
     case_id = _open_case(browser, person_id)
     status, html = browser.text(f"/fall/cases/{case_id}")
@@ -101,9 +102,20 @@ def test_full_regelkreis(app, kreis, cm, browser, count_rows):
     assert "Zugangsprüfung" in html
     with app.app_context(), tenant_scope(kreis):
         assert db.session.get(Case, case_id).phase == "access_check"
+    # Without the consent to processing the Zugangsprüfung admits no one.
+    refused = browser.post(
+        f"{base}/access-decision",
+        {"outcome": "admitted", "target_group": "Nachholende Integration", "reason": "AT 4 J."},
+    )
+    assert refused.status_code == 400 and "Einwilligung" in refused.get_data(as_text=True)
+    make_consent(kreis, SimpleNamespace(id=person_id))
     browser.post(
         f"{base}/access-decision",
-        {"admitted": "1", "target_group": "Nachholende Integration", "reason": "AT seit 4 Jahren"},
+        {
+            "outcome": "admitted",
+            "target_group": "Nachholende Integration",
+            "reason": "AT seit 4 Jahren",
+        },
     )
     for phase in ("assessment", "goal_agreement"):
         with app.app_context(), tenant_scope(kreis):

@@ -88,6 +88,7 @@ def fill_person(
             interpreter_language=c("person.interpreter_language"),
             residence_status="permit_limited",
             residence_issued_on=date(2022, 1, 1),
+            first_residence_title_on=date(2019, 1, 1),
             residence_valid_until=date(2027, 1, 1),
             street=c("person.street"),
             postcode="46045",
@@ -139,8 +140,13 @@ def fill_person(
             AccessDecision(
                 case_id=case.id,
                 admitted=True,
+                outcome="crisis",
                 target_group=c("access_decision.target_group"),
                 reason=c("access_decision.reason"),
+                crisis_reason=c("access_decision.crisis_reason"),
+                referred_to=c("access_decision.referred_to"),
+                suggested_reasons=[c("access_decision.suggested_reasons")],
+                answers={"access": {"notiz": c("access_decision.answers")}},
                 decided_on=date.today(),
                 actor_id=actor.id,
             )

@@ -96,7 +96,7 @@ WRITES = {
     ("cases.new", "POST"): [({"person_id": "{person}", "case_type": "case_management"}, 404)],
     ("cases.edit", "POST"): [({"case_manager_id": "{outsider}", "version": "{case_version}"}, 404)],
     ("cases.phase", "POST"): [({"phase": "access_check"}, 404)],
-    ("cases.access_decision", "POST"): [({"admitted": "1", "reason": "x"}, 404)],
+    ("eligibility.decide", "POST"): [({"outcome": "not_admitted", "reason": "x"}, 404)],
     ("cases.convert", "POST"): [({"reason": "x"}, 404)],
     ("cases.share", "POST"): [({"user_id": "{outsider}"}, 404)],
     ("cases.contacts", "POST"): [
@@ -141,7 +141,10 @@ WRITES = {
     ("api_persons.PersonItem", "PUT"): [({"first_name": "X", "last_name": "Y"}, 404)],
     ("api_cases.Cases", "POST"): [({"person_id": "{person}", "case_type": "case_management"}, 404)],
     ("api_cases.move_phase", "POST"): [({"phase": "access_check"}, 404)],
-    ("api_cases.access_decision", "POST"): [({"admitted": True, "reason": "x"}, 404)],
+    ("api_access_check.AccessDecisionResource", "POST"): [
+        ({"outcome": "not_admitted", "reason": "x"}, 404)
+    ],
+    ("api_access_check.answers", "PUT"): [({"answers": {"zustaendigkeit": True}}, 404)],
     ("api_cases.close", "POST"): [({"closure_reason": "goals_achieved"}, 404)],
     ("api_cases.reopen", "POST"): [({"reason": "x"}, 404)],
     ("api_cases.convert", "POST"): [({"reason": "x"}, 404)],

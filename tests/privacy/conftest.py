@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from core.auth.models import User
-from core.cases import contacts, follow_ups, goals, help_plans, phases
+from core.cases import contacts, follow_ups, goals, help_plans
 from core.cases import services as cases
 from core.cases.documents import add_journal_entry, save_attachment
 from core.cases.settings import case_settings
 from core.consent import services as consent
 from core.db import db
+from core.eligibility import services as eligibility
 from core.persons.services import add_to_household, create_person, update_person
 from core.privacy import requests
 from core.tenancy.context import tenant_scope
@@ -78,8 +79,17 @@ def build_client(
             "opened_on": (contact_on or date.today()).isoformat(),
         },
     )
-    phases.record_access_decision(
-        actor, case, {"admitted": "yes", "target_group": "Neuzugewanderte", "reason": c("Zugang")}
+    eligibility.reassess(case, {"notiz": c("Antwort")}, actor, tenant=tenant)
+    eligibility.decide(
+        actor,
+        tenant,
+        case,
+        {
+            "outcome": "referred",
+            "referred_to": c("Verwiesen"),
+            "target_group": "Neuzugewanderte",
+            "reason": c("Zugang"),
+        },
     )
     contacts.add_contact(
         actor,

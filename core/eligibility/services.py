@@ -354,14 +354,28 @@ def reassess(
     return row
 
 
-def on_answers_changed(case: Case, form_key: str, answers: Mapping[str, Any], actor):
+def on_answers_changed(
+    case: Case,
+    form_key: str,
+    answers: Mapping[str, Any],
+    actor,
+    *,
+    form_submission_id: int | None = None,
+):
     """The form engine's hook target: answers of ``form_key`` changed. Reassesses when one of
     the tenant's rules reads that form (``EligibilityRule.forms``); else does nothing (None)."""
     tenant = case_tenant(case)
     read = {key for rule in eligibility_rules(tenant).values() for key in rule.forms}
     if form_key not in read:
         return None
-    return reassess(case, answers, actor, form_key=form_key, tenant=tenant)
+    return reassess(
+        case,
+        answers,
+        actor,
+        form_key=form_key,
+        form_submission_id=form_submission_id,
+        tenant=tenant,
+    )
 
 
 def case_tenant(case: Case):

@@ -158,3 +158,47 @@ def test_intake_prints_in_arabic_without_the_internal_notes(ob):
     assert "VERTRAULICHER VERMERK" not in html and "مركز العمل (JC)" not in html
     internal = browser.get(_url(ob, "forms", sid, "print")).get_data(as_text=True)
     assert "VERTRAULICHER VERMERK" in internal and "Bemerkungen intern" in internal
+
+
+def test_saving_the_checklist_moves_the_access_check_suggestion(ob):
+    """The form engine tells eligibility (``lotse_form_saved``): the Zugangsprüfung's verdict
+    follows the checklist's answers, draft by draft, and keeps the submission it came from."""
+
+    def family_verdict():
+        response = ob["browser"].get(
+            f"/{ob['tenant'].slug}/api/v1/cases/{ob['case'].id}/access-decision"
+        )
+        assert response.status_code == 200
+        verdicts = {v["key"]: v for v in response.get_json()["suggestion"]["verdicts"]}
+        return verdicts["oberhausen.zg2_familiaere_problemlagen"]
+
+    assert family_verdict()["eligible"] is False
+    sid = _start(ob)
+    family = {
+        "name": "Mahmoud, Rania",
+        "zg2_unterversorgung": "1",
+        "zg2_bereiche": ["arbeit", "wohnen", "gesundheit"],
+        "zg2_mitglieder-0-name": "Rania",
+        "zg2_mitglieder-0-rolle": "elternteil",
+        "zg2_mitglieder-0-alter": "38",
+        "zg2_mitglieder-0-bereiche": ["arbeit", "wohnen", "gesundheit"],
+        "zg2_mitglieder-1-name": "Samir",
+        "zg2_mitglieder-1-rolle": "kind",
+        "zg2_mitglieder-1-alter": "12",
+        "zg2_mitglieder-1-bereiche": ["arbeit", "wohnen", "gesundheit"],
+    }
+    response = _post(ob, sid, family, "save")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert family_verdict()["eligible"] is True
+    from core.cases.models import AccessDecision
+
+    with ob["app"].app_context(), tenant_scope(ob["tenant"]):
+        row = db.session.scalars(
+            select(AccessDecision).where(AccessDecision.case_id == ob["case"].id)
+        ).one()
+        assert row.form_submission_id == sid and row.outcome == ""
+    # Saving with the child no longer affected moves the verdict back (§ 2.3.3: the whole
+    # family, i.e. at least one parent and one minor child, must be affected).
+    del family["zg2_mitglieder-1-bereiche"]
+    assert _post(ob, sid, family, "save").status_code == 302
+    assert family_verdict()["eligible"] is False

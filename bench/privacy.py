@@ -244,9 +244,7 @@ def _retention_child(url: str, action: str, batch_size: int = 0) -> int:
                     )
                 prof.dump_stats(profile)
             else:
-                report = retention.run(
-                    tenant, day, batch_size=batch_size or retention.BATCH_SIZE
-                )
+                report = retention.run(tenant, day, batch_size=batch_size or retention.BATCH_SIZE)
             db.session.commit()
             seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -793,8 +793,8 @@ class Sink:
     def reserve(self, table: Table, n: int) -> list[int]:
         """``n`` new ids of ``table`` (PostgreSQL), ascending."""
         if table.name not in self.sequences:
-            self.sequences[table.name] = db.session.scalar(
-                select(func.pg_get_serial_sequence(table.name, "id"))
+            self.sequences[table.name] = str(
+                db.session.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
             )
         seq = self.sequences[table.name]
         return list(

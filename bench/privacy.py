@@ -234,7 +234,17 @@ def _retention_child(url: str, action: str, batch_size: int = 0) -> int:
         tenant = db.session.scalar(select(Tenant).where(Tenant.slug == TENANT))
         with tenant_scope(tenant):
             start = time.perf_counter()
-            report = retention.run(tenant, day, batch_size=batch_size or retention.BATCH_SIZE)
+            profile = os.environ.get("LOTSE_BENCH_PROFILE")  # a path: cProfile the job there
+            if profile:
+                import cProfile
+
+                with cProfile.Profile() as prof:
+                    report = retention.run(
+                        tenant, day, batch_size=batch_size or retention.BATCH_SIZE
+                    )
+                prof.dump_stats(profile)
+            else:
+                report = retention.run(tenant, day, batch_size=batch_size or retention.BATCH_SIZE)
             db.session.commit()
             seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

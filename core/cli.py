@@ -716,8 +716,15 @@ def jobs_replay_deletions(slug, dry_run):
     show_default=True,
     help="Random seed for --scale (same seed, same data).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=16),
+    default=1,
+    show_default=True,
+    help="With --scale on PostgreSQL: write the tenants in this many processes at once.",
+)
 @with_appcontext
-def demo(reset, scale, tenants, seed):
+def demo(reset, scale, tenants, seed, jobs):
     """Migrate, load the five example tenants and create the demo accounts (password lotse-demo)."""
 
     from core import migrate
@@ -747,10 +754,10 @@ def demo(reset, scale, tenants, seed):
             f"sondern als .eml-Dateien in {mail_dir()} abgelegt."
         )
     if scale:
-        _scale(scale, tenants, seed)
+        _scale(scale, tenants, seed, jobs)
 
 
-def _scale(total: int, tenants: int | None, seed: int) -> None:
+def _scale(total: int, tenants: int | None, seed: int, jobs: int = 1) -> None:
     """``lotse demo --scale N``: the NRW load-test installation, with a progress bar."""
     from flask_babel import gettext as _
 
@@ -759,7 +766,9 @@ def _scale(total: int, tenants: int | None, seed: int) -> None:
     plans = nrw.plan(total, tenants, seed)
     try:
         with click.progressbar(length=total, label=_("Creating synthetic cases")) as bar:
-            result = nrw.generate(total, tenants=tenants, seed=seed, on_progress=bar.update)
+            result = nrw.generate(
+                total, tenants=tenants, seed=seed, on_progress=bar.update, jobs=jobs
+            )
     except ValueError as exc:
         _fail(str(exc))
     rows = result.rows

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
@@ -145,17 +146,6 @@ AUDIT_POOL = tuple(action for action, weight in AUDIT_ACTIONS for _i in range(we
 #: and the person name-token table: ``AFTER_GENERATION.append(module.rebuild)``; each is called
 #: with no arguments inside the app context, outside any tenant scope, and must be idempotent.
 AFTER_GENERATION: list[Callable[[], Any]] = []
-
-
-def _rebuild_name_index() -> None:
-    """The name-search tokens (core.persons.search_index), written once the persons are final:
-    the anonymised ones get none."""
-    from core.persons import search_index
-
-    search_index.rebuild(db.session.connection())
-
-
-AFTER_GENERATION.append(_rebuild_name_index)
 
 
 @dataclass(frozen=True)
@@ -747,51 +737,158 @@ def _table(model) -> Table:
 
 
 def _insert(table, rows: list[dict], *, returning: bool = False) -> list[int]:
-    """Executemany of one Core ``insert()`` through the session (tenant guard and RLS see it)."""
-    if not rows:
-        return []
-    if returning:
-        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list(db.session.execute(stmt, rows).scalars())
-    db.session.execute(table.insert(), rows)
-    return []
+    """Write ``rows`` into ``table`` in the session's transaction, the fastest way the database
+    offers (:class:`Sink`); with ``returning`` the new ids in row order."""
+    return _sink().write(table, rows, returning=returning)
 
 
 def _insert_plain(table: Table, rows: list[dict]) -> None:
-    """Executemany straight through the DBAPI cursor of the session's connection (same
-    transaction, so the RLS setting the session made for the tenant applies) for the big
-    append-only tables on PostgreSQL: SQLAlchemy's per-row parameter processing costs more than
-    the database does there. Every row has the same keys; JSON columns are wrapped for psycopg.
-    On SQLite the ordinary Core path (its date storage format is SQLAlchemy's own)."""
-    if not rows:
-        return
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        _insert(table, rows)
-        return
-    from psycopg.types.json import Json
-    from sqlalchemy import JSON
+    _sink().write(table, rows)
 
-    keys = list(rows[0])
-    json_keys = {k for k in keys if isinstance(table.c[k].type, JSON)}
-    sql = str(table.insert().values({k: bindparam(k) for k in keys}).compile(connection))
-    values = [{k: Json(v) if k in json_keys else v for k, v in row.items()} for row in rows]
-    raw: Any = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        cursor.executemany(sql, values)
+
+class Sink:
+    """Where the generated rows go.
+
+    PostgreSQL: ids are reserved from the table's sequence in one statement (``nextval`` over
+    ``generate_series``) and the rows travel with ``COPY … FROM STDIN`` on the session's own
+    connection (same transaction, so the tenant setting the session made applies). COPY into a
+    table whose row-level security applies to the writing role is refused by PostgreSQL (the
+    schema owner is subject to it, the tables ``FORCE`` it), so for such a role the rows are
+    copied into a temporary staging table (no policy) and moved with one
+    ``INSERT … SELECT`` - which the policy's ``WITH CHECK`` then checks row by row, as it
+    would any insert. A superuser or ``BYPASSRLS`` role copies straight into the table.
+
+    SQLite (small N: the tests, a laptop demo): SQLAlchemy Core ``insert()`` executemany,
+    ``RETURNING`` for the ids. The rows are the same dicts either way.
+    """
+
+    def __init__(self) -> None:
+        connection = db.session.connection()
+        self.postgres = connection.dialect.name == "postgresql"
+        self.staged = self.superuser = False
+        self.sequences: dict[str, str] = {}
+        self.stages: set[str] = set()
+        if self.postgres:
+            row = connection.exec_driver_sql(
+                "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            ).first()
+            self.superuser = bool(row and row[0])
+            self.staged = not (row and (row[0] or row[1]))
+
+    def begin_batch(self) -> None:
+        """PostgreSQL, once per batch transaction. The rows are synthetic: a crash loses at most
+        the batch, which reruns (no wait for the WAL flush). A superuser writes them as a
+        restore does (``session_replication_role = replica``: no per-row foreign-key triggers;
+        the generator makes every reference itself, the tests check them); any other role keeps
+        the checks, planned afresh each batch (kept plans, made while a table was small, would
+        scan it whole for every row as it grows) and never as a scan."""
+        session = db.session
+        session.execute(db.text("SET LOCAL synchronous_commit TO off"))
+        if self.superuser:
+            session.execute(db.text("SET LOCAL session_replication_role TO replica"))
+        else:
+            session.execute(db.text("SET LOCAL enable_seqscan TO off"))
+            session.execute(db.text("SET LOCAL jit TO off"))  # the costs look huge now
+            session.execute(db.text("DISCARD PLANS"))
+
+    def reserve(self, table: Table, n: int) -> list[int]:
+        """``n`` new ids of ``table`` (PostgreSQL), ascending."""
+        if table.name not in self.sequences:
+            self.sequences[table.name] = str(
+                db.session.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
+            )
+        seq = self.sequences[table.name]
+        return list(
+            db.session.scalars(select(func.nextval(seq)).select_from(func.generate_series(1, n)))
+        )
+
+    def write(self, table: Table, rows: list[dict], *, returning: bool = False) -> list[int]:
+        if not rows:
+            return []
+        if not self.postgres:
+            if returning:
+                stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+                return list(db.session.execute(stmt, rows).scalars())
+            db.session.execute(table.insert(), rows)
+            return []
+        ids: list[int] = []
+        if returning:
+            ids = self.reserve(table, len(rows))
+            for row, new_id in zip(rows, ids, strict=True):
+                row["id"] = new_id
+        self.copy(table, _fill_defaults(table, rows))
+        return ids
+
+    def copy(self, table: Table, rows: list[dict]) -> None:
+        import json
+
+        from sqlalchemy import JSON
+
+        from core.tenancy import rls
+        from core.tenancy.context import current_tenant_id
+
+        connection = db.session.connection()
+        # The raw cursor bypasses the ORM hook that tells PostgreSQL the transaction's tenant.
+        rls.sync(
+            connection, current_tenant_id(), False, db.session().info.get("lotse_rls_epoch", 0)
+        )
+        keys = list(rows[0])
+        json_keys = [i for i, k in enumerate(keys) if isinstance(table.c[k].type, JSON)]
+        columns = ", ".join(f'"{k}"' for k in keys)
+        target = table.name
+        raw: Any = connection.connection.driver_connection
+        with raw.cursor() as cursor:
+            if self.staged:
+                target = f"lotse_stage_{table.name}"
+                if target not in self.stages:
+                    cursor.execute(
+                        f'CREATE TEMP TABLE IF NOT EXISTS "{target}" '
+                        f'(LIKE "{table.name}" INCLUDING DEFAULTS)'
+                    )
+                    self.stages.add(target)
+            with cursor.copy(f'COPY "{target}" ({columns}) FROM STDIN') as copy:
+                write, pick = copy.write_row, itemgetter(*keys)
+                for row in rows:
+                    values = pick(row) if len(keys) > 1 else (row[keys[0]],)
+                    if json_keys:
+                        values = list(values)
+                        for i in json_keys:
+                            values[i] = json.dumps(values[i])
+                    write(values)
+            if self.staged:
+                cursor.execute(
+                    f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM "{target}"'  # noqa: S608 - names from the metadata
+                )
+                cursor.execute(f'TRUNCATE "{target}"')
+
+
+def _sink() -> Sink:
+    """One :class:`Sink` per session (its role and staging tables do not change)."""
+    session = db.session()
+    sink = session.info.get("lotse_demo_sink")
+    if sink is None:
+        sink = session.info["lotse_demo_sink"] = Sink()
+    return sink
 
 
 def _fill_defaults(table, rows: list[dict]) -> list[dict]:
-    """executemany needs the same keys in every row: fill each missing column's Python default
-    (as the ORM would) or NULL."""
+    """executemany and COPY need the same keys in every row, and COPY knows nothing of
+    SQLAlchemy's Python-side defaults: fill each missing column that has one (as the ORM would),
+    and NULL for a column only some rows give."""
     if not rows:
         return rows
     keys = set().union(*rows)
+    keys |= {
+        c.key
+        for c in table.columns
+        if c.default is not None
+        and not c.primary_key
+        and (c.default.is_scalar or c.default.is_callable)
+    }
     filled = []
     for row in rows:
         missing = keys - row.keys()
         if missing:
-            row = dict(row)
             for key in missing:
                 default = table.c[key].default
                 row[key] = (
@@ -815,6 +912,7 @@ def write_batch(ctx: Context, rng: random.Random, households) -> dict[str, int]:
     consents = write_consents(ctx, rng, groups, person_ids)
     audits = write_audit(ctx, groups, case_ids, person_ids)
     restricted = mark_restricted(ctx, rng, groups, person_ids)
+    write_name_tokens(ctx, groups)
     return {
         "persons": len(person_ids),
         "cases": len(case_ids),
@@ -1081,24 +1179,28 @@ def mark_restricted(ctx: Context, rng, groups: list[list[Member]], person_ids) -
             restricted.extend(m.person for m in group)
         elif roll < 0.05 and case["closed_on"] < ctx.today - timedelta(days=3 * 365):
             anonymised.extend(m.person for m in group)
-    for p in restricted:
-        at = _moment(ctx.today - timedelta(days=rng.randint(1, 300)), rng)
+    if restricted:
         db.session.execute(
             update(table)
-            .where(table.c.id == p["id"])
-            .values(
-                restricted_at=at,
-                restriction_reason="Richtigkeit der Daten bestritten (Art. 18 Abs. 1 lit. a)",
-            )
+            .where(table.c.id == bindparam("k_id"))
+            .values(restricted_at=bindparam("at"), restriction_reason=bindparam("reason")),
+            [
+                {
+                    "k_id": p["id"],
+                    "at": _moment(ctx.today - timedelta(days=rng.randint(1, 300)), rng),
+                    "reason": "Richtigkeit der Daten bestritten (Art. 18 Abs. 1 lit. a)",
+                }
+                for p in restricted
+            ],
         )
-    for p in anonymised:
+    if anonymised:
         db.session.execute(
             update(table)
-            .where(table.c.id == p["id"])
+            .where(table.c.id == bindparam("k_id"))
             .values(
                 first_name="Anonymisiert",
-                last_name=f"(Nr. {p['id']})",
-                birth_date=date(p["birth_date"].year, 7, 1),
+                last_name=bindparam("placeholder"),
+                birth_date=bindparam("birth"),
                 street="",
                 postcode="",
                 city="",
@@ -1106,10 +1208,45 @@ def mark_restricted(ctx: Context, rng, groups: list[list[Member]], person_ids) -
                 sort_name="",
                 residence_issued_on=None,
                 residence_valid_until=None,
-                anonymised_at=_moment(ctx.today - timedelta(days=rng.randint(1, 365)), rng),
-            )
+                anonymised_at=bindparam("at"),
+            ),
+            [
+                {
+                    "k_id": p["id"],
+                    "placeholder": f"(Nr. {p['id']})",
+                    "birth": date(p["birth_date"].year, 7, 1),
+                    "at": _moment(ctx.today - timedelta(days=rng.randint(1, 365)), rng),
+                }
+                for p in anonymised
+            ],
         )
+    for p in anonymised:
+        p["anonymised"] = True
     return len(restricted) + len(anonymised)
+
+
+def write_name_tokens(ctx: Context, groups: list[list[Member]]) -> None:
+    """The name-search tokens (core.persons.search_index) of the batch's persons, in the same
+    transaction as the persons: the anonymised ones get none."""
+    from core.persons.models import PersonNameToken
+    from core.persons.search_index import token_rows
+
+    _insert(
+        _table(PersonNameToken),
+        [
+            token
+            for g in groups
+            for m in g
+            if not m.person.get("anonymised")
+            for token in token_rows(
+                ctx.tenant.id,
+                m.person["id"],
+                m.person["first_name"],
+                m.person["last_name"],
+                m.person["other_names"],
+            )
+        ],
+    )
 
 
 def _save_counters(ctx: Context) -> None:
@@ -1168,20 +1305,28 @@ def generate(
     seed: int = 1,
     on_progress: Callable[[int], None] | None = None,
     on_tenant: Callable[[str, str], None] | None = None,
+    jobs: int = 1,
+    only: set[str] | None = None,
 ) -> Result:
     """Generate (or complete) the NRW installation for ``total`` cases. Idempotent: run it again
-    with the same arguments after a crash and it continues where it stopped."""
+    with the same arguments after a crash and it continues where it stopped. On PostgreSQL
+    ``jobs`` > 1 writes the tenants in that many processes at once (each its own connection);
+    ``only`` restricts a run to some tenants (what each of those processes does)."""
     from core.auth.passwords import hash_password
     from core.demo.accounts import DEMO_PASSWORD
     from core.tenancy.context import tenant_scope
 
     started = time.perf_counter()
     result = Result()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    plans = [p for p in plan(total, tenants, seed) if only is None or p.area.slug in only]
+    if jobs > 1 and postgres:
+        _in_processes(plans, total, tenants, seed, jobs, result, on_progress, on_tenant)
+        plans = []
     password_hash = hash_password(DEMO_PASSWORD)
     now = datetime.now(UTC).replace(microsecond=0)
-    postgres = db.session.get_bind().dialect.name == "postgresql"
     batches_written = 0
-    for p in plan(total, tenants, seed):
+    for p in plans:
         tenant = ensure_tenant(p.area)
         db.session.commit()
         marker = _marker(tenant)
@@ -1214,6 +1359,8 @@ def generate(
             households = p.households[batch * size : (batch + 1) * size]
             rng = random.Random(f"{seed}:{tenant.slug}:{batch}")  # noqa: S311 - test data
             with tenant_scope(tenant):
+                if postgres:
+                    _sink().begin_batch()
                 result.add(write_batch(ctx, rng, households))
                 _save_counters(ctx)
                 complete = batch + 1 == p.batches
@@ -1224,20 +1371,92 @@ def generate(
                 )
             db.session.commit()
             batches_written += 1
-            if postgres and batches_written % 4 == 0:
-                # Foreign-key checks keep the plans they made while the tables were small.
-                db.session.execute(db.text("DISCARD PLANS"))
+            if postgres and batches_written & (batches_written - 1) == 0:
+                # Statistics for the tables the foreign-key checks look up, each time the data
+                # has doubled: planned on stale ones, a check walks a whole tenant per row.
+                db.session.execute(
+                    db.text("ANALYZE person, household, case_file, consent_record, user_account")
+                )
                 db.session.commit()
             if on_progress is not None:
                 on_progress(sum(h[2] for h in households))
         result.tenants += 1
         if on_tenant is not None:
             on_tenant(tenant.slug, "generated")
-    for rebuild in AFTER_GENERATION:
-        rebuild()
-        db.session.commit()
+    if only is None:
+        for rebuild in AFTER_GENERATION:
+            rebuild()
+            db.session.commit()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _in_processes(plans, total, tenants, seed, jobs, result, on_progress, on_tenant) -> None:
+    """Deal the tenants (largest first) to ``jobs`` processes that each run :func:`generate`
+    for theirs, and relay their progress. Processes are spawned, not forked: a child must not
+    share the parent's database connections."""
+    import multiprocessing
+
+    shares: list[list[str]] = [[] for _i in range(jobs)]
+    loads = [0] * jobs
+    for p in sorted(plans, key=lambda p: -p.cases):
+        i = loads.index(min(loads))
+        shares[i].append(p.area.slug)
+        loads[i] += p.cases
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_worker, args=(share, total, tenants, seed, queue))
+        for share in shares
+        if share
+    ]
+    for w in workers:
+        w.start()
+    running, failed = len(workers), []
+    while running:
+        kind, value = queue.get()
+        if kind == "progress" and on_progress is not None:
+            on_progress(value)
+        elif kind == "tenant" and on_tenant is not None:
+            on_tenant(*value)
+        elif kind == "done":
+            running -= 1
+            result.add(value["rows"])
+            result.tenants += value["tenants"]
+            result.skipped += value["skipped"]
+        elif kind == "failed":
+            running -= 1
+            failed.append(value)
+    for w in workers:
+        w.join()
+    if failed:
+        raise ValueError("; ".join(failed))
+
+
+def _worker(slugs: list[str], total: int, tenants: int | None, seed: int, queue) -> None:
+    """One process of :func:`_in_processes`: its own app (configured from the environment, as
+    the CLI's) and connection."""
+    from core.app import create_app
+
+    app = create_app()
+    try:
+        with app.app_context():
+            result = generate(
+                total,
+                tenants=tenants,
+                seed=seed,
+                only=set(slugs),
+                on_progress=lambda n: queue.put(("progress", n)),
+                on_tenant=lambda slug, state: queue.put(("tenant", (slug, state))),
+            )
+        queue.put(
+            (
+                "done",
+                {"rows": result.rows, "tenants": result.tenants, "skipped": result.skipped},
+            )
+        )
+    except Exception as exc:  # reported by the parent as a plain sentence
+        queue.put(("failed", f"{', '.join(slugs)}: {exc}"))
 
 
 def counts_per_tenant(slugs: list[str]) -> dict[str, dict[str, int]]:

@@ -51,7 +51,7 @@ def tokens(first_name: str, last_name: str, other_names: str = "") -> set[tuple[
     return out
 
 
-def _rows(tenant_id: int, person_id: int, first: str, last: str, other: str) -> list[dict]:
+def token_rows(tenant_id: int, person_id: int, first: str, last: str, other: str) -> list[dict]:
     return [
         {"tenant_id": tenant_id, "person_id": person_id, "kind": kind, "token": token}
         for kind, token in sorted(tokens(first, last, other))
@@ -70,7 +70,7 @@ def refresh(person: Person) -> None:
     db.session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
     if person.anonymised_at is not None:
         return
-    rows = _rows(
+    rows = token_rows(
         person.tenant_id, person.id, person.first_name, person.last_name, person.other_names
     )
     if rows:
@@ -82,7 +82,7 @@ def add_for(rows: Iterable[tuple[int, int, str, str, str]]) -> None:
     in the session's transaction (the tenant guard and row-level security see the insert)."""
     from core.db import db
 
-    values = [token for row in rows for token in _rows(*row)]
+    values = [token for row in rows for token in token_rows(*row)]
     if values:
         db.session.execute(insert(_table(PersonNameToken)), values)
 
@@ -131,7 +131,7 @@ def rebuild(connection, tenant_id: int | None = None, *, batch: int = 5000) -> i
     rows = connection.execute(persons).all()  # names only: ~100 bytes a person
     written = 0
     for start in range(0, len(rows), batch):
-        values = [token for row in rows[start : start + batch] for token in _rows(*row)]
+        values = [token for row in rows[start : start + batch] for token in token_rows(*row)]
         if values:
             connection.execute(insert(table), values)
             written += len(values)

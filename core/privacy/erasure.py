@@ -124,6 +124,49 @@ def _anonymised_value(action: str, value, column, row):
     return value
 
 
+def _in_sql(action: str, column, table):
+    """The anonymised value of ``column`` as a SQL expression over the row itself, the same
+    :func:`_anonymised_value` computes in Python; None where only Python can (JSON lists and
+    objects, organisation names). Both must agree: the tests run each action through the
+    set-based path."""
+    from sqlalchemy import JSON, Date, String, Text, case, cast, literal, null
+    from sqlalchemy import Integer as Int
+
+    kind = column.type
+    text_like = isinstance(kind, String | Text) and not isinstance(kind, JSON)
+    if isinstance(kind, JSON) or action in (NUMBERS, ORGANISATION):
+        return None
+    if action == KEEP:
+        codes = _CODE_LISTS.get(f"{column.table.name}.{column.name}")
+        if not codes:
+            return column
+        from core.labels import country_names, language_names
+
+        valid = sorted(country_names("de") if codes == "country" else language_names("de"))
+        keep = (column == "") | column.in_(valid)
+        return case((keep, column), else_=literal("") if not column.nullable else null())
+    if action == ERASE:
+        if text_like and column.nullable:
+            return case((column.is_(None), null()), else_=literal(""))
+        if text_like:
+            return literal("", kind)
+        return null() if column.nullable else column
+    if action == YEAR:
+        if not isinstance(kind, Date):
+            return column
+        if db.session.get_bind().dialect.name == "postgresql":
+            year = cast(func.extract("year", column), Int)
+            return func.make_date(year, 7, 1)
+        return func.substr(column, 1, 4).op("||")(literal("-07-01"))
+    if action == PSEUDONYM:
+        if column.name == "first_name":
+            return literal(PLACEHOLDER_FIRST, kind)
+        if column.name == "last_name":
+            return literal("(Nr. ").op("||")(cast(table.c.id, String)).op("||")(literal(")"))
+        return literal("", kind)
+    return column
+
+
 def _fold(value) -> str:
     return " ".join(str(value or "").casefold().split())
 
@@ -401,11 +444,14 @@ class _Batch:
         self.note(table, per_person)
 
     def anonymise(self, table: DataTable, model) -> None:
-        """Each declared column's action, computed per row as for a single person, written back
-        as one UPDATE executemany by primary key (a version column is raised in the same
-        statement, so a form opened before fails its version check instead of writing back)."""
+        """Each declared column's action, set-based where SQL can say it (:func:`_in_sql`:
+        blank, year only, placeholder, codes only), in Python for the rest (JSON lists and
+        objects, organisation names). One select reads, per row, which SQL-computed columns
+        would change and the values of the Python ones; one UPDATE then writes the SQL ones
+        for every row that changes (a version column is raised in the same statement, so a
+        form opened before fails its version check instead of writing back), and an UPDATE
+        executemany the Python ones for the few rows where those change."""
         owners = self.owners[table.link]
-        names = attribute_names(model)
         touched = [
             name
             for name, (_category, action) in table.columns.items()
@@ -414,54 +460,79 @@ class _Batch:
         if not owners or not touched:
             return
         link = self.link(model, table)
-        columns = model.__table__.columns
+        table_ = model.__table__
+        columns = table_.columns
         version = model.__mapper__.version_id_col
-        selected = [getattr(model, names[n]).label(n) for n in touched]
+        in_sql = {n: _in_sql(table.columns[n][1], columns[n], table_) for n in touched}
+        by_sql = [n for n in touched if in_sql[n] is not None]
+        by_python = [n for n in touched if in_sql[n] is None]
+        flags = [
+            func.coalesce(columns[n].is_distinct_from(in_sql[n]), False).label(f"f_{n}")
+            for n in by_sql
+        ]
         # What a document column (form answers) needs to resolve its fields: form key, version.
         context_columns = sorted({c for d in table.documents.values() for c in d.context})
-        selected += [getattr(model, names[c]).label(f"lotse_ctx_{c}") for c in context_columns]
         rows = db.session.execute(
             select(
-                model.id.label("id"),
-                model.tenant_id.label("tenant_id"),
+                table_.c.id.label("id"),
+                table_.c.tenant_id.label("tenant_id"),
                 link.label("lotse_link"),
-                *selected,
+                *flags,
+                *[columns[n].label(n) for n in by_python],
+                *[columns[c].label(f"lotse_ctx_{c}") for c in context_columns],
             ).where(among(link, list(owners)))
         ).all()
-        params: list[dict[str, Any]] = []
+        sql_changed: list[int] = []
+        python_params: list[dict[str, Any]] = []
         per_person: dict[int, int] = {}
         categories: dict[int, set[str]] = {}
         for row in rows:
             person_id = owners[row.lotse_link]
-            new, changed = {}, set()
-            for name in touched:
+            mapping = row._mapping
+            changed = {table.columns[n][0] for n in by_sql if mapping[f"f_{n}"]}
+            new = {}
+            for name in by_python:
                 category, action = table.columns[name]
-                old = row._mapping[name]
+                old = mapping[name]
                 if action == FIELDS:
                     document = table.documents[name]
-                    context = {c: row._mapping[f"lotse_ctx_{c}"] for c in document.context}
+                    context = {c: mapping[f"lotse_ctx_{c}"] for c in document.context}
                     value = document.anonymise({**context, "tenant_id": row.tenant_id}, old)
                 else:
                     value = _anonymised_value(action, old, columns[name], row)
-                new[names[name]] = value
+                new[name] = value
                 if value != old:
                     changed.add(category)
-            if changed:
-                params.append({"k_id": row.id, **{f"v_{n}": new[names[n]] for n in touched}})
-                per_person[person_id] = per_person.get(person_id, 0) + 1
-                categories.setdefault(person_id, set()).update(c for c in changed if c)
-        if params:
-            table_ = model.__table__
-            values: dict[Any, Any] = {table_.c[n]: bindparam(f"v_{n}") for n in touched}
+            if not changed:
+                continue
+            if any(new[n] != mapping[n] for n in by_python):
+                python_params.append({"k_id": row.id, **{f"v_{n}": new[n] for n in by_python}})
+            sql_changed.append(row.id)
+            per_person[person_id] = per_person.get(person_id, 0) + 1
+            categories.setdefault(person_id, set()).update(c for c in changed if c)
+        if sql_changed:
+            values: dict[Any, Any] = {table_.c[n]: in_sql[n] for n in by_sql}
             if version is not None:
                 values[version] = version + 1
-            db.session.execute(
-                update(table_)
-                .where(table_.c.id == bindparam("k_id"), table_.c.tenant_id == current_tenant_id())
-                .values(values),
-                params,
-            )
-            _forget(model, "id", {p["k_id"] for p in params}, expunge=False)
+            if values:
+                db.session.execute(
+                    update(table_)
+                    .where(
+                        among(table_.c.id, sql_changed), table_.c.tenant_id == current_tenant_id()
+                    )
+                    .values(values)
+                )
+            if python_params:
+                db.session.execute(
+                    update(table_)
+                    .where(
+                        table_.c.id == bindparam("k_id"),
+                        table_.c.tenant_id == current_tenant_id(),
+                    )
+                    .values({table_.c[n]: bindparam(f"v_{n}") for n in by_python}),
+                    python_params,
+                )
+            _forget(model, "id", set(sql_changed), expunge=False)
         for person_id, n in per_person.items():
             self.counts[person_id][table.table] = n
             self.categories[person_id] |= categories.get(person_id, set())

@@ -301,7 +301,7 @@ LABELS = FieldLabels(
         "referred_to": _l("Referred to"),
         "suggested_outcome": _l("Outcome suggested by the rules"),
         "suggested_reasons": _l("Reasons of the rules"),
-        "answers": _l("Answers of the access checklist"),
+        "answers": _l("Answers of the access check forms"),
         "form_submission_id": _l("Form submission (record number)"),
         "computed_at": _l("Suggestion computed at"),
         "from_phase": _l("From phase"),

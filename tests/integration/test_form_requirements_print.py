@@ -36,6 +36,24 @@ def strict_app(_db_url, tmp_path_factory, app):
     )
 
 
+def _admit(case):
+    """A positive access decision, as the Zugangsprüfung records it (its own tests cover how)."""
+    from datetime import date
+
+    from core.cases.models import AccessDecision
+
+    db.session.add(
+        AccessDecision(
+            case_id=case.id,
+            admitted=True,
+            outcome="admitted",
+            reason="passt",
+            decided_on=date.today(),
+        )
+    )
+    db.session.flush()
+
+
 def test_a_phase_can_require_a_final_form(strict_app, make_tenant, make_case):
     from core.cases import phases
     from core.cases.models import Case, PhaseTransition
@@ -50,7 +68,7 @@ def test_a_phase_can_require_a_final_form(strict_app, make_tenant, make_case):
         assert "form.core.assessment" in phase_requirements(tenant)
         case = db.session.get(Case, case_.id)
         case.phase = "assessment"
-        phases.record_access_decision(None, case, {"admitted": True, "reason": "passt"})
+        _admit(case)
         with pytest.raises(ValidationError) as caught:
             phases.move_to_phase(None, tenant, case, {"phase": "goal_agreement"})
         assert caught.value.errors["phase"] == [
@@ -65,7 +83,7 @@ def test_a_phase_can_require_a_final_form(strict_app, make_tenant, make_case):
         db.session.rollback()
         case = db.session.get(Case, case_.id)
         case.phase = "assessment"
-        phases.record_access_decision(None, case, {"admitted": True, "reason": "passt"})
+        _admit(case)
         draft = submissions.create(None, tenant, case, KEY, VALID, final=True)
         phases.move_to_phase(None, tenant, case, {"phase": "goal_agreement"})
         db.session.commit()

@@ -27,11 +27,12 @@ blp = Blueprint(
 
 
 class AnswersSchema(Schema):
-    """Answers of an access form that changed (until the form engine calls this itself)."""
+    """Answers of an access form kept outside Lotse's forms (e.g. a specialist system sending
+    them). Forms filled in through the form engine update the suggestion themselves; no
+    submission id is taken from the body, so no other case's submission can be referenced."""
 
     form_key = fields.String(load_default=services.DEFAULT_FORM)
     answers = fields.Dict(required=True)
-    form_submission_id = fields.Integer(allow_none=True, load_default=None)
 
 
 def _state(case) -> dict:
@@ -78,7 +79,6 @@ def answers(data, case_id):
             values["answers"],
             actor(),
             form_key=values["form_key"],
-            form_submission_id=values["form_submission_id"],
             tenant=g.tenant,
         )
         return case

@@ -253,6 +253,15 @@ def language_label(code, locale=None) -> str:
     return language_names(locale).get(code or "", code or "")
 
 
+#: Languages written right to left: documents in them are laid out with ``dir="rtl"``.
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "he", "ur"})
+
+
+def is_rtl(code) -> bool:
+    """Is ``code`` (``"ar"``, ``"fa-AF"`` …) written right to left?"""
+    return str(code or "").split("-")[0].split("_")[0].lower() in RTL_LANGUAGES
+
+
 def language_list_label(codes, locale=None) -> str:
     return ", ".join(language_label(c, locale) for c in (codes or []))
 
@@ -432,6 +441,7 @@ def init_labels(app):
     app.add_template_filter(language_label, "language")
     app.add_template_filter(language_list_label, "languages")
     app.add_template_filter(birth_label, "born")
+    app.add_template_global(is_rtl, "is_rtl")
 
     @app.context_processor
     def _labels():

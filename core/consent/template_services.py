@@ -25,7 +25,6 @@ from core.schemas import load
 
 #: Languages a form can be offered in (codes → names); German is always required.
 LANGUAGES = FORM_LANGUAGES
-RTL_LANGUAGES = frozenset({"ar", "fa"})
 
 KIND_LABELS = {
     "processing": _l("Consent to data processing"),
@@ -160,10 +159,6 @@ def notice_in(version: ConsentTemplateVersion, language: str) -> dict[str, str]:
 
 def language_label(code: str) -> str:
     return str(LANGUAGES.get(code, code))
-
-
-def is_rtl(code: str) -> bool:
-    return code in RTL_LANGUAGES
 
 
 def status(version: ConsentTemplateVersion) -> str:

@@ -12,6 +12,7 @@ from core.consent import template_services as forms
 from core.consent.models import CONSENT_KINDS, PURPOSES
 from core.consent.schemas import RecipientCategorySchema, TemplateSchema
 from core.db import db
+from core.labels import is_rtl
 from core.schemas import form_input
 from core.web import actor, flash_errors, run_write
 
@@ -258,7 +259,7 @@ def information_sheet(version_id):
         template=template,
         version=version_,
         language=language,
-        rtl=forms.is_rtl(language),
+        rtl=is_rtl(language),
         text=version_.texts[language],
         notice=forms.notice_in(version_, language),
         notice_fields=forms.NOTICE_FIELDS,

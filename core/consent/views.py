@@ -24,6 +24,7 @@ from core.consent.models import (
 )
 from core.consent.schemas import ConsentSchema, DisclosureInputSchema, RevocationSchema
 from core.db import commit_keeping_loaded, db
+from core.labels import is_rtl
 from core.persons import services as persons
 from core.schemas import form_input
 from core.web import actor, flash_errors, run_write
@@ -120,7 +121,7 @@ def print_form(person_id, version_id):
         template=template,
         text=version.texts[language],
         language=language,
-        rtl=forms.is_rtl(language),
+        rtl=is_rtl(language),
         names=names,
         purpose_label=services.purpose_label,
         today=date.today(),
@@ -141,7 +142,7 @@ def form_pdf(person_id, version_id):
         version=version,
         person=person,
         text=version.texts[language],
-        rtl=forms.is_rtl(language),
+        rtl=is_rtl(language),
         names=names,
         purpose_label=services.purpose_label,
         tenant_name=g.tenant.name,

@@ -156,8 +156,10 @@ def test_intake_prints_in_arabic_without_the_internal_notes(ob):
     assert client.status_code == 200
     assert "استمارة المقابلة الأولى" in html and "Termine bitte vormittags." in html
     assert "VERTRAULICHER VERMERK" not in html and "مركز العمل (JC)" not in html
+    assert '<html lang="ar" dir="rtl">' in html  # Arabic is laid out right to left
     internal = browser.get(_url(ob, "forms", sid, "print")).get_data(as_text=True)
     assert "VERTRAULICHER VERMERK" in internal and "Bemerkungen intern" in internal
+    assert '<html lang="de" dir="ltr">' in internal
 
 
 def test_saving_the_checklist_moves_the_access_check_suggestion(ob):

@@ -475,6 +475,7 @@ def test_translations_name_only_paths_of_the_definition(name):
                 ".unit",
                 ".placeholder",
                 ".pattern_message",
+                ".other",
             ):
                 base = base.removesuffix(suffix)
             if ".options." in base:

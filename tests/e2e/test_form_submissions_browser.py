@@ -27,6 +27,8 @@ def test_fill_in_and_finalise_a_form(demo, live_server, page, audit):
     expect(page.get_by_role("heading", name="Ausgefüllte Formulare")).to_be_visible()
     audit.check("70-forms-tab")
     _no_sideways_scroll(page)
+    # The forms of the case's phase come first; the others wait behind a disclosure.
+    page.get_by_text(re.compile(r"Alle weiteren Formulare")).click()
     page.get_by_role("button", name=re.compile("Ausfüllen.*Assessment")).click()
     expect(page.get_by_role("heading", level=2, name=re.compile("Assessment"))).to_be_visible()
     # The form starts at its first field (a radio button of the first life area).

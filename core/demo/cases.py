@@ -129,6 +129,9 @@ class _Seeder:
                 "residence_status": p["residence_status"],
                 "residence_issued_on": self.day(p["issued"]) if p["issued"] is not None else None,
                 "residence_valid_until": self.day(p["valid"]) if p["valid"] is not None else None,
+                "first_residence_title_on": self.day(p["first_title"])
+                if p.get("first_title") is not None
+                else None,
                 "street": f"{street} {3 + (index * 7) % 60}",
                 "postcode": postcode,
                 "city": city,
@@ -198,26 +201,32 @@ class _Seeder:
                 )
                 entry.at = _at(self.day(offset), minute)
             elif kind == "access":
-                if data["admitted"] and not eligibility.has_processing_consent(person):
+                outcome = data.get("outcome") or (
+                    "admitted" if data["admitted"] else "not_admitted"
+                )
+                if outcome in ("admitted", "crisis") and not eligibility.has_processing_consent(
+                    person
+                ):
                     sign_release(self.tenant, actor, person, case, self.today)
+                form_key = self.ctx.get("access_form", eligibility.DEFAULT_FORM)
                 answers = (self.ctx.get("access_answers") or {}).get(data["target"])
-                if answers:
-                    # The tenant's access checklist as the story's case manager filled it in.
+                latest = eligibility.latest_row(case)
+                if answers and (latest is None or form_key not in (latest.answers or {})):
+                    # The tenant's access checklist as the story's case manager filled it in
+                    # (unless the story filled in its own checklist already).
                     eligibility.reassess(
-                        case,
-                        answers,
-                        actor,
-                        form_key=self.ctx.get("access_form", eligibility.DEFAULT_FORM),
-                        tenant=self.tenant,
+                        case, answers, actor, form_key=form_key, tenant=self.tenant
                     )
                 eligibility.decide(
                     actor,
                     self.tenant,
                     case,
                     {
-                        "admitted": data["admitted"],
-                        "target_group": self.ctx["target_" + data["target"]][:200],
+                        "outcome": outcome,
+                        "target_group": self.ctx.get("target_" + data["target"], "")[:200],
                         "reason": fill(data["reason"]),
+                        "referred_to": fill(data.get("referred_to") or ""),
+                        "crisis_reason": fill(data.get("crisis_reason") or ""),
                         "decided_on": self.day(offset),
                     },
                 )

@@ -60,8 +60,30 @@ def journal(day: int, text: str, effort: int = 0) -> Step:
     return ("journal", day, {"text": text, "effort_minutes": effort})
 
 
-def access(day: int, reason: str, target: str = "first", admitted: bool = True) -> Step:
-    return ("access", day, {"reason": reason, "target": target, "admitted": admitted})
+def access(
+    day: int,
+    reason: str,
+    target: str = "first",
+    admitted: bool = True,
+    *,
+    outcome: str = "",
+    referred_to: str = "",
+    crisis_reason: str = "",
+) -> Step:
+    """The access decision; ``outcome`` (admitted, referred, crisis, not_admitted) wins over
+    ``admitted`` where a story needs a referral or a crisis admission."""
+    return (
+        "access",
+        day,
+        {
+            "reason": reason,
+            "target": target,
+            "admitted": admitted,
+            "outcome": outcome,
+            "referred_to": referred_to,
+            "crisis_reason": crisis_reason,
+        },
+    )
 
 
 def phase(day: int, to: str, reason: str = "") -> Step:
@@ -176,8 +198,10 @@ def client(
     issued: int | None = None,
     valid: int | None = None,
     other_names: str = "",
+    first_title: int | None = None,
 ) -> dict[str, Any]:
-    """The person of a story: ``issued``/``valid`` date the residence permit relative to today."""
+    """The person of a story: ``issued``/``valid`` date the residence permit relative to today,
+    ``first_title`` the first residence title (the Vorrang check counts from it)."""
     return {
         "gender": gender,
         "age": age,
@@ -188,6 +212,7 @@ def client(
         "issued": issued,
         "valid": valid,
         "other_names": other_names,
+        "first_title": first_title,
     }
 
 

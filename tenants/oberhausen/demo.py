@@ -325,7 +325,13 @@ OBERHAUSEN_STORIES = [
                 "vereinbart.",
                 20,
             ),
-            access(-25, "Zielgruppe 2 nicht erfüllt; verwiesen.", "family", admitted=False),
+            access(
+                -25,
+                "Zielgruppe 2 nicht erfüllt; verwiesen.",
+                "family",
+                outcome="referred",
+                referred_to="{jobcenter} (Fallmanagement) und Schuldnerberatung",
+            ),
         ],
     ),
     # Target group 3 through the relatives' exception: the daughter has no migration history
@@ -369,6 +375,242 @@ OBERHAUSEN_STORIES = [
                 "care",
             ),
             phase(-35, "assessment"),
+        ],
+    ),
+]
+
+CARE_CHECKLIST = "pflegesetting.care_checklist"
+
+# Four access checks that end without a regular admission, one per way the rules can fail:
+# the Vorrang of the MBE (target group 1), target group 3 without proof and not plausible, a
+# general condition (cooperation), and an acute crisis admitted although no target group holds.
+OBERHAUSEN_STORIES += [
+    # Target group 1 fails on the Vorrang: 30 years old, first residence title two years ago –
+    # the MBE has priority (first three years). Referred to the MBE.
+    Story(
+        "ob_first_priority",
+        (
+            ("Mariam", "Ahmadi"),
+            ("Zahra", "Hosseini"),
+            ("Nilofar", "Rahimi"),
+            ("Farida", "Sultani"),
+        ),
+        client(
+            "female",
+            30,
+            "AF",
+            ["fa", "de"],
+            "permit_limited",
+            interpreter="fa",
+            issued=-760,
+            valid=335,
+            first_title=-760,
+        ),
+        opening(opened=-18, source="self", access_path="forwarded", target="first"),
+        [
+            contact(
+                -18,
+                "in_person",
+                45,
+                "Erstgespräch mit {anrede} (Dolmetscherin Dari). Vor zwei Jahren im "
+                "Familiennachzug zum Ehemann nach Oberhausen gekommen; Integrationskurs B1 "
+                "abgebrochen, als das zweite Kind geboren wurde. Sucht Unterstützung beim "
+                "Wiedereinstieg in den Sprachkurs und bei der Arbeitssuche.",
+                "Klientin",
+                interpreter=True,
+            ),
+            form(
+                -14,
+                CHECKLIST,
+                {
+                    **GENERAL,
+                    "fazit": "verwiesen",
+                    "verwiesen_an": "Migrationsberatung für Erwachsene (MBE)",
+                    "zg1_weiterer_bedarf": False,
+                    "zg1_nachholender_bedarf": False,
+                    "zg1_bereiche": ["spracherwerb", "arbeitsmarkt", "fruehkindliche_bildung"],
+                },
+            ),
+            journal(
+                -14,
+                "Zugangsprüfung: erster Aufenthaltstitel vor zwei Jahren, {anrede} ist 30 – "
+                "vorrangiger Anspruch bei der MBE (erste drei Jahre). Zielgruppe 1 nicht "
+                "erfüllt. Telefonisch mit der MBE abgestimmt, Termin für {anrede} am {d+3} "
+                "vereinbart (warme Übergabe).",
+                25,
+            ),
+            access(
+                -14,
+                "Vorrang der MBE: erster Aufenthaltstitel vor zwei Jahren, 30 Jahre alt.",
+                "first",
+                outcome="referred",
+                referred_to="Migrationsberatung für Erwachsene (MBE)",
+            ),
+        ],
+    ),
+    # Target group 3 fails: no need of care under § 14 SGB XI, no Pflegegrad, no certificate;
+    # the care setting checklist finds the impairment not plausible. Not admitted.
+    Story(
+        "ob_care_not_plausible",
+        (
+            ("Lidia", "Becker"),
+            ("Olga", "Schäfer"),
+            ("Valentina", "Neumann"),
+            ("Irina", "Richter"),
+        ),
+        client("female", 71, "DE", ["ru", "de"], "german"),
+        opening(opened=-26, source="social_work", access_path="forwarded", target="care"),
+        [
+            contact(
+                -26,
+                "home_visit",
+                70,
+                "Hausbesuch bei {anrede} (1994 als Spätaussiedlerin aus Kasachstan "
+                "zugewandert), auf Anregung des Sozialdienstes nach einem Krankenhausaufenthalt "
+                "(Knie-OP). Lebt allein im Erdgeschoss, Tochter wohnt in der Nachbarschaft.",
+                "Klientin, Tochter",
+            ),
+            form(
+                -21,
+                CARE_CHECKLIST,
+                {
+                    "bereich_1_beeintraechtigungen": ["b1_5"],
+                    "bereich_1_erfuellt": False,
+                    "bereich_1_anmerkungen": (
+                        "Treppensteigen nach der Knie-OP noch mühsam, bessert sich mit der "
+                        "Physiotherapie; Wohnung im Erdgeschoss."
+                    ),
+                    "bereich_4_erfuellt": False,
+                    "bereich_4_anmerkungen": "Versorgt sich selbst, kocht und kauft ein.",
+                    "unterstuetzung_angehoerige": False,
+                    "komplementaere_dienste": False,
+                    "plausibel": False,
+                    "begruendung": (
+                        "In keinem der sechs Bereiche ist die Selbständigkeit erheblich "
+                        "beeinträchtigt; die Einschränkung nach der Operation ist vorübergehend."
+                    ),
+                },
+            ),
+            form(
+                -21,
+                CHECKLIST,
+                {
+                    **GENERAL,
+                    "einwanderungsgeschichte_alternative": "zugewandert",
+                    "fazit": "nicht_aufgenommen",
+                    "zg3_pflegebeduerftig": False,
+                    "zg3_pflegegrad_vorhanden": False,
+                    "zg3_bescheinigung": False,
+                    "zg3_beeintraechtigt": True,
+                    "zg3_rolle": "pflegebeduerftig",
+                },
+            ),
+            access(
+                -21,
+                "Zielgruppe 3 nicht erfüllt: weder Pflegegrad noch Bescheinigung, "
+                "Beeinträchtigung nach der Checkliste Pflegesetting nicht plausibel. Hinweis "
+                "auf die {care} und den Seniorentreff im Stadtteil gegeben.",
+                "care",
+                outcome="not_admitted",
+            ),
+        ],
+    ),
+    # A general condition fails: the client wants help with one application only and declines
+    # regular appointments and a goal agreement. Not admitted, short counselling offered.
+    Story(
+        "ob_not_cooperative",
+        (
+            ("Dragan", "Petrović"),
+            ("Goran", "Jovanović"),
+            ("Milan", "Nikolić"),
+            ("Zoran", "Marković"),
+        ),
+        client("male", 44, "RS", ["sr", "de"], "permit_permanent"),
+        opening(opened=-12, source="jobcenter", access_path="forwarded", target="first"),
+        [
+            contact(
+                -12,
+                "in_person",
+                40,
+                "Erstgespräch mit {anrede}, vom {jobcenter} geschickt. Möchte nur Hilfe beim "
+                "Wohngeldantrag; regelmäßige Termine und eine Zielvereinbarung lehnt er "
+                "ausdrücklich ab.",
+                "Klient",
+            ),
+            form(
+                -12,
+                CHECKLIST,
+                {
+                    **GENERAL,
+                    "fazit": "nicht_aufgenommen",
+                    "kooperationsbereit": False,
+                    "zg1_weiterer_bedarf": True,
+                    "zg1_nachholender_bedarf": True,
+                    "zg1_gepruefte_institution": "Migrationsberatung für Erwachsene (MBE)",
+                    "zg1_bereiche": ["arbeitsmarkt", "wohnungsmarkt"],
+                },
+            ),
+            access(
+                -12,
+                "Nicht kooperationsbereit: {anrede} lehnt regelmäßige Termine und eine "
+                "Zielvereinbarung ab. Kurzberatung zum Wohngeldantrag angeboten.",
+                "first",
+                outcome="not_admitted",
+            ),
+        ],
+    ),
+    # An acute crisis: an eviction date next week, no target group met (single, no catch-up
+    # need, no care). Admitted as a crisis, with the reason.
+    Story(
+        "ob_crisis",
+        (
+            ("Ivan", "Dimitrov"),
+            ("Georgi", "Petrov"),
+            ("Stefan", "Iliev"),
+            ("Nikolai", "Todorov"),
+        ),
+        client("male", 41, "BG", ["bg", "de"], "eu"),
+        opening(opened=-6, source="social_work", access_path="forwarded", target="crisis"),
+        [
+            contact(
+                -6,
+                "in_person",
+                60,
+                "Erstgespräch mit {anrede}, seit acht Jahren in Oberhausen, Lagerarbeiter. "
+                "Nach einem Arbeitsunfall Mietrückstände; Räumungsklage, der Räumungstermin ist "
+                "am {d+8}. Einwilligung unterschrieben.",
+                "Klient",
+            ),
+            form(
+                -5,
+                CHECKLIST,
+                {
+                    **GENERAL,
+                    "fazit": "krise",
+                    "krise_grund": (
+                        "Räumungstermin am {d+8}; ohne sofortige Unterstützung droht "
+                        "Wohnungslosigkeit."
+                    ),
+                    "zg1_weiterer_bedarf": False,
+                    "zg1_nachholender_bedarf": False,
+                    "zg2_unterversorgung": False,
+                },
+            ),
+            access(
+                -5,
+                "Keine Zielgruppe erfüllt; Aufnahme wegen akuter Krise.",
+                "crisis",
+                outcome="crisis",
+                crisis_reason="Räumungstermin am {d+8}; ohne sofortige Unterstützung droht "
+                "Wohnungslosigkeit.",
+            ),
+            journal(
+                -5,
+                "Fachstelle Wohnungsnotfälle ({social}) eingeschaltet, Antrag auf "
+                "Übernahme der Mietschulden vorbereitet.",
+                30,
+            ),
+            phase(-5, "assessment"),
         ],
     ),
 ]

@@ -52,7 +52,7 @@ def test_demo_cases_cover_the_whole_regelkreis(demo):
         for slug in DEMO_TENANTS:
             with tenant_scope(_tenant(slug)):
                 all_cases = db.session.scalars(select(Case)).all()
-                assert 10 <= len(all_cases) <= 14, slug
+                assert 10 <= len(all_cases) <= 14 + 4 * (slug == "oberhausen"), slug
                 managed = [c for c in all_cases if c.case_type == "case_management"]
                 assert {c.phase for c in managed if c.status == "open"} >= CM_PHASES, slug
                 closed = [c for c in all_cases if c.status == "closed"]
@@ -271,3 +271,78 @@ def test_oberhausen_cases_carry_their_access_checklists(demo):
             assert not db.session.scalars(
                 select(FormSubmission).where(FormSubmission.form_key.like("oberhausen.%"))
             ).all()
+
+
+def test_oberhausen_demo_has_a_case_for_each_failing_rule(demo):
+    """Issue #11 item 9: besides the admissions, the Oberhausen demo shows each way the access
+    check can fail, each with its final checklist and the decision the case manager recorded:
+    the Vorrang of the MBE (target group 1, referred), target group 3 without proof and not
+    plausible (not admitted), a general condition (not cooperative, not admitted) and an acute
+    crisis admitted although no target group holds. The rules' verdicts are recomputed from the
+    stored answers, so a story that stops failing its rule fails this test."""
+    from core.cases.models import AccessDecision
+    from core.eligibility import services as eligibility
+    from core.forms.models import FormSubmission
+
+    app = demo
+    with app.app_context():
+        tenant = _tenant("oberhausen")
+        with tenant_scope(tenant):
+            decisions = db.session.scalars(
+                select(AccessDecision).where(AccessDecision.outcome != "")
+            ).all()
+            seen = {}
+            for row in decisions:
+                case = db.session.get(Case, row.case_id)
+                checklist = (
+                    db.session.get(FormSubmission, row.form_submission_id)
+                    if row.form_submission_id is not None
+                    else None
+                )
+                assessment = eligibility.assess(tenant, case)
+                groups = {r.key: v.eligible for r, v in assessment.target_groups}
+                conditions = {r.key: v.eligible for r, v in assessment.conditions}
+                fazit = checklist.data.get("fazit") if checklist is not None else None
+                if row.outcome == "referred" and assessment.priority is not None:
+                    if assessment.priority.applies:
+                        seen["priority"] = (row, checklist, assessment)
+                        assert not groups["oberhausen.zg1_nachholende_erstintegration"]
+                        assert row.suggested_outcome == "referred"
+                        assert "MBE" in row.referred_to and fazit == "verwiesen"
+                if row.outcome == "not_admitted" and fazit == "nicht_aufgenommen":
+                    care = assessment.context.other_answers.get("pflegesetting.care_checklist")
+                    if care is not None:
+                        seen["care"] = (row, checklist, assessment)
+                        assert care["plausibel"] is False
+                        assert checklist.data["zg3_beeintraechtigt"] is True
+                        assert not any(
+                            checklist.data.get(k)
+                            for k in (
+                                "zg3_pflegebeduerftig",
+                                "zg3_pflegegrad_vorhanden",
+                                "zg3_bescheinigung",
+                            )
+                        )
+                        assert not groups["oberhausen.zg3_pflegesetting"]
+                        assert all(conditions.values())
+                    elif not conditions["oberhausen.kooperationsbereit"]:
+                        seen["condition"] = (row, checklist, assessment)
+                        # target group 1 holds: only the general condition keeps them out
+                        assert groups["oberhausen.zg1_nachholende_erstintegration"]
+                    assert row.suggested_outcome == "not_admitted" and not row.admitted
+                if row.outcome == "crisis":
+                    seen["crisis"] = (row, checklist, assessment)
+                    assert not any(groups.values()) and all(conditions.values())
+                    assert row.admitted and row.crisis_reason and fazit == "krise"
+                    assert row.suggested_outcome == "not_admitted" and row.target_groups == []
+            assert set(seen) == {"priority", "care", "condition", "crisis"}, seen
+            for row, checklist, assessment in seen.values():
+                assert checklist.status == "final" and checklist.case_id == row.case_id
+                assert not assessment.eligible
+            care_form = db.session.scalars(
+                select(FormSubmission).where(
+                    FormSubmission.form_key == "pflegesetting.care_checklist",
+                    FormSubmission.case_id == seen["care"][0].case_id,
+                )
+            ).one()
+            assert care_form.status == "final"

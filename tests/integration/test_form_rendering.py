@@ -193,7 +193,7 @@ def test_a_client_copy_leaves_internal_fields_out_and_speaks_the_clients_languag
     html = render_print(FORM, ANSWERS, locale="en", client_copy=True)
     assert "Wohnungsverlust droht" not in html
     assert "Acute crisis – taken up because" in html and "Date of birth" in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Place, date" in html and "Ort, Datum" not in html
 
 

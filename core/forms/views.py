@@ -9,6 +9,7 @@ permission; fields render through the engine's one macro set (``forms/_macros.ht
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -177,7 +178,7 @@ def _macro_errors(errors: dict) -> dict:
 
 def _submission(
     target: Target, submission_id: int, *, write: bool = False
-) -> tuple[FormSubmission, object]:
+) -> tuple[FormSubmission, Any]:
     submission = submissions.submission_for(
         actor(), g.tenant, target.obj, submission_id, write=write
     )

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from core.api.case_common import case_or_404, read, require_case_work
 from core.api.common import ConflictSchema, actor, json_body
 from core.cases import access
-from core.db import db
+from core.db import commit_keeping_loaded, db
 from core.forms import submissions
 from core.forms.schemas import (
     CorrectionSchema,
@@ -31,7 +31,10 @@ forms_blp = Blueprint(
     "api_forms",
     __name__,
     url_prefix="",
-    description="Forms (definitions with their JSON Schema) and form submissions of cases",
+    description=(
+        "Forms (definitions with their JSON Schema) and form submissions of cases, persons and "
+        "households"
+    ),
 )
 
 
@@ -154,16 +157,105 @@ class CaseSubmissions(MethodView):
         return submission_out(submission)
 
 
+def _person_or_404(person_id: int):
+    from core.persons import services as persons
+
+    person = persons.get_person(person_id)
+    if person is None or not persons.can_see_person(person, actor()):
+        abort(404)
+    return person
+
+
+def _household_or_404(household_id: int):
+    from core.persons import services as persons
+    from core.persons.models import Household
+
+    household = db.session.get(Household, household_id)
+    if household is None or not persons.can_see_household(household, actor()):
+        abort(404)
+    return household
+
+
+def _list(target) -> dict:
+    rows = submissions.submissions_for(actor(), target)
+    _read_target(target)
+    return {"items": [submission_out(s) for s in rows]}
+
+
+def _create(target, data) -> dict:
+    values = load(SubmissionCreateSchema, data)
+    submission = submissions.create(
+        actor(),
+        g.tenant,
+        target,
+        values["form_key"],
+        values["data"],
+        final=values["final"],
+        version=values["form_version"],
+    )
+    db.session.commit()
+    return submission_out(submission)
+
+
+@forms_blp.route("/persons/<int:person_id>/form-submissions")
+class PersonSubmissions(MethodView):
+    @forms_blp.response(200, SubmissionListSchema)
+    @forms_blp.alt_response(404, response="NOT_FOUND")
+    def get(self, person_id):
+        """The person's own form submissions (forms that attach to a person; a case's forms
+        are listed under the case), newest first. Audited."""
+        require_case_work()
+        return _list(_person_or_404(person_id))
+
+    @json_body(forms_blp, SubmissionCreateSchema)
+    @forms_blp.response(201, SubmissionSchema)
+    @forms_blp.alt_response(403, response="FORBIDDEN")
+    @forms_blp.alt_response(404, response="NOT_FOUND", description="No such person or form.")
+    def post(self, data, person_id):
+        """Start a person form (``attaches_to: person``) and store its answers in one call, as
+        for a case; a form of a case or household is an error at ``form_key``."""
+        return _create(_person_or_404(person_id), data)
+
+
+@forms_blp.route("/households/<int:household_id>/form-submissions")
+class HouseholdSubmissions(MethodView):
+    @forms_blp.response(200, SubmissionListSchema)
+    @forms_blp.alt_response(404, response="NOT_FOUND")
+    def get(self, household_id):
+        """The household's form submissions, newest first. Audited."""
+        require_case_work()
+        return _list(_household_or_404(household_id))
+
+    @json_body(forms_blp, SubmissionCreateSchema)
+    @forms_blp.response(201, SubmissionSchema)
+    @forms_blp.alt_response(403, response="FORBIDDEN")
+    @forms_blp.alt_response(404, response="NOT_FOUND", description="No such household or form.")
+    def post(self, data, household_id):
+        """Start a household form (``attaches_to: household``) and store its answers in one
+        call; a form of a case or person is an error at ``form_key``."""
+        return _create(_household_or_404(household_id), data)
+
+
 def _submission(submission_id: int, *, write: bool = False):
     return submissions.get_submission(actor(), g.tenant, submission_id, write=write)
 
 
 def _read(submission) -> None:
-    target = submissions.target_of(submission)
+    _read_target(submissions.target_of(submission))
+
+
+def _read_target(target) -> None:
+    """Audit the read: a case's as a read of the case file, a person's or household's as a
+    read of it (content-free)."""
+    from core.audit import services as audit
     from core.cases.models import Case
 
     if isinstance(target, Case):
         read(target, "api_forms")
+        return
+    kind = submissions.kind_of(target)
+    audit.record(f"{kind}.read", actor=actor(), obj=target, part="api_forms")
+    commit_keeping_loaded()
 
 
 @forms_blp.route("/form-submissions/<int:submission_id>")

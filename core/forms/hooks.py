@@ -52,6 +52,16 @@ def lotse_phase_requirements(tenant):
 
 
 @hookimpl
+def lotse_template_slot(slot, tenant, user, context):
+    """The "Formulare" panel of the person page (slot ``person_panels``)."""
+    if slot != "person_panels" or context.get("person") is None:
+        return None
+    from core.forms.views import render_person_forms
+
+    return render_person_forms(context["person"])
+
+
+@hookimpl
 def lotse_case_tabs(tenant):
     from core.forms.views import FormsTab
 

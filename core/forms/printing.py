@@ -115,20 +115,23 @@ def _fields(pdf, defn, fields, answers, prefix, visible, locale, client_copy, ot
     flush()
 
 
-def submission_pdf(tenant, case, submission, defn, *, locale: str, client_copy: bool) -> bytes:
-    """The print view of ``submission`` as an A4 PDF."""
+def submission_pdf(
+    tenant, case, submission, defn, *, locale: str, client_copy: bool, person=None
+) -> bytes:
+    """The print view of ``submission`` as an A4 PDF (of a case's form, or with ``case`` None
+    of a ``person``'s own)."""
     title = _label(defn, "title", defn.title, locale)
     footer = " · ".join(x for x in (str(defn.source or ""), tenant.name) if x)
     pdf = Document(title, footer=footer)
     pdf.add_page()
     pdf.paragraph(tenant.name, muted=True, size=9)
     pdf.heading(title, 1, new_page=False)
-    person = case.person
-    facts = [
-        (_("Client"), person.full_name if person else ""),
-        (_("Case"), case.number),
-        (_("Version"), submission.version_no),
-    ]
+    if case is not None:
+        person = case.person
+    facts = [(_("Client"), person.full_name if person else "")]
+    if case is not None:
+        facts.append((_("Case"), case.number))
+    facts.append((_("Version"), submission.version_no))
     if submission.status != "final":
         facts.append((_("Status"), _("draft")))
     elif submission.superseded_at is not None:

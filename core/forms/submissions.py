@@ -63,10 +63,29 @@ def attaches_to(defn) -> str:
     return getattr(defn, "attaches_to", "case") or "case"
 
 
+def kind_of(target) -> str:
+    """``"case"``, ``"person"`` or ``"household"``: what a form must attach to for ``target``."""
+    from core.cases.models import Case
+    from core.persons.models import Household, Person
+
+    if isinstance(target, Case):
+        return "case"
+    if isinstance(target, Person):
+        return "person"
+    if isinstance(target, Household):
+        return "household"
+    return ""
+
+
+def offered_for(tenant, kind: str) -> list:
+    """The tenant's forms (newest versions, title order) that attach to ``kind``."""
+    return [d for d in current_definitions(tenant).values() if attaches_to(d) == kind]
+
+
 def offered_for_case(tenant, case) -> tuple[list, list]:
     """The case forms of the tenant: those offered in the case's current phase first, then the
     others (each list in title order)."""
-    forms = [d for d in current_definitions(tenant).values() if attaches_to(d) == "case"]
+    forms = offered_for(tenant, "case")
     in_phase = [d for d in forms if case.phase in phases_of(d)]
     return in_phase, [d for d in forms if d not in in_phase]
 
@@ -139,28 +158,54 @@ def get_submission(actor, tenant, submission_id: int, *, write: bool = False) ->
     return submission
 
 
-def submission_for_case(actor, tenant, case, submission_id: int, *, write: bool = False):
-    """A submission of ``case`` (an id from a URL under the case); anything else is a 404."""
+def submission_for(actor, tenant, target, submission_id: int, *, write: bool = False):
+    """A submission attached to ``target`` (an id from a URL under the case, person or
+    household); anything else is a 404. A person's page shows only the person's own forms, not
+    those of their cases."""
     submission = get_submission(actor, tenant, submission_id, write=write)
-    if submission.case_id != case.id:
+    kind = kind_of(target)
+    if submission.attaches_to != kind or _target_id(submission, kind) != target.id:
         raise NotFound()
     return submission
+
+
+def submission_for_case(actor, tenant, case, submission_id: int, *, write: bool = False):
+    """A submission of ``case`` (an id from a URL under the case); anything else is a 404."""
+    return submission_for(actor, tenant, case, submission_id, write=write)
+
+
+def _target_id(submission: FormSubmission, kind: str) -> int | None:
+    return {
+        "case": submission.case_id,
+        "person": submission.person_id,
+        "household": submission.household_id,
+    }.get(kind)
+
+
+def _target_column(kind: str):
+    return {
+        "case": FormSubmission.case_id,
+        "person": FormSubmission.person_id,
+        "household": FormSubmission.household_id,
+    }[kind]
 
 
 # --- reading ---------------------------------------------------------------------------------
 
 
-def submissions_for(actor, case) -> list[FormSubmission]:
-    """Every submission of the case (drafts, finals, corrections), newest first. Submissions of
-    forms the tenant no longer has stay stored but are not listed."""
+def submissions_for(actor, target) -> list[FormSubmission]:
+    """Every submission attached to ``target`` (a case, person or household: drafts, finals,
+    corrections), newest first. A person's list holds the person's own forms, not those of their
+    cases. Submissions of forms the tenant no longer has stay stored but are not listed."""
     from core.tenancy.models import Tenant
 
-    ensure_target(actor, case, write=False)
-    tenant = db.session.get(Tenant, case.tenant_id)
+    ensure_target(actor, target, write=False)
+    tenant = db.session.get(Tenant, target.tenant_id)
     known = set(form_definitions(tenant))
+    kind = kind_of(target)
     rows = db.session.scalars(
         select(FormSubmission)
-        .where(FormSubmission.case_id == case.id)
+        .where(FormSubmission.attaches_to == kind, _target_column(kind) == target.id)
         .order_by(FormSubmission.created_at.desc(), FormSubmission.id.desc())
     )
     return [s for s in rows if (s.form_key, s.form_version) in known]
@@ -245,23 +290,13 @@ def start(actor, tenant, target, key: str, *, version: int | None = None) -> For
     the case and person data the definition names. A form the tenant does not have is a 404 (a
     form of a plugin it did not enable does not exist for it); a form that attaches to something
     else is an error at ``form_key``."""
-    from core.cases.models import Case
     from core.forms import engine
-    from core.persons.models import Household, Person
 
     ensure_target(actor, target, write=True)
     defn = definition(tenant, key, version)
     if defn is None:
         raise NotFound()
-    kind = (
-        "case"
-        if isinstance(target, Case)
-        else "person"
-        if isinstance(target, Person)
-        else "household"
-        if isinstance(target, Household)
-        else ""
-    )
+    kind = kind_of(target)
     if attaches_to(defn) != kind:
         raise ValidationError({"form_key": [_("This form cannot be filled in here.")]})
     if kind == "case" and target.status == "closed":

@@ -132,6 +132,10 @@ WRITES = {
     ("forms.edit", "POST"): [({"_action": "save", "zusammenfassung": "x"}, 404)],
     ("forms.finalise", "POST"): [({}, 404)],
     ("forms.correct", "POST"): [({"correction_reason": "x"}, 404)],
+    ("forms.person_start", "POST"): [({"form_key": "core.assessment"}, 404)],
+    ("forms.person_edit", "POST"): [({"_action": "save", "zusammenfassung": "x"}, 404)],
+    ("forms.person_finalise", "POST"): [({}, 404)],
+    ("forms.person_correct", "POST"): [({"correction_reason": "x"}, 404)],
     ("privacy.person_privacy", "POST"): [({"kind": "access"}, 404)],
     ("privacy.restriction", "POST"): [({"restriction_reason": "x"}, 403)],
     ("privacy.add_hold", "POST"): [({"reason": "x"}, 403)],
@@ -178,6 +182,10 @@ WRITES = {
         )
     ],
     ("api_forms.CaseSubmissions", "POST"): [({"form_key": "core.assessment", "data": {}}, 404)],
+    ("api_forms.PersonSubmissions", "POST"): [({"form_key": "core.assessment", "data": {}}, 404)],
+    ("api_forms.HouseholdSubmissions", "POST"): [
+        ({"form_key": "core.assessment", "data": {}}, 404)
+    ],
     ("api_forms.Submission", "PATCH"): [({"data": {}}, 404)],
     ("api_forms.finalise", "POST"): [({}, 404)],
     ("api_forms.corrections", "POST"): [({"correction_reason": "x"}, 404)],

@@ -660,6 +660,28 @@ def form_definition_from_dict(
     return definition
 
 
+def field_lineage(versions: Iterable[FormDefinition], path: str) -> dict[int, str | None]:
+    """Where the field ``path`` of the newest version lives in each version of the same form
+    (None: not asked then), following each version's ``mapping_from_previous``; a path a mapping
+    does not name keeps its name where the older version has it. Reports count one field across
+    versions with it: the answers of version *v* are read at ``lineage[v]``."""
+    ordered = sorted(versions, key=lambda d: d.version, reverse=True)
+    if not ordered:
+        return {}
+    if len({d.key for d in ordered}) > 1:
+        raise ValueError("field_lineage follows the versions of one form")
+    current: str | None = path if ordered[0].has_field(path) else None
+    lineage: dict[int, str | None] = {ordered[0].version: current}
+    for newer, older in zip(ordered, ordered[1:], strict=False):
+        if current is not None:
+            mapping = newer.mapping_from_previous or {}
+            current = mapping[current] if current in mapping else current
+            if current is not None and not older.has_field(current):
+                current = None
+        lineage[older.version] = current
+    return lineage
+
+
 def _load_types(definition: FormDefinition) -> tuple[str, ...]:
     """At load time a plugin's own types (dotted keys such as ``prov.postcode``) are accepted;
     the tenant's catalogue checks them against the field types it knows."""

@@ -371,3 +371,35 @@ def test_a_definition_built_in_python_is_checked_the_same_way():
     assert "form 'demo.py' version 1" in str(caught.value)
     assert "unknown field 'y'" in str(caught.value)
     assert "unknown type 'postcode'" in str(caught.value)
+
+
+def test_field_lineage_follows_the_mappings_back_through_the_versions():
+    """Reports count one field across versions: renamed via ``mapping_from_previous``, kept where
+    unnamed and present, None where a version did not ask it."""
+    from core.forms.definitions import field_lineage
+
+    v1 = load(BASE)
+
+    def v2_change(data):
+        data["version"] = 2
+        fields_of(data)[1]["key"] = "begruendung"  # "grund" renamed
+        fields_of(data).append({"key": "neu", "type": "text", "label": "Neu"})
+        data["mapping_from_previous"] = {"begruendung": "grund", "neu": None}
+
+    v2 = load(with_change(v2_change))
+
+    def v3_change(data):
+        v2_change(data)
+        data["version"] = 3
+        data["mapping_from_previous"] = {}
+
+    v3 = load(with_change(v3_change))
+    assert field_lineage([v1, v2, v3], "begruendung") == {
+        3: "begruendung",
+        2: "begruendung",
+        1: "grund",
+    }
+    assert field_lineage([v3, v1, v2], "neu") == {3: "neu", 2: "neu", 1: None}
+    assert field_lineage([v1, v2, v3], "fazit") == {3: "fazit", 2: "fazit", 1: "fazit"}
+    assert field_lineage([v1, v2, v3], "unbekannt") == {3: None, 2: None, 1: None}
+    assert field_lineage([], "fazit") == {}

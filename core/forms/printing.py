@@ -43,16 +43,14 @@ def _shown(field, client_copy: bool) -> bool:
     return not (client_copy and getattr(field, "internal", False))
 
 
-def _visible(defn, answers) -> set[str] | None:
+def _visible(defn, answers) -> set[str]:
     from core.forms import engine
 
-    try:
-        return set(engine.visible_paths(defn, answers))
-    except NotImplementedError:  # pragma: no cover - only before the engine is complete
-        return None
+    return set(engine.visible_paths(defn, answers))
 
 
 def _fields(pdf, defn, fields, answers, prefix, visible, locale, client_copy, other_values):
+    """Print ``fields``; ``visible`` None (inside a repeat row) prints every field."""
     rows = []
 
     def flush():
@@ -145,9 +143,7 @@ def submission_pdf(
         shown = [f for f in section.fields if _shown(f, client_copy)]
         if not shown:
             continue
-        if visible is not None and not any(
-            f"{f.key}" in visible or f.type in ("info", "signature") for f in shown
-        ):
+        if not any(f"{f.key}" in visible or f.type in ("info", "signature") for f in shown):
             continue
         if section.title:
             pdf.heading(_label(defn, f"sections.{section.key}", section.title, locale), 2)
